@@ -1,0 +1,783 @@
+//! Authentication: passwords (Argon2id), lockout and throttling, TOTP with
+//! recovery codes, sessions with idle and absolute timeouts, API tokens.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use serde::Serialize;
+use zian_domain::audit::AuditEvent;
+use zian_domain::password::PolicyViolation;
+use zian_domain::{ApiToken, Permission, Role, totp};
+use zian_storage::{Credentials, SessionRow};
+
+use crate::authz::{Principal, TokenGrant};
+use crate::system::{random_bytes, random_token, sha256_hex};
+use crate::{App, AppError, RequestMeta, Result};
+
+/// Per-address login throttle (in memory; a restart forgets it, the per-account
+/// lockout in the database does not).
+#[derive(Debug, Default)]
+pub struct Throttle {
+    hits: Mutex<HashMap<String, (i64, u32)>>,
+}
+
+impl Throttle {
+    fn hit(&self, key: &str, now: i64, window: i64, max: u32) -> bool {
+        let Ok(mut m) = self.hits.lock() else {
+            return true;
+        };
+        if m.len() > 100_000 {
+            m.retain(|_, (start, _)| now - *start < window);
+        }
+        let e = m.entry(key.to_string()).or_insert((now, 0));
+        if now - e.0 >= window {
+            *e = (now, 0);
+        }
+        e.1 += 1;
+        e.1 <= max
+    }
+}
+
+/// Hashes a password with Argon2id (PHC string).
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt_bytes = random_bytes(16);
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A fixed hash verified when the username is unknown, so both cases take the
+/// same time.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| hash_password("not-a-real-password-Zian-1").unwrap_or_default())
+}
+
+/// Result of the password step of a login.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// The raw session id for the cookie (only its hash is stored).
+    pub session_token: String,
+    pub csrf_token: String,
+    pub needs_mfa: bool,
+    pub user_id: String,
+    pub locale: String,
+}
+
+/// What a valid session says about its holder.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub id_hash: String,
+    pub csrf_token: String,
+    pub mfa_passed: bool,
+    pub current_org_id: Option<String>,
+    /// The password expired or an administrator reset it.
+    pub must_change_password: bool,
+    /// The holder's role requires TOTP and none is enrolled.
+    pub must_enrol_mfa: bool,
+    pub expires_at: i64,
+    pub idle_deadline: i64,
+}
+
+/// A newly created token: the raw value is shown once.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+/// TOTP enrolment in progress.
+#[derive(Debug, Clone, Serialize)]
+pub struct TotpSetup {
+    pub secret_base32: String,
+    pub otpauth_uri: String,
+}
+
+impl App {
+    fn auth_event(
+        &self,
+        action: &str,
+        user: Option<&Credentials>,
+        meta: &RequestMeta,
+    ) -> AuditEvent {
+        let mut e = AuditEvent::new(action);
+        if let Some(c) = user {
+            e.actor_user_id = Some(c.user.id.clone());
+            e.org_id = Some(c.user.home_org_id.clone());
+        }
+        e.ip.clone_from(&meta.ip);
+        e
+    }
+
+    /// The password step. On success a session exists; it is fully usable
+    /// only after the TOTP step when the user has TOTP enabled.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        meta: &RequestMeta,
+    ) -> Result<LoginOutcome> {
+        let now = self.now();
+        let key = meta.ip.clone().unwrap_or_else(|| "-".into());
+        if !self.throttle.hit(
+            &key,
+            now,
+            self.cfg.throttle_window_secs,
+            self.cfg.throttle_attempts,
+        ) {
+            let mut e = self.auth_event("login.throttled", None, meta);
+            e.details = serde_json::json!({"username": truncate(username, 64)});
+            self.store.append_audit(e, now).await?;
+            return Err(AppError::Throttled);
+        }
+        let username_norm = username.trim().to_lowercase();
+        let creds = self.store.system_user_by_username(&username_norm).await?;
+        let Some(c) = creds else {
+            let _ = verify_password(password, dummy_hash());
+            let mut e = self.auth_event("login.failure", None, meta);
+            e.details = serde_json::json!({"username": truncate(&username_norm, 64), "reason": "unknown_user"});
+            self.store.append_audit(e, now).await?;
+            return Err(AppError::InvalidCredentials);
+        };
+        if let Some(until) = c.user.locked_until.filter(|u| *u > now) {
+            let mut e = self.auth_event("login.locked", Some(&c), meta);
+            e.details = serde_json::json!({"locked_until": until});
+            self.store.append_audit(e, now).await?;
+            return Err(AppError::Locked { until });
+        }
+        if !verify_password(password, &c.password_hash) || !c.user.active {
+            self.record_failure(
+                &c,
+                now,
+                meta,
+                if c.user.active {
+                    "bad_password"
+                } else {
+                    "inactive"
+                },
+            )
+            .await?;
+            return Err(AppError::InvalidCredentials);
+        }
+        self.store.system_record_login_success(&c.user.id).await?;
+        let session_token = random_token(32);
+        let csrf_token = random_token(20);
+        let needs_mfa = c.user.totp_enabled;
+        let assignments = self.store.system_assignments(&c.user.id, now).await?;
+        self.store
+            .insert_session(&SessionRow {
+                id_hash: sha256_hex(&session_token),
+                user_id: c.user.id.clone(),
+                created_at: now,
+                last_seen_at: now,
+                expires_at: now + self.cfg.absolute_timeout_secs,
+                mfa_passed: !needs_mfa,
+                csrf_token: csrf_token.clone(),
+                current_org_id: assignments
+                    .first()
+                    .map(|a| a.org_id.clone())
+                    .or_else(|| Some(c.user.home_org_id.clone())),
+                ip: meta.ip.clone(),
+                user_agent: meta.user_agent.as_deref().map(|u| truncate(u, 200)),
+            })
+            .await?;
+        let mut e = self.auth_event(
+            if needs_mfa {
+                "login.password_ok"
+            } else {
+                "login.success"
+            },
+            Some(&c),
+            meta,
+        );
+        e.details = serde_json::json!({"mfa_pending": needs_mfa});
+        self.store.append_audit(e, now).await?;
+        Ok(LoginOutcome {
+            session_token,
+            csrf_token,
+            needs_mfa,
+            user_id: c.user.id.clone(),
+            locale: c.user.locale.clone(),
+        })
+    }
+
+    async fn record_failure(
+        &self,
+        c: &Credentials,
+        now: i64,
+        meta: &RequestMeta,
+        reason: &str,
+    ) -> Result<()> {
+        let will_lock = c.failed_logins + 1 >= self.cfg.lockout_threshold;
+        let lock_until = will_lock.then_some(now + self.cfg.lockout_secs);
+        let mut e = self.auth_event("login.failure", Some(c), meta);
+        e.details = serde_json::json!({"reason": reason, "failed_in_a_row": c.failed_logins + 1, "locked": will_lock});
+        self.store
+            .system_record_login_failure(&c.user.id, lock_until, now, e)
+            .await?;
+        Ok(())
+    }
+
+    /// Validates a session cookie value: idle and absolute timeouts, active
+    /// user. Returns the caller and what the session still requires.
+    pub async fn authenticate_session(
+        &self,
+        raw: &str,
+        meta: &RequestMeta,
+    ) -> Result<(Principal, SessionInfo)> {
+        let now = self.now();
+        if raw.is_empty() || raw.len() > 128 {
+            return Err(AppError::Unauthenticated);
+        }
+        let id_hash = sha256_hex(raw);
+        let Some(s) = self.store.get_session(&id_hash).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        let idle = now - s.last_seen_at > self.cfg.idle_timeout_secs;
+        if idle || now >= s.expires_at {
+            self.store.delete_session(&id_hash).await?;
+            let mut e = AuditEvent::new(if idle {
+                "session.idle_timeout"
+            } else {
+                "session.expired"
+            });
+            e.actor_user_id = Some(s.user_id.clone());
+            e.ip.clone_from(&meta.ip);
+            if let Some(c) = self.store.system_user_by_id(&s.user_id).await? {
+                e.org_id = Some(c.user.home_org_id);
+            }
+            self.store.append_audit(e, now).await?;
+            return Err(AppError::SessionExpired);
+        }
+        let Some(c) = self.store.system_user_by_id(&s.user_id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if !c.user.active {
+            self.store.delete_session(&id_hash).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        // sliding idle window; write at most every 15 seconds
+        if now - s.last_seen_at >= 15 {
+            self.store.touch_session(&id_hash, now).await?;
+        }
+        let assignments = self.store.system_assignments(&c.user.id, now).await?;
+        let must_change_password = c.user.must_change_password
+            || self
+                .cfg
+                .password
+                .is_expired(c.user.password_changed_at, now);
+        let must_enrol_mfa = !c.user.totp_enabled
+            && assignments
+                .iter()
+                .any(|a| a.deputy_for.is_none() && self.cfg.mfa_required_roles.contains(&a.role));
+        let info = SessionInfo {
+            id_hash,
+            csrf_token: s.csrf_token.clone(),
+            mfa_passed: s.mfa_passed,
+            current_org_id: s.current_org_id.clone(),
+            must_change_password,
+            must_enrol_mfa,
+            expires_at: s.expires_at,
+            idle_deadline: now.max(s.last_seen_at) + self.cfg.idle_timeout_secs,
+        };
+        Ok((
+            Principal {
+                user: c.user,
+                assignments,
+                token: None,
+                meta: meta.clone(),
+            },
+            info,
+        ))
+    }
+
+    /// The TOTP step of a login: a 6-digit code or a recovery code.
+    pub async fn verify_mfa(
+        &self,
+        session: &SessionInfo,
+        user_id: &str,
+        code: &str,
+        meta: &RequestMeta,
+    ) -> Result<()> {
+        let now = self.now();
+        let Some(c) = self.store.system_user_by_id(user_id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if let Some(until) = c.user.locked_until.filter(|u| *u > now) {
+            return Err(AppError::Locked { until });
+        }
+        let code = code.trim();
+        let ok = if code.len() == 6 && code.chars().all(|ch| ch.is_ascii_digit()) {
+            match self.check_totp(&c, code, now) {
+                Some(step) => {
+                    self.store.system_set_totp_step(&c.user.id, step).await?;
+                    true
+                }
+                None => false,
+            }
+        } else {
+            let norm: String = code
+                .chars()
+                .filter(|ch| ch.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            !norm.is_empty()
+                && self
+                    .store
+                    .system_use_recovery_code(&c.user.id, &sha256_hex(&norm), now)
+                    .await?
+        };
+        if !ok {
+            let will_lock = c.failed_logins + 1 >= self.cfg.lockout_threshold;
+            let mut e = self.auth_event("mfa.failure", Some(&c), meta);
+            e.details =
+                serde_json::json!({"failed_in_a_row": c.failed_logins + 1, "locked": will_lock});
+            self.store
+                .system_record_login_failure(
+                    &c.user.id,
+                    will_lock.then_some(now + self.cfg.lockout_secs),
+                    now,
+                    e,
+                )
+                .await?;
+            return Err(AppError::InvalidCode);
+        }
+        self.store.system_record_login_success(&c.user.id).await?;
+        self.store
+            .update_session(&session.id_hash, true, session.current_org_id.as_deref())
+            .await?;
+        let mut e = self.auth_event("login.success", Some(&c), meta);
+        e.details =
+            serde_json::json!({"mfa": if code.len() == 6 { "totp" } else { "recovery_code" }});
+        self.store.append_audit(e, now).await?;
+        Ok(())
+    }
+
+    fn check_totp(&self, c: &Credentials, code: &str, now: i64) -> Option<i64> {
+        let secret = totp::secret_from_base32(c.totp_secret.as_deref()?)?;
+        let step = totp::verify(&secret, code, now, self.cfg.totp_skew)?;
+        // refuse a replay of an already used step
+        if c.totp_last_step.is_some_and(|last| step <= last) {
+            return None;
+        }
+        Some(step)
+    }
+
+    pub async fn logout(&self, session: &SessionInfo, p: &Principal) -> Result<()> {
+        self.store.delete_session(&session.id_hash).await?;
+        self.store
+            .append_audit(p.event("logout", None, None), self.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of the caller ("log out everywhere").
+    pub async fn logout_everywhere(&self, p: &Principal) -> Result<u64> {
+        let now = self.now();
+        let n = self
+            .store
+            .delete_user_sessions(
+                &p.user.id,
+                now,
+                Some(p.event("logout.everywhere", None, None)),
+            )
+            .await?;
+        Ok(n)
+    }
+
+    pub async fn switch_org(
+        &self,
+        session: &SessionInfo,
+        p: &Principal,
+        org_id: &str,
+    ) -> Result<()> {
+        // the organisation must be readable by the caller
+        let org = self
+            .store
+            .get_org(&p.scope(Permission::OrgRead), org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.store
+            .update_session(&session.id_hash, session.mfa_passed, Some(&org.id))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_locale(&self, p: &Principal, locale: &str) -> Result<()> {
+        let l = match locale {
+            "zh-TW" | "en" => locale,
+            _ => return Err(AppError::invalid("locale", "zh-TW or en")),
+        };
+        self.store.system_set_locale(&p.user.id, l).await?;
+        Ok(())
+    }
+
+    /// Checks a new password against the policy and the user's history.
+    async fn check_new_password(&self, user_id: &str, username: &str, new: &str) -> Result<()> {
+        let mut v = self.cfg.password.check(new, username);
+        if v.is_empty() && self.cfg.password.history > 0 {
+            let old = self
+                .store
+                .system_password_history(user_id, self.cfg.password.history)
+                .await?;
+            if old.iter().any(|h| verify_password(new, h)) {
+                v.push(PolicyViolation::Reused {
+                    history: self.cfg.password.history,
+                });
+            }
+        }
+        if v.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::PasswordPolicy(v))
+        }
+    }
+
+    /// The caller changes their own password.
+    pub async fn change_password(&self, p: &Principal, current: &str, new: &str) -> Result<()> {
+        let Some(c) = self.store.system_user_by_id(&p.user.id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if !verify_password(current, &c.password_hash) {
+            return Err(AppError::InvalidCredentials);
+        }
+        self.check_new_password(&c.user.id, &c.user.username, new)
+            .await?;
+        let hash = hash_password(new)?;
+        let now = self.now();
+        self.store
+            .system_set_password(
+                &c.user.id,
+                &hash,
+                false,
+                now,
+                &self.ids.new_id(),
+                p.event("password.changed", None, Some(&c.user.id)),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// An administrator sets a temporary password; the user must change it
+    /// at next login and all their sessions end.
+    pub async fn reset_password(&self, p: &Principal, user_id: &str, temp: &str) -> Result<()> {
+        let target = self
+            .store
+            .get_user(&p.scope(Permission::UserWrite), user_id)
+            .await?;
+        let Some(u) = target else {
+            return Err(
+                if self
+                    .store
+                    .get_user(&p.scope(Permission::UserRead), user_id)
+                    .await?
+                    .is_some()
+                {
+                    AppError::Forbidden
+                } else {
+                    AppError::NotFound
+                },
+            );
+        };
+        let v = self.cfg.password.check(temp, &u.username);
+        if !v.is_empty() {
+            return Err(AppError::PasswordPolicy(v));
+        }
+        let now = self.now();
+        let hash = hash_password(temp)?;
+        self.store
+            .system_set_password(
+                &u.id,
+                &hash,
+                true,
+                now,
+                &self.ids.new_id(),
+                p.event("password.reset", Some(&u.home_org_id), Some(&u.id)),
+            )
+            .await?;
+        self.store.delete_user_sessions(&u.id, now, None).await?;
+        Ok(())
+    }
+
+    /// Starts TOTP enrolment: stores a new secret (not yet enabled).
+    pub async fn begin_totp(&self, p: &Principal) -> Result<TotpSetup> {
+        let secret = random_bytes(20);
+        let b32 = totp::secret_to_base32(&secret);
+        self.store
+            .system_set_totp(&p.user.id, Some(&b32), false, self.now(), None)
+            .await?;
+        Ok(TotpSetup {
+            otpauth_uri: totp::otpauth_uri(&self.cfg.totp_issuer, &p.user.username, &secret),
+            secret_base32: b32,
+        })
+    }
+
+    /// Confirms enrolment with a first code; returns ten recovery codes,
+    /// shown once.
+    pub async fn confirm_totp(&self, p: &Principal, code: &str) -> Result<Vec<String>> {
+        let now = self.now();
+        let Some(c) = self.store.system_user_by_id(&p.user.id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if c.user.totp_enabled {
+            return Err(AppError::Conflict("mfa already enabled".into()));
+        }
+        let Some(step) = self.check_totp(&c, code, now) else {
+            return Err(AppError::InvalidCode);
+        };
+        self.store
+            .system_set_totp(
+                &c.user.id,
+                c.totp_secret.as_deref(),
+                true,
+                now,
+                Some(p.event("mfa.enabled", None, Some(&c.user.id))),
+            )
+            .await?;
+        self.store.system_set_totp_step(&c.user.id, step).await?;
+        self.new_recovery_codes(p).await
+    }
+
+    /// Replaces the caller's recovery codes.
+    pub async fn new_recovery_codes(&self, p: &Principal) -> Result<Vec<String>> {
+        let codes: Vec<String> = (0..10).map(|_| random_token(6)).collect();
+        let rows: Vec<(String, String)> = codes
+            .iter()
+            .map(|c| (self.ids.new_id(), sha256_hex(c)))
+            .collect();
+        self.store
+            .system_replace_recovery_codes(
+                &p.user.id,
+                &rows,
+                self.now(),
+                p.event("mfa.recovery_codes_issued", None, Some(&p.user.id)),
+            )
+            .await?;
+        // shown grouped for readability; any grouping is accepted back
+        Ok(codes
+            .into_iter()
+            .map(|c| format!("{}-{}", &c[..5], &c[5..]))
+            .collect())
+    }
+
+    /// Turns TOTP off after re-checking the password; refused when a role
+    /// requires it.
+    pub async fn disable_totp(&self, p: &Principal, password: &str) -> Result<()> {
+        let Some(c) = self.store.system_user_by_id(&p.user.id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if !verify_password(password, &c.password_hash) {
+            return Err(AppError::InvalidCredentials);
+        }
+        if p.assignments
+            .iter()
+            .any(|a| a.deputy_for.is_none() && self.cfg.mfa_required_roles.contains(&a.role))
+        {
+            return Err(AppError::Forbidden);
+        }
+        self.store
+            .system_set_totp(
+                &c.user.id,
+                None,
+                false,
+                self.now(),
+                Some(p.event("mfa.disabled", None, Some(&c.user.id))),
+            )
+            .await?;
+        self.store
+            .system_replace_recovery_codes(
+                &c.user.id,
+                &[],
+                self.now(),
+                p.event("mfa.recovery_codes_cleared", None, Some(&c.user.id)),
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn recovery_codes_left(&self, p: &Principal) -> Result<i64> {
+        Ok(self.store.system_count_recovery_codes(&p.user.id).await?)
+    }
+
+    /// Validates an API token (`Authorization: Bearer zian_…`).
+    pub async fn authenticate_token(&self, raw: &str, meta: &RequestMeta) -> Result<Principal> {
+        let now = self.now();
+        let secret = raw.trim();
+        if !secret.starts_with("zian_") || secret.len() > 128 {
+            return Err(AppError::Unauthenticated);
+        }
+        let Some(t) = self.store.system_token_by_hash(&sha256_hex(secret)).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
+            return Err(AppError::Unauthenticated);
+        }
+        let Some(c) = self.store.system_user_by_id(&t.user_id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if !c.user.active {
+            return Err(AppError::Unauthenticated);
+        }
+        let org = self
+            .store
+            .system_org(&t.org_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if t.last_used_at.is_none_or(|l| now - l >= 60) {
+            self.store.touch_token(&t.id, now).await?;
+            let mut e = AuditEvent::new("token.used");
+            e.actor_user_id = Some(c.user.id.clone());
+            e.actor_token_id = Some(t.id.clone());
+            e.org_id = Some(t.org_id.clone());
+            e.ip.clone_from(&meta.ip);
+            self.store.append_audit(e, now).await?;
+        }
+        let assignments = self.store.system_assignments(&c.user.id, now).await?;
+        Ok(Principal {
+            user: c.user,
+            assignments,
+            token: Some(TokenGrant {
+                token_id: t.id,
+                org_path: org.path,
+                permissions: t.permissions,
+            }),
+            meta: meta.clone(),
+        })
+    }
+
+    /// Creates an API token over a subtree the caller can read, with a subset
+    /// of the caller's permissions there. A token cannot create tokens.
+    pub async fn create_token(
+        &self,
+        p: &Principal,
+        name: &str,
+        org_id: &str,
+        permissions: &[Permission],
+        expires_days: Option<i64>,
+    ) -> Result<NewToken> {
+        if p.token.is_some() {
+            return Err(AppError::Forbidden);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::invalid(
+                "name",
+                "required, at most 100 characters",
+            ));
+        }
+        if permissions.is_empty() {
+            return Err(AppError::invalid("permissions", "at least one permission"));
+        }
+        let org = self
+            .store
+            .get_org(&p.scope(Permission::OrgRead), org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        for perm in permissions {
+            if !p.scope(*perm).contains(&org.path) {
+                return Err(AppError::invalid(
+                    "permissions",
+                    format!("you do not hold {} there", perm.as_str()),
+                ));
+            }
+        }
+        if let Some(d) = expires_days
+            && !(1..=3650).contains(&d)
+        {
+            return Err(AppError::invalid("expires_days", "1 to 3650"));
+        }
+        let now = self.now();
+        let secret = format!("zian_{}", random_token(32));
+        let mut perms = permissions.to_vec();
+        perms.sort();
+        perms.dedup();
+        let t = ApiToken {
+            id: self.ids.new_id(),
+            user_id: p.user.id.clone(),
+            name: name.to_string(),
+            org_id: org.id.clone(),
+            permissions: perms,
+            created_at: now,
+            expires_at: expires_days.map(|d| now + d * 86_400),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        let mut e = p.event("token.created", Some(&org.id), Some(&t.id));
+        e.details = serde_json::json!({"name": t.name, "permissions": t.permissions});
+        self.store.insert_token(&t, &sha256_hex(&secret), e).await?;
+        Ok(NewToken { token: t, secret })
+    }
+
+    pub async fn list_tokens(&self, p: &Principal) -> Result<Vec<ApiToken>> {
+        Ok(self.store.list_tokens(&p.user.id).await?)
+    }
+
+    pub async fn revoke_token(&self, p: &Principal, id: &str) -> Result<()> {
+        if p.token.is_some() {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        if self
+            .store
+            .revoke_token(
+                &p.user.id,
+                id,
+                now,
+                p.event("token.revoked", None, Some(id)),
+            )
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Whether the role list requires MFA under this deployment's settings.
+    pub fn mfa_required_for(&self, roles: &[Role]) -> bool {
+        roles
+            .iter()
+            .any(|r| self.cfg.mfa_required_roles.contains(r))
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2id_round_trip() {
+        let h = hash_password("Abcdef1!").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("Abcdef1!", &h));
+        assert!(!verify_password("Abcdef1?", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn throttle_window() {
+        let t = Throttle::default();
+        assert!(t.hit("ip", 0, 10, 2));
+        assert!(t.hit("ip", 1, 10, 2));
+        assert!(!t.hit("ip", 2, 10, 2));
+        assert!(t.hit("other", 2, 10, 2));
+        assert!(t.hit("ip", 12, 10, 2));
+    }
+}

@@ -1,0 +1,319 @@
+//! The demonstration tree: the national authority, one municipal hub with two
+//! county governments, five agencies of levels A, B, C, C and D with units,
+//! and a user for every role. Idempotent: existing organisations (matched by
+//! code) and users (matched by username) are kept.
+
+use time::macros::date;
+use zian_domain::audit::AuditEvent;
+use zian_domain::org::{OrgDraft, child_path};
+use zian_domain::{OrgKind, OrgScope, OrgTier, Organisation, ResponsibilityLevel, Role};
+use zian_storage::{ListQuery, NewUser};
+
+use crate::auth::hash_password;
+use crate::{App, AppError, Result};
+
+/// A demo login to print.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DemoLogin {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_name: String,
+}
+
+struct OrgSeed {
+    code: &'static str,
+    parent: Option<&'static str>,
+    zh: &'static str,
+    en: &'static str,
+    tier: OrgTier,
+    level: Option<ResponsibilityLevel>,
+    fiscal: Option<i64>,
+}
+
+const ORGS: &[OrgSeed] = &[
+    OrgSeed {
+        code: "ACS",
+        parent: None,
+        zh: "數位發展部資通安全署",
+        en: "Administration for Cyber Security, moda",
+        tier: OrgTier::National,
+        level: Some(ResponsibilityLevel::A),
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "KHH",
+        parent: Some("ACS"),
+        zh: "高雄市政府",
+        en: "Kaohsiung City Government",
+        tier: OrgTier::MunicipalHub,
+        level: Some(ResponsibilityLevel::A),
+        fiscal: Some(3),
+    },
+    OrgSeed {
+        code: "KHH-IT",
+        parent: Some("KHH"),
+        zh: "高雄市政府資訊局",
+        en: "Kaohsiung Information Bureau",
+        tier: OrgTier::Agency,
+        level: Some(ResponsibilityLevel::A),
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "KHH-IT-SEC",
+        parent: Some("KHH-IT"),
+        zh: "資訊安全科",
+        en: "Information Security Section",
+        tier: OrgTier::Unit,
+        level: None,
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "PIF",
+        parent: Some("KHH"),
+        zh: "屏東縣政府",
+        en: "Pingtung County Government",
+        tier: OrgTier::LocalGovernment,
+        level: Some(ResponsibilityLevel::A),
+        fiscal: Some(5),
+    },
+    OrgSeed {
+        code: "PIF-POL",
+        parent: Some("PIF"),
+        zh: "屏東縣政府警察局",
+        en: "Pingtung County Police Bureau",
+        tier: OrgTier::Agency,
+        level: Some(ResponsibilityLevel::B),
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "PIF-POL-IT",
+        parent: Some("PIF-POL"),
+        zh: "警察局資訊室",
+        en: "Police Bureau IT Office",
+        tier: OrgTier::Unit,
+        level: None,
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "PIF-HLT",
+        parent: Some("PIF"),
+        zh: "屏東縣政府衛生局",
+        en: "Pingtung County Public Health Bureau",
+        tier: OrgTier::Agency,
+        level: Some(ResponsibilityLevel::C),
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "PIF-HLT-IT",
+        parent: Some("PIF-HLT"),
+        zh: "衛生局企劃資訊科",
+        en: "Health Bureau Planning and IT Section",
+        tier: OrgTier::Unit,
+        level: None,
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "PEN",
+        parent: Some("KHH"),
+        zh: "澎湖縣政府",
+        en: "Penghu County Government",
+        tier: OrgTier::LocalGovernment,
+        level: Some(ResponsibilityLevel::A),
+        fiscal: Some(5),
+    },
+    OrgSeed {
+        code: "PEN-FIRE",
+        parent: Some("PEN"),
+        zh: "澎湖縣政府消防局",
+        en: "Penghu County Fire Bureau",
+        tier: OrgTier::Agency,
+        level: Some(ResponsibilityLevel::C),
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "PEN-FIRE-IT",
+        parent: Some("PEN-FIRE"),
+        zh: "消防局資訊小組",
+        en: "Fire Bureau IT Team",
+        tier: OrgTier::Unit,
+        level: None,
+        fiscal: None,
+    },
+    OrgSeed {
+        code: "PEN-CUL",
+        parent: Some("PEN"),
+        zh: "澎湖縣政府文化局",
+        en: "Penghu County Cultural Affairs Bureau",
+        tier: OrgTier::Agency,
+        level: Some(ResponsibilityLevel::D),
+        fiscal: None,
+    },
+];
+
+/// (username, display name, role, org code)
+pub const USERS: &[(&str, &str, Role, &str)] = &[
+    ("admin", "系統管理者", Role::SystemAdmin, "ACS"),
+    (
+        "supervisor.khh",
+        "高雄區域聯防督導 鄭督導",
+        Role::Supervisor,
+        "KHH",
+    ),
+    ("ciso.khh", "資訊局資安長 許志明", Role::Ciso, "KHH-IT"),
+    ("ciso.police", "警察局資安長 陳建宏", Role::Ciso, "PIF-POL"),
+    (
+        "committee.police",
+        "資安推動小組委員 吳淑芬",
+        Role::CommitteeMember,
+        "PIF-POL",
+    ),
+    (
+        "officer.police",
+        "資安專責人員 林怡君",
+        Role::SecurityOfficer,
+        "PIF-POL",
+    ),
+    ("it.police", "資訊人員 黃俊傑", Role::ItStaff, "PIF-POL-IT"),
+    ("auditor.pingtung", "稽核人員 張雅婷", Role::Auditor, "PIF"),
+    (
+        "officer.health",
+        "衛生局資安專責人員 李宗翰",
+        Role::SecurityOfficer,
+        "PIF-HLT",
+    ),
+    (
+        "officer.penghu",
+        "消防局資安專責人員 蔡佩珊",
+        Role::SecurityOfficer,
+        "PEN-FIRE",
+    ),
+    (
+        "vendor.acme",
+        "安信資訊顧問（委外廠商）",
+        Role::Vendor,
+        "PIF-POL",
+    ),
+];
+
+fn system_event(action: &str, org_id: &str, target: &str) -> AuditEvent {
+    let mut e = AuditEvent::new(action);
+    e.org_id = Some(org_id.to_string());
+    e.target = Some(target.to_string());
+    e.details = serde_json::json!({"via": "demo"});
+    e
+}
+
+impl App {
+    /// Creates whatever of the demo tree is missing. Every demo user gets
+    /// `password`; returns the logins.
+    pub async fn seed_demo(&self, password: &str) -> Result<Vec<DemoLogin>> {
+        let v = self.cfg.password.check(password, "admin");
+        if !v.is_empty() {
+            return Err(AppError::PasswordPolicy(v));
+        }
+        let all = OrgScope::from_roots(["/".to_string()]);
+        let mut q = ListQuery::new();
+        q.limit = 500;
+        let existing = self.store.list_orgs(&all, &q).await?.items;
+        if !existing.is_empty() && !existing.iter().any(|o| o.code.as_deref() == Some("ACS")) {
+            return Err(AppError::Conflict(
+                "this data directory holds a real organisation tree; the demo needs an empty one"
+                    .into(),
+            ));
+        }
+        let mut by_code: std::collections::HashMap<&str, Organisation> = existing
+            .into_iter()
+            .filter_map(|o| {
+                let code = ORGS
+                    .iter()
+                    .find(|s| Some(s.code) == o.code.as_deref())?
+                    .code;
+                Some((code, o))
+            })
+            .collect();
+        let now = self.now();
+        for seed in ORGS {
+            if by_code.contains_key(seed.code) {
+                continue;
+            }
+            let parent = seed.parent.and_then(|c| by_code.get(c)).cloned();
+            let draft = OrgDraft {
+                code: Some(seed.code.to_string()),
+                name_zh: seed.zh.to_string(),
+                name_en: seed.en.to_string(),
+                tier: seed.tier,
+                kind: OrgKind::Public,
+                level: seed.level,
+                level_assigned_on: seed.level.map(|_| date!(2024 - 03 - 15)),
+                level_review_due: None,
+                fiscal_tier: seed.fiscal,
+            }
+            .validate()?;
+            let id = self.ids.new_id();
+            let org = Organisation {
+                path: child_path(parent.as_ref().map(|p| p.path.as_str()), &id),
+                depth: parent.as_ref().map_or(0, |p| p.depth + 1),
+                parent_id: parent.as_ref().map(|p| p.id.clone()),
+                id: id.clone(),
+                code: draft.code,
+                name_zh: draft.name_zh,
+                name_en: draft.name_en,
+                tier: draft.tier,
+                kind: draft.kind,
+                level: draft.level,
+                level_assigned_on: draft.level_assigned_on,
+                level_review_due: draft.level_review_due,
+                fiscal_tier: draft.fiscal_tier,
+                active: true,
+            };
+            self.store
+                .insert_org(&org, now, system_event("org.created", &id, &id))
+                .await?;
+            by_code.insert(seed.code, org);
+        }
+        let hash = hash_password(password)?;
+        let mut out = Vec::new();
+        for (username, name, role, code) in USERS {
+            let org = by_code
+                .get(code)
+                .ok_or_else(|| AppError::Internal(format!("demo org {code} missing")))?;
+            if self
+                .store
+                .system_user_by_username(username)
+                .await?
+                .is_none()
+            {
+                let id = self.ids.new_id();
+                self.store
+                    .insert_user(
+                        &NewUser {
+                            id: id.clone(),
+                            username: (*username).to_string(),
+                            display_name: (*name).to_string(),
+                            email: format!("{username}@demo.zian.example"),
+                            home_org_id: org.id.clone(),
+                            password_hash: hash.clone(),
+                            must_change_password: false,
+                            locale: "zh-TW".into(),
+                            now,
+                        },
+                        system_event("user.created", &org.id, &id),
+                    )
+                    .await?;
+                let mut e = system_event("role.granted", &org.id, &id);
+                e.details = serde_json::json!({"via": "demo", "role": role.as_str()});
+                self.store
+                    .grant_role(&self.ids.new_id(), &id, &org.id, *role, "demo", now, e)
+                    .await?;
+            }
+            out.push(DemoLogin {
+                username: (*username).to_string(),
+                display_name: (*name).to_string(),
+                role: *role,
+                org_name: org.name_zh.clone(),
+            });
+        }
+        Ok(out)
+    }
+}

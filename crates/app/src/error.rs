@@ -1,0 +1,96 @@
+//! The application layer's error type. Each variant has a stable code that the
+//! web layer maps to an HTTP status and a localised message, in one place.
+
+use zian_domain::DomainError;
+use zian_domain::password::PolicyViolation;
+use zian_storage::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not authenticated")]
+    Unauthenticated,
+    #[error("session expired")]
+    SessionExpired,
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("account locked until {until}")]
+    Locked { until: i64 },
+    #[error("too many attempts; try again later")]
+    Throttled,
+    #[error("wrong verification code")]
+    InvalidCode,
+    #[error("not permitted")]
+    Forbidden,
+    /// Also returned for records outside the caller's scope, so that nothing
+    /// tells the caller whether they exist.
+    #[error("not found")]
+    NotFound,
+    #[error("invalid {field}: {reason}")]
+    Validation { field: String, reason: String },
+    #[error("password does not meet the policy")]
+    PasswordPolicy(Vec<PolicyViolation>),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "auth.required",
+            AppError::SessionExpired => "auth.session_expired",
+            AppError::InvalidCredentials => "auth.invalid_credentials",
+            AppError::Locked { .. } => "auth.locked",
+            AppError::Throttled => "auth.throttled",
+            AppError::InvalidCode => "auth.invalid_code",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Validation { .. } => "validation",
+            AppError::PasswordPolicy(_) => "password.policy",
+            AppError::Conflict(_) => "conflict",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(field: &str, reason: impl Into<String>) -> AppError {
+        AppError::Validation {
+            field: field.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(what) => AppError::Conflict(what.to_string()),
+            StoreError::Domain(d) => d.into(),
+            // PostgreSQL text cannot hold NUL; refuse such input as invalid
+            StoreError::Db(ref e) if e.to_string().contains("0x00") => AppError::Validation {
+                field: "body".into(),
+                reason: "text must not contain NUL characters".into(),
+            },
+            other => {
+                tracing::error!(error = %other, "storage error");
+                AppError::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid { field, reason } => AppError::Validation {
+                field: field.to_string(),
+                reason,
+            },
+            DomainError::MoveIntoOwnSubtree => AppError::Validation {
+                field: "parent_id".into(),
+                reason: "cannot move an organisation under its own subtree".into(),
+            },
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Real implementations of the ports: the system clock and UUIDv7 ids.
+
+use time::OffsetDateTime;
+use zian_domain::ports::{Clock, IdGen};
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UuidV7;
+
+impl IdGen for UuidV7 {
+    fn new_id(&self) -> String {
+        uuid::Uuid::now_v7().to_string()
+    }
+}
+
+/// `n` bytes from the operating system's random source.
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut v = vec![0u8; n];
+    // getrandom fails only if the OS has no entropy source at all; then a
+    // zero buffer must not be used silently.
+    if getrandom::fill(&mut v).is_err() {
+        panic_free_abort();
+    }
+    v
+}
+
+fn panic_free_abort() -> ! {
+    eprintln!("fatal: the operating system's random source is unavailable");
+    std::process::exit(70)
+}
+
+/// URL-safe random token of `bytes` bytes of entropy (base32, lower case).
+pub fn random_token(bytes: usize) -> String {
+    data_encoding::BASE32_NOPAD
+        .encode(&random_bytes(bytes))
+        .to_lowercase()
+}
+
+/// SHA-256 of a secret, hex; what we store for session ids, tokens and codes.
+pub fn sha256_hex(s: &str) -> String {
+    use sha2::Digest;
+    zian_domain::audit::hex(&sha2::Sha256::digest(s.as_bytes()))
+}

@@ -1,0 +1,147 @@
+//! Configuration: defaults, then a TOML file, then `ZIAN_*` environment
+//! variables, then command-line flags. Errors name the bad setting.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use zian_app::AuthConfig;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the SQLite database and backups live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Listen address.
+    pub bind: String,
+    /// Mark cookies `Secure` (set when users reach Zian over HTTPS).
+    pub cookie_secure: bool,
+    /// Log filter (tracing `EnvFilter` syntax).
+    pub log: String,
+    pub auth: AuthConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("zian-data"),
+            database_url: None,
+            bind: "127.0.0.1:8080".into(),
+            cookie_secure: false,
+            log: "info".into(),
+            auth: AuthConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the file (if any) and applies the environment.
+    pub fn load(path: Option<&PathBuf>) -> Result<Config> {
+        let file = path
+            .cloned()
+            .or_else(|| std::env::var_os("ZIAN_CONFIG").map(PathBuf::from))
+            .or_else(|| {
+                let p = PathBuf::from("zian.toml");
+                p.exists().then_some(p)
+            });
+        let mut cfg = match &file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).with_context(|| {
+                    format!("cannot read the configuration file {}", p.display())
+                })?;
+                toml::from_str::<Config>(&text)
+                    .map_err(|e| anyhow::anyhow!("configuration file {}: {e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        if let Some(v) = env("ZIAN_DATA_DIR") {
+            cfg.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = env("ZIAN_DATABASE_URL") {
+            cfg.database_url = Some(v);
+        }
+        if let Some(v) = env("ZIAN_BIND") {
+            cfg.bind = v;
+        }
+        if let Some(v) = env("ZIAN_COOKIE_SECURE") {
+            cfg.cookie_secure = match v.as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => bail!("ZIAN_COOKIE_SECURE must be true or false, not {v:?}"),
+            };
+        }
+        if let Some(v) = env("ZIAN_LOG") {
+            cfg.log = v;
+        }
+        if let Some(v) = env("ZIAN_IDLE_TIMEOUT_SECS") {
+            cfg.auth.idle_timeout_secs = v.parse().map_err(|_| {
+                anyhow::anyhow!("ZIAN_IDLE_TIMEOUT_SECS must be a number of seconds, not {v:?}")
+            })?;
+        }
+        Ok(cfg)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        self.bind.parse::<std::net::SocketAddr>().map_err(|_| {
+            anyhow::anyhow!(
+                "bind: {:?} is not an address like 127.0.0.1:8080",
+                self.bind
+            )
+        })?;
+        if let Some(u) = &self.database_url
+            && !(u.starts_with("sqlite:")
+                || u.starts_with("postgres://")
+                || u.starts_with("postgresql://"))
+        {
+            bail!("database_url must start with sqlite: or postgres://");
+        }
+        self.auth.validate().map_err(|e| anyhow::anyhow!(e))?;
+        Ok(())
+    }
+
+    /// The database URL, creating the data directory for SQLite.
+    pub fn database_url(&self) -> Result<String> {
+        if let Some(u) = &self.database_url {
+            return Ok(u.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("data_dir: cannot create {}", self.data_dir.display()))?;
+        let abs = std::fs::canonicalize(&self.data_dir)
+            .with_context(|| format!("data_dir: cannot resolve {}", self.data_dir.display()))?;
+        Ok(format!(
+            "sqlite://{}?mode=rwc",
+            abs.join("zian.db").display()
+        ))
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_and_bad_settings_are_named() {
+        let e = toml::from_str::<Config>("bnid = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bnid"), "{e}");
+        let e = toml::from_str::<Config>("[auth]\nidle_timeout_secs = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("idle_timeout_secs"), "{e}");
+        let c = Config {
+            bind: "nonsense".into(),
+            ..Config::default()
+        };
+        assert!(c.validate().unwrap_err().to_string().contains("bind"));
+        let mut c = Config::default();
+        c.auth.password.min_length = 4;
+        assert!(c.validate().unwrap_err().to_string().contains("min_length"));
+    }
+}

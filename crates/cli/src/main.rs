@@ -1,0 +1,265 @@
+//! `zian` — the single binary: the web platform, administration commands,
+//! and the offline vulnerability and regulation tools. This is the
+//! composition root: it wires configuration, storage, the application and
+//! the web layer together, and holds no business rules.
+
+mod config;
+mod platform;
+
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "zian",
+    version,
+    about = "Zian 資安 — cyber-security management for Taiwanese agencies"
+)]
+struct Cli {
+    /// Configuration file (TOML); also ZIAN_CONFIG, or ./zian.toml when present.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory (SQLite database); overrides the configuration.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Database URL (sqlite://… or postgres://…); overrides the configuration.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the web platform.
+    Serve {
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Create (idempotently) the demo organisation tree and users, print the
+    /// logins, and serve.
+    Demo {
+        #[arg(long)]
+        bind: Option<String>,
+        #[arg(long, default_value = "Zian-Demo-2026!")]
+        admin_password: String,
+        /// Seed and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Organisations.
+    #[command(subcommand)]
+    Org(platform::OrgCmd),
+    /// Users and roles.
+    #[command(subcommand)]
+    User(platform::UserCmd),
+    /// Write a consistent backup archive of the database (online).
+    Backup {
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Restore a backup archive into an empty data directory or database.
+    Restore {
+        #[arg(long, short)]
+        input: PathBuf,
+    },
+    /// The security audit trail.
+    #[command(subcommand)]
+    Audit(platform::AuditCmd),
+    /// Score CVSS vectors: one per stdin line, one JSON object per output line.
+    Cvss,
+    /// CPE 2.3 tools.
+    #[command(subcommand)]
+    Cpe(CpeCmd),
+    /// Vulnerability tools.
+    #[command(subcommand)]
+    Vuln(VulnCmd),
+    /// Regulation rules (資通安全責任等級分級辦法).
+    #[command(subcommand)]
+    Rules(RulesCmd),
+    /// Benchmarks (figures compared with a baseline measured in the same run).
+    #[command(subcommand)]
+    Bench(BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum CpeCmd {
+    /// stdin lines `SOURCE<TAB>TARGET`; NISTIR 7696 relations as JSON lines.
+    Compare,
+    /// stdin lines of CPE names (formatted string or URI); WFN, FS and URI as JSON lines.
+    Convert,
+}
+
+#[derive(Subcommand)]
+enum VulnCmd {
+    /// Offline scan of an inventory against feed files.
+    Scan {
+        #[arg(long, num_args = 1.., required = true)]
+        feeds: Vec<PathBuf>,
+        #[arg(long)]
+        inventory: PathBuf,
+        #[arg(long, default_value = "jsonl")]
+        format: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCmd {
+    /// Obligations in force for an organisation of this kind and level.
+    Obligations {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        level: String,
+        #[arg(long)]
+        assigned: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+    /// System protection level (附表九) and the baseline controls (附表十).
+    Grade {
+        #[arg(long)]
+        c: String,
+        #[arg(long)]
+        i: String,
+        #[arg(long)]
+        a: String,
+        #[arg(long)]
+        l: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Vulnerability engine: ingest, scan, incremental match.
+    Vuln {
+        /// NVD 2.0 files (yearly feeds or API pages; .json, .gz, .xz).
+        #[arg(long, num_args = 1.., required = true)]
+        nvd: Vec<PathBuf>,
+    },
+}
+
+fn today_taipei() -> time::Date {
+    (time::OffsetDateTime::now_utc() + time::Duration::hours(8)).date()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let result: anyhow::Result<ExitCode> = match cli.cmd {
+        Cmd::Cvss => zian_cvss::cli::run(stdin.lock(), stdout.lock())
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        Cmd::Cpe(CpeCmd::Compare) => zian_cpe::cli::run_compare(stdin.lock(), stdout.lock())
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        Cmd::Cpe(CpeCmd::Convert) => zian_cpe::cli::run_convert(stdin.lock(), stdout.lock())
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        Cmd::Vuln(VulnCmd::Scan {
+            feeds,
+            inventory,
+            format,
+        }) => vuln_scan(&feeds, &inventory, &format),
+        Cmd::Rules(RulesCmd::Obligations {
+            kind,
+            level,
+            assigned,
+            on,
+            format,
+        }) => {
+            if format != "json" {
+                eprintln!("zian rules obligations: --format must be json");
+                return ExitCode::from(2);
+            }
+            rules_result(zian_rules::cli::run_obligations(
+                &kind,
+                &level,
+                &assigned,
+                on.as_deref(),
+                today_taipei(),
+                stdout.lock(),
+            ))
+        }
+        Cmd::Rules(RulesCmd::Grade { c, i, a, l, on }) => {
+            let on = match on.as_deref().map(|s| {
+                time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+            }) {
+                None => today_taipei(),
+                Some(Ok(d)) => d,
+                Some(Err(_)) => {
+                    eprintln!("zian rules grade: --on must be a date YYYY-MM-DD");
+                    return ExitCode::from(2);
+                }
+            };
+            rules_result(zian_rules::cli::run_grade(
+                &c,
+                &i,
+                &a,
+                &l,
+                on,
+                stdout.lock(),
+            ))
+        }
+        Cmd::Bench(BenchCmd::Vuln { nvd }) => zian_vuln::bench::run_bench(&nvd, stdout.lock())
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        platform_cmd => platform::run(platform_cmd, cli.config, cli.data_dir, cli.database_url),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("zian: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn rules_result(r: Result<(), zian_rules::cli::RulesCliError>) -> anyhow::Result<ExitCode> {
+    match r {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.is_usage_error() => {
+            eprintln!("zian rules: {e}");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn vuln_scan(
+    feeds: &[PathBuf],
+    inventory: &std::path::Path,
+    format: &str,
+) -> anyhow::Result<ExitCode> {
+    let fmt = match format {
+        "jsonl" => zian_vuln::cli::ScanFormat::Jsonl,
+        "csv" => zian_vuln::cli::ScanFormat::Csv,
+        other => {
+            eprintln!("zian vuln scan: --format must be jsonl or csv, not {other:?}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    let summary =
+        zian_vuln::cli::run_scan(feeds, inventory, fmt, out, std::io::stderr().is_terminal())?;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a whole file through a buffered reader (used by restore).
+pub fn open_read(p: &std::path::Path) -> anyhow::Result<BufReader<std::fs::File>> {
+    Ok(BufReader::new(
+        std::fs::File::open(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+    ))
+}

@@ -1,0 +1,562 @@
+//! Platform commands: serve, demo, migrate, org, user, backup, restore,
+//! audit verify.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use zian_app::system::{SystemClock, UuidV7};
+use zian_app::{App, Principal, RequestMeta};
+use zian_domain::org::OrgDraft;
+use zian_domain::{OrgKind, OrgTier, ResponsibilityLevel, Role, RoleAssignment, User};
+use zian_storage::{ListQuery, SqlStore, Store};
+
+use crate::Cmd;
+use crate::config::Config;
+
+#[derive(Subcommand)]
+pub enum OrgCmd {
+    /// List organisations (tree order).
+    List,
+    /// Create the root organisation of an empty deployment.
+    Root {
+        #[arg(long)]
+        name_zh: String,
+        #[arg(long, default_value = "")]
+        name_en: String,
+        #[arg(long, default_value = "national")]
+        tier: String,
+        #[arg(long, default_value = "public")]
+        kind: String,
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Add an organisation under a parent (id or code).
+    Add {
+        #[arg(long)]
+        parent: String,
+        #[arg(long)]
+        name_zh: String,
+        #[arg(long, default_value = "")]
+        name_en: String,
+        #[arg(long, default_value = "agency")]
+        tier: String,
+        #[arg(long, default_value = "public")]
+        kind: String,
+        #[arg(long)]
+        code: Option<String>,
+        /// Responsibility level A–E.
+        #[arg(long)]
+        level: Option<String>,
+        /// Date the level was assigned (YYYY-MM-DD).
+        #[arg(long)]
+        assigned: Option<String>,
+        #[arg(long)]
+        fiscal_tier: Option<i64>,
+    },
+    /// Move an organisation (id or code) under a new parent.
+    Move {
+        org: String,
+        #[arg(long)]
+        parent: String,
+    },
+    /// Archive an organisation (id or code) and its subtree.
+    Archive { org: String },
+}
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    /// List users.
+    List,
+    /// Add a user (must change the password at first login).
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Home organisation (id or code).
+        #[arg(long)]
+        org: String,
+        #[arg(long, env = "ZIAN_NEW_PASSWORD")]
+        password: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Grant this role at the home organisation.
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// Set a temporary password (the user must change it; sessions end).
+    ResetPassword {
+        username: String,
+        #[arg(long, env = "ZIAN_NEW_PASSWORD")]
+        password: String,
+    },
+    /// Grant a role at an organisation (id or code).
+    Grant {
+        username: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Clear a lockout.
+    Unlock { username: String },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCmd {
+    /// Verify the hash chain; names the first broken entry.
+    Verify,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+pub fn run(
+    cmd: Cmd,
+    config: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+) -> Result<ExitCode> {
+    let mut cfg = Config::load(config.as_ref())?;
+    if let Some(d) = data_dir {
+        cfg.data_dir = d;
+    }
+    if let Some(u) = database_url {
+        cfg.database_url = Some(u);
+    }
+    match &cmd {
+        Cmd::Serve { bind: Some(b) } | Cmd::Demo { bind: Some(b), .. } => cfg.bind.clone_from(b),
+        _ => {}
+    }
+    if matches!(cmd, Cmd::Demo { .. }) {
+        // the demo is for trying Zian out: no forced MFA enrolment
+        cfg.auth.mfa_required_roles.clear();
+    }
+    cfg.validate()?;
+    init_tracing(&cfg.log);
+    runtime()?.block_on(async move { run_async(cmd, cfg).await })
+}
+
+fn init_tracing(filter: &str) {
+    let f = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(f)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
+    let url = cfg.database_url()?;
+    let store = SqlStore::open(&url)
+        .await
+        .with_context(|| "cannot open the database (database_url)")?;
+    let app = App::new(
+        Arc::new(store.clone()),
+        Arc::new(SystemClock),
+        Arc::new(UuidV7),
+        cfg.auth.clone(),
+    );
+    Ok((app, store))
+}
+
+/// The operator at the server's shell acts as a system administrator of the
+/// whole tree; their actions are audited as `via: cli`.
+async fn cli_principal(app: &App) -> Result<Principal> {
+    let mut q = ListQuery::new();
+    q.limit = 1;
+    let all = zian_domain::OrgScope::from_roots(["/".to_string()]);
+    let root = app
+        .store
+        .list_orgs(&all, &q)
+        .await?
+        .items
+        .into_iter()
+        .next();
+    let Some(root) = root else {
+        bail!(
+            "the organisation tree is empty: create the root first with `zian org root --name-zh …`"
+        );
+    };
+    Ok(Principal {
+        user: User {
+            id: "cli".into(),
+            username: "cli".into(),
+            display_name: "命令列操作者".into(),
+            email: String::new(),
+            home_org_id: root.id.clone(),
+            locale: "zh-TW".into(),
+            active: true,
+            totp_enabled: false,
+            must_change_password: false,
+            password_changed_at: 0,
+            locked_until: None,
+            created_at: 0,
+        },
+        assignments: vec![RoleAssignment {
+            id: "cli".into(),
+            user_id: "cli".into(),
+            org_id: root.id.clone(),
+            org_path: root.path.clone(),
+            org_name_zh: root.name_zh.clone(),
+            role: Role::SystemAdmin,
+            granted_by: None,
+            granted_at: 0,
+            deputy_for: None,
+        }],
+        token: None,
+        meta: RequestMeta {
+            ip: Some("cli".into()),
+            user_agent: None,
+        },
+    })
+}
+
+/// Resolves an organisation given by id or by code.
+async fn org_id(app: &App, p: &Principal, key: &str) -> Result<String> {
+    if let Ok(o) = app.get_org(p, key).await {
+        return Ok(o.id);
+    }
+    let mut q = ListQuery::new();
+    q.limit = 5_000;
+    let found = app
+        .list_orgs(p, &q)
+        .await?
+        .items
+        .into_iter()
+        .find(|o| o.code.as_deref() == Some(key));
+    found
+        .map(|o| o.id)
+        .with_context(|| format!("no organisation with id or code {key:?}"))
+}
+
+async fn user_id(app: &App, username: &str) -> Result<String> {
+    let c = app
+        .store
+        .system_user_by_username(&username.trim().to_lowercase())
+        .await?;
+    c.map(|c| c.user.id)
+        .with_context(|| format!("no user named {username:?}"))
+}
+
+fn parse_date(s: Option<&str>) -> Result<Option<time::Date>> {
+    s.map(|v| {
+        time::Date::parse(v, time::macros::format_description!("[year]-[month]-[day]"))
+            .with_context(|| format!("--assigned: {v:?} is not a date YYYY-MM-DD"))
+    })
+    .transpose()
+}
+
+async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
+    match cmd {
+        Cmd::Migrate => {
+            let (_, store) = open(&cfg).await?;
+            println!(
+                "migrations applied ({}): {} known",
+                store.backend().as_str(),
+                SqlStore::known_migrations().len()
+            );
+        }
+        Cmd::Serve { .. } => {
+            let (app, _) = open(&cfg).await?;
+            serve(app, &cfg, None).await?;
+        }
+        Cmd::Demo {
+            admin_password,
+            no_serve,
+            ..
+        } => {
+            let (app, _) = open(&cfg).await?;
+            let logins = app
+                .seed_demo(&admin_password)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            let mut banner = String::new();
+            banner.push_str("\n  Zian 資安管理平台 — 示範環境 / demo\n");
+            banner.push_str(&format!("  網址 URL: http://{}/\n", cfg.bind));
+            banner.push_str(&format!("  資料目錄 data: {}\n", cfg.data_dir.display()));
+            banner.push_str(&format!(
+                "  密碼 password (all demo accounts): {admin_password}\n\n"
+            ));
+            banner.push_str(
+                "  帳號 username            角色 role                 機關 organisation\n",
+            );
+            for l in &logins {
+                banner.push_str(&format!(
+                    "  {:<24} {:<24} {}\n",
+                    l.username,
+                    l.role.as_str(),
+                    l.org_name
+                ));
+            }
+            if no_serve {
+                print!("{banner}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            serve(app, &cfg, Some(banner)).await?;
+        }
+        Cmd::Org(c) => org_cmd(c, &cfg).await?,
+        Cmd::User(c) => user_cmd(c, &cfg).await?,
+        Cmd::Backup { output } => {
+            let (_, store) = open(&cfg).await?;
+            let tmp = output.with_extension("partial");
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot create {}", tmp.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let bar = bar();
+            let n = store
+                .backup(&mut w, &mut |t, done, total| {
+                    bar.set_length(total.max(1));
+                    bar.set_position(done);
+                    bar.set_message(t.to_string());
+                })
+                .await?;
+            w.flush()?;
+            drop(w);
+            std::fs::rename(&tmp, &output)?;
+            bar.finish_and_clear();
+            println!("backup written: {} ({n} rows)", output.display());
+        }
+        Cmd::Restore { input } => {
+            let (_, store) = open(&cfg).await?;
+            let mut r = crate::open_read(&input)?;
+            let bar = bar();
+            let n = store
+                .restore(&mut r, &mut |t, done, total| {
+                    bar.set_length(total.max(1));
+                    bar.set_position(done);
+                    bar.set_message(t.to_string());
+                })
+                .await?;
+            bar.finish_and_clear();
+            println!("restored {n} rows from {}", input.display());
+        }
+        Cmd::Audit(AuditCmd::Verify) => {
+            let (app, _) = open(&cfg).await?;
+            let rep = app.verify_audit_chain(|_| {}).await?;
+            match rep.broken {
+                None => println!(
+                    "audit chain intact: {} entries, head #{}",
+                    rep.checked, rep.head_seq
+                ),
+                Some(b) => {
+                    println!(
+                        "audit chain BROKEN at entry #{}: {} ({} entries verified before it)",
+                        b.seq, b.reason, rep.checked
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        _ => bail!("not a platform command"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bar() -> ProgressBar {
+    let b = ProgressBar::new(1);
+    if let Ok(s) = ProgressStyle::with_template("{msg:>18} [{bar:40}] {pos}/{len}") {
+        b.set_style(s.progress_chars("=> "));
+    }
+    b
+}
+
+async fn serve(app: App, cfg: &Config, banner: Option<String>) -> Result<()> {
+    let state = zian_web::AppState::new(
+        app,
+        zian_web::WebConfig {
+            cookie_secure: cfg.cookie_secure,
+            ..zian_web::WebConfig::default()
+        },
+    );
+    let router = zian_web::router(state);
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("bind: cannot listen on {}", cfg.bind))?;
+    if let Some(b) = banner {
+        println!("{b}");
+    }
+    tracing::info!(bind = %cfg.bind, "serving");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+async fn org_cmd(c: OrgCmd, cfg: &Config) -> Result<()> {
+    let (app, _) = open(cfg).await?;
+    match c {
+        OrgCmd::Root {
+            name_zh,
+            name_en,
+            tier,
+            kind,
+            code,
+        } => {
+            let o = app
+                .bootstrap_root(OrgDraft {
+                    code,
+                    name_zh,
+                    name_en,
+                    tier: OrgTier::parse(&tier)?,
+                    kind: OrgKind::parse(&kind)?,
+                    level: None,
+                    level_assigned_on: None,
+                    level_review_due: None,
+                    fiscal_tier: None,
+                })
+                .await?;
+            println!("{}", o.id);
+        }
+        OrgCmd::List => {
+            let p = cli_principal(&app).await?;
+            let mut q = ListQuery::new();
+            q.limit = 500;
+            for o in app.list_orgs(&p, &q).await?.items {
+                println!(
+                    "{}{}  [{}] {} {}{}",
+                    "  ".repeat(usize::try_from(o.depth).unwrap_or(0)),
+                    o.name_zh,
+                    o.code.as_deref().unwrap_or("-"),
+                    o.level.map_or("-", |l| l.as_str()),
+                    o.id,
+                    if o.active { "" } else { " (archived)" }
+                );
+            }
+        }
+        OrgCmd::Add {
+            parent,
+            name_zh,
+            name_en,
+            tier,
+            kind,
+            code,
+            level,
+            assigned,
+            fiscal_tier,
+        } => {
+            let p = cli_principal(&app).await?;
+            let parent = org_id(&app, &p, &parent).await?;
+            let draft = OrgDraft {
+                code,
+                name_zh,
+                name_en,
+                tier: OrgTier::parse(&tier)?,
+                kind: OrgKind::parse(&kind)?,
+                level: level
+                    .as_deref()
+                    .map(ResponsibilityLevel::parse)
+                    .transpose()?,
+                level_assigned_on: parse_date(assigned.as_deref())?,
+                level_review_due: None,
+                fiscal_tier,
+            };
+            let o = app.create_org(&p, &parent, draft).await?;
+            println!("{}", o.id);
+        }
+        OrgCmd::Move { org, parent } => {
+            let p = cli_principal(&app).await?;
+            let id = org_id(&app, &p, &org).await?;
+            let parent = org_id(&app, &p, &parent).await?;
+            app.move_org(&p, &id, &parent).await?;
+            println!("moved");
+        }
+        OrgCmd::Archive { org } => {
+            let p = cli_principal(&app).await?;
+            let id = org_id(&app, &p, &org).await?;
+            app.set_org_active(&p, &id, false).await?;
+            println!("archived");
+        }
+    }
+    Ok(())
+}
+
+async fn user_cmd(c: UserCmd, cfg: &Config) -> Result<()> {
+    let (app, _) = open(cfg).await?;
+    let p = cli_principal(&app).await?;
+    match c {
+        UserCmd::List => {
+            let mut q = ListQuery::new();
+            q.limit = 500;
+            for u in app.list_users(&p, &q).await?.items {
+                println!(
+                    "{:<24} {:<24} {}{}",
+                    u.username,
+                    u.display_name,
+                    u.id,
+                    if u.active { "" } else { " (inactive)" }
+                );
+            }
+        }
+        UserCmd::Add {
+            username,
+            name,
+            org,
+            password,
+            email,
+            role,
+        } => {
+            let org = org_id(&app, &p, &org).await?;
+            let u = app
+                .create_user(
+                    &p,
+                    zian_app::users::NewUserInput {
+                        username,
+                        display_name: name,
+                        email: email.unwrap_or_default(),
+                        home_org_id: org.clone(),
+                        password,
+                        locale: None,
+                    },
+                )
+                .await?;
+            if let Some(r) = role {
+                app.grant_role(&p, &u.id, &org, Role::parse(&r)?).await?;
+            }
+            println!("{}", u.id);
+        }
+        UserCmd::ResetPassword { username, password } => {
+            let id = user_id(&app, &username).await?;
+            app.reset_password(&p, &id, &password).await?;
+            println!("temporary password set; {username} must change it at next login");
+        }
+        UserCmd::Grant {
+            username,
+            org,
+            role,
+        } => {
+            let id = user_id(&app, &username).await?;
+            let org = org_id(&app, &p, &org).await?;
+            let a = app.grant_role(&p, &id, &org, Role::parse(&role)?).await?;
+            println!("{}", a.id);
+        }
+        UserCmd::Unlock { username } => {
+            let id = user_id(&app, &username).await?;
+            app.update_user(
+                &p,
+                &id,
+                zian_storage::UserPatch {
+                    unlock: true,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            println!("unlocked");
+        }
+    }
+    Ok(())
+}

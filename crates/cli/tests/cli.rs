@@ -1,0 +1,441 @@
+//! The `zian` binary's contracts (other tools depend on these shapes) and
+//! its platform commands: demo seeding, backup/restore, audit verification,
+//! configuration errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn zian() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zian"));
+    c.env_remove("ZIAN_CONFIG").env("ZIAN_LOG", "warn");
+    c
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = zian()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn zian");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+fn lines(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("zian-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("mkdir");
+    d
+}
+
+#[test]
+fn cvss_contract() {
+    let o = run_stdin(
+        &["cvss"],
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\nAV:N/AC:L/Au:N/C:P/I:P/A:P\nCVSS:3.1/AV:X\n",
+    );
+    assert!(o.status.success());
+    let v = lines(&o);
+    assert_eq!(v.len(), 3);
+    let keys: Vec<&str> = v[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(v[0]["base"], 9.8);
+    assert_eq!(v[0]["severity"], "CRITICAL");
+    assert_eq!(v[0]["version"], "3.1");
+    assert!(
+        keys.contains(&"temporal") && keys.contains(&"environmental") && keys.contains(&"score")
+    );
+    assert_eq!(v[1]["base"], 7.5);
+    assert!(v[2]["error"].as_str().is_some());
+    // key order is part of the contract
+    let first = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(first.starts_with("{\"vector\":"), "{first}");
+    let pos = |k: &str| first.find(&format!("\"{k}\"")).unwrap();
+    assert!(
+        pos("vector") < pos("version")
+            && pos("version") < pos("base")
+            && pos("base") < pos("temporal")
+            && pos("environmental") < pos("score")
+            && pos("score") < pos("severity")
+    );
+}
+
+#[test]
+fn cpe_compare_and_convert_contracts() {
+    let o = run_stdin(
+        &["cpe", "compare"],
+        "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*\tcpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*\nnot-a-cpe\tcpe:2.3:a:x:y:*:*:*:*:*:*:*:*\n",
+    );
+    assert!(o.status.success());
+    let v = lines(&o);
+    assert_eq!(v[0]["superset"], true);
+    assert_eq!(v[0]["subset"], false);
+    assert_eq!(v[0]["disjoint"], false);
+    assert!(v[1]["error"].as_str().is_some());
+    let o = run_stdin(
+        &["cpe", "convert"],
+        "cpe:/a:microsoft:internet_explorer:8.0.6001:beta\n",
+    );
+    let v = lines(&o);
+    assert_eq!(
+        v[0]["fs"],
+        "cpe:2.3:a:microsoft:internet_explorer:8.0.6001:beta:*:*:*:*:*:*"
+    );
+    assert_eq!(
+        v[0]["uri"],
+        "cpe:/a:microsoft:internet_explorer:8.0.6001:beta"
+    );
+}
+
+#[test]
+fn rules_obligations_contract_and_usage_errors() {
+    let o = zian()
+        .args([
+            "rules",
+            "obligations",
+            "--kind",
+            "public",
+            "--level",
+            "B",
+            "--assigned",
+            "2024-03-15",
+            "--on",
+            "2026-11-21",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = lines(&o);
+    assert!(v.len() > 5);
+    for l in &v {
+        for k in [
+            "id",
+            "title_zh",
+            "title_en",
+            "category",
+            "frequency",
+            "count",
+            "unit",
+            "first_due",
+            "source",
+            "confidence",
+            "rules_version",
+        ] {
+            assert!(l.get(k).is_some(), "missing {k} in {l}");
+        }
+    }
+    let o = zian()
+        .args([
+            "rules",
+            "obligations",
+            "--kind",
+            "foo",
+            "--level",
+            "B",
+            "--assigned",
+            "2024-03-15",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--kind"));
+    let o = zian()
+        .args([
+            "rules",
+            "obligations",
+            "--kind",
+            "public",
+            "--level",
+            "F",
+            "--assigned",
+            "2024-03-15",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = zian()
+        .args([
+            "rules",
+            "grade",
+            "--c",
+            "普",
+            "--i",
+            "高",
+            "--a",
+            "中",
+            "--l",
+            "普",
+            "--on",
+            "2026-11-21",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(g["level"], "高");
+    assert!(g["controls"].as_array().unwrap().len() > 40);
+}
+
+fn fixture(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../vuln/tests/fixtures")
+        .join(p)
+}
+
+#[test]
+fn vuln_scan_offline() {
+    let d = tmpdir("scan");
+    let inv = d.join("inventory.csv");
+    std::fs::write(
+        &inv,
+        "host,vendor,product,version,cpe23\nfw-01,paloaltonetworks,pan-os,10.2.9,\nfw-02,paloaltonetworks,pan-os,11.2.0,\nweb-01,,,,cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*\n",
+    )
+    .unwrap();
+    let o = zian()
+        .args(["vuln", "scan", "--feeds"])
+        .arg(fixture("nvd-sample"))
+        .arg("--inventory")
+        .arg(&inv)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = lines(&o);
+    let cves: Vec<(String, String)> = v
+        .iter()
+        .map(|f| {
+            (
+                f["host"].as_str().unwrap().to_string(),
+                f["cve"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        cves.contains(&("web-01".into(), "CVE-2014-3470".into())),
+        "{cves:?}"
+    );
+    for f in &v {
+        for k in [
+            "host", "cpe23", "cve", "source", "score", "severity", "kev", "evidence",
+        ] {
+            assert!(f.get(k).is_some(), "missing {k}");
+        }
+    }
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .to_lowercase()
+            .contains("finding")
+    );
+    let o = zian()
+        .args(["vuln", "scan", "--feeds"])
+        .arg(fixture("nvd-sample"))
+        .arg("--inventory")
+        .arg(&inv)
+        .args(["--format", "xml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn demo_backup_restore_and_audit_verify() {
+    let d = tmpdir("backup");
+    let data = d.join("data");
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["demo", "--no-serve"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("admin") && out.contains("vendor.acme") && out.contains("屏東縣政府警察局"),
+        "{out}"
+    );
+    // idempotent
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["demo", "--no-serve"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["org", "list"])
+        .output()
+        .unwrap();
+    let orgs = String::from_utf8_lossy(&o.stdout).lines().count();
+    assert_eq!(orgs, 13);
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "lee.cli",
+            "--name",
+            "李命令",
+            "--org",
+            "PIF-HLT",
+            "--password",
+            "Cli-Temp-2026",
+            "--role",
+            "it_staff",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+
+    let archive = d.join("backup.jsonl");
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["backup", "--output"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // restore into an empty data directory reproduces everything
+    let data2 = d.join("restored");
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data2)
+        .args(["restore", "--input"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["user", "list"])
+        .output()
+        .unwrap();
+    let b = zian()
+        .arg("--data-dir")
+        .arg(&data2)
+        .args(["user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(a.stdout, b.stdout);
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data2)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    // restoring twice is refused: the target is not empty
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data2)
+        .args(["restore", "--input"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not empty"));
+
+    // tampering with a stored audit entry is detected and the entry named
+    let text = std::fs::read_to_string(&archive).unwrap();
+    let tampered: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("\"seq\":5,") {
+                l.replacen("\"action\":\"", "\"action\":\"x", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let bad = d.join("tampered.jsonl");
+    std::fs::write(&bad, tampered).unwrap();
+    let data3 = d.join("tampered");
+    assert!(
+        zian()
+            .arg("--data-dir")
+            .arg(&data3)
+            .args(["restore", "--input"])
+            .arg(&bad)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data3)
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("#5"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn configuration_errors_name_the_setting() {
+    let d = tmpdir("config");
+    let cfg = d.join("zian.toml");
+    std::fs::write(
+        &cfg,
+        "bind = \"127.0.0.1:8080\"\n[auth]\nidle_timout_secs = 60\n",
+    )
+    .unwrap();
+    let o = zian()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("idle_timout_secs"));
+    let o = zian()
+        .env("ZIAN_BIND", "not-an-address")
+        .arg("--data-dir")
+        .arg(d.join("x"))
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bind"));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -1,0 +1,21 @@
+//! The domain layer's error type.
+
+/// Errors raised by domain rules. Each carries a stable code used by the upper
+/// layers to pick a localised message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("invalid value for {field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("the organisation cannot be moved under its own subtree")]
+    MoveIntoOwnSubtree,
+}
+
+impl DomainError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::Invalid { .. } => "validation",
+            DomainError::MoveIntoOwnSubtree => "org.move_into_subtree",
+        }
+    }
+}

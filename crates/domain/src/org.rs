@@ -1,0 +1,342 @@
+//! Organisations: the tree from the national authority down to agency units.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::DomainError;
+
+/// Position of an organisation in the supervision hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgTier {
+    /// 主管機關 — the national competent authority.
+    National,
+    /// 直轄市 — municipal hub and regional joint-defence centre.
+    MunicipalHub,
+    /// 縣市政府 — county or city government.
+    LocalGovernment,
+    /// 機關 — an agency.
+    Agency,
+    /// 單位 — a unit inside an agency.
+    Unit,
+}
+
+impl OrgTier {
+    pub const ALL: [OrgTier; 5] = [
+        OrgTier::National,
+        OrgTier::MunicipalHub,
+        OrgTier::LocalGovernment,
+        OrgTier::Agency,
+        OrgTier::Unit,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgTier::National => "national",
+            OrgTier::MunicipalHub => "municipal_hub",
+            OrgTier::LocalGovernment => "local_government",
+            OrgTier::Agency => "agency",
+            OrgTier::Unit => "unit",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| invalid("tier", s))
+    }
+}
+
+/// Legal kind of organisation under the Cyber Security Management Act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// 公務機關
+    Public,
+    /// 特定非公務機關
+    NonPublic,
+    /// 關鍵基礎設施提供者
+    CriticalInfrastructure,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 3] = [
+        OrgKind::Public,
+        OrgKind::NonPublic,
+        OrgKind::CriticalInfrastructure,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Public => "public",
+            OrgKind::NonPublic => "non_public",
+            OrgKind::CriticalInfrastructure => "critical_infrastructure",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| invalid("kind", s))
+    }
+}
+
+/// 資通安全責任等級 A–E.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ResponsibilityLevel {
+    A,
+    B,
+    C,
+    D,
+    E,
+}
+
+impl ResponsibilityLevel {
+    pub const ALL: [ResponsibilityLevel; 5] = [
+        ResponsibilityLevel::A,
+        ResponsibilityLevel::B,
+        ResponsibilityLevel::C,
+        ResponsibilityLevel::D,
+        ResponsibilityLevel::E,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponsibilityLevel::A => "A",
+            ResponsibilityLevel::B => "B",
+            ResponsibilityLevel::C => "C",
+            ResponsibilityLevel::D => "D",
+            ResponsibilityLevel::E => "E",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| invalid("level", s))
+    }
+}
+
+/// An organisation as stored. `path` is the materialised path of ids from the
+/// root, `/root/child/…/self/`, so a subtree is every path with this prefix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub path: String,
+    pub depth: i64,
+    pub code: Option<String>,
+    pub name_zh: String,
+    pub name_en: String,
+    pub tier: OrgTier,
+    pub kind: OrgKind,
+    pub level: Option<ResponsibilityLevel>,
+    pub level_assigned_on: Option<Date>,
+    pub level_review_due: Option<Date>,
+    pub fiscal_tier: Option<i64>,
+    pub active: bool,
+}
+
+/// Validated fields of a new or edited organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgDraft {
+    pub code: Option<String>,
+    pub name_zh: String,
+    pub name_en: String,
+    pub tier: OrgTier,
+    pub kind: OrgKind,
+    pub level: Option<ResponsibilityLevel>,
+    pub level_assigned_on: Option<Date>,
+    pub level_review_due: Option<Date>,
+    pub fiscal_tier: Option<i64>,
+}
+
+impl OrgDraft {
+    /// Checks the draft's own rules: a Chinese name, a fiscal tier 1–5 only for
+    /// local governments, an assignment date whenever a level is given, and a
+    /// review date after the assignment. When a level is assigned without a
+    /// review date, the review falls due two years later (分級辦法 art. 11:
+    /// levels are re-examined at least every two years).
+    pub fn validate(mut self) -> Result<Self, DomainError> {
+        self.name_zh = self.name_zh.trim().to_string();
+        self.name_en = self.name_en.trim().to_string();
+        if self.name_zh.is_empty() {
+            return Err(DomainError::Invalid {
+                field: "name_zh",
+                reason: "required".into(),
+            });
+        }
+        if self
+            .name_zh
+            .chars()
+            .chain(self.name_en.chars())
+            .any(char::is_control)
+        {
+            return Err(DomainError::Invalid {
+                field: "name_zh",
+                reason: "contains control characters".into(),
+            });
+        }
+        if self.name_zh.chars().count() > 200 || self.name_en.chars().count() > 200 {
+            return Err(DomainError::Invalid {
+                field: "name_zh",
+                reason: "longer than 200 characters".into(),
+            });
+        }
+        if let Some(code) = &self.code {
+            let c = code.trim();
+            if c.is_empty() {
+                self.code = None;
+            } else if c.len() > 40 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
+                return Err(DomainError::Invalid {
+                    field: "code",
+                    reason: "letters, digits and '-' only, at most 40".into(),
+                });
+            } else {
+                self.code = Some(c.to_string());
+            }
+        }
+        if let Some(t) = self.fiscal_tier {
+            if !(1..=5).contains(&t) {
+                return Err(DomainError::Invalid {
+                    field: "fiscal_tier",
+                    reason: "must be 1 to 5".into(),
+                });
+            }
+            if !matches!(self.tier, OrgTier::LocalGovernment | OrgTier::MunicipalHub) {
+                return Err(DomainError::Invalid {
+                    field: "fiscal_tier",
+                    reason: "only local governments have a fiscal tier".into(),
+                });
+            }
+        }
+        match (self.level, self.level_assigned_on) {
+            (Some(_), None) => {
+                return Err(DomainError::Invalid {
+                    field: "level_assigned_on",
+                    reason: "required when a level is set".into(),
+                });
+            }
+            (None, _) => {
+                self.level_assigned_on = None;
+                self.level_review_due = None;
+            }
+            (Some(_), Some(assigned)) => {
+                let due = match self.level_review_due {
+                    Some(d) => d,
+                    None => add_years(assigned, 2),
+                };
+                if due <= assigned {
+                    return Err(DomainError::Invalid {
+                        field: "level_review_due",
+                        reason: "must be after the assignment date".into(),
+                    });
+                }
+                self.level_review_due = Some(due);
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// Adds whole years, clamping 29 February to 28 February.
+pub fn add_years(d: Date, years: i32) -> Date {
+    let y = d.year() + years;
+    Date::from_calendar_date(y, d.month(), d.day())
+        .or_else(|_| Date::from_calendar_date(y, d.month(), 28))
+        .unwrap_or(d)
+}
+
+/// The materialised path of a child of `parent_path`.
+pub fn child_path(parent_path: Option<&str>, id: &str) -> String {
+    match parent_path {
+        Some(p) => format!("{p}{id}/"),
+        None => format!("/{id}/"),
+    }
+}
+
+/// Checks that moving the organisation at `path` under `new_parent_path` keeps
+/// the tree a tree.
+pub fn check_move(path: &str, new_parent_path: &str) -> Result<(), DomainError> {
+    if new_parent_path.starts_with(path) {
+        return Err(DomainError::MoveIntoOwnSubtree);
+    }
+    Ok(())
+}
+
+fn invalid(field: &'static str, value: &str) -> DomainError {
+    DomainError::Invalid {
+        field,
+        reason: format!("unknown value {value:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn draft() -> OrgDraft {
+        OrgDraft {
+            code: None,
+            name_zh: " 臺北市政府 ".into(),
+            name_en: "Taipei".into(),
+            tier: OrgTier::LocalGovernment,
+            kind: OrgKind::Public,
+            level: Some(ResponsibilityLevel::A),
+            level_assigned_on: Some(date!(2024 - 02 - 29)),
+            level_review_due: None,
+            fiscal_tier: Some(1),
+        }
+    }
+
+    #[test]
+    fn review_due_defaults_to_two_years_and_clamps_leap_day() {
+        let d = draft().validate().unwrap();
+        assert_eq!(d.name_zh, "臺北市政府");
+        assert_eq!(d.level_review_due, Some(date!(2026 - 02 - 28)));
+    }
+
+    #[test]
+    fn level_without_date_is_rejected() {
+        let mut d = draft();
+        d.level_assigned_on = None;
+        assert!(matches!(
+            d.validate(),
+            Err(DomainError::Invalid {
+                field: "level_assigned_on",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn fiscal_tier_only_for_local_governments() {
+        let mut d = draft();
+        d.tier = OrgTier::Agency;
+        assert!(d.validate().is_err());
+        let mut d = draft();
+        d.fiscal_tier = Some(6);
+        assert!(d.validate().is_err());
+    }
+
+    #[test]
+    fn move_into_own_subtree_is_refused() {
+        assert!(check_move("/a/b/", "/a/b/c/").is_err());
+        assert!(check_move("/a/b/", "/a/b/").is_err());
+        assert!(check_move("/a/b/", "/a/").is_ok());
+        assert!(check_move("/a/b/", "/a/bc/").is_ok());
+    }
+
+    #[test]
+    fn enums_round_trip() {
+        for t in OrgTier::ALL {
+            assert_eq!(OrgTier::parse(t.as_str()).unwrap(), t);
+        }
+        for k in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(k.as_str()).unwrap(), k);
+        }
+        assert_eq!(
+            ResponsibilityLevel::parse("c").unwrap(),
+            ResponsibilityLevel::C
+        );
+        assert!(ResponsibilityLevel::parse("F").is_err());
+    }
+}

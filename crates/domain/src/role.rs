@@ -1,0 +1,211 @@
+//! Roles and the permissions they carry. A role is always granted at an
+//! organisation and applies to that organisation's whole subtree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+/// What a caller may do. Checked by the application layer's authoriser, the
+/// only place that turns roles into an [`crate::OrgScope`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See organisations and their dashboards.
+    OrgRead,
+    /// Create, edit, move and archive organisations.
+    OrgWrite,
+    /// See users and their roles.
+    UserRead,
+    /// Create and edit users, reset passwords.
+    UserWrite,
+    /// Grant and revoke roles, designate deputies.
+    RoleGrant,
+    /// Read the security audit trail.
+    AuditRead,
+    /// Write audit (稽核) records — used by the audit module.
+    AuditRecordWrite,
+    /// Read the records of the security programme (registers, plans…).
+    RecordRead,
+    /// Write those records.
+    RecordWrite,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 9] = [
+        Permission::OrgRead,
+        Permission::OrgWrite,
+        Permission::UserRead,
+        Permission::UserWrite,
+        Permission::RoleGrant,
+        Permission::AuditRead,
+        Permission::AuditRecordWrite,
+        Permission::RecordRead,
+        Permission::RecordWrite,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::OrgRead => "org_read",
+            Permission::OrgWrite => "org_write",
+            Permission::UserRead => "user_read",
+            Permission::UserWrite => "user_write",
+            Permission::RoleGrant => "role_grant",
+            Permission::AuditRead => "audit_read",
+            Permission::AuditRecordWrite => "audit_record_write",
+            Permission::RecordRead => "record_read",
+            Permission::RecordWrite => "record_write",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| DomainError::Invalid {
+                field: "permission",
+                reason: format!("unknown permission {s:?}"),
+            })
+    }
+    /// Whether the permission changes data (used to keep read-only roles and
+    /// read-only tokens read-only).
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Permission::OrgWrite
+                | Permission::UserWrite
+                | Permission::RoleGrant
+                | Permission::AuditRecordWrite
+                | Permission::RecordWrite
+        )
+    }
+}
+
+/// The roles of seed 003's security organisation plus the platform's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 系統管理者
+    SystemAdmin,
+    /// 資安長
+    Ciso,
+    /// 資安推動小組成員
+    CommitteeMember,
+    /// 資安專責人員
+    SecurityOfficer,
+    /// 資訊人員
+    ItStaff,
+    /// 稽核人員 — reads everything in scope, writes audit records.
+    Auditor,
+    /// 委外廠商 — sees only records explicitly shared with it.
+    Vendor,
+    /// 上級督導 — read-only roll-up of a subtree.
+    Supervisor,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::SystemAdmin,
+        Role::Ciso,
+        Role::CommitteeMember,
+        Role::SecurityOfficer,
+        Role::ItStaff,
+        Role::Auditor,
+        Role::Vendor,
+        Role::Supervisor,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::SystemAdmin => "system_admin",
+            Role::Ciso => "ciso",
+            Role::CommitteeMember => "committee_member",
+            Role::SecurityOfficer => "security_officer",
+            Role::ItStaff => "it_staff",
+            Role::Auditor => "auditor",
+            Role::Vendor => "vendor",
+            Role::Supervisor => "supervisor",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| DomainError::Invalid {
+                field: "role",
+                reason: format!("unknown role {s:?}"),
+            })
+    }
+
+    /// The permissions the role grants over the subtree it is assigned at.
+    /// A vendor's scope is empty: it reaches only records shared with it.
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::SystemAdmin => &[
+                OrgRead,
+                OrgWrite,
+                UserRead,
+                UserWrite,
+                RoleGrant,
+                AuditRead,
+                RecordRead,
+                RecordWrite,
+            ],
+            Role::Ciso => &[
+                OrgRead,
+                UserRead,
+                UserWrite,
+                RoleGrant,
+                AuditRead,
+                RecordRead,
+                RecordWrite,
+            ],
+            Role::SecurityOfficer => &[OrgRead, UserRead, RecordRead, RecordWrite],
+            Role::CommitteeMember => &[OrgRead, UserRead, RecordRead],
+            Role::ItStaff => &[OrgRead, RecordRead, RecordWrite],
+            Role::Auditor => &[OrgRead, UserRead, AuditRead, AuditRecordWrite, RecordRead],
+            Role::Supervisor => &[OrgRead, RecordRead],
+            Role::Vendor => &[],
+        }
+    }
+
+    pub fn grants(self, p: Permission) -> bool {
+        self.permissions().contains(&p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_roles_have_no_write_permission() {
+        for r in [Role::Supervisor, Role::CommitteeMember, Role::Vendor] {
+            assert!(r.permissions().iter().all(|p| !p.is_write()), "{r:?}");
+        }
+        // the auditor writes only audit records
+        let w: Vec<_> = Role::Auditor
+            .permissions()
+            .iter()
+            .filter(|p| p.is_write())
+            .collect();
+        assert_eq!(w, vec![&Permission::AuditRecordWrite]);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+        for p in Permission::ALL {
+            assert_eq!(Permission::parse(p.as_str()).unwrap(), p);
+        }
+        assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn only_admins_write_the_tree() {
+        let writers: Vec<_> = Role::ALL
+            .into_iter()
+            .filter(|r| r.grants(Permission::OrgWrite))
+            .collect();
+        assert_eq!(writers, vec![Role::SystemAdmin]);
+    }
+}

@@ -1,0 +1,161 @@
+//! Users, role assignments, deputies and API tokens as the domain sees them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{DomainError, Permission, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub home_org_id: String,
+    pub locale: String,
+    pub active: bool,
+    pub totp_enabled: bool,
+    pub must_change_password: bool,
+    pub password_changed_at: i64,
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A role held at an organisation (and so over its subtree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleAssignment {
+    pub id: String,
+    pub user_id: String,
+    pub org_id: String,
+    pub org_path: String,
+    pub org_name_zh: String,
+    pub role: Role,
+    pub granted_by: Option<String>,
+    pub granted_at: i64,
+    /// Set when the role is held as a deputy (職務代理人) for someone else.
+    pub deputy_for: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deputy {
+    pub id: String,
+    pub principal_user_id: String,
+    pub principal_name: String,
+    pub deputy_user_id: String,
+    pub deputy_name: String,
+    pub org_id: String,
+    pub org_name_zh: String,
+    pub role: Role,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub reason: String,
+    pub created_by: Option<String>,
+    pub revoked_at: Option<i64>,
+}
+
+impl Deputy {
+    pub fn is_active(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.starts_at <= now && now < self.ends_at
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub org_id: String,
+    pub permissions: Vec<Permission>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// Checks a username: 3–64 characters of letters, digits, `.`, `_`, `-`, `@`.
+pub fn validate_username(s: &str) -> Result<String, DomainError> {
+    let s = s.trim().to_lowercase();
+    let ok = (3..=64).contains(&s.chars().count())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if ok {
+        Ok(s)
+    } else {
+        Err(DomainError::Invalid {
+            field: "username",
+            reason: "3–64 letters, digits, '.', '_', '-' or '@'".into(),
+        })
+    }
+}
+
+/// Checks a display name: present and at most 100 characters.
+pub fn validate_display_name(s: &str) -> Result<String, DomainError> {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > 100 || s.chars().any(char::is_control) {
+        return Err(DomainError::Invalid {
+            field: "display_name",
+            reason: "required, at most 100 characters".into(),
+        });
+    }
+    Ok(s.to_string())
+}
+
+/// Checks an e-mail address loosely (one `@`, a dot in the domain), or empty.
+pub fn validate_email(s: &str) -> Result<String, DomainError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    let ok = s.len() <= 254
+        && s.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.contains('@')
+        })
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(DomainError::Invalid {
+            field: "email",
+            reason: "not an e-mail address".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_and_emails() {
+        assert_eq!(validate_username(" Wang.Ming ").unwrap(), "wang.ming");
+        assert!(validate_username("ab").is_err());
+        assert!(validate_username("a b c").is_err());
+        assert!(validate_username("x'; DROP TABLE users;--").is_err());
+        assert_eq!(validate_email("").unwrap(), "");
+        assert!(validate_email("a@b.tw").is_ok());
+        assert!(validate_email("a@b").is_err());
+        assert!(validate_display_name("王小明").is_ok());
+        assert!(validate_display_name(" ").is_err());
+    }
+
+    #[test]
+    fn deputy_window() {
+        let d = Deputy {
+            id: "d".into(),
+            principal_user_id: "p".into(),
+            principal_name: String::new(),
+            deputy_user_id: "q".into(),
+            deputy_name: String::new(),
+            org_id: "o".into(),
+            org_name_zh: String::new(),
+            role: Role::Ciso,
+            starts_at: 10,
+            ends_at: 20,
+            reason: "休假".into(),
+            created_by: None,
+            revoked_at: None,
+        };
+        assert!(!d.is_active(9));
+        assert!(d.is_active(10));
+        assert!(!d.is_active(20));
+    }
+}

@@ -1,0 +1,412 @@
+//! Test kit: a fresh database per test on SQLite (a temporary file) or
+//! PostgreSQL, the application with a fake clock, the demo tree, in-process
+//! HTTP requests against the real router, and a real server for browser
+//! tests.
+//!
+//! Backends: SQLite always; PostgreSQL when `ZIAN_TEST_PG_URL` names a server
+//! (an admin URL such as `postgres://postgres@127.0.0.1:5432/postgres`); with
+//! `ZIAN_REQUIRE_PG=1` a missing PostgreSQL fails the tests instead of
+//! skipping it. [`for_each_backend`] runs a test body on every backend.
+
+pub mod browser;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use time::OffsetDateTime;
+use tower::ServiceExt;
+use zian_app::system::UuidV7;
+use zian_app::{App, AuthConfig};
+use zian_domain::ports::Clock;
+use zian_storage::{SqlStore, Store};
+use zian_web::{AppState, WebConfig};
+
+/// The demo password every seeded user has.
+pub const PASSWORD: &str = "Zian-Demo-2026!";
+
+/// A clock the test moves by hand.
+#[derive(Debug)]
+pub struct FakeClock(AtomicI64);
+
+impl FakeClock {
+    pub fn new(unix: i64) -> Self {
+        FakeClock(AtomicI64::new(unix))
+    }
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+    pub fn unix(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(self.unix()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backends to test on.
+pub fn backends() -> Vec<Backend> {
+    let mut v = vec![Backend::Sqlite];
+    match std::env::var("ZIAN_TEST_PG_URL") {
+        Ok(u) if !u.is_empty() => v.push(Backend::Postgres),
+        _ => {
+            assert!(
+                std::env::var("ZIAN_REQUIRE_PG").as_deref() != Ok("1"),
+                "ZIAN_REQUIRE_PG=1 but ZIAN_TEST_PG_URL is not set"
+            );
+            eprintln!("note: ZIAN_TEST_PG_URL not set; PostgreSQL tests skipped");
+        }
+    }
+    v
+}
+
+/// One test environment: its own database, clock and application.
+pub struct TestEnv {
+    pub backend: Backend,
+    pub store: SqlStore,
+    pub app: App,
+    pub clock: Arc<FakeClock>,
+    pub state: AppState,
+    pub router: axum::Router,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&p).expect("temp dir");
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fresh, migrated, empty database URL for the backend.
+pub async fn fresh_database(backend: Backend) -> (String, Option<TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = TempDir::new("zian-test");
+            let url = format!("sqlite://{}?mode=rwc", dir.0.join("zian.db").display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("ZIAN_TEST_PG_URL").expect("ZIAN_TEST_PG_URL");
+            let name = format!("zt_{}", uuid::Uuid::now_v7().simple());
+            sqlx::any::install_default_drivers();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(b, _)| b)
+                .to_string();
+            (format!("{base}/{name}"), None)
+        }
+    }
+}
+
+/// The standard test configuration: seed-003 defaults, MFA required for
+/// system administrators (as in production).
+pub fn test_config() -> AuthConfig {
+    AuthConfig::default()
+}
+
+impl TestEnv {
+    /// A fresh database with the demo tree and users.
+    pub async fn demo(backend: Backend) -> TestEnv {
+        let mut cfg = test_config();
+        // the demo administrator has no TOTP; tests that need forced
+        // enrolment set it up themselves
+        cfg.mfa_required_roles.clear();
+        let env = TestEnv::empty(backend, cfg).await;
+        env.app.seed_demo(PASSWORD).await.expect("seed demo");
+        env
+    }
+
+    /// A fresh, empty database.
+    pub async fn empty(backend: Backend, cfg: AuthConfig) -> TestEnv {
+        let (url, dir) = fresh_database(backend).await;
+        let store = SqlStore::open(&url).await.expect("open store");
+        // 2026-11-21 09:00 Asia/Taipei
+        let clock = Arc::new(FakeClock::new(1_795_222_800));
+        let app = App::new(
+            Arc::new(store.clone()),
+            clock.clone(),
+            Arc::new(UuidV7),
+            cfg,
+        );
+        let state = AppState::new(app.clone(), WebConfig::default());
+        let router = zian_web::router(state.clone());
+        TestEnv {
+            backend,
+            store,
+            app,
+            clock,
+            state,
+            router,
+            _dir: dir,
+        }
+    }
+
+    /// Sends a request through the real router (no network).
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = b
+            .body(body.map_or_else(Body::empty, Body::from))
+            .expect("request");
+        let resp = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = axum::body::to_bytes(resp.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        Resp {
+            status,
+            headers,
+            body: bytes.to_vec(),
+        }
+    }
+
+    /// JSON API call with a bearer token.
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> Resp {
+        let auth = format!("Bearer {token}");
+        let mut h: Vec<(&str, &str)> = vec![("authorization", auth.as_str())];
+        if body.is_some() {
+            h.push(("content-type", "application/json"));
+        }
+        self.request(method, path, &h, body.map(|b| b.to_string().into_bytes()))
+            .await
+    }
+
+    /// Logs in through the API; returns a session with its cookie and CSRF token.
+    pub async fn login(&self, username: &str, password: &str) -> Session {
+        let r = self
+            .request(
+                Method::POST,
+                "/api/v1/session",
+                &[("content-type", "application/json")],
+                Some(
+                    serde_json::json!({"username": username, "password": password})
+                        .to_string()
+                        .into_bytes(),
+                ),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.text());
+        let cookie = r
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.split(';')
+                    .next()
+                    .filter(|kv| kv.starts_with("zian_session="))
+                    .map(str::to_string)
+            })
+            .expect("session cookie");
+        let csrf = r.json()["csrf_token"].as_str().expect("csrf").to_string();
+        Session { cookie, csrf }
+    }
+
+    /// Creates an API token for a demo user with every permission they hold
+    /// at their home organisation's subtree (via the application, as the
+    /// user would on the tokens page).
+    pub async fn token_for(&self, username: &str) -> String {
+        let p = self.principal(username).await;
+        let perms: Vec<_> = zian_domain::Permission::ALL
+            .into_iter()
+            .filter(|perm| p.assignments.iter().any(|a| a.role.grants(*perm)))
+            .collect();
+        let org = p
+            .assignments
+            .first()
+            .map(|a| a.org_id.clone())
+            .unwrap_or_else(|| p.user.home_org_id.clone());
+        if perms.is_empty() {
+            // vendors hold no organisation permission; give them a token
+            // that can only call the endpoints about themselves
+            return self.raw_token(&p, &org).await;
+        }
+        let t = self
+            .app
+            .create_token(&p, "test", &org, &perms, None)
+            .await
+            .expect("token");
+        t.secret
+    }
+
+    async fn raw_token(&self, p: &zian_app::Principal, org_id: &str) -> String {
+        let secret = format!("zian_{}", zian_app::system::random_token(32));
+        let t = zian_domain::ApiToken {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id: p.user.id.clone(),
+            name: "test".into(),
+            org_id: org_id.to_string(),
+            permissions: vec![zian_domain::Permission::RecordRead],
+            created_at: self.clock.unix(),
+            expires_at: None,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        self.store
+            .insert_token(
+                &t,
+                &zian_app::system::sha256_hex(&secret),
+                zian_domain::audit::AuditEvent::new("token.created"),
+            )
+            .await
+            .expect("insert token");
+        secret
+    }
+
+    /// The principal of a demo user, as the authoriser builds it.
+    pub async fn principal(&self, username: &str) -> zian_app::Principal {
+        let c = self
+            .store
+            .system_user_by_username(username)
+            .await
+            .expect("db")
+            .expect("user exists");
+        let assignments = self
+            .store
+            .system_assignments(&c.user.id, self.clock.unix())
+            .await
+            .expect("assignments");
+        zian_app::Principal {
+            user: c.user,
+            assignments,
+            token: None,
+            meta: zian_app::RequestMeta::default(),
+        }
+    }
+
+    /// The id of the demo organisation with this code.
+    pub async fn org(&self, code: &str) -> String {
+        let mut q = zian_storage::ListQuery::new();
+        q.limit = 500;
+        let all = zian_domain::OrgScope::from_roots(["/".to_string()]);
+        self.store
+            .list_orgs(&all, &q)
+            .await
+            .expect("orgs")
+            .items
+            .into_iter()
+            .find(|o| o.code.as_deref() == Some(code))
+            .map(|o| o.id)
+            .unwrap_or_else(|| panic!("no org {code}"))
+    }
+
+    pub async fn user_id(&self, username: &str) -> String {
+        self.store
+            .system_user_by_username(username)
+            .await
+            .expect("db")
+            .expect("user")
+            .user
+            .id
+    }
+
+    /// Serves the router on 127.0.0.1 (for browser tests); returns the base URL.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = self.router.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await;
+        });
+        format!("http://{addr}")
+    }
+}
+
+/// Runs `f` once per backend with a fresh demo environment.
+pub async fn for_each_backend<F, Fut>(f: F)
+where
+    F: Fn(TestEnv) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for b in backends() {
+        eprintln!("-- backend {b:?}");
+        f(TestEnv::demo(b).await).await;
+    }
+}
+
+/// A browser-like session: cookie and CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Session {
+    pub fn headers(&self) -> Vec<(&str, &str)> {
+        vec![
+            ("cookie", self.cookie.as_str()),
+            ("x-csrf-token", self.csrf.as_str()),
+        ]
+    }
+}
+
+/// A response, buffered.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
+    }
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+}

@@ -1,0 +1,1292 @@
+//! Cross-organisation isolation over EVERY route of the registry.
+//!
+//! The target is the Pingtung health bureau subtree (PIF-HLT): its
+//! organisations, its security officer (officer.health), a second user there
+//! who is the officer's deputy, the officer's role assignment, the deputyship,
+//! an API token of the officer, and the bureau's records: an information
+//! system (graded, so it has a baseline of controls) and a risk. Every route of
+//! [`zian_web::routes::routes`] is called with its path parameters pointing at
+//! those objects (and, for bodies, with ids of those objects) by callers who
+//! must not reach them:
+//!
+//! - officer.police of the sibling police bureau (session with CSRF, and a
+//!   bearer token),
+//! - a supervisor of the unrelated Penghu subtree (session and token),
+//! - the vendor (session and token),
+//! - an anonymous client.
+//!
+//! For every call: no 500; no response body carries the target's ids, names,
+//! username or e-mail; the target's data (organisations, users with their
+//! credentials, roles, deputies, tokens, history) is unchanged and the audit
+//! trail gained no entry about it; the answer is the same as for ids that do
+//! not exist (no existence oracle); and for routes with path parameters the
+//! answer is a refusal (401, 403, 404, or 303 to the login page). Public routes
+//! are exempt from the status rules only.
+//!
+//! The same routes are then called by authorised callers (the administrator,
+//! or the token's owner) to show that the ids and bodies used are the right
+//! ones: every GET route with a parameter answers 200 with the target's data,
+//! and the unsafe routes succeed and change the target.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Map, Value, json};
+use tower::ServiceExt;
+use zian_domain::{OrgScope, Role};
+use zian_storage::{ListQuery, Store};
+use zian_testkit::{PASSWORD, Resp, TestEnv, for_each_backend};
+use zian_web::routes::{Kind, routes};
+
+// ---------------------------------------------------------------- requests
+
+/// Sends one request through the real router with a client address (so the
+/// per-address login throttle sees distinct clients).
+async fn send(
+    env: &TestEnv,
+    method: &Method,
+    uri: &str,
+    headers: &[(String, String)],
+    body: Option<Vec<u8>>,
+    ip: [u8; 4],
+) -> Resp {
+    let mut b = Request::builder().method(method.clone()).uri(uri);
+    for (k, v) in headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    let mut req = b
+        .body(body.map_or_else(Body::empty, Body::from))
+        .expect("request");
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((ip, 40_000))));
+    let resp = env.router.clone().oneshot(req).await.expect("infallible");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024)
+        .await
+        .expect("body");
+    Resp {
+        status,
+        headers,
+        body: bytes.to_vec(),
+    }
+}
+
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn form(pairs: &[(&str, String)]) -> Vec<u8> {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+// ---------------------------------------------------------------- callers
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Anonymous,
+    Session,
+    Bearer,
+}
+
+struct Caller {
+    label: String,
+    username: Option<String>,
+    mode: Mode,
+    ip: [u8; 4],
+    cookie: String,
+    csrf: String,
+    token: String,
+}
+
+impl Caller {
+    async fn new(env: &TestEnv, username: Option<&str>, mode: Mode, ip: [u8; 4]) -> Caller {
+        let label = match (username, mode) {
+            (None, _) => "anonymous".to_string(),
+            (Some(u), Mode::Session) => format!("{u} (session)"),
+            (Some(u), _) => format!("{u} (bearer)"),
+        };
+        let mut c = Caller {
+            label,
+            username: username.map(str::to_string),
+            mode,
+            ip,
+            cookie: String::new(),
+            csrf: String::new(),
+            token: String::new(),
+        };
+        match mode {
+            Mode::Anonymous => {}
+            Mode::Session => c.login(env).await,
+            Mode::Bearer => c.token = env.token_for(username.expect("user")).await,
+        }
+        c
+    }
+
+    async fn login(&mut self, env: &TestEnv) {
+        let u = self.username.clone().expect("user");
+        let body = json!({"username": u, "password": PASSWORD})
+            .to_string()
+            .into_bytes();
+        let r = send(
+            env,
+            &Method::POST,
+            "/api/v1/session",
+            &[("content-type".into(), "application/json".into())],
+            Some(body),
+            self.ip,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "login {u}: {}", r.text());
+        self.cookie = r
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.split(';')
+                    .next()
+                    .filter(|kv| kv.starts_with("zian_session="))
+                    .map(str::to_string)
+            })
+            .expect("session cookie");
+        self.csrf = r.json()["csrf_token"].as_str().expect("csrf").to_string();
+    }
+
+    /// Logs in again when a route ended the session (logout and the like).
+    async fn ensure(&mut self, env: &TestEnv) {
+        if self.mode != Mode::Session {
+            return;
+        }
+        let r = send(
+            env,
+            &Method::GET,
+            "/api/v1/me",
+            &[("cookie".into(), self.cookie.clone())],
+            None,
+            self.ip,
+        )
+        .await;
+        if r.status != StatusCode::OK {
+            self.login(env).await;
+        }
+    }
+
+    fn headers(&self) -> Vec<(String, String)> {
+        match self.mode {
+            Mode::Anonymous => vec![],
+            Mode::Session => vec![
+                ("cookie".into(), self.cookie.clone()),
+                ("x-csrf-token".into(), self.csrf.clone()),
+            ],
+            Mode::Bearer => vec![("authorization".into(), format!("Bearer {}", self.token))],
+        }
+    }
+
+    fn form_csrf(&self) -> String {
+        if self.mode == Mode::Session {
+            self.csrf.clone()
+        } else {
+            "no-session-csrf".into()
+        }
+    }
+}
+
+// ---------------------------------------------------------------- target
+
+/// Ids substituted into paths and bodies: the target's, or fresh ones that
+/// exist nowhere (the baseline a refusal must not be distinguishable from).
+#[derive(Debug, Clone)]
+struct Ids {
+    org: String,
+    user: String,
+    deputy_user: String,
+    assignment: String,
+    deputy: String,
+    token: String,
+    /// An information system of PIF-HLT, graded (so it has a baseline).
+    system: String,
+    /// A control of that system's baseline (a catalogue id, not target data).
+    control: String,
+}
+
+impl Ids {
+    fn bogus() -> Ids {
+        let f = || uuid::Uuid::now_v7().to_string();
+        Ids {
+            org: f(),
+            user: f(),
+            deputy_user: f(),
+            assignment: f(),
+            deputy: f(),
+            token: f(),
+            system: f(),
+            control: f(),
+        }
+    }
+}
+
+struct Target {
+    ids: Ids,
+    /// Every id of the target subtree (orgs, users, assignments, deputies, tokens).
+    all_ids: BTreeSet<String>,
+    /// Strings that must never appear in a response to the callers.
+    markers: Vec<String>,
+    /// A recurring obligation of PIF-HLT (附表 rule id; catalogue data, the
+    /// same for the target and for unknown ids).
+    rule_id: String,
+    /// A full answer set of the grading questionnaire (question id → option id).
+    answers: Value,
+}
+
+/// The name of the target's information system (a marker).
+const TARGET_SYSTEM: &str = "衛生局隔離測試系統";
+/// The asset of the target's risk (a marker).
+const TARGET_RISK_ASSET: &str = "衛生局隔離測試資產";
+
+const TARGET_TEMP: &str = "Temp-Isolation-2026!";
+
+/// Creates a user through the application as the administrator and clears
+/// the first-login password change, so it can log in with [`PASSWORD`].
+async fn make_user(env: &TestEnv, username: &str, display: &str, org: &str, role: Role) -> String {
+    let admin = env.principal("admin").await;
+    let u = env
+        .app
+        .create_user(
+            &admin,
+            zian_app::users::NewUserInput {
+                username: username.into(),
+                display_name: display.into(),
+                email: format!("{username}@isolation.example"),
+                home_org_id: org.into(),
+                password: TARGET_TEMP.into(),
+                locale: None,
+            },
+        )
+        .await
+        .expect("create user");
+    env.app
+        .grant_role(&admin, &u.id, org, role)
+        .await
+        .expect("grant");
+    let p = env.principal(username).await;
+    env.app
+        .change_password(&p, TARGET_TEMP, PASSWORD)
+        .await
+        .expect("change password");
+    u.id
+}
+
+async fn setup(env: &TestEnv) -> Target {
+    let hlt = env.org("PIF-HLT").await;
+    let hlt_it = env.org("PIF-HLT-IT").await;
+    let pen = env.org("PEN").await;
+    // the unrelated supervisor and the target's second user
+    make_user(
+        env,
+        "supervisor.pen",
+        "澎湖督導 測試",
+        &pen,
+        Role::Supervisor,
+    )
+    .await;
+    let deputy_user = make_user(
+        env,
+        "deputy.health",
+        "衛生局代理人 王小明",
+        &hlt,
+        Role::SecurityOfficer,
+    )
+    .await;
+    let user = env.user_id("officer.health").await;
+    let admin = env.principal("admin").await;
+    let now = env.clock.unix();
+    let d = env
+        .app
+        .create_deputy(
+            &admin,
+            &user,
+            &deputy_user,
+            &hlt,
+            Role::SecurityOfficer,
+            now,
+            now + 30 * 86_400,
+            "出國公差",
+        )
+        .await
+        .expect("deputy");
+    let _ = env.token_for("officer.health").await;
+    let token = env.store.list_tokens(&user).await.expect("tokens")[0]
+        .id
+        .clone();
+    let assignment = env
+        .store
+        .system_assignments(&user, now)
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.deputy_for.is_none())
+        .expect("own assignment")
+        .id;
+    let all = OrgScope::from_roots(["/".to_string()]);
+    let hlt_org = env
+        .store
+        .get_org(&all, &hlt)
+        .await
+        .expect("db")
+        .expect("hlt");
+    let mut all_ids: BTreeSet<String> = [
+        hlt.clone(),
+        hlt_it,
+        user.clone(),
+        deputy_user.clone(),
+        d.id.clone(),
+        token.clone(),
+    ]
+    .into();
+    let mut markers = Vec::new();
+    let scope = OrgScope::from_roots([hlt_org.path.clone()]);
+    let mut q = ListQuery::new();
+    q.limit = 500;
+    for o in env.store.list_orgs(&scope, &q).await.expect("orgs").items {
+        all_ids.insert(o.id.clone());
+        markers.push(o.name_zh.clone());
+        markers.push(o.name_en.clone());
+    }
+    for u in env.store.list_users(&scope, &q).await.expect("users").items {
+        all_ids.insert(u.id.clone());
+        markers.extend([u.username.clone(), u.display_name.clone(), u.email.clone()]);
+        for a in env
+            .store
+            .system_assignments(&u.id, now)
+            .await
+            .expect("assignments")
+        {
+            all_ids.insert(a.id);
+        }
+        for t in env.store.list_tokens(&u.id).await.expect("tokens") {
+            all_ids.insert(t.id);
+        }
+    }
+    for dep in env.store.list_deputies(&scope).await.expect("deputies") {
+        all_ids.insert(dep.id);
+    }
+    // an information system, graded, and a risk: the records of issue 4
+    let system = env
+        .app
+        .create_system(
+            &admin,
+            &hlt,
+            zian_app::systems::SystemInput {
+                name: TARGET_SYSTEM.into(),
+                owner: "衛生局資訊室".into(),
+                description: "隔離測試用".into(),
+            },
+        )
+        .await
+        .expect("system");
+    let q = env.app.questionnaire().expect("questionnaire");
+    let answers: Map<String, Value> = q
+        .questions
+        .iter()
+        .map(|x| {
+            let o = x.options.last().expect("question has options");
+            (x.id.clone(), json!(o.id))
+        })
+        .collect();
+    let answers = Value::Object(answers);
+    env.app
+        .grade_system(
+            &admin,
+            &system.id,
+            zian_app::systems::GradingInput {
+                answers: answers.clone(),
+                assessor: "衛生局資訊室".into(),
+                approver: "衛生局局長".into(),
+                assessed_on: None,
+            },
+        )
+        .await
+        .expect("grading");
+    let view = env
+        .app
+        .system_view(&admin, &system.id)
+        .await
+        .expect("system view");
+    let control = view
+        .soa
+        .iter()
+        .find(|r| r.required)
+        .expect("a baseline control")
+        .control
+        .id
+        .clone();
+    let risk = env
+        .app
+        .create_risk(
+            &admin,
+            &hlt,
+            zian_app::risk::RiskInput {
+                system_id: Some(system.id.clone()),
+                asset: TARGET_RISK_ASSET.into(),
+                threat: "勒索軟體".into(),
+                weakness: "未更新".into(),
+                likelihood: 2,
+                vulnerability: 2,
+                treatment: "accept".into(),
+                owner: "衛生局資訊室".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("risk");
+    all_ids.insert(system.id.clone());
+    all_ids.insert(risk.risk.id.clone());
+    markers.extend([TARGET_SYSTEM.to_string(), TARGET_RISK_ASSET.to_string()]);
+    // a recurring obligation that applies to PIF-HLT (level C, public)
+    let compliance = env
+        .app
+        .org_compliance(&admin, &hlt)
+        .await
+        .expect("compliance");
+    let rule_id = compliance
+        .obligations
+        .iter()
+        .find(|v| {
+            v.obligation.frequency.as_str() != "once" && v.status.as_str() != "not_applicable"
+        })
+        .expect("a recurring obligation of PIF-HLT")
+        .obligation
+        .id
+        .clone();
+    markers.extend(all_ids.iter().cloned());
+    markers.retain(|m| !m.is_empty());
+    assert!(
+        markers.iter().any(|m| m == "屏東縣政府衛生局")
+            && markers.iter().any(|m| m == "officer.health")
+    );
+    Target {
+        ids: Ids {
+            org: hlt,
+            user,
+            deputy_user,
+            assignment,
+            deputy: d.id,
+            token,
+            system: system.id,
+            control,
+        },
+        all_ids,
+        markers,
+        rule_id,
+        answers,
+    }
+}
+
+/// Everything a caller might write, minus the callers' own rows (their
+/// locale, login counters and token use are theirs to change).
+async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<String, String> {
+    let all = OrgScope::from_roots(["/".to_string()]);
+    let mut q = ListQuery::new();
+    q.limit = 500;
+    let now = env.clock.unix();
+    let mut m = BTreeMap::new();
+    for o in env.store.list_orgs(&all, &q).await.expect("orgs").items {
+        let h = env.store.org_history(&all, &o.id).await.expect("history");
+        m.insert(format!("org {}", o.id), format!("{o:?} {h:?}"));
+    }
+    for u in env.store.list_users(&all, &q).await.expect("users").items {
+        if exclude_users.contains(&u.id) {
+            continue;
+        }
+        let c = env
+            .store
+            .system_user_by_id(&u.id)
+            .await
+            .expect("db")
+            .expect("user");
+        let a = env
+            .store
+            .system_assignments(&u.id, now)
+            .await
+            .expect("assignments");
+        let t = env.store.list_tokens(&u.id).await.expect("tokens");
+        let rc = env
+            .store
+            .system_count_recovery_codes(&u.id)
+            .await
+            .expect("codes");
+        m.insert(
+            format!("user {}", u.username),
+            format!(
+                "{u:?} hash={} totp={:?}/{:?} failed={} codes={rc} roles={a:?} tokens={t:?}",
+                c.password_hash, c.totp_secret, c.totp_last_step, c.failed_logins
+            ),
+        );
+    }
+    m.insert(
+        "deputies".into(),
+        format!(
+            "{:?}",
+            env.store.list_deputies(&all).await.expect("deputies")
+        ),
+    );
+    m
+}
+
+fn diff(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<String> {
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| format!("{k}: {:?} -> {:?}", a.get(k), b.get(k)))
+        .collect()
+}
+
+// ---------------------------------------------------------------- bodies
+
+/// Per-call context for building paths and bodies.
+struct BodyCtx<'a> {
+    ids: &'a Ids,
+    /// Where a "move" route should move the target (the caller's own
+    /// organisation: pulling the target into one's own subtree).
+    move_parent: String,
+    /// Unique suffix for usernames and codes.
+    n: usize,
+    /// The obligation completed or overridden by the compliance routes.
+    rule_id: &'a str,
+    /// The grading answers.
+    answers: &'a Value,
+}
+
+fn path_for(path: &str, ids: &Ids) -> Vec<String> {
+    // each parameter takes the id of the kind named by the segment before it;
+    // an unknown segment tries every kind, so new routes are covered too
+    let mut out = vec![String::new()];
+    let mut prev = "";
+    for seg in path.split('/').skip(1) {
+        let choices: Vec<String> = match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            None => vec![seg.to_string()],
+            Some(param) => match (param, prev) {
+                ("file", _) => vec!["app.css".into()],
+                ("rid", _) | (_, "roles") => vec![ids.assignment.clone()],
+                (_, "orgs") => vec![ids.org.clone()],
+                (_, "users") => vec![ids.user.clone()],
+                (_, "deputies") => vec![ids.deputy.clone()],
+                (_, "tokens") => vec![ids.token.clone()],
+                (_, "systems") => vec![ids.system.clone()],
+                ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
+                _ => vec![
+                    ids.org.clone(),
+                    ids.user.clone(),
+                    ids.deputy_user.clone(),
+                    ids.assignment.clone(),
+                    ids.deputy.clone(),
+                    ids.token.clone(),
+                    ids.system.clone(),
+                ],
+            },
+        };
+        out = out
+            .iter()
+            .flat_map(|p| choices.iter().map(move |c| format!("{p}/{c}")))
+            .collect();
+        prev = seg;
+    }
+    out
+}
+
+/// A value for a JSON property, by name, that would make an administrator's
+/// request succeed against the target.
+fn field_value(
+    name: &str,
+    schema: &Value,
+    props: &BTreeSet<String>,
+    path: &str,
+    c: &BodyCtx,
+) -> Value {
+    let is_move = path.ends_with("/move");
+    match name {
+        "parent_id" if is_move => json!(c.move_parent),
+        "parent_id" | "org_id" | "home_org_id" => json!(c.ids.org),
+        "principal_user_id" | "user_id" => json!(c.ids.user),
+        "deputy_user_id" => json!(c.ids.deputy_user),
+        "role" if props.contains("principal_user_id") => json!("security_officer"),
+        "role" => json!("it_staff"),
+        "code" if props.contains("name_zh") => Value::Null,
+        "code" => json!("123456"),
+        "name_zh" => json!(format!("隔離測試機關{}", c.n)),
+        "name_en" => json!("Isolation test"),
+        "tier" => json!("unit"),
+        // an override's kind (an exemption), else an organisation's
+        "kind" if props.contains("approver") => json!("exempt"),
+        "kind" => json!("public"),
+        "level" | "level_assigned_on" | "level_review_due" | "fiscal_tier" => Value::Null,
+        "username" => json!(format!("iso.user{}", c.n)),
+        "display_name" => json!("隔離測試改名"),
+        "email" => json!("changed@isolation.example"),
+        "password" | "temporary_password" => json!("Isolation-Reset-2026!"),
+        // the callers' own password stays what it was (a reuse is refused)
+        "current_password" | "new_password" => json!(PASSWORD),
+        "locale" => json!("zh-TW"),
+        "active" => json!(false),
+        "unlock" => json!(true),
+        "permissions" => json!(["org_read"]),
+        "name" => json!("isolation token"),
+        "expires_days" => json!(30),
+        "starts_at" => json!("2026-11-21"),
+        "ends_at" => json!("2026-12-21"),
+        "reason" => json!("隔離測試"),
+        // compliance: a completion or an exemption of a recurring obligation
+        "rule_id" => json!(c.rule_id),
+        "frequency" | "unit" | "deadline_months" | "count" if props.contains("approver") => {
+            Value::Null
+        }
+        "approver" => json!("衛生局局長"),
+        "assessor" => json!("衛生局資訊室"),
+        // today on the test clock (completion and grading dates must not be
+        // in the future)
+        "approved_on" | "completed_on" | "due_on" | "planned_on" | "assessed_on"
+        | "effective_from" => json!("2026-11-21"),
+        // a completion defaults to the outstanding due date (a given date must
+        // be one of the obligation's due dates)
+        "due_date" | "effective_to" => Value::Null,
+        "note" => json!("隔離測試完成紀錄"),
+        "evidence_link" => json!("/evidence/isolation-2026.pdf"),
+        "evidence_text" => json!("隔離測試證據"),
+        "evidence_sha256" => Value::Null,
+        // systems: grading and a baseline control's status
+        "answers" => c.answers.clone(),
+        "control_id" => json!(c.ids.control),
+        "status" if props.contains("likelihood") => json!("open"),
+        "status" => json!("implemented"),
+        "owner" => json!("隔離測試負責人"),
+        "description" | "evidence" | "na_reason" => json!("隔離測試"),
+        // risk: unlinked, scored 1×1×1, accepted
+        "system_id" => Value::Null,
+        "treatment" => json!("accept"),
+        "threshold" => json!(6),
+        "asset" | "threat" | "weakness" => json!("隔離測試"),
+        _ => match schema["type"].as_str() {
+            Some("integer") | Some("number") => json!(1),
+            Some("boolean") => json!(true),
+            Some("array") => json!([]),
+            _ => json!("x"),
+        },
+    }
+}
+
+fn resolve<'a>(doc: &'a Value, s: &'a Value) -> &'a Value {
+    match s["$ref"].as_str() {
+        Some(r) => {
+            let name = r.rsplit('/').next().unwrap_or("");
+            resolve(doc, &doc["components"]["schemas"][name])
+        }
+        None => s,
+    }
+}
+
+fn collect_props(doc: &Value, s: &Value, out: &mut BTreeMap<String, Value>) {
+    let s = resolve(doc, s);
+    if let Some(p) = s["properties"].as_object() {
+        for (k, v) in p {
+            out.insert(k.clone(), resolve(doc, v).clone());
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf"] {
+        if let Some(list) = s[key].as_array() {
+            for x in list {
+                collect_props(doc, x, out);
+            }
+        }
+    }
+}
+
+/// The JSON body of an API route, generated from its OpenAPI schema.
+fn json_body(doc: &Value, method: &Method, path: &str, c: &BodyCtx) -> Option<Value> {
+    let schema = &doc["paths"][path][method.as_str().to_lowercase()]["requestBody"]["content"]["application/json"]
+        ["schema"];
+    if schema.is_null() {
+        return None;
+    }
+    let mut props = BTreeMap::new();
+    collect_props(doc, schema, &mut props);
+    let names: BTreeSet<String> = props.keys().cloned().collect();
+    let mut m = Map::new();
+    for (k, v) in &props {
+        m.insert(k.clone(), field_value(k, v, &names, path, c));
+    }
+    Some(Value::Object(m))
+}
+
+/// A form for any page: forms ignore fields they do not know, so one form
+/// carries every field any page reads.
+fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
+    let is_move = path.ends_with("/move");
+    // `kind` is an organisation's kind, except on the override form
+    let kind = if path.ends_with("/compliance/override") {
+        "exempt"
+    } else {
+        "public"
+    };
+    // the grading form: `q.<question id>` = option id
+    let answers: Vec<(String, String)> = c
+        .answers
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (format!("q.{k}"), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut pairs: Vec<(&str, String)> = answers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    pairs.extend([
+        ("_csrf", csrf.to_string()),
+        (
+            "parent_id",
+            if is_move {
+                c.move_parent.clone()
+            } else {
+                c.ids.org.clone()
+            },
+        ),
+        ("org_id", c.ids.org.clone()),
+        ("home_org_id", c.ids.org.clone()),
+        ("code", String::new()),
+        ("name_zh", format!("隔離測試機關{}", c.n)),
+        ("name_en", "Isolation test".into()),
+        ("tier", "unit".into()),
+        ("kind", kind.into()),
+        ("role", "it_staff".into()),
+        ("username", format!("iso.user{}", c.n)),
+        ("display_name", "隔離測試改名".into()),
+        ("email", "changed@isolation.example".into()),
+        ("password", "Isolation-Reset-2026!".into()),
+        ("temporary_password", "Isolation-Reset-2026!".into()),
+        ("active", "0".into()),
+        ("unlock", "1".into()),
+        ("assignment", c.ids.assignment.clone()),
+        ("deputy_user_id", c.ids.deputy_user.clone()),
+        ("starts_on", "2026-11-21".into()),
+        ("ends_on", "2026-12-21".into()),
+        ("reason", "隔離測試".into()),
+        ("current_password", PASSWORD.into()),
+        ("new_password", PASSWORD.into()),
+        ("confirm_password", PASSWORD.into()),
+        ("lang", "zh-TW".into()),
+        ("name", "isolation token".into()),
+        ("permission", "org_read".into()),
+        ("expires_days", "30".into()),
+        ("back", "/".into()),
+        ("next", "/".into()),
+        // compliance: completion and exemption
+        ("rule_id", c.rule_id.to_string()),
+        ("completed_on", "2026-11-21".into()),
+        ("note", "隔離測試完成紀錄".into()),
+        ("evidence_link", "/evidence/isolation-2026.pdf".into()),
+        ("evidence_text", "隔離測試證據".into()),
+        ("approver", "衛生局局長".into()),
+        ("approved_on", "2026-11-21".into()),
+        ("effective_to", String::new()),
+        // systems: registration, grading, a control's status
+        ("owner", "隔離測試負責人".into()),
+        ("description", "隔離測試".into()),
+        ("assessor", "衛生局資訊室".into()),
+        ("assessed_on", "2026-11-21".into()),
+        ("control_id", c.ids.control.clone()),
+        ("status", "implemented".into()),
+        ("evidence", "隔離測試".into()),
+        // risk: unlinked, scored 1×1×1, accepted
+        ("system_id", String::new()),
+        ("asset", "隔離測試".into()),
+        ("threat", "隔離測試".into()),
+        ("weakness", "隔離測試".into()),
+        ("asset_value", "1".into()),
+        ("likelihood", "1".into()),
+        ("vulnerability", "1".into()),
+        ("treatment", "accept".into()),
+        ("due_on", "2026-11-21".into()),
+    ]);
+    form(&pairs)
+}
+
+/// The filters that point list routes at the target.
+fn target_query(ids: &Ids) -> String {
+    format!(
+        "?q={}&org={}&parent={}&actor={}",
+        pct("衛生局"),
+        ids.org,
+        ids.org,
+        ids.user
+    )
+}
+
+/// One prepared request.
+struct Call {
+    method: Method,
+    uri: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+fn build(
+    doc: &Value,
+    method: &Method,
+    template: &str,
+    uri: String,
+    caller: &Caller,
+    c: &BodyCtx,
+) -> Call {
+    let mut headers = caller.headers();
+    let unsafe_method = !matches!(*method, Method::GET | Method::HEAD);
+    let body = if !unsafe_method {
+        None
+    } else if template.starts_with("/api/") {
+        json_body(doc, method, template, c).map(|v| {
+            headers.push(("content-type".into(), "application/json".into()));
+            v.to_string().into_bytes()
+        })
+    } else {
+        headers.push((
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+        Some(page_form(template, &caller.form_csrf(), c))
+    };
+    Call {
+        method: method.clone(),
+        uri,
+        headers,
+        body,
+    }
+}
+
+async fn run(env: &TestEnv, caller: &Caller, call: &Call) -> Resp {
+    send(
+        env,
+        &call.method,
+        &call.uri,
+        &call.headers,
+        call.body.clone(),
+        caller.ip,
+    )
+    .await
+}
+
+fn leaks(r: &Resp, markers: &[String]) -> Vec<String> {
+    let text = r.text();
+    markers
+        .iter()
+        .filter(|m| text.contains(m.as_str()))
+        .cloned()
+        .collect()
+}
+
+fn is_refusal(r: &Resp) -> bool {
+    match r.status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => true,
+        StatusCode::SEE_OTHER => r.location().is_some_and(|l| l.starts_with("/login")),
+        _ => false,
+    }
+}
+
+/// Status and redirect target, without the echoed query of a login redirect.
+fn outcome(r: &Resp) -> String {
+    let loc = r.location().unwrap_or("");
+    let loc = if loc.starts_with("/login") {
+        loc.split('?').next().unwrap_or(loc)
+    } else {
+        loc
+    };
+    format!("{} {loc}", r.status.as_u16())
+}
+
+// ---------------------------------------------------------------- the test
+
+#[tokio::test]
+async fn every_route_keeps_the_health_bureau_out_of_reach() {
+    for_each_backend(|env| async move {
+        let started = Instant::now();
+        let t = setup(&env).await;
+        let doc = zian_web::openapi::document();
+        let registry = routes();
+        let distinct: BTreeSet<(String, &str)> = registry.iter().map(|r| (r.method.to_string(), r.path)).collect();
+        assert_eq!(distinct.len(), registry.len(), "duplicate routes in the registry");
+
+        let mut callers = Vec::new();
+        for (ip, (user, mode)) in (1u8..).zip([
+            (Some("officer.police"), Mode::Session),
+            (Some("officer.police"), Mode::Bearer),
+            (Some("supervisor.pen"), Mode::Session),
+            (Some("supervisor.pen"), Mode::Bearer),
+            (Some("vendor.acme"), Mode::Session),
+            (Some("vendor.acme"), Mode::Bearer),
+            (None, Mode::Anonymous),
+        ]) {
+            callers.push(Caller::new(&env, user, mode, [10, 0, 0, ip]).await);
+        }
+        let mut caller_ids = BTreeSet::new();
+        let mut home = BTreeMap::new();
+        for u in ["officer.police", "supervisor.pen", "vendor.acme"] {
+            let id = env.user_id(u).await;
+            let c = env.store.system_user_by_id(&id).await.unwrap().unwrap();
+            home.insert(u.to_string(), c.user.home_org_id.clone());
+            caller_ids.insert(id);
+        }
+
+        let before = snapshot(&env, &caller_ids).await;
+        let (mut seq, _) = env.store.system_audit_head().await.unwrap();
+        let mut failures: Vec<String> = Vec::new();
+        let mut covered: BTreeSet<(String, &str)> = BTreeSet::new();
+        let mut checks = 0usize;
+        let mut n = 0usize;
+
+        for route in &registry {
+            covered.insert((route.method.to_string(), route.path));
+            let public = route.kind == Kind::Public;
+            let has_params = route.path.contains('{') && !route.path.contains("{file}");
+            for caller in callers.iter_mut() {
+                let move_parent = caller.username.as_ref().and_then(|u| home.get(u).cloned()).unwrap_or_else(|| "no-such-org".to_string());
+                let real_paths = path_for(route.path, &t.ids);
+                let bogus_ids = Ids::bogus();
+                let bogus_paths = path_for(route.path, &bogus_ids);
+                let mut variants: Vec<(String, String, bool)> = real_paths.iter().cloned().zip(bogus_paths.iter().cloned()).map(|(a, b)| (a, b, false)).collect();
+                if route.method == Method::GET {
+                    let extra: Vec<_> = variants
+                        .iter()
+                        .map(|(a, b, _)| (format!("{a}{}", target_query(&t.ids)), format!("{b}{}", target_query(&bogus_ids)), true))
+                        .collect();
+                    variants.extend(extra);
+                }
+                for (real_uri, bogus_uri, _with_query) in variants {
+                    n += 1;
+                    caller.ensure(&env).await;
+                    let c = BodyCtx { ids: &t.ids, move_parent: move_parent.clone(), n, rule_id: &t.rule_id, answers: &t.answers };
+                    let call = build(&doc, &route.method, route.path, real_uri.clone(), caller, &c);
+                    let r = run(&env, caller, &call).await;
+                    checks += 1;
+                    let what = format!("{} {} as {}", route.method, real_uri, caller.label);
+                    if r.status.is_server_error() {
+                        failures.push(format!("{what}: {} {}", r.status, r.text()));
+                    }
+                    let leaked = leaks(&r, &t.markers);
+                    if !leaked.is_empty() {
+                        failures.push(format!("{what}: response ({}) carries target data {leaked:?}", r.status));
+                    }
+                    if !public && has_params && !is_refusal(&r) {
+                        failures.push(format!("{what}: expected a refusal, got {} {}", outcome(&r), r.text().chars().take(300).collect::<String>()));
+                    }
+                    // the audit trail: nothing about the target
+                    let fresh = env.store.system_audit_chunk(seq, 10_000).await.unwrap();
+                    for e in &fresh {
+                        seq = seq.max(e.seq);
+                        let about_target = e.org_id.as_ref().is_some_and(|o| t.all_ids.contains(o))
+                            || e.target.as_ref().is_some_and(|x| t.all_ids.contains(x))
+                            || t.all_ids.iter().any(|id| e.details.contains(id.as_str()));
+                        let write = ["org.", "user.", "role.", "deputy.", "password.reset", "token.created", "token.revoked"].iter().any(|p| e.action.starts_with(p));
+                        if about_target || (write && e.actor_user_id.as_ref().is_some_and(|a| caller_ids.contains(a))) {
+                            failures.push(format!("{what}: audit entry {} {:?} target {:?} org {:?}", e.action, e.details, e.target, e.org_id));
+                        }
+                    }
+                    // the same request with ids that exist nowhere
+                    caller.ensure(&env).await;
+                    let bc = BodyCtx { ids: &bogus_ids, move_parent: move_parent.clone(), n, rule_id: &t.rule_id, answers: &t.answers };
+                    let bcall = build(&doc, &route.method, route.path, bogus_uri, caller, &bc);
+                    let br = run(&env, caller, &bcall).await;
+                    if !public && outcome(&br) != outcome(&r) {
+                        failures.push(format!("{what}: answer {} differs from the answer for unknown ids {} (existence oracle)", outcome(&r), outcome(&br)));
+                    }
+                    if br.status.is_server_error() {
+                        failures.push(format!("{what} (unknown ids): {} {}", br.status, br.text()));
+                    }
+                    let after = snapshot(&env, &caller_ids).await;
+                    let d = diff(&before, &after);
+                    if !d.is_empty() {
+                        failures.push(format!("{what}: data changed: {d:#?}"));
+                        panic!("{}", failures.join("\n"));
+                    }
+                    let _ = env.store.system_audit_chunk(seq, 10_000).await.unwrap().iter().map(|e| seq = seq.max(e.seq)).count();
+                }
+            }
+        }
+        assert_eq!(covered.len(), registry.len(), "every route of the registry is exercised");
+        eprintln!(
+            "isolation [{:?}]: {} routes x {} callers, {} calls (plus as many baseline calls), {:.1}s",
+            env.backend,
+            covered.len(),
+            callers.len(),
+            checks,
+            started.elapsed().as_secs_f64()
+        );
+        assert!(failures.is_empty(), "{} isolation failures:\n{}", failures.len(), failures.join("\n"));
+    })
+    .await;
+}
+
+/// Whether an authorised call did what it asked (not a refusal, not a form
+/// sent back with an error).
+fn succeeded(r: &Resp) -> bool {
+    match r.status {
+        s if s.is_success() => true,
+        StatusCode::SEE_OTHER => r
+            .location()
+            .is_some_and(|l| !l.starts_with("/login") && !l.contains("err=")),
+        _ => false,
+    }
+}
+
+async fn audit_about_target(env: &TestEnv, t: &Target, after: i64) -> Vec<String> {
+    env.store
+        .system_audit_chunk(after, 10_000)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| {
+            e.org_id.as_ref().is_some_and(|o| t.all_ids.contains(o))
+                || e.target.as_ref().is_some_and(|x| t.all_ids.contains(x))
+                || t.all_ids.iter().any(|id| e.details.contains(id.as_str()))
+        })
+        .map(|e| e.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn authorised_callers_reach_the_target_through_the_same_requests() {
+    for_each_backend(|env| async move {
+        let t = setup(&env).await;
+        let admin_s = Caller::new(&env, Some("admin"), Mode::Session, [10, 1, 0, 1]).await;
+        let admin_t = Caller::new(&env, Some("admin"), Mode::Bearer, [10, 1, 0, 2]).await;
+        let mut problems = Vec::new();
+        let mut gets = 0;
+        // every GET route with a parameter shows the target to the administrator
+        for route in routes()
+            .iter()
+            .filter(|r| r.method == Method::GET && r.kind != Kind::Public)
+        {
+            let admin = if route.path.starts_with("/api/") {
+                &admin_t
+            } else {
+                &admin_s
+            };
+            let mut uris: Vec<String> = Vec::new();
+            if route.path.contains('{') {
+                uris.extend(path_for(route.path, &t.ids));
+            }
+            if route.list {
+                uris.push(format!("{}{}", route.path, target_query(&t.ids)));
+            }
+            for uri in uris {
+                gets += 1;
+                let r = send(&env, &Method::GET, &uri, &admin.headers(), None, admin.ip).await;
+                if r.status != StatusCode::OK {
+                    problems.push(format!(
+                        "GET {uri} as admin: {} {}",
+                        r.status,
+                        r.text().chars().take(200).collect::<String>()
+                    ));
+                } else if leaks(&r, &t.markers).is_empty() {
+                    problems.push(format!(
+                        "GET {uri} as admin: 200 but nothing of the target in {}",
+                        r.text().chars().take(300).collect::<String>()
+                    ));
+                }
+            }
+        }
+        assert!(gets >= 8, "only {gets} GET checks");
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    })
+    .await;
+}
+
+/// The unsafe routes that touch the target succeed for an authorised caller
+/// (the administrator, or the owner for the owner's own tokens) with exactly
+/// the requests the isolation test sends, and change the target: so the
+/// refusals above are refusals, not malformed requests.
+#[tokio::test]
+async fn authorised_callers_can_change_the_target_with_the_same_requests() {
+    let backend = zian_testkit::backends()[0];
+    let doc = zian_web::openapi::document();
+    let mut problems = Vec::new();
+    let mut done = Vec::new();
+    let mut n = 10_000;
+    for route in routes()
+        .iter()
+        .filter(|r| !matches!(r.method, Method::GET) && r.kind != Kind::Public)
+    {
+        let env = TestEnv::demo(backend).await;
+        let t = setup(&env).await;
+        let pen = env.org("PEN").await;
+        let mut ok = false;
+        let mut target_directed = route.path.contains('{');
+        let mut tried = Vec::new();
+        for who in ["admin", "officer.health"] {
+            let mode = if route.path.starts_with("/api/") {
+                Mode::Bearer
+            } else {
+                Mode::Session
+            };
+            // tokens cannot create or revoke tokens: the owner's session does
+            let mode = if route.path.contains("/tokens") {
+                Mode::Session
+            } else {
+                mode
+            };
+            let caller = Caller::new(
+                &env,
+                Some(who),
+                mode,
+                [10, 2, 0, if who == "admin" { 1 } else { 2 }],
+            )
+            .await;
+            n += 1;
+            let c = BodyCtx {
+                ids: &t.ids,
+                move_parent: pen.clone(),
+                n,
+                rule_id: &t.rule_id,
+                answers: &t.answers,
+            };
+            let exclude = BTreeSet::from([env.user_id(who).await]);
+            let before = snapshot(&env, &exclude).await;
+            let (seq, _) = env.store.system_audit_head().await.unwrap();
+            // the same request with unknown ids: a handler that reads the ids
+            // answers differently
+            let bogus = Ids::bogus();
+            let bc = BodyCtx {
+                ids: &bogus,
+                move_parent: pen.clone(),
+                n,
+                rule_id: &t.rule_id,
+                answers: &t.answers,
+            };
+            let bcall = build(
+                &doc,
+                &route.method,
+                route.path,
+                path_for(route.path, &bogus)[0].clone(),
+                &caller,
+                &bc,
+            );
+            let br = run(&env, &caller, &bcall).await;
+            let mut caller = caller;
+            caller.ensure(&env).await;
+            let call = build(
+                &doc,
+                &route.method,
+                route.path,
+                path_for(route.path, &t.ids)[0].clone(),
+                &caller,
+                &c,
+            );
+            let r = run(&env, &caller, &call).await;
+            if outcome(&r) != outcome(&br) {
+                target_directed = true;
+            }
+            let changed = !diff(&before, &snapshot(&env, &exclude).await).is_empty()
+                || !audit_about_target(&env, &t, seq).await.is_empty();
+            tried.push(format!(
+                "{who}: {} (unknown ids: {}) changed={changed} {}",
+                outcome(&r),
+                outcome(&br),
+                r.text().chars().take(160).collect::<String>()
+            ));
+            if succeeded(&r) && (changed || route.path == "/switch-org") {
+                ok = true;
+                break;
+            }
+        }
+        if target_directed {
+            if ok {
+                done.push(format!("{} {}", route.method, route.path));
+            } else {
+                problems.push(format!(
+                    "{} {}: no authorised caller succeeded: {tried:#?}",
+                    route.method, route.path
+                ));
+            }
+        }
+    }
+    eprintln!("authorised writes checked: {} {done:?}", done.len());
+    assert!(
+        done.len() >= 20,
+        "only {} target-directed unsafe routes: {done:#?}",
+        done.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Designating one's own deputy (no RoleGrant needed) must not reach people
+/// the designator cannot see: the answer for an invisible user is the answer
+/// for a user that does not exist, nothing is created, and nothing about them
+/// comes back (neither in the answer nor in the deputies list shown next).
+#[tokio::test]
+async fn a_self_designated_deputy_must_be_someone_the_designator_can_see() {
+    for_each_backend(|first| async move {
+        let mut report = Vec::new();
+        let mut failures = Vec::new();
+        for (via, mode) in [("API session", Mode::Session), ("API token", Mode::Bearer), ("page", Mode::Session)] {
+            // a fresh database for each way in
+            let env = TestEnv::demo(first.backend).await;
+            let t = setup(&env).await;
+            let pol = env.org("PIF-POL").await;
+            let me = env.principal("officer.police").await;
+            let own = me.assignments.iter().find(|a| a.deputy_for.is_none()).expect("own role").id.clone();
+            let exclude = BTreeSet::from([me.user.id.clone()]);
+            let caller = Caller::new(&env, Some("officer.police"), mode, [10, 3, 0, 1]).await;
+            let mut answers = Vec::new();
+            // unknown first: whatever the invisible case creates must not
+            // colour the unknown case
+            for (label, deputy) in [("unknown", uuid::Uuid::now_v7().to_string()), ("invisible", t.ids.user.clone())] {
+                let before = snapshot(&env, &exclude).await;
+                let mut h = caller.headers();
+                let (uri, body) = if via == "page" {
+                    h.push(("content-type".into(), "application/x-www-form-urlencoded".into()));
+                    ("/deputies", form(&[("_csrf", caller.csrf.clone()), ("assignment", own.clone()), ("deputy_user_id", deputy), ("starts_on", "2026-11-21".into()), ("ends_on", "2026-12-21".into()), ("reason", "休假".into())]))
+                } else {
+                    h.push(("content-type".into(), "application/json".into()));
+                    let b = json!({"principal_user_id": me.user.id, "deputy_user_id": deputy, "org_id": pol, "role": "security_officer", "starts_at": "2026-11-21", "ends_at": "2026-12-21", "reason": "休假"});
+                    ("/api/v1/deputies", b.to_string().into_bytes())
+                };
+                let r = send(&env, &Method::POST, uri, &h, Some(body), caller.ip).await;
+                let mut leaked = leaks(&r, &t.markers);
+                let list = if via == "page" { "/deputies" } else { "/api/v1/deputies" };
+                leaked.extend(leaks(&send(&env, &Method::GET, list, &caller.headers(), None, caller.ip).await, &t.markers));
+                let d = diff(&before, &snapshot(&env, &exclude).await);
+                report.push(format!("{via}, {label} deputy: {} leaked={leaked:?} rows changed={}", outcome(&r), d.len()));
+                if !leaked.is_empty() {
+                    failures.push(format!("POST {uri} ({via}) naming an {label} user as deputy: target data in the answer or the list: {leaked:?}"));
+                }
+                if !d.is_empty() {
+                    let what: Vec<&str> = d.iter().map(|x| x.split(':').next().unwrap_or("")).collect();
+                    failures.push(format!("POST {uri} ({via}) naming an {label} user as deputy: changed {what:?}"));
+                }
+                answers.push(outcome(&r));
+            }
+            if answers[0] != answers[1] {
+                failures.push(format!("{via}: an invisible user is told apart from an unknown one ({} vs {})", answers[1], answers[0]));
+            }
+        }
+        eprintln!("{}", report.join("\n"));
+        assert!(failures.is_empty(), "{}\n{}", failures.join("\n"), report.join("\n"));
+    })
+    .await;
+}

@@ -1,0 +1,36 @@
+// Zian: small progressive enhancements; every page works without scripts.
+(function () {
+  "use strict";
+  // organisation switcher submits on change
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+    s.addEventListener("change", function () { s.form.submit(); });
+  });
+  // confirmation before destructive forms
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
+  // idle logout: the server enforces it; the page follows so that a
+  // screen left open does not keep showing data
+  var idle = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);
+  if (idle > 0) {
+    var note = document.getElementById("idle-note");
+    if (note) {
+      note.textContent = note.getAttribute("data-template").replace("{minutes}", String(Math.max(1, Math.round(idle / 60))));
+    }
+    var last = Date.now();
+    ["mousemove", "keydown", "click", "touchstart", "scroll"].forEach(function (ev) {
+      window.addEventListener(ev, function () { last = Date.now(); }, { passive: true });
+    });
+    // activity in the page does not reach the server until the next request,
+    // so the page leaves once the server-side idle window has passed
+    var loaded = Date.now();
+    setInterval(function () {
+      if (Date.now() - loaded > idle * 1000 + 1000) {
+        window.location.href = "/login?expired=1";
+      }
+    }, 1000);
+    void last;
+  }
+})();

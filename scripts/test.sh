@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Zian's whole test suite — the README's second command and what CI runs.
+#
+#   format check → clippy (warnings denied) → every test on SQLite and on
+#   PostgreSQL (a throwaway server is started when none answers) and in
+#   headless Chromium → a short fuzz run of every parser.
+#
+# Installs what it needs on Debian 12 (Chromium, ChromeDriver, PostgreSQL,
+# Noto CJK fonts, poppler) when run as root. The cargo target directory is
+# kept outside the clone ($CARGO_TARGET_DIR, default ~/.cache/zian/target)
+# so repeated runs are incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/zian/target}
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+export ZIAN_TEST_ARTIFACTS=${ZIAN_TEST_ARTIFACTS:-$root/test-artifacts}
+mkdir -p "$CARGO_TARGET_DIR" "$ZIAN_TEST_ARTIFACTS"
+start=$(date +%s)
+step() { printf '\n==> %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+
+step "system packages"
+bash scripts/install-test-deps.sh
+
+step "PostgreSQL"
+ZIAN_TEST_PG_URL=$(bash scripts/start-test-postgres.sh)
+export ZIAN_TEST_PG_URL ZIAN_REQUIRE_PG=1 ZIAN_REQUIRE_BROWSER=1
+echo "using $ZIAN_TEST_PG_URL"
+# drop databases left by earlier runs
+psql "$ZIAN_TEST_PG_URL" -Atc "select datname from pg_database where datname like 'zt\_%'" \
+    | while read -r db; do psql "$ZIAN_TEST_PG_URL" -qc "drop database if exists \"$db\"" >/dev/null || true; done
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests (SQLite + PostgreSQL + Chromium)"
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --locked --no-fail-fast --test-threads 2
+else
+    cargo test --workspace --locked --no-fail-fast -- --test-threads 2
+fi
+cargo test --workspace --locked --doc
+
+step "fuzz smoke"
+CARGO_TARGET_DIR=${ZIAN_FUZZ_TARGET_DIR:-$HOME/.cache/zian/fuzz-target} bash scripts/fuzz-smoke.sh
+
+step "done"
