@@ -49,6 +49,13 @@ pub fn ymd(d: Date) -> String {
 }
 
 /// Parses a stored or submitted `YYYY-MM-DD` date.
+/// The Asia/Taipei calendar date of a unix time.
+pub fn date_of(unix: i64) -> Date {
+    time::OffsetDateTime::from_unix_timestamp(unix + 8 * 3600)
+        .map(|t| t.date())
+        .unwrap_or(Date::MIN)
+}
+
 pub fn parse_ymd(field: &str, s: &str) -> Result<Date> {
     zian_rules::dates::parse_date(s.trim())
         .map_err(|_| AppError::invalid(field, "expected a date YYYY-MM-DD"))
@@ -366,7 +373,8 @@ pub struct RollupRow {
     pub behind: Vec<ObligationView>,
 }
 
-fn text(field: &str, v: &str, max: usize, required: bool) -> Result<String> {
+/// Trimmed text of at most `max` characters (`required`: not empty).
+pub(crate) fn text(field: &str, v: &str, max: usize, required: bool) -> Result<String> {
     let t = v.trim();
     if required && t.is_empty() {
         return Err(AppError::invalid(field, "required"));

@@ -31,8 +31,34 @@ pub enum AppError {
     PasswordPolicy(Vec<PolicyViolation>),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Several problems at once (a plan's content, a plan not ready to be
+    /// submitted), each with where it is and a message in both languages.
+    #[error("{} problems ({code})", problems.len())]
+    Problems {
+        code: &'static str,
+        problems: Vec<Problem>,
+    },
     #[error("internal error")]
     Internal(String),
+}
+
+/// One problem of [`AppError::Problems`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// Where (a field path or a chapter key).
+    pub path: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+impl Problem {
+    pub fn message(&self, lang: &str) -> &str {
+        if lang == "en" {
+            &self.message_en
+        } else {
+            &self.message_zh
+        }
+    }
 }
 
 impl AppError {
@@ -49,6 +75,7 @@ impl AppError {
             AppError::Validation { .. } => "validation",
             AppError::PasswordPolicy(_) => "password.policy",
             AppError::Conflict(_) => "conflict",
+            AppError::Problems { code, .. } => code,
             AppError::Internal(_) => "internal",
         }
     }

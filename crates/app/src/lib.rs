@@ -20,6 +20,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod orgs;
+pub mod plans;
 pub mod risk;
 pub mod system;
 pub mod systems;

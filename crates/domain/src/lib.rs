@@ -9,6 +9,7 @@ pub mod audit;
 pub mod error;
 pub mod org;
 pub mod password;
+pub mod plan;
 pub mod ports;
 pub mod roc;
 pub mod role;

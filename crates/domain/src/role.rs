@@ -28,10 +28,12 @@ pub enum Permission {
     RecordRead,
     /// Write those records.
     RecordWrite,
+    /// Approve or return a submitted maintenance plan (資通安全長核定).
+    PlanApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -41,6 +43,7 @@ impl Permission {
         Permission::AuditRecordWrite,
         Permission::RecordRead,
         Permission::RecordWrite,
+        Permission::PlanApprove,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,6 +56,7 @@ impl Permission {
             Permission::AuditRecordWrite => "audit_record_write",
             Permission::RecordRead => "record_read",
             Permission::RecordWrite => "record_write",
+            Permission::PlanApprove => "plan_approve",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
@@ -74,6 +78,7 @@ impl Permission {
                 | Permission::RoleGrant
                 | Permission::AuditRecordWrite
                 | Permission::RecordWrite
+                | Permission::PlanApprove
         )
     }
 }
@@ -156,6 +161,7 @@ impl Role {
                 AuditRead,
                 RecordRead,
                 RecordWrite,
+                PlanApprove,
             ],
             Role::SecurityOfficer => &[OrgRead, UserRead, RecordRead, RecordWrite],
             Role::CommitteeMember => &[OrgRead, UserRead, RecordRead],

@@ -26,6 +26,8 @@ pub const TABLES: &[&str] = &[
     "system_gradings",
     "control_status",
     "risks",
+    "plan_versions",
+    "kpi_measurements",
     "audit_log",
     "audit_head",
 ];

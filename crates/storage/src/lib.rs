@@ -18,6 +18,7 @@ mod db;
 pub mod error;
 mod orgs;
 mod people;
+mod plans;
 mod risk;
 mod rows;
 mod sessions;
@@ -25,6 +26,7 @@ mod sessions;
 pub use compliance::{CompletionRow, ControlStatusRow, GradingRow, OverrideRow, SystemRow};
 pub use db::{Backend, SqlStore, scope_sql};
 pub use error::StoreError;
+pub use plans::{KpiRow, PlanRow, PlanTransition};
 pub use risk::{RiskFilter, RiskRow};
 pub use rows::*;
 
@@ -196,6 +198,38 @@ pub trait Store: Send + Sync {
     async fn list_audit(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<AuditEntry>>;
     async fn system_audit_chunk(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
     async fn system_audit_head(&self) -> Result<(i64, String)>;
+
+    // ---- maintenance plan versions and KPI measurements (issue 4)
+    /// Inserts a new version numbered after the highest; `Conflict` while a
+    /// draft or submitted version is open. Returns the row as stored.
+    async fn insert_plan(
+        &self,
+        scope: &OrgScope,
+        p: &PlanRow,
+        audit: AuditEvent,
+    ) -> Result<PlanRow>;
+    async fn get_plan(&self, scope: &OrgScope, id: &str) -> Result<Option<PlanRow>>;
+    async fn list_plans(&self, scope: &OrgScope, org_id: Option<&str>) -> Result<Vec<PlanRow>>;
+    #[allow(clippy::too_many_arguments)]
+    async fn update_plan_content(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+        content: &str,
+        change_note: &str,
+        by: Option<&str>,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    async fn transition_plan(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+        t: &PlanTransition,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    async fn insert_kpi(&self, scope: &OrgScope, k: &KpiRow, audit: AuditEvent) -> Result<()>;
+    async fn list_kpis(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<KpiRow>>;
 
     // ---- compliance, systems and risk (issue 4; scoped reads, audited writes)
     async fn insert_completion(

@@ -18,6 +18,7 @@ use crate::{
 use crate::{
     CompletionRow, ControlStatusRow, GradingRow, OverrideRow, RiskFilter, RiskRow, SystemRow,
 };
+use crate::{KpiRow, PlanRow, PlanTransition};
 
 fn session_from_row(r: &AnyRow) -> Result<SessionRow> {
     Ok(SessionRow {
@@ -534,6 +535,48 @@ impl Store for SqlStore {
     }
 
     // ---- compliance, systems and risk (issue 4)
+    async fn insert_plan(
+        &self,
+        scope: &OrgScope,
+        p: &PlanRow,
+        audit: AuditEvent,
+    ) -> Result<PlanRow> {
+        self.insert_plan_impl(scope, p, audit).await
+    }
+    async fn get_plan(&self, scope: &OrgScope, id: &str) -> Result<Option<PlanRow>> {
+        self.get_plan_impl(scope, id).await
+    }
+    async fn list_plans(&self, scope: &OrgScope, org_id: Option<&str>) -> Result<Vec<PlanRow>> {
+        self.list_plans_impl(scope, org_id).await
+    }
+    async fn update_plan_content(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+        content: &str,
+        change_note: &str,
+        by: Option<&str>,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        self.update_plan_content_impl(scope, id, content, change_note, by, now, audit)
+            .await
+    }
+    async fn transition_plan(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+        t: &PlanTransition,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        self.transition_plan_impl(scope, id, t, audit).await
+    }
+    async fn insert_kpi(&self, scope: &OrgScope, k: &KpiRow, audit: AuditEvent) -> Result<()> {
+        self.insert_kpi_impl(scope, k, audit).await
+    }
+    async fn list_kpis(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<KpiRow>> {
+        self.list_kpis_impl(scope, org_id).await
+    }
     async fn insert_completion(
         &self,
         scope: &OrgScope,

@@ -41,7 +41,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Validation { .. } | AppError::PasswordPolicy(_) => {
+        AppError::Validation { .. } | AppError::PasswordPolicy(_) | AppError::Problems { .. } => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -93,6 +93,16 @@ pub fn message(e: &AppError, lang: Lang) -> String {
             i.tf(lang, "error.auth.locked", &[("until", &t)])
         }
         AppError::Conflict(what) => i.tf(lang, "error.conflict", &[("what", what)]),
+        AppError::Problems { code, problems } => {
+            let head = i.tf(
+                lang,
+                &format!("error.{code}"),
+                &[("n", &problems.len().to_string())],
+            );
+            let parts: Vec<&str> = problems.iter().map(|p| p.message(lang.code())).collect();
+            let sep = if lang == Lang::ZhTw { "；" } else { "; " };
+            format!("{head}{}", parts.join(sep))
+        }
         other => i.t(lang, &format!("error.{}", other.code())).to_string(),
     }
 }
@@ -122,6 +132,12 @@ impl IntoResponse for ApiError {
                 body["error"]["violations"] =
                     serde_json::json!(v.iter().map(|x| x.code()).collect::<Vec<_>>())
             }
+            AppError::Problems { problems, .. } => body["error"]["problems"] = serde_json::json!(
+                problems
+                    .iter()
+                    .map(|p| serde_json::json!({"path": p.path, "message": p.message(lang.code())}))
+                    .collect::<Vec<_>>()
+            ),
             _ => {}
         }
         let mut r = (status_of(e), axum::Json(body)).into_response();

@@ -3,6 +3,7 @@
 
 pub mod compliance;
 pub mod dto;
+pub mod plans;
 pub mod risk;
 
 use axum::extract::{FromRequest, FromRequestParts, State};

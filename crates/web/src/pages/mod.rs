@@ -6,6 +6,7 @@ pub mod auth;
 pub mod compliance;
 pub mod dashboard;
 pub mod orgs;
+pub mod plans;
 pub mod risk;
 pub mod systems;
 pub mod users;
