@@ -64,15 +64,19 @@ impl Principal {
 
     /// Whether the caller may grant `role` at the organisation at `org_path`:
     /// it needs RoleGrant there and must itself hold every permission the role
-    /// carries (no escalation) — except that writing audit records, which no
-    /// administrator holds, may be delegated by those who read the audit
-    /// trail there (a CISO designating internal auditors).
+    /// carries (no escalation) — except for two permissions that belong to
+    /// an office rather than to administration: writing audit records may be
+    /// delegated by those who read the audit trail there (a CISO designating
+    /// internal auditors), and approving maintenance plans by those who
+    /// maintain the records there (an administrator appointing the CISO).
     pub fn may_grant(&self, role: Role, org_path: &str) -> bool {
         self.scope(Permission::RoleGrant).contains(org_path)
             && role.permissions().iter().all(|perm| {
                 self.scope(*perm).contains(org_path)
                     || (*perm == Permission::AuditRecordWrite
                         && self.scope(Permission::AuditRead).contains(org_path))
+                    || (*perm == Permission::PlanApprove
+                        && self.scope(Permission::RecordWrite).contains(org_path))
             })
     }
 

@@ -225,6 +225,8 @@ struct Ids {
     system: String,
     /// A control of that system's baseline (a catalogue id, not target data).
     control: String,
+    /// A maintenance-plan version of PIF-HLT (a draft ready to submit).
+    plan: String,
 }
 
 impl Ids {
@@ -239,6 +241,7 @@ impl Ids {
             token: f(),
             system: f(),
             control: f(),
+            plan: f(),
         }
     }
 }
@@ -457,6 +460,51 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("risk");
+    // a maintenance plan (a draft from the template, ready to submit) and a
+    // KPI measurement, and a CISO of the bureau who may approve the plan
+    make_user(env, "ciso.health", "衛生局資安長 測試", &hlt, Role::Ciso).await;
+    let plan = env
+        .app
+        .create_plan_version(
+            &admin,
+            &hlt,
+            zian_app::plans::PlanStart::Template,
+            "隔離測試初版",
+        )
+        .await
+        .expect("plan");
+    for (ch, body) in [
+        (
+            "organisation",
+            json!({"ciso_name": "衛生局資安長", "groups": [{"name": "資安防護組"}]}),
+        ),
+        ("report", json!({"month": 10, "recipient": "屏東縣政府"})),
+        (
+            "business",
+            json!({"non_core": [{"name": "差勤服務", "mtd_hours": 24}]}),
+        ),
+    ] {
+        env.app
+            .update_plan_chapter(&admin, &plan.id, ch, &body)
+            .await
+            .expect("plan chapter");
+    }
+    let kpi = env
+        .app
+        .record_kpi(
+            &admin,
+            &hlt,
+            zian_app::plans::KpiInput {
+                kpi: "phishing_open_rate".into(),
+                period_end: "2026-09-30".into(),
+                value: 4.0,
+                note: "隔離測試".into(),
+            },
+        )
+        .await
+        .expect("kpi");
+    all_ids.insert(plan.id.clone());
+    all_ids.insert(kpi.id.clone());
     all_ids.insert(system.id.clone());
     all_ids.insert(risk.risk.id.clone());
     markers.extend([TARGET_SYSTEM.to_string(), TARGET_RISK_ASSET.to_string()]);
@@ -492,6 +540,7 @@ async fn setup(env: &TestEnv) -> Target {
             token,
             system: system.id,
             control,
+            plan: plan.id,
         },
         all_ids,
         markers,
@@ -540,6 +589,19 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
                 c.password_hash, c.totp_secret, c.totp_last_step, c.failed_logins
             ),
         );
+    }
+    m.insert(
+        "plans".into(),
+        format!(
+            "{:?}",
+            env.store.list_plans(&all, None).await.expect("plans")
+        ),
+    );
+    for o in env.store.list_orgs(&all, &q).await.expect("orgs").items {
+        let k = env.store.list_kpis(&all, &o.id).await.expect("kpis");
+        if !k.is_empty() {
+            m.insert(format!("kpis {}", o.id), format!("{k:?}"));
+        }
     }
     m.insert(
         "deputies".into(),
@@ -591,6 +653,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "deputies") => vec![ids.deputy.clone()],
                 (_, "tokens") => vec![ids.token.clone()],
                 (_, "systems") => vec![ids.system.clone()],
+                (_, "plans") => vec![ids.plan.clone()],
+                ("chapter", _) => vec!["report".into()],
                 ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
                 _ => vec![
                     ids.org.clone(),
@@ -600,6 +664,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                     ids.deputy.clone(),
                     ids.token.clone(),
                     ids.system.clone(),
+                    ids.plan.clone(),
                 ],
             },
         };
@@ -683,6 +748,14 @@ fn field_value(
         "treatment" => json!("accept"),
         "threshold" => json!(6),
         "asset" | "threat" | "weakness" => json!("隔離測試"),
+        // maintenance plan: a new version from the latest, one chapter's
+        // content, a KPI measurement
+        "start" => Value::Null,
+        "content" => json!({"report": {"month": 5, "recipient": "隔離測試"}}),
+        "change_note" => json!("隔離測試"),
+        "kpi" => json!("core_system_availability"),
+        "period_end" => json!("2026-11-21"),
+        "value" => json!(99.9),
         _ => match schema["type"].as_str() {
             Some("integer") | Some("number") => json!(1),
             Some("boolean") => json!(true),
@@ -825,6 +898,14 @@ fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
         ("vulnerability", "1".into()),
         ("treatment", "accept".into()),
         ("due_on", "2026-11-21".into()),
+        // maintenance plan: new version, a chapter field, a KPI measurement
+        ("start", "latest".into()),
+        ("change_note", "隔離測試".into()),
+        ("f.month", "5".into()),
+        ("f.recipient", "隔離測試".into()),
+        ("kpi", "core_system_availability".into()),
+        ("period_end", "2026-11-21".into()),
+        ("value", "99.9".into()),
     ]);
     form(&pairs)
 }
@@ -1117,6 +1198,28 @@ async fn authorised_callers_reach_the_target_through_the_same_requests() {
     .await;
 }
 
+/// Puts the target's plan in the state a plan route acts on: submitted for
+/// approving or returning, approved (no open version) for starting a new one.
+async fn prepare_plan(env: &TestEnv, t: &Target, path: &str) {
+    let decide = path.ends_with("/approve") || path.ends_with("/return");
+    let create = path == "/api/v1/orgs/{id}/plans" || path == "/orgs/{id}/plan";
+    if !(decide || create) || !(path.contains("/plans") || path.ends_with("/plan")) {
+        return;
+    }
+    let admin = env.principal("admin").await;
+    env.app
+        .submit_plan(&admin, &t.ids.plan)
+        .await
+        .expect("submit plan");
+    if create {
+        let ciso = env.principal("ciso.health").await;
+        env.app
+            .approve_plan(&ciso, &t.ids.plan, None)
+            .await
+            .expect("approve plan");
+    }
+}
+
 /// The unsafe routes that touch the target succeed for an authorised caller
 /// (the administrator, or the owner for the owner's own tokens) with exactly
 /// the requests the isolation test sends, and change the target: so the
@@ -1134,11 +1237,12 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
     {
         let env = TestEnv::demo(backend).await;
         let t = setup(&env).await;
+        prepare_plan(&env, &t, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');
         let mut tried = Vec::new();
-        for who in ["admin", "officer.health"] {
+        for who in ["admin", "officer.health", "ciso.health"] {
             let mode = if route.path.starts_with("/api/") {
                 Mode::Bearer
             } else {

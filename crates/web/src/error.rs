@@ -132,12 +132,14 @@ impl IntoResponse for ApiError {
                 body["error"]["violations"] =
                     serde_json::json!(v.iter().map(|x| x.code()).collect::<Vec<_>>())
             }
-            AppError::Problems { problems, .. } => body["error"]["problems"] = serde_json::json!(
+            AppError::Problems { problems, .. } => {
+                body["error"]["problems"] = serde_json::json!(
                 problems
                     .iter()
                     .map(|p| serde_json::json!({"path": p.path, "message": p.message(lang.code())}))
                     .collect::<Vec<_>>()
-            ),
+            )
+            }
             _ => {}
         }
         let mut r = (status_of(e), axum::Json(body)).into_response();
