@@ -255,12 +255,95 @@ fn status_of(
     }
 }
 
-/// Computes an organisation's compliance from the stored records.
+/// Records of other modules that prove obligations, so that those
+/// obligations complete themselves (their completions have ids starting
+/// with [`AUTO_PREFIX`] and link to the proving records).
+#[derive(Debug, Clone, Default)]
+pub struct ModuleEvidence {
+    /// The latest grading date of each of the organisation's systems
+    /// (`None`: never graded). Proves the yearly 資通系統分級 when every system
+    /// was graded within the period of a due date.
+    pub system_gradings: Vec<Option<Date>>,
+    /// The approved maintenance plan in force: id, approval date and the
+    /// number of full-time (專職) security staff it lists. Proves the staffing
+    /// obligation when it lists at least the required number.
+    pub plan: Option<(String, Date, usize)>,
+}
+
+/// Id prefix of completions derived from other modules' records.
+pub const AUTO_PREFIX: &str = "auto:";
+
+fn derived_completions(
+    org: &Organisation,
+    ob: &Obligation,
+    ev: &ModuleEvidence,
+    today: Date,
+) -> Vec<CompletionRow> {
+    let row = |due: Date, done: Date, note: String, link: String| CompletionRow {
+        id: format!("{AUTO_PREFIX}{}:{}", ob.item, ymd(due)),
+        org_id: org.id.clone(),
+        rule_id: ob.id.clone(),
+        due_date: ymd(due),
+        completed_on: ymd(done),
+        note,
+        evidence_link: Some(link),
+        evidence_sha256: None,
+        recorded_by: None,
+        recorded_at: 0,
+    };
+    let Some(first) = ob.first_due else {
+        return Vec::new();
+    };
+    match ob.item.as_str() {
+        "system-grading" => {
+            let graded: Option<Vec<Date>> = ev.system_gradings.iter().copied().collect();
+            let Some(graded) = graded.filter(|g| !g.is_empty()) else {
+                return Vec::new();
+            };
+            let (Some(oldest), Some(newest)) = (graded.iter().min(), graded.iter().max()) else {
+                return Vec::new();
+            };
+            // the period whose due date is the first on or after the oldest
+            // grading: every system was graded after the previous due date
+            let horizon = today.saturating_add(time::Duration::days(800));
+            match ob
+                .due_dates(first, horizon)
+                .into_iter()
+                .find(|d| d >= oldest)
+            {
+                Some(due) => vec![row(
+                    due,
+                    *newest,
+                    format!(
+                        "依資通系統分級紀錄自動判定：{} 個系統均已完成分級",
+                        graded.len()
+                    ),
+                    format!("/orgs/{}/systems", org.id),
+                )],
+                None => Vec::new(),
+            }
+        }
+        "security-staff" => match (&ev.plan, ob.count) {
+            (Some((id, approved_on, staff)), Some(n)) if *staff >= n as usize => vec![row(
+                first,
+                *approved_on,
+                format!("依核定之資通安全維護計畫自動判定：專職人員 {staff} 人（要求 {n} 人）"),
+                format!("/plans/{id}"),
+            )],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Computes an organisation's compliance from the stored records and the
+/// evidence other modules hold.
 pub fn evaluate(
     org: &Organisation,
     today: Date,
     completions: &[CompletionRow],
     overrides: &[OverrideRow],
+    evidence: &ModuleEvidence,
 ) -> Result<OrgCompliance> {
     let ov_rows: Vec<OverrideRow> = applying(overrides, &org.path)
         .into_iter()
@@ -302,11 +385,14 @@ pub fn evaluate(
         Err(e) => return Err(AppError::Internal(format!("obligations: {e}"))),
     };
     for ob in obligations {
-        let done: Vec<CompletionRow> = completions
+        let mut done: Vec<CompletionRow> = completions
             .iter()
             .filter(|c| c.org_id == org.id && c.rule_id == ob.id)
             .cloned()
             .collect();
+        if !ob.is_exempt() {
+            done.extend(derived_completions(org, &ob, evidence, today));
+        }
         let (status, due, next_due) = status_of(&ob, &done, today);
         let reason = ob
             .overridden
@@ -414,7 +500,14 @@ impl App {
         let scope = p.scope(Permission::RecordRead);
         let completions = self.store.list_completions(&scope, Some(&org.id)).await?;
         let overrides = self.store.list_overrides(&scope, Some(&org.id)).await?;
-        evaluate(&org, self.today(), &completions, &overrides)
+        let evidence = self.module_evidence(&scope, Some(&org.id)).await?;
+        evaluate(
+            &org,
+            self.today(),
+            &completions,
+            &overrides,
+            evidence.get(&org.id).unwrap_or(&ModuleEvidence::default()),
+        )
     }
 
     /// Records a completion with its evidence.
@@ -617,6 +710,52 @@ impl App {
         Ok(row)
     }
 
+    /// What other modules prove, per organisation (two queries whatever the
+    /// number of organisations).
+    async fn module_evidence(
+        &self,
+        scope: &OrgScope,
+        org_id: Option<&str>,
+    ) -> Result<std::collections::BTreeMap<String, ModuleEvidence>> {
+        let mut out: std::collections::BTreeMap<String, ModuleEvidence> = Default::default();
+        for s in self.store.list_systems(scope, org_id).await? {
+            let graded = s
+                .graded_on
+                .as_deref()
+                .and_then(|d| zian_rules::dates::parse_date(d).ok());
+            out.entry(s.org_id.clone())
+                .or_default()
+                .system_gradings
+                .push(graded);
+        }
+        for p in self.store.list_plans(scope, org_id).await? {
+            if p.status != "approved" {
+                continue;
+            }
+            let Some(on) = p
+                .approved_on
+                .as_deref()
+                .and_then(|d| zian_rules::dates::parse_date(d).ok())
+            else {
+                continue;
+            };
+            let staff = serde_json::from_str::<serde_json::Value>(&p.content)
+                .ok()
+                .and_then(|v| zian_domain::plan::normalise(&v).ok())
+                .map(|c| {
+                    c.rows("staffing", "staff")
+                        .iter()
+                        .filter(|r| {
+                            r.get("full_time").and_then(serde_json::Value::as_bool) == Some(true)
+                        })
+                        .count()
+                })
+                .unwrap_or(0);
+            out.entry(p.org_id.clone()).or_default().plan = Some((p.id.clone(), on, staff));
+        }
+        Ok(out)
+    }
+
     /// Every organisation with a responsibility level in the caller's record
     /// scope, with what it is behind on; the most behind first.
     pub async fn compliance_rollup(&self, p: &Principal) -> Result<Vec<RollupRow>> {
@@ -642,10 +781,13 @@ impl App {
         }
         let completions = self.store.list_completions(&scope, None).await?;
         let overrides = self.store.list_overrides(&scope, None).await?;
+        let evidence = self.module_evidence(&scope, None).await?;
+        let none = ModuleEvidence::default();
         let today = self.today();
         let mut out = Vec::new();
         for org in orgs.into_iter().filter(|o| o.level.is_some()) {
-            let c = evaluate(&org, today, &completions, &overrides)?;
+            let ev = evidence.get(&org.id).unwrap_or(&none);
+            let c = evaluate(&org, today, &completions, &overrides, ev)?;
             let behind = c
                 .obligations
                 .into_iter()

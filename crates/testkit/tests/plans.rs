@@ -364,3 +364,81 @@ async fn chapter_form_keeps_what_was_typed_and_names_each_problem() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn obligations_complete_themselves_from_gradings_and_the_approved_plan() {
+    for_each_backend(|env| async move {
+        let officer = env.token_for("officer.police").await;
+        let ciso = env.token_for("ciso.police").await;
+        let pol = env.org("PIF-POL").await;
+        let obligation = |obs: &Value, item: &str| -> Value {
+            obs["obligations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["id"].as_str().unwrap().ends_with(item))
+                .unwrap_or_else(|| panic!("no {item}"))
+                .clone()
+        };
+        let obs = ok(&call(&env, Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &officer, None).await, "obligations");
+        let grading = obligation(&obs, ".system-grading");
+        assert_eq!(grading["status"], "overdue", "{grading}");
+        let due = grading["due"].as_str().unwrap().to_string();
+        assert_eq!(obligation(&obs, ".security-staff")["status"], "overdue");
+
+        // two systems; grading only one proves nothing
+        let mut ids = Vec::new();
+        for name in ["刑案資訊系統", "報案平台"] {
+            let r = call(&env, Method::POST, &format!("/api/v1/orgs/{pol}/systems"), &officer,
+                Some(json!({"name": name, "owner": "資訊室", "description": ""}))).await;
+            ids.push(r.json()["id"].as_str().unwrap().to_string());
+        }
+        let q = ok(&call(&env, Method::GET, "/api/v1/grading/questionnaire", &officer, None).await, "questionnaire");
+        let answers: serde_json::Map<String, Value> = q
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["id"].as_str().unwrap().to_string(), x["options"][0]["id"].clone()))
+            .collect();
+        let grade = |id: String| {
+            let answers = answers.clone();
+            let due = due.clone();
+            let env = &env;
+            let officer = officer.clone();
+            async move {
+                let r = call(env, Method::POST, &format!("/api/v1/systems/{id}/grading"), &officer,
+                    Some(json!({"answers": answers, "assessor": "資訊室", "approver": "局長", "assessed_on": due}))).await;
+                assert!(r.status.is_success(), "{}", r.text());
+            }
+        };
+        grade(ids[0].clone()).await;
+        let obs = ok(&call(&env, Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &officer, None).await, "obligations");
+        assert_eq!(obligation(&obs, ".system-grading")["status"], "overdue");
+        grade(ids[1].clone()).await;
+        let obs = ok(&call(&env, Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &officer, None).await, "obligations");
+        let g = obligation(&obs, ".system-grading");
+        assert_ne!(g["status"], "overdue", "{g}");
+        let auto = g["completions"].as_array().unwrap().iter().find(|c| c["due_date"] == json!(due)).expect("derived completion");
+        assert_eq!(auto["evidence_link"], json!(format!("/orgs/{pol}/systems")));
+        assert!(auto["note"].as_str().unwrap().contains("2 個系統"));
+
+        // an approved plan listing two full-time staff proves the B level's staffing
+        let r = call(&env, Method::POST, &format!("/api/v1/orgs/{pol}/plans"), &officer, Some(json!({}))).await;
+        let id = r.json()["id"].as_str().unwrap().to_string();
+        complete_the_draft(&env, &officer, &id).await;
+        let r = call(&env, Method::PUT, &format!("/api/v1/plans/{id}/chapters/staffing"), &officer, Some(json!({"staff": [
+            {"name": "王資安", "full_time": true}, {"name": "李資安", "full_time": true}, {"name": "兼辦人員", "full_time": false}
+        ]}))).await;
+        ok(&r, "staffing");
+        ok(&call(&env, Method::POST, &format!("/api/v1/plans/{id}/submit"), &officer, None).await, "submit");
+        let obs = ok(&call(&env, Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &officer, None).await, "obligations");
+        assert_eq!(obligation(&obs, ".security-staff")["status"], "overdue", "a submitted plan proves nothing yet");
+        ok(&call(&env, Method::POST, &format!("/api/v1/plans/{id}/approve"), &ciso, Some(json!({}))).await, "approve");
+        let obs = ok(&call(&env, Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &officer, None).await, "obligations");
+        let st = obligation(&obs, ".security-staff");
+        assert_eq!(st["status"], "met", "{st}");
+        assert_eq!(st["completions"][0]["evidence_link"], json!(format!("/plans/{id}")));
+        assert_eq!(st["completions"][0]["completed_on"], "2026-11-21");
+    })
+    .await;
+}
