@@ -457,6 +457,9 @@ pub struct RollupRow {
     pub counts: StatusCounts,
     /// Obligations overdue or due soon.
     pub behind: Vec<ObligationView>,
+    /// Obligations not yet met that are due later (for reminders further ahead).
+    #[serde(skip)]
+    pub upcoming: Vec<ObligationView>,
 }
 
 /// Trimmed text of at most `max` characters (`required`: not empty).
@@ -788,16 +791,20 @@ impl App {
         for org in orgs.into_iter().filter(|o| o.level.is_some()) {
             let ev = evidence.get(&org.id).unwrap_or(&none);
             let c = evaluate(&org, today, &completions, &overrides, ev)?;
-            let behind = c
+            let (behind, rest): (Vec<_>, Vec<_>) = c
                 .obligations
                 .into_iter()
-                .filter(|v| matches!(v.status, Status::Overdue | Status::DueSoon))
+                .partition(|v| matches!(v.status, Status::Overdue | Status::DueSoon));
+            let upcoming = rest
+                .into_iter()
+                .filter(|v| v.status == Status::Open)
                 .collect();
             out.push(RollupRow {
                 org,
                 unavailable: c.unavailable,
                 counts: c.counts,
                 behind,
+                upcoming,
             });
         }
         out.sort_by(|a, b| {

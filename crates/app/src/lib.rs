@@ -21,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod orgs;
 pub mod plans;
+pub mod reminders;
 pub mod risk;
 pub mod system;
 pub mod systems;

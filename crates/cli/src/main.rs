@@ -71,6 +71,16 @@ enum Cmd {
     /// The security audit trail.
     #[command(subcommand)]
     Audit(platform::AuditCmd),
+    /// What is overdue or due within `--days` across the whole tree, with
+    /// whom to remind (security officers and CISOs): one line per item, or
+    /// JSON lines for a mail job.
+    Reminders {
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        /// `text` (tab-separated) or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Score CVSS vectors: one per stdin line, one JSON object per output line.
     Cvss,
     /// CPE 2.3 tools.

@@ -340,6 +340,31 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             bar.finish_and_clear();
             println!("restored {n} rows from {}", input.display());
         }
+        Cmd::Reminders { days, format } => {
+            if format != "text" && format != "json" {
+                bail!("--format must be text or json");
+            }
+            let (app, _) = open(&cfg).await?;
+            let p = cli_principal(&app).await?;
+            let list = app
+                .reminders(&p, days)
+                .await
+                .map_err(|e| anyhow::anyhow!("reminders: {e}"))?;
+            let mut out = std::io::stdout().lock();
+            for r in &list {
+                if format == "json" {
+                    let v = serde_json::json!({
+                        "org_id": r.org_id, "org_name": r.org_name, "kind": r.kind,
+                        "title_zh": r.title_zh, "title_en": r.title_en,
+                        "due": zian_app::compliance::ymd(r.due), "overdue": r.overdue,
+                        "link": r.link, "recipients": r.recipients,
+                    });
+                    writeln!(out, "{v}")?;
+                } else {
+                    writeln!(out, "{}", zian_app::reminders::line(r))?;
+                }
+            }
+        }
         Cmd::Audit(AuditCmd::Verify) => {
             let (app, _) = open(&cfg).await?;
             let rep = app.verify_audit_chain(|_| {}).await?;

@@ -439,3 +439,77 @@ fn configuration_errors_name_the_setting() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("bind"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn reminders_for_a_mail_job() {
+    let d = tmpdir("reminders");
+    let data = d.join("data");
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["demo", "--no-serve"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["reminders", "--days", "30", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = lines(&o);
+    // the demo levels were assigned in March 2024: obligations are overdue
+    let police: Vec<&serde_json::Value> = v
+        .iter()
+        .filter(|r| r["org_name"] == "屏東縣政府警察局" && r["kind"] == "obligation")
+        .collect();
+    assert!(!police.is_empty(), "{v:?}");
+    assert!(
+        police
+            .iter()
+            .all(|r| r["overdue"] == true || r["due"].is_string())
+    );
+    let to: Vec<&str> = police[0]["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        to.contains(&"officer.police") && to.contains(&"ciso.police"),
+        "{to:?}"
+    );
+    assert!(
+        !to.contains(&"it.police"),
+        "only officers and CISOs are reminded"
+    );
+    // due dates are in order
+    let dues: Vec<&str> = v.iter().map(|r| r["due"].as_str().unwrap()).collect();
+    let mut sorted = dues.clone();
+    sorted.sort();
+    assert_eq!(dues, sorted);
+    // plain text: one tab-separated line per item
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["reminders"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(text.lines().count(), v.len());
+    assert!(text.lines().all(|l| l.split('\t').count() == 6));
+    for bad in [
+        &["reminders", "--days", "0"][..],
+        &["reminders", "--format", "xml"][..],
+    ] {
+        let o = zian()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(bad)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{bad:?}");
+        assert!(!o.stderr.is_empty());
+    }
+}

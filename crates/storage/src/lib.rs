@@ -19,6 +19,7 @@ pub mod error;
 mod orgs;
 mod people;
 mod plans;
+mod reminders;
 mod risk;
 mod rows;
 mod sessions;
@@ -27,6 +28,7 @@ pub use compliance::{CompletionRow, ControlStatusRow, GradingRow, OverrideRow, S
 pub use db::{Backend, SqlStore, scope_sql};
 pub use error::StoreError;
 pub use plans::{KpiRow, PlanRow, PlanTransition};
+pub use reminders::RoleHolder;
 pub use risk::{RiskFilter, RiskRow};
 pub use rows::*;
 
@@ -230,6 +232,8 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     async fn insert_kpi(&self, scope: &OrgScope, k: &KpiRow, audit: AuditEvent) -> Result<()>;
     async fn list_kpis(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<KpiRow>>;
+    /// Active users holding one of `roles` at organisations in scope.
+    async fn list_role_holders(&self, scope: &OrgScope, roles: &[&str]) -> Result<Vec<RoleHolder>>;
 
     // ---- compliance, systems and risk (issue 4; scoped reads, audited writes)
     async fn insert_completion(

@@ -18,7 +18,7 @@ use crate::{
 use crate::{
     CompletionRow, ControlStatusRow, GradingRow, OverrideRow, RiskFilter, RiskRow, SystemRow,
 };
-use crate::{KpiRow, PlanRow, PlanTransition};
+use crate::{KpiRow, PlanRow, PlanTransition, RoleHolder};
 
 fn session_from_row(r: &AnyRow) -> Result<SessionRow> {
     Ok(SessionRow {
@@ -576,6 +576,9 @@ impl Store for SqlStore {
     }
     async fn list_kpis(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<KpiRow>> {
         self.list_kpis_impl(scope, org_id).await
+    }
+    async fn list_role_holders(&self, scope: &OrgScope, roles: &[&str]) -> Result<Vec<RoleHolder>> {
+        self.list_role_holders_impl(scope, roles).await
     }
     async fn insert_completion(
         &self,

@@ -442,3 +442,55 @@ async fn obligations_complete_themselves_from_gradings_and_the_approved_plan() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn reminders_list_what_is_due_with_whom_to_remind() {
+    for_each_backend(|env| async move {
+        let officer = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        // a system graded a year ago less a week: its re-grading falls due
+        let r = call(&env, Method::POST, &format!("/api/v1/orgs/{pol}/systems"), &officer,
+            Some(json!({"name": "刑案資訊系統", "owner": "資訊室", "description": ""}))).await;
+        let sys = r.json()["id"].as_str().unwrap().to_string();
+        let q = ok(&call(&env, Method::GET, "/api/v1/grading/questionnaire", &officer, None).await, "q");
+        let answers: serde_json::Map<String, Value> = q.as_array().unwrap().iter()
+            .map(|x| (x["id"].as_str().unwrap().to_string(), x["options"][0]["id"].clone())).collect();
+        let r = call(&env, Method::POST, &format!("/api/v1/systems/{sys}/grading"), &officer,
+            Some(json!({"answers": answers, "assessor": "資訊室", "approver": "局長", "assessed_on": "2025-11-28"}))).await;
+        assert!(r.status.is_success(), "{}", r.text());
+        // a risk whose treatment is due in 20 days
+        let r = call(&env, Method::POST, &format!("/api/v1/orgs/{pol}/risks"), &officer, Some(json!({
+            "asset": "報案資料庫", "threat": "勒索軟體", "weakness": "備份未離線", "asset_value": 3, "likelihood": 3, "vulnerability": 3,
+            "treatment": "mitigate", "owner": "資訊室", "due_on": "2026-12-11"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+
+        let list = ok(&call(&env, Method::GET, "/api/v1/reminders?within_days=30", &officer, None).await, "reminders");
+        let items = list.as_array().unwrap();
+        let kinds: std::collections::BTreeSet<&str> = items.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains("obligation") && kinds.contains("system_review") && kinds.contains("risk_treatment"), "{kinds:?}");
+        let s = items.iter().find(|r| r["kind"] == "system_review").unwrap();
+        assert_eq!(s["due"], "2026-11-28");
+        assert_eq!(s["overdue"], false);
+        assert_eq!(s["link"], json!(format!("/systems/{sys}")));
+        let to: Vec<&str> = s["recipients"].as_array().unwrap().iter().map(|x| x["username"].as_str().unwrap()).collect();
+        assert_eq!(to, vec!["ciso.police", "officer.police"]);
+        // only the caller's scope: nothing of other bureaus
+        assert!(items.iter().all(|r| r["org_id"] == json!(pol)), "{items:?}");
+        // a shorter window drops the risk, never what is overdue
+        let short = ok(&call(&env, Method::GET, "/api/v1/reminders?within_days=10", &officer, None).await, "short");
+        let short = short.as_array().unwrap();
+        assert!(short.iter().all(|r| r["kind"] != "risk_treatment"));
+        assert_eq!(
+            short.iter().filter(|r| r["overdue"] == true).count(),
+            items.iter().filter(|r| r["overdue"] == true).count()
+        );
+        let r = call(&env, Method::GET, "/api/v1/reminders?within_days=0", &officer, None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // the page lists them too
+        let s = env.login("officer.police", zian_testkit::PASSWORD).await;
+        let page = env.request(Method::GET, "/reminders", &[("cookie", s.cookie.as_str())], None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("刑案資訊系統"));
+    })
+    .await;
+}

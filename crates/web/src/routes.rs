@@ -204,6 +204,8 @@ pub fn routes() -> Vec<Route> {
         r(M::POST, "/plans/{id}/approve", Page, "page", "Approve a plan (CISO)", post(pages::plans::approve)),
         r(M::POST, "/plans/{id}/return", Page, "page", "Return a plan for revision (CISO)", post(pages::plans::return_to_draft)),
         r(M::GET, "/plans/{id}/diff", Page, "page", "Differences between plan versions", get(pages::plans::diff)),
+        r(M::GET, "/api/v1/reminders", Api, "reminders", "What is overdue or due within `within_days` (default 30) in the caller's scope, with whom to remind", get(api::plans::reminders)).resp::<Vec<api::plans::ReminderOut>>(),
+        r(M::GET, "/reminders", Page, "page", "Reminders of what is due", get(pages::plans::reminders)),
         r(M::GET, "/compliance", Page, "page", "Compliance roll-up", get(pages::compliance::rollup)),
         r(M::GET, "/orgs/{id}/compliance", Page, "page", "Compliance of an organisation", get(pages::compliance::org_page)),
         r(M::POST, "/orgs/{id}/compliance/complete", Page, "page", "Record a completion", post(pages::compliance::complete)),

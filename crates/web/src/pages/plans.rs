@@ -867,6 +867,50 @@ pub async fn diff(
     })
 }
 
+// ---------------------------------------------------------------- reminders
+
+#[derive(Template)]
+#[template(path = "reminders.html")]
+pub struct RemindersPage {
+    pub ctx: PageCtx,
+    pub items: Vec<zian_app::reminders::Reminder>,
+    pub within: i64,
+}
+
+impl RemindersPage {
+    pub fn title(&self, r: &zian_app::reminders::Reminder) -> String {
+        r.title(lang_code(self.ctx.lang)).to_string()
+    }
+    pub fn due(&self, r: &zian_app::reminders::Reminder) -> String {
+        super::fmt_date(Some(r.due), self.ctx.lang)
+    }
+    pub fn kind(&self, r: &zian_app::reminders::Reminder) -> String {
+        self.ctx.t(&format!("reminders.kind.{}", r.kind))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RemindersQuery {
+    within: String,
+}
+
+pub async fn reminders(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    q: Result<Query<RemindersQuery>, axum::extract::rejection::QueryRejection>,
+) -> PageResult {
+    let Query(q) = q.map_err(PageError::from)?;
+    let within = q.within.trim().parse::<i64>().unwrap_or(30);
+    let items = st.app.reminders(&pc.p, within).await?;
+    let cx = ctx(&st.app, &pc, "reminders.title", "reminders", None).await?;
+    render(&RemindersPage {
+        ctx: cx,
+        items,
+        within,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,254 @@
+//! Reminders before due dates: obligations overdue or coming due, the
+//! maintenance plan's yearly review, systems due for re-grading and risk
+//! treatments past or near their date — each with the people to remind (the
+//! security officers and CISOs nearest to the organisation). The web layer
+//! lists them for the caller; `zian reminders` prints the whole tree's for a
+//! mail job.
+
+use serde::Serialize;
+use time::Date;
+use zian_domain::{Organisation, Permission};
+use zian_storage::RoleHolder;
+
+use crate::compliance::ymd;
+use crate::{App, Principal, Result};
+
+/// Roles reminded about an organisation's deadlines.
+pub const REMINDED_ROLES: [&str; 2] = ["security_officer", "ciso"];
+
+/// Longest look-ahead accepted, in days.
+pub const MAX_WITHIN_DAYS: i64 = 366;
+
+/// One person to remind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recipient {
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// One reminder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reminder {
+    pub org_id: String,
+    pub org_name: String,
+    /// `obligation`, `plan_review`, `system_review` or `risk_treatment`.
+    pub kind: &'static str,
+    pub title_zh: String,
+    pub title_en: String,
+    pub due: Date,
+    pub overdue: bool,
+    /// Where to act (a page path).
+    pub link: String,
+    pub recipients: Vec<Recipient>,
+}
+
+impl Reminder {
+    pub fn title(&self, lang: &str) -> &str {
+        if lang == "en" {
+            &self.title_en
+        } else {
+            &self.title_zh
+        }
+    }
+}
+
+/// The holders nearest to `path`: those at the organisation itself, else at
+/// the closest ancestor that has any.
+fn nearest<'a>(holders: &'a [RoleHolder], path: &str) -> Vec<&'a RoleHolder> {
+    let mut best: Option<usize> = None;
+    for h in holders
+        .iter()
+        .filter(|h| path.starts_with(h.org_path.as_str()))
+    {
+        best = Some(best.map_or(h.org_path.len(), |b| b.max(h.org_path.len())));
+    }
+    match best {
+        Some(len) => holders
+            .iter()
+            .filter(|h| h.org_path.len() == len && path.starts_with(h.org_path.as_str()))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+impl App {
+    /// Reminders for the organisations in the caller's record scope, due
+    /// within `within_days` (1–366) or overdue; the most urgent first.
+    pub async fn reminders(&self, p: &Principal, within_days: i64) -> Result<Vec<Reminder>> {
+        if !(1..=MAX_WITHIN_DAYS).contains(&within_days) {
+            return Err(crate::AppError::invalid(
+                "within_days",
+                format!("a whole number from 1 to {MAX_WITHIN_DAYS}"),
+            ));
+        }
+        let scope = p.scope(Permission::RecordRead);
+        let today = self.today();
+        let horizon = today.saturating_add(time::Duration::days(within_days));
+        // who to remind: only shown to callers who may see users
+        let holders = self
+            .store
+            .list_role_holders(&p.scope(Permission::UserRead), &REMINDED_ROLES)
+            .await?;
+        let mut out = Vec::new();
+        let mut push =
+            |org: &Organisation, kind, zh: String, en: String, due: Date, link: String| {
+                if due > horizon {
+                    return;
+                }
+                out.push(Reminder {
+                    org_id: org.id.clone(),
+                    org_name: org.name_zh.clone(),
+                    kind,
+                    title_zh: zh,
+                    title_en: en,
+                    due,
+                    overdue: due < today,
+                    link,
+                    recipients: nearest(&holders, &org.path)
+                        .into_iter()
+                        .map(|h| Recipient {
+                            username: h.username.clone(),
+                            display_name: h.display_name.clone(),
+                            email: h.email.clone(),
+                            role: h.role.clone(),
+                        })
+                        .collect(),
+                });
+            };
+        // obligations (附表一–八)
+        let mut orgs = std::collections::BTreeMap::new();
+        for row in self.compliance_rollup(p).await? {
+            for v in row.behind.iter().chain(&row.upcoming) {
+                let Some(due) = v.due else { continue };
+                push(
+                    &row.org,
+                    "obligation",
+                    v.obligation.title_zh.clone(),
+                    v.obligation.title_en.clone(),
+                    due,
+                    format!("/orgs/{}/compliance", row.org.id),
+                );
+            }
+            orgs.insert(row.org.id.clone(), row.org);
+        }
+        // the plan's yearly review
+        for r in self.plan_rollup(p).await? {
+            let (Some(org), Some(due)) = (
+                orgs.get(&r.org_id),
+                r.review_due
+                    .as_deref()
+                    .and_then(|d| zian_rules::dates::parse_date(d).ok()),
+            ) else {
+                continue;
+            };
+            push(
+                org,
+                "plan_review",
+                "資通安全維護計畫年度檢討".into(),
+                "Yearly review of the maintenance plan".into(),
+                due,
+                format!("/orgs/{}/plan", r.org_id),
+            );
+        }
+        // systems due for re-grading; risk treatments
+        for s in self.store.list_systems(&scope, None).await? {
+            let (Some(org), Some(due)) = (
+                orgs.get(&s.org_id),
+                s.review_due
+                    .as_deref()
+                    .and_then(|d| zian_rules::dates::parse_date(d).ok()),
+            ) else {
+                continue;
+            };
+            push(
+                org,
+                "system_review",
+                format!("資通系統「{}」防護需求等級年度重新評估", s.name),
+                format!("Yearly re-grading of the system \"{}\"", s.name),
+                due,
+                format!("/systems/{}", s.id),
+            );
+        }
+        let risks = self
+            .store
+            .list_risks(&scope, &zian_storage::RiskFilter::default())
+            .await?;
+        for r in risks.iter().filter(|r| r.status != "closed") {
+            let (Some(org), Some(due)) = (
+                orgs.get(&r.org_id),
+                r.due_on
+                    .as_deref()
+                    .and_then(|d| zian_rules::dates::parse_date(d).ok()),
+            ) else {
+                continue;
+            };
+            push(
+                org,
+                "risk_treatment",
+                format!("風險「{}」處理期限", r.asset),
+                format!("Treatment of the risk to \"{}\"", r.asset),
+                due,
+                format!("/orgs/{}/risks", r.org_id),
+            );
+        }
+        out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.org_name.cmp(&b.org_name)));
+        Ok(out)
+    }
+}
+
+/// A reminder as one line of text (for the CLI's plain output).
+pub fn line(r: &Reminder) -> String {
+    let to: Vec<String> = r
+        .recipients
+        .iter()
+        .map(|x| format!("{} <{}>", x.display_name, x.email))
+        .collect();
+    format!(
+        "{}\t{}\t{}\t{}\t{}\t{}",
+        ymd(r.due),
+        if r.overdue { "逾期" } else { "將屆" },
+        r.org_name,
+        r.title_zh,
+        r.link,
+        to.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(path: &str, name: &str) -> RoleHolder {
+        RoleHolder {
+            user_id: name.into(),
+            username: name.into(),
+            display_name: name.into(),
+            email: format!("{name}@example.gov.tw"),
+            role: "security_officer".into(),
+            org_id: path.into(),
+            org_path: path.into(),
+        }
+    }
+
+    #[test]
+    fn nearest_holders_win() {
+        let hs = vec![
+            h("/a/", "top"),
+            h("/a/b/", "mid1"),
+            h("/a/b/", "mid2"),
+            h("/a/x/", "other"),
+        ];
+        let names = |p: &str| {
+            nearest(&hs, p)
+                .iter()
+                .map(|h| h.username.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("/a/b/c/"), vec!["mid1", "mid2"]);
+        assert_eq!(names("/a/b/"), vec!["mid1", "mid2"]);
+        assert_eq!(names("/a/y/"), vec!["top"]);
+        assert!(names("/z/").is_empty());
+    }
+}
