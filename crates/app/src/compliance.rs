@@ -429,6 +429,9 @@ pub struct CompletionInput {
     pub evidence_text: Option<String>,
     /// SHA-256 (hex) of an evidence file hashed elsewhere.
     pub evidence_sha256: Option<String>,
+    /// An evidence file uploaded to the organisation: the completion links
+    /// to it and carries its hash.
+    pub evidence_id: Option<String>,
 }
 
 /// An override to record.
@@ -596,6 +599,32 @@ impl App {
                 Some(h.to_ascii_lowercase())
             }
             (None, None) => None,
+        };
+        let (link, sha) = match input
+            .evidence_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => (link, sha),
+            Some(eid) => {
+                let file = self
+                    .store
+                    .get_evidence(&p.scope(Permission::RecordRead), eid)
+                    .await?
+                    .filter(|(f, _)| f.org_id == org.id)
+                    .ok_or_else(|| {
+                        AppError::invalid("evidence_id", "an evidence file of this organisation")
+                    })?
+                    .0;
+                if sha.as_ref().is_some_and(|h| *h != file.sha256) {
+                    return Err(AppError::invalid(
+                        "evidence_sha256",
+                        "does not match the evidence file",
+                    ));
+                }
+                (Some(format!("/evidence/{}", file.id)), Some(file.sha256))
+            }
         };
         let row = CompletionRow {
             id: self.ids.new_id(),

@@ -19,6 +19,7 @@ pub mod compliance;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod orgs;
 pub mod plans;
 pub mod reminders;

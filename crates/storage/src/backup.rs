@@ -28,6 +28,7 @@ pub const TABLES: &[&str] = &[
     "risks",
     "plan_versions",
     "kpi_measurements",
+    "evidence_files",
     "audit_log",
     "audit_head",
 ];

@@ -16,6 +16,7 @@ pub mod backup;
 mod compliance;
 mod db;
 pub mod error;
+mod evidence;
 mod orgs;
 mod people;
 mod plans;
@@ -27,6 +28,7 @@ mod sessions;
 pub use compliance::{CompletionRow, ControlStatusRow, GradingRow, OverrideRow, SystemRow};
 pub use db::{Backend, SqlStore, scope_sql};
 pub use error::StoreError;
+pub use evidence::EvidenceRow;
 pub use plans::{KpiRow, PlanRow, PlanTransition};
 pub use reminders::RoleHolder;
 pub use risk::{RiskFilter, RiskRow};
@@ -232,6 +234,19 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     async fn insert_kpi(&self, scope: &OrgScope, k: &KpiRow, audit: AuditEvent) -> Result<()>;
     async fn list_kpis(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<KpiRow>>;
+    async fn insert_evidence(
+        &self,
+        scope: &OrgScope,
+        e: &EvidenceRow,
+        content_base64: &str,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    async fn get_evidence(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+    ) -> Result<Option<(EvidenceRow, String)>>;
+    async fn list_evidence(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<EvidenceRow>>;
     /// Active users holding one of `roles` at organisations in scope.
     async fn list_role_holders(&self, scope: &OrgScope, roles: &[&str]) -> Result<Vec<RoleHolder>>;
 

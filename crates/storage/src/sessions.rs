@@ -18,7 +18,7 @@ use crate::{
 use crate::{
     CompletionRow, ControlStatusRow, GradingRow, OverrideRow, RiskFilter, RiskRow, SystemRow,
 };
-use crate::{KpiRow, PlanRow, PlanTransition, RoleHolder};
+use crate::{EvidenceRow, KpiRow, PlanRow, PlanTransition, RoleHolder};
 
 fn session_from_row(r: &AnyRow) -> Result<SessionRow> {
     Ok(SessionRow {
@@ -576,6 +576,26 @@ impl Store for SqlStore {
     }
     async fn list_kpis(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<KpiRow>> {
         self.list_kpis_impl(scope, org_id).await
+    }
+    async fn insert_evidence(
+        &self,
+        scope: &OrgScope,
+        e: &EvidenceRow,
+        content_base64: &str,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        self.insert_evidence_impl(scope, e, content_base64, audit)
+            .await
+    }
+    async fn get_evidence(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+    ) -> Result<Option<(EvidenceRow, String)>> {
+        self.get_evidence_impl(scope, id).await
+    }
+    async fn list_evidence(&self, scope: &OrgScope, org_id: &str) -> Result<Vec<EvidenceRow>> {
+        self.list_evidence_impl(scope, org_id).await
     }
     async fn list_role_holders(&self, scope: &OrgScope, roles: &[&str]) -> Result<Vec<RoleHolder>> {
         self.list_role_holders_impl(scope, roles).await

@@ -227,6 +227,8 @@ struct Ids {
     control: String,
     /// A maintenance-plan version of PIF-HLT (a draft ready to submit).
     plan: String,
+    /// An evidence file of PIF-HLT.
+    evidence: String,
 }
 
 impl Ids {
@@ -242,6 +244,7 @@ impl Ids {
             system: f(),
             control: f(),
             plan: f(),
+            evidence: f(),
         }
     }
 }
@@ -503,6 +506,19 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("kpi");
+    let evidence = env
+        .app
+        .upload_evidence(
+            &admin,
+            &hlt,
+            "隔離測試佐證.pdf",
+            "application/pdf",
+            // the target's name in the content: a download by an outsider leaks
+            format!("%PDF-1.7 {TARGET_SYSTEM}").as_bytes(),
+        )
+        .await
+        .expect("evidence");
+    all_ids.insert(evidence.id.clone());
     all_ids.insert(plan.id.clone());
     all_ids.insert(kpi.id.clone());
     all_ids.insert(system.id.clone());
@@ -541,6 +557,7 @@ async fn setup(env: &TestEnv) -> Target {
             system: system.id,
             control,
             plan: plan.id,
+            evidence: evidence.id,
         },
         all_ids,
         markers,
@@ -602,6 +619,14 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         if !k.is_empty() {
             m.insert(format!("kpis {}", o.id), format!("{k:?}"));
         }
+        let e = env
+            .store
+            .list_evidence(&all, &o.id)
+            .await
+            .expect("evidence");
+        if !e.is_empty() {
+            m.insert(format!("evidence {}", o.id), format!("{e:?}"));
+        }
     }
     m.insert(
         "deputies".into(),
@@ -654,6 +679,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "tokens") => vec![ids.token.clone()],
                 (_, "systems") => vec![ids.system.clone()],
                 (_, "plans") => vec![ids.plan.clone()],
+                (_, "evidence") => vec![ids.evidence.clone()],
                 ("chapter", _) => vec!["report".into()],
                 ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
                 _ => vec![
@@ -665,6 +691,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                     ids.token.clone(),
                     ids.system.clone(),
                     ids.plan.clone(),
+                    ids.evidence.clone(),
                 ],
             },
         };
@@ -756,6 +783,11 @@ fn field_value(
         "kpi" => json!("core_system_availability"),
         "period_end" => json!("2026-11-21"),
         "value" => json!(99.9),
+        // evidence: a small file; completions without one
+        "filename" => json!("隔離測試.pdf"),
+        "content_type" => json!("application/pdf"),
+        "content_base64" => json!("JVBERi0xLjcgaXNvbGF0aW9u"),
+        "evidence_id" => Value::Null,
         _ => match schema["type"].as_str() {
             Some("integer") | Some("number") => json!(1),
             Some("boolean") => json!(true),
@@ -946,6 +978,20 @@ fn build(
             headers.push(("content-type".into(), "application/json".into()));
             v.to_string().into_bytes()
         })
+    } else if template.ends_with("/evidence") {
+        // the upload form is multipart
+        let boundary = "isolationBoundary";
+        headers.push((
+            "content-type".into(),
+            format!("multipart/form-data; boundary={boundary}"),
+        ));
+        Some(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"iso.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7 iso\r\n--{boundary}--\r\n",
+                caller.form_csrf()
+            )
+            .into_bytes(),
+        )
     } else {
         headers.push((
             "content-type".into(),

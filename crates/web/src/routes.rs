@@ -206,6 +206,11 @@ pub fn routes() -> Vec<Route> {
         r(M::GET, "/plans/{id}/diff", Page, "page", "Differences between plan versions", get(pages::plans::diff)),
         r(M::GET, "/api/v1/reminders", Api, "reminders", "What is overdue or due within `within_days` (default 30) in the caller's scope, with whom to remind", get(api::plans::reminders)).resp::<Vec<api::plans::ReminderOut>>(),
         r(M::GET, "/reminders", Page, "page", "Reminders of what is due", get(pages::plans::reminders)),
+        r(M::GET, "/api/v1/orgs/{id}/evidence", Api, "compliance", "Evidence files of an organisation (metadata)", get(api::evidence::list)).resp::<Vec<api::evidence::EvidenceOut>>(),
+        r(M::POST, "/api/v1/orgs/{id}/evidence", Api, "compliance", "Upload an evidence file (base64, at most 10 MiB); it is hashed with SHA-256", post(api::evidence::upload)).req::<api::evidence::EvidenceIn>().resp::<api::evidence::EvidenceOut>(),
+        r(M::GET, "/api/v1/evidence/{id}", Api, "compliance", "Download an evidence file", get(api::evidence::download)),
+        r(M::POST, "/orgs/{id}/evidence", Page, "page", "Upload an evidence file (multipart form)", post(pages::compliance::upload)),
+        r(M::GET, "/evidence/{id}", Page, "page", "Download an evidence file", get(pages::compliance::download)),
         r(M::GET, "/compliance", Page, "page", "Compliance roll-up", get(pages::compliance::rollup)),
         r(M::GET, "/orgs/{id}/compliance", Page, "page", "Compliance of an organisation", get(pages::compliance::org_page)),
         r(M::POST, "/orgs/{id}/compliance/complete", Page, "page", "Record a completion", post(pages::compliance::complete)),
@@ -220,18 +225,32 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// Body limit of the evidence upload routes: a 10 MiB file as base64 JSON
+/// or as a multipart form.
+pub const EVIDENCE_BODY_BYTES: usize = 15 * 1024 * 1024;
+
 /// The application router with its middleware.
 pub fn router(st: AppState) -> Router {
     let mut router: Router<AppState> = Router::new();
     for route in routes() {
-        router = router.route(route.path, route.handler);
+        // evidence uploads take files (10 MiB, base64 in JSON); every other
+        // route keeps the small configured limit
+        let max = if route.path.ends_with("/evidence") {
+            EVIDENCE_BODY_BYTES
+        } else {
+            st.web.max_body_bytes
+        };
+        let handler: MethodRouter<AppState> = route
+            .handler
+            .layer::<_, std::convert::Infallible>(tower_http::limit::RequestBodyLimitLayer::new(
+                max,
+            ))
+            .layer(axum::extract::DefaultBodyLimit::max(max));
+        router = router.route(route.path, handler);
     }
-    let max = st.web.max_body_bytes;
     router
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(st.clone(), common))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(max))
-        .layer(axum::extract::DefaultBodyLimit::max(max))
         .with_state(st)
 }
 

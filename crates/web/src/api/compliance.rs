@@ -239,6 +239,8 @@ pub struct CompletionIn {
     pub evidence_text: Option<String>,
     /// SHA-256 (hex) of an evidence file.
     pub evidence_sha256: Option<String>,
+    /// An evidence file uploaded to the organisation (`POST /api/v1/orgs/{id}/evidence`).
+    pub evidence_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -321,6 +323,7 @@ pub async fn completion_create(
         evidence_link: b.evidence_link,
         evidence_text: b.evidence_text,
         evidence_sha256: b.evidence_sha256,
+        evidence_id: b.evidence_id,
     };
     let row = st.app.record_completion(&c.p, &id, input).await?;
     Ok((StatusCode::CREATED, ApiJson(row.into())))

@@ -3,6 +3,7 @@
 
 pub mod compliance;
 pub mod dto;
+pub mod evidence;
 pub mod plans;
 pub mod risk;
 

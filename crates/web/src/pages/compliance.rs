@@ -61,6 +61,8 @@ pub struct CompliancePage {
     pub show: Show,
     pub can_write: bool,
     pub today: String,
+    /// Evidence files uploaded to the organisation, newest first.
+    pub evidence: Vec<zian_storage::EvidenceRow>,
 }
 
 pub async fn org_page(
@@ -79,11 +81,13 @@ pub async fn org_page(
     )
     .await?;
     let can_write = pc.p.scope(Permission::RecordWrite).contains(&c.org.path);
+    let evidence = st.app.list_evidence(&pc.p, &c.org.id).await?;
     render(&CompliancePage {
         ctx: cx,
         show: Show { lang: pc.lang },
         can_write,
         today: ymd(st.app.today()),
+        evidence,
         c,
     })
 }
@@ -100,6 +104,7 @@ pub struct CompletionForm {
     note: String,
     evidence_link: Option<String>,
     evidence_text: Option<String>,
+    evidence_id: Option<String>,
 }
 
 pub async fn complete(
@@ -118,6 +123,7 @@ pub async fn complete(
         evidence_link: f.evidence_link,
         evidence_text: f.evidence_text,
         evidence_sha256: None,
+        evidence_id: f.evidence_id,
     };
     st.app.record_completion(&pc.p, &id, input).await?;
     Ok(see_other(&format!(
@@ -213,4 +219,57 @@ pub async fn rollup(
         show: Show { lang: pc.lang },
         only_behind,
     })
+}
+
+/// Uploads an evidence file (multipart: `_csrf`, `file`). The caller's
+/// right to write the organisation's records is checked before the body is
+/// read, so outsiders learn nothing from malformed uploads.
+pub async fn upload(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let org = st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
+    let bad = |why: &str| zian_app::AppError::invalid("file", why);
+    let mut mp = mp.map_err(|_| bad("a multipart form with a file"))?;
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|_| bad("the upload could not be read (too large or cut off)"))?
+    {
+        match field.name() {
+            Some("_csrf") => csrf = field.text().await.map_err(|_| bad("csrf"))?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_string();
+                let ct = field.content_type().unwrap_or("").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| bad("the upload could not be read (too large or cut off)"))?;
+                file = Some((name, ct, bytes));
+            }
+            _ => {}
+        }
+    }
+    pc.check_csrf(&csrf)?;
+    let (name, ct, bytes) = file.ok_or_else(|| bad("choose a file"))?;
+    st.app
+        .upload_evidence(&pc.p, &org.id, &name, &ct, &bytes)
+        .await?;
+    Ok(see_other(&format!(
+        "/orgs/{}/compliance?ok=compliance.uploaded#upl-h",
+        org.id
+    )))
+}
+
+/// Downloads an evidence file as an attachment.
+pub async fn download(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+) -> PageResult {
+    let (row, bytes) = st.app.evidence_file(&pc.p, &id).await?;
+    Ok(crate::api::evidence::attachment(&row, bytes))
 }
