@@ -26,6 +26,7 @@ pub const TABLES: &[&str] = &[
     "system_gradings",
     "control_status",
     "risks",
+    "risk_settings",
     "audit_log",
     "audit_head",
 ];
