@@ -31,6 +31,19 @@ pub enum AppError {
     PasswordPolicy(Vec<PolicyViolation>),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A rating (or scale setting) outside the allowed range: risk inputs
+    /// are checked against the organisation's own scale.
+    #[error("invalid {field}: {value} outside {min}..={max}")]
+    OutOfScale {
+        field: String,
+        value: u32,
+        min: u32,
+        max: u32,
+    },
+    /// A scale change refused because these risks (id, asset) are rated above
+    /// the new scale.
+    #[error("{} risks are rated above the new scale", risks.len())]
+    ScaleConflict { risks: Vec<(String, String)> },
     #[error("internal error")]
     Internal(String),
 }
@@ -49,6 +62,8 @@ impl AppError {
             AppError::Validation { .. } => "validation",
             AppError::PasswordPolicy(_) => "password.policy",
             AppError::Conflict(_) => "conflict",
+            AppError::OutOfScale { .. } => "risk.out_of_scale",
+            AppError::ScaleConflict { .. } => "risk.scale_conflict",
             AppError::Internal(_) => "internal",
         }
     }
