@@ -453,7 +453,7 @@ pub fn register_csv(reg: &RiskRegister, systems: &BTreeMap<String, String>, lang
             "risk.weakness",
             "risk.asset_value",
             "risk.likelihood",
-            "risk.vulnerability",
+            "risk.edit.vulnerability_rating",
             "risk.value",
             "risk.edit.level",
             "risk.acceptable",
