@@ -533,3 +533,35 @@ async fn csv_exports_of_the_register_and_the_statement_of_applicability() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn risks_left_above_the_scale_by_a_move_are_flagged_not_altered() {
+    for_each_backend(|env| async move {
+        let admin = env.token_for("admin").await;
+        let (pen, fire, pif) = (env.org("PEN").await, env.org("PEN-FIRE").await, env.org("PIF").await);
+        let r = env.api(Method::PUT, &format!("/api/v1/orgs/{pen}/risk-settings"), &admin, Some(json!({"scale_max": 5}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{fire}/risks"), &admin, Some(risk("消防派遣系統", 5, 4, 2))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let id = r.json()["id"].as_str().unwrap().to_string();
+        // moved under a county on the default 1–3 scale
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{fire}/move"), &admin, Some(json!({"parent_id": pif}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let reg = env.api(Method::GET, &format!("/api/v1/orgs/{fire}/risks"), &admin, None).await.json();
+        assert_eq!(reg["settings"]["max_value"], 27);
+        assert_eq!(reg["out_of_scale"], 1);
+        let x = &reg["items"][0];
+        assert_eq!((x["id"].as_str(), x["out_of_scale"].as_bool(), x["risk_value"].as_i64(), x["asset_value"].as_i64()), (Some(id.as_str()), Some(true), Some(40), Some(5)));
+        assert_eq!(x["band_en"], "high");
+        let cells: u64 = reg["heat_maps"].as_array().unwrap().iter().flat_map(|m| m["cells"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap().iter())).map(|c| c["count"].as_u64().unwrap()).sum();
+        assert_eq!(cells, 0, "left out of the heat map");
+        let s = env.login("admin", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/orgs/{fire}/risks"), &s.headers(), None).await.text();
+        assert!(html.contains("id=\"out-of-scale\"") && html.contains("data-out-of-scale=\"true\""));
+        // editing it onto the scale clears the flag
+        let r = env.api(Method::PUT, &format!("/api/v1/risks/{id}"), &admin, Some(risk("消防派遣系統", 3, 3, 2))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["out_of_scale"], false);
+    })
+    .await;
+}
