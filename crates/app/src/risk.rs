@@ -87,10 +87,7 @@ pub struct RiskSettings {
 }
 
 impl RiskSettings {
-    fn build(
-        org_id: &str,
-        row: Option<&RiskSettingsRow>,
-    ) -> Result<RiskSettings> {
+    fn build(org_id: &str, row: Option<&RiskSettingsRow>) -> Result<RiskSettings> {
         let Some(r) = row else {
             let method = RiskMethod::nics_default();
             return Ok(RiskSettings {
@@ -109,7 +106,11 @@ impl RiskSettings {
         let bad = |e: String| AppError::Internal(format!("risk settings of {}: {e}", r.org_id));
         let labels: BTreeMap<String, FactorLabels> =
             serde_json::from_str(&r.labels).map_err(|e| bad(e.to_string()))?;
-        let (a, l, v) = (u(r.asset_value_max), u(r.likelihood_max), u(r.vulnerability_max));
+        let (a, l, v) = (
+            u(r.asset_value_max),
+            u(r.likelihood_max),
+            u(r.vulnerability_max),
+        );
         let method = scaled(a, l, v, u(r.threshold), &labels).map_err(|e| bad(e.to_string()))?;
         Ok(RiskSettings {
             org_id: org_id.to_string(),
@@ -360,7 +361,10 @@ impl App {
         input: RiskSettingsInput,
     ) -> Result<RiskSettings> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
-        let common = input.scale_max.map(|v| scale_max("scale_max", v)).transpose()?;
+        let common = input
+            .scale_max
+            .map(|v| scale_max("scale_max", v))
+            .transpose()?;
         let max = |field: &str, v: Option<u32>| scale_max(field, v.or(common).unwrap_or(3));
         let a = max("asset_value_max", input.asset_value_max)?;
         let l = max("likelihood_max", input.likelihood_max)?;
@@ -674,12 +678,7 @@ impl App {
 
     /// Replaces a risk's fields and recomputes its values on the
     /// organisation's current scale (`status` left out keeps the status).
-    pub async fn update_risk(
-        &self,
-        p: &Principal,
-        id: &str,
-        input: RiskInput,
-    ) -> Result<RiskView> {
+    pub async fn update_risk(&self, p: &Principal, id: &str, input: RiskInput) -> Result<RiskView> {
         let (old, _) = self.get_risk(p, id).await?;
         let old = old.risk;
         let org = self

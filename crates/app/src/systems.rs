@@ -188,7 +188,8 @@ impl App {
             ..old.clone()
         };
         let mut e = p.event("system.updated", Some(&org.id), Some(&row.id));
-        e.details = serde_json::json!({"name": [old.name, row.name], "owner": [old.owner, row.owner]});
+        e.details =
+            serde_json::json!({"name": [old.name, row.name], "owner": [old.owner, row.owner]});
         self.store
             .update_system(&p.scope(Permission::RecordWrite), &row, e)
             .await?;

@@ -218,7 +218,11 @@ impl SqlStore {
         for b in sbinds {
             q = q.bind(b);
         }
-        q.fetch_all(&self.pool).await?.iter().map(settings).collect()
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(settings)
+            .collect()
     }
 
     /// Writes an organisation's own settings unless a risk that would follow
@@ -260,7 +264,12 @@ impl SqlStore {
         for b in sbinds {
             q = q.bind(b);
         }
-        let over: Vec<RiskRow> = q.fetch_all(&mut *tx).await?.iter().map(risk).collect::<Result<_>>()?;
+        let over: Vec<RiskRow> = q
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(risk)
+            .collect::<Result<_>>()?;
         if !over.is_empty() {
             tx.rollback().await?;
             return Ok(over);
@@ -289,7 +298,11 @@ impl SqlStore {
     }
 
     /// A risk in scope.
-    pub(crate) async fn get_risk_impl(&self, scope: &OrgScope, id: &str) -> Result<Option<RiskRow>> {
+    pub(crate) async fn get_risk_impl(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+    ) -> Result<Option<RiskRow>> {
         let (cond, sbinds) = scope_sql(scope, "o.path", 2);
         let sql = format!(
             "SELECT {COLS} FROM risks r JOIN orgs o ON o.id = r.org_id WHERE r.id = $1 AND {cond}"
@@ -298,7 +311,11 @@ impl SqlStore {
         for b in sbinds {
             q = q.bind(b);
         }
-        q.fetch_optional(&self.pool).await?.as_ref().map(risk).transpose()
+        q.fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(risk)
+            .transpose()
     }
 
     /// Replaces the editable fields of a risk of an organisation in scope

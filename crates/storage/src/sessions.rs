@@ -16,7 +16,8 @@ use crate::{
     ShareRow, SqlStore, Store, StoreError, UserPatch,
 };
 use crate::{
-    CompletionRow, ControlStatusRow, GradingRow, OverrideRow, RiskFilter, RiskRow, RiskSettingsRow, SystemRow,
+    CompletionRow, ControlStatusRow, GradingRow, OverrideRow, RiskFilter, RiskRow, RiskSettingsRow,
+    SystemRow,
 };
 
 fn session_from_row(r: &AnyRow) -> Result<SessionRow> {

@@ -46,7 +46,11 @@ fn parse_csv(r: &Resp) -> (Vec<String>, Vec<Vec<String>>) {
         .and_then(|v| v.to_str().ok())
         .expect("content disposition");
     assert!(cd.starts_with("attachment; filename=\""), "{cd}");
-    assert!(r.body.starts_with(BOM), "no BOM: {:?}", &r.body[..8.min(r.body.len())]);
+    assert!(
+        r.body.starts_with(BOM),
+        "no BOM: {:?}",
+        &r.body[..8.min(r.body.len())]
+    );
     assert!(!r.body[3..].starts_with(BOM), "two BOMs");
     let mut rd = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -78,7 +82,12 @@ fn risk(asset: &str, av: u32, l: u32, v: u32) -> Value {
 
 async fn settings(env: &TestEnv, token: &str, org: &str) -> Value {
     let r = env
-        .api(Method::GET, &format!("/api/v1/orgs/{org}/risk-settings"), token, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/orgs/{org}/risk-settings"),
+            token,
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     r.json()
@@ -87,7 +96,12 @@ async fn settings(env: &TestEnv, token: &str, org: &str) -> Value {
 async fn audit_actions(env: &TestEnv, prefix: &str) -> Vec<String> {
     let admin = env.token_for("admin").await;
     let a = env
-        .api(Method::GET, &format!("/api/v1/audit?action={prefix}&limit=100"), &admin, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/audit?action={prefix}&limit=100"),
+            &admin,
+            None,
+        )
         .await
         .json();
     a["items"]
@@ -247,11 +261,21 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
         let mut b = risk("報案系統資料庫", 3, 2, 2);
         b["treatment"] = json!("mitigate");
         b["due_on"] = json!("2027-03-31");
-        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/risks"), &officer, Some(b.clone())).await;
+        let r = env
+            .api(
+                Method::POST,
+                &format!("/api/v1/orgs/{pol}/risks"),
+                &officer,
+                Some(b.clone()),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let created = r.json();
         let id = created["id"].as_str().unwrap().to_string();
-        assert_eq!((created["risk_value"].as_i64(), created["status"].as_str()), (Some(12), Some("open")));
+        assert_eq!(
+            (created["risk_value"].as_i64(), created["status"].as_str()),
+            (Some(12), Some("open"))
+        );
         let url = format!("/api/v1/risks/{id}");
 
         // the edit recomputes the value, the band and the residual risk
@@ -266,18 +290,44 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
         let r = env.api(Method::PUT, &url, &officer, Some(e.clone())).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let x = r.json();
-        assert_eq!((x["risk_value"].as_i64(), x["band_en"].as_str(), x["acceptable"].as_bool()), (Some(27), Some("high"), Some(false)));
-        assert_eq!((x["residual_value"].as_i64(), x["residual_acceptable"].as_bool()), (Some(6), Some(true)));
-        assert_eq!((x["status"].as_str(), x["owner"].as_str()), (Some("treating"), Some("資訊室 黃俊傑")));
+        assert_eq!(
+            (
+                x["risk_value"].as_i64(),
+                x["band_en"].as_str(),
+                x["acceptable"].as_bool()
+            ),
+            (Some(27), Some("high"), Some(false))
+        );
+        assert_eq!(
+            (
+                x["residual_value"].as_i64(),
+                x["residual_acceptable"].as_bool()
+            ),
+            (Some(6), Some(true))
+        );
+        assert_eq!(
+            (x["status"].as_str(), x["owner"].as_str()),
+            (Some("treating"), Some("資訊室 黃俊傑"))
+        );
         assert_eq!(x["created_at"], created["created_at"]);
-        assert_eq!(x["updated_at"].as_i64(), Some(created["created_at"].as_i64().unwrap() + 3600));
+        assert_eq!(
+            x["updated_at"].as_i64(),
+            Some(created["created_at"].as_i64().unwrap() + 3600)
+        );
         assert_eq!(env.api(Method::GET, &url, &officer, None).await.json(), x);
         // leaving out the status keeps it; a lower threshold changes acceptability
         let mut e2 = e.clone();
         e2.as_object_mut().unwrap().remove("status");
         e2["threshold"] = json!(5);
         let x = env.api(Method::PUT, &url, &officer, Some(e2)).await.json();
-        assert_eq!((x["status"].as_str(), x["threshold"].as_i64(), x["residual_acceptable"].as_bool()), (Some("treating"), Some(5), Some(false)));
+        assert_eq!(
+            (
+                x["status"].as_str(),
+                x["threshold"].as_i64(),
+                x["residual_acceptable"].as_bool()
+            ),
+            (Some("treating"), Some(5), Some(false))
+        );
         // invalid edits are refused and change nothing
         for (body, field) in [
             (json!({"likelihood": 4}), "likelihood"),
@@ -290,68 +340,210 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
                 bad[k] = v.clone();
             }
             let r = env.api(Method::PUT, &url, &officer, Some(bad)).await;
-            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.text());
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{body}: {}",
+                r.text()
+            );
             assert_eq!(r.json()["error"]["field"], field, "{body}");
         }
-        assert_eq!(env.api(Method::GET, &url, &officer, None).await.json()["risk_value"], 27);
+        assert_eq!(
+            env.api(Method::GET, &url, &officer, None).await.json()["risk_value"],
+            27
+        );
 
         // outside the subtree it does not exist; a reader may not change it
-        for (m, body) in [(Method::GET, None), (Method::PUT, Some(e.clone())), (Method::DELETE, None)] {
+        for (m, body) in [
+            (Method::GET, None),
+            (Method::PUT, Some(e.clone())),
+            (Method::DELETE, None),
+        ] {
             let r = env.api(m.clone(), &url, &health, body).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{m}: {}", r.text());
         }
-        assert_eq!(env.api(Method::PUT, &url, &committee, Some(e.clone())).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(env.api(Method::DELETE, &url, &committee, None).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(env.api(Method::GET, &url, &committee, None).await.status, StatusCode::OK);
+        assert_eq!(
+            env.api(Method::PUT, &url, &committee, Some(e.clone()))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            env.api(Method::DELETE, &url, &committee, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            env.api(Method::GET, &url, &committee, None).await.status,
+            StatusCode::OK
+        );
         let auditor = env.token_for("auditor.pingtung").await;
-        assert_eq!(env.api(Method::GET, &url, &auditor, None).await.status, StatusCode::OK);
+        assert_eq!(
+            env.api(Method::GET, &url, &auditor, None).await.status,
+            StatusCode::OK
+        );
 
         // the page of the risk, its edit form and delete form
         let s = env.login("officer.police", PASSWORD).await;
-        let page = env.request(Method::GET, &format!("/risks/{id}"), &s.headers(), None).await;
+        let page = env
+            .request(Method::GET, &format!("/risks/{id}"), &s.headers(), None)
+            .await;
         assert_eq!(page.status, StatusCode::OK);
         let html = page.text();
         assert!(html.contains("id=\"risk-edit-form\"") && html.contains("id=\"risk-delete-form\""));
-        assert!(html.contains("<option value=\"treating\" selected>"), "{html}");
+        assert!(
+            html.contains("<option value=\"treating\" selected>"),
+            "{html}"
+        );
         assert!(html.contains("民國116年3月31日"), "ROC date");
         let mut h = s.headers();
         h.push(("content-type", "application/x-www-form-urlencoded"));
-        let body = form(&[("_csrf", &s.csrf), ("system_id", ""), ("asset", "報案系統資料庫"), ("threat", "勒索軟體"), ("weakness", "備份未離線"), ("asset_value", "2"), ("likelihood", "1"), ("vulnerability", "3"), ("threshold", ""), ("treatment", "accept"), ("owner", "林怡君"), ("due_on", ""), ("residual_likelihood", ""), ("residual_vulnerability", ""), ("status", "closed")]);
-        let r = env.request(Method::POST, &format!("/risks/{id}"), &h, Some(body.clone())).await;
+        let body = form(&[
+            ("_csrf", &s.csrf),
+            ("system_id", ""),
+            ("asset", "報案系統資料庫"),
+            ("threat", "勒索軟體"),
+            ("weakness", "備份未離線"),
+            ("asset_value", "2"),
+            ("likelihood", "1"),
+            ("vulnerability", "3"),
+            ("threshold", ""),
+            ("treatment", "accept"),
+            ("owner", "林怡君"),
+            ("due_on", ""),
+            ("residual_likelihood", ""),
+            ("residual_vulnerability", ""),
+            ("status", "closed"),
+        ]);
+        let r = env
+            .request(
+                Method::POST,
+                &format!("/risks/{id}"),
+                &h,
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-        assert_eq!(r.location(), Some(format!("/risks/{id}?ok=risk_edit.saved").as_str()));
+        assert_eq!(
+            r.location(),
+            Some(format!("/risks/{id}?ok=risk_edit.saved").as_str())
+        );
         let x = env.api(Method::GET, &url, &officer, None).await.json();
-        assert_eq!((x["risk_value"].as_i64(), x["threshold"].as_i64(), x["status"].as_str(), x["weakness"].as_str()), (Some(6), Some(6), Some("closed"), Some("備份未離線")));
+        assert_eq!(
+            (
+                x["risk_value"].as_i64(),
+                x["threshold"].as_i64(),
+                x["status"].as_str(),
+                x["weakness"].as_str()
+            ),
+            (Some(6), Some(6), Some("closed"), Some("備份未離線"))
+        );
         assert!(x["residual_value"].is_null());
         // the health officer's session cannot edit or delete it
         let hs = env.login("officer.health", PASSWORD).await;
         let mut hh = hs.headers();
         hh.push(("content-type", "application/x-www-form-urlencoded"));
-        assert_eq!(env.request(Method::GET, &format!("/risks/{id}"), &hs.headers(), None).await.status, StatusCode::NOT_FOUND);
-        let hbody = String::from_utf8(body).unwrap().replace(&enc(&s.csrf), &enc(&hs.csrf));
-        assert_eq!(env.request(Method::POST, &format!("/risks/{id}"), &hh, Some(hbody.into_bytes())).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            env.request(Method::GET, &format!("/risks/{id}"), &hs.headers(), None)
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let hbody = String::from_utf8(body)
+            .unwrap()
+            .replace(&enc(&s.csrf), &enc(&hs.csrf));
+        assert_eq!(
+            env.request(
+                Method::POST,
+                &format!("/risks/{id}"),
+                &hh,
+                Some(hbody.into_bytes())
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
         let del = format!("_csrf={}", enc(&hs.csrf)).into_bytes();
-        assert_eq!(env.request(Method::POST, &format!("/risks/{id}/delete"), &hh, Some(del)).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(env.api(Method::GET, &url, &officer, None).await.status, StatusCode::OK);
+        assert_eq!(
+            env.request(Method::POST, &format!("/risks/{id}/delete"), &hh, Some(del))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            env.api(Method::GET, &url, &officer, None).await.status,
+            StatusCode::OK
+        );
         // the officer deletes it through the page
         let del = format!("_csrf={}", enc(&s.csrf)).into_bytes();
-        let r = env.request(Method::POST, &format!("/risks/{id}/delete"), &h, Some(del)).await;
+        let r = env
+            .request(Method::POST, &format!("/risks/{id}/delete"), &h, Some(del))
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-        assert_eq!(r.location(), Some(format!("/orgs/{pol}/risks?ok=risk_edit.deleted").as_str()));
-        assert_eq!(env.api(Method::GET, &url, &officer, None).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(env.api(Method::DELETE, &url, &officer, None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            r.location(),
+            Some(format!("/orgs/{pol}/risks?ok=risk_edit.deleted").as_str())
+        );
+        assert_eq!(
+            env.api(Method::GET, &url, &officer, None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            env.api(Method::DELETE, &url, &officer, None).await.status,
+            StatusCode::NOT_FOUND
+        );
         // and through the API
-        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/risks"), &officer, Some(risk("官網", 1, 1, 1))).await;
+        let r = env
+            .api(
+                Method::POST,
+                &format!("/api/v1/orgs/{pol}/risks"),
+                &officer,
+                Some(risk("官網", 1, 1, 1)),
+            )
+            .await;
         let id2 = r.json()["id"].as_str().unwrap().to_string();
-        assert_eq!(env.api(Method::DELETE, &format!("/api/v1/risks/{id2}"), &officer, None).await.status, StatusCode::NO_CONTENT);
-        let reg = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/risks"), &officer, None).await.json();
+        assert_eq!(
+            env.api(
+                Method::DELETE,
+                &format!("/api/v1/risks/{id2}"),
+                &officer,
+                None
+            )
+            .await
+            .status,
+            StatusCode::NO_CONTENT
+        );
+        let reg = env
+            .api(
+                Method::GET,
+                &format!("/api/v1/orgs/{pol}/risks"),
+                &officer,
+                None,
+            )
+            .await
+            .json();
         assert!(reg["items"].as_array().unwrap().is_empty());
         // every change is in the audit trail, the deletion with what was deleted
         let actions = audit_actions(&env, "risk.").await;
-        assert_eq!(actions.iter().filter(|a| *a == "risk.updated").count(), 3, "{actions:?}");
-        assert_eq!(actions.iter().filter(|a| *a == "risk.deleted").count(), 2, "{actions:?}");
+        assert_eq!(
+            actions.iter().filter(|a| *a == "risk.updated").count(),
+            3,
+            "{actions:?}"
+        );
+        assert_eq!(
+            actions.iter().filter(|a| *a == "risk.deleted").count(),
+            2,
+            "{actions:?}"
+        );
         let admin = env.token_for("admin").await;
-        let a = env.api(Method::GET, "/api/v1/audit?action=risk.deleted&limit=10", &admin, None).await.json();
+        let a = env
+            .api(
+                Method::GET,
+                "/api/v1/audit?action=risk.deleted&limit=10",
+                &admin,
+                None,
+            )
+            .await
+            .json();
         assert!(a.to_string().contains("報案系統資料庫"), "{a}");
         let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
@@ -538,28 +730,98 @@ async fn csv_exports_of_the_register_and_the_statement_of_applicability() {
 async fn risks_left_above_the_scale_by_a_move_are_flagged_not_altered() {
     for_each_backend(|env| async move {
         let admin = env.token_for("admin").await;
-        let (pen, fire, pif) = (env.org("PEN").await, env.org("PEN-FIRE").await, env.org("PIF").await);
-        let r = env.api(Method::PUT, &format!("/api/v1/orgs/{pen}/risk-settings"), &admin, Some(json!({"scale_max": 5}))).await;
+        let (pen, fire, pif) = (
+            env.org("PEN").await,
+            env.org("PEN-FIRE").await,
+            env.org("PIF").await,
+        );
+        let r = env
+            .api(
+                Method::PUT,
+                &format!("/api/v1/orgs/{pen}/risk-settings"),
+                &admin,
+                Some(json!({"scale_max": 5})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        let r = env.api(Method::POST, &format!("/api/v1/orgs/{fire}/risks"), &admin, Some(risk("消防派遣系統", 5, 4, 2))).await;
+        let r = env
+            .api(
+                Method::POST,
+                &format!("/api/v1/orgs/{fire}/risks"),
+                &admin,
+                Some(risk("消防派遣系統", 5, 4, 2)),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let id = r.json()["id"].as_str().unwrap().to_string();
         // moved under a county on the default 1–3 scale
-        let r = env.api(Method::POST, &format!("/api/v1/orgs/{fire}/move"), &admin, Some(json!({"parent_id": pif}))).await;
+        let r = env
+            .api(
+                Method::POST,
+                &format!("/api/v1/orgs/{fire}/move"),
+                &admin,
+                Some(json!({"parent_id": pif})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        let reg = env.api(Method::GET, &format!("/api/v1/orgs/{fire}/risks"), &admin, None).await.json();
+        let reg = env
+            .api(
+                Method::GET,
+                &format!("/api/v1/orgs/{fire}/risks"),
+                &admin,
+                None,
+            )
+            .await
+            .json();
         assert_eq!(reg["settings"]["max_value"], 27);
         assert_eq!(reg["out_of_scale"], 1);
         let x = &reg["items"][0];
-        assert_eq!((x["id"].as_str(), x["out_of_scale"].as_bool(), x["risk_value"].as_i64(), x["asset_value"].as_i64()), (Some(id.as_str()), Some(true), Some(40), Some(5)));
+        assert_eq!(
+            (
+                x["id"].as_str(),
+                x["out_of_scale"].as_bool(),
+                x["risk_value"].as_i64(),
+                x["asset_value"].as_i64()
+            ),
+            (Some(id.as_str()), Some(true), Some(40), Some(5))
+        );
         assert_eq!(x["band_en"], "high");
-        let cells: u64 = reg["heat_maps"].as_array().unwrap().iter().flat_map(|m| m["cells"].as_array().unwrap().iter().flat_map(|r| r.as_array().unwrap().iter())).map(|c| c["count"].as_u64().unwrap()).sum();
+        let cells: u64 = reg["heat_maps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| {
+                m["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|r| r.as_array().unwrap().iter())
+            })
+            .map(|c| c["count"].as_u64().unwrap())
+            .sum();
         assert_eq!(cells, 0, "left out of the heat map");
         let s = env.login("admin", PASSWORD).await;
-        let html = env.request(Method::GET, &format!("/orgs/{fire}/risks"), &s.headers(), None).await.text();
-        assert!(html.contains("id=\"out-of-scale\"") && html.contains("data-out-of-scale=\"true\""));
+        let html = env
+            .request(
+                Method::GET,
+                &format!("/orgs/{fire}/risks"),
+                &s.headers(),
+                None,
+            )
+            .await
+            .text();
+        assert!(
+            html.contains("id=\"out-of-scale\"") && html.contains("data-out-of-scale=\"true\"")
+        );
         // editing it onto the scale clears the flag
-        let r = env.api(Method::PUT, &format!("/api/v1/risks/{id}"), &admin, Some(risk("消防派遣系統", 3, 3, 2))).await;
+        let r = env
+            .api(
+                Method::PUT,
+                &format!("/api/v1/risks/{id}"),
+                &admin,
+                Some(risk("消防派遣系統", 3, 3, 2)),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(r.json()["out_of_scale"], false);
     })

@@ -19,10 +19,10 @@ use zian_storage::{CompletionRow, ControlStatusRow, GradingRow, OverrideRow, Sys
 
 use super::dto::OrgOut;
 use super::{ApiJson, ApiPath, ApiQuery, ApiResult};
-use zian_app::AppError;
-use zian_domain::Permission;
 use crate::extract::ApiCaller;
 use crate::state::AppState;
+use zian_app::AppError;
+use zian_domain::Permission;
 
 fn d(x: Option<time::Date>) -> Option<String> {
     x.map(ymd)

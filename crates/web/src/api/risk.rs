@@ -264,8 +264,16 @@ impl RiskSettingsIn {
     pub fn input(self) -> RiskSettingsInput {
         let mut labels = BTreeMap::new();
         for (key, zh, en) in [
-            (FACTORS[0], self.asset_value_labels_zh, self.asset_value_labels_en),
-            (FACTORS[1], self.likelihood_labels_zh, self.likelihood_labels_en),
+            (
+                FACTORS[0],
+                self.asset_value_labels_zh,
+                self.asset_value_labels_en,
+            ),
+            (
+                FACTORS[1],
+                self.likelihood_labels_zh,
+                self.likelihood_labels_en,
+            ),
             (
                 FACTORS[2],
                 self.vulnerability_labels_zh,

@@ -212,7 +212,14 @@ impl RisksPage {
     }
     /// A short reference of a risk for the simple list (the end of its id).
     pub fn short_id(&self, id: &str) -> String {
-        let tail: String = id.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = id
+            .chars()
+            .rev()
+            .take(6)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("R-{}", tail.to_uppercase())
     }
     pub fn factors(&self) -> [&'static str; 3] {
@@ -447,7 +454,14 @@ pub async fn show(
     let (_, mut systems) = st.app.list_systems(&pc.p, &org.id, true).await?;
     // archived systems only when the risk links one
     systems.retain(|s| s.archived_at.is_none() || v.risk.system_id.as_deref() == Some(&s.id));
-    let cx = ctx(&st.app, &pc, "risk.edit.title", "compliance", fq.flash().as_deref()).await?;
+    let cx = ctx(
+        &st.app,
+        &pc,
+        "risk.edit.title",
+        "compliance",
+        fq.flash().as_deref(),
+    )
+    .await?;
     let can_write = pc.p.scope(Permission::RecordWrite).contains(&org.path);
     render(&RiskPage {
         ctx: cx,
@@ -527,7 +541,9 @@ fn split_labels(s: Option<String>) -> Vec<String> {
     if s.trim().is_empty() {
         return Vec::new();
     }
-    s.split([',', '，', '、']).map(|x| x.trim().to_string()).collect()
+    s.split([',', '，', '、'])
+        .map(|x| x.trim().to_string())
+        .collect()
 }
 
 pub async fn settings_save(
@@ -544,7 +560,11 @@ pub async fn settings_save(
     for (key, zh, en) in [
         (FACTORS[0], f.asset_value_labels_zh, f.asset_value_labels_en),
         (FACTORS[1], f.likelihood_labels_zh, f.likelihood_labels_en),
-        (FACTORS[2], f.vulnerability_labels_zh, f.vulnerability_labels_en),
+        (
+            FACTORS[2],
+            f.vulnerability_labels_zh,
+            f.vulnerability_labels_en,
+        ),
     ] {
         labels.insert(
             key.to_string(),

@@ -294,7 +294,10 @@ pub async fn update(
             },
         )
         .await?;
-    Ok(see_other(&format!("/systems/{}?ok=systems_edit.saved", s.id)))
+    Ok(see_other(&format!(
+        "/systems/{}?ok=systems_edit.saved",
+        s.id
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -330,5 +333,8 @@ pub async fn restore(
     let Form(f) = form?;
     pc.check_csrf(&f.csrf)?;
     let s = st.app.set_system_archived(&pc.p, &id, false).await?;
-    Ok(see_other(&format!("/systems/{}?ok=systems_edit.restored", s.id)))
+    Ok(see_other(&format!(
+        "/systems/{}?ok=systems_edit.restored",
+        s.id
+    )))
 }
