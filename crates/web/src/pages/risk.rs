@@ -225,6 +225,13 @@ impl RisksPage {
     pub fn factors(&self) -> [&'static str; 3] {
         FACTORS
     }
+    /// A stored date for display (ROC in Chinese).
+    pub fn date(&self, d: &Option<String>) -> String {
+        self.ctx.date(
+            &d.as_deref()
+                .and_then(|d| zian_app::compliance::parse_ymd("date", d).ok()),
+        )
+    }
 }
 
 /// Keeps only the filter parameters, escaped, for links.
