@@ -750,7 +750,7 @@ impl App {
         org_id: Option<&str>,
     ) -> Result<std::collections::BTreeMap<String, ModuleEvidence>> {
         let mut out: std::collections::BTreeMap<String, ModuleEvidence> = Default::default();
-        for s in self.store.list_systems(scope, org_id).await? {
+        for s in self.store.list_systems(scope, org_id, false).await? {
             let graded = s
                 .graded_on
                 .as_deref()

@@ -38,6 +38,19 @@ pub enum AppError {
         code: &'static str,
         problems: Vec<Problem>,
     },
+    /// A rating (or scale setting) outside the allowed range: risk inputs
+    /// are checked against the organisation's own scale.
+    #[error("invalid {field}: {value} outside {min}..={max}")]
+    OutOfScale {
+        field: String,
+        value: u32,
+        min: u32,
+        max: u32,
+    },
+    /// A scale change refused because these risks (id, asset) are rated above
+    /// the new scale.
+    #[error("{} risks are rated above the new scale", risks.len())]
+    ScaleConflict { risks: Vec<(String, String)> },
     #[error("internal error")]
     Internal(String),
 }
@@ -76,6 +89,8 @@ impl AppError {
             AppError::PasswordPolicy(_) => "password.policy",
             AppError::Conflict(_) => "conflict",
             AppError::Problems { code, .. } => code,
+            AppError::OutOfScale { .. } => "risk.out_of_scale",
+            AppError::ScaleConflict { .. } => "risk.scale_conflict",
             AppError::Internal(_) => "internal",
         }
     }

@@ -740,7 +740,10 @@ impl App {
             }
         }
         // systems and their baseline
-        let systems = self.store.list_systems(&scope, Some(&org.id)).await?;
+        let systems = self
+            .store
+            .list_systems(&scope, Some(&org.id), false)
+            .await?;
         let mut controls = ControlSummary::default();
         let mut inventory = Vec::new();
         for s in &systems {

@@ -153,7 +153,7 @@ impl App {
             );
         }
         // systems due for re-grading; risk treatments
-        for s in self.store.list_systems(&scope, None).await? {
+        for s in self.store.list_systems(&scope, None, false).await? {
             let (Some(org), Some(due)) = (
                 orgs.get(&s.org_id),
                 s.review_due

@@ -150,17 +150,86 @@ impl App {
         Ok(rule_set()?.questionnaire())
     }
 
+    /// An organisation's systems; archived ones only with `include_archived`.
     pub async fn list_systems(
         &self,
         p: &Principal,
         org_id: &str,
+        include_archived: bool,
     ) -> Result<(Organisation, Vec<SystemRow>)> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
         let v = self
             .store
-            .list_systems(&p.scope(Permission::RecordRead), Some(&org.id))
+            .list_systems(
+                &p.scope(Permission::RecordRead),
+                Some(&org.id),
+                include_archived,
+            )
             .await?;
         Ok((org, v))
+    }
+
+    /// Changes a system's name, owner and description.
+    pub async fn update_system(
+        &self,
+        p: &Principal,
+        id: &str,
+        input: SystemInput,
+    ) -> Result<SystemRow> {
+        let old = self.get_system(p, id).await?;
+        let org = self
+            .org_with(p, &old.org_id, Permission::RecordWrite)
+            .await?;
+        let row = SystemRow {
+            name: req("name", &input.name, 200)?,
+            owner: req("owner", &input.owner, 200)?,
+            description: opt("description", &input.description, 4000)?,
+            updated_at: self.now(),
+            ..old.clone()
+        };
+        let mut e = p.event("system.updated", Some(&org.id), Some(&row.id));
+        e.details =
+            serde_json::json!({"name": [old.name, row.name], "owner": [old.owner, row.owner]});
+        self.store
+            .update_system(&p.scope(Permission::RecordWrite), &row, e)
+            .await?;
+        Ok(row)
+    }
+
+    /// Archives a system (or, with `archived = false`, brings it back).
+    /// Systems are never deleted: their gradings, control status and risks
+    /// stay, and an archived system is hidden from lists unless asked for.
+    pub async fn set_system_archived(
+        &self,
+        p: &Principal,
+        id: &str,
+        archived: bool,
+    ) -> Result<SystemRow> {
+        let old = self.get_system(p, id).await?;
+        let org = self
+            .org_with(p, &old.org_id, Permission::RecordWrite)
+            .await?;
+        let now = self.now();
+        let row = SystemRow {
+            archived_at: if archived {
+                old.archived_at.or(Some(now))
+            } else {
+                None
+            },
+            updated_at: now,
+            ..old
+        };
+        let action = if archived {
+            "system.archived"
+        } else {
+            "system.restored"
+        };
+        let mut e = p.event(action, Some(&org.id), Some(&row.id));
+        e.details = serde_json::json!({"name": row.name});
+        self.store
+            .update_system(&p.scope(Permission::RecordWrite), &row, e)
+            .await?;
+        Ok(row)
     }
 
     pub async fn create_system(
@@ -182,6 +251,7 @@ impl App {
             review_due: None,
             created_at: now,
             updated_at: now,
+            archived_at: None,
         };
         let mut e = p.event("system.created", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({"name": row.name});

@@ -23,6 +23,9 @@ pub struct Factor {
     /// Optional labels for min..=max, lowest first.
     #[serde(default)]
     pub labels_zh: Vec<String>,
+    /// Optional English labels for min..=max, lowest first.
+    #[serde(default)]
+    pub labels_en: Vec<String>,
 }
 
 /// A band of risk values, inclusive on both ends.
@@ -104,7 +107,15 @@ fn factor(key: &str, name_zh: &str, labels: [&str; 3]) -> Factor {
         min: 1,
         max: 3,
         labels_zh: labels.iter().map(|s| s.to_string()).collect(),
+        labels_en: Vec::new(),
     }
+}
+
+/// Upper bound of the low and medium bands of the scaled NICS method: the
+/// default 1–6 / 7–12 / 13–27 split of 27 kept in proportion (2/9 and 4/9 of
+/// the largest value).
+fn scaled_bands(hi: u32) -> (u32, u32) {
+    (hi * 2 / 9, hi * 4 / 9)
 }
 
 impl RiskMethod {
@@ -124,6 +135,44 @@ impl RiskMethod {
                 band("高", "high", 13, 27),
             ],
         }
+    }
+
+    /// The NICS method with each factor on 1..=max (3 to 5; the maxima may
+    /// differ). The 1–3 case is [`RiskMethod::nics_default`]; other scales keep
+    /// its band proportions (低 up to 2/9 of the largest value, 中 up to 4/9,
+    /// 高 above) and its default threshold is the top of the low band. Labels
+    /// are the default ones on a 1–3 scale and none otherwise.
+    pub fn nics_scaled(
+        asset_value_max: u32,
+        likelihood_max: u32,
+        vulnerability_max: u32,
+    ) -> Result<RiskMethod, RulesError> {
+        let maxes = [asset_value_max, likelihood_max, vulnerability_max];
+        if let Some(m) = maxes.iter().find(|m| !(3..=5).contains(*m)) {
+            return Err(RulesError::Risk(format!("scale maximum {m} outside 3..=5")));
+        }
+        let mut m = RiskMethod::nics_default();
+        for (f, &max) in m.factors.iter_mut().zip(&maxes) {
+            f.max = max;
+            if max != 3 {
+                f.labels_zh.clear();
+            }
+        }
+        let hi = asset_value_max * likelihood_max * vulnerability_max;
+        let (low, medium) = scaled_bands(hi);
+        m.bands = vec![
+            band("低", "low", 1, low),
+            band("中", "medium", low + 1, medium),
+            band("高", "high", medium + 1, hi),
+        ];
+        m.acceptance_threshold = low;
+        m.validate()?;
+        Ok(m)
+    }
+
+    /// The largest possible risk value.
+    pub fn max_value(&self) -> u32 {
+        self.range().map_or(0, |(_, hi)| hi)
     }
 
     /// A two-factor likelihood × impact register (1–3 each, values 1–9) as in the seed 004 heat
@@ -168,12 +217,14 @@ impl RiskMethod {
                 ));
             }
             let n = f.max - f.min + 1;
-            if !f.labels_zh.is_empty() && f.labels_zh.len() as u64 != u64::from(n) {
-                return e(format!(
-                    "factor {:?}: {} labels for {n} ratings",
-                    f.key,
-                    f.labels_zh.len()
-                ));
+            for labels in [&f.labels_zh, &f.labels_en] {
+                if !labels.is_empty() && labels.len() as u64 != u64::from(n) {
+                    return e(format!(
+                        "factor {:?}: {} labels for {n} ratings",
+                        f.key,
+                        labels.len()
+                    ));
+                }
             }
         }
         let Some((lo, hi)) = self.range() else {

@@ -439,3 +439,24 @@ fn risk_maths() {
     five.bands[1].min = 7;
     assert_eq!(five.score(&[5, 5, 5]).expect("s").value, 125);
 }
+
+#[test]
+fn scaled_nics_method_keeps_the_default_and_its_proportions() {
+    assert_eq!(
+        RiskMethod::nics_scaled(3, 3, 3).expect("3"),
+        RiskMethod::nics_default()
+    );
+    let m = RiskMethod::nics_scaled(5, 4, 3).expect("5×4×3");
+    assert_eq!(m.max_value(), 60);
+    assert_eq!(m.acceptance_threshold, 13);
+    let bands: Vec<(u32, u32)> = m.bands.iter().map(|b| (b.min, b.max)).collect();
+    assert_eq!(bands, vec![(1, 13), (14, 26), (27, 60)]);
+    assert!(m.factors.iter().all(|f| f.min == 1));
+    assert_eq!(m.score(&[5, 4, 3]).expect("max").band_en, "high");
+    assert!(m.score(&[5, 5, 3]).is_err());
+    assert!(RiskMethod::nics_scaled(2, 3, 3).is_err());
+    assert!(RiskMethod::nics_scaled(3, 6, 3).is_err());
+    let mut labelled = RiskMethod::nics_scaled(4, 4, 4).expect("4");
+    labelled.factors[0].labels_en = vec!["a".into(), "b".into()];
+    assert!(labelled.validate().is_err());
+}

@@ -29,6 +29,7 @@ pub const TABLES: &[&str] = &[
     "plan_versions",
     "kpi_measurements",
     "evidence_files",
+    "risk_settings",
     "audit_log",
     "audit_head",
 ];

@@ -68,6 +68,8 @@ pub struct SystemRow {
     pub review_due: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the system was archived (hidden from lists by default).
+    pub archived_at: Option<i64>,
 }
 
 /// One grading of a system (附表九).
@@ -175,6 +177,7 @@ fn system(r: &AnyRow) -> Result<SystemRow> {
         review_due: os(r, "review_due")?,
         created_at: i(r, "created_at")?,
         updated_at: i(r, "updated_at")?,
+        archived_at: oi(r, "archived_at")?,
     })
 }
 
@@ -232,7 +235,7 @@ async fn scoped_rows(
     Ok(q.fetch_all(&store.pool).await?)
 }
 
-const SYSTEM_COLS: &str = "x.id, x.org_id, x.name, x.owner, x.description, x.level, x.graded_on, x.review_due, x.created_at, x.updated_at";
+const SYSTEM_COLS: &str = "x.id, x.org_id, x.name, x.owner, x.description, x.level, x.graded_on, x.review_due, x.created_at, x.updated_at, x.archived_at";
 const GRADING_COLS: &str = "g.id, g.system_id, g.org_id, g.grade_c, g.grade_i, g.grade_a, g.grade_l, g.level, g.previous_level, g.answers, g.rationale, g.assessor, g.approver, g.assessed_on, g.review_due, g.created_by, g.created_at";
 
 impl SqlStore {
@@ -396,19 +399,57 @@ impl SqlStore {
         &self,
         scope: &OrgScope,
         org_id: Option<&str>,
+        include_archived: bool,
     ) -> Result<Vec<SystemRow>> {
         let (filter, binds) = match org_id {
             Some(id) => ("x.org_id = $1 AND ", vec![id.to_string()]),
             None => ("", Vec::new()),
         };
+        let active = if include_archived {
+            ""
+        } else {
+            "x.archived_at IS NULL AND "
+        };
         let sql = format!(
-            "SELECT {SYSTEM_COLS} FROM info_systems x JOIN orgs o ON o.id = x.org_id WHERE {filter}{{cond}} ORDER BY o.path, x.name, x.id"
+            "SELECT {SYSTEM_COLS} FROM info_systems x JOIN orgs o ON o.id = x.org_id WHERE {filter}{active}{{cond}} ORDER BY o.path, x.name, x.id"
         );
         scoped_rows(self, scope, &sql, binds)
             .await?
             .iter()
             .map(system)
             .collect()
+    }
+
+    /// Replaces a system's name, owner and description, or (with
+    /// `archived_at`) its archiving time; `x` is the stored row with the new
+    /// values.
+    pub(crate) async fn update_system_impl(
+        &self,
+        scope: &OrgScope,
+        x: &SystemRow,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        let mut tx = begin(self).await?;
+        org_in_scope(&mut tx, scope, &x.org_id).await?;
+        let n = sqlx::query(
+            "UPDATE info_systems SET name = $1, owner = $2, description = $3, archived_at = $4, updated_at = $5 WHERE id = $6 AND org_id = $7",
+        )
+        .bind(x.name.clone())
+        .bind(x.owner.clone())
+        .bind(x.description.clone())
+        .bind(x.archived_at)
+        .bind(x.updated_at)
+        .bind(x.id.clone())
+        .bind(x.org_id.clone())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n != 1 {
+            return Err(StoreError::NotFound);
+        }
+        append(&mut tx, audit, x.updated_at).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Stores a grading and makes it the system's current level.

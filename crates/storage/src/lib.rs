@@ -31,7 +31,7 @@ pub use error::StoreError;
 pub use evidence::EvidenceRow;
 pub use plans::{KpiRow, PlanRow, PlanTransition};
 pub use reminders::RoleHolder;
-pub use risk::{RiskFilter, RiskRow};
+pub use risk::{RiskFilter, RiskRow, RiskSettingsRow};
 pub use rows::*;
 
 use async_trait::async_trait;
@@ -276,7 +276,17 @@ pub trait Store: Send + Sync {
     async fn insert_system(&self, scope: &OrgScope, x: &SystemRow, audit: AuditEvent)
     -> Result<()>;
     async fn get_system(&self, scope: &OrgScope, id: &str) -> Result<Option<SystemRow>>;
-    async fn list_systems(&self, scope: &OrgScope, org_id: Option<&str>) -> Result<Vec<SystemRow>>;
+    /// Systems in scope (one organisation, or all); archived ones only with
+    /// `include_archived`.
+    async fn list_systems(
+        &self,
+        scope: &OrgScope,
+        org_id: Option<&str>,
+        include_archived: bool,
+    ) -> Result<Vec<SystemRow>>;
+    /// Saves a system's name, owner, description and archiving time.
+    async fn update_system(&self, scope: &OrgScope, x: &SystemRow, audit: AuditEvent)
+    -> Result<()>;
     async fn insert_grading(
         &self,
         scope: &OrgScope,
@@ -298,4 +308,29 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<ControlStatusRow>>;
     async fn insert_risk(&self, scope: &OrgScope, r: &RiskRow, audit: AuditEvent) -> Result<()>;
     async fn list_risks(&self, scope: &OrgScope, f: &RiskFilter) -> Result<Vec<RiskRow>>;
+    async fn get_risk(&self, scope: &OrgScope, id: &str) -> Result<Option<RiskRow>>;
+    async fn update_risk(&self, scope: &OrgScope, r: &RiskRow, audit: AuditEvent) -> Result<()>;
+    async fn delete_risk(
+        &self,
+        scope: &OrgScope,
+        org_id: &str,
+        id: &str,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    /// The settings that apply to an organisation in scope (its own and its
+    /// ancestors'), nearest first.
+    async fn risk_settings_chain(
+        &self,
+        scope: &OrgScope,
+        org_id: &str,
+    ) -> Result<Vec<RiskSettingsRow>>;
+    /// Writes an organisation's own settings unless risks that follow them
+    /// are rated above the new scale; returns those risks (nothing written).
+    async fn put_risk_settings(
+        &self,
+        scope: &OrgScope,
+        x: &RiskSettingsRow,
+        audit: AuditEvent,
+    ) -> Result<Vec<RiskRow>>;
 }

@@ -16,7 +16,8 @@ use crate::{
     ShareRow, SqlStore, Store, StoreError, UserPatch,
 };
 use crate::{
-    CompletionRow, ControlStatusRow, GradingRow, OverrideRow, RiskFilter, RiskRow, SystemRow,
+    CompletionRow, ControlStatusRow, GradingRow, OverrideRow, RiskFilter, RiskRow, RiskSettingsRow,
+    SystemRow,
 };
 use crate::{EvidenceRow, KpiRow, PlanRow, PlanTransition, RoleHolder};
 
@@ -641,8 +642,22 @@ impl Store for SqlStore {
     async fn get_system(&self, scope: &OrgScope, id: &str) -> Result<Option<SystemRow>> {
         self.get_system_impl(scope, id).await
     }
-    async fn list_systems(&self, scope: &OrgScope, org_id: Option<&str>) -> Result<Vec<SystemRow>> {
-        self.list_systems_impl(scope, org_id).await
+    async fn list_systems(
+        &self,
+        scope: &OrgScope,
+        org_id: Option<&str>,
+        include_archived: bool,
+    ) -> Result<Vec<SystemRow>> {
+        self.list_systems_impl(scope, org_id, include_archived)
+            .await
+    }
+    async fn update_system(
+        &self,
+        scope: &OrgScope,
+        x: &SystemRow,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        self.update_system_impl(scope, x, audit).await
     }
     async fn insert_grading(
         &self,
@@ -676,5 +691,36 @@ impl Store for SqlStore {
     }
     async fn list_risks(&self, scope: &OrgScope, f: &RiskFilter) -> Result<Vec<RiskRow>> {
         self.list_risks_impl(scope, f).await
+    }
+    async fn get_risk(&self, scope: &OrgScope, id: &str) -> Result<Option<RiskRow>> {
+        self.get_risk_impl(scope, id).await
+    }
+    async fn update_risk(&self, scope: &OrgScope, r: &RiskRow, audit: AuditEvent) -> Result<()> {
+        self.update_risk_impl(scope, r, audit).await
+    }
+    async fn delete_risk(
+        &self,
+        scope: &OrgScope,
+        org_id: &str,
+        id: &str,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        self.delete_risk_impl(scope, org_id, id, now, audit).await
+    }
+    async fn risk_settings_chain(
+        &self,
+        scope: &OrgScope,
+        org_id: &str,
+    ) -> Result<Vec<RiskSettingsRow>> {
+        self.risk_settings_chain_impl(scope, org_id).await
+    }
+    async fn put_risk_settings(
+        &self,
+        scope: &OrgScope,
+        x: &RiskSettingsRow,
+        audit: AuditEvent,
+    ) -> Result<Vec<RiskRow>> {
+        self.put_risk_settings_impl(scope, x, audit).await
     }
 }

@@ -43,6 +43,50 @@ async fn backup_restores_on_every_backend_and_across_them() {
             .move_org(&admin, &env.org("PIF-HLT-IT").await, &env.org("PIF").await)
             .await
             .unwrap();
+        // risk settings (with labels) and an archived system are carried too
+        let pif = env.org("PIF").await;
+        let mut labels = std::collections::BTreeMap::new();
+        labels.insert(
+            "likelihood".to_string(),
+            zian_app::risk::FactorLabels {
+                zh: ["極低", "低", "中", "高"].map(String::from).to_vec(),
+                en: Vec::new(),
+            },
+        );
+        env.app
+            .set_risk_settings(
+                &admin,
+                &pif,
+                zian_app::risk::RiskSettingsInput {
+                    scale_max: Some(4),
+                    threshold: Some(20),
+                    labels,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let sys = env
+            .app
+            .create_system(
+                &admin,
+                &pif,
+                zian_app::systems::SystemInput {
+                    name: "縣府公文系統".into(),
+                    owner: "資訊處".into(),
+                    description: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        env.app
+            .set_system_archived(&admin, &sys.id, true)
+            .await
+            .unwrap();
+        let all = OrgScope::from_roots(["/".to_string()]);
+        let settings = env.store.risk_settings_chain(&all, &pif).await.unwrap();
+        assert_eq!(settings.len(), 1);
+        let systems = env.store.list_systems(&all, None, true).await.unwrap();
         let mut archive = Vec::new();
         let rows = env
             .store
@@ -58,6 +102,11 @@ async fn backup_restores_on_every_backend_and_across_them() {
             let n = store.restore(&mut reader, &mut |_, _, _| {}).await.unwrap();
             assert_eq!(n, rows, "{source:?} → {target:?}");
             assert_eq!(summary(&store).await, before, "{source:?} → {target:?}");
+            assert_eq!(
+                store.risk_settings_chain(&all, &pif).await.unwrap(),
+                settings
+            );
+            assert_eq!(store.list_systems(&all, None, true).await.unwrap(), systems);
             let app = App::new(
                 Arc::new(store.clone()),
                 Arc::new(FakeClock::new(env.clock.unix())),

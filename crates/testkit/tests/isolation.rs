@@ -229,6 +229,8 @@ struct Ids {
     plan: String,
     /// An evidence file of PIF-HLT.
     evidence: String,
+    /// A risk of PIF-HLT.
+    risk: String,
 }
 
 impl Ids {
@@ -245,6 +247,7 @@ impl Ids {
             control: f(),
             plan: f(),
             evidence: f(),
+            risk: f(),
         }
     }
 }
@@ -558,6 +561,7 @@ async fn setup(env: &TestEnv) -> Target {
             control,
             plan: plan.id,
             evidence: evidence.id,
+            risk: risk.risk.id.clone(),
         },
         all_ids,
         markers,
@@ -576,7 +580,16 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
     let mut m = BTreeMap::new();
     for o in env.store.list_orgs(&all, &q).await.expect("orgs").items {
         let h = env.store.org_history(&all, &o.id).await.expect("history");
-        m.insert(format!("org {}", o.id), format!("{o:?} {h:?}"));
+        // the organisation's own risk settings, if any
+        let rs: Vec<_> = env
+            .store
+            .risk_settings_chain(&all, &o.id)
+            .await
+            .expect("risk settings")
+            .into_iter()
+            .filter(|x| x.org_id == o.id)
+            .collect();
+        m.insert(format!("org {}", o.id), format!("{o:?} {h:?} {rs:?}"));
     }
     for u in env.store.list_users(&all, &q).await.expect("users").items {
         if exclude_users.contains(&u.id) {
@@ -635,6 +648,27 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
             env.store.list_deputies(&all).await.expect("deputies")
         ),
     );
+    // the records: systems (archived too), risks, and the target's risk settings
+    m.insert(
+        "systems".into(),
+        format!(
+            "{:?}",
+            env.store
+                .list_systems(&all, None, true)
+                .await
+                .expect("systems")
+        ),
+    );
+    m.insert(
+        "risks".into(),
+        format!(
+            "{:?}",
+            env.store
+                .list_risks(&all, &zian_storage::RiskFilter::default())
+                .await
+                .expect("risks")
+        ),
+    );
     m
 }
 
@@ -682,6 +716,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "evidence") => vec![ids.evidence.clone()],
                 ("chapter", _) => vec!["report".into()],
                 ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
+                (_, "risks") => vec![ids.risk.clone()],
                 _ => vec![
                     ids.org.clone(),
                     ids.user.clone(),
@@ -692,6 +727,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                     ids.system.clone(),
                     ids.plan.clone(),
                     ids.evidence.clone(),
+                    ids.risk.clone(),
                 ],
             },
         };
@@ -774,6 +810,8 @@ fn field_value(
         "system_id" => Value::Null,
         "treatment" => json!("accept"),
         "threshold" => json!(6),
+        // risk settings: a 1–4 scale (the target's risk fits), no labels
+        "scale_max" | "asset_value_max" | "likelihood_max" | "vulnerability_max" => json!(4),
         "asset" | "threat" | "weakness" => json!("隔離測試"),
         // maintenance plan: a new version from the latest, one chapter's
         // content, a KPI measurement
@@ -850,6 +888,12 @@ fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
     } else {
         "public"
     };
+    // `status` is a control's status, except on a risk's edit form
+    let status = if path.starts_with("/risks/") {
+        "open"
+    } else {
+        "implemented"
+    };
     // the grading form: `q.<question id>` = option id
     let answers: Vec<(String, String)> = c
         .answers
@@ -918,7 +962,7 @@ fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
         ("assessor", "衛生局資訊室".into()),
         ("assessed_on", "2026-11-21".into()),
         ("control_id", c.ids.control.clone()),
-        ("status", "implemented".into()),
+        ("status", status.into()),
         ("evidence", "隔離測試".into()),
         // risk: unlinked, scored 1×1×1, accepted
         ("system_id", String::new()),
@@ -938,6 +982,8 @@ fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
         ("kpi", "core_system_availability".into()),
         ("period_end", "2026-11-21".into()),
         ("value", "99.9".into()),
+        // risk settings: a 1–4 scale
+        ("scale_max", "4".into()),
     ]);
     form(&pairs)
 }

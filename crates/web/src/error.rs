@@ -41,10 +41,11 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Validation { .. } | AppError::PasswordPolicy(_) | AppError::Problems { .. } => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
-        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Validation { .. }
+        | AppError::PasswordPolicy(_)
+        | AppError::Problems { .. }
+        | AppError::OutOfScale { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict(_) | AppError::ScaleConflict { .. } => StatusCode::CONFLICT,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -103,6 +104,41 @@ pub fn message(e: &AppError, lang: Lang) -> String {
             let sep = if lang == Lang::ZhTw { "；" } else { "; " };
             format!("{head}{}", parts.join(sep))
         }
+        AppError::OutOfScale {
+            field,
+            value,
+            min,
+            max,
+        } => {
+            // the factor's name on the risk pages, else the generic field name
+            let name = ["risk.", "risk.settings.", "field."]
+                .iter()
+                .map(|p| format!("{p}{field}"))
+                .find_map(|k| {
+                    let t = i.t(lang, &k);
+                    (t != k).then(|| t.to_string())
+                })
+                .unwrap_or_else(|| field.clone());
+            i.tf(
+                lang,
+                "error.risk.out_of_scale",
+                &[
+                    ("field", &name),
+                    ("value", &value.to_string()),
+                    ("min", &min.to_string()),
+                    ("max", &max.to_string()),
+                ],
+            )
+        }
+        AppError::ScaleConflict { risks } => {
+            let list: Vec<&str> = risks.iter().take(10).map(|(_, a)| a.as_str()).collect();
+            let sep = if lang == Lang::ZhTw { "、" } else { ", " };
+            i.tf(
+                lang,
+                "error.risk.scale_conflict",
+                &[("n", &risks.len().to_string()), ("risks", &list.join(sep))],
+            )
+        }
         other => i.t(lang, &format!("error.{}", other.code())).to_string(),
     }
 }
@@ -127,7 +163,17 @@ impl IntoResponse for ApiError {
         let mut body =
             serde_json::json!({"error": {"code": e.code(), "message": message(e, lang)}});
         match e {
-            AppError::Validation { field, .. } => body["error"]["field"] = serde_json::json!(field),
+            AppError::Validation { field, .. } | AppError::OutOfScale { field, .. } => {
+                body["error"]["field"] = serde_json::json!(field)
+            }
+            AppError::ScaleConflict { risks } => {
+                body["error"]["risks"] = serde_json::json!(
+                    risks
+                        .iter()
+                        .map(|(id, asset)| serde_json::json!({"id": id, "asset": asset}))
+                        .collect::<Vec<_>>()
+                )
+            }
             AppError::PasswordPolicy(v) => {
                 body["error"]["violations"] =
                     serde_json::json!(v.iter().map(|x| x.code()).collect::<Vec<_>>())

@@ -8,6 +8,7 @@
 //! - [`i18n`] holds the zh-TW and English message catalogues.
 
 pub mod api;
+pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod i18n;

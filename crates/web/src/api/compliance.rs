@@ -18,9 +18,11 @@ use zian_app::systems::{
 use zian_storage::{CompletionRow, ControlStatusRow, GradingRow, OverrideRow, SystemRow};
 
 use super::dto::OrgOut;
-use super::{ApiJson, ApiPath, ApiResult};
+use super::{ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::extract::ApiCaller;
 use crate::state::AppState;
+use zian_app::AppError;
+use zian_domain::Permission;
 
 fn d(x: Option<time::Date>) -> Option<String> {
     x.map(ymd)
@@ -397,6 +399,8 @@ pub struct SystemOut {
     pub level_zh: Option<String>,
     pub graded_on: Option<String>,
     pub review_due: Option<String>,
+    /// When the system was archived (unix seconds); null while in use.
+    pub archived_at: Option<i64>,
 }
 
 impl From<SystemRow> for SystemOut {
@@ -411,6 +415,7 @@ impl From<SystemRow> for SystemOut {
             level: s.level,
             graded_on: s.graded_on,
             review_due: s.review_due,
+            archived_at: s.archived_at,
         }
     }
 }
@@ -678,13 +683,139 @@ pub async fn questionnaire(
     ))
 }
 
+/// `archived=true` (or `1`) lists archived systems too; parsed after the
+/// access check.
+pub fn include_archived(pairs: &[(String, String)]) -> Result<bool, AppError> {
+    match pairs
+        .iter()
+        .find(|(k, _)| k == "archived")
+        .map(|(_, v)| v.trim())
+    {
+        None | Some("") | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(_) => Err(AppError::invalid("archived", "true or false")),
+    }
+}
+
 pub async fn systems_list(
     State(st): State<AppState>,
     c: ApiCaller,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
 ) -> ApiResult<ApiJson<Vec<SystemOut>>> {
-    let (_, v) = st.app.list_systems(&c.p, &id).await?;
+    let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
+    let all = include_archived(&q)?;
+    let (_, v) = st.app.list_systems(&c.p, &org.id, all).await?;
     Ok(ApiJson(v.into_iter().map(SystemOut::from).collect()))
+}
+
+/// Changes a system's name, owner and description.
+pub async fn system_update(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<SystemIn>,
+) -> ApiResult<ApiJson<SystemOut>> {
+    let s = st
+        .app
+        .update_system(
+            &c.p,
+            &id,
+            SystemInput {
+                name: b.name,
+                owner: b.owner,
+                description: b.description.unwrap_or_default(),
+            },
+        )
+        .await?;
+    Ok(ApiJson(s.into()))
+}
+
+pub async fn system_archive(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<ApiJson<SystemOut>> {
+    Ok(ApiJson(
+        st.app.set_system_archived(&c.p, &id, true).await?.into(),
+    ))
+}
+
+pub async fn system_restore(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<ApiJson<SystemOut>> {
+    Ok(ApiJson(
+        st.app.set_system_archived(&c.p, &id, false).await?.into(),
+    ))
+}
+
+/// The statement of applicability as CSV: one line per control in force.
+pub fn soa_csv(v: &SystemView, lang: crate::i18n::Lang) -> crate::csv::Csv {
+    let i = crate::error::i18n();
+    let t = |k: &str| i.t(lang, k).to_string();
+    let mut c = crate::csv::Csv::new();
+    c.row(
+        [
+            "systems.name",
+            "systems.control",
+            "systems_edit.family",
+            "systems_edit.family_en",
+            "systems.control_title",
+            "systems.min_level",
+            "systems_edit.required",
+            "systems.applicable",
+            "systems.impl_status",
+            "systems.owner",
+            "compliance.evidence",
+            "systems.planned_on",
+            "systems.reason",
+        ]
+        .map(t),
+    );
+    let yes_no = |b: bool| t(if b { "systems.yes" } else { "systems.no" });
+    for r in &v.soa {
+        let st = r.status.as_ref();
+        let reason = match (&r.reason, &r.exemption) {
+            (Some(x), _) if x == "level" => t("systems.reason_level"),
+            (Some(x), Some(e)) => format!(
+                "{}：{x}（{}，{}）",
+                t("compliance.kind.exempt"),
+                e.approver,
+                ymd(e.approved_on)
+            ),
+            (Some(x), None) => x.clone(),
+            (None, _) => String::new(),
+        };
+        c.row([
+            v.system.name.clone(),
+            r.control.id.clone(),
+            r.control.family.clone(),
+            r.control.family_en.clone(),
+            r.control.title_zh.clone(),
+            impact_zh(impact_code(r.control.level)).to_string(),
+            yes_no(r.required),
+            yes_no(r.applicable),
+            st.map_or_else(String::new, |s| t(&format!("systems.status.{}", s.status))),
+            st.map_or_else(String::new, |s| s.owner.clone()),
+            st.map_or_else(String::new, |s| s.evidence.clone()),
+            st.and_then(|s| s.planned_on.clone()).unwrap_or_default(),
+            reason,
+        ]);
+    }
+    c
+}
+
+/// The statement of applicability as CSV (UTF-8 with BOM).
+pub async fn system_soa_csv(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<axum::response::Response> {
+    let v = st.app.system_view(&c.p, &id).await?;
+    let name = crate::api::risk::ascii_name(&format!("soa-{}.csv", v.system.id));
+    Ok(soa_csv(&v, crate::error::current_lang()).into_download(&name))
 }
 
 pub async fn systems_create(

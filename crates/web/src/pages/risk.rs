@@ -1,13 +1,20 @@
-//! The risk register page: filters, list, an inline SVG heat map (server
-//! generated, no script; the CSP allows no external images) and the form to
-//! record a risk.
+//! The risk register page: filters, the detailed register or the simple
+//! list (seed 000 style), an inline SVG heat map (server generated, no
+//! script; the CSP allows no external images), the form to record a risk and
+//! the organisation's risk settings form; and the page of one risk with its
+//! edit and delete forms.
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
 use serde::Deserialize;
-use zian_app::risk::{HeatMap, RiskRegister, TREATMENTS};
+use zian_app::risk::{
+    FACTORS, FactorLabels, HeatMap, RiskRegister, RiskSettings, RiskSettingsInput, RiskView,
+    TREATMENTS,
+};
 use zian_domain::Permission;
 use zian_storage::SystemRow;
 
@@ -33,15 +40,23 @@ fn fill(band_en: &str) -> &'static str {
     }
 }
 
-/// The heat maps as one inline SVG element: one 3×3 grid per asset value,
-/// rows = likelihood (high at the top), columns = vulnerability; each cell
-/// shows the number of risks and, small, the risk value.
+/// The heat maps as one inline SVG element: one grid per asset value
+/// (sized by the organisation's scale), rows = likelihood (high at the top),
+/// columns = vulnerability; each cell shows the number of risks and, small,
+/// the risk value.
 pub fn heat_svg(maps: &[HeatMap], lang: Lang) -> String {
     let t = |k: &str| esc(i18n().t(lang, k));
-    let grid_w = LEFT + 3 * CELL;
+    let rows = u32::try_from(maps.first().map_or(0, |m| m.cells.len())).unwrap_or(0);
+    let cols = u32::try_from(
+        maps.first()
+            .and_then(|m| m.cells.first())
+            .map_or(0, Vec::len),
+    )
+    .unwrap_or(0);
+    let grid_w = LEFT + cols * CELL;
     let n = u32::try_from(maps.len()).unwrap_or(0);
     let width = n * grid_w + n.saturating_sub(1) * GAP + 4;
-    let height = TOP + 3 * CELL + 34;
+    let height = TOP + rows * CELL + 34;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"heatmap\" role=\"img\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\"><title>{}</title>",
         t("risk.heatmap")
@@ -54,10 +69,10 @@ pub fn heat_svg(maps: &[HeatMap], lang: Lang) -> String {
             t("risk.asset_value"),
             m.asset_value
         ));
-        let rows = m.cells.len();
+        let nrows = m.cells.len();
         for (ri, row) in m.cells.iter().enumerate() {
             // highest likelihood on top
-            let y = TOP + u32::try_from(rows - 1 - ri).unwrap_or(0) * CELL;
+            let y = TOP + u32::try_from(nrows - 1 - ri).unwrap_or(0) * CELL;
             s.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 x0 + LEFT / 2,
@@ -83,24 +98,59 @@ pub fn heat_svg(maps: &[HeatMap], lang: Lang) -> String {
                 ));
             }
         }
-        for ci in 0..3u32 {
+        for ci in 0..cols {
             s.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 x0 + LEFT + ci * CELL + CELL / 2,
-                TOP + 3 * CELL + 14,
+                TOP + rows * CELL + 14,
                 ci + 1
             ));
         }
         s.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555555\">{} → · {} ↑</text>",
-            x0 + LEFT + 3 * CELL / 2,
-            TOP + 3 * CELL + 30,
+            x0 + LEFT + cols * CELL / 2,
+            TOP + rows * CELL + 30,
             t("risk.vulnerability"),
             t("risk.likelihood")
         ));
     }
     s.push_str("</svg>");
     s
+}
+
+/// Helpers shared by the risk templates.
+pub trait ScaleHelpers {
+    fn settings(&self) -> &RiskSettings;
+    fn lang(&self) -> Lang;
+
+    /// Ratings of a factor with their label, e.g. `(2, "中")`.
+    fn options(&self, factor: &str) -> Vec<(u32, String)> {
+        self.settings().options(factor, self.lang() == Lang::En)
+    }
+    /// A stored rating with its label, e.g. `2 中`.
+    fn rating(&self, factor: &str, n: &i64) -> String {
+        let label = u32::try_from(*n)
+            .ok()
+            .and_then(|n| {
+                self.options(factor)
+                    .into_iter()
+                    .find(|(v, _)| *v == n)
+                    .map(|(_, l)| l)
+            })
+            .unwrap_or_default();
+        if label.is_empty() {
+            n.to_string()
+        } else {
+            format!("{n} {label}")
+        }
+    }
+    fn band(&self, zh: &str, en: &str) -> String {
+        if self.lang() == Lang::En {
+            en.to_string()
+        } else {
+            zh.to_string()
+        }
+    }
 }
 
 #[derive(Template)]
@@ -114,6 +164,23 @@ pub struct RisksPage {
     pub f_treatment: String,
     pub f_status: String,
     pub f_above: bool,
+    /// The simple list (seed 000 style) instead of the detailed register.
+    pub simple: bool,
+    /// The filters as a query string (`&`-joined, escaped), for the view
+    /// switch and the CSV link.
+    pub filter_query: String,
+    /// The name of the organisation whose settings apply, when inherited and
+    /// readable by the caller.
+    pub source_name: Option<String>,
+}
+
+impl ScaleHelpers for RisksPage {
+    fn settings(&self) -> &RiskSettings {
+        &self.reg.settings
+    }
+    fn lang(&self) -> Lang {
+        self.ctx.lang
+    }
 }
 
 impl RisksPage {
@@ -123,13 +190,74 @@ impl RisksPage {
     pub fn statuses(&self) -> [&'static str; 3] {
         zian_app::risk::RISK_STATUSES
     }
-    pub fn band(&self, zh: &str, en: &str) -> String {
-        if self.ctx.lang == Lang::En {
-            en.to_string()
-        } else {
-            zh.to_string()
-        }
+    pub fn scales(&self) -> [u32; 3] {
+        [3, 4, 5]
     }
+    /// Whether `n` is the common maximum (for the settings form).
+    pub fn common_is(&self, n: &u32) -> bool {
+        self.reg.settings.common_max() == Some(*n)
+    }
+    /// Whether `n` is a factor's own maximum (when there is no common one).
+    pub fn max_is(&self, factor: &str, n: &u32) -> bool {
+        self.reg.settings.common_max().is_none() && self.reg.settings.max_of(factor) == *n
+    }
+    /// The labels of a factor as the settings form shows them.
+    pub fn labels_text(&self, factor: &str, lang: &str) -> String {
+        self.reg
+            .settings
+            .labels
+            .get(factor)
+            .map(|l| if lang == "en" { &l.en } else { &l.zh })
+            .map_or_else(String::new, |v| v.join(", "))
+    }
+    /// A short reference of a risk for the simple list (the end of its id).
+    pub fn short_id(&self, id: &str) -> String {
+        let tail: String = id
+            .chars()
+            .rev()
+            .take(6)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("R-{}", tail.to_uppercase())
+    }
+    pub fn factors(&self) -> [&'static str; 3] {
+        FACTORS
+    }
+    /// A stored date for display (ROC in Chinese).
+    pub fn date(&self, d: &Option<String>) -> String {
+        self.ctx.date(
+            &d.as_deref()
+                .and_then(|d| zian_app::compliance::parse_ymd("date", d).ok()),
+        )
+    }
+}
+
+/// Keeps only the filter parameters, escaped, for links.
+fn filter_query(q: &[(String, String)]) -> String {
+    q.iter()
+        .filter(|(k, v)| {
+            matches!(
+                k.as_str(),
+                "system_id" | "treatment" | "status" | "above_threshold" | "min_value"
+            ) && !v.is_empty()
+        })
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 pub async fn register(
@@ -146,8 +274,9 @@ pub async fn register(
         ok: get("ok"),
         err: get("err"),
     };
+    let simple = get("view").as_deref() == Some("simple");
     let reg = st.app.risk_register(&pc.p, &org.id, filter.clone()).await?;
-    let (_, systems) = st.app.list_systems(&pc.p, &reg.org.id).await?;
+    let (_, systems) = st.app.list_systems(&pc.p, &reg.org.id, false).await?;
     let cx = ctx(
         &st.app,
         &pc,
@@ -157,6 +286,15 @@ pub async fn register(
     )
     .await?;
     let can_write = pc.p.scope(Permission::RecordWrite).contains(&reg.org.path);
+    let source_name = match reg.settings.source_org_id.as_deref() {
+        Some(src) if reg.settings.inherited => st
+            .app
+            .get_org(&pc.p, src)
+            .await
+            .ok()
+            .map(|o| cx.org_name(&o).to_string()),
+        _ => None,
+    };
     let svg = heat_svg(&reg.heat_maps, pc.lang);
     render(&RisksPage {
         ctx: cx,
@@ -166,6 +304,9 @@ pub async fn register(
         f_treatment: filter.treatment.unwrap_or_default(),
         f_status: filter.status.unwrap_or_default(),
         f_above: filter.above_threshold,
+        simple,
+        filter_query: filter_query(&q),
+        source_name,
         reg,
     })
 }
@@ -189,6 +330,7 @@ pub struct RiskForm {
     due_on: Option<String>,
     residual_likelihood: Option<String>,
     residual_vulnerability: Option<String>,
+    status: Option<String>,
 }
 
 fn num(field: &str, s: Option<&str>) -> Result<Option<u32>, zian_app::AppError> {
@@ -198,6 +340,34 @@ fn num(field: &str, s: Option<&str>) -> Result<Option<u32>, zian_app::AppError> 
             .parse()
             .map(Some)
             .map_err(|_| zian_app::AppError::invalid(field, "a whole number")),
+    }
+}
+
+impl RiskForm {
+    fn input(self) -> Result<zian_app::risk::RiskInput, zian_app::AppError> {
+        let need = |field: &str, s: &str| {
+            num(field, Some(s))?.ok_or_else(|| zian_app::AppError::invalid(field, "required"))
+        };
+        Ok(RiskIn {
+            system_id: self.system_id.filter(|s| !s.is_empty()),
+            asset: self.asset,
+            threat: self.threat,
+            weakness: self.weakness,
+            asset_value: num("asset_value", self.asset_value.as_deref())?,
+            likelihood: need("likelihood", &self.likelihood)?,
+            vulnerability: need("vulnerability", &self.vulnerability)?,
+            threshold: num("threshold", self.threshold.as_deref())?,
+            treatment: self.treatment,
+            owner: self.owner,
+            due_on: self.due_on.filter(|s| !s.trim().is_empty()),
+            residual_likelihood: num("residual_likelihood", self.residual_likelihood.as_deref())?,
+            residual_vulnerability: num(
+                "residual_vulnerability",
+                self.residual_vulnerability.as_deref(),
+            )?,
+            status: self.status.filter(|s| !s.trim().is_empty()),
+        }
+        .input())
     }
 }
 
@@ -211,29 +381,216 @@ pub async fn create(
     pc.check_csrf(&f.csrf)?;
     // access first: nothing about the form's validity is told to outsiders
     st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
-    let need = |field: &str, s: &str| {
-        num(field, Some(s))?.ok_or_else(|| zian_app::AppError::invalid(field, "required"))
-    };
-    let input = RiskIn {
-        system_id: f.system_id.filter(|s| !s.is_empty()),
-        asset: f.asset,
-        threat: f.threat,
-        weakness: f.weakness,
-        asset_value: num("asset_value", f.asset_value.as_deref())?,
-        likelihood: need("likelihood", &f.likelihood)?,
-        vulnerability: need("vulnerability", &f.vulnerability)?,
-        threshold: num("threshold", f.threshold.as_deref())?,
-        treatment: f.treatment,
-        owner: f.owner,
-        due_on: f.due_on.filter(|s| !s.trim().is_empty()),
-        residual_likelihood: num("residual_likelihood", f.residual_likelihood.as_deref())?,
-        residual_vulnerability: num(
-            "residual_vulnerability",
-            f.residual_vulnerability.as_deref(),
-        )?,
-        status: None,
-    }
-    .input();
-    st.app.create_risk(&pc.p, &id, input).await?;
+    let mut f = f;
+    f.status = None;
+    st.app.create_risk(&pc.p, &id, f.input()?).await?;
     Ok(see_other(&format!("/orgs/{id}/risks?ok=risk.created")))
+}
+
+#[derive(Template)]
+#[template(path = "risk_edit.html")]
+pub struct RiskPage {
+    pub ctx: PageCtx,
+    pub v: RiskView,
+    pub st: RiskSettings,
+    pub systems: Vec<SystemRow>,
+    pub can_write: bool,
+}
+
+impl ScaleHelpers for RiskPage {
+    fn settings(&self) -> &RiskSettings {
+        &self.st
+    }
+    fn lang(&self) -> Lang {
+        self.ctx.lang
+    }
+}
+
+impl RiskPage {
+    pub fn treatments(&self) -> [&'static str; 4] {
+        TREATMENTS
+    }
+    pub fn statuses(&self) -> [&'static str; 3] {
+        zian_app::risk::RISK_STATUSES
+    }
+    /// Whether the risk's rating `field` is `n` (for the edit form).
+    pub fn sel(&self, field: &str, n: &u32) -> bool {
+        let r = &self.v.risk;
+        let v = match field {
+            "asset_value" => Some(r.asset_value),
+            "likelihood" => Some(r.likelihood),
+            "vulnerability" => Some(r.vulnerability),
+            "residual_likelihood" => r.residual_likelihood,
+            _ => r.residual_vulnerability,
+        };
+        v == Some(i64::from(*n))
+    }
+    pub fn treatment_label(&self) -> String {
+        self.ctx.t(&format!("risk.treat.{}", self.v.risk.treatment))
+    }
+    pub fn status_label(&self) -> String {
+        self.ctx.t(&format!("risk.st.{}", self.v.risk.status))
+    }
+    pub fn due(&self) -> String {
+        self.v.risk.due_on.clone().unwrap_or_default()
+    }
+    pub fn due_roc(&self) -> String {
+        self.ctx.date(
+            &self
+                .v
+                .risk
+                .due_on
+                .as_deref()
+                .and_then(|d| zian_app::compliance::parse_ymd("due_on", d).ok()),
+        )
+    }
+}
+
+/// The page of one risk: its values and the edit and delete forms.
+pub async fn show(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    Query(fq): Query<FlashQuery>,
+) -> PageResult {
+    let (v, settings) = st.app.get_risk(&pc.p, &id).await?;
+    let org = st
+        .app
+        .org_with(&pc.p, &v.risk.org_id, Permission::RecordRead)
+        .await?;
+    let (_, mut systems) = st.app.list_systems(&pc.p, &org.id, true).await?;
+    // archived systems only when the risk links one
+    systems.retain(|s| s.archived_at.is_none() || v.risk.system_id.as_deref() == Some(&s.id));
+    let cx = ctx(
+        &st.app,
+        &pc,
+        "risk.edit.title",
+        "compliance",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    let can_write = pc.p.scope(Permission::RecordWrite).contains(&org.path);
+    render(&RiskPage {
+        ctx: cx,
+        v,
+        st: settings,
+        systems,
+        can_write,
+    })
+}
+
+/// Saves the edit form.
+pub async fn update(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    form: Result<Form<RiskForm>, FormRejection>,
+) -> PageResult {
+    let Form(f) = form?;
+    pc.check_csrf(&f.csrf)?;
+    // access first: nothing about the form's validity is told to outsiders
+    let (old, _) = st.app.get_risk(&pc.p, &id).await?;
+    st.app
+        .org_with(&pc.p, &old.risk.org_id, Permission::RecordWrite)
+        .await?;
+    let v = st.app.update_risk(&pc.p, &id, f.input()?).await?;
+    Ok(see_other(&format!(
+        "/risks/{}?ok=risk_edit.saved",
+        v.risk.id
+    )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+}
+
+/// Deletes a risk.
+pub async fn delete(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let Form(f) = form?;
+    pc.check_csrf(&f.csrf)?;
+    let old = st.app.delete_risk(&pc.p, &id).await?;
+    Ok(see_other(&format!(
+        "/orgs/{}/risks?ok=risk_edit.deleted",
+        old.org_id
+    )))
+}
+
+/// The settings form: maxima (a common one or per factor), threshold,
+/// labels as comma-separated lists. Blank fields take the defaults.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SettingsForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    scale_max: Option<String>,
+    asset_value_max: Option<String>,
+    likelihood_max: Option<String>,
+    vulnerability_max: Option<String>,
+    threshold: Option<String>,
+    asset_value_labels_zh: Option<String>,
+    asset_value_labels_en: Option<String>,
+    likelihood_labels_zh: Option<String>,
+    likelihood_labels_en: Option<String>,
+    vulnerability_labels_zh: Option<String>,
+    vulnerability_labels_en: Option<String>,
+}
+
+fn split_labels(s: Option<String>) -> Vec<String> {
+    let s = s.unwrap_or_default();
+    if s.trim().is_empty() {
+        return Vec::new();
+    }
+    s.split([',', '，', '、'])
+        .map(|x| x.trim().to_string())
+        .collect()
+}
+
+pub async fn settings_save(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    form: Result<Form<SettingsForm>, FormRejection>,
+) -> PageResult {
+    let Form(f) = form?;
+    pc.check_csrf(&f.csrf)?;
+    // access first: nothing about the form's validity is told to outsiders
+    st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
+    let mut labels = BTreeMap::new();
+    for (key, zh, en) in [
+        (FACTORS[0], f.asset_value_labels_zh, f.asset_value_labels_en),
+        (FACTORS[1], f.likelihood_labels_zh, f.likelihood_labels_en),
+        (
+            FACTORS[2],
+            f.vulnerability_labels_zh,
+            f.vulnerability_labels_en,
+        ),
+    ] {
+        labels.insert(
+            key.to_string(),
+            FactorLabels {
+                zh: split_labels(zh),
+                en: split_labels(en),
+            },
+        );
+    }
+    let input = RiskSettingsInput {
+        scale_max: num("scale_max", f.scale_max.as_deref())?,
+        asset_value_max: num("asset_value_max", f.asset_value_max.as_deref())?,
+        likelihood_max: num("likelihood_max", f.likelihood_max.as_deref())?,
+        vulnerability_max: num("vulnerability_max", f.vulnerability_max.as_deref())?,
+        threshold: num("threshold", f.threshold.as_deref())?,
+        labels,
+    };
+    st.app.set_risk_settings(&pc.p, &id, input).await?;
+    Ok(see_other(&format!(
+        "/orgs/{id}/risks?ok=risk_edit.settings_saved#settings-h"
+    )))
 }

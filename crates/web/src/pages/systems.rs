@@ -28,6 +28,8 @@ pub struct SystemsPage {
     pub org: Organisation,
     pub systems: Vec<SystemRow>,
     pub can_write: bool,
+    /// Archived systems are listed too.
+    pub show_archived: bool,
 }
 
 impl SystemsPage {
@@ -40,9 +42,18 @@ pub async fn list(
     State(st): State<AppState>,
     pc: PageCaller,
     PagePath(id): PagePath<String>,
-    Query(fq): Query<FlashQuery>,
+    q: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
-    let (org, systems) = st.app.list_systems(&pc.p, &id).await?;
+    let Query(q) = q?;
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let fq = FlashQuery {
+        ok: get("ok"),
+        err: get("err"),
+    };
+    // access first: the filter's validity is told only to readers
+    let org = st.app.org_with(&pc.p, &id, Permission::RecordRead).await?;
+    let show_archived = crate::api::compliance::include_archived(&q)?;
+    let (org, systems) = st.app.list_systems(&pc.p, &org.id, show_archived).await?;
     let cx = ctx(
         &st.app,
         &pc,
@@ -57,6 +68,7 @@ pub async fn list(
         org,
         systems,
         can_write,
+        show_archived,
     })
 }
 
@@ -258,5 +270,71 @@ pub async fn control(
     Ok(see_other(&format!(
         "/systems/{id}?ok=systems.control_saved#c-{}",
         f.control_id
+    )))
+}
+
+/// Saves a system's name, owner and description.
+pub async fn update(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    form: Result<Form<SystemForm>, FormRejection>,
+) -> PageResult {
+    let Form(f) = form?;
+    pc.check_csrf(&f.csrf)?;
+    let s = st
+        .app
+        .update_system(
+            &pc.p,
+            &id,
+            SystemInput {
+                name: f.name,
+                owner: f.owner,
+                description: f.description.unwrap_or_default(),
+            },
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/systems/{}?ok=systems_edit.saved",
+        s.id
+    )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+}
+
+/// Archives a system (it keeps its gradings, control status and risks).
+pub async fn archive(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let Form(f) = form?;
+    pc.check_csrf(&f.csrf)?;
+    let s = st.app.set_system_archived(&pc.p, &id, true).await?;
+    Ok(see_other(&format!(
+        "/orgs/{}/systems?ok=systems_edit.archived",
+        s.org_id
+    )))
+}
+
+/// Brings an archived system back into use.
+pub async fn restore(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> PageResult {
+    let Form(f) = form?;
+    pc.check_csrf(&f.csrf)?;
+    let s = st.app.set_system_archived(&pc.p, &id, false).await?;
+    Ok(see_other(&format!(
+        "/systems/{}?ok=systems_edit.restored",
+        s.id
     )))
 }
