@@ -1,10 +1,10 @@
-//! The audit trail: reading it in scope and verifying the chain.
+//! The audit trail: reading it in scope, recording exports, and verifying
+//! the whole chain (the command line's `zian audit verify`).
 
-use zian_domain::Permission;
 use zian_domain::audit::{AuditEntry, BrokenLink, ChainVerifier};
-use zian_storage::{ListQuery, Page};
+use zian_domain::{ListQuery, OrgScope, Page, Permission, Principal};
 
-use crate::{App, Principal, Result};
+use crate::{App, Result};
 
 /// Result of a full chain verification.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,18 +17,20 @@ pub struct VerifyReport {
 impl App {
     pub async fn list_audit(&self, p: &Principal, q: &ListQuery) -> Result<Page<AuditEntry>> {
         Ok(self
-            .store
-            .list_audit(&p.scope(Permission::AuditRead), q)
+            .stores
+            .audit
+            .list(&p.scope(Permission::AuditRead), q)
             .await?)
     }
 
     /// Walks the whole chain in order; reports the first broken entry.
     pub async fn verify_audit_chain(&self, mut progress: impl FnMut(u64)) -> Result<VerifyReport> {
-        let (head_seq, head_hash) = self.store.system_audit_head().await?;
+        let all = OrgScope::system_wide();
+        let (head_seq, head_hash) = self.stores.audit.head(&all).await?;
         let mut v = ChainVerifier::default();
         let mut after = 0;
         loop {
-            let chunk = self.store.system_audit_chunk(after, 2_000).await?;
+            let chunk = self.stores.audit.chain(&all, after, 2_000).await?;
             if chunk.is_empty() {
                 break;
             }
@@ -56,7 +58,7 @@ impl App {
     pub async fn record_export(&self, p: &Principal, what: &str, rows: usize) -> Result<()> {
         let mut e = p.event("export", None, Some(what));
         e.details = serde_json::json!({"rows": rows});
-        self.store.append_audit(e, self.now()).await?;
+        self.stores.audit.append(e, self.now()).await?;
         Ok(())
     }
 }

@@ -2,19 +2,39 @@
 //! recovery codes, sessions with idle and absolute timeouts, API tokens.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::Serialize;
 use zian_domain::audit::AuditEvent;
 use zian_domain::password::PolicyViolation;
-use zian_domain::{ApiToken, Permission, Role, totp};
-use zian_storage::{Credentials, SessionRow};
+use zian_domain::user::{Credentials, Session, Share};
+use zian_domain::{
+    ApiToken, OrgId, Permission, Principal, RequestMeta, Role, TokenGrant, UserId, totp,
+};
+use zian_storage::AuthStore;
 
-use crate::authz::{Principal, TokenGrant};
 use crate::system::{random_bytes, random_token, sha256_hex};
-use crate::{App, AppError, RequestMeta, Result};
+use crate::{App, AppError, Result};
+
+/// Authentication's own state: the unscoped store of credentials,
+/// sessions and tokens (no other module of the application holds it) and the
+/// login throttle.
+#[derive(Clone)]
+pub struct Authenticator {
+    store: Arc<dyn AuthStore>,
+    throttle: Arc<Throttle>,
+}
+
+impl Authenticator {
+    pub(crate) fn new(store: Arc<dyn AuthStore>) -> Authenticator {
+        Authenticator {
+            store,
+            throttle: Arc::new(Throttle::default()),
+        }
+    }
+}
 
 /// Per-address login throttle (in memory; a restart forgets it, the per-account
 /// lockout in the database does not).
@@ -73,7 +93,7 @@ pub struct LoginOutcome {
     pub session_token: String,
     pub csrf_token: String,
     pub needs_mfa: bool,
-    pub user_id: String,
+    pub user_id: UserId,
     pub locale: String,
 }
 
@@ -83,7 +103,7 @@ pub struct SessionInfo {
     pub id_hash: String,
     pub csrf_token: String,
     pub mfa_passed: bool,
-    pub current_org_id: Option<String>,
+    pub current_org_id: Option<OrgId>,
     /// The password expired or an administrator reset it.
     pub must_change_password: bool,
     /// The holder's role requires TOTP and none is enrolled.
@@ -115,8 +135,8 @@ impl App {
     ) -> AuditEvent {
         let mut e = AuditEvent::new(action);
         if let Some(c) = user {
-            e.actor_user_id = Some(c.user.id.clone());
-            e.org_id = Some(c.user.home_org_id.clone());
+            e.actor_user_id = Some(c.user.id.to_string());
+            e.org_id = Some(c.user.home_org_id.to_string());
         }
         e.ip.clone_from(&meta.ip);
         e
@@ -132,7 +152,7 @@ impl App {
     ) -> Result<LoginOutcome> {
         let now = self.now();
         let key = meta.ip.clone().unwrap_or_else(|| "-".into());
-        if !self.throttle.hit(
+        if !self.auth.throttle.hit(
             &key,
             now,
             self.cfg.throttle_window_secs,
@@ -140,22 +160,26 @@ impl App {
         ) {
             let mut e = self.auth_event("login.throttled", None, meta);
             e.details = serde_json::json!({"username": truncate(username, 64)});
-            self.store.append_audit(e, now).await?;
+            self.stores.audit.append(e, now).await?;
             return Err(AppError::Throttled);
         }
         let username_norm = username.trim().to_lowercase();
-        let creds = self.store.system_user_by_username(&username_norm).await?;
+        let creds = self
+            .auth
+            .store
+            .system_credentials_by_username(&username_norm)
+            .await?;
         let Some(c) = creds else {
             let _ = verify_password(password, dummy_hash());
             let mut e = self.auth_event("login.failure", None, meta);
             e.details = serde_json::json!({"username": truncate(&username_norm, 64), "reason": "unknown_user"});
-            self.store.append_audit(e, now).await?;
+            self.stores.audit.append(e, now).await?;
             return Err(AppError::InvalidCredentials);
         };
         if let Some(until) = c.user.locked_until.filter(|u| *u > now) {
             let mut e = self.auth_event("login.locked", Some(&c), meta);
             e.details = serde_json::json!({"locked_until": until});
-            self.store.append_audit(e, now).await?;
+            self.stores.audit.append(e, now).await?;
             return Err(AppError::Locked { until });
         }
         if !verify_password(password, &c.password_hash) || !c.user.active {
@@ -172,13 +196,17 @@ impl App {
             .await?;
             return Err(AppError::InvalidCredentials);
         }
-        self.store.system_record_login_success(&c.user.id).await?;
+        self.auth
+            .store
+            .system_record_login_success(&c.user.id)
+            .await?;
         let session_token = random_token(32);
         let csrf_token = random_token(20);
         let needs_mfa = c.user.totp_enabled;
-        let assignments = self.store.system_assignments(&c.user.id, now).await?;
-        self.store
-            .insert_session(&SessionRow {
+        let assignments = self.auth.store.system_assignments(&c.user.id, now).await?;
+        self.auth
+            .store
+            .system_insert_session(&Session {
                 id_hash: sha256_hex(&session_token),
                 user_id: c.user.id.clone(),
                 created_at: now,
@@ -204,7 +232,7 @@ impl App {
             meta,
         );
         e.details = serde_json::json!({"mfa_pending": needs_mfa});
-        self.store.append_audit(e, now).await?;
+        self.stores.audit.append(e, now).await?;
         Ok(LoginOutcome {
             session_token,
             csrf_token,
@@ -225,8 +253,9 @@ impl App {
         let lock_until = will_lock.then_some(now + self.cfg.lockout_secs);
         let mut e = self.auth_event("login.failure", Some(c), meta);
         e.details = serde_json::json!({"reason": reason, "failed_in_a_row": c.failed_logins + 1, "locked": will_lock});
-        self.store
-            .system_record_login_failure(&c.user.id, lock_until, now, e)
+        self.auth
+            .store
+            .system_record_login_failure(&c.user.id, lock_until, e, now)
             .await?;
         Ok(())
     }
@@ -243,37 +272,37 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let id_hash = sha256_hex(raw);
-        let Some(s) = self.store.get_session(&id_hash).await? else {
+        let Some(s) = self.auth.store.system_session(&id_hash).await? else {
             return Err(AppError::Unauthenticated);
         };
         let idle = now - s.last_seen_at > self.cfg.idle_timeout_secs;
         if idle || now >= s.expires_at {
-            self.store.delete_session(&id_hash).await?;
+            self.auth.store.system_delete_session(&id_hash).await?;
             let mut e = AuditEvent::new(if idle {
                 "session.idle_timeout"
             } else {
                 "session.expired"
             });
-            e.actor_user_id = Some(s.user_id.clone());
+            e.actor_user_id = Some(s.user_id.to_string());
             e.ip.clone_from(&meta.ip);
-            if let Some(c) = self.store.system_user_by_id(&s.user_id).await? {
-                e.org_id = Some(c.user.home_org_id);
+            if let Some(c) = self.auth.store.system_credentials(&s.user_id).await? {
+                e.org_id = Some(c.user.home_org_id.to_string());
             }
-            self.store.append_audit(e, now).await?;
+            self.stores.audit.append(e, now).await?;
             return Err(AppError::SessionExpired);
         }
-        let Some(c) = self.store.system_user_by_id(&s.user_id).await? else {
+        let Some(c) = self.auth.store.system_credentials(&s.user_id).await? else {
             return Err(AppError::Unauthenticated);
         };
         if !c.user.active {
-            self.store.delete_session(&id_hash).await?;
+            self.auth.store.system_delete_session(&id_hash).await?;
             return Err(AppError::Unauthenticated);
         }
         // sliding idle window; write at most every 15 seconds
         if now - s.last_seen_at >= 15 {
-            self.store.touch_session(&id_hash, now).await?;
+            self.auth.store.system_touch_session(&id_hash, now).await?;
         }
-        let assignments = self.store.system_assignments(&c.user.id, now).await?;
+        let assignments = self.auth.store.system_assignments(&c.user.id, now).await?;
         let must_change_password = c.user.must_change_password
             || self
                 .cfg
@@ -308,12 +337,12 @@ impl App {
     pub async fn verify_mfa(
         &self,
         session: &SessionInfo,
-        user_id: &str,
+        user_id: &UserId,
         code: &str,
         meta: &RequestMeta,
     ) -> Result<()> {
         let now = self.now();
-        let Some(c) = self.store.system_user_by_id(user_id).await? else {
+        let Some(c) = self.auth.store.system_credentials(user_id).await? else {
             return Err(AppError::Unauthenticated);
         };
         if let Some(until) = c.user.locked_until.filter(|u| *u > now) {
@@ -323,7 +352,10 @@ impl App {
         let ok = if code.len() == 6 && code.chars().all(|ch| ch.is_ascii_digit()) {
             match self.check_totp(&c, code, now) {
                 Some(step) => {
-                    self.store.system_set_totp_step(&c.user.id, step).await?;
+                    self.auth
+                        .store
+                        .system_set_totp_step(&c.user.id, step)
+                        .await?;
                     true
                 }
                 None => false,
@@ -336,6 +368,7 @@ impl App {
                 .to_lowercase();
             !norm.is_empty()
                 && self
+                    .auth
                     .store
                     .system_use_recovery_code(&c.user.id, &sha256_hex(&norm), now)
                     .await?
@@ -345,24 +378,29 @@ impl App {
             let mut e = self.auth_event("mfa.failure", Some(&c), meta);
             e.details =
                 serde_json::json!({"failed_in_a_row": c.failed_logins + 1, "locked": will_lock});
-            self.store
+            self.auth
+                .store
                 .system_record_login_failure(
                     &c.user.id,
                     will_lock.then_some(now + self.cfg.lockout_secs),
-                    now,
                     e,
+                    now,
                 )
                 .await?;
             return Err(AppError::InvalidCode);
         }
-        self.store.system_record_login_success(&c.user.id).await?;
-        self.store
-            .update_session(&session.id_hash, true, session.current_org_id.as_deref())
+        self.auth
+            .store
+            .system_record_login_success(&c.user.id)
+            .await?;
+        self.auth
+            .store
+            .system_update_session(&session.id_hash, true, session.current_org_id.as_ref())
             .await?;
         let mut e = self.auth_event("login.success", Some(&c), meta);
         e.details =
             serde_json::json!({"mfa": if code.len() == 6 { "totp" } else { "recovery_code" }});
-        self.store.append_audit(e, now).await?;
+        self.stores.audit.append(e, now).await?;
         Ok(())
     }
 
@@ -377,9 +415,13 @@ impl App {
     }
 
     pub async fn logout(&self, session: &SessionInfo, p: &Principal) -> Result<()> {
-        self.store.delete_session(&session.id_hash).await?;
-        self.store
-            .append_audit(p.event("logout", None, None), self.now())
+        self.auth
+            .store
+            .system_delete_session(&session.id_hash)
+            .await?;
+        self.stores
+            .audit
+            .append(p.event("logout", None, None), self.now())
             .await?;
         Ok(())
     }
@@ -388,11 +430,12 @@ impl App {
     pub async fn logout_everywhere(&self, p: &Principal) -> Result<u64> {
         let now = self.now();
         let n = self
+            .auth
             .store
-            .delete_user_sessions(
+            .system_delete_user_sessions(
                 &p.user.id,
-                now,
                 Some(p.event("logout.everywhere", None, None)),
+                now,
             )
             .await?;
         Ok(n)
@@ -402,16 +445,13 @@ impl App {
         &self,
         session: &SessionInfo,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
     ) -> Result<()> {
         // the organisation must be readable by the caller
-        let org = self
+        let org = self.get_org(p, org_id).await?;
+        self.auth
             .store
-            .get_org(&p.scope(Permission::OrgRead), org_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        self.store
-            .update_session(&session.id_hash, session.mfa_passed, Some(&org.id))
+            .system_update_session(&session.id_hash, session.mfa_passed, Some(&org.id))
             .await?;
         Ok(())
     }
@@ -421,15 +461,16 @@ impl App {
             "zh-TW" | "en" => locale,
             _ => return Err(AppError::invalid("locale", "zh-TW or en")),
         };
-        self.store.system_set_locale(&p.user.id, l).await?;
+        self.auth.store.system_set_locale(&p.user.id, l).await?;
         Ok(())
     }
 
     /// Checks a new password against the policy and the user's history.
-    async fn check_new_password(&self, user_id: &str, username: &str, new: &str) -> Result<()> {
+    async fn check_new_password(&self, user_id: &UserId, username: &str, new: &str) -> Result<()> {
         let mut v = self.cfg.password.check(new, username);
         if v.is_empty() && self.cfg.password.history > 0 {
             let old = self
+                .auth
                 .store
                 .system_password_history(user_id, self.cfg.password.history)
                 .await?;
@@ -448,7 +489,7 @@ impl App {
 
     /// The caller changes their own password.
     pub async fn change_password(&self, p: &Principal, current: &str, new: &str) -> Result<()> {
-        let Some(c) = self.store.system_user_by_id(&p.user.id).await? else {
+        let Some(c) = self.auth.store.system_credentials(&p.user.id).await? else {
             return Err(AppError::Unauthenticated);
         };
         if !verify_password(current, &c.password_hash) {
@@ -458,14 +499,15 @@ impl App {
             .await?;
         let hash = hash_password(new)?;
         let now = self.now();
-        self.store
+        self.auth
+            .store
             .system_set_password(
                 &c.user.id,
                 &hash,
                 false,
-                now,
                 &self.ids.new_id(),
                 p.event("password.changed", None, Some(&c.user.id)),
+                now,
             )
             .await?;
         Ok(())
@@ -473,42 +515,32 @@ impl App {
 
     /// An administrator sets a temporary password; the user must change it
     /// at next login and all their sessions end.
-    pub async fn reset_password(&self, p: &Principal, user_id: &str, temp: &str) -> Result<()> {
-        let target = self
-            .store
-            .get_user(&p.scope(Permission::UserWrite), user_id)
-            .await?;
-        let Some(u) = target else {
-            return Err(
-                if self
-                    .store
-                    .get_user(&p.scope(Permission::UserRead), user_id)
-                    .await?
-                    .is_some()
-                {
-                    AppError::Forbidden
-                } else {
-                    AppError::NotFound
-                },
-            );
-        };
+    pub async fn reset_password(&self, p: &Principal, user_id: &UserId, temp: &str) -> Result<()> {
+        let u = self.get_user(p, user_id).await?;
+        if !self.can_write_user(p, user_id).await? {
+            return Err(AppError::Forbidden);
+        }
         let v = self.cfg.password.check(temp, &u.username);
         if !v.is_empty() {
             return Err(AppError::PasswordPolicy(v));
         }
         let now = self.now();
         let hash = hash_password(temp)?;
-        self.store
+        self.auth
+            .store
             .system_set_password(
                 &u.id,
                 &hash,
                 true,
-                now,
                 &self.ids.new_id(),
                 p.event("password.reset", Some(&u.home_org_id), Some(&u.id)),
+                now,
             )
             .await?;
-        self.store.delete_user_sessions(&u.id, now, None).await?;
+        self.auth
+            .store
+            .system_delete_user_sessions(&u.id, None, now)
+            .await?;
         Ok(())
     }
 
@@ -516,8 +548,9 @@ impl App {
     pub async fn begin_totp(&self, p: &Principal) -> Result<TotpSetup> {
         let secret = random_bytes(20);
         let b32 = totp::secret_to_base32(&secret);
-        self.store
-            .system_set_totp(&p.user.id, Some(&b32), false, self.now(), None)
+        self.auth
+            .store
+            .system_set_totp(&p.user.id, Some(&b32), false, None, self.now())
             .await?;
         Ok(TotpSetup {
             otpauth_uri: totp::otpauth_uri(&self.cfg.totp_issuer, &p.user.username, &secret),
@@ -529,7 +562,7 @@ impl App {
     /// shown once.
     pub async fn confirm_totp(&self, p: &Principal, code: &str) -> Result<Vec<String>> {
         let now = self.now();
-        let Some(c) = self.store.system_user_by_id(&p.user.id).await? else {
+        let Some(c) = self.auth.store.system_credentials(&p.user.id).await? else {
             return Err(AppError::Unauthenticated);
         };
         if c.user.totp_enabled {
@@ -538,16 +571,20 @@ impl App {
         let Some(step) = self.check_totp(&c, code, now) else {
             return Err(AppError::InvalidCode);
         };
-        self.store
+        self.auth
+            .store
             .system_set_totp(
                 &c.user.id,
                 c.totp_secret.as_deref(),
                 true,
-                now,
                 Some(p.event("mfa.enabled", None, Some(&c.user.id))),
+                now,
             )
             .await?;
-        self.store.system_set_totp_step(&c.user.id, step).await?;
+        self.auth
+            .store
+            .system_set_totp_step(&c.user.id, step)
+            .await?;
         self.new_recovery_codes(p).await
     }
 
@@ -558,12 +595,13 @@ impl App {
             .iter()
             .map(|c| (self.ids.new_id(), sha256_hex(c)))
             .collect();
-        self.store
+        self.auth
+            .store
             .system_replace_recovery_codes(
                 &p.user.id,
                 &rows,
-                self.now(),
                 p.event("mfa.recovery_codes_issued", None, Some(&p.user.id)),
+                self.now(),
             )
             .await?;
         // shown grouped for readability; any grouping is accepted back
@@ -576,7 +614,7 @@ impl App {
     /// Turns TOTP off after re-checking the password; refused when a role
     /// requires it.
     pub async fn disable_totp(&self, p: &Principal, password: &str) -> Result<()> {
-        let Some(c) = self.store.system_user_by_id(&p.user.id).await? else {
+        let Some(c) = self.auth.store.system_credentials(&p.user.id).await? else {
             return Err(AppError::Unauthenticated);
         };
         if !verify_password(password, &c.password_hash) {
@@ -588,28 +626,34 @@ impl App {
         {
             return Err(AppError::Forbidden);
         }
-        self.store
+        self.auth
+            .store
             .system_set_totp(
                 &c.user.id,
                 None,
                 false,
-                self.now(),
                 Some(p.event("mfa.disabled", None, Some(&c.user.id))),
+                self.now(),
             )
             .await?;
-        self.store
+        self.auth
+            .store
             .system_replace_recovery_codes(
                 &c.user.id,
                 &[],
-                self.now(),
                 p.event("mfa.recovery_codes_cleared", None, Some(&c.user.id)),
+                self.now(),
             )
             .await?;
         Ok(())
     }
 
     pub async fn recovery_codes_left(&self, p: &Principal) -> Result<i64> {
-        Ok(self.store.system_count_recovery_codes(&p.user.id).await?)
+        Ok(self
+            .auth
+            .store
+            .system_count_recovery_codes(&p.user.id)
+            .await?)
     }
 
     /// Validates an API token (`Authorization: Bearer zian_…`).
@@ -619,33 +663,39 @@ impl App {
         if !secret.starts_with("zian_") || secret.len() > 128 {
             return Err(AppError::Unauthenticated);
         }
-        let Some(t) = self.store.system_token_by_hash(&sha256_hex(secret)).await? else {
+        let Some(t) = self
+            .auth
+            .store
+            .system_token_by_hash(&sha256_hex(secret))
+            .await?
+        else {
             return Err(AppError::Unauthenticated);
         };
         if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
             return Err(AppError::Unauthenticated);
         }
-        let Some(c) = self.store.system_user_by_id(&t.user_id).await? else {
+        let Some(c) = self.auth.store.system_credentials(&t.user_id).await? else {
             return Err(AppError::Unauthenticated);
         };
         if !c.user.active {
             return Err(AppError::Unauthenticated);
         }
         let org = self
+            .auth
             .store
             .system_org(&t.org_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         if t.last_used_at.is_none_or(|l| now - l >= 60) {
-            self.store.touch_token(&t.id, now).await?;
+            self.auth.store.system_touch_token(&t.id, now).await?;
             let mut e = AuditEvent::new("token.used");
-            e.actor_user_id = Some(c.user.id.clone());
+            e.actor_user_id = Some(c.user.id.to_string());
             e.actor_token_id = Some(t.id.clone());
-            e.org_id = Some(t.org_id.clone());
+            e.org_id = Some(t.org_id.to_string());
             e.ip.clone_from(&meta.ip);
-            self.store.append_audit(e, now).await?;
+            self.stores.audit.append(e, now).await?;
         }
-        let assignments = self.store.system_assignments(&c.user.id, now).await?;
+        let assignments = self.auth.store.system_assignments(&c.user.id, now).await?;
         Ok(Principal {
             user: c.user,
             assignments,
@@ -664,7 +714,7 @@ impl App {
         &self,
         p: &Principal,
         name: &str,
-        org_id: &str,
+        org_id: &OrgId,
         permissions: &[Permission],
         expires_days: Option<i64>,
     ) -> Result<NewToken> {
@@ -681,11 +731,7 @@ impl App {
         if permissions.is_empty() {
             return Err(AppError::invalid("permissions", "at least one permission"));
         }
-        let org = self
-            .store
-            .get_org(&p.scope(Permission::OrgRead), org_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let org = self.get_org(p, org_id).await?;
         for perm in permissions {
             if !p.scope(*perm).contains(&org.path) {
                 return Err(AppError::invalid(
@@ -717,12 +763,15 @@ impl App {
         };
         let mut e = p.event("token.created", Some(&org.id), Some(&t.id));
         e.details = serde_json::json!({"name": t.name, "permissions": t.permissions});
-        self.store.insert_token(&t, &sha256_hex(&secret), e).await?;
+        self.auth
+            .store
+            .system_insert_token(&t, &sha256_hex(&secret), e)
+            .await?;
         Ok(NewToken { token: t, secret })
     }
 
     pub async fn list_tokens(&self, p: &Principal) -> Result<Vec<ApiToken>> {
-        Ok(self.store.list_tokens(&p.user.id).await?)
+        Ok(self.auth.store.system_tokens(&p.user.id).await?)
     }
 
     pub async fn revoke_token(&self, p: &Principal, id: &str) -> Result<()> {
@@ -731,12 +780,13 @@ impl App {
         }
         let now = self.now();
         if self
+            .auth
             .store
-            .revoke_token(
+            .system_revoke_token(
                 &p.user.id,
                 id,
-                now,
                 p.event("token.revoked", None, Some(id)),
+                now,
             )
             .await?
         {
@@ -744,6 +794,21 @@ impl App {
         } else {
             Err(AppError::NotFound)
         }
+    }
+
+    /// Records explicitly shared with the caller (vendors).
+    pub async fn shared_with_me(&self, p: &Principal) -> Result<Vec<Share>> {
+        Ok(self.auth.store.system_shares_for_vendor(&p.user.id).await?)
+    }
+
+    /// Whether a username is taken (seeding the demonstration).
+    pub(crate) async fn username_taken(&self, username: &str) -> Result<bool> {
+        Ok(self
+            .auth
+            .store
+            .system_credentials_by_username(username)
+            .await?
+            .is_some())
     }
 
     /// Whether the role list requires MFA under this deployment's settings.

@@ -17,19 +17,25 @@
 //! Overrides are recorded at an organisation and apply to its subtree; two
 //! overrides of one rule in force for the same organisation are refused.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use time::Date;
-use zian_domain::{OrgScope, Organisation, Permission};
-use zian_rules::{
-    Frequency, Level, Obligation, OverrideKind, OverrideScope, RuleOverride, RuleSet,
+use zian_domain::compliance::{
+    AUTO_PREFIX, Completion, Override, OverrideKind, OverrideScope, RuleOverride,
 };
-use zian_storage::{CompletionRow, OverrideRow};
+use zian_domain::day::ymd;
+use zian_domain::plan::PlanStatus;
+use zian_domain::{
+    EvidenceId, Frequency, ListQuery, OrgId, OrgScope, Organisation, Permission, Principal, Text,
+};
+use zian_rules::{Obligation, RuleSet};
 
 pub use zian_rules as rules;
 
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Result};
 
 /// Days before a due date from which an open obligation is "due soon".
 pub const DUE_SOON_DAYS: i64 = 30;
@@ -41,24 +47,6 @@ pub fn rule_set() -> Result<&'static RuleSet> {
         .get_or_init(|| RuleSet::shipped().map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|e| AppError::Internal(format!("rule data: {e}")))
-}
-
-/// `YYYY-MM-DD`.
-pub fn ymd(d: Date) -> String {
-    zian_rules::dates::format_date(d)
-}
-
-/// Parses a stored or submitted `YYYY-MM-DD` date.
-/// The Asia/Taipei calendar date of a unix time.
-pub fn date_of(unix: i64) -> Date {
-    time::OffsetDateTime::from_unix_timestamp(unix + 8 * 3600)
-        .map(|t| t.date())
-        .unwrap_or(Date::MIN)
-}
-
-pub fn parse_ymd(field: &str, s: &str) -> Result<Date> {
-    zian_rules::dates::parse_date(s.trim())
-        .map_err(|_| AppError::invalid(field, "expected a date YYYY-MM-DD"))
 }
 
 /// Status of an obligation.
@@ -95,7 +83,7 @@ pub struct ObligationView {
     pub next_due: Option<Date>,
     /// Why it does not apply (exemption reason).
     pub reason: Option<String>,
-    pub completions: Vec<CompletionRow>,
+    pub completions: Vec<Completion>,
 }
 
 /// Counts by status.
@@ -130,75 +118,7 @@ pub struct OrgCompliance {
     pub obligations: Vec<ObligationView>,
     pub counts: StatusCounts,
     /// The overrides applying to the organisation (also shown per obligation).
-    pub overrides: Vec<OverrideRow>,
-}
-
-/// Maps the platform's organisation kind to the rule engine's.
-pub fn rules_kind(k: zian_domain::OrgKind) -> zian_rules::OrgKind {
-    match k {
-        zian_domain::OrgKind::Public => zian_rules::OrgKind::Public,
-        zian_domain::OrgKind::NonPublic => zian_rules::OrgKind::NonPublic,
-        zian_domain::OrgKind::CriticalInfrastructure => zian_rules::OrgKind::CriticalInfrastructure,
-    }
-}
-
-/// Maps a responsibility level.
-pub fn rules_level(l: zian_domain::ResponsibilityLevel) -> Level {
-    match l {
-        zian_domain::ResponsibilityLevel::A => Level::A,
-        zian_domain::ResponsibilityLevel::B => Level::B,
-        zian_domain::ResponsibilityLevel::C => Level::C,
-        zian_domain::ResponsibilityLevel::D => Level::D,
-        zian_domain::ResponsibilityLevel::E => Level::E,
-    }
-}
-
-fn frequency_of(s: &str) -> Option<Frequency> {
-    Frequency::ALL.into_iter().find(|f| f.as_str() == s)
-}
-
-/// A stored override as the rule engine's value.
-pub fn to_rule_override(o: &OverrideRow) -> Result<RuleOverride> {
-    let bad = |r: &str| AppError::Internal(format!("stored override {}: {r}", o.id));
-    let kind = match o.kind.as_str() {
-        "exempt" => OverrideKind::Exempt,
-        "replace" => OverrideKind::Replace {
-            frequency: match &o.frequency {
-                None => None,
-                Some(f) => Some(frequency_of(f).ok_or_else(|| bad("frequency"))?),
-            },
-            deadline_months: o
-                .deadline_months
-                .map(u32::try_from)
-                .transpose()
-                .map_err(|_| bad("deadline"))?,
-            count: o
-                .count
-                .map(u32::try_from)
-                .transpose()
-                .map_err(|_| bad("count"))?,
-            unit: o.unit.clone(),
-        },
-        _ => return Err(bad("kind")),
-    };
-    let d = |s: &str| zian_rules::dates::parse_date(s).map_err(|_| bad("date"));
-    Ok(RuleOverride {
-        rule_id: o.rule_id.clone(),
-        kind,
-        reason: o.reason.clone(),
-        approver: o.approver.clone(),
-        approved_on: d(&o.approved_on)?,
-        effective_from: d(&o.effective_from)?,
-        effective_to: o.effective_to.as_deref().map(d).transpose()?,
-        scope: OverrideScope::default(),
-    })
-}
-
-/// The overrides (stored rows) applying to the organisation at `path`.
-fn applying<'a>(rows: &'a [OverrideRow], path: &str) -> Vec<&'a OverrideRow> {
-    rows.iter()
-        .filter(|o| path.starts_with(o.org_path.as_str()))
-        .collect()
+    pub overrides: Vec<Override>,
 }
 
 fn days_between(a: Date, b: Date) -> i64 {
@@ -208,7 +128,7 @@ fn days_between(a: Date, b: Date) -> i64 {
 /// Status of one obligation given its completions.
 fn status_of(
     ob: &Obligation,
-    done: &[CompletionRow],
+    done: &[Completion],
     today: Date,
 ) -> (Status, Option<Date>, Option<Date>) {
     if ob.is_exempt() {
@@ -236,7 +156,7 @@ fn status_of(
         };
         return (s, Some(first), next);
     }
-    let completed = |d: Date| done.iter().any(|c| c.due_date == ymd(d));
+    let completed = |d: Date| done.iter().any(|c| c.due_date == d);
     let last = today
         .previous_day()
         .and_then(|y| ob.due_dates(first, y).last().copied());
@@ -267,25 +187,22 @@ pub struct ModuleEvidence {
     /// The approved maintenance plan in force: id, approval date and the
     /// number of full-time (專職) security staff it lists. Proves the staffing
     /// obligation when it lists at least the required number.
-    pub plan: Option<(String, Date, usize)>,
+    pub plan: Option<(zian_domain::PlanId, Date, usize)>,
 }
-
-/// Id prefix of completions derived from other modules' records.
-pub const AUTO_PREFIX: &str = "auto:";
 
 fn derived_completions(
     org: &Organisation,
     ob: &Obligation,
     ev: &ModuleEvidence,
     today: Date,
-) -> Vec<CompletionRow> {
-    let row = |due: Date, done: Date, note: String, link: String| CompletionRow {
+) -> Vec<Completion> {
+    let row = |due: Date, done: Date, note: String, link: String| Completion {
         id: format!("{AUTO_PREFIX}{}:{}", ob.item, ymd(due)),
         org_id: org.id.clone(),
         rule_id: ob.id.clone(),
-        due_date: ymd(due),
-        completed_on: ymd(done),
-        note,
+        due_date: due,
+        completed_on: done,
+        note: Text::stored(note),
         evidence_link: Some(link),
         evidence_sha256: None,
         recorded_by: None,
@@ -341,12 +258,13 @@ fn derived_completions(
 pub fn evaluate(
     org: &Organisation,
     today: Date,
-    completions: &[CompletionRow],
-    overrides: &[OverrideRow],
+    completions: &[Completion],
+    overrides: &[Override],
     evidence: &ModuleEvidence,
 ) -> Result<OrgCompliance> {
-    let ov_rows: Vec<OverrideRow> = applying(overrides, &org.path)
-        .into_iter()
+    let ov_rows: Vec<Override> = overrides
+        .iter()
+        .filter(|o| o.applies_to(&org.path))
         .cloned()
         .collect();
     let mut out = OrgCompliance {
@@ -366,17 +284,8 @@ pub fn evaluate(
         return Ok(out);
     }
     let rules = rule_set()?;
-    let ro: Vec<RuleOverride> = ov_rows
-        .iter()
-        .map(to_rule_override)
-        .collect::<Result<_>>()?;
-    let obligations = match rules.obligations(
-        rules_kind(org.kind),
-        rules_level(level),
-        assigned,
-        today,
-        &ro,
-    ) {
+    let ro: Vec<RuleOverride> = ov_rows.iter().map(|o| o.rule.clone()).collect();
+    let obligations = match rules.obligations(org.kind, level, assigned, today, &ro) {
         Ok(v) => v,
         Err(zian_rules::RulesError::NoRulesInForce { .. }) => {
             out.unavailable = Some("no_rules_in_force".into());
@@ -385,7 +294,7 @@ pub fn evaluate(
         Err(e) => return Err(AppError::Internal(format!("obligations: {e}"))),
     };
     for ob in obligations {
-        let mut done: Vec<CompletionRow> = completions
+        let mut done: Vec<Completion> = completions
             .iter()
             .filter(|c| c.org_id == org.id && c.rule_id == ob.id)
             .cloned()
@@ -412,31 +321,35 @@ pub fn evaluate(
     Ok(out)
 }
 
-/// A completion to record.
-#[derive(Debug, Clone, Default)]
+/// A completion to record. Dates are parsed after the access check, so
+/// that nothing about the request's validity is told to a caller without
+/// access.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "CompletionIn")]
 pub struct CompletionInput {
     pub rule_id: String,
-    /// The due date satisfied (YYYY-MM-DD); default: the overdue one, else
-    /// the next. Dates are parsed after the access check, so that nothing
-    /// about the request's validity is told to a caller without access.
+    /// The due date satisfied (YYYY-MM-DD); default: the overdue one, else the next.
     pub due_date: Option<String>,
     /// Default: today.
     pub completed_on: Option<String>,
     pub note: String,
-    /// A link to a record elsewhere (a local path or an https URL).
+    /// A local path (`/…`) or an http(s) URL of a record proving it.
     pub evidence_link: Option<String>,
-    /// Evidence text pasted in; only its SHA-256 is kept.
+    /// Evidence text; only its SHA-256 is stored.
     pub evidence_text: Option<String>,
-    /// SHA-256 (hex) of an evidence file hashed elsewhere.
+    /// SHA-256 (hex) of an evidence file.
     pub evidence_sha256: Option<String>,
-    /// An evidence file uploaded to the organisation: the completion links
-    /// to it and carries its hash.
+    /// An evidence file uploaded to the organisation (`POST /api/v1/orgs/{id}/evidence`).
     pub evidence_id: Option<String>,
 }
 
-/// An override to record.
-#[derive(Debug, Clone)]
+/// An override to record (dates parsed after the access check).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "OverrideIn")]
 pub struct OverrideInput {
+    /// Rule id (e.g. `T3.penetration-test`) or control id (e.g. `AC-07`).
     pub rule_id: String,
     /// `exempt` or `replace`.
     pub kind: String,
@@ -446,7 +359,6 @@ pub struct OverrideInput {
     pub unit: Option<String>,
     pub reason: String,
     pub approver: String,
-    /// YYYY-MM-DD (parsed after the access check).
     pub approved_on: String,
     pub effective_from: Option<String>,
     pub effective_to: Option<String>,
@@ -465,47 +377,21 @@ pub struct RollupRow {
     pub upcoming: Vec<ObligationView>,
 }
 
-/// Trimmed text of at most `max` characters (`required`: not empty).
-pub(crate) fn text(field: &str, v: &str, max: usize, required: bool) -> Result<String> {
-    let t = v.trim();
-    if required && t.is_empty() {
-        return Err(AppError::invalid(field, "required"));
-    }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn opt_text(field: &str, v: Option<&str>, max: usize) -> Result<Option<String>> {
-    v.map(|s| text(field, s, max, false))
-        .transpose()
-        .map(|o| o.filter(|s| !s.is_empty()))
-}
-
 impl App {
-    /// The organisation if the caller holds `perm` on it (`NotFound` when
-    /// invisible, `Forbidden` when only readable).
-    pub async fn org_with(
-        &self,
-        p: &Principal,
-        id: &str,
-        perm: Permission,
-    ) -> Result<Organisation> {
-        let org = self.get_org(p, id).await?;
-        p.require(perm, &org.path)?;
-        Ok(org)
-    }
-
     /// The obligations of an organisation today, with status.
-    pub async fn org_compliance(&self, p: &Principal, org_id: &str) -> Result<OrgCompliance> {
+    pub async fn org_compliance(&self, p: &Principal, org_id: &OrgId) -> Result<OrgCompliance> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
         let scope = p.scope(Permission::RecordRead);
-        let completions = self.store.list_completions(&scope, Some(&org.id)).await?;
-        let overrides = self.store.list_overrides(&scope, Some(&org.id)).await?;
+        let completions = self
+            .stores
+            .compliance
+            .completions(&scope, Some(&org.id))
+            .await?;
+        let overrides = self
+            .stores
+            .compliance
+            .overrides(&scope, Some(&org.id))
+            .await?;
         let evidence = self.module_evidence(&scope, Some(&org.id)).await?;
         evaluate(
             &org,
@@ -520,9 +406,9 @@ impl App {
     pub async fn record_completion(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         input: CompletionInput,
-    ) -> Result<CompletionRow> {
+    ) -> Result<Completion> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         let current = self.org_compliance(p, &org.id).await?;
         let today = self.today();
@@ -536,7 +422,7 @@ impl App {
         if view.status == Status::NotApplicable {
             return Err(AppError::invalid("rule_id", "the obligation is exempted"));
         }
-        let due = match crate::systems::opt_date("due_date", input.due_date.as_deref())? {
+        let due = match zian_domain::day::parse_opt("due_date", input.due_date.as_deref())? {
             Some(d) => {
                 if view.obligation.frequency != Frequency::Once
                     && view.obligation.due_dates(d, d).is_empty()
@@ -550,16 +436,18 @@ impl App {
             }
             None => view.due.or(view.next_due).unwrap_or(today),
         };
-        let completed_on = crate::systems::opt_date("completed_on", input.completed_on.as_deref())?
-            .unwrap_or(today);
+        let completed_on =
+            zian_domain::day::parse_opt("completed_on", input.completed_on.as_deref())?
+                .unwrap_or(today);
         if completed_on > today {
             return Err(AppError::invalid(
                 "completed_on",
                 "must not be in the future",
             ));
         }
-        let note = text("note", &input.note, 2000, true)?;
-        let link = opt_text("evidence_link", input.evidence_link.as_deref(), 500)?;
+        let note = Text::<2000>::parse("note", &input.note)?;
+        let link = Text::<500>::parse_opt("evidence_link", input.evidence_link.as_deref())?
+            .map(String::from);
         if let Some(l) = &link
             && !((l.starts_with('/') && !l.starts_with("//"))
                 || l.starts_with("https://")
@@ -609,8 +497,9 @@ impl App {
             None => (link, sha),
             Some(eid) => {
                 let file = self
-                    .store
-                    .get_evidence(&p.scope(Permission::RecordRead), eid)
+                    .stores
+                    .evidence
+                    .get(&p.scope(Permission::RecordRead), &EvidenceId::from(eid))
                     .await?
                     .filter(|(f, _)| f.org_id == org.id)
                     .ok_or_else(|| {
@@ -626,12 +515,12 @@ impl App {
                 (Some(format!("/evidence/{}", file.id)), Some(file.sha256))
             }
         };
-        let row = CompletionRow {
+        let row = Completion {
             id: self.ids.new_id(),
             org_id: org.id.clone(),
             rule_id: view.obligation.id.clone(),
-            due_date: ymd(due),
-            completed_on: ymd(completed_on),
+            due_date: due,
+            completed_on,
             note,
             evidence_link: link,
             evidence_sha256: sha,
@@ -639,8 +528,9 @@ impl App {
             recorded_at: self.now(),
         };
         let mut e = p.event("compliance.completed", Some(&org.id), Some(&row.id));
-        e.details = serde_json::json!({"rule_id": row.rule_id, "due_date": row.due_date, "evidence_sha256": row.evidence_sha256});
-        self.store
+        e.details = serde_json::json!({"rule_id": row.rule_id, "due_date": ymd(row.due_date), "evidence_sha256": row.evidence_sha256});
+        self.stores
+            .compliance
             .insert_completion(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(row)
@@ -651,83 +541,79 @@ impl App {
     pub async fn record_override(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         input: OverrideInput,
-    ) -> Result<OverrideRow> {
+    ) -> Result<Override> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         let rules = rule_set()?;
-        let approved_on = parse_ymd("approved_on", &input.approved_on)?;
+        let approved_on = zian_domain::day::parse("approved_on", &input.approved_on)?;
         let effective_from =
-            crate::systems::opt_date("effective_from", input.effective_from.as_deref())?;
-        let effective_to = crate::systems::opt_date("effective_to", input.effective_to.as_deref())?;
+            zian_domain::day::parse_opt("effective_from", input.effective_from.as_deref())?;
+        let effective_to =
+            zian_domain::day::parse_opt("effective_to", input.effective_to.as_deref())?;
         let kind = match input.kind.as_str() {
-            "exempt" | "replace" => input.kind.clone(),
+            "exempt" => OverrideKind::Exempt,
+            "replace" => {
+                let frequency = match input
+                    .frequency
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    None => None,
+                    Some(f) => Some(
+                        Frequency::ALL
+                            .into_iter()
+                            .find(|x| x.as_str() == f)
+                            .ok_or_else(|| {
+                                AppError::invalid(
+                                    "frequency",
+                                    "once, yearly, twice-yearly, every-2-years or every-3-years",
+                                )
+                            })?,
+                    ),
+                };
+                OverrideKind::Replace {
+                    frequency,
+                    deadline_months: input.deadline_months,
+                    count: input.count,
+                    unit: Text::<50>::parse_opt("unit", input.unit.as_deref())?.map(String::from),
+                }
+            }
             _ => return Err(AppError::invalid("kind", "exempt or replace")),
         };
-        let frequency = match input
-            .frequency
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            None => None,
-            Some(f) => Some(
-                frequency_of(f)
-                    .ok_or_else(|| {
-                        AppError::invalid(
-                            "frequency",
-                            "once, yearly, twice-yearly, every-2-years or every-3-years",
-                        )
-                    })?
-                    .as_str()
-                    .to_string(),
-            ),
-        };
-        let row = OverrideRow {
+        let row = Override {
             id: self.ids.new_id(),
             org_id: org.id.clone(),
             org_path: org.path.clone(),
-            rule_id: text("rule_id", &input.rule_id, 100, true)?,
-            kind,
-            frequency: if input.kind == "replace" {
-                frequency
-            } else {
-                None
+            rule: RuleOverride {
+                rule_id: Text::<100>::parse("rule_id", &input.rule_id)?.into(),
+                kind,
+                reason: Text::<2000>::parse("reason", &input.reason)?.into(),
+                approver: Text::<200>::parse("approver", &input.approver)?.into(),
+                approved_on,
+                effective_from: effective_from.unwrap_or(approved_on),
+                effective_to,
+                scope: OverrideScope::default(),
             },
-            deadline_months: if input.kind == "replace" {
-                input.deadline_months.map(i64::from)
-            } else {
-                None
-            },
-            count: if input.kind == "replace" {
-                input.count.map(i64::from)
-            } else {
-                None
-            },
-            unit: if input.kind == "replace" {
-                opt_text("unit", input.unit.as_deref(), 50)?
-            } else {
-                None
-            },
-            reason: text("reason", &input.reason, 2000, true)?,
-            approver: text("approver", &input.approver, 200, true)?,
-            approved_on: ymd(approved_on),
-            effective_from: ymd(effective_from.unwrap_or(approved_on)),
-            effective_to: effective_to.map(ymd),
             created_by: Some(p.user.id.clone()),
             created_at: self.now(),
         };
-        let ro = to_rule_override(&row)?;
+        let ro = &row.rule;
         rules
-            .validate_override(&ro)
+            .validate_override(ro)
             .map_err(|e| AppError::invalid("override", e.to_string()))?;
         // no two overrides of one rule in force at once for this organisation
         let existing = self
-            .store
-            .list_overrides(&p.scope(Permission::RecordRead), Some(&org.id))
+            .stores
+            .compliance
+            .overrides(&p.scope(Permission::RecordRead), Some(&org.id))
             .await?;
-        for o in existing.iter().filter(|o| o.rule_id == row.rule_id) {
-            let x = to_rule_override(o)?;
+        for x in existing
+            .iter()
+            .map(|o| &o.rule)
+            .filter(|x| x.rule_id == ro.rule_id)
+        {
             let overlaps = x.effective_to.is_none_or(|t| t > ro.effective_from)
                 && ro.effective_to.is_none_or(|t| t > x.effective_from);
             if overlaps {
@@ -735,8 +621,14 @@ impl App {
             }
         }
         let mut e = p.event("compliance.override_recorded", Some(&org.id), Some(&row.id));
-        e.details = serde_json::json!({"rule_id": row.rule_id, "kind": row.kind, "approver": row.approver, "approved_on": row.approved_on});
-        self.store
+        e.details = serde_json::json!({
+            "rule_id": ro.rule_id,
+            "kind": if matches!(ro.kind, OverrideKind::Exempt) { "exempt" } else { "replace" },
+            "approver": ro.approver,
+            "approved_on": ymd(ro.approved_on),
+        });
+        self.stores
+            .compliance
             .insert_override(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(row)
@@ -747,33 +639,20 @@ impl App {
     async fn module_evidence(
         &self,
         scope: &OrgScope,
-        org_id: Option<&str>,
-    ) -> Result<std::collections::BTreeMap<String, ModuleEvidence>> {
-        let mut out: std::collections::BTreeMap<String, ModuleEvidence> = Default::default();
-        for s in self.store.list_systems(scope, org_id, false).await? {
-            let graded = s
-                .graded_on
-                .as_deref()
-                .and_then(|d| zian_rules::dates::parse_date(d).ok());
+        org_id: Option<&OrgId>,
+    ) -> Result<BTreeMap<OrgId, ModuleEvidence>> {
+        let mut out: BTreeMap<OrgId, ModuleEvidence> = BTreeMap::new();
+        for s in self.stores.systems.all(scope, org_id, false).await? {
             out.entry(s.org_id.clone())
                 .or_default()
                 .system_gradings
-                .push(graded);
+                .push(s.graded_on);
         }
-        for p in self.store.list_plans(scope, org_id).await? {
-            if p.status != "approved" {
-                continue;
-            }
-            let Some(on) = p
-                .approved_on
-                .as_deref()
-                .and_then(|d| zian_rules::dates::parse_date(d).ok())
-            else {
+        for p in self.stores.plans.list(scope, org_id).await? {
+            let (PlanStatus::Approved, Some(on)) = (p.status, p.approved_on) else {
                 continue;
             };
-            let staff = serde_json::from_str::<serde_json::Value>(&p.content)
-                .ok()
-                .and_then(|v| zian_domain::plan::normalise(&v).ok())
+            let staff = zian_domain::plan::normalise(&p.content)
                 .map(|c| {
                     c.rows("staffing", "staff")
                         .iter()
@@ -795,24 +674,17 @@ impl App {
         if scope.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = zian_storage::ListQuery::new();
-        q.limit = 500;
-        q.filter.push(("active".into(), "1".into()));
-        let mut orgs = Vec::new();
-        loop {
-            let page = self.store.list_orgs(&scope, &q).await?;
-            let n = page.items.len();
-            orgs.extend(page.items);
-            if n == 0
-                || i64::try_from(orgs.len()).unwrap_or(i64::MAX) >= page.total
-                || orgs.len() >= 20_000
-            {
-                break;
-            }
-            q.offset += 500;
-        }
-        let completions = self.store.list_completions(&scope, None).await?;
-        let overrides = self.store.list_overrides(&scope, None).await?;
+        let orgs = self
+            .stores
+            .orgs
+            .list(
+                &scope,
+                &ListQuery::all(zian_domain::list::HARD_LIMIT).with("active", "1"),
+            )
+            .await?
+            .items;
+        let completions = self.stores.compliance.completions(&scope, None).await?;
+        let overrides = self.stores.compliance.overrides(&scope, None).await?;
         let evidence = self.module_evidence(&scope, None).await?;
         let none = ModuleEvidence::default();
         let today = self.today();

@@ -5,9 +5,10 @@
 
 use time::macros::date;
 use zian_domain::audit::AuditEvent;
-use zian_domain::org::{OrgDraft, child_path};
-use zian_domain::{OrgKind, OrgScope, OrgTier, Organisation, ResponsibilityLevel, Role};
-use zian_storage::{ListQuery, NewUser};
+use zian_domain::org::OrgDraft;
+use zian_domain::user::NewUser;
+use zian_domain::{Level, ListQuery, OrgKind, OrgScope, OrgTier, Organisation, Role, UserId};
+use zian_storage::NewAssignment;
 
 use crate::auth::hash_password;
 use crate::{App, AppError, Result};
@@ -27,7 +28,7 @@ struct OrgSeed {
     zh: &'static str,
     en: &'static str,
     tier: OrgTier,
-    level: Option<ResponsibilityLevel>,
+    level: Option<Level>,
     fiscal: Option<i64>,
 }
 
@@ -38,7 +39,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "數位發展部資通安全署",
         en: "Administration for Cyber Security, moda",
         tier: OrgTier::National,
-        level: Some(ResponsibilityLevel::A),
+        level: Some(Level::A),
         fiscal: None,
     },
     OrgSeed {
@@ -47,7 +48,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "高雄市政府",
         en: "Kaohsiung City Government",
         tier: OrgTier::MunicipalHub,
-        level: Some(ResponsibilityLevel::A),
+        level: Some(Level::A),
         fiscal: Some(3),
     },
     OrgSeed {
@@ -56,7 +57,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "高雄市政府資訊局",
         en: "Kaohsiung Information Bureau",
         tier: OrgTier::Agency,
-        level: Some(ResponsibilityLevel::A),
+        level: Some(Level::A),
         fiscal: None,
     },
     OrgSeed {
@@ -74,7 +75,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "屏東縣政府",
         en: "Pingtung County Government",
         tier: OrgTier::LocalGovernment,
-        level: Some(ResponsibilityLevel::A),
+        level: Some(Level::A),
         fiscal: Some(5),
     },
     OrgSeed {
@@ -83,7 +84,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "屏東縣政府警察局",
         en: "Pingtung County Police Bureau",
         tier: OrgTier::Agency,
-        level: Some(ResponsibilityLevel::B),
+        level: Some(Level::B),
         fiscal: None,
     },
     OrgSeed {
@@ -101,7 +102,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "屏東縣政府衛生局",
         en: "Pingtung County Public Health Bureau",
         tier: OrgTier::Agency,
-        level: Some(ResponsibilityLevel::C),
+        level: Some(Level::C),
         fiscal: None,
     },
     OrgSeed {
@@ -119,7 +120,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "澎湖縣政府",
         en: "Penghu County Government",
         tier: OrgTier::LocalGovernment,
-        level: Some(ResponsibilityLevel::A),
+        level: Some(Level::A),
         fiscal: Some(5),
     },
     OrgSeed {
@@ -128,7 +129,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "澎湖縣政府消防局",
         en: "Penghu County Fire Bureau",
         tier: OrgTier::Agency,
-        level: Some(ResponsibilityLevel::C),
+        level: Some(Level::C),
         fiscal: None,
     },
     OrgSeed {
@@ -146,7 +147,7 @@ const ORGS: &[OrgSeed] = &[
         zh: "澎湖縣政府文化局",
         en: "Penghu County Cultural Affairs Bureau",
         tier: OrgTier::Agency,
-        level: Some(ResponsibilityLevel::D),
+        level: Some(Level::D),
         fiscal: None,
     },
 ];
@@ -212,10 +213,13 @@ impl App {
         if !v.is_empty() {
             return Err(AppError::PasswordPolicy(v));
         }
-        let all = OrgScope::from_roots(["/".to_string()]);
-        let mut q = ListQuery::new();
-        q.limit = 500;
-        let existing = self.store.list_orgs(&all, &q).await?.items;
+        let all = OrgScope::system_wide();
+        let existing = self
+            .stores
+            .orgs
+            .list(&all, &ListQuery::all(500))
+            .await?
+            .items;
         if !existing.is_empty() && !existing.iter().any(|o| o.code.as_deref() == Some("ACS")) {
             return Err(AppError::Conflict(
                 "this data directory holds a real organisation tree; the demo needs an empty one"
@@ -250,25 +254,15 @@ impl App {
                 fiscal_tier: seed.fiscal,
             }
             .validate()?;
-            let id = self.ids.new_id();
-            let org = Organisation {
-                path: child_path(parent.as_ref().map(|p| p.path.as_str()), &id),
-                depth: parent.as_ref().map_or(0, |p| p.depth + 1),
-                parent_id: parent.as_ref().map(|p| p.id.clone()),
-                id: id.clone(),
-                code: draft.code,
-                name_zh: draft.name_zh,
-                name_en: draft.name_en,
-                tier: draft.tier,
-                kind: draft.kind,
-                level: draft.level,
-                level_assigned_on: draft.level_assigned_on,
-                level_review_due: draft.level_review_due,
-                fiscal_tier: draft.fiscal_tier,
-                active: true,
-            };
-            self.store
-                .insert_org(&org, now, system_event("org.created", &id, &id))
+            let org = crate::orgs::organisation(self.ids.new_id().into(), parent.as_ref(), draft);
+            self.stores
+                .orgs
+                .insert(
+                    &all,
+                    &org,
+                    system_event("org.created", &org.id, &org.id),
+                    now,
+                )
                 .await?;
             by_code.insert(seed.code, org);
         }
@@ -278,15 +272,12 @@ impl App {
             let org = by_code
                 .get(code)
                 .ok_or_else(|| AppError::Internal(format!("demo org {code} missing")))?;
-            if self
-                .store
-                .system_user_by_username(username)
-                .await?
-                .is_none()
-            {
-                let id = self.ids.new_id();
-                self.store
+            if !self.username_taken(username).await? {
+                let id = UserId::new(self.ids.new_id());
+                self.stores
+                    .people
                     .insert_user(
+                        &all,
                         &NewUser {
                             id: id.clone(),
                             username: (*username).to_string(),
@@ -303,9 +294,14 @@ impl App {
                     .await?;
                 let mut e = system_event("role.granted", &org.id, &id);
                 e.details = serde_json::json!({"via": "demo", "role": role.as_str()});
-                self.store
-                    .grant_role(&self.ids.new_id(), &id, &org.id, *role, "demo", now, e)
-                    .await?;
+                let a = NewAssignment {
+                    id: self.ids.new_id(),
+                    user_id: id.clone(),
+                    org_id: org.id.clone(),
+                    role: *role,
+                    by: UserId::from("demo"),
+                };
+                self.stores.people.grant_role(&all, &a, e, now).await?;
             }
             out.push(DemoLogin {
                 username: (*username).to_string(),

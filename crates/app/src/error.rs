@@ -1,8 +1,8 @@
 //! The application layer's error type. Each variant has a stable code that the
 //! web layer maps to an HTTP status and a localised message, in one place.
 
-use zian_domain::DomainError;
 use zian_domain::password::PolicyViolation;
+use zian_domain::{Denied, DomainError};
 use zian_storage::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -110,7 +110,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(what) => AppError::Conflict(what.to_string()),
             StoreError::Domain(d) => d.into(),
             // PostgreSQL text cannot hold NUL; refuse such input as invalid
-            StoreError::Db(ref e) if e.to_string().contains("0x00") => AppError::Validation {
+            ref e if e.is_nul_in_text() => AppError::Validation {
                 field: "body".into(),
                 reason: "text must not contain NUL characters".into(),
             },
@@ -118,6 +118,15 @@ impl From<StoreError> for AppError {
                 tracing::error!(error = %other, "storage error");
                 AppError::Internal(other.to_string())
             }
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(d: Denied) -> Self {
+        match d {
+            Denied::NotFound => AppError::NotFound,
+            Denied::Forbidden => AppError::Forbidden,
         }
     }
 }

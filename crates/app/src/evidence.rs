@@ -4,13 +4,10 @@
 
 use data_encoding::BASE64;
 use sha2::{Digest, Sha256};
-use zian_domain::Permission;
-use zian_storage::EvidenceRow;
+use zian_domain::evidence::{EvidenceFile, MAX_BYTES};
+use zian_domain::{EvidenceId, ListQuery, OrgId, Page, Permission, Principal};
 
-use crate::{App, AppError, Principal, Result};
-
-/// Largest file accepted (10 MiB).
-pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+use crate::{App, AppError, Result};
 
 /// Content types stored as given; anything else is stored as
 /// `application/octet-stream` (and always downloaded as an attachment).
@@ -49,16 +46,16 @@ impl App {
     pub async fn upload_evidence(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         filename: &str,
         content_type: &str,
         bytes: &[u8],
-    ) -> Result<EvidenceRow> {
+    ) -> Result<EvidenceFile> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         if bytes.is_empty() {
             return Err(AppError::invalid("file", "the file is empty"));
         }
-        if bytes.len() > MAX_EVIDENCE_BYTES {
+        if bytes.len() > MAX_BYTES {
             return Err(AppError::invalid("file", "at most 10 MiB"));
         }
         let ct = content_type.trim().to_ascii_lowercase();
@@ -71,8 +68,8 @@ impl App {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>();
-        let row = EvidenceRow {
-            id: self.ids.new_id(),
+        let row = EvidenceFile {
+            id: EvidenceId::new(self.ids.new_id()),
             org_id: org.id.clone(),
             sha256: sha,
             filename: clean_filename(filename),
@@ -83,8 +80,9 @@ impl App {
         };
         let mut e = p.event("evidence.uploaded", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({"sha256": row.sha256, "size": row.size_bytes, "filename": row.filename});
-        self.store
-            .insert_evidence(
+        self.stores
+            .evidence
+            .insert(
                 &p.scope(Permission::RecordWrite),
                 &row,
                 &BASE64.encode(bytes),
@@ -98,18 +96,18 @@ impl App {
     pub async fn upload_evidence_base64(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         filename: &str,
         content_type: &str,
         content_base64: &str,
-    ) -> Result<EvidenceRow> {
+    ) -> Result<EvidenceFile> {
         // the access check comes first, so outsiders learn nothing from errors
         self.org_with(p, org_id, Permission::RecordWrite).await?;
         let cleaned: String = content_base64
             .chars()
             .filter(|c| !c.is_ascii_whitespace())
             .collect();
-        if cleaned.len() > MAX_EVIDENCE_BYTES / 3 * 4 + 8 {
+        if cleaned.len() > MAX_BYTES / 3 * 4 + 8 {
             return Err(AppError::invalid("content_base64", "at most 10 MiB"));
         }
         let bytes = BASE64
@@ -120,10 +118,15 @@ impl App {
     }
 
     /// A file's metadata and bytes.
-    pub async fn evidence_file(&self, p: &Principal, id: &str) -> Result<(EvidenceRow, Vec<u8>)> {
+    pub async fn evidence_file(
+        &self,
+        p: &Principal,
+        id: &EvidenceId,
+    ) -> Result<(EvidenceFile, Vec<u8>)> {
         let (row, b64) = self
-            .store
-            .get_evidence(&p.scope(Permission::RecordRead), id)
+            .stores
+            .evidence
+            .get(&p.scope(Permission::RecordRead), id)
             .await?
             .ok_or(AppError::NotFound)?;
         let bytes = BASE64
@@ -132,11 +135,17 @@ impl App {
         Ok((row, bytes))
     }
 
-    pub async fn list_evidence(&self, p: &Principal, org_id: &str) -> Result<Vec<EvidenceRow>> {
+    pub async fn list_evidence(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+        q: &ListQuery,
+    ) -> Result<Page<EvidenceFile>> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
         Ok(self
-            .store
-            .list_evidence(&p.scope(Permission::RecordRead), &org.id)
+            .stores
+            .evidence
+            .list(&p.scope(Permission::RecordRead), &org.id, q)
             .await?)
     }
 }

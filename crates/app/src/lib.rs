@@ -1,14 +1,17 @@
 //! Application services: the only layer that composes the domain and storage.
+//! One module per feature, named as in every other layer:
 //!
-//! - [`authz`] turns a caller's roles into an [`zian_domain::OrgScope`]; it is
-//!   the one place where authorisation is decided.
+//! - [`authz`] checks a caller's access to stored organisations (the scopes
+//!   themselves come from `zian_domain::authz`, the one place that builds
+//!   them);
 //! - [`auth`] logs people in (Argon2id, TOTP, recovery codes, lockout),
-//!   manages sessions and API tokens.
-//! - [`orgs`], [`users`], [`audit`] are the use cases the web handlers and the
-//!   CLI call; [`demo`] seeds the demonstration tree.
-//! - [`compliance`], [`systems`], [`risk`] are the obligations calendar with
-//!   completions and overrides, system grading with its control baseline, and
-//!   the risk register (issue 4), driven by the `zian-rules` data.
+//!   manages sessions and API tokens; it alone holds the unscoped
+//!   [`zian_storage::AuthStore`];
+//! - [`orgs`], [`users`], [`audit`] are the platform's use cases; [`demo`]
+//!   seeds the demonstration tree;
+//! - [`compliance`], [`systems`], [`risk`], [`plans`], [`evidence`],
+//!   [`reminders`] are the security programme's records, driven by the
+//!   `zian-rules` data.
 //!
 //! Time and ids are injected ([`zian_domain::ports`]); errors are [`AppError`].
 
@@ -30,44 +33,44 @@ pub mod users;
 
 use std::sync::Arc;
 
-pub use authz::Principal;
 pub use config::AuthConfig;
 pub use error::AppError;
 use zian_domain::ports::{Clock, IdGen};
-use zian_storage::Store;
+pub use zian_domain::{Principal, RequestMeta};
+use zian_storage::{SqlStore, Stores};
 
 pub type Result<T> = std::result::Result<T, AppError>;
 
-/// Where a request came from; recorded in the audit trail.
-#[derive(Debug, Clone, Default)]
-pub struct RequestMeta {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-/// The application: storage, time, ids and configuration.
+/// The application: the stores, time, ids and configuration.
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn Store>,
+    pub(crate) stores: Stores,
+    pub(crate) auth: auth::Authenticator,
+    health: Health,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGen>,
     pub cfg: Arc<AuthConfig>,
-    pub(crate) throttle: Arc<auth::Throttle>,
 }
+
+/// The database as far as readiness checks see it.
+#[derive(Clone)]
+struct Health(SqlStore);
 
 impl App {
     pub fn new(
-        store: Arc<dyn Store>,
+        store: &SqlStore,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGen>,
         cfg: AuthConfig,
     ) -> App {
+        let (stores, auth_store) = store.split();
         App {
-            store,
+            stores,
+            auth: auth::Authenticator::new(auth_store),
+            health: Health(store.clone()),
             clock,
             ids,
             cfg: Arc::new(cfg),
-            throttle: Arc::new(auth::Throttle::default()),
         }
     }
 
@@ -78,6 +81,12 @@ impl App {
 
     /// Today's date in Asia/Taipei (UTC+8, no daylight saving).
     pub fn today(&self) -> time::Date {
-        (self.clock.now() + time::Duration::hours(8)).date()
+        zian_domain::day::taipei(self.clock.now())
+    }
+
+    /// Whether the database answers; its kind (`sqlite`, `postgres`).
+    pub async fn ready(&self) -> Result<&'static str> {
+        self.health.0.ping().await?;
+        Ok(self.health.0.backend().as_str())
     }
 }

@@ -1,34 +1,34 @@
 //! Organisation use cases.
 
-use zian_domain::org::{OrgDraft, child_path};
-use zian_domain::{Organisation, Permission};
-use zian_storage::{ListQuery, OrgHistoryRow, OrgStats, Page};
+use zian_domain::audit::AuditEvent;
+use zian_domain::org::{OrgDraft, OrgHistoryEntry, OrgStats, child_path};
+use zian_domain::{ListQuery, OrgId, OrgScope, Organisation, Page, Permission, Principal};
 
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Result};
+
+/// Organisations shown in pickers and the tree at most.
+pub const TREE_LIMIT: i64 = 5_000;
 
 impl App {
     pub async fn list_orgs(&self, p: &Principal, q: &ListQuery) -> Result<Page<Organisation>> {
         Ok(self
-            .store
-            .list_orgs(&p.scope(Permission::OrgRead), q)
+            .stores
+            .orgs
+            .list(&p.scope(Permission::OrgRead), q)
             .await?)
     }
 
-    pub async fn get_org(&self, p: &Principal, id: &str) -> Result<Organisation> {
-        self.store
-            .get_org(&p.scope(Permission::OrgRead), id)
-            .await?
-            .ok_or(AppError::NotFound)
+    pub async fn get_org(&self, p: &Principal, id: &OrgId) -> Result<Organisation> {
+        self.org_with(p, id, Permission::OrgRead).await
     }
 
     /// Every organisation the caller can read, in tree order (for the tree
-    /// view and pickers). Bounded to 5,000.
+    /// view and pickers), at most [`TREE_LIMIT`].
     pub async fn org_tree(&self, p: &Principal) -> Result<Vec<Organisation>> {
-        let mut q = ListQuery::new();
-        q.limit = 5_000;
         Ok(self
-            .store
-            .list_orgs(&p.scope(Permission::OrgRead), &q)
+            .stores
+            .orgs
+            .list(&p.scope(Permission::OrgRead), &ListQuery::all(TREE_LIMIT))
             .await?
             .items)
     }
@@ -38,40 +38,38 @@ impl App {
     pub async fn create_org(
         &self,
         p: &Principal,
-        parent_id: &str,
+        parent_id: &OrgId,
         draft: OrgDraft,
     ) -> Result<Organisation> {
-        let parent = self.writable_org(p, parent_id).await?;
+        let parent = self.org_with(p, parent_id, Permission::OrgWrite).await?;
         let draft = draft.validate()?;
-        let id = self.ids.new_id();
-        let org = organisation(id.clone(), Some(&parent), draft);
-        let mut e = p.event("org.created", Some(&id), Some(&id));
+        let org = organisation(self.ids.new_id().into(), Some(&parent), draft);
+        let mut e = p.event("org.created", Some(&org.id), Some(&org.id));
         e.details = serde_json::json!({"name_zh": org.name_zh, "parent_id": parent.id});
-        self.store.insert_org(&org, self.now(), e).await?;
+        self.stores
+            .orgs
+            .insert(&p.scope(Permission::OrgWrite), &org, e, self.now())
+            .await?;
         Ok(org)
     }
 
     pub async fn update_org(
         &self,
         p: &Principal,
-        id: &str,
+        id: &OrgId,
         draft: OrgDraft,
     ) -> Result<Organisation> {
-        let org = self.writable_org(p, id).await?;
+        let org = self.org_with(p, id, Permission::OrgWrite).await?;
         let draft = draft.validate()?;
         let mut e = p.event("org.updated", Some(&org.id), Some(&org.id));
         e.details = serde_json::json!({
             "level": draft.level.map(|l| l.as_str()),
-            "level_assigned_on": draft.level_assigned_on.map(|d| d.to_string()),
+            "level_assigned_on": draft.level_assigned_on.map(zian_domain::day::ymd),
         });
-        let scope = p.scope(Permission::OrgWrite);
-        if !self
-            .store
-            .update_org(&scope, id, &draft, self.now(), e)
-            .await?
-        {
-            return Err(AppError::NotFound);
-        }
+        self.stores
+            .orgs
+            .update(&p.scope(Permission::OrgWrite), id, &draft, e, self.now())
+            .await?;
         self.get_org(p, id).await
     }
 
@@ -80,11 +78,13 @@ impl App {
     pub async fn move_org(
         &self,
         p: &Principal,
-        id: &str,
-        new_parent_id: &str,
+        id: &OrgId,
+        new_parent_id: &OrgId,
     ) -> Result<Organisation> {
-        let org = self.writable_org(p, id).await?;
-        let parent = self.writable_org(p, new_parent_id).await?;
+        let org = self.org_with(p, id, Permission::OrgWrite).await?;
+        let parent = self
+            .org_with(p, new_parent_id, Permission::OrgWrite)
+            .await?;
         if org.parent_id.is_none() {
             return Err(AppError::invalid(
                 "id",
@@ -93,13 +93,14 @@ impl App {
         }
         let mut e = p.event("org.moved", Some(&org.id), Some(&org.id));
         e.details = serde_json::json!({"from": org.parent_id, "to": parent.id});
-        self.store
-            .move_org(
+        self.stores
+            .orgs
+            .move_subtree(
                 &p.scope(Permission::OrgWrite),
                 id,
                 new_parent_id,
-                self.now(),
                 e,
+                self.now(),
             )
             .await?;
         self.get_org(p, id).await
@@ -108,76 +109,72 @@ impl App {
     pub async fn set_org_active(
         &self,
         p: &Principal,
-        id: &str,
+        id: &OrgId,
         active: bool,
     ) -> Result<Organisation> {
-        let org = self.writable_org(p, id).await?;
+        let org = self.org_with(p, id, Permission::OrgWrite).await?;
         if !active && org.parent_id.is_none() {
             return Err(AppError::invalid(
                 "id",
                 "the root organisation cannot be archived",
             ));
         }
-        let e = p.event(
-            if active {
-                "org.restored"
-            } else {
-                "org.archived"
-            },
-            Some(&org.id),
-            Some(&org.id),
-        );
-        self.store
-            .set_org_active(&p.scope(Permission::OrgWrite), id, active, self.now(), e)
+        let action = if active {
+            "org.restored"
+        } else {
+            "org.archived"
+        };
+        let e = p.event(action, Some(&org.id), Some(&org.id));
+        self.stores
+            .orgs
+            .set_active(&p.scope(Permission::OrgWrite), id, active, e, self.now())
             .await?;
         self.get_org(p, id).await
     }
 
-    pub async fn org_history(&self, p: &Principal, id: &str) -> Result<Vec<OrgHistoryRow>> {
+    pub async fn org_history(&self, p: &Principal, id: &OrgId) -> Result<Vec<OrgHistoryEntry>> {
         let org = self.get_org(p, id).await?;
         Ok(self
-            .store
-            .org_history(&p.scope(Permission::OrgRead), &org.id)
+            .stores
+            .orgs
+            .history(&p.scope(Permission::OrgRead), &org.id)
             .await?)
     }
 
     /// Roll-up figures for the caller's readable subtree.
     pub async fn org_stats(&self, p: &Principal) -> Result<OrgStats> {
-        let today = self.today().to_string();
         Ok(self
-            .store
-            .org_stats(&p.scope(Permission::OrgRead), &today)
+            .stores
+            .orgs
+            .stats(&p.scope(Permission::OrgRead), self.today())
             .await?)
     }
 
-    /// The organisation if the caller may write it; `Forbidden` if only
-    /// readable, `NotFound` if invisible.
-    async fn writable_org(&self, p: &Principal, id: &str) -> Result<Organisation> {
-        let org = self.get_org(p, id).await?;
-        p.require(Permission::OrgWrite, &org.path)?;
-        Ok(org)
-    }
-
-    /// Creates the root organisation of an empty deployment (CLI bootstrap).
+    /// Creates the root organisation of an empty deployment (command-line
+    /// bootstrap; `Conflict` once a root exists).
     pub async fn bootstrap_root(&self, draft: OrgDraft) -> Result<Organisation> {
-        if self.store.system_org_count().await? > 0 {
-            return Err(AppError::Conflict(
-                "the organisation tree already has a root".into(),
-            ));
-        }
         let draft = draft.validate()?;
-        let id = self.ids.new_id();
-        let org = organisation(id.clone(), None, draft);
-        let mut e = zian_domain::audit::AuditEvent::new("org.created");
-        e.org_id = Some(id.clone());
-        e.target = Some(id);
+        let org = organisation(self.ids.new_id().into(), None, draft);
+        let mut e = AuditEvent::new("org.created");
+        e.org_id = Some(org.id.to_string());
+        e.target = Some(org.id.to_string());
         e.details = serde_json::json!({"name_zh": org.name_zh, "root": true, "via": "cli"});
-        self.store.insert_org(&org, self.now(), e).await?;
+        self.stores
+            .orgs
+            .insert(&OrgScope::system_wide(), &org, e, self.now())
+            .await
+            .map_err(|e| match e {
+                zian_storage::StoreError::Conflict(_) => {
+                    AppError::Conflict("the organisation tree already has a root".into())
+                }
+                other => other.into(),
+            })?;
         Ok(org)
     }
 }
 
-fn organisation(id: String, parent: Option<&Organisation>, d: OrgDraft) -> Organisation {
+/// A new organisation under `parent` (the root when `None`).
+pub(crate) fn organisation(id: OrgId, parent: Option<&Organisation>, d: OrgDraft) -> Organisation {
     Organisation {
         path: child_path(parent.map(|p| p.path.as_str()), &id),
         depth: parent.map_or(0, |p| p.depth + 1),

@@ -7,20 +7,20 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::Date;
+use zian_domain::day::{add_years, ymd};
 use zian_domain::plan::{
-    self, Change, Finding, LevelRequirements, PlanAction, PlanContent, PlanStatus,
-    RequirementCheck, Severity,
+    self, Change, Finding, KpiMeasurement, LevelRequirements, PlanAction, PlanContent, PlanStatus,
+    PlanTransition, PlanVersion, RequirementCheck, Severity,
 };
-use zian_domain::{Organisation, Permission};
-use zian_rules::Frequency;
-use zian_storage::{KpiRow, PlanRow, PlanTransition};
+use zian_domain::systems::ControlStatus;
+use zian_domain::{Frequency, Memo, OrgId, Organisation, Permission, PlanId, Principal, Text};
 
-use crate::compliance::{parse_ymd, text, ymd};
 use crate::error::Problem;
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Result};
 
 /// Days before the yearly review date from which the review shows as due soon.
 pub const REVIEW_DUE_SOON_DAYS: i64 = 60;
@@ -104,7 +104,7 @@ pub struct LiveData {
 /// One version with everything its page and API show.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanView {
-    pub row: PlanRow,
+    pub row: PlanVersion,
     #[serde(skip)]
     pub org: Organisation,
     pub status: PlanStatus,
@@ -117,7 +117,7 @@ pub struct PlanView {
     pub can_edit: bool,
     pub can_approve: bool,
     /// The version before this one, for the diff.
-    pub previous_id: Option<String>,
+    pub previous_id: Option<PlanId>,
 }
 
 /// An organisation's plan versions and where it stands.
@@ -125,10 +125,10 @@ pub struct PlanView {
 pub struct PlanOverview {
     #[serde(skip)]
     pub org: Organisation,
-    pub versions: Vec<PlanRow>,
-    pub approved: Option<PlanRow>,
-    pub open: Option<PlanRow>,
-    pub review_due: Option<String>,
+    pub versions: Vec<PlanVersion>,
+    pub approved: Option<PlanVersion>,
+    pub open: Option<PlanVersion>,
+    pub review_due: Option<time::Date>,
     /// `none` (never approved), `ok`, `due_soon` or `overdue`.
     pub review_status: &'static str,
     pub can_write: bool,
@@ -137,26 +137,29 @@ pub struct PlanOverview {
 /// One organisation of the supervisors' roll-up.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanRollupRow {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub org_code: String,
     pub org_name: String,
     pub level: Option<String>,
     pub approved_version: Option<i64>,
-    pub approved_on: Option<String>,
-    pub review_due: Option<String>,
+    pub approved_on: Option<time::Date>,
+    pub review_due: Option<time::Date>,
     pub review_status: &'static str,
     /// Status of the open (draft or submitted) version, if any.
-    pub open_status: Option<String>,
+    pub open_status: Option<PlanStatus>,
 }
 
 /// A KPI measurement to record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "KpiIn")]
 pub struct KpiInput {
+    /// A code of `GET /api/v1/plan-schema` (`kpis`).
     pub kpi: String,
-    /// YYYY-MM-DD.
+    /// The last day of the period measured (YYYY-MM-DD).
     pub period_end: String,
     pub value: f64,
-    pub note: String,
+    pub note: Option<String>,
 }
 
 fn problems(code: &'static str, v: Vec<plan::FieldError>) -> AppError {
@@ -173,34 +176,20 @@ fn problems(code: &'static str, v: Vec<plan::FieldError>) -> AppError {
     }
 }
 
-fn status_of(row: &PlanRow) -> Result<PlanStatus> {
-    PlanStatus::parse(&row.status)
-        .map_err(|_| AppError::Internal(format!("plan status {}", row.status)))
-}
-
-fn content_of(row: &PlanRow) -> Result<PlanContent> {
-    let v: Value = serde_json::from_str(&row.content)
-        .map_err(|e| AppError::Internal(format!("plan content: {e}")))?;
+fn content_of(row: &PlanVersion) -> Result<PlanContent> {
     // stored content was normalised when written; normalising again keeps
     // old versions readable after the schema gains fields
-    plan::normalise(&v).map_err(|e| AppError::Internal(format!("stored plan content: {e:?}")))
+    plan::normalise(&row.content)
+        .map_err(|e| AppError::Internal(format!("stored plan content: {e:?}")))
 }
 
-fn review_status(review_due: Option<&str>, today: Date) -> &'static str {
-    match review_due.and_then(|d| zian_rules::dates::parse_date(d).ok()) {
+fn review_status(review_due: Option<Date>, today: Date) -> &'static str {
+    match review_due {
         None => "none",
         Some(d) if d < today => "overdue",
         Some(d) if (d - today).whole_days() <= REVIEW_DUE_SOON_DAYS => "due_soon",
         Some(_) => "ok",
     }
-}
-
-fn one_year_after(d: Date) -> Date {
-    let y = d.year() + 1;
-    Date::from_calendar_date(y, d.month(), d.day())
-        // 29 February → 28 February
-        .or_else(|_| Date::from_calendar_date(y, d.month(), 28))
-        .unwrap_or(d)
 }
 
 fn per_year(f: Frequency) -> f64 {
@@ -214,30 +203,32 @@ fn per_year(f: Frequency) -> f64 {
 }
 
 impl App {
-    async fn plan_row(&self, p: &Principal, id: &str) -> Result<PlanRow> {
-        self.store
-            .get_plan(&p.scope(Permission::RecordRead), id)
+    async fn plan_row(&self, p: &Principal, id: &PlanId) -> Result<PlanVersion> {
+        self.stores
+            .plans
+            .get(&p.scope(Permission::RecordRead), id)
             .await?
             .ok_or(AppError::NotFound)
     }
 
     /// The versions of an organisation's plan.
-    pub async fn plan_overview(&self, p: &Principal, org_id: &str) -> Result<PlanOverview> {
+    pub async fn plan_overview(&self, p: &Principal, org_id: &OrgId) -> Result<PlanOverview> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
         let versions = self
-            .store
-            .list_plans(&p.scope(Permission::RecordRead), Some(&org.id))
+            .stores
+            .plans
+            .list(&p.scope(Permission::RecordRead), Some(&org.id))
             .await?;
-        let approved = versions.iter().find(|v| v.status == "approved").cloned();
-        let open = versions
+        let approved = versions
             .iter()
-            .find(|v| v.status == "draft" || v.status == "submitted")
+            .find(|v| v.status == PlanStatus::Approved)
             .cloned();
-        let review_due = approved.as_ref().and_then(|a| a.review_due.clone());
+        let open = versions.iter().find(|v| v.status.is_open()).cloned();
+        let review_due = approved.as_ref().and_then(|a| a.review_due);
         Ok(PlanOverview {
-            review_status: review_status(review_due.as_deref(), self.today()),
+            review_status: review_status(review_due, self.today()),
             review_due,
-            can_write: p.require(Permission::RecordWrite, &org.path).is_ok(),
+            can_write: p.can(Permission::RecordWrite, &org.path),
             org,
             versions,
             approved,
@@ -250,15 +241,16 @@ impl App {
     pub async fn create_plan_version(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         start: PlanStart,
         change_note: &str,
-    ) -> Result<PlanRow> {
+    ) -> Result<PlanVersion> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
-        let note = text("change_note", change_note, 2000, false)?;
+        let note = Memo::<2000>::parse("change_note", change_note)?;
         let versions = self
-            .store
-            .list_plans(&p.scope(Permission::RecordRead), Some(&org.id))
+            .stores
+            .plans
+            .list(&p.scope(Permission::RecordRead), Some(&org.id))
             .await?;
         let level = org
             .level
@@ -276,14 +268,14 @@ impl App {
             },
         };
         let now = self.now();
-        let row = PlanRow {
-            id: self.ids.new_id(),
+        let row = PlanVersion {
+            id: PlanId::new(self.ids.new_id()),
             org_id: org.id.clone(),
             version: 0,
-            status: PlanStatus::Draft.as_str().to_string(),
-            content: content.into_json().to_string(),
+            status: PlanStatus::Draft,
+            content: content.into_json(),
             live_snapshot: None,
-            change_note: note,
+            change_note: note.into(),
             based_on,
             created_by: Some(p.user.id.clone()),
             created_at: now,
@@ -300,23 +292,24 @@ impl App {
         };
         let e = p.event("plan.created", Some(&org.id), Some(&row.id));
         Ok(self
-            .store
-            .insert_plan(&p.scope(Permission::RecordWrite), &row, e)
+            .stores
+            .plans
+            .insert(&p.scope(Permission::RecordWrite), &row, e)
             .await?)
     }
 
     /// A version with its findings, requirement checks and live summaries.
-    pub async fn plan_view(&self, p: &Principal, id: &str) -> Result<PlanView> {
+    pub async fn plan_view(&self, p: &Principal, id: &PlanId) -> Result<PlanView> {
         let row = self.plan_row(p, id).await?;
         let org = self
             .org_with(p, &row.org_id, Permission::RecordRead)
             .await?;
-        let status = status_of(&row)?;
+        let status = row.status;
         let content = content_of(&row)?;
         let frozen = row
             .live_snapshot
-            .as_deref()
-            .and_then(|s| serde_json::from_str::<LiveData>(s).ok());
+            .clone()
+            .and_then(|s| serde_json::from_value::<LiveData>(s).ok());
         let live_is_frozen = frozen.is_some();
         let live = match frozen {
             Some(l) => l,
@@ -343,8 +336,9 @@ impl App {
             });
         }
         let versions = self
-            .store
-            .list_plans(&p.scope(Permission::RecordRead), Some(&org.id))
+            .stores
+            .plans
+            .list(&p.scope(Permission::RecordRead), Some(&org.id))
             .await?;
         let previous_id = versions
             .iter()
@@ -352,10 +346,9 @@ impl App {
             .max_by_key(|v| v.version)
             .map(|v| v.id.clone());
         Ok(PlanView {
-            can_edit: status == PlanStatus::Draft
-                && p.require(Permission::RecordWrite, &org.path).is_ok(),
+            can_edit: status == PlanStatus::Draft && p.can(Permission::RecordWrite, &org.path),
             can_approve: status == PlanStatus::Submitted
-                && p.require(Permission::PlanApprove, &org.path).is_ok(),
+                && p.can(Permission::PlanApprove, &org.path),
             row,
             org,
             status,
@@ -368,12 +361,16 @@ impl App {
         })
     }
 
-    async fn writable_draft(&self, p: &Principal, id: &str) -> Result<(PlanRow, Organisation)> {
+    async fn writable_draft(
+        &self,
+        p: &Principal,
+        id: &PlanId,
+    ) -> Result<(PlanVersion, Organisation)> {
         let row = self.plan_row(p, id).await?;
         let org = self
             .org_with(p, &row.org_id, Permission::RecordWrite)
             .await?;
-        status_of(&row)?
+        row.status
             .after(PlanAction::Edit)
             .map_err(|_| AppError::Conflict("plan status".into()))?;
         Ok((row, org))
@@ -383,7 +380,7 @@ impl App {
     pub async fn update_plan(
         &self,
         p: &Principal,
-        id: &str,
+        id: &PlanId,
         content: &Value,
         change_note: Option<&str>,
     ) -> Result<PlanView> {
@@ -398,7 +395,7 @@ impl App {
     pub async fn update_plan_chapter(
         &self,
         p: &Principal,
-        id: &str,
+        id: &PlanId,
         chapter: &str,
         value: &Value,
     ) -> Result<PlanView> {
@@ -417,14 +414,14 @@ impl App {
     async fn save_content(
         &self,
         p: &Principal,
-        row: &PlanRow,
+        row: &PlanVersion,
         org: &Organisation,
         c: &PlanContent,
         change_note: Option<&str>,
         chapter: Option<&str>,
     ) -> Result<()> {
         let note = match change_note {
-            Some(n) => text("change_note", n, 2000, false)?,
+            Some(n) => Memo::<2000>::parse("change_note", n)?.into(),
             None => row.change_note.clone(),
         };
         let before = content_of(row)?;
@@ -436,15 +433,16 @@ impl App {
             "changes": changes.len(),
             "chapters": changes.iter().map(|c| c.chapter).collect::<std::collections::BTreeSet<_>>(),
         });
-        self.store
-            .update_plan_content(
+        self.stores
+            .plans
+            .update_content(
                 &p.scope(Permission::RecordWrite),
                 &row.id,
-                &Value::Object(c.as_json().clone()).to_string(),
+                &Value::Object(c.as_json().clone()),
                 &note,
-                Some(&p.user.id),
-                self.now(),
+                &p.user.id,
                 e,
+                self.now(),
             )
             .await?;
         Ok(())
@@ -452,7 +450,7 @@ impl App {
 
     /// Submits a draft for approval: refused with every blocking finding;
     /// freezes the live summaries into the version.
-    pub async fn submit_plan(&self, p: &Principal, id: &str) -> Result<PlanView> {
+    pub async fn submit_plan(&self, p: &Principal, id: &PlanId) -> Result<PlanView> {
         let view = self.plan_view(p, id).await?;
         self.org_with(p, &view.org.id, Permission::RecordWrite)
             .await?;
@@ -476,25 +474,20 @@ impl App {
             });
         }
         let live = self.live_data(p, &view.org, &view.content).await?;
-        let snapshot = serde_json::to_string(&live)
+        let snapshot = serde_json::to_value(&live)
             .map_err(|e| AppError::Internal(format!("snapshot: {e}")))?;
-        let now = self.now();
         let mut e = p.event("plan.submitted", Some(&view.org.id), Some(id));
         e.details = serde_json::json!({"version": view.row.version});
-        self.store
-            .transition_plan(
-                &p.scope(Permission::RecordWrite),
-                id,
-                &PlanTransition {
-                    from: "draft".into(),
-                    to: "submitted".into(),
-                    by: Some(p.user.id.clone()),
-                    at: now,
-                    live_snapshot: Some(snapshot),
-                    ..PlanTransition::default()
-                },
-                e,
-            )
+        let mut t = PlanTransition::new(
+            PlanStatus::Draft,
+            PlanStatus::Submitted,
+            &p.user.id,
+            self.now(),
+        );
+        t.live_snapshot = Some(snapshot);
+        self.stores
+            .plans
+            .transition(&p.scope(Permission::RecordWrite), id, &t, e)
             .await?;
         self.plan_view(p, id).await
     }
@@ -505,21 +498,18 @@ impl App {
     pub async fn approve_plan(
         &self,
         p: &Principal,
-        id: &str,
+        id: &PlanId,
         approved_on: Option<&str>,
     ) -> Result<PlanView> {
         let row = self.plan_row(p, id).await?;
         let org = self
             .org_with(p, &row.org_id, Permission::PlanApprove)
             .await?;
-        status_of(&row)?
+        row.status
             .after(PlanAction::Approve)
             .map_err(|_| AppError::Conflict("plan status".into()))?;
         let today = self.today();
-        let on = match approved_on.filter(|s| !s.trim().is_empty()) {
-            Some(s) => parse_ymd("approved_on", s)?,
-            None => today,
-        };
+        let on = zian_domain::day::parse_opt("approved_on", approved_on)?.unwrap_or(today);
         if on > today {
             return Err(AppError::invalid(
                 "approved_on",
@@ -528,62 +518,53 @@ impl App {
         }
         if row
             .submitted_at
-            .is_some_and(|t| on < crate::compliance::date_of(t))
+            .is_some_and(|t| on < zian_domain::day::of_unix(t))
         {
             return Err(AppError::invalid(
                 "approved_on",
                 "must not be before the submission",
             ));
         }
-        let due = one_year_after(on);
         let mut e = p.event("plan.approved", Some(&org.id), Some(id));
         e.details = serde_json::json!({"version": row.version, "approved_on": ymd(on)});
-        self.store
-            .transition_plan(
-                &p.scope(Permission::PlanApprove),
-                id,
-                &PlanTransition {
-                    from: "submitted".into(),
-                    to: "approved".into(),
-                    by: Some(p.user.id.clone()),
-                    at: self.now(),
-                    approved_on: Some(ymd(on)),
-                    approver_name: Some(p.user.display_name.clone()),
-                    review_due: Some(ymd(due)),
-                    ..PlanTransition::default()
-                },
-                e,
-            )
+        let mut t = PlanTransition::new(
+            PlanStatus::Submitted,
+            PlanStatus::Approved,
+            &p.user.id,
+            self.now(),
+        );
+        t.approved_on = Some(on);
+        t.approver_name = Some(p.user.display_name.clone());
+        t.review_due = Some(add_years(on, 1));
+        self.stores
+            .plans
+            .transition(&p.scope(Permission::PlanApprove), id, &t, e)
             .await?;
         self.plan_view(p, id).await
     }
 
     /// The CISO returns a submitted version to draft with a reason.
-    pub async fn return_plan(&self, p: &Principal, id: &str, reason: &str) -> Result<PlanView> {
+    pub async fn return_plan(&self, p: &Principal, id: &PlanId, reason: &str) -> Result<PlanView> {
         let row = self.plan_row(p, id).await?;
         let org = self
             .org_with(p, &row.org_id, Permission::PlanApprove)
             .await?;
-        status_of(&row)?
+        row.status
             .after(PlanAction::Return)
             .map_err(|_| AppError::Conflict("plan status".into()))?;
-        let reason = text("reason", reason, 2000, true)?;
+        let reason = Text::<2000>::parse("reason", reason)?;
         let mut e = p.event("plan.returned", Some(&org.id), Some(id));
         e.details = serde_json::json!({"version": row.version, "reason": reason});
-        self.store
-            .transition_plan(
-                &p.scope(Permission::PlanApprove),
-                id,
-                &PlanTransition {
-                    from: "submitted".into(),
-                    to: "draft".into(),
-                    by: Some(p.user.id.clone()),
-                    at: self.now(),
-                    return_reason: Some(reason),
-                    ..PlanTransition::default()
-                },
-                e,
-            )
+        let mut t = PlanTransition::new(
+            PlanStatus::Submitted,
+            PlanStatus::Draft,
+            &p.user.id,
+            self.now(),
+        );
+        t.return_reason = Some(reason.into());
+        self.stores
+            .plans
+            .transition(&p.scope(Permission::PlanApprove), id, &t, e)
             .await?;
         self.plan_view(p, id).await
     }
@@ -592,16 +573,17 @@ impl App {
     pub async fn plan_diff(
         &self,
         p: &Principal,
-        id: &str,
-        against: Option<&str>,
-    ) -> Result<(PlanRow, Option<PlanRow>, Vec<Change>)> {
+        id: &PlanId,
+        against: Option<&PlanId>,
+    ) -> Result<(PlanVersion, Option<PlanVersion>, Vec<Change>)> {
         let row = self.plan_row(p, id).await?;
         let other = match against {
             Some(a) => Some(self.plan_row(p, a).await?),
             None => {
                 let versions = self
-                    .store
-                    .list_plans(&p.scope(Permission::RecordRead), Some(&row.org_id))
+                    .stores
+                    .plans
+                    .list(&p.scope(Permission::RecordRead), Some(&row.org_id))
                     .await?;
                 versions
                     .into_iter()
@@ -628,15 +610,13 @@ impl App {
     /// Plan status of every organisation in the caller's record scope.
     pub async fn plan_rollup(&self, p: &Principal) -> Result<Vec<PlanRollupRow>> {
         let scope = p.scope(Permission::RecordRead);
-        let plans = self.store.list_plans(&scope, None).await?;
+        let plans = self.stores.plans.list(&scope, None).await?;
         let orgs = self
-            .store
-            .list_orgs(
+            .stores
+            .orgs
+            .list(
                 &scope,
-                &zian_storage::ListQuery {
-                    limit: 10_000,
-                    ..zian_storage::ListQuery::default()
-                },
+                &zian_domain::ListQuery::all(zian_domain::list::HARD_LIMIT),
             )
             .await?;
         let today = self.today();
@@ -645,29 +625,32 @@ impl App {
             .into_iter()
             .filter(|o| o.active)
             .map(|o| {
-                let mine: Vec<&PlanRow> = plans.iter().filter(|v| v.org_id == o.id).collect();
-                let approved = mine.iter().find(|v| v.status == "approved");
-                let open = mine
-                    .iter()
-                    .find(|v| v.status == "draft" || v.status == "submitted");
-                let review_due = approved.and_then(|a| a.review_due.clone());
+                let mine: Vec<&PlanVersion> = plans.iter().filter(|v| v.org_id == o.id).collect();
+                let approved = mine.iter().find(|v| v.status == PlanStatus::Approved);
+                let open = mine.iter().find(|v| v.status.is_open());
+                let review_due = approved.and_then(|a| a.review_due);
                 PlanRollupRow {
                     org_id: o.id.clone(),
                     org_code: o.code.clone().unwrap_or_default(),
                     org_name: o.name_zh.clone(),
                     level: o.level.map(|l| l.as_str().to_string()),
                     approved_version: approved.map(|a| a.version),
-                    approved_on: approved.and_then(|a| a.approved_on.clone()),
-                    review_status: review_status(review_due.as_deref(), today),
+                    approved_on: approved.and_then(|a| a.approved_on),
+                    review_status: review_status(review_due, today),
                     review_due,
-                    open_status: open.map(|v| v.status.clone()),
+                    open_status: open.map(|v| v.status),
                 }
             })
             .collect())
     }
 
     /// Records a KPI measurement for an organisation.
-    pub async fn record_kpi(&self, p: &Principal, org_id: &str, input: KpiInput) -> Result<KpiRow> {
+    pub async fn record_kpi(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+        input: KpiInput,
+    ) -> Result<KpiMeasurement> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         if plan::schema::kpi_label(&input.kpi, "zh-TW").is_none() {
             let codes: Vec<&str> = plan::schema::KPIS.iter().map(|k| k.0).collect();
@@ -676,37 +659,39 @@ impl App {
                 format!("one of {}", codes.join(", ")),
             ));
         }
-        let period_end = parse_ymd("period_end", &input.period_end)?;
+        let period_end = zian_domain::day::parse("period_end", &input.period_end)?;
         if period_end > self.today() {
             return Err(AppError::invalid("period_end", "must not be in the future"));
         }
         if !input.value.is_finite() || input.value.abs() > 1.0e12 {
             return Err(AppError::invalid("value", "a finite number"));
         }
-        let row = KpiRow {
+        let row = KpiMeasurement {
             id: self.ids.new_id(),
             org_id: org.id.clone(),
             kpi: input.kpi.clone(),
-            period_end: ymd(period_end),
+            period_end,
             value_milli: (input.value * 1000.0).round() as i64,
             source: "manual".into(),
-            note: text("note", &input.note, 2000, false)?,
+            note: Memo::<2000>::parse("note", input.note.as_deref().unwrap_or(""))?.into(),
             recorded_by: Some(p.user.id.clone()),
             recorded_at: self.now(),
         };
         let mut e = p.event("kpi.recorded", Some(&org.id), Some(&row.id));
-        e.details = serde_json::json!({"kpi": row.kpi, "period_end": row.period_end, "value_milli": row.value_milli});
-        self.store
+        e.details = serde_json::json!({"kpi": row.kpi, "period_end": ymd(row.period_end), "value_milli": row.value_milli});
+        self.stores
+            .plans
             .insert_kpi(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(row)
     }
 
-    pub async fn list_kpis(&self, p: &Principal, org_id: &str) -> Result<Vec<KpiRow>> {
+    pub async fn list_kpis(&self, p: &Principal, org_id: &OrgId) -> Result<Vec<KpiMeasurement>> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
         Ok(self
-            .store
-            .list_kpis(&p.scope(Permission::RecordRead), &org.id)
+            .stores
+            .plans
+            .kpis(&p.scope(Permission::RecordRead), &org.id)
             .await?)
     }
 
@@ -717,7 +702,6 @@ impl App {
         org: &Organisation,
         content: &PlanContent,
     ) -> Result<LiveData> {
-        let today = self.today();
         let scope = p.scope(Permission::RecordRead);
         // the level's requirements, from the obligations in force (with overrides)
         let compliance = self.org_compliance(p, &org.id).await?;
@@ -741,16 +725,17 @@ impl App {
         }
         // systems and their baseline
         let systems = self
-            .store
-            .list_systems(&scope, Some(&org.id), false)
+            .stores
+            .systems
+            .all(&scope, Some(&org.id), false)
             .await?;
         let mut controls = ControlSummary::default();
         let mut inventory = Vec::new();
         for s in &systems {
             inventory.push(InventoryLine {
-                name: s.name.clone(),
-                level: s.level.clone(),
-                review_due: s.review_due.clone(),
+                name: s.name.to_string(),
+                level: s.level.map(|l| l.code().to_string()),
+                review_due: s.review_due.map(ymd),
             });
             if s.level.is_none() {
                 controls.systems_ungraded += 1;
@@ -764,44 +749,30 @@ impl App {
                     continue;
                 }
                 controls.applicable += 1;
-                match r.status.as_ref().map(|s| s.status.as_str()) {
-                    Some("implemented") => controls.implemented += 1,
-                    Some("partial") => controls.partial += 1,
-                    Some("planned") => controls.planned += 1,
+                match r.status.as_ref().map(|s| s.status) {
+                    Some(ControlStatus::Implemented) => controls.implemented += 1,
+                    Some(ControlStatus::Partial) => controls.partial += 1,
+                    Some(ControlStatus::Planned) => controls.planned += 1,
                     _ => controls.missing += 1,
                 }
             }
         }
         // risks
-        let risks = self
-            .store
-            .list_risks(
-                &scope,
-                &zian_storage::RiskFilter {
-                    org_id: Some(org.id.clone()),
-                    ..zian_storage::RiskFilter::default()
-                },
-            )
-            .await?;
-        let mut rs = RiskSummary {
-            total: risks.len(),
-            ..RiskSummary::default()
+        let counts = self.risk_counts(p, org).await?;
+        let n = |x: u64| usize::try_from(x).unwrap_or(usize::MAX);
+        let rs = RiskSummary {
+            total: n(counts.total),
+            above_threshold: n(counts.above_threshold),
+            open: n(counts.open),
+            by_treatment: counts
+                .by_treatment
+                .into_iter()
+                .map(|(k, v)| (k, n(v)))
+                .collect(),
+            overdue_treatments: n(counts.overdue_treatments),
         };
-        let today_s = ymd(today);
-        for r in &risks {
-            if r.risk_value > r.threshold {
-                rs.above_threshold += 1;
-            }
-            if r.status != "closed" {
-                rs.open += 1;
-                if r.due_on.as_deref().is_some_and(|d| d < today_s.as_str()) {
-                    rs.overdue_treatments += 1;
-                }
-            }
-            *rs.by_treatment.entry(r.treatment.clone()).or_default() += 1;
-        }
         // objectives and their latest measurements
-        let kpis = self.store.list_kpis(&scope, &org.id).await?;
+        let kpis = self.stores.plans.kpis(&scope, &org.id).await?;
         let objectives = content
             .rows("policy", "quantitative")
             .iter()
@@ -812,7 +783,7 @@ impl App {
                 let comparator = s("comparator");
                 // list is newest period first
                 let latest = kpis.iter().find(|k| !kpi.is_empty() && k.kpi == kpi);
-                let measured = latest.map(|k| k.value_milli as f64 / 1000.0);
+                let measured = latest.map(KpiMeasurement::value);
                 let met = match (measured, target, comparator.as_str()) {
                     (Some(m), Some(t), ">=") => Some(m >= t),
                     (Some(m), Some(t), "<=") => Some(m <= t),
@@ -825,7 +796,7 @@ impl App {
                     target,
                     unit: s("unit"),
                     measured,
-                    period_end: latest.map(|k| k.period_end.clone()),
+                    period_end: latest.map(|k| ymd(k.period_end)),
                     source: latest.map(|k| k.source.clone()),
                     met,
                 }
@@ -859,13 +830,14 @@ mod tests {
 
     #[test]
     fn review_dates() {
-        assert_eq!(one_year_after(date!(2026 - 03 - 01)), date!(2027 - 03 - 01));
-        assert_eq!(one_year_after(date!(2024 - 02 - 29)), date!(2025 - 02 - 28));
         let today = date!(2026 - 11 - 21);
         assert_eq!(review_status(None, today), "none");
-        assert_eq!(review_status(Some("2026-11-20"), today), "overdue");
-        assert_eq!(review_status(Some("2027-01-10"), today), "due_soon");
-        assert_eq!(review_status(Some("2027-06-01"), today), "ok");
+        assert_eq!(review_status(Some(date!(2026 - 11 - 20)), today), "overdue");
+        assert_eq!(
+            review_status(Some(date!(2027 - 01 - 10)), today),
+            "due_soon"
+        );
+        assert_eq!(review_status(Some(date!(2027 - 06 - 01)), today), "ok");
         assert_eq!(fmt_num(2.0), "2");
         assert_eq!(fmt_num(0.5), "0.5");
     }

@@ -7,14 +7,14 @@
 
 use serde::Serialize;
 use time::Date;
-use zian_domain::{Organisation, Permission};
-use zian_storage::RoleHolder;
+use zian_domain::day::ymd;
+use zian_domain::user::RoleHolder;
+use zian_domain::{OrgId, Organisation, Permission, Principal, Role};
 
-use crate::compliance::ymd;
-use crate::{App, Principal, Result};
+use crate::{App, Result};
 
 /// Roles reminded about an organisation's deadlines.
-pub const REMINDED_ROLES: [&str; 2] = ["security_officer", "ciso"];
+pub const REMINDED_ROLES: [Role; 2] = [Role::SecurityOfficer, Role::Ciso];
 
 /// Longest look-ahead accepted, in days.
 pub const MAX_WITHIN_DAYS: i64 = 366;
@@ -31,7 +31,7 @@ pub struct Recipient {
 /// One reminder.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reminder {
-    pub org_id: String,
+    pub org_id: OrgId,
     pub org_name: String,
     /// `obligation`, `plan_review`, `system_review` or `risk_treatment`.
     pub kind: &'static str,
@@ -88,8 +88,9 @@ impl App {
         let horizon = today.saturating_add(time::Duration::days(within_days));
         // who to remind: only shown to callers who may see users
         let holders = self
-            .store
-            .list_role_holders(&p.scope(Permission::UserRead), &REMINDED_ROLES)
+            .stores
+            .people
+            .role_holders(&p.scope(Permission::UserRead), &REMINDED_ROLES)
             .await?;
         let mut out = Vec::new();
         let mut push =
@@ -112,7 +113,7 @@ impl App {
                             username: h.username.clone(),
                             display_name: h.display_name.clone(),
                             email: h.email.clone(),
-                            role: h.role.clone(),
+                            role: h.role.as_str().to_string(),
                         })
                         .collect(),
                 });
@@ -135,12 +136,7 @@ impl App {
         }
         // the plan's yearly review
         for r in self.plan_rollup(p).await? {
-            let (Some(org), Some(due)) = (
-                orgs.get(&r.org_id),
-                r.review_due
-                    .as_deref()
-                    .and_then(|d| zian_rules::dates::parse_date(d).ok()),
-            ) else {
+            let (Some(org), Some(due)) = (orgs.get(&r.org_id), r.review_due) else {
                 continue;
             };
             push(
@@ -153,13 +149,8 @@ impl App {
             );
         }
         // systems due for re-grading; risk treatments
-        for s in self.store.list_systems(&scope, None, false).await? {
-            let (Some(org), Some(due)) = (
-                orgs.get(&s.org_id),
-                s.review_due
-                    .as_deref()
-                    .and_then(|d| zian_rules::dates::parse_date(d).ok()),
-            ) else {
+        for s in self.stores.systems.all(&scope, None, false).await? {
+            let (Some(org), Some(due)) = (orgs.get(&s.org_id), s.review_due) else {
                 continue;
             };
             push(
@@ -171,17 +162,8 @@ impl App {
                 format!("/systems/{}", s.id),
             );
         }
-        let risks = self
-            .store
-            .list_risks(&scope, &zian_storage::RiskFilter::default())
-            .await?;
-        for r in risks.iter().filter(|r| r.status != "closed") {
-            let (Some(org), Some(due)) = (
-                orgs.get(&r.org_id),
-                r.due_on
-                    .as_deref()
-                    .and_then(|d| zian_rules::dates::parse_date(d).ok()),
-            ) else {
+        for r in self.stores.risk.treatments_due(&scope, horizon).await? {
+            let (Some(org), Some(due)) = (orgs.get(&r.org_id), r.due_on) else {
                 continue;
             };
             push(
@@ -226,7 +208,7 @@ mod tests {
             username: name.into(),
             display_name: name.into(),
             email: format!("{name}@example.gov.tw"),
-            role: "security_officer".into(),
+            role: Role::SecurityOfficer,
             org_id: path.into(),
             org_path: path.into(),
         }

@@ -17,63 +17,84 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use zian_domain::{Organisation, Permission};
+use zian_domain::risk::{
+    CellCount, FACTORS, FactorLabels, Risk, RiskFilter, RiskScale, RiskStatus, Treatment,
+};
+use zian_domain::{
+    ListQuery, OrgId, Organisation, Page, Permission, Principal, RiskId, SystemId, Text,
+};
 use zian_rules::risk::{RiskMethod, RiskScore};
-use zian_storage::{RiskFilter, RiskRow, RiskSettingsRow};
 
-use crate::compliance::ymd;
-use crate::systems::parse_impact;
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Result};
 
-/// Treatments (風險處理).
-pub const TREATMENTS: [&str; 4] = ["accept", "mitigate", "transfer", "avoid"];
-/// Register statuses.
-pub const RISK_STATUSES: [&str; 3] = ["open", "treating", "closed"];
-
-/// A risk to record.
-#[derive(Debug, Clone, Default)]
+/// A risk to record, or a risk's new fields (the same body). Treatment,
+/// status and dates are checked after the access check.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "RiskIn")]
 pub struct RiskInput {
     pub system_id: Option<String>,
     pub asset: String,
     pub threat: String,
     pub weakness: String,
-    /// 1..=the organisation's asset-value maximum; default: from the linked
-    /// system's protection level (普 1, 中 2, 高 3).
+    /// 1..=the organisation's maximum (default scale 1–3); default: the
+    /// linked system's protection level (普 1, 中 2, 高 3).
     pub asset_value: Option<u32>,
     pub likelihood: u32,
     pub vulnerability: u32,
-    /// Default: the method's default threshold.
+    /// Default: the organisation's acceptance threshold (6 of 27 by default).
     pub threshold: Option<u32>,
     pub treatment: String,
     pub owner: String,
-    /// YYYY-MM-DD (parsed after the access check).
     pub due_on: Option<String>,
     pub residual_likelihood: Option<u32>,
     pub residual_vulnerability: Option<u32>,
-    /// Default `open` (on an edit: unchanged).
     pub status: Option<String>,
 }
 
-/// The factors, in rating order.
-pub const FACTORS: [&str; 3] = ["asset_value", "likelihood", "vulnerability"];
-
-/// Labels of one factor's ratings, lowest first (empty: none).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FactorLabels {
-    #[serde(default)]
-    pub zh: Vec<String>,
-    #[serde(default)]
-    pub en: Vec<String>,
+/// Filters of the register, from query pairs: `system_id`, `treatment`,
+/// `status`, `above_threshold` (`true`/`1`), `min_value`; other pairs are
+/// ignored. Parsed only after the caller's access to the organisation is
+/// checked, so malformed filters tell outsiders nothing.
+pub fn risk_filter(pairs: &[(String, String)]) -> Result<RiskFilter> {
+    let mut f = RiskFilter::default();
+    for (k, v) in pairs {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "system_id" => f.system_id = Some(SystemId::from(v)),
+            "treatment" => f.treatment = Some(Treatment::parse(v)?),
+            "status" => f.status = Some(RiskStatus::parse(v)?),
+            "above_threshold" => {
+                f.above_threshold = match v {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(AppError::invalid("above_threshold", "true or false")),
+                }
+            }
+            "min_value" => {
+                f.min_value = Some(
+                    v.parse()
+                        .map_err(|_| AppError::invalid("min_value", "a whole number"))?,
+                )
+            }
+            _ => {}
+        }
+    }
+    Ok(f)
 }
 
 /// The risk settings in force for an organisation.
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskSettings {
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The organisation whose settings these are (itself or an ancestor);
     /// `None`: the default method.
-    pub source_org_id: Option<String>,
+    pub source_org_id: Option<OrgId>,
     pub inherited: bool,
     pub asset_value_max: u32,
     pub likelihood_max: u32,
@@ -87,11 +108,11 @@ pub struct RiskSettings {
 }
 
 impl RiskSettings {
-    fn build(org_id: &str, row: Option<&RiskSettingsRow>) -> Result<RiskSettings> {
+    fn build(org_id: &OrgId, row: Option<&RiskScale>) -> Result<RiskSettings> {
         let Some(r) = row else {
             let method = RiskMethod::nics_default();
             return Ok(RiskSettings {
-                org_id: org_id.to_string(),
+                org_id: org_id.clone(),
                 source_org_id: None,
                 inherited: true,
                 asset_value_max: 3,
@@ -104,23 +125,17 @@ impl RiskSettings {
             });
         };
         let bad = |e: String| AppError::Internal(format!("risk settings of {}: {e}", r.org_id));
-        let labels: BTreeMap<String, FactorLabels> =
-            serde_json::from_str(&r.labels).map_err(|e| bad(e.to_string()))?;
-        let (a, l, v) = (
-            u(r.asset_value_max),
-            u(r.likelihood_max),
-            u(r.vulnerability_max),
-        );
-        let method = scaled(a, l, v, u(r.threshold), &labels).map_err(|e| bad(e.to_string()))?;
+        let (a, l, v) = (r.asset_value_max, r.likelihood_max, r.vulnerability_max);
+        let method = scaled(a, l, v, r.threshold, &r.labels).map_err(|e| bad(e.to_string()))?;
         Ok(RiskSettings {
-            org_id: org_id.to_string(),
+            org_id: org_id.clone(),
             source_org_id: Some(r.org_id.clone()),
-            inherited: r.org_id != org_id,
+            inherited: r.org_id != *org_id,
             asset_value_max: a,
             likelihood_max: l,
             vulnerability_max: v,
-            threshold: u(r.threshold),
-            labels,
+            threshold: r.threshold,
+            labels: r.labels.clone(),
             method,
             updated_at: Some(r.updated_at),
         })
@@ -188,24 +203,65 @@ fn scaled(
     Ok(m)
 }
 
-/// New risk settings for an organisation.
-#[derive(Debug, Clone, Default)]
+/// New risk settings. Maxima 3–5: `scale_max` for every factor, a factor's
+/// own maximum wins; default 3. Threshold default: the top of the low band.
+/// Label lists: one label per rating, lowest first, or empty.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "RiskSettingsIn")]
 pub struct RiskSettingsInput {
-    /// One maximum for every factor (3–5); a factor's own maximum wins.
     pub scale_max: Option<u32>,
     pub asset_value_max: Option<u32>,
     pub likelihood_max: Option<u32>,
     pub vulnerability_max: Option<u32>,
-    /// Default: the top of the low band.
     pub threshold: Option<u32>,
-    /// Factor key → labels (each list empty or one label per rating).
-    pub labels: BTreeMap<String, FactorLabels>,
+    #[serde(default)]
+    pub asset_value_labels_zh: Vec<String>,
+    #[serde(default)]
+    pub asset_value_labels_en: Vec<String>,
+    #[serde(default)]
+    pub likelihood_labels_zh: Vec<String>,
+    #[serde(default)]
+    pub likelihood_labels_en: Vec<String>,
+    #[serde(default)]
+    pub vulnerability_labels_zh: Vec<String>,
+    #[serde(default)]
+    pub vulnerability_labels_en: Vec<String>,
+}
+
+impl RiskSettingsInput {
+    /// The label lists by factor, in [`FACTORS`] order.
+    fn labels(self) -> [(&'static str, FactorLabels); 3] {
+        [
+            (
+                FACTORS[0],
+                FactorLabels {
+                    zh: self.asset_value_labels_zh,
+                    en: self.asset_value_labels_en,
+                },
+            ),
+            (
+                FACTORS[1],
+                FactorLabels {
+                    zh: self.likelihood_labels_zh,
+                    en: self.likelihood_labels_en,
+                },
+            ),
+            (
+                FACTORS[2],
+                FactorLabels {
+                    zh: self.vulnerability_labels_zh,
+                    en: self.vulnerability_labels_en,
+                },
+            ),
+        ]
+    }
 }
 
 /// A risk with its band.
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskView {
-    pub risk: RiskRow,
+    pub risk: Risk,
     pub score: RiskScore,
     pub residual: Option<RiskScore>,
     /// A stored rating is above the organisation's current scale (the risk
@@ -219,7 +275,7 @@ pub struct HeatCell {
     pub likelihood: u32,
     pub vulnerability: u32,
     pub score: RiskScore,
-    pub count: usize,
+    pub count: u64,
 }
 
 /// The heat map for one asset value: rows = likelihood 1..=max, columns =
@@ -230,21 +286,18 @@ pub struct HeatMap {
     pub cells: Vec<Vec<HeatCell>>,
 }
 
-/// The register of an organisation.
+/// The register of an organisation: one page of risks, and the heat maps
+/// and figures of every risk matching the filters.
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskRegister {
     pub org: Organisation,
-    pub risks: Vec<RiskView>,
+    pub risks: Page<RiskView>,
     pub heat_maps: Vec<HeatMap>,
     /// The organisation's acceptance threshold.
     pub threshold: u32,
     pub settings: RiskSettings,
-    /// Risks rated above the current scale.
-    pub out_of_scale: usize,
-}
-
-fn u(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(0)
+    /// Risks rated above the current scale (all of them, not only the page).
+    pub out_of_scale: u64,
 }
 
 /// Scores stored ratings; out-of-scale ratings are scored as the plain
@@ -277,13 +330,15 @@ fn score_stored(m: &RiskMethod, threshold: u32, ratings: [u32; 3]) -> (RiskScore
     }
 }
 
-fn view(r: RiskRow, st: &RiskSettings) -> RiskView {
-    let t = u(r.threshold);
-    let av = u(r.asset_value);
-    let (score, out1) = score_stored(&st.method, t, [av, u(r.likelihood), u(r.vulnerability)]);
+fn view(r: Risk, st: &RiskSettings) -> RiskView {
+    let (score, out1) = score_stored(
+        &st.method,
+        r.threshold,
+        [r.asset_value, r.likelihood, r.vulnerability],
+    );
     let (residual, out2) = match (r.residual_likelihood, r.residual_vulnerability) {
         (Some(l), Some(v)) => {
-            let (s, o) = score_stored(&st.method, t, [av, u(l), u(v)]);
+            let (s, o) = score_stored(&st.method, r.threshold, [r.asset_value, l, v]);
             (Some(s), o)
         }
         _ => (None, false),
@@ -296,18 +351,39 @@ fn view(r: RiskRow, st: &RiskSettings) -> RiskView {
     }
 }
 
-fn text(field: &str, v: &str, max: usize) -> Result<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Err(AppError::invalid(field, "required"));
+/// The heat maps of a register from the counts per cell.
+fn heat_maps(st: &RiskSettings, cells: &[CellCount]) -> Result<Vec<HeatMap>> {
+    let mut maps = Vec::new();
+    for av in 1..=st.asset_value_max {
+        let grid = st
+            .method
+            .heat_map(&[av])
+            .map_err(|e| AppError::Internal(format!("heat map: {e}")))?;
+        let mut rows = Vec::new();
+        for (l, row) in (1u32..).zip(grid) {
+            let cells_of_row = (1u32..)
+                .zip(row)
+                .map(|(v, score)| HeatCell {
+                    likelihood: l,
+                    vulnerability: v,
+                    score,
+                    count: cells
+                        .iter()
+                        .filter(|c| {
+                            c.asset_value == av && c.likelihood == l && c.vulnerability == v
+                        })
+                        .map(|c| c.count)
+                        .sum(),
+                })
+                .collect();
+            rows.push(cells_of_row);
+        }
+        maps.push(HeatMap {
+            asset_value: av,
+            cells: rows,
+        });
     }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
+    Ok(maps)
 }
 
 /// A rating within 1..=the factor's maximum.
@@ -338,15 +414,16 @@ fn scale_max(field: &str, v: u32) -> Result<u32> {
 
 impl App {
     /// The risk settings in force for an organisation the caller may read.
-    pub async fn risk_settings(&self, p: &Principal, org_id: &str) -> Result<RiskSettings> {
+    pub async fn risk_settings(&self, p: &Principal, org_id: &OrgId) -> Result<RiskSettings> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
         self.settings_of(p, &org.id).await
     }
 
-    async fn settings_of(&self, p: &Principal, org_id: &str) -> Result<RiskSettings> {
+    async fn settings_of(&self, p: &Principal, org_id: &OrgId) -> Result<RiskSettings> {
         let chain = self
-            .store
-            .risk_settings_chain(&p.scope(Permission::RecordRead), org_id)
+            .stores
+            .risk
+            .scale_chain(&p.scope(Permission::RecordRead), org_id)
             .await?;
         RiskSettings::build(org_id, chain.first())
     }
@@ -357,7 +434,7 @@ impl App {
     pub async fn set_risk_settings(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         input: RiskSettingsInput,
     ) -> Result<RiskSettings> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
@@ -381,14 +458,7 @@ impl App {
             });
         }
         let mut labels = BTreeMap::new();
-        for (key, x) in input.labels {
-            let Some(idx) = FACTORS.iter().position(|f| *f == key) else {
-                return Err(AppError::invalid(
-                    "labels",
-                    "asset_value, likelihood or vulnerability",
-                ));
-            };
-            let n = [a, l, v][idx];
+        for ((key, x), n) in input.labels().into_iter().zip([a, l, v]) {
             let clean = |list: Vec<String>, lang: &str| -> Result<Vec<String>> {
                 let list: Vec<String> = list.iter().map(|s| s.trim().to_string()).collect();
                 if list.iter().all(String::is_empty) {
@@ -411,133 +481,120 @@ impl App {
                 en: clean(x.en, "en")?,
             };
             if fl != FactorLabels::default() {
-                labels.insert(key, fl);
+                labels.insert(key.to_string(), fl);
             }
         }
-        let now = self.now();
-        let row = RiskSettingsRow {
-            org_id: org.id.clone(),
-            org_path: org.path.clone(),
-            asset_value_max: i64::from(a),
-            likelihood_max: i64::from(l),
-            vulnerability_max: i64::from(v),
-            threshold: i64::from(threshold),
-            labels: serde_json::to_string(&labels)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            updated_by: Some(p.user.id.clone()),
-            updated_at: now,
-        };
         // the labels and threshold make a valid method
         scaled(a, l, v, threshold, &labels)
             .map_err(|e| AppError::invalid("labels", e.to_string()))?;
+        let row = RiskScale {
+            org_id: org.id.clone(),
+            org_path: org.path.clone(),
+            asset_value_max: a,
+            likelihood_max: l,
+            vulnerability_max: v,
+            threshold,
+            labels,
+            updated_by: Some(p.user.id.clone()),
+            updated_at: self.now(),
+        };
         let mut e = p.event("risk.settings_changed", Some(&org.id), Some(&org.id));
         e.details = serde_json::json!({"asset_value_max": a, "likelihood_max": l, "vulnerability_max": v, "threshold": threshold});
         let over = self
-            .store
-            .put_risk_settings(&p.scope(Permission::RecordWrite), &row, e)
+            .stores
+            .risk
+            .put_scale(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         if !over.is_empty() {
             return Err(AppError::ScaleConflict {
-                risks: over.into_iter().map(|r| (r.id, r.asset)).collect(),
+                risks: over
+                    .into_iter()
+                    .map(|r| (r.id.into_string(), r.asset.into_string()))
+                    .collect(),
             });
         }
         RiskSettings::build(&org.id, Some(&row))
     }
 
-    /// The register of an organisation, filtered, with heat maps.
+    /// One page of an organisation's register, filtered, with the heat maps
+    /// of every risk the filters select.
     pub async fn risk_register(
         &self,
         p: &Principal,
-        org_id: &str,
-        mut f: RiskFilter,
+        org_id: &OrgId,
+        f: &RiskFilter,
+        q: &ListQuery,
     ) -> Result<RiskRegister> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
-        f.org_id = Some(org.id.clone());
-        if let Some(t) = &f.treatment
-            && !TREATMENTS.contains(&t.as_str())
-        {
-            return Err(AppError::invalid(
-                "treatment",
-                "accept, mitigate, transfer or avoid",
-            ));
-        }
-        if let Some(s) = &f.status
-            && !RISK_STATUSES.contains(&s.as_str())
-        {
-            return Err(AppError::invalid("status", "open, treating or closed"));
-        }
+        let scope = p.scope(Permission::RecordRead);
         let settings = self.settings_of(p, &org.id).await?;
-        let rows = self
-            .store
-            .list_risks(&p.scope(Permission::RecordRead), &f)
+        let page = self.stores.risk.list(&scope, &org.id, f, q).await?;
+        let cells = self.stores.risk.cells(&scope, &org.id, f).await?;
+        let counts = self
+            .stores
+            .risk
+            .counts(
+                &scope,
+                &org.id,
+                self.today(),
+                [
+                    settings.asset_value_max,
+                    settings.likelihood_max,
+                    settings.vulnerability_max,
+                ],
+            )
             .await?;
-        let risks: Vec<RiskView> = rows.into_iter().map(|r| view(r, &settings)).collect();
-        let m = &settings.method;
-        let mut heat_maps = Vec::new();
-        for av in 1..=settings.asset_value_max {
-            let grid = m
-                .heat_map(&[av])
-                .map_err(|e| AppError::Internal(format!("heat map: {e}")))?;
-            let mut cells = Vec::new();
-            for (li, row) in grid.into_iter().enumerate() {
-                let l = u32::try_from(li).unwrap_or(0) + 1;
-                let mut out = Vec::new();
-                for (vi, score) in row.into_iter().enumerate() {
-                    let v = u32::try_from(vi).unwrap_or(0) + 1;
-                    let count = risks
-                        .iter()
-                        .filter(|r| {
-                            u(r.risk.asset_value) == av
-                                && u(r.risk.likelihood) == l
-                                && u(r.risk.vulnerability) == v
-                        })
-                        .count();
-                    out.push(HeatCell {
-                        likelihood: l,
-                        vulnerability: v,
-                        score,
-                        count,
-                    });
-                }
-                cells.push(out);
-            }
-            heat_maps.push(HeatMap {
-                asset_value: av,
-                cells,
-            });
-        }
-        let out_of_scale = risks.iter().filter(|r| r.out_of_scale).count();
         Ok(RiskRegister {
+            heat_maps: heat_maps(&settings, &cells)?,
+            risks: page.map(|r| view(r, &settings)),
             org,
-            risks,
-            heat_maps,
             threshold: settings.threshold,
+            out_of_scale: counts.beyond_scale,
             settings,
-            out_of_scale,
         })
     }
 
+    /// The register in figures (for the maintenance plan's live summary).
+    pub async fn risk_counts(
+        &self,
+        p: &Principal,
+        org: &Organisation,
+    ) -> Result<zian_domain::risk::RiskCounts> {
+        let st = self.settings_of(p, &org.id).await?;
+        Ok(self
+            .stores
+            .risk
+            .counts(
+                &p.scope(Permission::RecordRead),
+                &org.id,
+                self.today(),
+                [st.asset_value_max, st.likelihood_max, st.vulnerability_max],
+            )
+            .await?)
+    }
+
     /// A risk the caller may read, with the settings of its organisation.
-    pub async fn get_risk(&self, p: &Principal, id: &str) -> Result<(RiskView, RiskSettings)> {
+    pub async fn get_risk(&self, p: &Principal, id: &RiskId) -> Result<(RiskView, RiskSettings)> {
         let r = self
-            .store
-            .get_risk(&p.scope(Permission::RecordRead), id)
+            .stores
+            .risk
+            .get(&p.scope(Permission::RecordRead), id)
             .await?
             .ok_or(AppError::NotFound)?;
         let st = self.settings_of(p, &r.org_id).await?;
         Ok((view(r, &st), st))
     }
 
-    /// Checks an input against the organisation's scale and builds the row.
-    async fn risk_row(
+    /// Checks an input against the organisation's scale and builds the record.
+    async fn risk_record(
         &self,
         p: &Principal,
         org: &Organisation,
         input: RiskInput,
-        existing: Option<&RiskRow>,
-    ) -> Result<(RiskRow, RiskSettings)> {
+        existing: Option<&Risk>,
+    ) -> Result<(Risk, RiskSettings)> {
         let st = self.settings_of(p, &org.id).await?;
-        let due_on = crate::systems::opt_date("due_on", input.due_on.as_deref())?;
+        let due_on = zian_domain::day::parse_opt("due_on", input.due_on.as_deref())?;
         let system = match input
             .system_id
             .as_deref()
@@ -545,14 +602,14 @@ impl App {
             .filter(|s| !s.is_empty())
         {
             Some(id) => {
-                let s = self.get_system(p, id).await?;
+                let s = self.get_system(p, &SystemId::from(id)).await?;
                 if s.org_id != org.id {
                     return Err(AppError::invalid(
                         "system_id",
                         "a system of this organisation",
                     ));
                 }
-                let unchanged = existing.is_some_and(|e| e.system_id.as_deref() == Some(&s.id));
+                let unchanged = existing.is_some_and(|e| e.system_id.as_ref() == Some(&s.id));
                 if s.archived_at.is_some() && !unchanged {
                     return Err(AppError::invalid("system_id", "the system is archived"));
                 }
@@ -560,12 +617,9 @@ impl App {
             }
             None => None,
         };
-        let asset_value = match (
-            input.asset_value,
-            system.as_ref().and_then(|s| s.level.clone()),
-        ) {
+        let asset_value = match (input.asset_value, system.as_ref().and_then(|s| s.level)) {
             (Some(v), _) => v,
-            (None, Some(l)) => parse_impact("level", &l)?.score(),
+            (None, Some(l)) => l.score(),
             (None, None) => {
                 return Err(AppError::invalid(
                     "asset_value",
@@ -611,46 +665,41 @@ impl App {
             ),
             None => None,
         };
-        if !TREATMENTS.contains(&input.treatment.as_str()) {
-            return Err(AppError::invalid(
-                "treatment",
-                "accept, mitigate, transfer or avoid",
-            ));
-        }
-        if input.treatment != "accept" && due_on.is_none() {
+        let treatment = Treatment::parse(&input.treatment)?;
+        if treatment != Treatment::Accept && due_on.is_none() {
             return Err(AppError::invalid(
                 "due_on",
                 "required for a treatment other than accept",
             ));
         }
-        let status = input
+        let status = match input
             .status
-            .clone()
-            .filter(|s| !s.trim().is_empty())
-            .or_else(|| existing.map(|e| e.status.clone()))
-            .unwrap_or_else(|| "open".to_string());
-        if !RISK_STATUSES.contains(&status.as_str()) {
-            return Err(AppError::invalid("status", "open, treating or closed"));
-        }
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(s) => RiskStatus::parse(s)?,
+            None => existing.map_or(RiskStatus::Open, |e| e.status),
+        };
         let now = self.now();
-        let row = RiskRow {
-            id: existing.map_or_else(|| self.ids.new_id(), |e| e.id.clone()),
+        let row = Risk {
+            id: existing.map_or_else(|| RiskId::new(self.ids.new_id()), |e| e.id.clone()),
             org_id: org.id.clone(),
             system_id: system.map(|s| s.id),
-            asset: text("asset", &input.asset, 200)?,
-            threat: text("threat", &input.threat, 500)?,
-            weakness: text("weakness", &input.weakness, 500)?,
-            asset_value: i64::from(asset_value),
-            likelihood: i64::from(likelihood),
-            vulnerability: i64::from(vulnerability),
-            risk_value: i64::from(score.value),
-            threshold: i64::from(threshold),
-            treatment: input.treatment.clone(),
-            owner: text("owner", &input.owner, 200)?,
-            due_on: due_on.map(ymd),
-            residual_likelihood: residual.map(|(l, _)| i64::from(l)),
-            residual_vulnerability: residual.map(|(_, v)| i64::from(v)),
-            residual_value: residual_value.map(i64::from),
+            asset: Text::parse("asset", &input.asset)?,
+            threat: Text::parse("threat", &input.threat)?,
+            weakness: Text::parse("weakness", &input.weakness)?,
+            asset_value,
+            likelihood,
+            vulnerability,
+            risk_value: score.value,
+            threshold,
+            treatment,
+            owner: Text::parse("owner", &input.owner)?,
+            due_on,
+            residual_likelihood: residual.map(|(l, _)| l),
+            residual_vulnerability: residual.map(|(_, v)| v),
+            residual_value,
             status,
             created_by: existing.map_or_else(|| Some(p.user.id.clone()), |e| e.created_by.clone()),
             created_at: existing.map_or(now, |e| e.created_at),
@@ -663,28 +712,34 @@ impl App {
     pub async fn create_risk(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         input: RiskInput,
     ) -> Result<RiskView> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
-        let (row, st) = self.risk_row(p, &org, input, None).await?;
+        let (row, st) = self.risk_record(p, &org, input, None).await?;
         let mut e = p.event("risk.created", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({"asset": row.asset, "risk_value": row.risk_value, "treatment": row.treatment});
-        self.store
-            .insert_risk(&p.scope(Permission::RecordWrite), &row, e)
+        self.stores
+            .risk
+            .insert(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(view(row, &st))
     }
 
     /// Replaces a risk's fields and recomputes its values on the
     /// organisation's current scale (`status` left out keeps the status).
-    pub async fn update_risk(&self, p: &Principal, id: &str, input: RiskInput) -> Result<RiskView> {
+    pub async fn update_risk(
+        &self,
+        p: &Principal,
+        id: &RiskId,
+        input: RiskInput,
+    ) -> Result<RiskView> {
         let (old, _) = self.get_risk(p, id).await?;
         let old = old.risk;
         let org = self
             .org_with(p, &old.org_id, Permission::RecordWrite)
             .await?;
-        let (row, st) = self.risk_row(p, &org, input, Some(&old)).await?;
+        let (row, st) = self.risk_record(p, &org, input, Some(&old)).await?;
         let mut e = p.event("risk.updated", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({
             "asset": row.asset,
@@ -693,14 +748,15 @@ impl App {
             "treatment": [old.treatment, row.treatment],
             "status": [old.status, row.status],
         });
-        self.store
-            .update_risk(&p.scope(Permission::RecordWrite), &row, e)
+        self.stores
+            .risk
+            .update(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(view(row, &st))
     }
 
     /// Deletes a risk (audited with what it was).
-    pub async fn delete_risk(&self, p: &Principal, id: &str) -> Result<RiskRow> {
+    pub async fn delete_risk(&self, p: &Principal, id: &RiskId) -> Result<Risk> {
         let (old, _) = self.get_risk(p, id).await?;
         let old = old.risk;
         let org = self
@@ -708,13 +764,14 @@ impl App {
             .await?;
         let mut e = p.event("risk.deleted", Some(&org.id), Some(&old.id));
         e.details = serde_json::json!({"asset": old.asset, "threat": old.threat, "risk_value": old.risk_value, "treatment": old.treatment, "status": old.status});
-        self.store
-            .delete_risk(
+        self.stores
+            .risk
+            .delete(
                 &p.scope(Permission::RecordWrite),
                 &org.id,
                 &old.id,
-                self.now(),
                 e,
+                self.now(),
             )
             .await?;
         Ok(old)

@@ -12,69 +12,53 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use time::Date;
-use zian_domain::{Organisation, Permission};
-use zian_rules::{AppliedOverride, Control, GradingResult, Impact, RuleOverride};
-use zian_storage::{ControlStatusRow, GradingRow, SystemRow};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use zian_domain::day::{add_years, parse_opt};
+use zian_domain::systems::{ControlState, ControlStatus, Grading, InfoSystem};
+use zian_domain::{
+    Impact, ListQuery, Memo, OrgId, Organisation, Page, Permission, Principal, SystemId, Text,
+};
+use zian_rules::{AppliedOverride, Control, Dimension, GradingResult, RuleOverride};
 
-use crate::compliance::{parse_ymd, rule_set, to_rule_override, ymd};
-use crate::{App, AppError, Principal, Result};
+use crate::compliance::rule_set;
+use crate::{App, AppError, Result};
 
-/// `low`/`medium`/`high` (stored) for 普/中/高.
-pub fn impact_code(g: Impact) -> &'static str {
-    match g {
-        Impact::Low => "low",
-        Impact::Medium => "medium",
-        Impact::High => "high",
-    }
-}
-
-/// Parses a stored or submitted grade: `low`/`medium`/`high` or 普/中/高.
-pub fn parse_impact(field: &str, s: &str) -> Result<Impact> {
-    match s.trim() {
-        "low" | "普" => Ok(Impact::Low),
-        "medium" | "中" => Ok(Impact::Medium),
-        "high" | "高" => Ok(Impact::High),
-        _ => Err(AppError::invalid(
-            field,
-            "low, medium or high (普, 中 or 高)",
-        )),
-    }
-}
-
-/// Implementation statuses of a control.
-pub const CONTROL_STATUSES: [&str; 4] = ["implemented", "partial", "planned", "not_applicable"];
-
-/// A new system.
-#[derive(Debug, Clone, Default)]
+/// A system to register, or a system's new name, owner and description.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "SystemIn")]
 pub struct SystemInput {
     pub name: String,
     pub owner: String,
-    pub description: String,
+    pub description: Option<String>,
 }
 
 /// A grading to record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "GradingIn")]
 pub struct GradingInput {
-    /// A JSON object: question id → option id (checked after the access
-    /// check, like the date).
+    /// An object: question id → option id (see `GET /api/v1/grading/questionnaire`).
     pub answers: serde_json::Value,
     pub assessor: String,
     pub approver: String,
-    /// YYYY-MM-DD; default: today.
+    /// Default: today.
     pub assessed_on: Option<String>,
 }
 
-/// A control's implementation status to record.
-#[derive(Debug, Clone, Default)]
+/// A control's implementation status to record. Dates and the status are
+/// checked after the access check, so outsiders learn nothing from errors.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ControlIn")]
 pub struct ControlInput {
+    /// `implemented`, `partial`, `planned` (with `planned_on`) or `not_applicable` (with `na_reason`).
     pub status: String,
-    /// YYYY-MM-DD (parsed after the access check).
     pub planned_on: Option<String>,
     pub na_reason: Option<String>,
     pub owner: String,
-    pub evidence: String,
+    pub evidence: Option<String>,
 }
 
 /// One row of the statement of applicability.
@@ -86,7 +70,7 @@ pub struct SoaRow {
     /// Applies: required and neither exempted nor marked not applicable.
     pub applicable: bool,
     pub exemption: Option<AppliedOverride>,
-    pub status: Option<ControlStatusRow>,
+    pub status: Option<ControlState>,
     /// Why it does not apply, if it does not: `level` (not required at the
     /// level), the exemption reason, or the not-applicable reason.
     pub reason: Option<String>,
@@ -95,10 +79,9 @@ pub struct SoaRow {
 /// A system with its grading history, baseline and statement of applicability.
 #[derive(Debug, Clone)]
 pub struct SystemView {
-    pub system: SystemRow,
+    pub system: InfoSystem,
     pub org: Organisation,
-    pub level: Option<Impact>,
-    pub gradings: Vec<GradingRow>,
+    pub gradings: Vec<Grading>,
     /// Baseline version in force today.
     pub baseline_version: Option<String>,
     /// Every control in force today (statement of applicability).
@@ -113,35 +96,21 @@ pub struct SystemView {
 /// The outcome of a grading.
 #[derive(Debug, Clone, Serialize)]
 pub struct GradingOutcome {
-    pub grading: GradingRow,
+    pub grading: Grading,
     pub result: GradingResult,
     pub newly_required: Vec<String>,
     pub no_longer_required: Vec<String>,
 }
 
-fn req(field: &str, v: &str, max: usize) -> Result<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Err(AppError::invalid(field, "required"));
-    }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-fn opt(field: &str, v: &str, max: usize) -> Result<String> {
-    let t = v.trim();
-    if t.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
+/// The controls that a level change adds and removes.
+fn level_change(prev: Impact, now: Impact, on: time::Date) -> Result<(Vec<String>, Vec<String>)> {
+    let d = rule_set()?
+        .baseline_diff(prev, now, on)
+        .map_err(|e| AppError::Internal(format!("baseline: {e}")))?;
+    Ok((
+        d.newly_required.iter().map(|c| c.id.clone()).collect(),
+        d.no_longer_required.iter().map(|c| c.id.clone()).collect(),
+    ))
 }
 
 impl App {
@@ -150,48 +119,47 @@ impl App {
         Ok(rule_set()?.questionnaire())
     }
 
-    /// An organisation's systems; archived ones only with `include_archived`.
+    /// An organisation's systems, paged (see `SystemStore::list` for the
+    /// filters and sorts).
     pub async fn list_systems(
         &self,
         p: &Principal,
-        org_id: &str,
-        include_archived: bool,
-    ) -> Result<(Organisation, Vec<SystemRow>)> {
+        org_id: &OrgId,
+        q: &ListQuery,
+    ) -> Result<(Organisation, Page<InfoSystem>)> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
-        let v = self
-            .store
-            .list_systems(
-                &p.scope(Permission::RecordRead),
-                Some(&org.id),
-                include_archived,
-            )
+        let page = self
+            .stores
+            .systems
+            .list(&p.scope(Permission::RecordRead), &org.id, q)
             .await?;
-        Ok((org, v))
+        Ok((org, page))
     }
 
     /// Changes a system's name, owner and description.
     pub async fn update_system(
         &self,
         p: &Principal,
-        id: &str,
+        id: &SystemId,
         input: SystemInput,
-    ) -> Result<SystemRow> {
+    ) -> Result<InfoSystem> {
         let old = self.get_system(p, id).await?;
         let org = self
             .org_with(p, &old.org_id, Permission::RecordWrite)
             .await?;
-        let row = SystemRow {
-            name: req("name", &input.name, 200)?,
-            owner: req("owner", &input.owner, 200)?,
-            description: opt("description", &input.description, 4000)?,
+        let row = InfoSystem {
+            name: Text::parse("name", &input.name)?,
+            owner: Text::parse("owner", &input.owner)?,
+            description: Memo::parse("description", input.description.as_deref().unwrap_or(""))?,
             updated_at: self.now(),
             ..old.clone()
         };
         let mut e = p.event("system.updated", Some(&org.id), Some(&row.id));
         e.details =
             serde_json::json!({"name": [old.name, row.name], "owner": [old.owner, row.owner]});
-        self.store
-            .update_system(&p.scope(Permission::RecordWrite), &row, e)
+        self.stores
+            .systems
+            .update(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(row)
     }
@@ -202,15 +170,15 @@ impl App {
     pub async fn set_system_archived(
         &self,
         p: &Principal,
-        id: &str,
+        id: &SystemId,
         archived: bool,
-    ) -> Result<SystemRow> {
+    ) -> Result<InfoSystem> {
         let old = self.get_system(p, id).await?;
         let org = self
             .org_with(p, &old.org_id, Permission::RecordWrite)
             .await?;
         let now = self.now();
-        let row = SystemRow {
+        let row = InfoSystem {
             archived_at: if archived {
                 old.archived_at.or(Some(now))
             } else {
@@ -226,8 +194,9 @@ impl App {
         };
         let mut e = p.event(action, Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({"name": row.name});
-        self.store
-            .update_system(&p.scope(Permission::RecordWrite), &row, e)
+        self.stores
+            .systems
+            .update(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(row)
     }
@@ -235,17 +204,17 @@ impl App {
     pub async fn create_system(
         &self,
         p: &Principal,
-        org_id: &str,
+        org_id: &OrgId,
         input: SystemInput,
-    ) -> Result<SystemRow> {
+    ) -> Result<InfoSystem> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         let now = self.now();
-        let row = SystemRow {
-            id: self.ids.new_id(),
+        let row = InfoSystem {
+            id: SystemId::new(self.ids.new_id()),
             org_id: org.id.clone(),
-            name: req("name", &input.name, 200)?,
-            owner: req("owner", &input.owner, 200)?,
-            description: opt("description", &input.description, 4000)?,
+            name: Text::parse("name", &input.name)?,
+            owner: Text::parse("owner", &input.owner)?,
+            description: Memo::parse("description", input.description.as_deref().unwrap_or(""))?,
             level: None,
             graded_on: None,
             review_due: None,
@@ -255,45 +224,43 @@ impl App {
         };
         let mut e = p.event("system.created", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({"name": row.name});
-        self.store
-            .insert_system(&p.scope(Permission::RecordWrite), &row, e)
+        self.stores
+            .systems
+            .insert(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(row)
     }
 
     /// A system the caller may read (`NotFound` otherwise).
-    pub async fn get_system(&self, p: &Principal, id: &str) -> Result<SystemRow> {
-        self.store
-            .get_system(&p.scope(Permission::RecordRead), id)
+    pub async fn get_system(&self, p: &Principal, id: &SystemId) -> Result<InfoSystem> {
+        self.stores
+            .systems
+            .get(&p.scope(Permission::RecordRead), id)
             .await?
             .ok_or(AppError::NotFound)
     }
 
-    pub async fn system_view(&self, p: &Principal, id: &str) -> Result<SystemView> {
+    pub async fn system_view(&self, p: &Principal, id: &SystemId) -> Result<SystemView> {
         let system = self.get_system(p, id).await?;
         let scope = p.scope(Permission::RecordRead);
         let org = self
             .org_with(p, &system.org_id, Permission::RecordRead)
             .await?;
-        let gradings = self.store.list_gradings(&scope, &system.id).await?;
-        let statuses = self.store.list_control_status(&scope, &system.id).await?;
+        let gradings = self.stores.systems.gradings(&scope, &system.id).await?;
+        let statuses = self.stores.systems.controls(&scope, &system.id).await?;
         let overrides: Vec<RuleOverride> = self
-            .store
-            .list_overrides(&scope, Some(&org.id))
+            .stores
+            .compliance
+            .overrides(&scope, Some(&org.id))
             .await?
-            .iter()
-            .map(to_rule_override)
-            .collect::<Result<_>>()?;
+            .into_iter()
+            .map(|o| o.rule)
+            .collect();
         let rules = rule_set()?;
         let today = self.today();
-        let level = system
-            .level
-            .as_deref()
-            .map(|l| parse_impact("level", l))
-            .transpose()?;
         let in_force = rules.in_force(today);
         let baseline_version = in_force.baseline_version().map(str::to_string);
-        let applied = match level {
+        let applied = match system.level {
             Some(l) => rules
                 .baseline_with_overrides(l, today, &overrides)
                 .map_err(|e| AppError::Internal(format!("baseline: {e}")))?,
@@ -307,13 +274,15 @@ impl App {
             let status = statuses.iter().find(|s| s.control_id == c.id).cloned();
             let exemption = hit.and_then(|a| a.overridden.clone());
             let required = hit.is_some();
-            let na = status.as_ref().filter(|s| s.status == "not_applicable");
+            let na = status
+                .as_ref()
+                .filter(|s| s.status == ControlStatus::NotApplicable);
             let reason = if !required {
                 Some("level".to_string())
             } else if let Some(x) = &exemption {
                 Some(x.reason.clone())
             } else {
-                na.and_then(|s| s.na_reason.clone())
+                na.and_then(|s| s.na_reason.as_ref().map(|r| r.to_string()))
             };
             soa.push(SoaRow {
                 control: c.clone(),
@@ -324,26 +293,17 @@ impl App {
                 reason,
             });
         }
-        let (mut newly_required, mut no_longer_required) = (Vec::new(), Vec::new());
-        if let (Some(g), Some(l)) = (gradings.first(), level)
-            && let Some(prev) = g.previous_level.as_deref()
-        {
-            let prev = parse_impact("previous_level", prev)?;
-            let d = rules
-                .baseline_diff(prev, l, today)
-                .map_err(|e| AppError::Internal(format!("baseline: {e}")))?;
-            newly_required = d.newly_required.iter().map(|c| c.id.clone()).collect();
-            no_longer_required = d.no_longer_required.iter().map(|c| c.id.clone()).collect();
-        }
-        let review_overdue = system
-            .review_due
-            .as_deref()
-            .and_then(|d| zian_rules::dates::parse_date(d).ok())
-            .is_some_and(|d| d < today);
+        let (newly_required, no_longer_required) = match (
+            gradings.first().and_then(|g| g.previous_level),
+            system.level,
+        ) {
+            (Some(prev), Some(l)) => level_change(prev, l, today)?,
+            _ => (Vec::new(), Vec::new()),
+        };
+        let review_overdue = system.review_due.is_some_and(|d| d < today);
         Ok(SystemView {
             system,
             org,
-            level,
             gradings,
             baseline_version,
             soa,
@@ -358,74 +318,67 @@ impl App {
     pub async fn grade_system(
         &self,
         p: &Principal,
-        id: &str,
+        id: &SystemId,
         input: GradingInput,
     ) -> Result<GradingOutcome> {
         let system = self.get_system(p, id).await?;
         let org = self
             .org_with(p, &system.org_id, Permission::RecordWrite)
             .await?;
-        let rules = rule_set()?;
         let answers: BTreeMap<String, String> = serde_json::from_value(input.answers)
             .map_err(|_| AppError::invalid("answers", "an object of question id to option id"))?;
-        let result = rules
+        let result = rule_set()?
             .questionnaire()
             .evaluate(&answers)
             .map_err(|e| AppError::invalid("answers", e.to_string()))?;
         let today = self.today();
-        let assessed_on = opt_date("assessed_on", input.assessed_on.as_deref())?.unwrap_or(today);
+        let assessed_on = parse_opt("assessed_on", input.assessed_on.as_deref())?.unwrap_or(today);
         if assessed_on > today {
             return Err(AppError::invalid(
                 "assessed_on",
                 "must not be in the future",
             ));
         }
-        let review_due = zian_rules::dates::add_months_clamped(assessed_on, 12)
-            .ok_or_else(|| AppError::invalid("assessed_on", "out of range"))?;
-        let grade_of = |d: zian_rules::Dimension| {
+        let grade_of = |d: Dimension| {
             result
                 .dimensions
                 .iter()
                 .find(|x| x.dimension == d)
-                .map_or("low", |x| impact_code(x.grade))
-                .to_string()
+                .map_or(Impact::Low, |x| x.grade)
         };
-        let previous = system
-            .level
-            .as_deref()
-            .map(|l| parse_impact("level", l))
-            .transpose()?;
-        let g = GradingRow {
+        let g = Grading {
             id: self.ids.new_id(),
             system_id: system.id.clone(),
             org_id: org.id.clone(),
-            c: grade_of(zian_rules::Dimension::C),
-            i: grade_of(zian_rules::Dimension::I),
-            a: grade_of(zian_rules::Dimension::A),
-            l: grade_of(zian_rules::Dimension::L),
-            level: impact_code(result.level).to_string(),
-            previous_level: previous.map(|l| impact_code(l).to_string()),
-            answers: serde_json::to_string(&answers)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+            c: grade_of(Dimension::C),
+            i: grade_of(Dimension::I),
+            a: grade_of(Dimension::A),
+            l: grade_of(Dimension::L),
+            level: result.level,
+            previous_level: system.level,
+            answers,
             rationale: result.rationale_zh.clone(),
-            assessor: req("assessor", &input.assessor, 200)?,
-            approver: req("approver", &input.approver, 200)?,
-            assessed_on: ymd(assessed_on),
-            review_due: ymd(review_due),
+            assessor: Text::parse("assessor", &input.assessor)?,
+            approver: Text::parse("approver", &input.approver)?,
+            assessed_on,
+            review_due: add_years(assessed_on, 1),
             created_by: Some(p.user.id.clone()),
             created_at: self.now(),
         };
-        let (mut newly_required, mut no_longer_required) = (Vec::new(), Vec::new());
-        if let Some(prev) = previous {
-            let d = rules
-                .baseline_diff(prev, result.level, today)
-                .map_err(|e| AppError::Internal(format!("baseline: {e}")))?;
-            newly_required = d.newly_required.iter().map(|c| c.id.clone()).collect();
-            no_longer_required = d.no_longer_required.iter().map(|c| c.id.clone()).collect();
-        }
+        let (newly_required, no_longer_required) = match system.level {
+            Some(prev) => level_change(prev, result.level, today)?,
+            None => (Vec::new(), Vec::new()),
+        };
         let mut e = p.event("system.graded", Some(&org.id), Some(&system.id));
-        e.details = serde_json::json!({"level": g.level, "previous_level": g.previous_level, "assessor": g.assessor, "approver": g.approver, "assessed_on": g.assessed_on});
-        self.store
+        e.details = serde_json::json!({
+            "level": g.level.code(),
+            "previous_level": g.previous_level.map(Impact::code),
+            "assessor": g.assessor,
+            "approver": g.approver,
+            "assessed_on": zian_domain::day::ymd(g.assessed_on),
+        });
+        self.stores
+            .systems
             .insert_grading(&p.scope(Permission::RecordWrite), &g, e)
             .await?;
         Ok(GradingOutcome {
@@ -440,22 +393,18 @@ impl App {
     pub async fn set_control_status(
         &self,
         p: &Principal,
-        system_id: &str,
+        system_id: &SystemId,
         control_id: &str,
         input: ControlInput,
-    ) -> Result<ControlStatusRow> {
+    ) -> Result<ControlState> {
         let system = self.get_system(p, system_id).await?;
         let org = self
             .org_with(p, &system.org_id, Permission::RecordWrite)
             .await?;
         let level = system
             .level
-            .as_deref()
-            .map(|l| parse_impact("level", l))
-            .transpose()?
             .ok_or_else(|| AppError::invalid("system", "grade the system first"))?;
-        let rules = rule_set()?;
-        let baseline = rules
+        let baseline = rule_set()?
             .baseline(level, self.today())
             .map_err(|e| AppError::Internal(format!("baseline: {e}")))?;
         if !baseline.iter().any(|c| c.id == control_id) {
@@ -464,48 +413,43 @@ impl App {
                 "not in the system's baseline",
             ));
         }
-        if !CONTROL_STATUSES.contains(&input.status.as_str()) {
-            return Err(AppError::invalid(
-                "status",
-                "implemented, partial, planned or not_applicable",
-            ));
-        }
-        let planned = opt_date("planned_on", input.planned_on.as_deref())?;
-        let planned_on = match (input.status.as_str(), planned) {
-            ("planned", None) => {
+        let status = ControlStatus::parse(&input.status)?;
+        let planned = parse_opt("planned_on", input.planned_on.as_deref())?;
+        let planned_on = match (status, planned) {
+            (ControlStatus::Planned, None) => {
                 return Err(AppError::invalid(
                     "planned_on",
                     "required for a planned control",
                 ));
             }
-            ("planned", Some(d)) => Some(ymd(d)),
+            (ControlStatus::Planned, Some(d)) => Some(d),
             _ => None,
         };
-        let na_reason = if input.status == "not_applicable" {
-            Some(req(
+        let na_reason = match status {
+            ControlStatus::NotApplicable => Some(Text::parse(
                 "na_reason",
                 input.na_reason.as_deref().unwrap_or(""),
-                2000,
-            )?)
-        } else {
-            None
+            )?),
+            _ => None,
         };
-        let row = ControlStatusRow {
+        let row = ControlState {
             system_id: system.id.clone(),
             org_id: org.id.clone(),
             control_id: control_id.to_string(),
-            status: input.status.clone(),
+            status,
             planned_on,
             na_reason,
-            owner: req("owner", &input.owner, 200)?,
-            evidence: opt("evidence", &input.evidence, 4000)?,
+            owner: Text::parse("owner", &input.owner)?,
+            evidence: Memo::parse("evidence", input.evidence.as_deref().unwrap_or(""))?,
             updated_by: Some(p.user.id.clone()),
             updated_at: self.now(),
         };
         let mut e = p.event("system.control_status", Some(&org.id), Some(&system.id));
-        e.details = serde_json::json!({"control_id": row.control_id, "status": row.status});
-        self.store
-            .upsert_control_status(
+        e.details =
+            serde_json::json!({"control_id": row.control_id, "status": row.status.as_str()});
+        self.stores
+            .systems
+            .put_control(
                 &p.scope(Permission::RecordWrite),
                 &self.ids.new_id(),
                 &row,
@@ -513,13 +457,5 @@ impl App {
             )
             .await?;
         Ok(row)
-    }
-}
-
-/// Parses an optional date field.
-pub fn opt_date(field: &str, s: Option<&str>) -> Result<Option<Date>> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(v) => parse_ymd(field, v).map(Some),
     }
 }

@@ -1,11 +1,15 @@
-//! Users, role grants and deputies.
+//! Users, role grants and deputies (職務代理人).
 
-use zian_domain::user::{validate_display_name, validate_email, validate_username};
-use zian_domain::{Deputy, Permission, Role, RoleAssignment, User};
-use zian_storage::{ListQuery, NewUser, Page, ShareRow, UserPatch};
+use zian_domain::user::{
+    NewUser, UserPatch, validate_display_name, validate_email, validate_username,
+};
+use zian_domain::{
+    Deputy, ListQuery, OrgId, Page, Permission, Principal, Role, RoleAssignment, User, UserId,
+};
+use zian_storage::NewAssignment;
 
 use crate::auth::hash_password;
-use crate::{App, AppError, Principal, Result};
+use crate::{App, AppError, Result};
 
 /// Input for a new user.
 #[derive(Debug, Clone)]
@@ -13,24 +17,46 @@ pub struct NewUserInput {
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub home_org_id: String,
+    pub home_org_id: OrgId,
     pub password: String,
     pub locale: Option<String>,
+}
+
+/// A deputyship to designate.
+#[derive(Debug, Clone)]
+pub struct DeputyInput {
+    pub principal_user_id: UserId,
+    pub deputy_user_id: UserId,
+    pub org_id: OrgId,
+    pub role: Role,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub reason: String,
+}
+
+fn locale(l: Option<&str>) -> Result<&'static str> {
+    match l.map(str::trim) {
+        None | Some("") | Some("zh-TW") => Ok("zh-TW"),
+        Some("en") => Ok("en"),
+        Some(_) => Err(AppError::invalid("locale", "zh-TW or en")),
+    }
 }
 
 impl App {
     pub async fn list_users(&self, p: &Principal, q: &ListQuery) -> Result<Page<User>> {
         Ok(self
-            .store
+            .stores
+            .people
             .list_users(&p.scope(Permission::UserRead), q)
             .await?)
     }
 
-    pub async fn get_user(&self, p: &Principal, id: &str) -> Result<User> {
-        if id == p.user.id {
+    pub async fn get_user(&self, p: &Principal, id: &UserId) -> Result<User> {
+        if *id == p.user.id {
             return Ok(p.user.clone());
         }
-        self.store
+        self.stores
+            .people
             .get_user(&p.scope(Permission::UserRead), id)
             .await?
             .ok_or(AppError::NotFound)
@@ -40,8 +66,9 @@ impl App {
     /// The password must meet the policy; the user must change it at first
     /// login.
     pub async fn create_user(&self, p: &Principal, input: NewUserInput) -> Result<User> {
-        let org = self.get_org(p, &input.home_org_id).await?;
-        p.require(Permission::UserWrite, &org.path)?;
+        let org = self
+            .org_with(p, &input.home_org_id, Permission::UserWrite)
+            .await?;
         let username = validate_username(&input.username)?;
         let display_name = validate_display_name(&input.display_name)?;
         let email = validate_email(&input.email)?;
@@ -49,46 +76,46 @@ impl App {
         if !v.is_empty() {
             return Err(AppError::PasswordPolicy(v));
         }
-        let locale = match input.locale.as_deref() {
-            None | Some("") | Some("zh-TW") => "zh-TW",
-            Some("en") => "en",
-            Some(_) => return Err(AppError::invalid("locale", "zh-TW or en")),
-        };
-        let id = self.ids.new_id();
+        let locale = locale(input.locale.as_deref())?;
+        let id = UserId::new(self.ids.new_id());
         let mut e = p.event("user.created", Some(&org.id), Some(&id));
         e.details = serde_json::json!({"username": username});
-        self.store
-            .insert_user(
-                &NewUser {
-                    id: id.clone(),
-                    username,
-                    display_name,
-                    email,
-                    home_org_id: org.id.clone(),
-                    password_hash: hash_password(&input.password)?,
-                    must_change_password: true,
-                    locale: locale.to_string(),
-                    now: self.now(),
-                },
-                e,
-            )
+        let user = NewUser {
+            id: id.clone(),
+            username,
+            display_name,
+            email,
+            home_org_id: org.id.clone(),
+            password_hash: hash_password(&input.password)?,
+            must_change_password: true,
+            locale: locale.to_string(),
+            now: self.now(),
+        };
+        self.stores
+            .people
+            .insert_user(&p.scope(Permission::UserWrite), &user, e)
             .await?;
         self.get_user(p, &id).await
     }
 
     /// Whether the caller may edit the user (for showing edit controls).
-    pub async fn can_write_user(&self, p: &Principal, id: &str) -> Result<bool> {
+    pub async fn can_write_user(&self, p: &Principal, id: &UserId) -> Result<bool> {
         Ok(self
-            .store
+            .stores
+            .people
             .get_user(&p.scope(Permission::UserWrite), id)
             .await?
             .is_some())
     }
 
-    pub async fn update_user(&self, p: &Principal, id: &str, mut patch: UserPatch) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        p: &Principal,
+        id: &UserId,
+        mut patch: UserPatch,
+    ) -> Result<User> {
         let u = self.get_user(p, id).await?;
-        let wscope = p.scope(Permission::UserWrite);
-        if self.store.get_user(&wscope, id).await?.is_none() {
+        if !self.can_write_user(p, id).await? {
             return Err(AppError::Forbidden);
         }
         if let Some(n) = &patch.display_name {
@@ -97,11 +124,8 @@ impl App {
         if let Some(m) = &patch.email {
             patch.email = Some(validate_email(m)?);
         }
-        if let Some(l) = &patch.locale
-            && l != "zh-TW"
-            && l != "en"
-        {
-            return Err(AppError::invalid("locale", "zh-TW or en"));
+        if let Some(l) = &patch.locale {
+            patch.locale = Some(locale(Some(l))?.to_string());
         }
         if patch.active == Some(false) && u.id == p.user.id {
             return Err(AppError::invalid(
@@ -116,8 +140,9 @@ impl App {
             _ => "user.updated",
         };
         let e = p.event(action, Some(&u.home_org_id), Some(&u.id));
-        self.store
-            .update_user(&wscope, id, &patch, self.now(), e)
+        self.stores
+            .people
+            .update_user(&p.scope(Permission::UserWrite), id, &patch, e, self.now())
             .await?;
         self.get_user(p, id).await
     }
@@ -125,7 +150,7 @@ impl App {
     pub async fn list_assignments(
         &self,
         p: &Principal,
-        user_id: &str,
+        user_id: &UserId,
     ) -> Result<Vec<RoleAssignment>> {
         let u = self.get_user(p, user_id).await?;
         if u.id == p.user.id {
@@ -137,8 +162,9 @@ impl App {
                 .collect());
         }
         Ok(self
-            .store
-            .list_assignments(&p.scope(Permission::UserRead), &u.id)
+            .stores
+            .people
+            .assignments(&p.scope(Permission::UserRead), &u.id)
             .await?)
     }
 
@@ -147,57 +173,69 @@ impl App {
     pub async fn grant_role(
         &self,
         p: &Principal,
-        user_id: &str,
-        org_id: &str,
+        user_id: &UserId,
+        org_id: &OrgId,
         role: Role,
     ) -> Result<RoleAssignment> {
-        let org = self.get_org(p, org_id).await?;
-        p.require(Permission::RoleGrant, &org.path)?;
+        let org = self.org_with(p, org_id, Permission::RoleGrant).await?;
         if !p.may_grant(role, &org.path) {
             return Err(AppError::Forbidden);
         }
         let u = self.get_user(p, user_id).await?;
-        let id = self.ids.new_id();
+        let a = NewAssignment {
+            id: self.ids.new_id(),
+            user_id: u.id.clone(),
+            org_id: org.id.clone(),
+            role,
+            by: p.user.id.clone(),
+        };
         let mut e = p.event("role.granted", Some(&org.id), Some(&u.id));
         e.details = serde_json::json!({"role": role.as_str(), "org_id": org.id});
-        self.store
-            .grant_role(&id, &u.id, &org.id, role, &p.user.id, self.now(), e)
+        self.stores
+            .people
+            .grant_role(&p.scope(Permission::RoleGrant), &a, e, self.now())
             .await?;
-        self.store
-            .list_assignments(&p.scope(Permission::UserRead), &u.id)
+        self.stores
+            .people
+            .assignments(&p.scope(Permission::UserRead), &u.id)
             .await?
             .into_iter()
-            .find(|a| a.id == id)
+            .find(|x| x.id == a.id)
             .ok_or(AppError::NotFound)
     }
 
     pub async fn revoke_role(&self, p: &Principal, assignment_id: &str) -> Result<()> {
-        let scope = p.scope(Permission::RoleGrant);
         let mut e = p.event("role.revoked", None, Some(assignment_id));
         e.details = serde_json::json!({"assignment_id": assignment_id});
-        if self
-            .store
-            .revoke_role(&scope, assignment_id, &p.user.id, self.now(), e)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
+        self.stores
+            .people
+            .revoke_role(
+                &p.scope(Permission::RoleGrant),
+                assignment_id,
+                &p.user.id,
+                e,
+                self.now(),
+            )
+            .await?;
+        Ok(())
     }
 
+    /// Deputyships in the caller's user scope, and those the caller is part
+    /// of (people always see their own).
     pub async fn list_deputies(&self, p: &Principal) -> Result<Vec<Deputy>> {
+        let all = ListQuery::all(zian_domain::list::HARD_LIMIT);
         let mut v = self
-            .store
-            .list_deputies(&p.scope(Permission::UserRead))
-            .await?;
-        // people always see the deputyships they are part of
+            .stores
+            .people
+            .deputies(&p.scope(Permission::UserRead), &all)
+            .await?
+            .items;
         let own = self
-            .store
-            .list_deputies(&zian_domain::OrgScope::from_roots(
-                p.assignments.iter().map(|a| a.org_path.clone()),
-            ))
-            .await?;
+            .stores
+            .people
+            .deputies(&p.any_role_scope(), &all)
+            .await?
+            .items;
         for d in own {
             if (d.principal_user_id == p.user.id || d.deputy_user_id == p.user.id)
                 && !v.iter().any(|x| x.id == d.id)
@@ -211,94 +249,90 @@ impl App {
     /// Designates a deputy (職務代理人) for a role holder at an organisation
     /// for a period. Allowed to the role holder themself or to anyone who may
     /// grant roles there.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn create_deputy(
-        &self,
-        p: &Principal,
-        principal_user_id: &str,
-        deputy_user_id: &str,
-        org_id: &str,
-        role: Role,
-        starts_at: i64,
-        ends_at: i64,
-        reason: &str,
-    ) -> Result<Deputy> {
-        let org = self.get_org(p, org_id).await?;
+    pub async fn create_deputy(&self, p: &Principal, input: DeputyInput) -> Result<Deputy> {
+        let org = self.get_org(p, &input.org_id).await?;
+        let read = p.scope(Permission::OrgRead);
         let holder = self
-            .store
-            .system_assignments(principal_user_id, self.now())
+            .stores
+            .people
+            .assignments(&read, &input.principal_user_id)
             .await?
             .into_iter()
-            .any(|a| a.deputy_for.is_none() && a.org_id == org.id && a.role == role);
+            .any(|a| a.org_id == org.id && a.role == input.role);
         if !holder {
             return Err(AppError::invalid(
                 "role",
                 "the principal does not hold that role at that organisation",
             ));
         }
-        let is_self = principal_user_id == p.user.id && p.token.is_none();
+        let is_self = input.principal_user_id == p.user.id && p.token.is_none();
         if !is_self {
             p.require(Permission::RoleGrant, &org.path)?;
         }
-        if principal_user_id == deputy_user_id {
+        if input.principal_user_id == input.deputy_user_id {
             return Err(AppError::invalid(
                 "deputy_user_id",
                 "a person cannot deputise for themself",
             ));
         }
         // the deputy must be someone the caller can see, whoever designates
-        if self
-            .store
-            .get_user(&p.scope(Permission::OrgRead), deputy_user_id)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::NotFound);
-        }
         let deputy = self
-            .store
-            .system_user_by_id(deputy_user_id)
+            .stores
+            .people
+            .get_user(&read, &input.deputy_user_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if ends_at <= starts_at {
+        if input.ends_at <= input.starts_at {
             return Err(AppError::invalid("ends_at", "must be after the start"));
         }
-        if ends_at - starts_at > 366 * 86_400 {
+        if input.ends_at - input.starts_at > 366 * 86_400 {
             return Err(AppError::invalid(
                 "ends_at",
                 "a deputyship lasts at most one year",
             ));
         }
-        let reason = reason.trim();
+        let reason = input.reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(AppError::invalid(
                 "reason",
                 "required, at most 500 characters",
             ));
         }
+        // the principal holds a role at an organisation the caller can see
         let principal = self
-            .store
-            .system_user_by_id(principal_user_id)
+            .stores
+            .people
+            .get_user(&read, &input.principal_user_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let d = Deputy {
             id: self.ids.new_id(),
-            principal_user_id: principal.user.id.clone(),
-            principal_name: principal.user.display_name.clone(),
-            deputy_user_id: deputy.user.id.clone(),
-            deputy_name: deputy.user.display_name.clone(),
+            principal_user_id: principal.id.clone(),
+            principal_name: principal.display_name.clone(),
+            deputy_user_id: deputy.id.clone(),
+            deputy_name: deputy.display_name.clone(),
             org_id: org.id.clone(),
             org_name_zh: org.name_zh.clone(),
-            role,
-            starts_at,
-            ends_at,
+            role: input.role,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
             reason: reason.to_string(),
             created_by: Some(p.user.id.clone()),
             revoked_at: None,
         };
         let mut e = p.event("deputy.created", Some(&org.id), Some(&d.id));
-        e.details = serde_json::json!({"principal": d.principal_user_id, "deputy": d.deputy_user_id, "role": role.as_str(), "starts_at": starts_at, "ends_at": ends_at});
-        self.store.insert_deputy(&d, self.now(), e).await?;
+        e.details = serde_json::json!({"principal": d.principal_user_id, "deputy": d.deputy_user_id, "role": d.role.as_str(), "starts_at": d.starts_at, "ends_at": d.ends_at});
+        // the designation is written in the scope the caller acted in: the
+        // role holder's own organisation, or where it may grant roles
+        let scope = if is_self {
+            p.own_deputyship_scope(&p.user.id, &org.path)
+        } else {
+            p.scope(Permission::RoleGrant)
+        };
+        self.stores
+            .people
+            .insert_deputy(&scope, &d, e, self.now())
+            .await?;
         Ok(d)
     }
 
@@ -307,36 +341,28 @@ impl App {
             .list_deputies(p)
             .await?
             .into_iter()
-            .find(|d| d.id == id && d.principal_user_id == p.user.id && p.token.is_none());
-        let scope = match own {
-            Some(d) => {
-                let org = self
-                    .store
-                    .system_org(&d.org_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                zian_domain::OrgScope::from_roots([org.path])
-            }
-            None => p.scope(Permission::RoleGrant),
+            .find(|d| d.id == id && d.principal_user_id == p.user.id);
+        // the principal ends its own deputyship at the organisation where it
+        // holds the role; others need RoleGrant there
+        let own_scope = own.and_then(|d| {
+            p.assignments
+                .iter()
+                .find(|a| a.org_id == d.org_id && a.deputy_for.is_none())
+                .map(|a| p.own_deputyship_scope(&d.principal_user_id, &a.org_path))
+        });
+        let scope = match own_scope {
+            Some(s) if !s.is_empty() => s,
+            _ => p.scope(Permission::RoleGrant),
         };
-        if self
-            .store
+        self.stores
+            .people
             .revoke_deputy(
                 &scope,
                 id,
-                self.now(),
                 p.event("deputy.revoked", None, Some(id)),
+                self.now(),
             )
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
-    }
-
-    /// Records explicitly shared with the caller (vendors).
-    pub async fn shared_with_me(&self, p: &Principal) -> Result<Vec<ShareRow>> {
-        Ok(self.store.list_shares_for_vendor(&p.user.id).await?)
+            .await?;
+        Ok(())
     }
 }

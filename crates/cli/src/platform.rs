@@ -10,10 +10,11 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use zian_app::system::{SystemClock, UuidV7};
-use zian_app::{App, Principal, RequestMeta};
-use zian_domain::org::OrgDraft;
-use zian_domain::{OrgKind, OrgTier, ResponsibilityLevel, Role, RoleAssignment, User};
-use zian_storage::{ListQuery, SqlStore, Store};
+use zian_app::{App, Principal};
+use zian_domain::org::{OrgDraft, parse_kind, parse_level};
+use zian_domain::user::UserPatch;
+use zian_domain::{ListQuery, OrgId, OrgTier, Role, UserId};
+use zian_storage::SqlStore;
 
 use crate::Cmd;
 use crate::config::Config;
@@ -161,7 +162,7 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
         .await
         .with_context(|| "cannot open the database (database_url)")?;
     let app = App::new(
-        Arc::new(store.clone()),
+        &store,
         Arc::new(SystemClock),
         Arc::new(UuidV7),
         cfg.auth.clone(),
@@ -172,64 +173,21 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
 /// The operator at the server's shell acts as a system administrator of the
 /// whole tree; their actions are audited as `via: cli`.
 async fn cli_principal(app: &App) -> Result<Principal> {
-    let mut q = ListQuery::new();
-    q.limit = 1;
-    let all = zian_domain::OrgScope::from_roots(["/".to_string()]);
-    let root = app
-        .store
-        .list_orgs(&all, &q)
-        .await?
-        .items
-        .into_iter()
-        .next();
-    let Some(root) = root else {
-        bail!(
+    match app.operator().await? {
+        Some(p) => Ok(p),
+        None => bail!(
             "the organisation tree is empty: create the root first with `zian org root --name-zh …`"
-        );
-    };
-    Ok(Principal {
-        user: User {
-            id: "cli".into(),
-            username: "cli".into(),
-            display_name: "命令列操作者".into(),
-            email: String::new(),
-            home_org_id: root.id.clone(),
-            locale: "zh-TW".into(),
-            active: true,
-            totp_enabled: false,
-            must_change_password: false,
-            password_changed_at: 0,
-            locked_until: None,
-            created_at: 0,
-        },
-        assignments: vec![RoleAssignment {
-            id: "cli".into(),
-            user_id: "cli".into(),
-            org_id: root.id.clone(),
-            org_path: root.path.clone(),
-            org_name_zh: root.name_zh.clone(),
-            role: Role::SystemAdmin,
-            granted_by: None,
-            granted_at: 0,
-            deputy_for: None,
-        }],
-        token: None,
-        meta: RequestMeta {
-            ip: Some("cli".into()),
-            user_agent: None,
-        },
-    })
+        ),
+    }
 }
 
 /// Resolves an organisation given by id or by code.
-async fn org_id(app: &App, p: &Principal, key: &str) -> Result<String> {
-    if let Ok(o) = app.get_org(p, key).await {
+async fn org_id(app: &App, p: &Principal, key: &str) -> Result<OrgId> {
+    if let Ok(o) = app.get_org(p, &OrgId::from(key)).await {
         return Ok(o.id);
     }
-    let mut q = ListQuery::new();
-    q.limit = 5_000;
     let found = app
-        .list_orgs(p, &q)
+        .list_orgs(p, &ListQuery::all(zian_domain::list::HARD_LIMIT))
         .await?
         .items
         .into_iter()
@@ -239,12 +197,18 @@ async fn org_id(app: &App, p: &Principal, key: &str) -> Result<String> {
         .with_context(|| format!("no organisation with id or code {key:?}"))
 }
 
-async fn user_id(app: &App, username: &str) -> Result<String> {
-    let c = app
-        .store
-        .system_user_by_username(&username.trim().to_lowercase())
-        .await?;
-    c.map(|c| c.user.id)
+async fn user_id(app: &App, p: &Principal, username: &str) -> Result<UserId> {
+    let name = username.trim().to_lowercase();
+    let q = ListQuery {
+        q: Some(name.clone()),
+        ..ListQuery::all(zian_domain::list::MAX_LIMIT)
+    };
+    app.list_users(p, &q)
+        .await?
+        .items
+        .into_iter()
+        .find(|u| u.username == name)
+        .map(|u| u.id)
         .with_context(|| format!("no user named {username:?}"))
 }
 
@@ -356,7 +320,7 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
                     let v = serde_json::json!({
                         "org_id": r.org_id, "org_name": r.org_name, "kind": r.kind,
                         "title_zh": r.title_zh, "title_en": r.title_en,
-                        "due": zian_app::compliance::ymd(r.due), "overdue": r.overdue,
+                        "due": zian_domain::day::ymd(r.due), "overdue": r.overdue,
                         "link": r.link, "recipients": r.recipients,
                     });
                     writeln!(out, "{v}")?;
@@ -438,7 +402,7 @@ async fn org_cmd(c: OrgCmd, cfg: &Config) -> Result<()> {
                     name_zh,
                     name_en,
                     tier: OrgTier::parse(&tier)?,
-                    kind: OrgKind::parse(&kind)?,
+                    kind: parse_kind(&kind)?,
                     level: None,
                     level_assigned_on: None,
                     level_review_due: None,
@@ -449,9 +413,11 @@ async fn org_cmd(c: OrgCmd, cfg: &Config) -> Result<()> {
         }
         OrgCmd::List => {
             let p = cli_principal(&app).await?;
-            let mut q = ListQuery::new();
-            q.limit = 500;
-            for o in app.list_orgs(&p, &q).await?.items {
+            for o in app
+                .list_orgs(&p, &ListQuery::all(zian_domain::list::HARD_LIMIT))
+                .await?
+                .items
+            {
                 println!(
                     "{}{}  [{}] {} {}{}",
                     "  ".repeat(usize::try_from(o.depth).unwrap_or(0)),
@@ -481,11 +447,8 @@ async fn org_cmd(c: OrgCmd, cfg: &Config) -> Result<()> {
                 name_zh,
                 name_en,
                 tier: OrgTier::parse(&tier)?,
-                kind: OrgKind::parse(&kind)?,
-                level: level
-                    .as_deref()
-                    .map(ResponsibilityLevel::parse)
-                    .transpose()?,
+                kind: parse_kind(&kind)?,
+                level: level.as_deref().map(parse_level).transpose()?,
                 level_assigned_on: parse_date(assigned.as_deref())?,
                 level_review_due: None,
                 fiscal_tier,
@@ -515,9 +478,11 @@ async fn user_cmd(c: UserCmd, cfg: &Config) -> Result<()> {
     let p = cli_principal(&app).await?;
     match c {
         UserCmd::List => {
-            let mut q = ListQuery::new();
-            q.limit = 500;
-            for u in app.list_users(&p, &q).await?.items {
+            for u in app
+                .list_users(&p, &ListQuery::all(zian_domain::list::HARD_LIMIT))
+                .await?
+                .items
+            {
                 println!(
                     "{:<24} {:<24} {}{}",
                     u.username,
@@ -555,7 +520,7 @@ async fn user_cmd(c: UserCmd, cfg: &Config) -> Result<()> {
             println!("{}", u.id);
         }
         UserCmd::ResetPassword { username, password } => {
-            let id = user_id(&app, &username).await?;
+            let id = user_id(&app, &p, &username).await?;
             app.reset_password(&p, &id, &password).await?;
             println!("temporary password set; {username} must change it at next login");
         }
@@ -564,17 +529,17 @@ async fn user_cmd(c: UserCmd, cfg: &Config) -> Result<()> {
             org,
             role,
         } => {
-            let id = user_id(&app, &username).await?;
+            let id = user_id(&app, &p, &username).await?;
             let org = org_id(&app, &p, &org).await?;
             let a = app.grant_role(&p, &id, &org, Role::parse(&role)?).await?;
             println!("{}", a.id);
         }
         UserCmd::Unlock { username } => {
-            let id = user_id(&app, &username).await?;
+            let id = user_id(&app, &p, &username).await?;
             app.update_user(
                 &p,
                 &id,
-                zian_storage::UserPatch {
+                UserPatch {
                     unlock: true,
                     ..Default::default()
                 },

@@ -1,24 +1,42 @@
-//! Zian's pure domain model: the organisation tree, roles and permissions, the
-//! caller's organisation scope, the password policy, TOTP, the audit hash chain
-//! and ROC (民國) dates.
+//! Zian's pure domain model: the organisation tree, people and their roles,
+//! authorisation (the caller's organisation scopes), the records of every
+//! feature (compliance, systems, risk, plans, evidence), the password policy,
+//! TOTP, the audit hash chain, dates and ROC (民國) dates, bounded text and
+//! the one list shape.
 //!
 //! Invariants: no I/O, no async, no database or HTTP types. Time and ids reach
-//! the domain through the [`ports::Clock`] and [`ports::IdGen`] traits.
+//! the domain through the [`ports::Clock`] and [`ports::IdGen`] traits. The
+//! regulation vocabulary (organisation kind, responsibility level, impact
+//! grade) is `zian_rules`', re-exported here: one spelling everywhere.
 
 pub mod audit;
+pub mod authz;
+pub mod compliance;
+pub mod day;
 pub mod error;
+pub mod evidence;
+pub mod ids;
+pub mod list;
 pub mod org;
 pub mod password;
 pub mod plan;
 pub mod ports;
+pub mod risk;
 pub mod roc;
 pub mod role;
 pub mod scope;
+pub mod systems;
+pub mod text;
 pub mod totp;
 pub mod user;
 
+pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
-pub use org::{OrgKind, OrgTier, Organisation, ResponsibilityLevel};
+pub use ids::{EvidenceId, OrgId, PlanId, RiskId, SystemId, UserId};
+pub use list::{ListQuery, Page};
+pub use org::{OrgTier, Organisation};
 pub use role::{Permission, Role};
 pub use scope::OrgScope;
+pub use text::{Memo, Text};
 pub use user::{ApiToken, Deputy, RoleAssignment, User};
+pub use zian_rules::{Frequency, Impact, Level, OrgKind};

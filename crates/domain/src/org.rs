@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::DomainError;
+use crate::{DomainError, Level, OrgId, OrgKind, UserId};
 
 /// Position of an organisation in the supervision hierarchy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,80 +46,24 @@ impl OrgTier {
     }
 }
 
-/// Legal kind of organisation under the Cyber Security Management Act.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    /// 公務機關
-    Public,
-    /// 特定非公務機關
-    NonPublic,
-    /// 關鍵基礎設施提供者
-    CriticalInfrastructure,
+/// Parses an organisation kind (`public`, `non_public`,
+/// `critical_infrastructure`); the kinds themselves are the regulation
+/// vocabulary of `zian_rules`, shared by every layer.
+pub fn parse_kind(s: &str) -> Result<OrgKind, DomainError> {
+    s.parse().map_err(|_| invalid("kind", s))
 }
 
-impl OrgKind {
-    pub const ALL: [OrgKind; 3] = [
-        OrgKind::Public,
-        OrgKind::NonPublic,
-        OrgKind::CriticalInfrastructure,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgKind::Public => "public",
-            OrgKind::NonPublic => "non_public",
-            OrgKind::CriticalInfrastructure => "critical_infrastructure",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| invalid("kind", s))
-    }
-}
-
-/// 資通安全責任等級 A–E.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum ResponsibilityLevel {
-    A,
-    B,
-    C,
-    D,
-    E,
-}
-
-impl ResponsibilityLevel {
-    pub const ALL: [ResponsibilityLevel; 5] = [
-        ResponsibilityLevel::A,
-        ResponsibilityLevel::B,
-        ResponsibilityLevel::C,
-        ResponsibilityLevel::D,
-        ResponsibilityLevel::E,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResponsibilityLevel::A => "A",
-            ResponsibilityLevel::B => "B",
-            ResponsibilityLevel::C => "C",
-            ResponsibilityLevel::D => "D",
-            ResponsibilityLevel::E => "E",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| invalid("level", s))
-    }
+/// Parses a responsibility level A–E (case-insensitive).
+pub fn parse_level(s: &str) -> Result<Level, DomainError> {
+    s.parse().map_err(|_| invalid("level", s))
 }
 
 /// An organisation as stored. `path` is the materialised path of ids from the
 /// root, `/root/child/…/self/`, so a subtree is every path with this prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
-    pub id: String,
-    pub parent_id: Option<String>,
+    pub id: OrgId,
+    pub parent_id: Option<OrgId>,
     pub path: String,
     pub depth: i64,
     pub code: Option<String>,
@@ -127,7 +71,7 @@ pub struct Organisation {
     pub name_en: String,
     pub tier: OrgTier,
     pub kind: OrgKind,
-    pub level: Option<ResponsibilityLevel>,
+    pub level: Option<Level>,
     pub level_assigned_on: Option<Date>,
     pub level_review_due: Option<Date>,
     pub fiscal_tier: Option<i64>,
@@ -142,7 +86,7 @@ pub struct OrgDraft {
     pub name_en: String,
     pub tier: OrgTier,
     pub kind: OrgKind,
-    pub level: Option<ResponsibilityLevel>,
+    pub level: Option<Level>,
     pub level_assigned_on: Option<Date>,
     pub level_review_due: Option<Date>,
     pub fiscal_tier: Option<i64>,
@@ -236,12 +180,26 @@ impl OrgDraft {
     }
 }
 
-/// Adds whole years, clamping 29 February to 28 February.
-pub fn add_years(d: Date, years: i32) -> Date {
-    let y = d.year() + years;
-    Date::from_calendar_date(y, d.month(), d.day())
-        .or_else(|_| Date::from_calendar_date(y, d.month(), 28))
-        .unwrap_or(d)
+pub use crate::day::add_years;
+
+/// One change in an organisation's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgHistoryEntry {
+    pub at: i64,
+    pub actor_user_id: Option<UserId>,
+    pub change: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// Roll-up figures of a subtree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrgStats {
+    pub orgs: i64,
+    pub agencies: i64,
+    pub users: i64,
+    pub by_level: Vec<(String, i64)>,
+    pub reviews_overdue: i64,
 }
 
 /// The materialised path of a child of `parent_path`.
@@ -280,7 +238,7 @@ mod tests {
             name_en: "Taipei".into(),
             tier: OrgTier::LocalGovernment,
             kind: OrgKind::Public,
-            level: Some(ResponsibilityLevel::A),
+            level: Some(Level::A),
             level_assigned_on: Some(date!(2024 - 02 - 29)),
             level_review_due: None,
             fiscal_tier: Some(1),
@@ -330,13 +288,11 @@ mod tests {
         for t in OrgTier::ALL {
             assert_eq!(OrgTier::parse(t.as_str()).unwrap(), t);
         }
+        assert_eq!(parse_kind("non-public").unwrap(), OrgKind::NonPublic);
         for k in OrgKind::ALL {
-            assert_eq!(OrgKind::parse(k.as_str()).unwrap(), k);
+            assert_eq!(parse_kind(k.as_str()).unwrap(), k);
         }
-        assert_eq!(
-            ResponsibilityLevel::parse("c").unwrap(),
-            ResponsibilityLevel::C
-        );
-        assert!(ResponsibilityLevel::parse("F").is_err());
+        assert_eq!(parse_level("c").unwrap(), Level::C);
+        assert!(parse_level("F").is_err());
     }
 }

@@ -5,8 +5,10 @@ use serde::Serialize;
 /// A set of organisation subtrees, each named by its materialised path
 /// (`/root/…/org/`). Every storage query over organisation-owned data takes an
 /// `OrgScope` and restricts itself to rows whose organisation path starts with
-/// one of the roots. Only the application layer's authoriser builds scopes from
-/// a caller's roles; an empty scope reaches nothing.
+/// one of the roots. Scopes are built only by [`crate::authz`] from a caller's
+/// roles (the constructor is private to this crate), plus the explicitly
+/// named [`OrgScope::system_wide`] for the command line, the demo seeding and
+/// tests; an empty scope reaches nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrgScope {
     roots: Vec<String>,
@@ -15,7 +17,7 @@ pub struct OrgScope {
 impl OrgScope {
     /// A scope over the given subtree roots; nested roots are folded into their
     /// ancestors so that every root is disjoint.
-    pub fn from_roots<I: IntoIterator<Item = String>>(roots: I) -> Self {
+    pub(crate) fn from_roots<I: IntoIterator<Item = String>>(roots: I) -> Self {
         let mut v: Vec<String> = roots
             .into_iter()
             .filter(|r| r.starts_with('/') && r.ends_with('/'))
@@ -29,6 +31,20 @@ impl OrgScope {
             }
         }
         OrgScope { roots: out }
+    }
+
+    /// The whole tree. Only for work that acts for the deployment rather
+    /// than for a person: the command line (bootstrap, backup), seeding the
+    /// demonstration and tests. Request handling never uses it.
+    pub fn system_wide() -> Self {
+        OrgScope {
+            roots: vec!["/".to_string()],
+        }
+    }
+
+    /// Whether this is the whole tree ([`OrgScope::system_wide`]).
+    pub fn is_system_wide(&self) -> bool {
+        self.roots.len() == 1 && self.roots[0] == "/"
     }
 
     /// A scope that reaches nothing.

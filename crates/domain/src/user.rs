@@ -2,15 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, Permission, Role};
+use crate::{DomainError, OrgId, Permission, Role, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub home_org_id: String,
+    pub home_org_id: OrgId,
     pub locale: String,
     pub active: bool,
     pub totp_enabled: bool,
@@ -24,31 +24,31 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleAssignment {
     pub id: String,
-    pub user_id: String,
-    pub org_id: String,
+    pub user_id: UserId,
+    pub org_id: OrgId,
     pub org_path: String,
     pub org_name_zh: String,
     pub role: Role,
-    pub granted_by: Option<String>,
+    pub granted_by: Option<UserId>,
     pub granted_at: i64,
     /// Set when the role is held as a deputy (職務代理人) for someone else.
-    pub deputy_for: Option<String>,
+    pub deputy_for: Option<UserId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deputy {
     pub id: String,
-    pub principal_user_id: String,
+    pub principal_user_id: UserId,
     pub principal_name: String,
-    pub deputy_user_id: String,
+    pub deputy_user_id: UserId,
     pub deputy_name: String,
-    pub org_id: String,
+    pub org_id: OrgId,
     pub org_name_zh: String,
     pub role: Role,
     pub starts_at: i64,
     pub ends_at: i64,
     pub reason: String,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub revoked_at: Option<i64>,
 }
 
@@ -61,14 +61,96 @@ impl Deputy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub name: String,
-    pub org_id: String,
+    pub org_id: OrgId,
     pub permissions: Vec<Permission>,
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+}
+
+/// A new user with an already hashed password.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub home_org_id: OrgId,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub locale: String,
+    pub now: i64,
+}
+
+/// Changes to a user's profile; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub active: Option<bool>,
+    pub locale: Option<String>,
+    pub unlock: bool,
+}
+
+/// A user with the secrets authentication needs. Never serialised; its
+/// `Debug` shows the username only.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+    pub failed_logins: i64,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user.username)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A browser session as stored: the id only as its SHA-256 hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id_hash: String,
+    pub user_id: UserId,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub mfa_passed: bool,
+    pub csrf_token: String,
+    pub current_org_id: Option<OrgId>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A record shared with a vendor (the only records a vendor reaches).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Share {
+    pub id: String,
+    pub org_id: OrgId,
+    pub record_type: String,
+    pub record_id: String,
+    pub title: String,
+    pub created_at: i64,
+}
+
+/// An active user holding a role at an organisation (who receives
+/// reminders; a role covers the organisation's subtree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleHolder {
+    pub user_id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub org_id: OrgId,
+    pub org_path: String,
 }
 
 /// Checks a username: 3–64 characters of letters, digits, `.`, `_`, `-`, `@`.

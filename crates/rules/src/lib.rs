@@ -135,7 +135,7 @@ pub enum RulesError {
         b: String,
     },
     /// Unknown organisation kind.
-    #[error("unknown --kind {0:?}: expected public, non-public or critical-infrastructure")]
+    #[error("unknown --kind {0:?}: expected public, non_public or critical_infrastructure")]
     UnknownKind(String),
     /// Unknown responsibility level.
     #[error("unknown --level {0:?}: expected A, B, C, D or E")]

@@ -8,15 +8,21 @@ use serde::{Deserialize, Serialize};
 
 use crate::RulesError;
 
-/// Kind of organisation under the Act (tw-regulations.md §1.1).
+/// Kind of organisation under the Act (tw-regulations.md §1.1). The one
+/// vocabulary of the platform: the organisation tree, the API and the rule
+/// data all use it. Canonical spelling `public`, `non_public`,
+/// `critical_infrastructure`; the hyphenated spelling of older rule files and
+/// command lines is accepted too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     /// 公務機關.
     Public,
     /// 特定非公務機關 that is not a critical-infrastructure provider (公營事業, 特定財團法人, …).
+    #[serde(alias = "non-public")]
     NonPublic,
     /// 關鍵基礎設施提供者: a 特定非公務機關 with the extra CI-only items of 附表二/四/六.
+    #[serde(alias = "critical-infrastructure")]
     CriticalInfrastructure,
 }
 
@@ -28,12 +34,12 @@ impl OrgKind {
         OrgKind::CriticalInfrastructure,
     ];
 
-    /// The CLI / data spelling (`public`, `non-public`, `critical-infrastructure`).
+    /// The canonical spelling (`public`, `non_public`, `critical_infrastructure`).
     pub fn as_str(self) -> &'static str {
         match self {
             OrgKind::Public => "public",
-            OrgKind::NonPublic => "non-public",
-            OrgKind::CriticalInfrastructure => "critical-infrastructure",
+            OrgKind::NonPublic => "non_public",
+            OrgKind::CriticalInfrastructure => "critical_infrastructure",
         }
     }
 }
@@ -47,6 +53,7 @@ impl fmt::Display for OrgKind {
 impl FromStr for OrgKind {
     type Err = RulesError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().replace('-', "_");
         OrgKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
@@ -96,7 +103,7 @@ impl FromStr for Level {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Level::ALL
             .into_iter()
-            .find(|l| l.as_str() == s)
+            .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| RulesError::UnknownLevel(s.to_string()))
     }
 }
@@ -129,6 +136,22 @@ impl Impact {
             Impact::Medium => "中",
             Impact::High => "高",
         }
+    }
+
+    /// The stored and API spelling: `low`, `medium` or `high`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Impact::Low => "low",
+            Impact::Medium => "medium",
+            Impact::High => "high",
+        }
+    }
+
+    /// Parses `low`/`medium`/`high` or 普/中/高.
+    pub fn from_code(s: &str) -> Option<Impact> {
+        Impact::ALL
+            .into_iter()
+            .find(|i| i.code() == s.trim() || i.as_str() == s.trim())
     }
 
     /// 普 = 1, 中 = 2, 高 = 3 (the common mapping to an asset value, tw-regulations.md §6).

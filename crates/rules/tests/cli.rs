@@ -71,7 +71,7 @@ fn unknown_kind_and_level_are_usage_errors() {
     let e = obligations("foo", "A", "2024-01-01", None).expect_err("kind");
     assert_eq!(
         e.to_string(),
-        r#"unknown --kind "foo": expected public, non-public or critical-infrastructure"#
+        r#"unknown --kind "foo": expected public, non_public or critical_infrastructure"#
     );
     assert!(e.is_usage_error());
     let e = obligations("public", "F", "2024-01-01", None).expect_err("level");

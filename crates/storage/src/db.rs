@@ -1,10 +1,15 @@
-//! Connection, migrations and shared SQL helpers.
+//! Connection, migrations and the SQL helpers every aggregate uses: a small
+//! statement builder that numbers `$n` placeholders, the scope condition,
+//! column readers, and the one paged-list query.
 
 use std::str::FromStr;
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
-use zian_domain::OrgScope;
+use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, Executor, Row};
+use time::Date;
+use zian_domain::list::COUNT_CAP;
+use zian_domain::{ListQuery, OrgScope, Page};
 
 use crate::{Result, StoreError};
 
@@ -35,7 +40,8 @@ impl Backend {
     }
 }
 
-/// The SQL store for both backends.
+/// The SQL store for both backends. It implements every aggregate's trait,
+/// each in that aggregate's module.
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pub(crate) pool: AnyPool,
@@ -94,8 +100,18 @@ impl SqlStore {
             .collect()
     }
 
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1 AS one").fetch_one(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn close(&self) {
@@ -103,38 +119,299 @@ impl SqlStore {
     }
 }
 
-/// The SQL condition restricting `path_col` to the scope, with its bind
-/// values; placeholders are numbered from `first`. An empty scope yields a
-/// condition that is always false.
-pub fn scope_sql(scope: &OrgScope, path_col: &str, first: usize) -> (String, Vec<String>) {
-    if scope.is_empty() {
-        return ("1 = 0".to_string(), Vec::new());
-    }
-    let mut parts = Vec::new();
-    let mut binds = Vec::new();
-    for (i, root) in scope.roots().iter().enumerate() {
-        parts.push(format!("{path_col} LIKE ${}", first + i));
-        binds.push(format!("{root}%"));
-    }
-    (format!("({})", parts.join(" OR ")), binds)
+// ---- statements
+
+/// A value bound to a placeholder (the `Any` driver knows text, integers,
+/// reals and bytes; booleans are stored as 0/1).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arg {
+    Text(Option<String>),
+    Int(Option<i64>),
 }
 
-// ---- row helpers (the Any driver knows i64, f64, String, bool and bytes)
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_string()))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(Some(v.clone()))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::Text(v.map(str::to_string))
+    }
+}
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<u32> for Arg {
+    fn from(v: u32) -> Self {
+        Arg::Int(Some(i64::from(v)))
+    }
+}
+impl From<Option<u32>> for Arg {
+    fn from(v: Option<u32>) -> Self {
+        Arg::Int(v.map(i64::from))
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Int(Some(i64::from(v)))
+    }
+}
+impl From<Date> for Arg {
+    fn from(v: Date) -> Self {
+        Arg::Text(Some(zian_domain::day::ymd(v)))
+    }
+}
+impl From<Option<Date>> for Arg {
+    fn from(v: Option<Date>) -> Self {
+        Arg::Text(v.map(zian_domain::day::ymd))
+    }
+}
+macro_rules! text_args {
+    ($($t:ty),*) => {$(
+        impl From<&$t> for Arg {
+            fn from(v: &$t) -> Self {
+                Arg::Text(Some(v.to_string()))
+            }
+        }
+        impl From<Option<&$t>> for Arg {
+            fn from(v: Option<&$t>) -> Self {
+                Arg::Text(v.map(|x| x.to_string()))
+            }
+        }
+    )*};
+}
+text_args!(
+    zian_domain::OrgId,
+    zian_domain::UserId,
+    zian_domain::SystemId,
+    zian_domain::RiskId,
+    zian_domain::PlanId,
+    zian_domain::EvidenceId
+);
+impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
+    fn from(v: &zian_domain::Text<N>) -> Self {
+        Arg::Text(Some(v.to_string()))
+    }
+}
+impl<const N: usize> From<&zian_domain::Memo<N>> for Arg {
+    fn from(v: &zian_domain::Memo<N>) -> Self {
+        Arg::Text(Some(v.to_string()))
+    }
+}
 
-pub(crate) fn s(row: &AnyRow, col: &str) -> Result<String> {
-    Ok(row.try_get::<String, _>(col)?)
+/// A statement under construction: text with `$n` placeholders numbered as
+/// values are bound, so conditions can be appended in any order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Sql {
+    text: String,
+    args: Vec<Arg>,
 }
-pub(crate) fn os(row: &AnyRow, col: &str) -> Result<Option<String>> {
-    Ok(row.try_get::<Option<String>, _>(col)?)
+
+impl Sql {
+    pub(crate) fn new(text: impl Into<String>) -> Sql {
+        Sql {
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends text.
+    pub(crate) fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `v`.
+    pub(crate) fn bind(&mut self, v: impl Into<Arg>) -> &mut Sql {
+        self.args.push(v.into());
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    /// Appends `text` then a placeholder bound to `v` (`" AND x.org_id = "`).
+    pub(crate) fn and(&mut self, text: &str, v: impl Into<Arg>) -> &mut Sql {
+        self.push(text).bind(v)
+    }
+
+    /// Appends the condition restricting `path_col` to the scope's subtrees;
+    /// an empty scope yields a condition that is always false.
+    pub(crate) fn scope(&mut self, scope: &OrgScope, path_col: &str) -> &mut Sql {
+        if scope.is_empty() {
+            return self.push("1 = 0");
+        }
+        self.push("(");
+        for (i, root) in scope.roots().iter().enumerate() {
+            if i > 0 {
+                self.push(" OR ");
+            }
+            self.push(path_col).push(" LIKE ").bind(format!("{root}%"));
+        }
+        self.push(")")
+    }
+
+    /// `AND <search over columns>` with the text as a LIKE pattern.
+    pub(crate) fn search(&mut self, cols: &[&str], text: &str) -> &mut Sql {
+        let pattern = like_pattern(text);
+        self.push(" AND (");
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                self.push(" OR ");
+            }
+            self.push(c)
+                .push(" LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        self.push(")")
+    }
+
+    /// Puts text (without placeholders) in front.
+    pub(crate) fn prepend(&mut self, text: &str) -> &mut Sql {
+        self.text.insert_str(0, text);
+        self
+    }
+
+    /// Appends another statement, renumbering its placeholders after ours.
+    pub(crate) fn append(&mut self, other: &Sql) -> &mut Sql {
+        let offset = self.args.len();
+        let mut chars = other.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            self.text.push(c);
+            if c != '$' {
+                continue;
+            }
+            let mut n = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n.push(*d);
+                chars.next();
+            }
+            match n.parse::<usize>() {
+                Ok(k) => self.text.push_str(&(k + offset).to_string()),
+                Err(_) => self.text.push_str(&n),
+            }
+        }
+        self.args.extend(other.args.iter().cloned());
+        self
+    }
+
+    pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for a in &self.args {
+            q = match a {
+                Arg::Text(v) => q.bind(v.clone()),
+                Arg::Int(v) => q.bind(*v),
+            };
+        }
+        q
+    }
+
+    pub(crate) async fn fetch_all<'c, E, T>(
+        &self,
+        ex: E,
+        map: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Vec<T>>
+    where
+        E: Executor<'c, Database = Any>,
+    {
+        self.query().fetch_all(ex).await?.iter().map(map).collect()
+    }
+
+    pub(crate) async fn fetch_optional<'c, E, T>(
+        &self,
+        ex: E,
+        map: fn(&AnyRow) -> Result<T>,
+    ) -> Result<Option<T>>
+    where
+        E: Executor<'c, Database = Any>,
+    {
+        self.query()
+            .fetch_optional(ex)
+            .await?
+            .as_ref()
+            .map(map)
+            .transpose()
+    }
+
+    pub(crate) async fn fetch_one<'c, E>(&self, ex: E) -> Result<AnyRow>
+    where
+        E: Executor<'c, Database = Any>,
+    {
+        Ok(self.query().fetch_one(ex).await?)
+    }
+
+    /// Runs the statement; returns the rows affected.
+    pub(crate) async fn execute<'c, E>(&self, ex: E) -> Result<u64>
+    where
+        E: Executor<'c, Database = Any>,
+    {
+        Ok(self.query().execute(ex).await?.rows_affected())
+    }
 }
-pub(crate) fn i(row: &AnyRow, col: &str) -> Result<i64> {
-    Ok(row.try_get::<i64, _>(col)?)
-}
-pub(crate) fn oi(row: &AnyRow, col: &str) -> Result<Option<i64>> {
-    Ok(row.try_get::<Option<i64>, _>(col)?)
-}
-pub(crate) fn b(row: &AnyRow, col: &str) -> Result<bool> {
-    Ok(i(row, col)? != 0)
+
+/// The columns of a record and their values, written once per record type
+/// and used by both its INSERT and its UPDATE.
+#[derive(Debug, Default)]
+pub(crate) struct Cols(Vec<(&'static str, Arg)>);
+
+impl Cols {
+    pub(crate) fn new() -> Cols {
+        Cols(Vec::new())
+    }
+    pub(crate) fn set(mut self, col: &'static str, v: impl Into<Arg>) -> Cols {
+        self.0.push((col, v.into()));
+        self
+    }
+    /// `INSERT INTO table (…) VALUES (…)`.
+    pub(crate) fn insert(self, table: &str) -> Sql {
+        let names: Vec<&str> = self.0.iter().map(|(c, _)| *c).collect();
+        let mut q = Sql::new(format!(
+            "INSERT INTO {table} ({}) VALUES (",
+            names.join(", ")
+        ));
+        for (i, (_, v)) in self.0.into_iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(v);
+        }
+        q.push(")");
+        q
+    }
+    /// `UPDATE table SET … WHERE` (the caller appends the condition).
+    pub(crate) fn update(self, table: &str) -> Sql {
+        let mut q = Sql::new(format!("UPDATE {table} SET "));
+        for (i, (c, v)) in self.0.into_iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push(c).push(" = ").bind(v);
+        }
+        q.push(" WHERE ");
+        q
+    }
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
@@ -151,34 +428,104 @@ pub(crate) fn like_pattern(q: &str) -> String {
     out
 }
 
-/// Runs a paged list query: counts the rows of `from_where`, then selects
-/// `cols` from it in `order` with the query's limit and offset.
+/// Runs a paged list: `from_where` is the `FROM … WHERE …` part with its
+/// binds; the total is counted up to [`COUNT_CAP`] rows, so a page costs the
+/// same whatever the number of rows in scope.
 pub(crate) async fn fetch_page<T>(
     pool: &AnyPool,
     cols: &str,
-    from_where: &str,
+    from_where: &Sql,
     order: &str,
-    binds: &[String],
-    q: &crate::ListQuery,
-    map: impl Fn(&AnyRow) -> Result<T>,
-) -> Result<crate::Page<T>> {
-    let count_sql = format!("SELECT COUNT(*) AS n {from_where}");
-    let mut cq = sqlx::query(&count_sql);
-    for b in binds {
-        cq = cq.bind(b.clone());
-    }
-    let total = i(&cq.fetch_one(pool).await?, "n")?;
+    q: &ListQuery,
+    map: fn(&AnyRow) -> Result<T>,
+) -> Result<Page<T>> {
+    let mut count = from_where.clone();
+    count.text = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS one {} LIMIT {}) capped",
+        from_where.text,
+        COUNT_CAP + 1
+    );
+    let n = i(&count.fetch_one(pool).await?, "n")?;
     let (limit, offset) = (q.clamped_limit(), q.offset.max(0));
-    let sql = format!("SELECT {cols} {from_where} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-    let mut lq = sqlx::query(&sql);
-    for b in binds {
-        lq = lq.bind(b.clone());
-    }
-    let rows = lq.fetch_all(pool).await?;
-    Ok(crate::Page {
-        items: rows.iter().map(map).collect::<Result<_>>()?,
-        total,
+    let mut page = from_where.clone();
+    page.text = format!(
+        "SELECT {cols} {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        from_where.text
+    );
+    Ok(Page {
+        items: page.fetch_all(pool, map).await?,
+        total: n.min(COUNT_CAP),
+        total_exact: n <= COUNT_CAP,
         limit,
         offset,
     })
+}
+
+/// The sort of a list: a whitelisted column for the name asked for, else the
+/// default, with a unique tie-breaker so pages never overlap.
+pub(crate) fn order_by(q: &ListQuery, columns: &[(&str, &str)], tie: &str) -> String {
+    let col = q
+        .sort
+        .as_deref()
+        .and_then(|s| columns.iter().find(|(k, _)| *k == s))
+        .or_else(|| columns.first())
+        .map_or(tie, |(_, c)| c);
+    let dir = if q.desc { "DESC" } else { "ASC" };
+    if col == tie {
+        format!("{tie} {dir}")
+    } else {
+        format!("{col} {dir}, {tie} {dir}")
+    }
+}
+
+// ---- column readers
+
+pub(crate) fn s(row: &AnyRow, col: &str) -> Result<String> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+pub(crate) fn os(row: &AnyRow, col: &str) -> Result<Option<String>> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+pub(crate) fn i(row: &AnyRow, col: &str) -> Result<i64> {
+    Ok(row.try_get::<i64, _>(col)?)
+}
+pub(crate) fn oi(row: &AnyRow, col: &str) -> Result<Option<i64>> {
+    Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+pub(crate) fn b(row: &AnyRow, col: &str) -> Result<bool> {
+    Ok(i(row, col)? != 0)
+}
+/// A rating or count stored as an integer.
+pub(crate) fn u(row: &AnyRow, col: &str) -> Result<u32> {
+    let v = i(row, col)?;
+    u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v} out of range")))
+}
+pub(crate) fn ou(row: &AnyRow, col: &str) -> Result<Option<u32>> {
+    oi(row, col)?
+        .map(|v| {
+            u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col}: {v} out of range")))
+        })
+        .transpose()
+}
+pub(crate) fn date(row: &AnyRow, col: &str) -> Result<Date> {
+    let v = s(row, col)?;
+    zian_domain::day::parse("date", &v)
+        .map_err(|_| StoreError::Corrupt(format!("{col}: bad date {v:?}")))
+}
+pub(crate) fn odate(row: &AnyRow, col: &str) -> Result<Option<Date>> {
+    os(row, col)?
+        .map(|v| {
+            zian_domain::day::parse("date", &v)
+                .map_err(|_| StoreError::Corrupt(format!("{col}: bad date {v:?}")))
+        })
+        .transpose()
+}
+/// A JSON column.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<T> {
+    serde_json::from_str(&s(row, col)?).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+}
+pub(crate) fn ojson<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Option<T>> {
+    os(row, col)?
+        .map(|v| serde_json::from_str(&v).map_err(|e| StoreError::Corrupt(format!("{col}: {e}"))))
+        .transpose()
 }

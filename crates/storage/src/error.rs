@@ -21,14 +21,18 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Maps unique-constraint violations to [`StoreError::Conflict`].
+    /// Maps a unique-key violation (as the database driver classifies it) to
+    /// [`StoreError::Conflict`].
     pub(crate) fn from_db(e: sqlx::Error, what: &'static str) -> StoreError {
-        if let sqlx::Error::Database(d) = &e {
-            let msg = d.message().to_lowercase();
-            if msg.contains("unique") || msg.contains("duplicate key") {
-                return StoreError::Conflict(what);
-            }
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::Db(e),
         }
-        StoreError::Db(e)
+    }
+
+    /// Whether the database refused text holding a NUL character
+    /// (PostgreSQL text cannot hold one).
+    pub fn is_nul_in_text(&self) -> bool {
+        matches!(self, StoreError::Db(e) if e.to_string().contains("0x00"))
     }
 }

@@ -1,112 +1,120 @@
-//! Evidence files: scoped reads, audited writes. The content stays out of
-//! listings; it is read only for a download.
+//! Evidence files. The content stays out of listings; it is read only for a
+//! download.
 
-use serde::Serialize;
+use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use zian_domain::OrgScope;
 use zian_domain::audit::AuditEvent;
+use zian_domain::evidence::EvidenceFile;
+use zian_domain::{EvidenceId, ListQuery, OrgId, OrgScope, Page, UserId};
 
-use crate::audit::{append, begin};
-use crate::compliance::org_in_scope;
-use crate::db::{i, os, s, scope_sql};
+use crate::db::{Cols, Sql, fetch_page, i, order_by, os, s};
+use crate::tx::AuditedTx;
 use crate::{Result, SqlStore};
 
-/// An evidence file's metadata.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EvidenceRow {
-    pub id: String,
-    pub org_id: String,
-    /// SHA-256 of the bytes, lowercase hex.
-    pub sha256: String,
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub uploaded_by: Option<String>,
-    pub uploaded_at: i64,
+#[async_trait]
+pub trait EvidenceStore: Send + Sync {
+    /// Stores a file of an organisation in scope (content as base64).
+    async fn insert(
+        &self,
+        scope: &OrgScope,
+        e: &EvidenceFile,
+        content_base64: &str,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    /// Metadata and base64 content of a file in scope.
+    async fn get(
+        &self,
+        scope: &OrgScope,
+        id: &EvidenceId,
+    ) -> Result<Option<(EvidenceFile, String)>>;
+    /// Metadata of an organisation's files, newest first (default);
+    /// filter `q` (file name contains); sort `uploaded`, `filename`, `size`.
+    async fn list(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        q: &ListQuery,
+    ) -> Result<Page<EvidenceFile>>;
 }
 
 const COLS: &str = "e.id, e.org_id, e.sha256, e.filename, e.content_type, e.size_bytes, e.uploaded_by, e.uploaded_at";
 
-fn evidence(r: &AnyRow) -> Result<EvidenceRow> {
-    Ok(EvidenceRow {
-        id: s(r, "id")?,
-        org_id: s(r, "org_id")?,
+fn evidence(r: &AnyRow) -> Result<EvidenceFile> {
+    Ok(EvidenceFile {
+        id: s(r, "id")?.into(),
+        org_id: s(r, "org_id")?.into(),
         sha256: s(r, "sha256")?,
         filename: s(r, "filename")?,
         content_type: s(r, "content_type")?,
         size_bytes: i(r, "size_bytes")?,
-        uploaded_by: os(r, "uploaded_by")?,
+        uploaded_by: os(r, "uploaded_by")?.map(UserId::from),
         uploaded_at: i(r, "uploaded_at")?,
     })
 }
 
-impl SqlStore {
-    pub(crate) async fn insert_evidence_impl(
+#[async_trait]
+impl EvidenceStore for SqlStore {
+    async fn insert(
         &self,
         scope: &OrgScope,
-        x: &EvidenceRow,
+        x: &EvidenceFile,
         content_base64: &str,
         audit: AuditEvent,
     ) -> Result<()> {
-        let mut tx = begin(self).await?;
-        org_in_scope(&mut tx, scope, &x.org_id).await?;
-        sqlx::query(
-            "INSERT INTO evidence_files (id, org_id, sha256, filename, content_type, size_bytes, content, uploaded_by, uploaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(x.id.clone())
-        .bind(x.org_id.clone())
-        .bind(x.sha256.clone())
-        .bind(x.filename.clone())
-        .bind(x.content_type.clone())
-        .bind(x.size_bytes)
-        .bind(content_base64.to_string())
-        .bind(x.uploaded_by.clone())
-        .bind(x.uploaded_at)
-        .execute(&mut *tx)
-        .await?;
-        append(&mut tx, audit, x.uploaded_at).await?;
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.uploaded_at).await?;
+        let cols = Cols::new()
+            .set("id", &x.id)
+            .set("org_id", &x.org_id)
+            .set("sha256", x.sha256.as_str())
+            .set("filename", x.filename.as_str())
+            .set("content_type", x.content_type.as_str())
+            .set("size_bytes", x.size_bytes)
+            .set("content", content_base64)
+            .set("uploaded_by", x.uploaded_by.as_ref())
+            .set("uploaded_at", x.uploaded_at);
+        tx.insert(&cols.insert("evidence_files"), "evidence file")
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Metadata and base64 content of a file in scope.
-    pub(crate) async fn get_evidence_impl(
+    async fn get(
         &self,
         scope: &OrgScope,
-        id: &str,
-    ) -> Result<Option<(EvidenceRow, String)>> {
-        let (cond, binds) = scope_sql(scope, "o.path", 2);
-        let sql = format!(
-            "SELECT {COLS}, e.content FROM evidence_files e JOIN orgs o ON o.id = e.org_id WHERE e.id = $1 AND {cond}"
-        );
-        let mut q = sqlx::query(&sql).bind(id.to_string());
-        for b in binds {
-            q = q.bind(b);
-        }
-        match q.fetch_optional(&self.pool).await? {
-            Some(r) => Ok(Some((evidence(&r)?, s(&r, "content")?))),
-            None => Ok(None),
-        }
+        id: &EvidenceId,
+    ) -> Result<Option<(EvidenceFile, String)>> {
+        let mut q = Sql::new(format!(
+            "SELECT {COLS}, e.content FROM evidence_files e JOIN orgs o ON o.id = e.org_id WHERE e.id = "
+        ));
+        q.bind(id).push(" AND ").scope(scope, "o.path");
+        q.fetch_optional(&self.pool, |r| Ok((evidence(r)?, s(r, "content")?)))
+            .await
     }
 
-    pub(crate) async fn list_evidence_impl(
+    async fn list(
         &self,
         scope: &OrgScope,
-        org_id: &str,
-    ) -> Result<Vec<EvidenceRow>> {
-        let (cond, binds) = scope_sql(scope, "o.path", 2);
-        let sql = format!(
-            "SELECT {COLS} FROM evidence_files e JOIN orgs o ON o.id = e.org_id WHERE e.org_id = $1 AND {cond} ORDER BY e.uploaded_at DESC, e.id LIMIT 1000"
-        );
-        let mut q = sqlx::query(&sql).bind(org_id.to_string());
-        for b in binds {
-            q = q.bind(b);
+        org: &OrgId,
+        q: &ListQuery,
+    ) -> Result<Page<EvidenceFile>> {
+        let mut w =
+            Sql::new("FROM evidence_files e JOIN orgs o ON o.id = e.org_id WHERE e.org_id = ");
+        w.bind(org).push(" AND ").scope(scope, "o.path");
+        if let Some(t) = q.text() {
+            w.search(&["e.filename"], t);
         }
-        q.fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(evidence)
-            .collect()
+        let order = match q.sort.as_deref() {
+            None => "e.uploaded_at DESC, e.id".to_string(),
+            Some(_) => order_by(
+                q,
+                &[
+                    ("uploaded", "e.uploaded_at"),
+                    ("filename", "e.filename"),
+                    ("size", "e.size_bytes"),
+                ],
+                "e.id",
+            ),
+        };
+        fetch_page(&self.pool, COLS, &w, &order, q, evidence).await
     }
 }

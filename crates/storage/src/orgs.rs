@@ -1,177 +1,222 @@
-//! Organisations: scoped reads and audited writes.
+//! Organisations: the tree with materialised paths, scoped reads, audited
+//! writes, and the history of every change to an organisation.
 
-use sqlx::Row;
+use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use time::Date;
-use time::macros::format_description;
 use zian_domain::audit::AuditEvent;
-use zian_domain::org::{OrgDraft, check_move};
-use zian_domain::{OrgKind, OrgScope, OrgTier, Organisation, ResponsibilityLevel};
+use zian_domain::org::{OrgDraft, OrgHistoryEntry, OrgStats, check_move};
+use zian_domain::{ListQuery, OrgId, OrgScope, OrgTier, Organisation, Page, UserId};
 
-use crate::audit::{append, begin};
-use crate::db::{b, fetch_page, i, like_pattern, oi, os, s, scope_sql};
-use crate::{ListQuery, OrgHistoryRow, OrgStats, Page, Result, SqlStore, StoreError};
+use crate::db::{Cols, Sql, b, fetch_page, i, odate, oi, order_by, os, s};
+use crate::tx::{Appended, AuditedTx};
+use crate::{Result, SqlStore, StoreError};
+
+/// Organisations in scope.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// Inserts an organisation under its parent, which must be in `scope`;
+    /// the root of an empty tree only with [`OrgScope::system_wide`]
+    /// (`Conflict` once a root exists).
+    async fn insert(
+        &self,
+        scope: &OrgScope,
+        org: &Organisation,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+    async fn get(&self, scope: &OrgScope, id: &OrgId) -> Result<Option<Organisation>>;
+    /// Filters: `q` (name or code contains), `tier`, `kind`, `level`,
+    /// `parent`, `active` (`1`/`0`); sort: `path` (tree order, default),
+    /// `name`, `level`, `code`.
+    async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<Organisation>>;
+    /// Replaces an organisation's fields (`NotFound` outside the scope).
+    async fn update(
+        &self,
+        scope: &OrgScope,
+        id: &OrgId,
+        draft: &OrgDraft,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+    /// Moves a subtree under a new parent; both must be in `scope`.
+    async fn move_subtree(
+        &self,
+        scope: &OrgScope,
+        id: &OrgId,
+        new_parent: &OrgId,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+    /// Archives an organisation with its subtree, or restores it alone.
+    async fn set_active(
+        &self,
+        scope: &OrgScope,
+        id: &OrgId,
+        active: bool,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+    async fn history(&self, scope: &OrgScope, id: &OrgId) -> Result<Vec<OrgHistoryEntry>>;
+    async fn stats(&self, scope: &OrgScope, today: Date) -> Result<OrgStats>;
+}
 
 pub(crate) const ORG_COLS: &str = "o.id, o.parent_id, o.path, o.depth, o.code, o.name_zh, o.name_en, o.tier, o.kind, o.level, o.level_assigned_on, o.level_review_due, o.fiscal_tier, o.active";
 
-pub(crate) fn fmt_date(d: Option<Date>) -> Option<String> {
-    d.and_then(|d| d.format(format_description!("[year]-[month]-[day]")).ok())
-}
-
-fn parse_date(s: Option<String>) -> Result<Option<Date>> {
-    match s {
-        None => Ok(None),
-        Some(v) => Date::parse(&v, format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(format!("bad date {v:?}: {e}"))),
-    }
-}
-
 pub(crate) fn org_from_row(r: &AnyRow) -> Result<Organisation> {
     Ok(Organisation {
-        id: s(r, "id")?,
-        parent_id: os(r, "parent_id")?,
+        id: s(r, "id")?.into(),
+        parent_id: os(r, "parent_id")?.map(OrgId::from),
         path: s(r, "path")?,
         depth: i(r, "depth")?,
         code: os(r, "code")?,
         name_zh: s(r, "name_zh")?,
         name_en: s(r, "name_en")?,
         tier: OrgTier::parse(&s(r, "tier")?)?,
-        kind: OrgKind::parse(&s(r, "kind")?)?,
+        kind: zian_domain::org::parse_kind(&s(r, "kind")?)?,
         level: os(r, "level")?
-            .map(|l| ResponsibilityLevel::parse(&l))
+            .map(|l| zian_domain::org::parse_level(&l))
             .transpose()?,
-        level_assigned_on: parse_date(os(r, "level_assigned_on")?)?,
-        level_review_due: parse_date(os(r, "level_review_due")?)?,
+        level_assigned_on: odate(r, "level_assigned_on")?,
+        level_review_due: odate(r, "level_review_due")?,
         fiscal_tier: oi(r, "fiscal_tier")?,
         active: b(r, "active")?,
     })
 }
 
+/// The editable fields of an organisation.
+fn draft_cols(d: &OrgDraft) -> Cols {
+    Cols::new()
+        .set("code", d.code.clone())
+        .set("name_zh", d.name_zh.as_str())
+        .set("name_en", d.name_en.as_str())
+        .set("tier", d.tier.as_str())
+        .set("kind", d.kind.as_str())
+        .set("level", d.level.map(|l| l.as_str()))
+        .set("level_assigned_on", d.level_assigned_on)
+        .set("level_review_due", d.level_review_due)
+        .set("fiscal_tier", d.fiscal_tier)
+}
+
+fn draft_of(o: &Organisation) -> OrgDraft {
+    OrgDraft {
+        code: o.code.clone(),
+        name_zh: o.name_zh.clone(),
+        name_en: o.name_en.clone(),
+        tier: o.tier,
+        kind: o.kind,
+        level: o.level,
+        level_assigned_on: o.level_assigned_on,
+        level_review_due: o.level_review_due,
+        fiscal_tier: o.fiscal_tier,
+    }
+}
+
+/// One line of history, keyed by the audit entry of the same change (unique
+/// and ordered) plus a counter for changes recorded by one entry.
 async fn history(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: String,
-    org_id: &str,
+    tx: &mut Appended,
+    n: usize,
+    org_id: &OrgId,
     at: i64,
-    actor: Option<String>,
+    actor: Option<&str>,
     change: &str,
     old: Option<String>,
     new: Option<String>,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO org_history (id, org_id, at, actor_user_id, change, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let id = format!("h{:012}-{n}", tx.seq);
+    tx.exec(
+        &Cols::new()
+            .set("id", id)
+            .set("org_id", org_id)
+            .set("at", at)
+            .set("actor_user_id", actor)
+            .set("change", change)
+            .set("old_value", old)
+            .set("new_value", new)
+            .insert("org_history"),
     )
-    .bind(id)
-    .bind(org_id.to_string())
-    .bind(at)
-    .bind(actor)
-    .bind(change.to_string())
-    .bind(old)
-    .bind(new)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// History rows are keyed by the audit entry of the same change (unique and
-/// ordered) plus a counter for changes recorded by one entry.
-fn history_id(audit_seq: i64, n: usize) -> String {
-    format!("h{audit_seq:012}-{n}")
+fn level_at(l: Option<zian_domain::Level>, on: Option<Date>) -> Option<String> {
+    l.map(|l| {
+        format!(
+            "{}@{}",
+            l.as_str(),
+            on.map(zian_domain::day::ymd).unwrap_or_default()
+        )
+    })
 }
 
-impl SqlStore {
-    pub(crate) async fn insert_org_impl(
+#[async_trait]
+impl OrgStore for SqlStore {
+    async fn insert(
         &self,
+        scope: &OrgScope,
         o: &Organisation,
-        now: i64,
         audit: AuditEvent,
+        now: i64,
     ) -> Result<()> {
         let actor = audit.actor_user_id.clone();
-        let mut tx = begin(self).await?;
-        sqlx::query(
-            "INSERT INTO orgs (id, parent_id, path, depth, code, name_zh, name_en, tier, kind, level, level_assigned_on, level_review_due, fiscal_tier, active, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
-        .bind(o.id.clone())
-        .bind(o.parent_id.clone())
-        .bind(o.path.clone())
-        .bind(o.depth)
-        .bind(o.code.clone())
-        .bind(o.name_zh.clone())
-        .bind(o.name_en.clone())
-        .bind(o.tier.as_str().to_string())
-        .bind(o.kind.as_str().to_string())
-        .bind(o.level.map(|l| l.as_str().to_string()))
-        .bind(fmt_date(o.level_assigned_on))
-        .bind(fmt_date(o.level_review_due))
-        .bind(o.fiscal_tier)
-        .bind(i64::from(o.active))
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_db(e, "organisation code"))?;
-        let seq = append(&mut tx, audit, now).await?;
+        let mut tx = AuditedTx::begin(self, audit, now).await?;
+        match &o.parent_id {
+            Some(parent) => {
+                tx.org_path(scope, parent).await?;
+            }
+            None => {
+                if !scope.is_system_wide() {
+                    return Err(StoreError::NotFound);
+                }
+                let n = i(
+                    &Sql::new("SELECT COUNT(*) AS n FROM orgs")
+                        .fetch_one(tx.conn())
+                        .await?,
+                    "n",
+                )?;
+                if n > 0 {
+                    return Err(StoreError::Conflict("root organisation"));
+                }
+            }
+        }
+        let cols = draft_cols(&draft_of(o))
+            .set("id", &o.id)
+            .set("parent_id", o.parent_id.as_ref())
+            .set("path", o.path.as_str())
+            .set("depth", o.depth)
+            .set("active", o.active)
+            .set("created_at", now)
+            .set("updated_at", now);
+        tx.insert(&cols.insert("orgs"), "organisation code").await?;
+        let mut tx = tx.append().await?;
+        let snapshot = serde_json::to_string(o).unwrap_or_default();
         history(
             &mut tx,
-            history_id(seq, 0),
+            0,
             &o.id,
             now,
-            actor,
+            actor.as_deref(),
             "created",
             None,
-            Some(serde_json::to_string(o).unwrap_or_default()),
+            Some(snapshot),
         )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub(crate) async fn get_org_impl(
-        &self,
-        scope: &OrgScope,
-        id: &str,
-    ) -> Result<Option<Organisation>> {
-        let (cond, binds) = scope_sql(scope, "o.path", 2);
-        let sql = format!("SELECT {ORG_COLS} FROM orgs o WHERE o.id = $1 AND {cond}");
-        let mut q = sqlx::query(&sql).bind(id.to_string());
-        for b in binds {
-            q = q.bind(b);
-        }
-        q.fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(org_from_row)
-            .transpose()
+    async fn get(&self, scope: &OrgScope, id: &OrgId) -> Result<Option<Organisation>> {
+        let mut q = Sql::new(format!("SELECT {ORG_COLS} FROM orgs o WHERE o.id = "));
+        q.bind(id).push(" AND ").scope(scope, "o.path");
+        q.fetch_optional(&self.pool, org_from_row).await
     }
 
-    pub(crate) async fn system_org_impl(&self, id: &str) -> Result<Option<Organisation>> {
-        let sql = format!("SELECT {ORG_COLS} FROM orgs o WHERE o.id = $1");
-        sqlx::query(&sql)
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(org_from_row)
-            .transpose()
-    }
-
-    /// Lists organisations in scope. Filters: `q` (name or code contains),
-    /// `tier`, `kind`, `level`, `parent`, `active` (`1`/`0`); sort: `name`,
-    /// `level`, `path` (default: tree order).
-    pub(crate) async fn list_orgs_impl(
-        &self,
-        scope: &OrgScope,
-        q: &ListQuery,
-    ) -> Result<Page<Organisation>> {
-        let (cond, mut binds) = scope_sql(scope, "o.path", 1);
-        let mut w = format!("WHERE {cond}");
-        if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            binds.push(like_pattern(text.trim()));
-            let n = binds.len();
-            w.push_str(&format!(
-                " AND (o.name_zh LIKE ${n} ESCAPE '\\' OR o.name_en LIKE ${n} ESCAPE '\\' OR o.code LIKE ${n} ESCAPE '\\')"
-            ));
+    async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<Organisation>> {
+        let mut w = Sql::new("FROM orgs o WHERE ");
+        w.scope(scope, "o.path");
+        if let Some(text) = q.text() {
+            w.search(&["o.name_zh", "o.name_en", "o.code"], text);
         }
         for (key, col) in [
             ("tier", "o.tier"),
@@ -180,82 +225,49 @@ impl SqlStore {
             ("parent", "o.parent_id"),
         ] {
             if let Some(v) = q.filter_value(key) {
-                binds.push(v.to_string());
-                w.push_str(&format!(" AND {col} = ${}", binds.len()));
+                w.push(" AND ").push(col).push(" = ").bind(v);
             }
         }
         match q.filter_value("active") {
-            Some("1") | Some("true") => w.push_str(" AND o.active = 1"),
-            Some("0") | Some("false") => w.push_str(" AND o.active = 0"),
-            _ => {}
-        }
-        let order_col = match q.sort.as_deref() {
-            Some("name") => "o.name_zh",
-            Some("level") => "o.level",
-            Some("code") => "o.code",
-            _ => "o.path",
+            Some("1") | Some("true") => w.push(" AND o.active = 1"),
+            Some("0") | Some("false") => w.push(" AND o.active = 0"),
+            _ => &mut w,
         };
-        let dir = if q.desc { "DESC" } else { "ASC" };
-        fetch_page(
-            &self.pool,
-            ORG_COLS,
-            &format!("FROM orgs o {w}"),
-            &format!("{order_col} {dir}, o.path ASC"),
-            &binds,
+        let order = order_by(
             q,
-            org_from_row,
-        )
-        .await
+            &[
+                ("path", "o.path"),
+                ("name", "o.name_zh"),
+                ("level", "o.level"),
+                ("code", "o.code"),
+            ],
+            "o.path",
+        );
+        fetch_page(&self.pool, ORG_COLS, &w, &order, q, org_from_row).await
     }
 
-    pub(crate) async fn update_org_impl(
+    async fn update(
         &self,
         scope: &OrgScope,
-        id: &str,
+        id: &OrgId,
         d: &OrgDraft,
-        now: i64,
         audit: AuditEvent,
-    ) -> Result<bool> {
-        let Some(old) = self.get_org_impl(scope, id).await? else {
-            return Ok(false);
-        };
+        now: i64,
+    ) -> Result<()> {
+        let old = OrgStore::get(self, scope, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let actor = audit.actor_user_id.clone();
-        let mut tx = begin(self).await?;
-        sqlx::query(
-            "UPDATE orgs SET code = $1, name_zh = $2, name_en = $3, tier = $4, kind = $5, level = $6, level_assigned_on = $7, level_review_due = $8, fiscal_tier = $9, updated_at = $10 WHERE id = $11",
-        )
-        .bind(d.code.clone())
-        .bind(d.name_zh.clone())
-        .bind(d.name_en.clone())
-        .bind(d.tier.as_str().to_string())
-        .bind(d.kind.as_str().to_string())
-        .bind(d.level.map(|l| l.as_str().to_string()))
-        .bind(fmt_date(d.level_assigned_on))
-        .bind(fmt_date(d.level_review_due))
-        .bind(d.fiscal_tier)
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_db(e, "organisation code"))?;
+        let mut tx = AuditedTx::begin(self, audit, now).await?;
+        let mut q = draft_cols(d).set("updated_at", now).update("orgs");
+        q.push("id = ").bind(id);
+        tx.insert(&q, "organisation code").await?;
         let mut changes: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
         if old.level != d.level || old.level_assigned_on != d.level_assigned_on {
             changes.push((
                 "level",
-                old.level.map(|l| {
-                    format!(
-                        "{}@{}",
-                        l.as_str(),
-                        fmt_date(old.level_assigned_on).unwrap_or_default()
-                    )
-                }),
-                d.level.map(|l| {
-                    format!(
-                        "{}@{}",
-                        l.as_str(),
-                        fmt_date(d.level_assigned_on).unwrap_or_default()
-                    )
-                }),
+                level_at(old.level, old.level_assigned_on),
+                level_at(d.level, d.level_assigned_on),
             ));
         }
         if old.name_zh != d.name_zh || old.name_en != d.name_en {
@@ -275,198 +287,151 @@ impl SqlStore {
         if changes.is_empty() {
             changes.push(("edited", None, None));
         }
-        let seq = append(&mut tx, audit, now).await?;
+        let mut tx = tx.append().await?;
         for (n, (c, o, nw)) in changes.into_iter().enumerate() {
-            history(
-                &mut tx,
-                history_id(seq, n),
-                id,
-                now,
-                actor.clone(),
-                c,
-                o,
-                nw,
-            )
-            .await?;
+            history(&mut tx, n, id, now, actor.as_deref(), c, o, nw).await?;
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(())
     }
 
-    /// Moves a subtree under a new parent; both must be inside `scope`.
-    /// Rewrites the materialised paths of the whole subtree and records the
-    /// move in the history of the moved organisation.
-    pub(crate) async fn move_org_impl(
+    async fn move_subtree(
         &self,
         scope: &OrgScope,
-        id: &str,
-        new_parent_id: &str,
-        now: i64,
+        id: &OrgId,
+        new_parent: &OrgId,
         audit: AuditEvent,
+        now: i64,
     ) -> Result<()> {
-        let org = self
-            .get_org_impl(scope, id)
+        let org = OrgStore::get(self, scope, id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let parent = self
-            .get_org_impl(scope, new_parent_id)
+        let parent = OrgStore::get(self, scope, new_parent)
             .await?
             .ok_or(StoreError::NotFound)?;
         check_move(&org.path, &parent.path)?;
         let new_path = format!("{}{}/", parent.path, org.id);
         let depth_delta = parent.depth + 1 - org.depth;
         let actor = audit.actor_user_id.clone();
-        let mut tx = begin(self).await?;
+        let mut tx = AuditedTx::begin(self, audit, now).await?;
         // paths of the subtree: new prefix + the part after the old prefix
         let old_len = i64::try_from(org.path.chars().count()).unwrap_or(0);
-        sqlx::query(
-            "UPDATE orgs SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3, updated_at = $4 WHERE path LIKE $5",
-        )
-        .bind(new_path.clone())
-        .bind(old_len + 1)
-        .bind(depth_delta)
-        .bind(now)
-        .bind(format!("{}%", org.path))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE orgs SET parent_id = $1 WHERE id = $2")
-            .bind(parent.id.clone())
-            .bind(org.id.clone())
-            .execute(&mut *tx)
-            .await?;
-        let seq = append(&mut tx, audit, now).await?;
+        let mut q = Sql::new("UPDATE orgs SET path = ");
+        q.bind(new_path)
+            .push(" || substr(path, CAST(")
+            .bind(old_len + 1)
+            .push(" AS INTEGER)), depth = depth + ")
+            .bind(depth_delta)
+            .push(", updated_at = ")
+            .bind(now)
+            .push(" WHERE path LIKE ")
+            .bind(format!("{}%", org.path));
+        tx.exec(&q).await?;
+        let mut q = Sql::new("UPDATE orgs SET parent_id = ");
+        q.bind(&parent.id).push(" WHERE id = ").bind(&org.id);
+        tx.exec_one(&q).await?;
+        let mut tx = tx.append().await?;
         history(
             &mut tx,
-            history_id(seq, 0),
+            0,
             id,
             now,
-            actor,
+            actor.as_deref(),
             "moved",
-            org.parent_id.clone(),
-            Some(parent.id.clone()),
+            org.parent_id.map(String::from),
+            Some(parent.id.to_string()),
         )
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub(crate) async fn set_org_active_impl(
+    async fn set_active(
         &self,
         scope: &OrgScope,
-        id: &str,
+        id: &OrgId,
         active: bool,
-        now: i64,
         audit: AuditEvent,
-    ) -> Result<bool> {
-        let Some(org) = self.get_org_impl(scope, id).await? else {
-            return Ok(false);
-        };
+        now: i64,
+    ) -> Result<()> {
+        let org = OrgStore::get(self, scope, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let actor = audit.actor_user_id.clone();
-        let mut tx = begin(self).await?;
+        let mut tx = AuditedTx::begin(self, audit, now).await?;
         // archiving archives the whole subtree; restoring restores only the node
-        let sql = if active {
-            "UPDATE orgs SET active = 1, updated_at = $1 WHERE path = $2"
+        let mut q = Sql::new("UPDATE orgs SET active = ");
+        q.bind(active).push(", updated_at = ").bind(now);
+        if active {
+            q.push(" WHERE path = ").bind(org.path.as_str());
         } else {
-            "UPDATE orgs SET active = 0, updated_at = $1 WHERE path LIKE $2 || '%'"
-        };
-        sqlx::query(sql)
-            .bind(now)
-            .bind(org.path.clone())
-            .execute(&mut *tx)
-            .await?;
-        let seq = append(&mut tx, audit, now).await?;
+            q.push(" WHERE path LIKE ").bind(format!("{}%", org.path));
+        }
+        tx.exec(&q).await?;
+        let mut tx = tx.append().await?;
         history(
             &mut tx,
-            history_id(seq, 0),
+            0,
             id,
             now,
-            actor,
+            actor.as_deref(),
             if active { "restored" } else { "archived" },
             Some(org.active.to_string()),
             Some(active.to_string()),
         )
         .await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(())
     }
 
-    pub(crate) async fn org_history_impl(
-        &self,
-        scope: &OrgScope,
-        id: &str,
-    ) -> Result<Vec<OrgHistoryRow>> {
-        let (cond, binds) = scope_sql(scope, "o.path", 2);
-        let sql = format!(
-            "SELECT h.at, h.actor_user_id, h.change, h.old_value, h.new_value FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE h.org_id = $1 AND {cond} ORDER BY h.at ASC, h.id ASC"
+    async fn history(&self, scope: &OrgScope, id: &OrgId) -> Result<Vec<OrgHistoryEntry>> {
+        let mut q = Sql::new(
+            "SELECT h.at, h.actor_user_id, h.change, h.old_value, h.new_value FROM org_history h JOIN orgs o ON o.id = h.org_id WHERE h.org_id = ",
         );
-        let mut q = sqlx::query(&sql).bind(id.to_string());
-        for b in binds {
-            q = q.bind(b);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OrgHistoryRow {
-                    at: i(r, "at")?,
-                    actor_user_id: os(r, "actor_user_id")?,
-                    change: s(r, "change")?,
-                    old_value: os(r, "old_value")?,
-                    new_value: os(r, "new_value")?,
-                })
+        q.bind(id)
+            .push(" AND ")
+            .scope(scope, "o.path")
+            .push(" ORDER BY h.at ASC, h.id ASC");
+        q.fetch_all(&self.pool, |r| {
+            Ok(OrgHistoryEntry {
+                at: i(r, "at")?,
+                actor_user_id: os(r, "actor_user_id")?.map(UserId::from),
+                change: s(r, "change")?,
+                old_value: os(r, "old_value")?,
+                new_value: os(r, "new_value")?,
             })
-            .collect()
+        })
+        .await
     }
 
-    pub(crate) async fn org_stats_impl(&self, scope: &OrgScope, today: &str) -> Result<OrgStats> {
-        let (cond, binds) = scope_sql(scope, "o.path", 1);
-        let run = |sql: String| {
-            let binds = binds.clone();
-            async move {
-                let mut q = sqlx::query(&sql);
-                for b in binds {
-                    q = q.bind(b);
-                }
-                q.fetch_all(&self.pool).await
-            }
-        };
-        let rows = run(format!(
-            "SELECT o.tier AS tier, o.level AS level, COUNT(*) AS n FROM orgs o WHERE {cond} AND o.active = 1 GROUP BY o.tier, o.level"
-        ))
-        .await?;
+    async fn stats(&self, scope: &OrgScope, today: Date) -> Result<OrgStats> {
+        let mut q = Sql::new(
+            "SELECT o.tier AS tier, o.level AS level, COUNT(*) AS n FROM orgs o WHERE o.active = 1 AND ",
+        );
+        q.scope(scope, "o.path").push(" GROUP BY o.tier, o.level");
         let mut st = OrgStats::default();
         let mut levels = std::collections::BTreeMap::new();
-        for r in &rows {
-            let n = i(r, "n")?;
+        for r in q.query().fetch_all(&self.pool).await? {
+            let n = i(&r, "n")?;
             st.orgs += n;
-            if s(r, "tier")? == "agency" {
+            if s(&r, "tier")? == "agency" {
                 st.agencies += n;
             }
-            if let Some(l) = os(r, "level")? {
+            if let Some(l) = os(&r, "level")? {
                 *levels.entry(l).or_insert(0) += n;
             }
         }
         st.by_level = levels.into_iter().collect();
-        let u = run(format!(
-            "SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE {cond} AND u.active = 1"
-        ))
-        .await?;
-        st.users = u.first().map(|r| i(r, "n")).transpose()?.unwrap_or(0);
-        let (cond2, binds2) = scope_sql(scope, "o.path", 2);
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM orgs o WHERE o.active = 1 AND o.level_review_due IS NOT NULL AND o.level_review_due < $1 AND {cond2}"
+        let mut q = Sql::new(
+            "SELECT COUNT(*) AS n FROM users u JOIN orgs o ON o.id = u.home_org_id WHERE u.active = 1 AND ",
         );
-        let mut q = sqlx::query(&sql).bind(today.to_string());
-        for b in binds2 {
-            q = q.bind(b);
-        }
+        q.scope(scope, "o.path");
+        st.users = i(&q.fetch_one(&self.pool).await?, "n")?;
+        let mut q = Sql::new(
+            "SELECT COUNT(*) AS n FROM orgs o WHERE o.active = 1 AND o.level_review_due IS NOT NULL AND o.level_review_due < ",
+        );
+        q.bind(today).push(" AND ").scope(scope, "o.path");
         st.reviews_overdue = i(&q.fetch_one(&self.pool).await?, "n")?;
         Ok(st)
-    }
-
-    pub(crate) async fn system_org_count_impl(&self) -> Result<i64> {
-        let r = sqlx::query("SELECT COUNT(*) AS n FROM orgs")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(r.try_get::<i64, _>("n")?)
     }
 }

@@ -1,362 +1,299 @@
-//! Maintenance-plan versions and KPI measurements: scoped reads, audited
-//! writes. Status changes are conditional on the status the caller saw, so
-//! two people approving or editing at once cannot both succeed.
+//! Maintenance-plan versions and KPI measurements. Status changes are
+//! conditional on the status the caller saw, so two people approving or
+//! editing at once cannot both succeed.
 
-use serde::Serialize;
+use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use zian_domain::OrgScope;
 use zian_domain::audit::AuditEvent;
+use zian_domain::plan::{KpiMeasurement, PlanStatus, PlanTransition, PlanVersion};
+use zian_domain::{OrgId, OrgScope, PlanId, UserId};
 
-use crate::audit::{append, begin};
-use crate::compliance::org_in_scope;
-use crate::db::{i, oi, os, s, scope_sql};
+use crate::db::{Cols, Sql, date, i, json, odate, oi, ojson, os, s};
+use crate::tx::AuditedTx;
 use crate::{Result, SqlStore, StoreError};
 
-/// One version of an organisation's plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlanRow {
-    pub id: String,
-    pub org_id: String,
-    pub version: i64,
-    /// `draft`, `submitted`, `approved` or `superseded`.
-    pub status: String,
-    /// The content JSON (see `zian_domain::plan`).
-    pub content: String,
-    /// Live summaries frozen at submission (JSON).
-    pub live_snapshot: Option<String>,
-    pub change_note: String,
-    pub based_on: Option<String>,
-    pub created_by: Option<String>,
-    pub created_at: i64,
-    pub updated_by: Option<String>,
-    pub updated_at: i64,
-    pub submitted_by: Option<String>,
-    pub submitted_at: Option<i64>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<i64>,
-    pub approved_on: Option<String>,
-    pub approver_name: Option<String>,
-    pub return_reason: Option<String>,
-    pub review_due: Option<String>,
-}
-
-/// A status change of a version.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PlanTransition {
-    pub from: String,
-    pub to: String,
-    pub by: Option<String>,
-    pub at: i64,
-    /// Set on submission.
-    pub live_snapshot: Option<String>,
-    /// Set on approval.
-    pub approved_on: Option<String>,
-    pub approver_name: Option<String>,
-    pub review_due: Option<String>,
-    /// Set when returned to draft.
-    pub return_reason: Option<String>,
-}
-
-/// One measurement of a KPI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct KpiRow {
-    pub id: String,
-    pub org_id: String,
-    pub kpi: String,
-    /// The last day of the period measured (YYYY-MM-DD).
-    pub period_end: String,
-    /// The value × 1000.
-    pub value_milli: i64,
-    /// `manual` or the module that measured it.
-    pub source: String,
-    pub note: String,
-    pub recorded_by: Option<String>,
-    pub recorded_at: i64,
+#[async_trait]
+pub trait PlanStore: Send + Sync {
+    /// Inserts a new version numbered one above the organisation's highest;
+    /// `Conflict("open plan version")` while a draft or submitted version
+    /// is open. Returns the version as stored.
+    async fn insert(
+        &self,
+        scope: &OrgScope,
+        p: &PlanVersion,
+        audit: AuditEvent,
+    ) -> Result<PlanVersion>;
+    async fn get(&self, scope: &OrgScope, id: &PlanId) -> Result<Option<PlanVersion>>;
+    /// Versions in scope (of one organisation when given), newest first per
+    /// organisation; at most 10,000.
+    async fn list(&self, scope: &OrgScope, org: Option<&OrgId>) -> Result<Vec<PlanVersion>>;
+    /// Replaces a draft's content (`Conflict("plan status")` when it is no
+    /// longer a draft).
+    #[allow(clippy::too_many_arguments)]
+    async fn update_content(
+        &self,
+        scope: &OrgScope,
+        id: &PlanId,
+        content: &serde_json::Value,
+        change_note: &str,
+        by: &UserId,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+    /// Moves a version from `t.from` to `t.to`; approving supersedes the
+    /// organisation's previously approved version in the same transaction.
+    async fn transition(
+        &self,
+        scope: &OrgScope,
+        id: &PlanId,
+        t: &PlanTransition,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    async fn insert_kpi(
+        &self,
+        scope: &OrgScope,
+        k: &KpiMeasurement,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    /// Measurements of an organisation in scope, newest period first.
+    async fn kpis(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<KpiMeasurement>>;
 }
 
 const COLS: &str = "p.id, p.org_id, p.version, p.status, p.content, p.live_snapshot, p.change_note, p.based_on, p.created_by, p.created_at, p.updated_by, p.updated_at, p.submitted_by, p.submitted_at, p.decided_by, p.decided_at, p.approved_on, p.approver_name, p.return_reason, p.review_due";
 
-fn plan(r: &AnyRow) -> Result<PlanRow> {
-    Ok(PlanRow {
-        id: s(r, "id")?,
-        org_id: s(r, "org_id")?,
+fn user(r: &AnyRow, col: &str) -> Result<Option<UserId>> {
+    Ok(os(r, col)?.map(UserId::from))
+}
+
+fn plan(r: &AnyRow) -> Result<PlanVersion> {
+    Ok(PlanVersion {
+        id: s(r, "id")?.into(),
+        org_id: s(r, "org_id")?.into(),
         version: i(r, "version")?,
-        status: s(r, "status")?,
-        content: s(r, "content")?,
-        live_snapshot: os(r, "live_snapshot")?,
+        status: PlanStatus::parse(&s(r, "status")?)?,
+        content: json(r, "content")?,
+        live_snapshot: ojson(r, "live_snapshot")?,
         change_note: s(r, "change_note")?,
-        based_on: os(r, "based_on")?,
-        created_by: os(r, "created_by")?,
+        based_on: os(r, "based_on")?.map(PlanId::from),
+        created_by: user(r, "created_by")?,
         created_at: i(r, "created_at")?,
-        updated_by: os(r, "updated_by")?,
+        updated_by: user(r, "updated_by")?,
         updated_at: i(r, "updated_at")?,
-        submitted_by: os(r, "submitted_by")?,
+        submitted_by: user(r, "submitted_by")?,
         submitted_at: oi(r, "submitted_at")?,
-        decided_by: os(r, "decided_by")?,
+        decided_by: user(r, "decided_by")?,
         decided_at: oi(r, "decided_at")?,
-        approved_on: os(r, "approved_on")?,
+        approved_on: odate(r, "approved_on")?,
         approver_name: os(r, "approver_name")?,
         return_reason: os(r, "return_reason")?,
-        review_due: os(r, "review_due")?,
+        review_due: odate(r, "review_due")?,
     })
 }
 
-fn kpi(r: &AnyRow) -> Result<KpiRow> {
-    Ok(KpiRow {
+const KPI_COLS: &str = "k.id, k.org_id, k.kpi, k.period_end, k.value_milli, k.source, k.note, k.recorded_by, k.recorded_at";
+
+fn kpi(r: &AnyRow) -> Result<KpiMeasurement> {
+    Ok(KpiMeasurement {
         id: s(r, "id")?,
-        org_id: s(r, "org_id")?,
+        org_id: s(r, "org_id")?.into(),
         kpi: s(r, "kpi")?,
-        period_end: s(r, "period_end")?,
+        period_end: date(r, "period_end")?,
         value_milli: i(r, "value_milli")?,
         source: s(r, "source")?,
         note: s(r, "note")?,
-        recorded_by: os(r, "recorded_by")?,
+        recorded_by: user(r, "recorded_by")?,
         recorded_at: i(r, "recorded_at")?,
     })
 }
 
-impl SqlStore {
-    /// Inserts a new version; refuses (`Conflict("open plan version")`) while
-    /// the organisation has a draft or submitted version, and numbers it one
-    /// above the highest existing version.
-    pub(crate) async fn insert_plan_impl(
+fn to_json(v: &serde_json::Value) -> String {
+    v.to_string()
+}
+
+/// Opens the transaction of a change to a version of an organisation in
+/// scope; returns the transaction and the version's organisation.
+async fn begin_on_version(
+    store: &SqlStore,
+    scope: &OrgScope,
+    id: &PlanId,
+    audit: AuditEvent,
+    now: i64,
+) -> Result<(AuditedTx, OrgId)> {
+    let mut tx = AuditedTx::begin(store, audit, now).await?;
+    let mut q = Sql::new("SELECT org_id FROM plan_versions WHERE id = ");
+    q.bind(id);
+    let org: OrgId = s(&tx.require(&q).await?, "org_id")?.into();
+    tx.org_path(scope, &org).await?;
+    Ok((tx, org))
+}
+
+#[async_trait]
+impl PlanStore for SqlStore {
+    async fn insert(
         &self,
         scope: &OrgScope,
-        x: &PlanRow,
+        x: &PlanVersion,
         audit: AuditEvent,
-    ) -> Result<PlanRow> {
-        let mut tx = begin(self).await?;
-        org_in_scope(&mut tx, scope, &x.org_id).await?;
-        let open = sqlx::query(
-            "SELECT id FROM plan_versions WHERE org_id = $1 AND status IN ('draft', 'submitted')",
-        )
-        .bind(x.org_id.clone())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if open.is_some() {
+    ) -> Result<PlanVersion> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.created_at).await?;
+        let mut open = Sql::new(
+            "SELECT id FROM plan_versions WHERE status IN ('draft', 'submitted') AND org_id = ",
+        );
+        open.bind(&x.org_id);
+        if open.query().fetch_optional(tx.conn()).await?.is_some() {
             return Err(StoreError::Conflict("open plan version"));
         }
-        let max: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM plan_versions WHERE org_id = $1")
-                .bind(x.org_id.clone())
-                .fetch_one(&mut *tx)
-                .await?;
+        let mut max = Sql::new("SELECT MAX(version) AS v FROM plan_versions WHERE org_id = ");
+        max.bind(&x.org_id);
         let mut row = x.clone();
-        row.version = max.unwrap_or(0) + 1;
-        sqlx::query(
-            "INSERT INTO plan_versions (id, org_id, version, status, content, live_snapshot, change_note, based_on, created_by, created_at, updated_by, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(row.id.clone())
-        .bind(row.org_id.clone())
-        .bind(row.version)
-        .bind(row.status.clone())
-        .bind(row.content.clone())
-        .bind(row.live_snapshot.clone())
-        .bind(row.change_note.clone())
-        .bind(row.based_on.clone())
-        .bind(row.created_by.clone())
-        .bind(row.created_at)
-        .bind(row.updated_by.clone())
-        .bind(row.updated_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_db(e, "plan version"))?;
-        let mut audit = audit;
-        audit.details["version"] = serde_json::json!(row.version);
-        append(&mut tx, audit, row.created_at).await?;
+        row.version = oi(&max.fetch_one(tx.conn()).await?, "v")?.unwrap_or(0) + 1;
+        let cols = Cols::new()
+            .set("id", &row.id)
+            .set("org_id", &row.org_id)
+            .set("version", row.version)
+            .set("status", row.status.as_str())
+            .set("content", to_json(&row.content))
+            .set("live_snapshot", row.live_snapshot.as_ref().map(to_json))
+            .set("change_note", row.change_note.as_str())
+            .set("based_on", row.based_on.as_ref())
+            .set("created_by", row.created_by.as_ref())
+            .set("created_at", row.created_at)
+            .set("updated_by", row.updated_by.as_ref())
+            .set("updated_at", row.updated_at);
+        tx.insert(&cols.insert("plan_versions"), "plan version")
+            .await?;
+        tx.event().details["version"] = serde_json::json!(row.version);
         tx.commit().await?;
         Ok(row)
     }
 
-    pub(crate) async fn get_plan_impl(
-        &self,
-        scope: &OrgScope,
-        id: &str,
-    ) -> Result<Option<PlanRow>> {
-        let (cond, binds) = scope_sql(scope, "o.path", 2);
-        let sql = format!(
-            "SELECT {COLS} FROM plan_versions p JOIN orgs o ON o.id = p.org_id WHERE p.id = $1 AND {cond}"
-        );
-        let mut q = sqlx::query(&sql).bind(id.to_string());
-        for b in binds {
-            q = q.bind(b);
-        }
-        q.fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(plan)
-            .transpose()
+    async fn get(&self, scope: &OrgScope, id: &PlanId) -> Result<Option<PlanVersion>> {
+        let mut q = Sql::new(format!(
+            "SELECT {COLS} FROM plan_versions p JOIN orgs o ON o.id = p.org_id WHERE p.id = "
+        ));
+        q.bind(id).push(" AND ").scope(scope, "o.path");
+        q.fetch_optional(&self.pool, plan).await
     }
 
-    /// Versions in scope (of one organisation when given), newest first per
-    /// organisation.
-    pub(crate) async fn list_plans_impl(
-        &self,
-        scope: &OrgScope,
-        org_id: Option<&str>,
-    ) -> Result<Vec<PlanRow>> {
-        let (cond, mut binds) = scope_sql(scope, "o.path", 1);
-        let mut w = format!("WHERE {cond}");
-        if let Some(org) = org_id {
-            binds.push(org.to_string());
-            w.push_str(&format!(" AND p.org_id = ${}", binds.len()));
+    async fn list(&self, scope: &OrgScope, org: Option<&OrgId>) -> Result<Vec<PlanVersion>> {
+        let mut q = Sql::new(format!(
+            "SELECT {COLS} FROM plan_versions p JOIN orgs o ON o.id = p.org_id WHERE "
+        ));
+        q.scope(scope, "o.path");
+        if let Some(org) = org {
+            q.and(" AND p.org_id = ", org);
         }
-        let sql = format!(
-            "SELECT {COLS} FROM plan_versions p JOIN orgs o ON o.id = p.org_id {w} ORDER BY o.path, p.version DESC LIMIT 10000"
-        );
-        let mut q = sqlx::query(&sql);
-        for b in binds {
-            q = q.bind(b);
-        }
-        q.fetch_all(&self.pool).await?.iter().map(plan).collect()
+        q.push(" ORDER BY o.path, p.version DESC LIMIT 10000");
+        q.fetch_all(&self.pool, plan).await
     }
 
-    /// Replaces the content of a draft (`Conflict` when it is no longer one).
-    pub(crate) async fn update_plan_content_impl(
+    async fn update_content(
         &self,
         scope: &OrgScope,
-        id: &str,
-        content: &str,
+        id: &PlanId,
+        content: &serde_json::Value,
         change_note: &str,
-        by: Option<&str>,
-        now: i64,
+        by: &UserId,
         audit: AuditEvent,
+        now: i64,
     ) -> Result<()> {
-        let mut tx = begin(self).await?;
-        let org: Option<String> =
-            sqlx::query_scalar("SELECT org_id FROM plan_versions WHERE id = $1")
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let org = org.ok_or(StoreError::NotFound)?;
-        org_in_scope(&mut tx, scope, &org).await?;
-        let n = sqlx::query(
-            "UPDATE plan_versions SET content = $1, change_note = $2, updated_by = $3, updated_at = $4 WHERE id = $5 AND status = 'draft'",
-        )
-        .bind(content.to_string())
-        .bind(change_note.to_string())
-        .bind(by.map(str::to_string))
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if n == 0 {
+        let (mut tx, _) = begin_on_version(self, scope, id, audit, now).await?;
+        let mut q = Cols::new()
+            .set("content", to_json(content))
+            .set("change_note", change_note)
+            .set("updated_by", by)
+            .set("updated_at", now)
+            .update("plan_versions");
+        q.push("status = 'draft' AND id = ").bind(id);
+        if tx.exec(&q).await? == 0 {
             return Err(StoreError::Conflict("plan status"));
         }
-        append(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Moves a version from `t.from` to `t.to`; approving supersedes the
-    /// organisation's previously approved version in the same transaction.
-    pub(crate) async fn transition_plan_impl(
+    async fn transition(
         &self,
         scope: &OrgScope,
-        id: &str,
+        id: &PlanId,
         t: &PlanTransition,
         audit: AuditEvent,
     ) -> Result<()> {
-        let mut tx = begin(self).await?;
-        let org: Option<String> =
-            sqlx::query_scalar("SELECT org_id FROM plan_versions WHERE id = $1")
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let org = org.ok_or(StoreError::NotFound)?;
-        org_in_scope(&mut tx, scope, &org).await?;
-        if t.to == "approved" {
-            sqlx::query(
-                "UPDATE plan_versions SET status = 'superseded' WHERE org_id = $1 AND status = 'approved'",
-            )
-            .bind(org.clone())
-            .execute(&mut *tx)
-            .await?;
+        let (mut tx, org) = begin_on_version(self, scope, id, audit, t.at).await?;
+        if t.to == PlanStatus::Approved {
+            let mut q = Sql::new(
+                "UPDATE plan_versions SET status = 'superseded' WHERE status = 'approved' AND org_id = ",
+            );
+            q.bind(&org);
+            tx.exec(&q).await?;
         }
-        let sql = match t.to.as_str() {
-            "submitted" => {
-                "UPDATE plan_versions SET status = $1, submitted_by = $2, submitted_at = $3, live_snapshot = $4, return_reason = NULL WHERE id = $5 AND status = $6"
+        let by = t.by.as_ref();
+        let cols = Cols::new().set("status", t.to.as_str());
+        let cols = match t.to {
+            PlanStatus::Submitted => cols
+                .set("submitted_by", by)
+                .set("submitted_at", t.at)
+                .set("live_snapshot", t.live_snapshot.as_ref().map(to_json))
+                .set("return_reason", None::<String>),
+            PlanStatus::Approved => cols
+                .set("decided_by", by)
+                .set("decided_at", t.at)
+                .set("approved_on", t.approved_on)
+                .set("approver_name", t.approver_name.clone())
+                .set("review_due", t.review_due),
+            PlanStatus::Draft => cols
+                .set("decided_by", by)
+                .set("decided_at", t.at)
+                .set("return_reason", t.return_reason.clone())
+                .set("live_snapshot", None::<String>),
+            PlanStatus::Superseded => {
+                return Err(StoreError::Corrupt(
+                    "a version is superseded only by an approval".into(),
+                ));
             }
-            "approved" => {
-                "UPDATE plan_versions SET status = $1, decided_by = $2, decided_at = $3, approved_on = $4, approver_name = $5, review_due = $6 WHERE id = $7 AND status = $8"
-            }
-            "draft" => {
-                "UPDATE plan_versions SET status = $1, decided_by = $2, decided_at = $3, return_reason = $4, live_snapshot = NULL WHERE id = $5 AND status = $6"
-            }
-            other => return Err(StoreError::Corrupt(format!("unknown plan status {other}"))),
         };
-        let mut q = sqlx::query(sql)
-            .bind(t.to.clone())
-            .bind(t.by.clone())
-            .bind(t.at);
-        q = match t.to.as_str() {
-            "submitted" => q.bind(t.live_snapshot.clone()),
-            "approved" => q
-                .bind(t.approved_on.clone())
-                .bind(t.approver_name.clone())
-                .bind(t.review_due.clone()),
-            _ => q.bind(t.return_reason.clone()),
-        };
-        let n = q
-            .bind(id.to_string())
-            .bind(t.from.clone())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
+        let mut q = cols.update("plan_versions");
+        q.push("id = ")
+            .bind(id)
+            .and(" AND status = ", t.from.as_str());
+        if tx.exec(&q).await? == 0 {
             return Err(StoreError::Conflict("plan status"));
         }
-        append(&mut tx, audit, t.at).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub(crate) async fn insert_kpi_impl(
+    async fn insert_kpi(
         &self,
         scope: &OrgScope,
-        x: &KpiRow,
+        x: &KpiMeasurement,
         audit: AuditEvent,
     ) -> Result<()> {
-        let mut tx = begin(self).await?;
-        org_in_scope(&mut tx, scope, &x.org_id).await?;
-        sqlx::query(
-            "INSERT INTO kpi_measurements (id, org_id, kpi, period_end, value_milli, source, note, recorded_by, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(x.id.clone())
-        .bind(x.org_id.clone())
-        .bind(x.kpi.clone())
-        .bind(x.period_end.clone())
-        .bind(x.value_milli)
-        .bind(x.source.clone())
-        .bind(x.note.clone())
-        .bind(x.recorded_by.clone())
-        .bind(x.recorded_at)
-        .execute(&mut *tx)
-        .await?;
-        append(&mut tx, audit, x.recorded_at).await?;
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.recorded_at).await?;
+        let cols = Cols::new()
+            .set("id", x.id.as_str())
+            .set("org_id", &x.org_id)
+            .set("kpi", x.kpi.as_str())
+            .set("period_end", x.period_end)
+            .set("value_milli", x.value_milli)
+            .set("source", x.source.as_str())
+            .set("note", x.note.as_str())
+            .set("recorded_by", x.recorded_by.as_ref())
+            .set("recorded_at", x.recorded_at);
+        tx.insert(&cols.insert("kpi_measurements"), "measurement")
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Measurements of an organisation in scope, newest period first.
-    pub(crate) async fn list_kpis_impl(
-        &self,
-        scope: &OrgScope,
-        org_id: &str,
-    ) -> Result<Vec<KpiRow>> {
-        let (cond, binds) = scope_sql(scope, "o.path", 2);
-        let sql = format!(
-            "SELECT k.id, k.org_id, k.kpi, k.period_end, k.value_milli, k.source, k.note, k.recorded_by, k.recorded_at
-             FROM kpi_measurements k JOIN orgs o ON o.id = k.org_id
-             WHERE k.org_id = $1 AND {cond} ORDER BY k.period_end DESC, k.recorded_at DESC LIMIT 5000"
-        );
-        let mut q = sqlx::query(&sql).bind(org_id.to_string());
-        for b in binds {
-            q = q.bind(b);
-        }
-        q.fetch_all(&self.pool).await?.iter().map(kpi).collect()
+    async fn kpis(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<KpiMeasurement>> {
+        let mut q = Sql::new(format!(
+            "SELECT {KPI_COLS} FROM kpi_measurements k JOIN orgs o ON o.id = k.org_id WHERE k.org_id = "
+        ));
+        q.bind(org)
+            .push(" AND ")
+            .scope(scope, "o.path")
+            .push(" ORDER BY k.period_end DESC, k.recorded_at DESC LIMIT 5000");
+        q.fetch_all(&self.pool, kpi).await
     }
 }

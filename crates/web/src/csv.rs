@@ -84,3 +84,16 @@ mod tests {
         );
     }
 }
+
+/// A file name safe for a header: ASCII letters, digits, `-`, `_`, `.`.
+pub fn ascii_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

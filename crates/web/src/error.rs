@@ -90,7 +90,7 @@ pub fn message(e: &AppError, lang: Lang) -> String {
             )
         }
         AppError::Locked { until } => {
-            let t = crate::pages::fmt_time(*until);
+            let t = crate::layout::fmt_time(*until);
             i.tf(lang, "error.auth.locked", &[("until", &t)])
         }
         AppError::Conflict(what) => i.tf(lang, "error.conflict", &[("what", what)]),
@@ -142,6 +142,9 @@ pub fn message(e: &AppError, lang: Lang) -> String {
         other => i.t(lang, &format!("error.{}", other.code())).to_string(),
     }
 }
+
+pub type ApiResult<T> = Result<T, ApiError>;
+pub type PageResult = Result<axum::response::Response, PageError>;
 
 /// An API error: `{"error": {"code", "message", "field"?, "violations"?}}`.
 #[derive(Debug)]
@@ -241,12 +244,42 @@ impl From<PathRejection> for ApiError {
     }
 }
 
+/// The error page: a normal page with the navigation, the message next to
+/// a stable code, and a Back link that works under the CSP (app.js).
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    lang_code: &'static str,
+    app_name: String,
+    title: String,
+    code: &'static str,
+    message: String,
+    back: String,
+    home: String,
+    orgs: String,
+    compliance: String,
+    account: String,
+    nav_label: String,
+}
+
 /// A page error: an HTML page with the localised message, or a redirect to
 /// the login page when the caller is not (or no longer) logged in.
 #[derive(Debug)]
 pub enum PageError {
     App(AppError),
     Redirect(String),
+}
+
+impl From<zian_domain::Denied> for PageError {
+    fn from(d: zian_domain::Denied) -> Self {
+        PageError::App(d.into())
+    }
+}
+
+impl From<zian_domain::Denied> for ApiError {
+    fn from(d: zian_domain::Denied) -> Self {
+        ApiError(d.into())
+    }
 }
 
 impl From<AppError> for PageError {
@@ -296,17 +329,22 @@ impl IntoResponse for PageError {
                 }
                 let lang = current_lang();
                 let i = i18n();
-                let status = status_of(&e);
-                let html = format!(
-                    "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body class=\"error-page\"><main class=\"narrow\"><h1>{title}</h1><p role=\"alert\" class=\"flash error\" data-code=\"{code}\">{msg}</p><p><a href=\"javascript:history.back()\">{back}</a> · <a href=\"/\">{home}</a></p></main></body></html>",
-                    lang = lang.code(),
-                    title = crate::pages::esc(i.t(lang, "error.title")),
-                    code = e.code(),
-                    msg = crate::pages::esc(&message(&e, lang)),
-                    back = crate::pages::esc(i.t(lang, "action.back")),
-                    home = crate::pages::esc(i.t(lang, "nav.home")),
-                );
-                (status, Html(html)).into_response()
+                let t = |k: &str| i.t(lang, k).to_string();
+                let page = ErrorPage {
+                    lang_code: lang.code(),
+                    app_name: t("app.name"),
+                    title: t("error.title"),
+                    code: e.code(),
+                    message: message(&e, lang),
+                    back: t("action.back"),
+                    home: t("nav.home"),
+                    orgs: t("nav.orgs"),
+                    compliance: t("compliance.nav"),
+                    account: t("nav.account"),
+                    nav_label: t("nav.label"),
+                };
+                let html = askama::Template::render(&page).unwrap_or_else(|_| page.message.clone());
+                (status_of(&e), Html(html)).into_response()
             }
         }
     }

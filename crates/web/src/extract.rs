@@ -1,36 +1,62 @@
 //! Extractors: who is calling (API token or session), in which language,
-//! from where; and the CSRF checks.
+//! from where; request bodies, queries and paths with errors in our shapes;
+//! and the page forms, whose session and CSRF token are checked here once,
+//! before any handler runs.
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 use zian_app::auth::SessionInfo;
 use zian_app::{AppError, Principal, RequestMeta};
 
+use crate::cookies::{LANG_COOKIE, SESSION_COOKIE, cookie};
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
-pub const SESSION_COOKIE: &str = "zian_session";
-pub const LANG_COOKIE: &str = "zian_lang";
-pub const PRE_CSRF_COOKIE: &str = "zian_precsrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The name of the CSRF field of every page form.
+pub const CSRF_FIELD: &str = "_csrf";
 
-/// Reads one cookie from the request.
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then_some(v)
-        })
+// ---- bodies, queries and paths
+
+/// JSON body with errors mapped to our API error shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
 }
+
+/// Query string with errors in the API's shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// Path parameters with errors in the API's shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Path parameters with errors rendered as an HTML page.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(PageError))]
+pub struct PagePath<T>(pub T);
+
+/// Query string with errors rendered as an HTML page.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(PageError))]
+pub struct PageQuery<T>(pub T);
+
+// ---- who and where from
 
 pub fn meta_of(parts: &Parts) -> RequestMeta {
     RequestMeta {
@@ -146,17 +172,6 @@ pub struct PageCaller {
     pub path: String,
 }
 
-impl PageCaller {
-    /// Checks a form's CSRF token against the session's.
-    pub fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
-        if constant_eq(sent, &self.session.csrf_token) {
-            Ok(())
-        } else {
-            Err(PageError::App(AppError::Forbidden))
-        }
-    }
-}
-
 impl FromRequestParts<AppState> for PageCaller {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
@@ -193,6 +208,120 @@ impl FromRequestParts<AppState> for PageCaller {
             lang,
             path,
         })
+    }
+}
+
+// ---- page forms
+
+/// A submitted page form: the logged-in caller, whose form carried the
+/// session's CSRF token in [`CSRF_FIELD`] (checked before anything else is
+/// read from it), and the form's fields as `T`. Every page POST that changes
+/// something takes this extractor, so no handler checks CSRF by hand.
+pub struct PageForm<T> {
+    pub pc: PageCaller,
+    pub form: T,
+}
+
+/// A form with no fields but its CSRF token (archive, revoke, log out…).
+#[derive(Debug, serde::Deserialize)]
+pub struct NoFields {}
+
+/// The CSRF field of a body that may be malformed otherwise.
+fn csrf_of(body: &[u8]) -> String {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD))
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+fn bad_form(reason: impl Into<String>) -> PageError {
+    PageError::App(AppError::invalid("form", reason))
+}
+
+fn is_form(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
+    type Rejection = PageError;
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let pc = PageCaller::from_request_parts(&mut parts, st).await?;
+        let form_type = is_form(&parts);
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), st)
+            .await
+            .map_err(|_| bad_form("the form could not be read (too large or cut off)"))?;
+        pc.check_csrf(&csrf_of(&bytes))?;
+        if !form_type {
+            return Err(bad_form(
+                "expected a form (application/x-www-form-urlencoded)",
+            ));
+        }
+        let form = serde_urlencoded::from_bytes::<T>(&bytes)
+            .map_err(|e| bad_form(e.to_string().chars().take(300).collect::<String>()))?;
+        Ok(PageForm { pc, form })
+    }
+}
+
+/// A file uploaded with a page form.
+pub struct UploadedFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Bytes,
+}
+
+/// A submitted multipart page form (a file upload): the caller, whose form
+/// carried the session's CSRF token, and its `file` field.
+pub struct PageUpload {
+    pub pc: PageCaller,
+    pub file: Option<UploadedFile>,
+}
+
+impl FromRequest<AppState> for PageUpload {
+    type Rejection = PageError;
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let pc = PageCaller::from_request_parts(&mut parts, st).await?;
+        let cut = || bad_form("the upload could not be read (too large or cut off)");
+        let mut mp = axum::extract::Multipart::from_request(Request::from_parts(parts, body), st)
+            .await
+            .map_err(|_| bad_form("a multipart form with a file"))?;
+        let (mut csrf, mut file) = (String::new(), None);
+        while let Some(field) = mp.next_field().await.map_err(|_| cut())? {
+            match field.name() {
+                Some(CSRF_FIELD) => csrf = field.text().await.map_err(|_| cut())?,
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("").to_string();
+                    let content_type = field.content_type().unwrap_or("").to_string();
+                    let bytes = field.bytes().await.map_err(|_| cut())?;
+                    file = Some(UploadedFile {
+                        name,
+                        content_type,
+                        bytes,
+                    });
+                }
+                _ => {}
+            }
+        }
+        pc.check_csrf(&csrf)?;
+        Ok(PageUpload { pc, file })
+    }
+}
+
+impl PageCaller {
+    /// Checks a form's CSRF token against the session's (the page-form
+    /// extractors call it; handlers do not).
+    pub(crate) fn check_csrf(&self, sent: &str) -> Result<(), PageError> {
+        if constant_eq(sent, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(PageError::App(AppError::Forbidden))
+        }
     }
 }
 
@@ -266,5 +395,12 @@ mod tests {
         assert!(!constant_eq("abc", "abd"));
         assert!(!constant_eq("", ""));
         assert!(!constant_eq("ab", "abc"));
+    }
+
+    #[test]
+    fn the_csrf_field_is_found_in_any_form() {
+        assert_eq!(csrf_of(b"a=1&_csrf=xyz&b"), "xyz");
+        assert_eq!(csrf_of(b"{\"_csrf\": 1}"), "");
+        assert_eq!(csrf_of(b"\xff\xfe"), "");
     }
 }

@@ -1,22 +1,43 @@
 //! The web layer: thin axum handlers for the JSON API (`/api/v1`) and the
-//! server-rendered pages, built from one route registry ([`routes`]) that
-//! also yields the OpenAPI document and the list the isolation tests walk.
+//! server-rendered pages, one folder per feature (`api.rs` and `pages.rs`,
+//! with the feature's route entries in its `mod.rs`), built from one route
+//! registry ([`routes`]) that also yields the OpenAPI document and the list
+//! the isolation tests walk.
 //!
-//! - [`extract`] resolves the caller (session cookie or API token), the
-//!   language and the CSRF token;
+//! Shared by every feature:
+//! - [`extract`] resolves the caller (session cookie or API token), bodies,
+//!   queries and paths, and the page forms (session and CSRF checked once);
 //! - [`error`] maps [`zian_app::AppError`] to HTTP in one place;
+//! - [`list`] is the one list shape; [`values`] parses and formats values;
+//! - [`layout`] is what every page shares; [`cookies`] the cookies;
 //! - [`i18n`] holds the zh-TW and English message catalogues.
 
-pub mod api;
+pub mod account;
+pub mod audit;
+pub mod compliance;
+pub mod cookies;
 pub mod csv;
+pub mod dashboard;
 pub mod error;
+pub mod evidence;
 pub mod extract;
 pub mod i18n;
+pub mod layout;
+pub mod list;
 pub mod metrics;
 pub mod openapi;
-pub mod pages;
+pub mod ops;
+pub mod orgs;
+pub mod plans;
+pub mod reminders;
+pub mod risk;
 pub mod routes;
+pub mod sessions;
 pub mod state;
+pub mod systems;
+pub mod tokens;
+pub mod users;
+pub mod values;
 
 pub use routes::router;
 pub use state::{AppState, WebConfig};

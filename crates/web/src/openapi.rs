@@ -128,8 +128,8 @@ pub async fn docs_page() -> impl IntoResponse {
                     html.push_str(&format!(
                         "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
                         m.to_uppercase(),
-                        crate::pages::esc(path),
-                        crate::pages::esc(op["summary"].as_str().unwrap_or(""))
+                        crate::layout::esc(path),
+                        crate::layout::esc(op["summary"].as_str().unwrap_or(""))
                     ));
                 }
             }
@@ -141,8 +141,8 @@ pub async fn docs_page() -> impl IntoResponse {
         for (name, schema) in s {
             html.push_str(&format!(
                 "<details><summary>{}</summary><pre>{}</pre></details>",
-                crate::pages::esc(name),
-                crate::pages::esc(&serde_json::to_string_pretty(schema).unwrap_or_default())
+                crate::layout::esc(name),
+                crate::layout::esc(&serde_json::to_string_pretty(schema).unwrap_or_default())
             ));
         }
     }

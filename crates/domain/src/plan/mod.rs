@@ -9,6 +9,7 @@ pub mod diff;
 pub mod review;
 pub mod schema;
 pub mod template;
+pub mod version;
 pub mod workflow;
 
 pub use content::{FieldError, PlanContent, normalise};
@@ -18,4 +19,5 @@ pub use review::{
 };
 pub use schema::{CHAPTERS, Chapter, Field, Kind, LiveSection, chapter};
 pub use template::template;
+pub use version::{KpiMeasurement, PlanTransition, PlanVersion};
 pub use workflow::{PlanAction, PlanStatus};

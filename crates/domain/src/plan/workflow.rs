@@ -110,3 +110,9 @@ mod tests {
         assert!(!S::Approved.is_open() && !S::Superseded.is_open());
     }
 }
+
+impl std::fmt::Display for PlanStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

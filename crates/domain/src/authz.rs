@@ -1,0 +1,247 @@
+//! Authorisation — the one place where a caller's roles become the
+//! organisation scopes that every storage query takes.
+//!
+//! A [`Principal`] is an authenticated caller with its effective role
+//! assignments (own roles plus roles held as an active deputy). For each
+//! permission, [`Principal::scope`] gives the organisation subtrees where the
+//! caller holds a role granting it; an API token narrows that to its own
+//! subtree and permission list; a vendor's scope is empty (it reaches only
+//! records shared with it). This module is pure: the application layer's
+//! `authz` adds the checks that need stored organisations.
+
+use serde::Serialize;
+
+use crate::audit::AuditEvent;
+use crate::{OrgScope, Permission, Role, RoleAssignment, User};
+
+/// Where a request came from; recorded in the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Restrictions carried by an API token.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenGrant {
+    pub token_id: String,
+    pub org_path: String,
+    pub permissions: Vec<Permission>,
+}
+
+/// Why a caller may not act on an organisation: it cannot see it at all
+/// (answered as "not found", so nothing leaks about its existence), or it can
+/// see it but lacks the permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    NotFound,
+    Forbidden,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Principal {
+    pub user: User,
+    pub assignments: Vec<RoleAssignment>,
+    pub token: Option<TokenGrant>,
+    #[serde(skip)]
+    pub meta: RequestMeta,
+}
+
+impl Principal {
+    /// The subtrees where the caller holds `p`.
+    pub fn scope(&self, p: Permission) -> OrgScope {
+        let own = OrgScope::from_roots(
+            self.assignments
+                .iter()
+                .filter(|a| a.role.grants(p))
+                .map(|a| a.org_path.clone()),
+        );
+        match &self.token {
+            None => own,
+            Some(t) if t.permissions.contains(&p) => {
+                own.intersect(&OrgScope::from_roots([t.org_path.clone()]))
+            }
+            Some(_) => OrgScope::empty(),
+        }
+    }
+
+    /// Whether the caller holds `p` on the organisation at `org_path` (what
+    /// the interface shows as possible).
+    pub fn can(&self, p: Permission, org_path: &str) -> bool {
+        self.scope(p).contains(org_path)
+    }
+
+    /// `Ok` when the caller holds `p` on the organisation at `org_path`;
+    /// otherwise `Forbidden` when it can at least read it, `NotFound` when not.
+    pub fn require(&self, p: Permission, org_path: &str) -> Result<(), Denied> {
+        if self.can(p, org_path) {
+            Ok(())
+        } else if self.can(Permission::OrgRead, org_path) {
+            Err(Denied::Forbidden)
+        } else {
+            Err(Denied::NotFound)
+        }
+    }
+
+    /// The subtrees where the caller holds any role at all (to find the
+    /// deputyships the caller is part of, which people always see).
+    pub fn any_role_scope(&self) -> OrgScope {
+        if self.token.is_some() {
+            return OrgScope::empty();
+        }
+        OrgScope::from_roots(self.assignments.iter().map(|a| a.org_path.clone()))
+    }
+
+    /// The scope in which the caller may end a deputyship designated for
+    /// itself: the deputyship's organisation, when the caller is its
+    /// principal (signed in, not through a token).
+    pub fn own_deputyship_scope(&self, principal_user_id: &str, org_path: &str) -> OrgScope {
+        if self.token.is_none() && self.user.id == principal_user_id {
+            OrgScope::from_roots([org_path.to_string()])
+        } else {
+            OrgScope::empty()
+        }
+    }
+
+    /// Whether the caller may grant `role` at the organisation at `org_path`:
+    /// it needs RoleGrant there and must itself hold every permission the role
+    /// carries (no escalation) — except for two permissions that belong to
+    /// an office rather than to administration: writing audit records may be
+    /// delegated by those who read the audit trail there (a CISO designating
+    /// internal auditors), and approving maintenance plans by those who
+    /// maintain the records there (an administrator appointing the CISO).
+    pub fn may_grant(&self, role: Role, org_path: &str) -> bool {
+        self.can(Permission::RoleGrant, org_path)
+            && role.permissions().iter().all(|perm| {
+                self.can(*perm, org_path)
+                    || (*perm == Permission::AuditRecordWrite
+                        && self.can(Permission::AuditRead, org_path))
+                    || (*perm == Permission::PlanApprove
+                        && self.can(Permission::RecordWrite, org_path))
+            })
+    }
+
+    pub fn has_role(&self, r: Role) -> bool {
+        self.assignments.iter().any(|a| a.role == r)
+    }
+
+    /// Distinct roles held, for display and MFA rules.
+    pub fn roles(&self) -> Vec<Role> {
+        let mut v: Vec<Role> = self.assignments.iter().map(|a| a.role).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Whether the caller is a vendor and nothing else.
+    pub fn is_vendor_only(&self) -> bool {
+        !self.assignments.is_empty() && self.assignments.iter().all(|a| a.role == Role::Vendor)
+    }
+
+    /// An audit event attributed to this caller.
+    pub fn event(&self, action: &str, org_id: Option<&str>, target: Option<&str>) -> AuditEvent {
+        let mut e = AuditEvent::new(action);
+        e.actor_user_id = Some(self.user.id.to_string());
+        e.actor_token_id = self.token.as_ref().map(|t| t.token_id.clone());
+        e.org_id = Some(org_id.unwrap_or(&self.user.home_org_id).to_string());
+        e.target = target.map(str::to_string);
+        e.ip.clone_from(&self.meta.ip);
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user() -> User {
+        User {
+            id: "u".into(),
+            username: "u".into(),
+            display_name: "u".into(),
+            email: String::new(),
+            home_org_id: "a".into(),
+            locale: "zh-TW".into(),
+            active: true,
+            totp_enabled: false,
+            must_change_password: false,
+            password_changed_at: 0,
+            locked_until: None,
+            created_at: 0,
+        }
+    }
+
+    fn assign(role: Role, path: &str) -> RoleAssignment {
+        RoleAssignment {
+            id: path.into(),
+            user_id: "u".into(),
+            org_id: path.into(),
+            org_path: path.into(),
+            org_name_zh: String::new(),
+            role,
+            granted_by: None,
+            granted_at: 0,
+            deputy_for: None,
+        }
+    }
+
+    #[test]
+    fn scope_follows_roles_and_tokens_narrow_it() {
+        let mut p = Principal {
+            user: user(),
+            assignments: vec![
+                assign(Role::Supervisor, "/n/h/"),
+                assign(Role::SecurityOfficer, "/n/h/c/a/"),
+            ],
+            token: None,
+            meta: RequestMeta::default(),
+        };
+        assert_eq!(p.scope(Permission::OrgRead).roots(), &["/n/h/".to_string()]);
+        assert_eq!(
+            p.scope(Permission::RecordWrite).roots(),
+            &["/n/h/c/a/".to_string()]
+        );
+        assert!(p.scope(Permission::OrgWrite).is_empty());
+        assert_eq!(
+            p.require(Permission::RecordWrite, "/n/h/c/b/"),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            p.require(Permission::OrgRead, "/n/x/"),
+            Err(Denied::NotFound)
+        );
+        assert!(p.can(Permission::RecordWrite, "/n/h/c/a/u/"));
+        assert_eq!(
+            p.own_deputyship_scope("u", "/n/h/c/a/").roots(),
+            &["/n/h/c/a/".to_string()]
+        );
+        assert!(p.own_deputyship_scope("someone-else", "/n/h/").is_empty());
+
+        p.token = Some(TokenGrant {
+            token_id: "t".into(),
+            org_path: "/n/h/c/".into(),
+            permissions: vec![Permission::OrgRead],
+        });
+        assert_eq!(
+            p.scope(Permission::OrgRead).roots(),
+            &["/n/h/c/".to_string()]
+        );
+        assert!(p.scope(Permission::RecordWrite).is_empty());
+        assert!(p.any_role_scope().is_empty());
+        assert!(p.own_deputyship_scope("u", "/n/h/").is_empty());
+    }
+
+    #[test]
+    fn vendors_reach_no_organisation() {
+        let p = Principal {
+            user: user(),
+            assignments: vec![assign(Role::Vendor, "/n/")],
+            token: None,
+            meta: RequestMeta::default(),
+        };
+        for perm in Permission::ALL {
+            assert!(p.scope(perm).is_empty(), "{perm:?}");
+        }
+        assert!(p.is_vendor_only());
+    }
+}

@@ -1,0 +1,240 @@
+//! My account: password and two-step verification.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use zian_app::AppError;
+
+use crate::error::{PageResult, message};
+use crate::extract::{NoFields, PageCaller, PageForm};
+use crate::layout::{FlashQuery, PageCtx, ctx, fmt_time, render, see_other};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub ctx: PageCtx,
+    pub mfa_on: bool,
+    pub codes_left: i64,
+    pub expires_on: String,
+}
+
+pub async fn account(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    Query(fq): Query<FlashQuery>,
+) -> PageResult {
+    let c = ctx(
+        &st.app,
+        &pc,
+        "account.title",
+        "account",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    let max = st.app.cfg.password.max_age_days;
+    let expires_on = if max > 0 {
+        fmt_time(pc.p.user.password_changed_at + max * 86_400)
+    } else {
+        "—".into()
+    };
+    render(&AccountPage {
+        ctx: c,
+        mfa_on: pc.p.user.totp_enabled,
+        codes_left: st.app.recovery_codes_left(&pc.p).await?,
+        expires_on,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    pub ctx: PageCtx,
+    pub error: Option<String>,
+    pub forced: bool,
+    pub policy_min: usize,
+    pub policy_classes: usize,
+    pub policy_days: i64,
+}
+
+async fn password_page(
+    st: &AppState,
+    pc: &PageCaller,
+    error: Option<String>,
+) -> Result<PasswordPage, crate::error::PageError> {
+    Ok(PasswordPage {
+        ctx: ctx(&st.app, pc, "password.title", "account", None).await?,
+        error,
+        forced: pc.session.must_change_password,
+        policy_min: st.app.cfg.password.min_length,
+        policy_classes: st.app.cfg.password.min_classes,
+        policy_days: st.app.cfg.password.max_age_days,
+    })
+}
+
+pub async fn password_form(State(st): State<AppState>, pc: PageCaller) -> PageResult {
+    render(&password_page(&st, &pc, None).await?)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+pub async fn password_submit(
+    State(st): State<AppState>,
+    form: PageForm<PasswordForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let result = if f.new_password == f.confirm_password {
+        st.app
+            .change_password(&pc.p, &f.current_password, &f.new_password)
+            .await
+    } else {
+        Err(AppError::invalid(
+            "confirm_password",
+            "the two new passwords differ",
+        ))
+    };
+    match result {
+        Ok(()) => Ok(see_other("/account?ok=password_changed")),
+        Err(
+            e @ (AppError::Validation { .. }
+            | AppError::PasswordPolicy(_)
+            | AppError::InvalidCredentials),
+        ) => {
+            let mut r = render(&password_page(&st, &pc, Some(message(&e, pc.lang))).await?)?;
+            *r.status_mut() = crate::error::status_of(&e);
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mfa_settings.html")]
+pub struct MfaPage {
+    pub ctx: PageCtx,
+    pub enabled: bool,
+    pub required: bool,
+    pub setup: Option<zian_app::auth::TotpSetup>,
+    pub codes: Vec<String>,
+    pub error: Option<String>,
+}
+
+pub async fn mfa(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    Query(fq): Query<FlashQuery>,
+) -> PageResult {
+    let c = ctx(
+        &st.app,
+        &pc,
+        "mfa.settings",
+        "account",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    render(&MfaPage {
+        ctx: c,
+        enabled: pc.p.user.totp_enabled,
+        required: pc.session.must_enrol_mfa || st.app.mfa_required_for(&pc.p.roles()),
+        setup: None,
+        codes: Vec::new(),
+        error: None,
+    })
+}
+
+pub async fn mfa_begin(State(st): State<AppState>, form: PageForm<NoFields>) -> PageResult {
+    let pc = form.pc;
+    if pc.p.user.totp_enabled {
+        return Ok(see_other("/account/mfa"));
+    }
+    let setup = st.app.begin_totp(&pc.p).await?;
+    let c = ctx(&st.app, &pc, "mfa.settings", "account", None).await?;
+    render(&MfaPage {
+        ctx: c,
+        enabled: false,
+        required: pc.session.must_enrol_mfa,
+        setup: Some(setup),
+        codes: Vec::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+pub async fn mfa_confirm(State(st): State<AppState>, form: PageForm<CodeForm>) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    match st.app.confirm_totp(&pc.p, &f.code).await {
+        Ok(codes) => {
+            let c = ctx(
+                &st.app,
+                &pc,
+                "mfa.settings",
+                "account",
+                Some("ok:mfa_enabled"),
+            )
+            .await?;
+            render(&MfaPage {
+                ctx: c,
+                enabled: true,
+                required: false,
+                setup: None,
+                codes,
+                error: None,
+            })
+        }
+        Err(e @ AppError::InvalidCode) => {
+            let c = ctx(&st.app, &pc, "mfa.settings", "account", None).await?;
+            let mut r = render(&MfaPage {
+                ctx: c,
+                enabled: false,
+                required: pc.session.must_enrol_mfa,
+                setup: None,
+                codes: Vec::new(),
+                error: Some(message(&e, pc.lang)),
+            })?;
+            *r.status_mut() = crate::error::status_of(&e);
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DisableForm {
+    password: String,
+}
+
+pub async fn mfa_disable(State(st): State<AppState>, form: PageForm<DisableForm>) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    match st.app.disable_totp(&pc.p, &f.password).await {
+        Ok(()) => Ok(see_other("/account/mfa?ok=mfa_disabled")),
+        Err(AppError::InvalidCredentials) => Ok(see_other("/account/mfa?err=wrong_password")),
+        Err(AppError::Forbidden) => Ok(see_other("/account/mfa?err=mfa_required")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn mfa_recovery(State(st): State<AppState>, form: PageForm<NoFields>) -> PageResult {
+    let pc = form.pc;
+    if !pc.p.user.totp_enabled {
+        return Ok(see_other("/account/mfa"));
+    }
+    let codes = st.app.new_recovery_codes(&pc.p).await?;
+    let c = ctx(&st.app, &pc, "mfa.settings", "account", None).await?;
+    render(&MfaPage {
+        ctx: c,
+        enabled: true,
+        required: false,
+        setup: None,
+        codes,
+        error: None,
+    })
+}
