@@ -6,9 +6,12 @@
 //! Backends: SQLite always; PostgreSQL when `ZIAN_TEST_PG_URL` names a server
 //! (an admin URL such as `postgres://postgres@127.0.0.1:5432/postgres`); with
 //! `ZIAN_REQUIRE_PG=1` a missing PostgreSQL fails the tests instead of
-//! skipping it. [`for_each_backend`] runs a test body on every backend.
+//! skipping it. [`backend_tests!`] turns one test body into one test per
+//! backend; [`http`] holds the request, form and CSV helpers the end-to-end
+//! tests share.
 
 pub mod browser;
+pub mod http;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -54,20 +57,120 @@ pub enum Backend {
     Postgres,
 }
 
-/// The backends to test on.
-pub fn backends() -> Vec<Backend> {
-    let mut v = vec![Backend::Sqlite];
-    match std::env::var("ZIAN_TEST_PG_URL") {
-        Ok(u) if !u.is_empty() => v.push(Backend::Postgres),
-        _ => {
-            assert!(
-                std::env::var("ZIAN_REQUIRE_PG").as_deref() != Ok("1"),
-                "ZIAN_REQUIRE_PG=1 but ZIAN_TEST_PG_URL is not set"
-            );
-            eprintln!("note: ZIAN_TEST_PG_URL not set; PostgreSQL tests skipped");
-        }
+/// Whether tests run on this backend: SQLite always; PostgreSQL when
+/// `ZIAN_TEST_PG_URL` is set (otherwise a note is printed and the caller
+/// skips), and with `ZIAN_REQUIRE_PG=1` a missing PostgreSQL panics, so the
+/// test fails instead of skipping.
+pub fn backend_enabled(backend: Backend) -> bool {
+    match backend {
+        Backend::Sqlite => true,
+        Backend::Postgres => match std::env::var("ZIAN_TEST_PG_URL") {
+            Ok(u) if !u.is_empty() => true,
+            _ => {
+                assert!(
+                    std::env::var("ZIAN_REQUIRE_PG").as_deref() != Ok("1"),
+                    "ZIAN_REQUIRE_PG=1 but ZIAN_TEST_PG_URL is not set"
+                );
+                eprintln!("note: ZIAN_TEST_PG_URL not set; PostgreSQL tests skipped");
+                false
+            }
+        },
     }
-    v
+}
+
+/// The backends to test on (see [`backend_enabled`]).
+pub fn backends() -> Vec<Backend> {
+    [Backend::Sqlite, Backend::Postgres]
+        .into_iter()
+        .filter(|b| backend_enabled(*b))
+        .collect()
+}
+
+/// One test per backend from one test body.
+///
+/// ```ignore
+/// zian_testkit::backend_tests! {
+///     /// Doc comments and other attributes go on each generated test.
+///     async fn some_behaviour(env: TestEnv) {
+///         // `env` is `TestEnv::demo(backend)`
+///     }
+///
+///     async fn needs_its_own_environment(backend: Backend) {
+///         let env = TestEnv::empty(backend, test_config()).await;
+///     }
+/// }
+/// ```
+///
+/// Each function `name` becomes a module `name` holding the body and two
+/// `#[tokio::test]`s, `name::sqlite` and `name::postgres` (so
+/// `cargo nextest run name::sqlite`, or `-E 'test(/::postgres$/)'` for every
+/// PostgreSQL test). The body runs with a fresh demo environment
+/// (`env: TestEnv`) or with the backend to build one itself
+/// (`backend: Backend`). The PostgreSQL test returns early, passing with a
+/// note, when `ZIAN_TEST_PG_URL` is unset, and fails when `ZIAN_REQUIRE_PG=1`
+/// (see [`backend_enabled`]).
+///
+/// The module sees the test file's items through `use super::*`; the body is
+/// compiled once and called by both tests. The calling crate needs `tokio`.
+/// rustfmt does not format inside a macro invocation: keep the bodies tidy by
+/// hand.
+#[macro_export]
+macro_rules! backend_tests {
+    () => {};
+    (
+        $(#[$attr:meta])*
+        async fn $name:ident($env:ident : TestEnv) $body:block
+        $($rest:tt)*
+    ) => {
+        $crate::backend_tests! {
+            @tests $name [$(#[$attr])*] ($env: $crate::TestEnv) $body
+            (b) => ($crate::TestEnv::demo(b).await)
+        }
+        $crate::backend_tests! { $($rest)* }
+    };
+    (
+        $(#[$attr:meta])*
+        async fn $name:ident($backend:ident : Backend) $body:block
+        $($rest:tt)*
+    ) => {
+        $crate::backend_tests! {
+            @tests $name [$(#[$attr])*] ($backend: $crate::Backend) $body
+            (b) => (b)
+        }
+        $crate::backend_tests! { $($rest)* }
+    };
+    (
+        @tests $name:ident [$($attr:tt)*] ($arg:ident : $ty:ty) $body:block
+        ($b:ident) => ($make:expr)
+    ) => {
+        // `cfg(test)` is always true in a test target; it marks the body as
+        // test code for the lints (`allow-unwrap-in-tests`).
+        #[cfg(test)]
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn test_body($arg: $ty) $body
+
+            async fn test_on($b: $crate::Backend) {
+                if $crate::backend_enabled($b) {
+                    test_body($make).await;
+                }
+            }
+
+            $($attr)*
+            #[::tokio::test]
+            async fn sqlite() {
+                test_on($crate::Backend::Sqlite).await;
+            }
+
+            $($attr)*
+            #[::tokio::test]
+            async fn postgres() {
+                test_on($crate::Backend::Postgres).await;
+            }
+        }
+    };
 }
 
 /// One test environment: its own database, clock and application.
@@ -228,18 +331,7 @@ impl TestEnv {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.text());
-        let cookie = r
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| {
-                c.split(';')
-                    .next()
-                    .filter(|kv| kv.starts_with("zian_session="))
-                    .map(str::to_string)
-            })
-            .expect("session cookie");
+        let cookie = r.session_cookie();
         let csrf = r.json()["csrf_token"].as_str().expect("csrf").to_string();
         Session { cookie, csrf }
     }
@@ -360,18 +452,6 @@ impl TestEnv {
     }
 }
 
-/// Runs `f` once per backend with a fresh demo environment.
-pub async fn for_each_backend<F, Fut>(f: F)
-where
-    F: Fn(TestEnv) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for b in backends() {
-        eprintln!("-- backend {b:?}");
-        f(TestEnv::demo(b).await).await;
-    }
-}
-
 /// A browser-like session: cookie and CSRF token.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -403,6 +483,20 @@ impl Resp {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
+    }
+    /// The `zian_session=…` pair a login answer sets (panics without one).
+    pub fn session_cookie(&self) -> String {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| {
+                c.split(';')
+                    .next()
+                    .filter(|kv| kv.starts_with("zian_session="))
+                    .map(str::to_string)
+            })
+            .expect("session cookie")
     }
     pub fn location(&self) -> Option<&str> {
         self.headers

@@ -9,7 +9,8 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::macros::date;
 use zian_app::compliance::rules::{self, Impact, Level, OrgKind, RuleSet};
-use zian_testkit::{PASSWORD, TestEnv, for_each_backend};
+use zian_testkit::http::pct;
+use zian_testkit::{PASSWORD, TestEnv, backend_tests};
 
 /// The test clock's date in Asia/Taipei (2026-11-21 09:00).
 const TODAY: time::Date = date!(2026 - 11 - 21);
@@ -44,9 +45,8 @@ async fn obligations(env: &TestEnv, token: &str, org: &str) -> Value {
     r.json()
 }
 
-#[tokio::test]
-async fn calendar_matches_the_rules_and_completions_change_status() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn calendar_matches_the_rules_and_completions_change_status(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         let got = obligations(&env, &officer, &pol).await;
@@ -140,13 +140,9 @@ async fn calendar_matches_the_rules_and_completions_change_status() {
         assert_eq!(a["items"].as_array().unwrap().len(), 2, "{a}");
         let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn overrides_show_as_overrides_and_apply_to_the_subtree() {
-    for_each_backend(|env| async move {
+    async fn overrides_show_as_overrides_and_apply_to_the_subtree(env: TestEnv) {
         let ciso = env.token_for("ciso.police").await;
         let pol = env.org("PIF-POL").await;
         let url = format!("/api/v1/orgs/{pol}/overrides");
@@ -216,13 +212,9 @@ async fn overrides_show_as_overrides_and_apply_to_the_subtree() {
         assert_eq!(scan["status"], "not_applicable");
         assert_eq!(scan["reason"], "縣府統一辦理");
         assert_eq!(got["overrides"][0]["org_id"], json!(pif));
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn rollup_lists_the_agencies_in_scope_and_what_they_are_behind_on() {
-    for_each_backend(|env| async move {
+    async fn rollup_lists_the_agencies_in_scope_and_what_they_are_behind_on(env: TestEnv) {
         let sup = env.token_for("supervisor.khh").await;
         let r = env.api(Method::GET, "/api/v1/compliance", &sup, None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -336,8 +328,7 @@ async fn rollup_lists_the_agencies_in_scope_and_what_they_are_behind_on() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text().contains("屏東縣政府衛生局"));
         assert!(!page.text().contains("數位發展部資通安全署</a></td>"));
-    })
-    .await;
+    }
 }
 
 /// Answers giving every dimension the lowest grade, except the first
@@ -368,9 +359,8 @@ fn answers(
         .collect()
 }
 
-#[tokio::test]
-async fn grading_baseline_statement_of_applicability_and_level_change() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn grading_baseline_statement_of_applicability_and_level_change(env: TestEnv) {
         let rs = shipped();
         let q = rs.questionnaire();
         let officer = env.token_for("officer.police").await;
@@ -469,7 +459,7 @@ async fn grading_baseline_statement_of_applicability_and_level_change() {
         for (k, v) in answers(q, Some((rules::Dimension::A, Impact::High))) {
             form.push((format!("q.{k}"), v));
         }
-        let body = form.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
+        let body = form.iter().map(|(k, v)| format!("{}={}", pct(k), pct(v))).collect::<Vec<_>>().join("&");
         let mut h = s.headers();
         h.push(("content-type", "application/x-www-form-urlencoded"));
         let r = env.request(Method::POST, &format!("/systems/{sys}/grading"), &h, Some(body.into_bytes())).await;
@@ -477,25 +467,11 @@ async fn grading_baseline_statement_of_applicability_and_level_change() {
         let d = env.api(Method::GET, &format!("/api/v1/systems/{sys}"), &officer, None).await.json();
         assert_eq!(d["system"]["level"], "high");
         assert_eq!(d["system"]["level_zh"], "高");
-    })
-    .await;
+    }
 }
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-#[tokio::test]
-async fn risk_register_scores_filters_and_heat_map() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn risk_register_scores_filters_and_heat_map(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         let url = format!("/api/v1/orgs/{pol}/risks");
@@ -569,13 +545,9 @@ async fn risk_register_scores_filters_and_heat_map() {
         assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"heatmap\""));
         assert!(html.contains("data-av=\"3\" data-l=\"3\" data-v=\"3\" data-count=\"1\""));
         assert_eq!(html.matches("class=\"cell\"").count(), 27);
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn callers_outside_scope_are_refused() {
-    for_each_backend(|env| async move {
+    async fn callers_outside_scope_are_refused(env: TestEnv) {
         let police = env.token_for("officer.police").await;
         let health = env.token_for("officer.health").await;
         let hlt = env.org("PIF-HLT").await;
@@ -635,6 +607,5 @@ async fn callers_outside_scope_are_refused() {
         assert_eq!(r.location(), Some(format!("/orgs/{pol}/compliance?ok=compliance.completed").as_str()));
         let page = env.request(Method::GET, r.location().unwrap(), &s.headers(), None).await;
         assert!(page.text().contains("已登錄辦理完成"));
-    })
-    .await;
+    }
 }

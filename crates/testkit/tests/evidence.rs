@@ -6,7 +6,7 @@ use axum::http::{Method, StatusCode};
 use data_encoding::BASE64;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use zian_testkit::{PASSWORD, TestEnv, for_each_backend};
+use zian_testkit::{PASSWORD, TestEnv, backend_tests};
 
 fn sha(b: &[u8]) -> String {
     Sha256::digest(b)
@@ -31,9 +31,8 @@ async fn upload(
     .await
 }
 
-#[tokio::test]
-async fn upload_hash_download_and_link_to_a_completion() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn upload_hash_download_and_link_to_a_completion(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         // a realistic PDF-sized payload with every byte value
@@ -93,13 +92,9 @@ async fn upload_hash_download_and_link_to_a_completion() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text().chars().take(200).collect::<String>());
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/evidence"), &officer, None).await.json();
         assert_eq!(list.as_array().unwrap().len(), 1);
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn page_upload_is_multipart_and_checks_csrf() {
-    for_each_backend(|env| async move {
+    async fn page_upload_is_multipart_and_checks_csrf(env: TestEnv) {
         let pol = env.org("PIF-POL").await;
         let s = env.login("officer.police", PASSWORD).await;
         let boundary = "zianBOUNDARY42";
@@ -126,6 +121,5 @@ async fn page_upload_is_multipart_and_checks_csrf() {
                 &[("cookie", other.cookie.as_str()), ("content-type", "text/plain")], Some(b"junk".to_vec()))
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-    })
-    .await;
+    }
 }

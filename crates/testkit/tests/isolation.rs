@@ -29,73 +29,15 @@
 //! and the unsafe routes succeed and change the target.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
-use tower::ServiceExt;
 use zian_domain::{OrgScope, Role};
 use zian_storage::{ListQuery, Store};
-use zian_testkit::{PASSWORD, Resp, TestEnv, for_each_backend};
+use zian_testkit::http::{form, pct, resolve, send};
+use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
 use zian_web::routes::{Kind, routes};
-
-// ---------------------------------------------------------------- requests
-
-/// Sends one request through the real router with a client address (so the
-/// per-address login throttle sees distinct clients).
-async fn send(
-    env: &TestEnv,
-    method: &Method,
-    uri: &str,
-    headers: &[(String, String)],
-    body: Option<Vec<u8>>,
-    ip: [u8; 4],
-) -> Resp {
-    let mut b = Request::builder().method(method.clone()).uri(uri);
-    for (k, v) in headers {
-        b = b.header(k.as_str(), v.as_str());
-    }
-    let mut req = b
-        .body(body.map_or_else(Body::empty, Body::from))
-        .expect("request");
-    req.extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from((ip, 40_000))));
-    let resp = env.router.clone().oneshot(req).await.expect("infallible");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024)
-        .await
-        .expect("body");
-    Resp {
-        status,
-        headers,
-        body: bytes.to_vec(),
-    }
-}
-
-fn pct(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn form(pairs: &[(&str, String)]) -> Vec<u8> {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", pct(k), pct(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
-}
 
 // ---------------------------------------------------------------- callers
 
@@ -149,24 +91,13 @@ impl Caller {
             env,
             &Method::POST,
             "/api/v1/session",
-            &[("content-type".into(), "application/json".into())],
+            &[("content-type", "application/json")],
             Some(body),
             self.ip,
         )
         .await;
         assert_eq!(r.status, StatusCode::OK, "login {u}: {}", r.text());
-        self.cookie = r
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| {
-                c.split(';')
-                    .next()
-                    .filter(|kv| kv.starts_with("zian_session="))
-                    .map(str::to_string)
-            })
-            .expect("session cookie");
+        self.cookie = r.session_cookie();
         self.csrf = r.json()["csrf_token"].as_str().expect("csrf").to_string();
     }
 
@@ -179,7 +110,7 @@ impl Caller {
             env,
             &Method::GET,
             "/api/v1/me",
-            &[("cookie".into(), self.cookie.clone())],
+            &[("cookie", self.cookie.clone())],
             None,
             self.ip,
         )
@@ -835,16 +766,6 @@ fn field_value(
     }
 }
 
-fn resolve<'a>(doc: &'a Value, s: &'a Value) -> &'a Value {
-    match s["$ref"].as_str() {
-        Some(r) => {
-            let name = r.rsplit('/').next().unwrap_or("");
-            resolve(doc, &doc["components"]["schemas"][name])
-        }
-        None => s,
-    }
-}
-
 fn collect_props(doc: &Value, s: &Value, out: &mut BTreeMap<String, Value>) {
     let s = resolve(doc, s);
     if let Some(p) = s["properties"].as_object() {
@@ -1095,9 +1016,8 @@ fn outcome(r: &Resp) -> String {
 
 // ---------------------------------------------------------------- the test
 
-#[tokio::test]
-async fn every_route_keeps_the_health_bureau_out_of_reach() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn every_route_keeps_the_health_bureau_out_of_reach(env: TestEnv) {
         let started = Instant::now();
         let t = setup(&env).await;
         let doc = zian_web::openapi::document();
@@ -1211,8 +1131,7 @@ async fn every_route_keeps_the_health_bureau_out_of_reach() {
             started.elapsed().as_secs_f64()
         );
         assert!(failures.is_empty(), "{} isolation failures:\n{}", failures.len(), failures.join("\n"));
-    })
-    .await;
+    }
 }
 
 /// Whether an authorised call did what it asked (not a refusal, not a form
@@ -1242,9 +1161,8 @@ async fn audit_about_target(env: &TestEnv, t: &Target, after: i64) -> Vec<String
         .collect()
 }
 
-#[tokio::test]
-async fn authorised_callers_reach_the_target_through_the_same_requests() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn authorised_callers_reach_the_target_through_the_same_requests(env: TestEnv) {
         let t = setup(&env).await;
         let admin_s = Caller::new(&env, Some("admin"), Mode::Session, [10, 1, 0, 1]).await;
         let admin_t = Caller::new(&env, Some("admin"), Mode::Bearer, [10, 1, 0, 2]).await;
@@ -1286,8 +1204,7 @@ async fn authorised_callers_reach_the_target_through_the_same_requests() {
         }
         assert!(gets >= 8, "only {gets} GET checks");
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-    })
-    .await;
+    }
 }
 
 /// Puts the target's plan in the state a plan route acts on: submitted for
@@ -1430,18 +1347,17 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Designating one's own deputy (no RoleGrant needed) must not reach people
-/// the designator cannot see: the answer for an invisible user is the answer
-/// for a user that does not exist, nothing is created, and nothing about them
-/// comes back (neither in the answer nor in the deputies list shown next).
-#[tokio::test]
-async fn a_self_designated_deputy_must_be_someone_the_designator_can_see() {
-    for_each_backend(|first| async move {
+backend_tests! {
+    /// Designating one's own deputy (no RoleGrant needed) must not reach people
+    /// the designator cannot see: the answer for an invisible user is the answer
+    /// for a user that does not exist, nothing is created, and nothing about them
+    /// comes back (neither in the answer nor in the deputies list shown next).
+    async fn a_self_designated_deputy_must_be_someone_the_designator_can_see(backend: Backend) {
         let mut report = Vec::new();
         let mut failures = Vec::new();
         for (via, mode) in [("API session", Mode::Session), ("API token", Mode::Bearer), ("page", Mode::Session)] {
             // a fresh database for each way in
-            let env = TestEnv::demo(first.backend).await;
+            let env = TestEnv::demo(backend).await;
             let t = setup(&env).await;
             let pol = env.org("PIF-POL").await;
             let me = env.principal("officer.police").await;
@@ -1483,6 +1399,5 @@ async fn a_self_designated_deputy_must_be_someone_the_designator_can_see() {
         }
         eprintln!("{}", report.join("\n"));
         assert!(failures.is_empty(), "{}\n{}", failures.join("\n"), report.join("\n"));
-    })
-    .await;
+    }
 }

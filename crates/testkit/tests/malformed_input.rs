@@ -11,21 +11,19 @@
 //! `Accept-Language: en`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use serde_json::{Map, Value, json};
-use tower::ServiceExt;
 use zian_storage::Store;
-use zian_testkit::{PASSWORD, Resp, Session, TestEnv, for_each_backend};
+use zian_testkit::http::{pct, resolve};
+use zian_testkit::{PASSWORD, Resp, Session, TestEnv, backend_tests};
 use zian_web::routes::{Kind, routes};
 
 const SQL_1: &str = "' OR 1=1 --";
 const SQL_2: &str = "\"; DROP TABLE orgs; --";
 const HTML: &str = "<script>alert(1)</script>";
 
+/// Every request of this file comes from one client address.
 async fn send(
     env: &TestEnv,
     method: &Method,
@@ -33,38 +31,7 @@ async fn send(
     headers: &[(&str, &str)],
     body: Option<Vec<u8>>,
 ) -> Resp {
-    let mut b = Request::builder().method(method.clone()).uri(uri);
-    for (k, v) in headers {
-        b = b.header(*k, *v);
-    }
-    let mut req = b
-        .body(body.map_or_else(Body::empty, Body::from))
-        .expect("request");
-    req.extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([10, 9, 0, 1], 40_000))));
-    let resp = env.router.clone().oneshot(req).await.expect("infallible");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024)
-        .await
-        .expect("body");
-    Resp {
-        status,
-        headers,
-        body: bytes.to_vec(),
-    }
-}
-
-fn pct(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    zian_testkit::http::send(env, method, uri, headers, body, [10, 9, 0, 1]).await
 }
 
 /// The hostile name as HTML text: named (`&lt;`) or numeric (`&#60;`, what
@@ -177,16 +144,6 @@ fn fill_path(path: &str, ids: &Ids) -> String {
         prev = seg;
     }
     out
-}
-
-fn resolve<'a>(doc: &'a Value, s: &'a Value) -> &'a Value {
-    match s["$ref"].as_str() {
-        Some(r) => resolve(
-            doc,
-            &doc["components"]["schemas"][r.rsplit('/').next().unwrap_or("")],
-        ),
-        None => s,
-    }
 }
 
 /// Properties (with their schemas) and the required ones.
@@ -307,9 +264,8 @@ async fn setup(env: &TestEnv) -> (Ctx, Ids) {
     )
 }
 
-#[tokio::test]
-async fn api_bodies_that_are_malformed_get_a_json_4xx() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn api_bodies_that_are_malformed_get_a_json_4xx(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let doc = zian_web::openapi::document();
         let mut problems = Vec::new();
@@ -413,13 +369,9 @@ async fn api_bodies_that_are_malformed_get_a_json_4xx() {
             }
         }
         assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn paths_and_queries_with_bad_bytes_and_absurd_numbers() {
-    for_each_backend(|env| async move {
+    async fn paths_and_queries_with_bad_bytes_and_absurd_numbers(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let mut problems = Vec::new();
         // invalid UTF-8 and hostile text in path parameters of every API route
@@ -535,13 +487,9 @@ async fn paths_and_queries_with_bad_bytes_and_absurd_numbers() {
             problems.len(),
             problems.join("\n")
         );
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn page_forms_that_are_malformed_get_an_html_4xx() {
-    for_each_backend(|env| async move {
+    async fn page_forms_that_are_malformed_get_an_html_4xx(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let mut problems = Vec::new();
         let csrf = c.session.csrf.clone();
@@ -637,13 +585,9 @@ async fn page_forms_that_are_malformed_get_an_html_4xx() {
             problems.len(),
             problems.join("\n")
         );
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn hostile_strings_round_trip_through_the_api_and_are_escaped_in_pages() {
-    for_each_backend(|env| async move {
+    async fn hostile_strings_round_trip_through_the_api_and_are_escaped_in_pages(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let mut created = Vec::new();
         for (i, name) in [HTML, SQL_1, SQL_2, "\"'><img src=x onerror=alert(1)>&amp;"].into_iter().enumerate() {
@@ -693,13 +637,9 @@ async fn hostile_strings_round_trip_through_the_api_and_are_escaped_in_pages() {
         assert!(rep.broken.is_none(), "{rep:?}");
         let head = env.store.system_audit_head().await.unwrap();
         assert!(head.0 > 0);
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn errors_are_in_chinese_by_default_and_english_on_request() {
-    for_each_backend(|env| async move {
+    async fn errors_are_in_chinese_by_default_and_english_on_request(env: TestEnv) {
         let cases: Vec<(Method, &str, Option<&[u8]>)> = vec![
             (Method::GET, "/api/v1/me", None),
             (Method::GET, "/api/v1/orgs", None),
@@ -768,18 +708,14 @@ async fn errors_are_in_chinese_by_default_and_english_on_request() {
             "{}",
             r.text()
         );
-    })
-    .await;
-}
+    }
 
-/// BUG (found by this suite): the organisation history id is derived from
-/// the organisation id and the second (`{id}-{now}-a` / `-u` / `-m` in
-/// `crates/storage/src/orgs.rs`), so archiving, restoring, moving or editing
-/// the same organisation twice within one second (a double click) violates
-/// the history primary key and answers 500.
-#[tokio::test]
-async fn org_changes_repeated_within_one_second_succeed() {
-    for_each_backend(|env| async move {
+    /// BUG (found by this suite): the organisation history id is derived from
+    /// the organisation id and the second (`{id}-{now}-a` / `-u` / `-m` in
+    /// `crates/storage/src/orgs.rs`), so archiving, restoring, moving or editing
+    /// the same organisation twice within one second (a double click) violates
+    /// the history primary key and answers 500.
+    async fn org_changes_repeated_within_one_second_succeed(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let pen = env.org("PEN").await;
         let pif = env.org("PIF").await;
@@ -841,17 +777,13 @@ async fn org_changes_repeated_within_one_second_succeed() {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-    })
-    .await;
-}
+    }
 
-/// BUG (found by this suite): `POST /tokens` reads its form as a raw
-/// `String` (for repeated `permission` fields), so an oversized body (413)
-/// or one that is not UTF-8 (400) gets axum's plain-text rejection instead of
-/// the HTML error page every other form gives.
-#[tokio::test]
-async fn the_token_form_answers_errors_as_html_pages() {
-    for_each_backend(|env| async move {
+    /// BUG (found by this suite): `POST /tokens` reads its form as a raw
+    /// `String` (for repeated `permission` fields), so an oversized body (413)
+    /// or one that is not UTF-8 (400) gets axum's plain-text rejection instead of
+    /// the HTML error page every other form gives.
+    async fn the_token_form_answers_errors_as_html_pages(env: TestEnv) {
         let (c, _) = setup(&env).await;
         let csrf = c.session.csrf.clone();
         let mut problems = Vec::new();
@@ -877,17 +809,13 @@ async fn the_token_form_answers_errors_as_html_pages() {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-    })
-    .await;
-}
+    }
 
-/// BUG (found by this suite): the page handlers `orgs::show`,
-/// `orgs::edit_form` and `users::show` take a bare `Path<String>`, so a path
-/// that is not UTF-8 gets axum's plain-text 400 ("Invalid URL") instead of
-/// the HTML error page (the API routes answer JSON).
-#[tokio::test]
-async fn page_paths_that_are_not_utf8_get_an_html_error_page() {
-    for_each_backend(|env| async move {
+    /// BUG (found by this suite): the page handlers `orgs::show`,
+    /// `orgs::edit_form` and `users::show` take a bare `Path<String>`, so a path
+    /// that is not UTF-8 gets axum's plain-text 400 ("Invalid URL") instead of
+    /// the HTML error page (the API routes answer JSON).
+    async fn page_paths_that_are_not_utf8_get_an_html_error_page(env: TestEnv) {
         let (c, _) = setup(&env).await;
         let mut problems = Vec::new();
         for route in routes()
@@ -906,32 +834,24 @@ async fn page_paths_that_are_not_utf8_get_an_html_error_page() {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-    })
-    .await;
-}
+    }
 
-/// BUG (found by this suite): `OrgCreateInput` flattens `OrgInput`, and
-/// serde ignores `deny_unknown_fields` through `#[serde(flatten)]`, so
-/// `POST /api/v1/orgs` silently accepts (and drops) unknown fields — a typo
-/// such as `"levle": "A"` creates an organisation without its level.
-#[tokio::test]
-async fn creating_an_organisation_refuses_unknown_fields() {
-    for_each_backend(|env| async move {
+    /// BUG (found by this suite): `OrgCreateInput` flattens `OrgInput`, and
+    /// serde ignores `deny_unknown_fields` through `#[serde(flatten)]`, so
+    /// `POST /api/v1/orgs` silently accepts (and drops) unknown fields — a typo
+    /// such as `"levle": "A"` creates an organisation without its level.
+    async fn creating_an_organisation_refuses_unknown_fields(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let body = json!({"parent_id": ids.org, "name_zh": "多餘欄位測試", "tier": "unit", "kind": "public", "levle": "A"});
         let r = api(&env, &c, &Method::POST, "/api/v1/orgs", Some("application/json"), Some(body.to_string().into_bytes())).await;
         assert!(api_error_problem(&r, false).is_none() && r.text().contains("levle"), "{} {}", r.status, r.text());
-    })
-    .await;
-}
+    }
 
-/// BUG (found by this suite, PostgreSQL only): a NUL character (U+0000) in a
-/// text field is valid JSON and valid UTF-8, but PostgreSQL `text` cannot
-/// store it, so the insert fails and the API answers 500. It should be
-/// refused as invalid input (422) on every backend.
-#[tokio::test]
-async fn a_nul_character_in_a_text_field_is_refused_not_a_500() {
-    for_each_backend(|env| async move {
+    /// BUG (found by this suite, PostgreSQL only): a NUL character (U+0000) in a
+    /// text field is valid JSON and valid UTF-8, but PostgreSQL `text` cannot
+    /// store it, so the insert fails and the API answers 500. It should be
+    /// refused as invalid input (422) on every backend.
+    async fn a_nul_character_in_a_text_field_is_refused_not_a_500(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let mut problems = Vec::new();
         let cases = [
@@ -947,6 +867,5 @@ async fn a_nul_character_in_a_text_field_is_refused_not_a_500() {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-    })
-    .await;
+    }
 }

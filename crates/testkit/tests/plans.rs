@@ -7,7 +7,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use zian_storage::Store;
-use zian_testkit::{Resp, TestEnv, for_each_backend};
+use zian_testkit::{Resp, TestEnv, backend_tests};
 
 async fn call(env: &TestEnv, method: Method, path: &str, token: &str, body: Option<Value>) -> Resp {
     env.api(method, path, token, body).await
@@ -86,9 +86,8 @@ async fn complete_the_draft(env: &TestEnv, token: &str, id: &str) {
     }
 }
 
-#[tokio::test]
-async fn draft_review_submit_approve_revise_and_diff() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn draft_review_submit_approve_revise_and_diff(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let ciso = env.token_for("ciso.police").await;
         let pol = env.org("PIF-POL").await;
@@ -246,13 +245,9 @@ async fn draft_review_submit_approve_revise_and_diff() {
                  "plan.submitted", "plan.returned", "plan.submitted", "plan.approved",
                  "plan.created", "plan.updated", "plan.submitted", "plan.approved"]
         );
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn content_can_be_imported_and_outsiders_see_nothing() {
-    for_each_backend(|env| async move {
+    async fn content_can_be_imported_and_outsiders_see_nothing(env: TestEnv) {
         let officer = env.token_for("officer.health").await;
         let hlt = env.org("PIF-HLT").await;
         let schema = ok(
@@ -312,13 +307,9 @@ async fn content_can_be_imported_and_outsiders_see_nothing() {
                 .iter()
                 .all(|r| r["org_id"] != json!(hlt))
         );
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn chapter_form_keeps_what_was_typed_and_names_each_problem() {
-    for_each_backend(|env| async move {
+    async fn chapter_form_keeps_what_was_typed_and_names_each_problem(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         let r = call(&env, Method::POST, &format!("/api/v1/orgs/{pol}/plans"), &officer, Some(json!({}))).await;
@@ -361,13 +352,9 @@ async fn chapter_form_keeps_what_was_typed_and_names_each_problem() {
         assert!(html.contains("壹拾柒、相關法規、程序及表單"));
         assert!(html.contains("戶政"));
         assert!(html.contains("資通安全長"), "blocking finding about the CISO is listed");
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn obligations_complete_themselves_from_gradings_and_the_approved_plan() {
-    for_each_backend(|env| async move {
+    async fn obligations_complete_themselves_from_gradings_and_the_approved_plan(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let ciso = env.token_for("ciso.police").await;
         let pol = env.org("PIF-POL").await;
@@ -439,13 +426,9 @@ async fn obligations_complete_themselves_from_gradings_and_the_approved_plan() {
         assert_eq!(st["status"], "met", "{st}");
         assert_eq!(st["completions"][0]["evidence_link"], json!(format!("/plans/{id}")));
         assert_eq!(st["completions"][0]["completed_on"], "2026-11-21");
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn reminders_list_what_is_due_with_whom_to_remind() {
-    for_each_backend(|env| async move {
+    async fn reminders_list_what_is_due_with_whom_to_remind(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         // a system graded a year ago less a week: its re-grading falls due
@@ -491,6 +474,5 @@ async fn reminders_list_what_is_due_with_whom_to_remind() {
         let page = env.request(Method::GET, "/reminders", &[("cookie", s.cookie.as_str())], None).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text().contains("刑案資訊系統"));
-    })
-    .await;
+    }
 }

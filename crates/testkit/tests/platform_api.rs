@@ -3,11 +3,10 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
-use zian_testkit::{PASSWORD, for_each_backend};
+use zian_testkit::{PASSWORD, backend_tests};
 
-#[tokio::test]
-async fn organisations_users_and_roles_round_trip() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn organisations_users_and_roles_round_trip(env: TestEnv) {
         let admin = env.token_for("admin").await;
         let pol = env.org("PIF-POL").await;
 
@@ -72,13 +71,9 @@ async fn organisations_users_and_roles_round_trip() {
         let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
         assert!(rep.checked > 20);
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn ciso_cannot_escalate_or_reach_outside_subtree() {
-    for_each_backend(|env| async move {
+    async fn ciso_cannot_escalate_or_reach_outside_subtree(env: TestEnv) {
         let ciso = env.token_for("ciso.police").await;
         let pol = env.org("PIF-POL").await;
         let officer = env.user_id("officer.police").await;
@@ -117,13 +112,9 @@ async fn ciso_cannot_escalate_or_reach_outside_subtree() {
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn sessions_idle_timeout_lockout_and_csrf() {
-    for_each_backend(|env| async move {
+    async fn sessions_idle_timeout_lockout_and_csrf(env: TestEnv) {
         let s = env.login("officer.police", PASSWORD).await;
         let me = env
             .request(Method::GET, "/api/v1/me", &s.headers(), None)
@@ -206,13 +197,9 @@ async fn sessions_idle_timeout_lockout_and_csrf() {
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn totp_login_and_recovery_codes() {
-    for_each_backend(|env| async move {
+    async fn totp_login_and_recovery_codes(env: TestEnv) {
         let p = env.principal("ciso.police").await;
         let setup = env.app.begin_totp(&p).await.unwrap();
         let secret = zian_domain::totp::secret_from_base32(&setup.secret_base32).unwrap();
@@ -274,6 +261,5 @@ async fn totp_login_and_recovery_codes() {
                 .status,
             StatusCode::UNAUTHORIZED
         );
-    })
-    .await;
+    }
 }

@@ -5,76 +5,8 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use zian_testkit::{PASSWORD, Resp, TestEnv, for_each_backend};
-
-/// The UTF-8 byte-order mark.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn form(pairs: &[(&str, &str)]) -> Vec<u8> {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-        .into_bytes()
-}
-
-/// Checks the BOM and parses the rest as CSV: (header, records).
-fn parse_csv(r: &Resp) -> (Vec<String>, Vec<Vec<String>>) {
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let ct = r
-        .headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .expect("content type");
-    assert_eq!(ct, "text/csv; charset=utf-8");
-    let cd = r
-        .headers
-        .get("content-disposition")
-        .and_then(|v| v.to_str().ok())
-        .expect("content disposition");
-    assert!(cd.starts_with("attachment; filename=\""), "{cd}");
-    assert!(
-        r.body.starts_with(BOM),
-        "no BOM: {:?}",
-        &r.body[..8.min(r.body.len())]
-    );
-    assert!(!r.body[3..].starts_with(BOM), "two BOMs");
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(&r.body[3..]);
-    let header: Vec<String> = rd
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let rows: Vec<Vec<String>> = rd
-        .records()
-        .map(|x| x.expect("record").iter().map(str::to_string).collect())
-        .collect();
-    assert!(rows.iter().all(|x| x.len() == header.len()));
-    (header, rows)
-}
-
-fn col(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
-}
+use zian_testkit::http::{BOM, audit_actions, col, form, parse_csv, pct};
+use zian_testkit::{PASSWORD, TestEnv, backend_tests};
 
 fn risk(asset: &str, av: u32, l: u32, v: u32) -> Value {
     json!({"asset": asset, "threat": "勒索軟體", "weakness": "未修補漏洞", "asset_value": av, "likelihood": l, "vulnerability": v, "treatment": "accept", "owner": "資訊室"})
@@ -93,28 +25,8 @@ async fn settings(env: &TestEnv, token: &str, org: &str) -> Value {
     r.json()
 }
 
-async fn audit_actions(env: &TestEnv, prefix: &str) -> Vec<String> {
-    let admin = env.token_for("admin").await;
-    let a = env
-        .api(
-            Method::GET,
-            &format!("/api/v1/audit?action={prefix}&limit=100"),
-            &admin,
-            None,
-        )
-        .await
-        .json();
-    a["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|e| e["action"].as_str().expect("action").to_string())
-        .collect()
-}
-
-#[tokio::test]
-async fn risk_settings_are_inherited_validated_and_scale_changes_refused() {
-    for_each_backend(|env| async move {
+backend_tests! {
+    async fn risk_settings_are_inherited_validated_and_scale_changes_refused(env: TestEnv) {
         let admin = env.token_for("admin").await;
         let ciso = env.token_for("ciso.police").await;
         let officer = env.token_for("officer.police").await;
@@ -239,7 +151,7 @@ async fn risk_settings_are_inherited_validated_and_scale_changes_refused() {
         // settings through the page form (common maximum; labels as a list)
         let mut h = s.headers();
         h.push(("content-type", "application/x-www-form-urlencoded"));
-        let body = form(&[("_csrf", &s.csrf), ("scale_max", "4"), ("asset_value_max", ""), ("likelihood_max", ""), ("vulnerability_max", ""), ("threshold", "12"), ("vulnerability_labels_zh", "難, 稍難、稍易，易"), ("vulnerability_labels_en", "")]);
+        let body = form(&[("_csrf", s.csrf.as_str()), ("scale_max", "4"), ("asset_value_max", ""), ("likelihood_max", ""), ("vulnerability_max", ""), ("threshold", "12"), ("vulnerability_labels_zh", "難, 稍難、稍易，易"), ("vulnerability_labels_en", "")]);
         let r = env.request(Method::POST, &format!("/orgs/{pol}/risk-settings"), &h, Some(body)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let st = settings(&env, &officer, &pol).await;
@@ -247,13 +159,9 @@ async fn risk_settings_are_inherited_validated_and_scale_changes_refused() {
         assert_eq!(st["labels"]["vulnerability"]["zh"], json!(["難", "稍難", "稍易", "易"]));
         let html = env.request(Method::GET, &format!("/orgs/{pol}/risks"), &s.headers(), None).await.text();
         assert!(html.contains("<option value=\"2\">2 稍難</option>"), "labels in the risk form");
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
-    for_each_backend(|env| async move {
+    async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let health = env.token_for("officer.health").await;
         let committee = env.token_for("committee.police").await;
@@ -398,7 +306,7 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
         let mut h = s.headers();
         h.push(("content-type", "application/x-www-form-urlencoded"));
         let body = form(&[
-            ("_csrf", &s.csrf),
+            ("_csrf", s.csrf.as_str()),
             ("system_id", ""),
             ("asset", "報案系統資料庫"),
             ("threat", "勒索軟體"),
@@ -450,7 +358,7 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
         );
         let hbody = String::from_utf8(body)
             .unwrap()
-            .replace(&enc(&s.csrf), &enc(&hs.csrf));
+            .replace(&pct(&s.csrf), &pct(&hs.csrf));
         assert_eq!(
             env.request(
                 Method::POST,
@@ -462,7 +370,7 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
             .status,
             StatusCode::NOT_FOUND
         );
-        let del = format!("_csrf={}", enc(&hs.csrf)).into_bytes();
+        let del = format!("_csrf={}", pct(&hs.csrf)).into_bytes();
         assert_eq!(
             env.request(Method::POST, &format!("/risks/{id}/delete"), &hh, Some(del))
                 .await
@@ -474,7 +382,7 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
             StatusCode::OK
         );
         // the officer deletes it through the page
-        let del = format!("_csrf={}", enc(&s.csrf)).into_bytes();
+        let del = format!("_csrf={}", pct(&s.csrf)).into_bytes();
         let r = env
             .request(Method::POST, &format!("/risks/{id}/delete"), &h, Some(del))
             .await;
@@ -547,13 +455,9 @@ async fn risks_are_edited_with_recomputed_values_and_deleted_in_scope() {
         assert!(a.to_string().contains("報案系統資料庫"), "{a}");
         let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn systems_are_edited_and_archived_never_deleted() {
-    for_each_backend(|env| async move {
+    async fn systems_are_edited_and_archived_never_deleted(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let health = env.token_for("officer.health").await;
         let pol = env.org("PIF-POL").await;
@@ -603,34 +507,30 @@ async fn systems_are_edited_and_archived_never_deleted() {
         // restored through the page form
         let mut h = s.headers();
         h.push(("content-type", "application/x-www-form-urlencoded"));
-        let r = env.request(Method::POST, &format!("/systems/{sys}/restore"), &h, Some(format!("_csrf={}", enc(&s.csrf)).into_bytes())).await;
+        let r = env.request(Method::POST, &format!("/systems/{sys}/restore"), &h, Some(format!("_csrf={}", pct(&s.csrf)).into_bytes())).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/systems"), &officer, None).await.json();
         assert_eq!(list[0]["archived_at"], Value::Null);
         // edited and archived through the page forms; another bureau's session gets 404
-        let body = form(&[("_csrf", &s.csrf), ("name", "報案系統"), ("owner", "林怡君"), ("description", "")]);
+        let body = form(&[("_csrf", s.csrf.as_str()), ("name", "報案系統"), ("owner", "林怡君"), ("description", "")]);
         let r = env.request(Method::POST, &format!("/systems/{sys}"), &h, Some(body)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         assert_eq!(env.api(Method::GET, &url, &officer, None).await.json()["system"]["name"], "報案系統");
         let hs = env.login("officer.health", PASSWORD).await;
         let mut hh = hs.headers();
         hh.push(("content-type", "application/x-www-form-urlencoded"));
-        let r = env.request(Method::POST, &format!("/systems/{sys}/archive"), &hh, Some(format!("_csrf={}", enc(&hs.csrf)).into_bytes())).await;
+        let r = env.request(Method::POST, &format!("/systems/{sys}/archive"), &hh, Some(format!("_csrf={}", pct(&hs.csrf)).into_bytes())).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        let r = env.request(Method::POST, &format!("/systems/{sys}/archive"), &h, Some(format!("_csrf={}", enc(&s.csrf)).into_bytes())).await;
+        let r = env.request(Method::POST, &format!("/systems/{sys}/archive"), &h, Some(format!("_csrf={}", pct(&s.csrf)).into_bytes())).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(r.location(), Some(format!("/orgs/{pol}/systems?ok=systems_edit.archived").as_str()));
         let actions = audit_actions(&env, "system.").await;
         for a in ["system.updated", "system.archived", "system.restored"] {
             assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
         }
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn csv_exports_of_the_register_and_the_statement_of_applicability() {
-    for_each_backend(|env| async move {
+    async fn csv_exports_of_the_register_and_the_statement_of_applicability(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let health = env.token_for("officer.health").await;
         let pol = env.org("PIF-POL").await;
@@ -722,13 +622,9 @@ async fn csv_exports_of_the_register_and_the_statement_of_applicability() {
         let html = env.request(Method::GET, &format!("/systems/{sys}"), &zs.headers(), None).await.text();
         assert!(html.contains(&format!("href=\"/api/v1/systems/{sys}/soa.csv\"")));
         assert_eq!(env.api(Method::GET, &format!("/api/v1/systems/{sys}/soa.csv"), &health, None).await.status, StatusCode::NOT_FOUND);
-    })
-    .await;
-}
+    }
 
-#[tokio::test]
-async fn risks_left_above_the_scale_by_a_move_are_flagged_not_altered() {
-    for_each_backend(|env| async move {
+    async fn risks_left_above_the_scale_by_a_move_are_flagged_not_altered(env: TestEnv) {
         let admin = env.token_for("admin").await;
         let (pen, fire, pif) = (
             env.org("PEN").await,
@@ -824,6 +720,5 @@ async fn risks_left_above_the_scale_by_a_move_are_flagged_not_altered() {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(r.json()["out_of_scale"], false);
-    })
-    .await;
+    }
 }
