@@ -321,9 +321,9 @@ pub fn evaluate(
     Ok(out)
 }
 
-/// A completion to record. Dates are parsed after the access check, so
-/// that nothing about the request's validity is told to a caller without
-/// access.
+// A completion to record. Dates are parsed after the access check, so
+// that nothing about the request's validity is told to a caller without
+// access.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "CompletionIn")]
@@ -344,7 +344,7 @@ pub struct CompletionInput {
     pub evidence_id: Option<String>,
 }
 
-/// An override to record (dates parsed after the access check).
+// An override to record (dates parsed after the access check).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "OverrideIn")]

@@ -149,7 +149,7 @@ pub struct PlanRollupRow {
     pub open_status: Option<PlanStatus>,
 }
 
-/// A KPI measurement to record.
+// A KPI measurement to record.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "KpiIn")]

@@ -29,8 +29,8 @@ use zian_rules::risk::{RiskMethod, RiskScore};
 
 use crate::{App, AppError, Result};
 
-/// A risk to record, or a risk's new fields (the same body). Treatment,
-/// status and dates are checked after the access check.
+// A risk to record, or a risk's new fields (the same body). Treatment,
+// status and dates are checked after the access check.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "RiskIn")]

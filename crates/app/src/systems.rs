@@ -24,7 +24,7 @@ use zian_rules::{AppliedOverride, Control, Dimension, GradingResult, RuleOverrid
 use crate::compliance::rule_set;
 use crate::{App, AppError, Result};
 
-/// A system to register, or a system's new name, owner and description.
+// A system to register, or a system's new name, owner and description.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "SystemIn")]
@@ -34,7 +34,7 @@ pub struct SystemInput {
     pub description: Option<String>,
 }
 
-/// A grading to record.
+// A grading to record.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "GradingIn")]
@@ -47,8 +47,8 @@ pub struct GradingInput {
     pub assessed_on: Option<String>,
 }
 
-/// A control's implementation status to record. Dates and the status are
-/// checked after the access check, so outsiders learn nothing from errors.
+// A control's implementation status to record. Dates and the status are
+// checked after the access check, so outsiders learn nothing from errors.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "ControlIn")]

@@ -55,7 +55,10 @@ pub fn parse_kind(s: &str) -> Result<OrgKind, DomainError> {
 
 /// Parses a responsibility level A–E (case-insensitive).
 pub fn parse_level(s: &str) -> Result<Level, DomainError> {
-    s.parse().map_err(|_| invalid("level", s))
+    s.trim()
+        .to_ascii_uppercase()
+        .parse()
+        .map_err(|_| invalid("level", s))
 }
 
 /// An organisation as stored. `path` is the materialised path of ids from the

@@ -103,7 +103,7 @@ impl FromStr for Level {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Level::ALL
             .into_iter()
-            .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
+            .find(|l| l.as_str() == s)
             .ok_or_else(|| RulesError::UnknownLevel(s.to_string()))
     }
 }

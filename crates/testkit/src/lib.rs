@@ -23,7 +23,8 @@ use tower::ServiceExt;
 use zian_app::system::UuidV7;
 use zian_app::{App, AuthConfig};
 use zian_domain::ports::Clock;
-use zian_storage::{SqlStore, Store};
+use zian_domain::{ListQuery, OrgScope};
+use zian_storage::{AuthStore, OrgStore, SqlStore};
 use zian_web::{AppState, WebConfig};
 
 /// The demo password every seeded user has.
@@ -252,12 +253,7 @@ impl TestEnv {
         let store = SqlStore::open(&url).await.expect("open store");
         // 2026-11-21 09:00 Asia/Taipei
         let clock = Arc::new(FakeClock::new(1_795_222_800));
-        let app = App::new(
-            Arc::new(store.clone()),
-            clock.clone(),
-            Arc::new(UuidV7),
-            cfg,
-        );
+        let app = App::new(&store, clock.clone(), Arc::new(UuidV7), cfg);
         let state = AppState::new(app.clone(), WebConfig::default());
         let router = zian_web::router(state.clone());
         TestEnv {
@@ -369,7 +365,7 @@ impl TestEnv {
             id: uuid::Uuid::now_v7().to_string(),
             user_id: p.user.id.clone(),
             name: "test".into(),
-            org_id: org_id.to_string(),
+            org_id: org_id.into(),
             permissions: vec![zian_domain::Permission::RecordRead],
             created_at: self.clock.unix(),
             expires_at: None,
@@ -377,7 +373,7 @@ impl TestEnv {
             revoked_at: None,
         };
         self.store
-            .insert_token(
+            .system_insert_token(
                 &t,
                 &zian_app::system::sha256_hex(&secret),
                 zian_domain::audit::AuditEvent::new("token.created"),
@@ -391,7 +387,7 @@ impl TestEnv {
     pub async fn principal(&self, username: &str) -> zian_app::Principal {
         let c = self
             .store
-            .system_user_by_username(username)
+            .system_credentials_by_username(username)
             .await
             .expect("db")
             .expect("user exists");
@@ -409,12 +405,8 @@ impl TestEnv {
     }
 
     /// The id of the demo organisation with this code.
-    pub async fn org(&self, code: &str) -> String {
-        let mut q = zian_storage::ListQuery::new();
-        q.limit = 500;
-        let all = zian_domain::OrgScope::from_roots(["/".to_string()]);
-        self.store
-            .list_orgs(&all, &q)
+    pub async fn org(&self, code: &str) -> zian_domain::OrgId {
+        OrgStore::list(&self.store, &OrgScope::system_wide(), &ListQuery::all(500))
             .await
             .expect("orgs")
             .items
@@ -424,9 +416,9 @@ impl TestEnv {
             .unwrap_or_else(|| panic!("no org {code}"))
     }
 
-    pub async fn user_id(&self, username: &str) -> String {
+    pub async fn user_id(&self, username: &str) -> zian_domain::UserId {
         self.store
-            .system_user_by_username(username)
+            .system_credentials_by_username(username)
             .await
             .expect("db")
             .expect("user")

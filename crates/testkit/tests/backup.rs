@@ -6,16 +6,15 @@ use std::sync::Arc;
 
 use zian_app::App;
 use zian_app::system::UuidV7;
-use zian_domain::OrgScope;
-use zian_storage::{ListQuery, SqlStore, Store};
+use zian_domain::list::HARD_LIMIT;
+use zian_domain::{ListQuery, OrgScope};
+use zian_storage::{AuditStore, OrgStore, PeopleStore, RiskStore, SqlStore, SystemStore};
 use zian_testkit::{Backend, FakeClock, TestEnv, backend_enabled, fresh_database};
 
 async fn summary(store: &SqlStore) -> (Vec<String>, Vec<String>, i64) {
-    let all = OrgScope::from_roots(["/".to_string()]);
-    let mut q = ListQuery::new();
-    q.limit = 500;
-    let orgs = store
-        .list_orgs(&all, &q)
+    let all = OrgScope::system_wide();
+    let q = ListQuery::all(HARD_LIMIT);
+    let orgs = OrgStore::list(store, &all, &q)
         .await
         .expect("database")
         .items
@@ -30,7 +29,7 @@ async fn summary(store: &SqlStore) -> (Vec<String>, Vec<String>, i64) {
         .into_iter()
         .map(|u| format!("{}|{}", u.id, u.username))
         .collect();
-    let (head, _) = store.system_audit_head().await.expect("database");
+    let (head, _) = store.head(&all).await.expect("database");
     (orgs, users, head)
 }
 
@@ -62,14 +61,6 @@ mod backup_restores_on_every_backend_and_across_them {
             .unwrap();
         // risk settings (with labels) and an archived system are carried too
         let pif = env.org("PIF").await;
-        let mut labels = std::collections::BTreeMap::new();
-        labels.insert(
-            "likelihood".to_string(),
-            zian_app::risk::FactorLabels {
-                zh: ["極低", "低", "中", "高"].map(String::from).to_vec(),
-                en: Vec::new(),
-            },
-        );
         env.app
             .set_risk_settings(
                 &admin,
@@ -77,7 +68,7 @@ mod backup_restores_on_every_backend_and_across_them {
                 zian_app::risk::RiskSettingsInput {
                     scale_max: Some(4),
                     threshold: Some(20),
-                    labels,
+                    likelihood_labels_zh: ["極低", "低", "中", "高"].map(String::from).to_vec(),
                     ..Default::default()
                 },
             )
@@ -91,7 +82,7 @@ mod backup_restores_on_every_backend_and_across_them {
                 zian_app::systems::SystemInput {
                     name: "縣府公文系統".into(),
                     owner: "資訊處".into(),
-                    description: String::new(),
+                    description: None,
                 },
             )
             .await
@@ -100,10 +91,10 @@ mod backup_restores_on_every_backend_and_across_them {
             .set_system_archived(&admin, &sys.id, true)
             .await
             .unwrap();
-        let all = OrgScope::from_roots(["/".to_string()]);
-        let settings = env.store.risk_settings_chain(&all, &pif).await.unwrap();
+        let all = OrgScope::system_wide();
+        let settings = env.store.scale_chain(&all, &pif).await.unwrap();
         assert_eq!(settings.len(), 1);
-        let systems = env.store.list_systems(&all, None, true).await.unwrap();
+        let systems = env.store.all(&all, None, true).await.unwrap();
         let mut archive = Vec::new();
         let rows = env
             .store
@@ -118,13 +109,13 @@ mod backup_restores_on_every_backend_and_across_them {
         let n = store.restore(&mut reader, &mut |_, _, _| {}).await.unwrap();
         assert_eq!(n, rows, "{source:?} → {target:?}");
         assert_eq!(summary(&store).await, before, "{source:?} → {target:?}");
+        assert_eq!(store.scale_chain(&all, &pif).await.unwrap(), settings);
         assert_eq!(
-            store.risk_settings_chain(&all, &pif).await.unwrap(),
-            settings
+            SystemStore::all(&store, &all, None, true).await.unwrap(),
+            systems
         );
-        assert_eq!(store.list_systems(&all, None, true).await.unwrap(), systems);
         let app = App::new(
-            Arc::new(store.clone()),
+            &store,
             Arc::new(FakeClock::new(env.clock.unix())),
             Arc::new(UuidV7),
             zian_testkit::test_config(),

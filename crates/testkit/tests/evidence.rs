@@ -91,7 +91,7 @@ backend_tests! {
         let r = upload(&env, &officer, &pol, "big.bin", &big).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text().chars().take(200).collect::<String>());
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/evidence"), &officer, None).await.json();
-        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
     }
 
     async fn page_upload_is_multipart_and_checks_csrf(env: TestEnv) {

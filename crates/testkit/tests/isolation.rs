@@ -33,8 +33,12 @@ use std::time::Instant;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
-use zian_domain::{OrgScope, Role};
-use zian_storage::{ListQuery, Store};
+use zian_domain::list::HARD_LIMIT;
+use zian_domain::risk::RiskFilter;
+use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
+use zian_storage::{
+    AuditStore, AuthStore, EvidenceStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore,
+};
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
 use zian_web::routes::{Kind, routes};
@@ -205,7 +209,13 @@ const TARGET_TEMP: &str = "Temp-Isolation-2026!";
 
 /// Creates a user through the application as the administrator and clears
 /// the first-login password change, so it can log in with [`PASSWORD`].
-async fn make_user(env: &TestEnv, username: &str, display: &str, org: &str, role: Role) -> String {
+async fn make_user(
+    env: &TestEnv,
+    username: &str,
+    display: &str,
+    org: &OrgId,
+    role: Role,
+) -> UserId {
     let admin = env.principal("admin").await;
     let u = env
         .app
@@ -215,7 +225,7 @@ async fn make_user(env: &TestEnv, username: &str, display: &str, org: &str, role
                 username: username.into(),
                 display_name: display.into(),
                 email: format!("{username}@isolation.example"),
-                home_org_id: org.into(),
+                home_org_id: org.clone(),
                 password: TARGET_TEMP.into(),
                 locale: None,
             },
@@ -262,18 +272,20 @@ async fn setup(env: &TestEnv) -> Target {
         .app
         .create_deputy(
             &admin,
-            &user,
-            &deputy_user,
-            &hlt,
-            Role::SecurityOfficer,
-            now,
-            now + 30 * 86_400,
-            "出國公差",
+            zian_app::users::DeputyInput {
+                principal_user_id: user.clone(),
+                deputy_user_id: deputy_user.clone(),
+                org_id: hlt.clone(),
+                role: Role::SecurityOfficer,
+                starts_at: now,
+                ends_at: now + 30 * 86_400,
+                reason: "出國公差".into(),
+            },
         )
         .await
         .expect("deputy");
     let _ = env.token_for("officer.health").await;
-    let token = env.store.list_tokens(&user).await.expect("tokens")[0]
+    let token = env.store.system_tokens(&user).await.expect("tokens")[0]
         .id
         .clone();
     let assignment = env
@@ -285,33 +297,41 @@ async fn setup(env: &TestEnv) -> Target {
         .find(|a| a.deputy_for.is_none())
         .expect("own assignment")
         .id;
-    let all = OrgScope::from_roots(["/".to_string()]);
-    let hlt_org = env
-        .store
-        .get_org(&all, &hlt)
+    // the target subtree, read system-wide and kept by path (tests may not
+    // build scopes; only the domain's authorisation does)
+    let all = OrgScope::system_wide();
+    let hlt_org = OrgStore::get(&env.store, &all, &hlt)
         .await
         .expect("db")
         .expect("hlt");
     let mut all_ids: BTreeSet<String> = [
-        hlt.clone(),
-        hlt_it,
-        user.clone(),
-        deputy_user.clone(),
+        hlt.to_string(),
+        hlt_it.to_string(),
+        user.to_string(),
+        deputy_user.to_string(),
         d.id.clone(),
         token.clone(),
     ]
     .into();
     let mut markers = Vec::new();
-    let scope = OrgScope::from_roots([hlt_org.path.clone()]);
-    let mut q = ListQuery::new();
-    q.limit = 500;
-    for o in env.store.list_orgs(&scope, &q).await.expect("orgs").items {
-        all_ids.insert(o.id.clone());
+    let q = ListQuery::all(HARD_LIMIT);
+    let subtree: Vec<_> = OrgStore::list(&env.store, &all, &q)
+        .await
+        .expect("orgs")
+        .items
+        .into_iter()
+        .filter(|o| o.path.starts_with(&hlt_org.path))
+        .collect();
+    for o in &subtree {
+        all_ids.insert(o.id.to_string());
         markers.push(o.name_zh.clone());
         markers.push(o.name_en.clone());
     }
-    for u in env.store.list_users(&scope, &q).await.expect("users").items {
-        all_ids.insert(u.id.clone());
+    for u in env.store.list_users(&all, &q).await.expect("users").items {
+        if !subtree.iter().any(|o| o.id == u.home_org_id) {
+            continue;
+        }
+        all_ids.insert(u.id.to_string());
         markers.extend([u.username.clone(), u.display_name.clone(), u.email.clone()]);
         for a in env
             .store
@@ -321,12 +341,14 @@ async fn setup(env: &TestEnv) -> Target {
         {
             all_ids.insert(a.id);
         }
-        for t in env.store.list_tokens(&u.id).await.expect("tokens") {
+        for t in env.store.system_tokens(&u.id).await.expect("tokens") {
             all_ids.insert(t.id);
         }
     }
-    for dep in env.store.list_deputies(&scope).await.expect("deputies") {
-        all_ids.insert(dep.id);
+    for dep in env.store.deputies(&all, &q).await.expect("deputies").items {
+        if subtree.iter().any(|o| o.id == dep.org_id) {
+            all_ids.insert(dep.id);
+        }
     }
     // an information system, graded, and a risk: the records of issue 4
     let system = env
@@ -337,7 +359,7 @@ async fn setup(env: &TestEnv) -> Target {
             zian_app::systems::SystemInput {
                 name: TARGET_SYSTEM.into(),
                 owner: "衛生局資訊室".into(),
-                description: "隔離測試用".into(),
+                description: Some("隔離測試用".into()),
             },
         )
         .await
@@ -384,7 +406,7 @@ async fn setup(env: &TestEnv) -> Target {
             &admin,
             &hlt,
             zian_app::risk::RiskInput {
-                system_id: Some(system.id.clone()),
+                system_id: Some(system.id.to_string()),
                 asset: TARGET_RISK_ASSET.into(),
                 threat: "勒索軟體".into(),
                 weakness: "未更新".into(),
@@ -435,7 +457,7 @@ async fn setup(env: &TestEnv) -> Target {
                 kpi: "phishing_open_rate".into(),
                 period_end: "2026-09-30".into(),
                 value: 4.0,
-                note: "隔離測試".into(),
+                note: Some("隔離測試".into()),
             },
         )
         .await
@@ -452,11 +474,11 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("evidence");
-    all_ids.insert(evidence.id.clone());
-    all_ids.insert(plan.id.clone());
+    all_ids.insert(evidence.id.to_string());
+    all_ids.insert(plan.id.to_string());
     all_ids.insert(kpi.id.clone());
-    all_ids.insert(system.id.clone());
-    all_ids.insert(risk.risk.id.clone());
+    all_ids.insert(system.id.to_string());
+    all_ids.insert(risk.risk.id.to_string());
     markers.extend([TARGET_SYSTEM.to_string(), TARGET_RISK_ASSET.to_string()]);
     // a recurring obligation that applies to PIF-HLT (level C, public)
     let compliance = env
@@ -482,17 +504,17 @@ async fn setup(env: &TestEnv) -> Target {
     );
     Target {
         ids: Ids {
-            org: hlt,
-            user,
-            deputy_user,
+            org: hlt.into_string(),
+            user: user.into_string(),
+            deputy_user: deputy_user.into_string(),
             assignment,
             deputy: d.id,
             token,
-            system: system.id,
+            system: system.id.into_string(),
             control,
-            plan: plan.id,
-            evidence: evidence.id,
-            risk: risk.risk.id.clone(),
+            plan: plan.id.into_string(),
+            evidence: evidence.id.into_string(),
+            risk: risk.risk.id.to_string(),
         },
         all_ids,
         markers,
@@ -504,17 +526,20 @@ async fn setup(env: &TestEnv) -> Target {
 /// Everything a caller might write, minus the callers' own rows (their
 /// locale, login counters and token use are theirs to change).
 async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<String, String> {
-    let all = OrgScope::from_roots(["/".to_string()]);
-    let mut q = ListQuery::new();
-    q.limit = 500;
+    let all = OrgScope::system_wide();
+    let q = ListQuery::all(HARD_LIMIT);
     let now = env.clock.unix();
     let mut m = BTreeMap::new();
-    for o in env.store.list_orgs(&all, &q).await.expect("orgs").items {
-        let h = env.store.org_history(&all, &o.id).await.expect("history");
+    let orgs = OrgStore::list(&env.store, &all, &q)
+        .await
+        .expect("orgs")
+        .items;
+    for o in &orgs {
+        let h = env.store.history(&all, &o.id).await.expect("history");
         // the organisation's own risk settings, if any
         let rs: Vec<_> = env
             .store
-            .risk_settings_chain(&all, &o.id)
+            .scale_chain(&all, &o.id)
             .await
             .expect("risk settings")
             .into_iter()
@@ -523,12 +548,12 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         m.insert(format!("org {}", o.id), format!("{o:?} {h:?} {rs:?}"));
     }
     for u in env.store.list_users(&all, &q).await.expect("users").items {
-        if exclude_users.contains(&u.id) {
+        if exclude_users.contains(u.id.as_str()) {
             continue;
         }
         let c = env
             .store
-            .system_user_by_id(&u.id)
+            .system_credentials(&u.id)
             .await
             .expect("db")
             .expect("user");
@@ -537,7 +562,7 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
             .system_assignments(&u.id, now)
             .await
             .expect("assignments");
-        let t = env.store.list_tokens(&u.id).await.expect("tokens");
+        let t = env.store.system_tokens(&u.id).await.expect("tokens");
         let rc = env
             .store
             .system_count_recovery_codes(&u.id)
@@ -555,28 +580,36 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         "plans".into(),
         format!(
             "{:?}",
-            env.store.list_plans(&all, None).await.expect("plans")
+            PlanStore::list(&env.store, &all, None)
+                .await
+                .expect("plans")
         ),
     );
-    for o in env.store.list_orgs(&all, &q).await.expect("orgs").items {
-        let k = env.store.list_kpis(&all, &o.id).await.expect("kpis");
+    for o in &orgs {
+        let k = env.store.kpis(&all, &o.id).await.expect("kpis");
         if !k.is_empty() {
             m.insert(format!("kpis {}", o.id), format!("{k:?}"));
         }
-        let e = env
-            .store
-            .list_evidence(&all, &o.id)
+        let e = EvidenceStore::list(&env.store, &all, &o.id, &q)
             .await
-            .expect("evidence");
+            .expect("evidence")
+            .items;
         if !e.is_empty() {
             m.insert(format!("evidence {}", o.id), format!("{e:?}"));
+        }
+        let r = RiskStore::list(&env.store, &all, &o.id, &RiskFilter::default(), &q)
+            .await
+            .expect("risks")
+            .items;
+        if !r.is_empty() {
+            m.insert(format!("risks {}", o.id), format!("{r:?}"));
         }
     }
     m.insert(
         "deputies".into(),
         format!(
             "{:?}",
-            env.store.list_deputies(&all).await.expect("deputies")
+            env.store.deputies(&all, &q).await.expect("deputies").items
         ),
     );
     // the records: systems (archived too), risks, and the target's risk settings
@@ -584,20 +617,9 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         "systems".into(),
         format!(
             "{:?}",
-            env.store
-                .list_systems(&all, None, true)
+            SystemStore::all(&env.store, &all, None, true)
                 .await
                 .expect("systems")
-        ),
-    );
-    m.insert(
-        "risks".into(),
-        format!(
-            "{:?}",
-            env.store
-                .list_risks(&all, &zian_storage::RiskFilter::default())
-                .await
-                .expect("risks")
         ),
     );
     m
@@ -910,14 +932,24 @@ fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
 }
 
 /// The filters that point list routes at the target.
-fn target_query(ids: &Ids) -> String {
-    format!(
-        "?q={}&org={}&parent={}&actor={}",
-        pct("衛生局"),
-        ids.org,
-        ids.org,
-        ids.user
-    )
+/// A query naming the target for each filter the list has (the lists of a
+/// path such as `/orgs/{id}/…` are already the target's, so they search no
+/// text).
+fn target_query(ids: &Ids, route: &zian_web::routes::Route) -> String {
+    let mut q: Vec<String> = Vec::new();
+    if !route.path.contains('{') {
+        q.push(format!("q={}", pct("衛生局")));
+    }
+    for f in route.filters {
+        let v = match *f {
+            "org" | "parent" => &ids.org,
+            "actor" => &ids.user,
+            "system_id" => &ids.system,
+            _ => continue,
+        };
+        q.push(format!("{f}={v}"));
+    }
+    format!("?{}", q.join("&"))
 }
 
 /// One prepared request.
@@ -1041,13 +1073,13 @@ backend_tests! {
         let mut home = BTreeMap::new();
         for u in ["officer.police", "supervisor.pen", "vendor.acme"] {
             let id = env.user_id(u).await;
-            let c = env.store.system_user_by_id(&id).await.unwrap().unwrap();
-            home.insert(u.to_string(), c.user.home_org_id.clone());
-            caller_ids.insert(id);
+            let c = env.store.system_credentials(&id).await.unwrap().unwrap();
+            home.insert(u.to_string(), c.user.home_org_id.to_string());
+            caller_ids.insert(id.to_string());
         }
 
         let before = snapshot(&env, &caller_ids).await;
-        let (mut seq, _) = env.store.system_audit_head().await.unwrap();
+        let (mut seq, _) = env.store.head(&OrgScope::system_wide()).await.unwrap();
         let mut failures: Vec<String> = Vec::new();
         let mut covered: BTreeSet<(String, &str)> = BTreeSet::new();
         let mut checks = 0usize;
@@ -1066,7 +1098,7 @@ backend_tests! {
                 if route.method == Method::GET {
                     let extra: Vec<_> = variants
                         .iter()
-                        .map(|(a, b, _)| (format!("{a}{}", target_query(&t.ids)), format!("{b}{}", target_query(&bogus_ids)), true))
+                        .map(|(a, b, _)| (format!("{a}{}", target_query(&t.ids, route)), format!("{b}{}", target_query(&bogus_ids, route)), true))
                         .collect();
                     variants.extend(extra);
                 }
@@ -1089,7 +1121,7 @@ backend_tests! {
                         failures.push(format!("{what}: expected a refusal, got {} {}", outcome(&r), r.text().chars().take(300).collect::<String>()));
                     }
                     // the audit trail: nothing about the target
-                    let fresh = env.store.system_audit_chunk(seq, 10_000).await.unwrap();
+                    let fresh = env.store.chain(&OrgScope::system_wide(), seq, 10_000).await.unwrap();
                     for e in &fresh {
                         seq = seq.max(e.seq);
                         let about_target = e.org_id.as_ref().is_some_and(|o| t.all_ids.contains(o))
@@ -1117,7 +1149,7 @@ backend_tests! {
                         failures.push(format!("{what}: data changed: {d:#?}"));
                         panic!("{}", failures.join("\n"));
                     }
-                    let _ = env.store.system_audit_chunk(seq, 10_000).await.unwrap().iter().map(|e| seq = seq.max(e.seq)).count();
+                    let _ = env.store.chain(&OrgScope::system_wide(), seq, 10_000).await.unwrap().iter().map(|e| seq = seq.max(e.seq)).count();
                 }
             }
         }
@@ -1148,7 +1180,7 @@ fn succeeded(r: &Resp) -> bool {
 
 async fn audit_about_target(env: &TestEnv, t: &Target, after: i64) -> Vec<String> {
     env.store
-        .system_audit_chunk(after, 10_000)
+        .chain(&OrgScope::system_wide(), after, 10_000)
         .await
         .expect("audit")
         .into_iter()
@@ -1183,7 +1215,9 @@ backend_tests! {
                 uris.extend(path_for(route.path, &t.ids));
             }
             if route.list {
-                uris.push(format!("{}{}", route.path, target_query(&t.ids)));
+                for base in path_for(route.path, &t.ids) {
+                    uris.push(format!("{base}{}", target_query(&t.ids, route)));
+                }
             }
             for uri in uris {
                 gets += 1;
@@ -1217,13 +1251,13 @@ async fn prepare_plan(env: &TestEnv, t: &Target, path: &str) {
     }
     let admin = env.principal("admin").await;
     env.app
-        .submit_plan(&admin, &t.ids.plan)
+        .submit_plan(&admin, &t.ids.plan.as_str().into())
         .await
         .expect("submit plan");
     if create {
         let ciso = env.principal("ciso.health").await;
         env.app
-            .approve_plan(&ciso, &t.ids.plan, None)
+            .approve_plan(&ciso, &t.ids.plan.as_str().into(), None)
             .await
             .expect("approve plan");
     }
@@ -1273,20 +1307,20 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
             n += 1;
             let c = BodyCtx {
                 ids: &t.ids,
-                move_parent: pen.clone(),
+                move_parent: pen.to_string(),
                 n,
                 rule_id: &t.rule_id,
                 answers: &t.answers,
             };
-            let exclude = BTreeSet::from([env.user_id(who).await]);
+            let exclude = BTreeSet::from([env.user_id(who).await.into_string()]);
             let before = snapshot(&env, &exclude).await;
-            let (seq, _) = env.store.system_audit_head().await.unwrap();
+            let (seq, _) = env.store.head(&OrgScope::system_wide()).await.unwrap();
             // the same request with unknown ids: a handler that reads the ids
             // answers differently
             let bogus = Ids::bogus();
             let bc = BodyCtx {
                 ids: &bogus,
-                move_parent: pen.clone(),
+                move_parent: pen.to_string(),
                 n,
                 rule_id: &t.rule_id,
                 answers: &t.answers,
@@ -1362,7 +1396,7 @@ backend_tests! {
             let pol = env.org("PIF-POL").await;
             let me = env.principal("officer.police").await;
             let own = me.assignments.iter().find(|a| a.deputy_for.is_none()).expect("own role").id.clone();
-            let exclude = BTreeSet::from([me.user.id.clone()]);
+            let exclude = BTreeSet::from([me.user.id.to_string()]);
             let caller = Caller::new(&env, Some("officer.police"), mode, [10, 3, 0, 1]).await;
             let mut answers = Vec::new();
             // unknown first: whatever the invisible case creates must not

@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::http::{Method, StatusCode, header};
 use serde_json::{Map, Value, json};
-use zian_storage::Store;
+use zian_domain::OrgScope;
+use zian_storage::{AuditStore, AuthStore};
 use zian_testkit::http::{pct, resolve};
 use zian_testkit::{PASSWORD, Resp, Session, TestEnv, backend_tests};
 use zian_web::routes::{Kind, routes};
@@ -238,25 +239,27 @@ async fn setup(env: &TestEnv) -> (Ctx, Ids) {
         .app
         .create_deputy(
             &admin,
-            &user,
-            &it,
-            &org,
-            zian_domain::Role::SecurityOfficer,
-            now,
-            now + 86_400,
-            "休假",
+            zian_app::users::DeputyInput {
+                principal_user_id: user.clone(),
+                deputy_user_id: it,
+                org_id: org.clone(),
+                role: zian_domain::Role::SecurityOfficer,
+                starts_at: now,
+                ends_at: now + 86_400,
+                reason: "休假".into(),
+            },
         )
         .await
         .expect("deputy");
     let admin_id = env.user_id("admin").await;
-    let tok = env.store.list_tokens(&admin_id).await.expect("tokens")[0]
+    let tok = env.store.system_tokens(&admin_id).await.expect("tokens")[0]
         .id
         .clone();
     (
         Ctx { token, session },
         Ids {
-            org,
-            user,
+            org: org.into_string(),
+            user: user.into_string(),
             assignment,
             deputy: d.id,
             token: tok,
@@ -426,7 +429,7 @@ backend_tests! {
                 format!("action={}", pct(SQL_1)),
                 format!("org={}", pct(SQL_2)),
             ] {
-                let uri = format!("{}?{q}", route.path);
+                let uri = format!("{}?{q}", fill_path(route.path, &ids));
                 let r = api(&env, &c, &Method::GET, &uri, None, None).await;
                 if r.status.is_success() {
                     let v = r.json();
@@ -635,7 +638,7 @@ backend_tests! {
         // the audit trail stores the hostile name as data, and the chain holds
         let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
-        let head = env.store.system_audit_head().await.unwrap();
+        let head = env.store.head(&OrgScope::system_wide()).await.unwrap();
         assert!(head.0 > 0);
     }
 

@@ -6,7 +6,8 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use zian_storage::Store;
+use zian_domain::OrgScope;
+use zian_storage::AuditStore;
 use zian_testkit::{Resp, TestEnv, backend_tests};
 
 async fn call(env: &TestEnv, method: Method, path: &str, token: &str, body: Option<Value>) -> Resp {
@@ -237,7 +238,7 @@ backend_tests! {
         assert_eq!(police["review_status"], "ok");
         assert!(rows.iter().filter(|r| r["org_id"] != json!(pol)).all(|r| r["review_status"] == "none"));
         // the audit trail has the whole story
-        let audit = env.store.system_audit_chunk(0, 10_000).await.unwrap();
+        let audit = env.store.chain(&OrgScope::system_wide(), 0, 10_000).await.unwrap();
         let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).filter(|a| a.starts_with("plan.")).collect();
         assert_eq!(
             actions,

@@ -29,7 +29,7 @@ backend_tests! {
         let hlt = env.org("PIF-HLT").await;
         let r = env.api(Method::POST, &format!("/api/v1/orgs/{unit}/move"), &admin, Some(json!({"parent_id": hlt}))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        assert!(r.json()["path"].as_str().unwrap().contains(&hlt));
+        assert!(r.json()["path"].as_str().unwrap().contains(hlt.as_str()));
         let h = env.api(Method::GET, &format!("/api/v1/orgs/{unit}/history"), &admin, None).await.json();
         let moved = h.as_array().unwrap().iter().find(|e| e["change"] == "moved").expect("moved entry");
         assert_eq!(moved["old_value"], json!(pol));

@@ -485,9 +485,9 @@ backend_tests! {
         assert!(r.json()["archived_at"].is_i64());
         // hidden from the list by default, shown with the filter; kept with its risk
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/systems"), &officer, None).await.json();
-        assert!(list.as_array().unwrap().is_empty(), "{list}");
+        assert!(list["items"].as_array().unwrap().is_empty(), "{list}");
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/systems?archived=true"), &officer, None).await.json();
-        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
         assert_eq!(env.api(Method::GET, &format!("/api/v1/orgs/{pol}/systems?archived=maybe"), &officer, None).await.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(env.api(Method::GET, &url, &officer, None).await.status, StatusCode::OK);
         assert_eq!(env.api(Method::GET, &format!("/api/v1/risks/{rid}"), &officer, None).await.json()["system_id"], json!(sys));
@@ -510,7 +510,7 @@ backend_tests! {
         let r = env.request(Method::POST, &format!("/systems/{sys}/restore"), &h, Some(format!("_csrf={}", pct(&s.csrf)).into_bytes())).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/systems"), &officer, None).await.json();
-        assert_eq!(list[0]["archived_at"], Value::Null);
+        assert_eq!(list["items"][0]["archived_at"], Value::Null);
         // edited and archived through the page forms; another bureau's session gets 404
         let body = form(&[("_csrf", s.csrf.as_str()), ("name", "報案系統"), ("owner", "林怡君"), ("description", "")]);
         let r = env.request(Method::POST, &format!("/systems/{sys}"), &h, Some(body)).await;

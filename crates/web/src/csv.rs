@@ -70,6 +70,19 @@ impl Csv {
     }
 }
 
+/// A file name safe for a header: ASCII letters, digits, `-`, `_`, `.`.
+pub fn ascii_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,17 +96,4 @@ mod tests {
             "\u{feff}\"a,b\",\"say \"\"hi\"\"\",'=1+1,資產,'-,\r\n"
         );
     }
-}
-
-/// A file name safe for a header: ASCII letters, digits, `-`, `_`, `.`.
-pub fn ascii_name(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }

@@ -275,21 +275,27 @@ pub struct UploadedFile {
     pub bytes: Bytes,
 }
 
-/// A submitted multipart page form (a file upload): the caller, whose form
-/// carried the session's CSRF token, and its `file` field.
+/// A submitted multipart page form (a file upload). The caller is known
+/// before the body is read, so the handler checks its access first and
+/// outsiders learn nothing from a malformed upload; [`PageUpload::read`]
+/// then reads the body and checks its CSRF field, and is the only way to
+/// the file (so no upload is handled without the check).
 pub struct PageUpload {
-    pub pc: PageCaller,
-    pub file: Option<UploadedFile>,
+    pc: PageCaller,
+    body: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 }
 
-impl FromRequest<AppState> for PageUpload {
-    type Rejection = PageError;
-    async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = req.into_parts();
-        let pc = PageCaller::from_request_parts(&mut parts, st).await?;
+impl PageUpload {
+    /// The caller, for the access check before the body is read.
+    pub fn principal(&self) -> &Principal {
+        &self.pc.p
+    }
+
+    /// Reads the form: the caller (its CSRF token checked) and the `file`.
+    pub async fn read(self) -> Result<(PageCaller, Option<UploadedFile>), PageError> {
         let cut = || bad_form("the upload could not be read (too large or cut off)");
-        let mut mp = axum::extract::Multipart::from_request(Request::from_parts(parts, body), st)
-            .await
+        let mut mp = self
+            .body
             .map_err(|_| bad_form("a multipart form with a file"))?;
         let (mut csrf, mut file) = (String::new(), None);
         while let Some(field) = mp.next_field().await.map_err(|_| cut())? {
@@ -308,8 +314,19 @@ impl FromRequest<AppState> for PageUpload {
                 _ => {}
             }
         }
-        pc.check_csrf(&csrf)?;
-        Ok(PageUpload { pc, file })
+        self.pc.check_csrf(&csrf)?;
+        Ok((self.pc, file))
+    }
+}
+
+impl FromRequest<AppState> for PageUpload {
+    type Rejection = PageError;
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let pc = PageCaller::from_request_parts(&mut parts, st).await?;
+        let body =
+            axum::extract::Multipart::from_request(Request::from_parts(parts, body), st).await;
+        Ok(PageUpload { pc, body })
     }
 }
 

@@ -43,6 +43,9 @@ pub fn document() -> Value {
             ] {
                 params.push(json!({"name": name, "in": "query", "required": false, "description": desc, "schema": {"type": ty}}));
             }
+            for name in r.filters {
+                params.push(json!({"name": name, "in": "query", "required": false, "description": "filter", "schema": {"type": "string"}}));
+            }
         }
         if !params.is_empty() {
             op.insert("parameters".into(), Value::Array(params));

@@ -38,6 +38,8 @@ pub struct Route {
     pub response: Option<SchemaFn>,
     /// Whether the route takes the common list parameters.
     pub list: bool,
+    /// The list's own filters (query parameters besides the common ones).
+    pub filters: &'static [&'static str],
     pub handler: MethodRouter<AppState>,
 }
 
@@ -63,6 +65,7 @@ pub(crate) fn r(
         request: None,
         response: None,
         list: false,
+        filters: &[],
         handler,
     }
 }
@@ -76,9 +79,10 @@ impl Route {
         self.response = Some(schema::<T>);
         self
     }
-    /// The route is a list taking the common list parameters.
-    pub(crate) fn listed(mut self) -> Self {
+    /// The route is a list taking the common list parameters and `filters`.
+    pub(crate) fn listed(mut self, filters: &'static [&'static str]) -> Self {
         self.list = true;
+        self.filters = filters;
         self
     }
 }

@@ -82,6 +82,12 @@ impl PlanStatus {
     }
 }
 
+impl std::fmt::Display for PlanStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,11 +114,5 @@ mod tests {
         }
         assert!(S::Draft.is_open() && S::Submitted.is_open());
         assert!(!S::Approved.is_open() && !S::Superseded.is_open());
-    }
-}
-
-impl std::fmt::Display for PlanStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }

@@ -19,7 +19,7 @@ pub(crate) fn routes() -> Vec<Route> {
             get(api::list),
         )
         .resp::<crate::list::PageOut<api::AuditOut>>()
-        .listed(),
+        .listed(FILTERS),
         r(
             M::GET,
             "/audit",

@@ -20,7 +20,7 @@ pub(crate) fn routes() -> Vec<Route> {
             get(api::list),
         )
         .resp::<crate::list::PageOut<api::EvidenceOut>>()
-        .listed(),
+        .listed(&[]),
         r(
             M::POST,
             "/api/v1/orgs/{id}/evidence",

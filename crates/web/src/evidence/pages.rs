@@ -15,11 +15,13 @@ pub async fn upload(
     PagePath(id): PagePath<OrgId>,
     up: PageUpload,
 ) -> PageResult {
-    let pc = up.pc;
-    let org = st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
-    let file = up
-        .file
-        .ok_or_else(|| zian_app::AppError::invalid("file", "choose a file"))?;
+    // access first: outsiders learn nothing from a malformed upload
+    let org = st
+        .app
+        .org_with(up.principal(), &id, Permission::RecordWrite)
+        .await?;
+    let (pc, file) = up.read().await?;
+    let file = file.ok_or_else(|| zian_app::AppError::invalid("file", "choose a file"))?;
     st.app
         .upload_evidence(&pc.p, &org.id, &file.name, &file.content_type, &file.bytes)
         .await?;

@@ -15,7 +15,7 @@ use crate::routes::{Kind::*, Route, r};
 
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        r(M::GET, "/api/v1/orgs", Api, "orgs", "List organisations (filters: q, tier, kind, level, parent, active; sort: name, level, code, path)", get(api::list)).resp::<crate::list::PageOut<api::OrgOut>>().listed(),
+        r(M::GET, "/api/v1/orgs", Api, "orgs", "List organisations (filters: q, tier, kind, level, parent, active; sort: name, level, code, path)", get(api::list)).resp::<crate::list::PageOut<api::OrgOut>>().listed(FILTERS),
         r(M::POST, "/api/v1/orgs", Api, "orgs", "Create an organisation", post(api::create)).req::<api::OrgCreateInput>().resp::<api::OrgOut>(),
         r(M::GET, "/api/v1/orgs/{id}", Api, "orgs", "Get an organisation", get(api::get)).resp::<api::OrgOut>(),
         r(M::PUT, "/api/v1/orgs/{id}", Api, "orgs", "Replace an organisation's fields", put(api::update)).req::<OrgInput>().resp::<api::OrgOut>(),

@@ -96,7 +96,7 @@ pub struct HeatCellOut {
     pub vulnerability: u32,
     pub value: u32,
     pub band_en: String,
-    pub count: u64,
+    pub count: usize,
 }
 
 /// Heat map for one asset value: rows = likelihood 1..max, columns = vulnerability 1..max.
@@ -120,7 +120,7 @@ impl From<HeatMap> for HeatMapOut {
                             vulnerability: c.vulnerability,
                             value: c.score.value,
                             band_en: c.score.band_en,
-                            count: c.count,
+                            count: usize::try_from(c.count).unwrap_or(usize::MAX),
                         })
                         .collect()
                 })
@@ -147,7 +147,7 @@ pub struct RiskRegisterOut {
     /// The scale in force.
     pub settings: RiskSettingsOut,
     /// Risks rated above the current scale (flagged `out_of_scale`).
-    pub out_of_scale: u64,
+    pub out_of_scale: usize,
 }
 
 impl From<RiskRegister> for RiskRegisterOut {
@@ -162,7 +162,7 @@ impl From<RiskRegister> for RiskRegisterOut {
             items: r.risks.items.into_iter().map(RiskOut::from).collect(),
             heat_maps: r.heat_maps.into_iter().map(HeatMapOut::from).collect(),
             settings: r.settings.into(),
-            out_of_scale: r.out_of_scale,
+            out_of_scale: usize::try_from(r.out_of_scale).unwrap_or(usize::MAX),
         }
     }
 }

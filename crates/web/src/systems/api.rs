@@ -300,6 +300,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<Vec<(String, String)>>,
 ) -> ApiResult<ApiJson<PageOut<SystemOut>>> {
     let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
+    crate::values::flag(&q, "archived")?;
     let q = crate::list::query(&q, super::FILTERS)?;
     let (_, page) = st.app.list_systems(&c.p, &org.id, &q).await?;
     Ok(ApiJson(PageOut::of(page, SystemOut::from)))

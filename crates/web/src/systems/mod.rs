@@ -14,7 +14,7 @@ use crate::routes::{Kind::*, Route, r};
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         r(M::GET, "/api/v1/grading/questionnaire", Api, "systems", "The guided grading questionnaire (附表九)", get(api::questionnaire)).resp::<Vec<api::QuestionOut>>(),
-        r(M::GET, "/api/v1/orgs/{id}/systems", Api, "systems", "An organisation's information systems, paged (filters: q, level, archived=true; sort: name, level, review_due, updated)", get(api::list)).resp::<crate::list::PageOut<api::SystemOut>>().listed(),
+        r(M::GET, "/api/v1/orgs/{id}/systems", Api, "systems", "An organisation's information systems, paged (filters: q, level, archived=true; sort: name, level, review_due, updated)", get(api::list)).resp::<crate::list::PageOut<api::SystemOut>>().listed(FILTERS),
         r(M::POST, "/api/v1/orgs/{id}/systems", Api, "systems", "Register an information system", post(api::create)).req::<SystemInput>().resp::<api::SystemOut>(),
         r(M::GET, "/api/v1/systems/{id}", Api, "systems", "A system with gradings, baseline (附表十) and statement of applicability", get(api::get)).resp::<api::SystemDetailOut>(),
         r(M::POST, "/api/v1/systems/{id}/grading", Api, "systems", "Grade a system from questionnaire answers", post(api::grade)).req::<GradingInput>().resp::<api::GradingOutcomeOut>(),

@@ -19,7 +19,7 @@ pub(crate) fn routes() -> Vec<Route> {
             get(api::list),
         )
         .resp::<crate::list::PageOut<api::UserOut>>()
-        .listed(),
+        .listed(FILTERS),
         r(
             M::POST,
             "/api/v1/users",
