@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use zian_i18n::msg;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -459,7 +460,12 @@ impl App {
     pub async fn set_locale(&self, p: &Principal, locale: &str) -> Result<()> {
         let l = match locale {
             "zh-TW" | "en" => locale,
-            _ => return Err(AppError::invalid("locale", "zh-TW or en")),
+            _ => {
+                return Err(AppError::invalid(
+                    "locale",
+                    msg!("reason.one_of", values = "zh-TW, en"),
+                ));
+            }
         };
         self.auth.store.system_set_locale(&p.user.id, l).await?;
         Ok(())
@@ -566,7 +572,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         if c.user.totp_enabled {
-            return Err(AppError::Conflict("mfa already enabled".into()));
+            return Err(AppError::Conflict("mfa_enabled"));
         }
         let Some(step) = self.check_totp(&c, code, now) else {
             return Err(AppError::InvalidCode);
@@ -725,25 +731,34 @@ impl App {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(AppError::invalid(
                 "name",
-                "required, at most 100 characters",
+                msg!("reason.required_at_most_chars", max = 100),
             ));
         }
         if permissions.is_empty() {
-            return Err(AppError::invalid("permissions", "at least one permission"));
+            return Err(AppError::invalid(
+                "permissions",
+                msg!("reason.tokens.no_permission"),
+            ));
         }
         let org = self.get_org(p, org_id).await?;
         for perm in permissions {
             if !p.scope(*perm).contains(&org.path) {
                 return Err(AppError::invalid(
                     "permissions",
-                    format!("you do not hold {} there", perm.as_str()),
+                    msg!("reason.tokens.not_held").arg_msg(
+                        "perm",
+                        zian_i18n::Msg::new(format!("perm.{}", perm.as_str())),
+                    ),
                 ));
             }
         }
         if let Some(d) = expires_days
             && !(1..=3650).contains(&d)
         {
-            return Err(AppError::invalid("expires_days", "1 to 3650"));
+            return Err(AppError::invalid(
+                "expires_days",
+                msg!("reason.range", min = 1, max = 3650),
+            ));
         }
         let now = self.now();
         let secret = format!("zian_{}", random_token(32));

@@ -19,6 +19,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+use zian_i18n::{Msg, msg};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -196,17 +197,18 @@ fn derived_completions(
     ev: &ModuleEvidence,
     today: Date,
 ) -> Vec<Completion> {
-    let row = |due: Date, done: Date, note: String, link: String| Completion {
+    let row = |due: Date, done: Date, note: Msg, link: String| Completion {
         id: format!("{AUTO_PREFIX}{}:{}", ob.item, ymd(due)),
         org_id: org.id.clone(),
         rule_id: ob.id.clone(),
         due_date: due,
         completed_on: done,
-        note: Text::stored(note),
+        note: Text::stored(note.to_string()),
         evidence_link: Some(link),
         evidence_sha256: None,
         recorded_by: None,
         recorded_at: 0,
+        auto_note: Some(note),
     };
     let Some(first) = ob.first_due else {
         return Vec::new();
@@ -231,10 +233,7 @@ fn derived_completions(
                 Some(due) => vec![row(
                     due,
                     *newest,
-                    format!(
-                        "依資通系統分級紀錄自動判定：{} 個系統均已完成分級",
-                        graded.len()
-                    ),
+                    msg!("compliance.auto_note.system_gradings", n = graded.len()),
                     format!("/orgs/{}/systems", org.id),
                 )],
                 None => Vec::new(),
@@ -244,7 +243,7 @@ fn derived_completions(
             (Some((id, approved_on, staff)), Some(n)) if *staff >= n as usize => vec![row(
                 first,
                 *approved_on,
-                format!("依核定之資通安全維護計畫自動判定：專職人員 {staff} 人（要求 {n} 人）"),
+                msg!("compliance.auto_note.plan_staff", staff = staff, n = n),
                 format!("/plans/{id}"),
             )],
             _ => Vec::new(),
@@ -417,10 +416,13 @@ impl App {
             .iter()
             .find(|v| v.obligation.id == input.rule_id)
             .ok_or_else(|| {
-                AppError::invalid("rule_id", "not an obligation of this organisation")
+                AppError::invalid("rule_id", msg!("reason.compliance.not_an_obligation"))
             })?;
         if view.status == Status::NotApplicable {
-            return Err(AppError::invalid("rule_id", "the obligation is exempted"));
+            return Err(AppError::invalid(
+                "rule_id",
+                msg!("reason.compliance.exempted"),
+            ));
         }
         let due = match zian_domain::day::parse_opt("due_date", input.due_date.as_deref())? {
             Some(d) => {
@@ -429,7 +431,7 @@ impl App {
                 {
                     return Err(AppError::invalid(
                         "due_date",
-                        "not a due date of this obligation",
+                        msg!("reason.compliance.not_a_due_date"),
                     ));
                 }
                 d
@@ -440,10 +442,7 @@ impl App {
             zian_domain::day::parse_opt("completed_on", input.completed_on.as_deref())?
                 .unwrap_or(today);
         if completed_on > today {
-            return Err(AppError::invalid(
-                "completed_on",
-                "must not be in the future",
-            ));
+            return Err(AppError::invalid("completed_on", msg!("reason.not_future")));
         }
         let note = Text::<2000>::parse("note", &input.note)?;
         let link = Text::<500>::parse_opt("evidence_link", input.evidence_link.as_deref())?
@@ -455,7 +454,7 @@ impl App {
         {
             return Err(AppError::invalid(
                 "evidence_link",
-                "a local path (/…) or an http(s) URL",
+                msg!("reason.compliance.evidence_link"),
             ));
         }
         let sha = match (
@@ -472,17 +471,14 @@ impl App {
                 if computed != h.to_ascii_lowercase() {
                     return Err(AppError::invalid(
                         "evidence_sha256",
-                        "does not match the evidence text",
+                        msg!("reason.compliance.hash_text_mismatch"),
                     ));
                 }
                 Some(computed)
             }
             (None, Some(h)) => {
                 if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(AppError::invalid(
-                        "evidence_sha256",
-                        "64 hexadecimal digits",
-                    ));
+                    return Err(AppError::invalid("evidence_sha256", msg!("reason.sha256")));
                 }
                 Some(h.to_ascii_lowercase())
             }
@@ -503,13 +499,13 @@ impl App {
                     .await?
                     .filter(|(f, _)| f.org_id == org.id)
                     .ok_or_else(|| {
-                        AppError::invalid("evidence_id", "an evidence file of this organisation")
+                        AppError::invalid("evidence_id", msg!("reason.compliance.evidence_of_org"))
                     })?
                     .0;
                 if sha.as_ref().is_some_and(|h| *h != file.sha256) {
                     return Err(AppError::invalid(
                         "evidence_sha256",
-                        "does not match the evidence file",
+                        msg!("reason.compliance.hash_file_mismatch"),
                     ));
                 }
                 (Some(format!("/evidence/{}", file.id)), Some(file.sha256))
@@ -526,6 +522,7 @@ impl App {
             evidence_sha256: sha,
             recorded_by: Some(p.user.id.clone()),
             recorded_at: self.now(),
+            auto_note: None,
         };
         let mut e = p.event("compliance.completed", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({"rule_id": row.rule_id, "due_date": ymd(row.due_date), "evidence_sha256": row.evidence_sha256});
@@ -566,10 +563,7 @@ impl App {
                             .into_iter()
                             .find(|x| x.as_str() == f)
                             .ok_or_else(|| {
-                                AppError::invalid(
-                                    "frequency",
-                                    "once, yearly, twice-yearly, every-2-years or every-3-years",
-                                )
+                                AppError::invalid("frequency", msg!("reason.one_of", values = "once, yearly, twice-yearly, every-2-years, every-3-years"))
                             })?,
                     ),
                 };
@@ -580,7 +574,12 @@ impl App {
                     unit: Text::<50>::parse_opt("unit", input.unit.as_deref())?.map(String::from),
                 }
             }
-            _ => return Err(AppError::invalid("kind", "exempt or replace")),
+            _ => {
+                return Err(AppError::invalid(
+                    "kind",
+                    msg!("reason.one_of", values = "exempt, replace"),
+                ));
+            }
         };
         let row = Override {
             id: self.ids.new_id(),
@@ -602,7 +601,7 @@ impl App {
         let ro = &row.rule;
         rules
             .validate_override(ro)
-            .map_err(|e| AppError::invalid("override", e.to_string()))?;
+            .map_err(|e| AppError::rules("override", &e))?;
         // no two overrides of one rule in force at once for this organisation
         let existing = self
             .stores
@@ -617,7 +616,7 @@ impl App {
             let overlaps = x.effective_to.is_none_or(|t| t > ro.effective_from)
                 && ro.effective_to.is_none_or(|t| t > x.effective_from);
             if overlaps {
-                return Err(AppError::Conflict("override of this rule in force".into()));
+                return Err(AppError::Conflict("override_in_force"));
             }
         }
         let mut e = p.event("compliance.override_recorded", Some(&org.id), Some(&row.id));

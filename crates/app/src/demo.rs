@@ -221,10 +221,7 @@ impl App {
             .await?
             .items;
         if !existing.is_empty() && !existing.iter().any(|o| o.code.as_deref() == Some("ACS")) {
-            return Err(AppError::Conflict(
-                "this data directory holds a real organisation tree; the demo needs an empty one"
-                    .into(),
-            ));
+            return Err(AppError::Conflict("demo_needs_empty"));
         }
         let mut by_code: std::collections::HashMap<&str, Organisation> = existing
             .into_iter()

@@ -3,6 +3,8 @@
 
 use zian_domain::password::PolicyViolation;
 use zian_domain::{Denied, DomainError};
+use zian_i18n::{Msg, msg};
+use zian_rules::RulesError;
 use zian_storage::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,13 +28,15 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("invalid {field}: {reason}")]
-    Validation { field: String, reason: String },
+    Validation { field: String, reason: Msg },
     #[error("password does not meet the policy")]
     PasswordPolicy(Vec<PolicyViolation>),
+    /// The record exists already or changed meanwhile; the code names which
+    /// (`conflict.<code>` in the catalogue).
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(&'static str),
     /// Several problems at once (a plan's content, a plan not ready to be
-    /// submitted), each with where it is and a message in both languages.
+    /// submitted), each with where it is and what is wrong.
     #[error("{} problems ({code})", problems.len())]
     Problems {
         code: &'static str,
@@ -56,22 +60,11 @@ pub enum AppError {
 }
 
 /// One problem of [`AppError::Problems`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Where (a field path or a chapter key).
     pub path: String,
-    pub message_zh: String,
-    pub message_en: String,
-}
-
-impl Problem {
-    pub fn message(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.message_en
-        } else {
-            &self.message_zh
-        }
-    }
+    pub message: Msg,
 }
 
 impl AppError {
@@ -95,11 +88,37 @@ impl AppError {
         }
     }
 
-    pub fn invalid(field: &str, reason: impl Into<String>) -> AppError {
+    pub fn invalid(field: &str, reason: Msg) -> AppError {
         AppError::Validation {
             field: field.to_string(),
-            reason: reason.into(),
+            reason,
         }
+    }
+
+    /// A rule engine's refusal of what a person entered, as a validation
+    /// error of `field`.
+    pub fn rules(field: &str, e: &RulesError) -> AppError {
+        let reason = match e {
+            RulesError::InvalidOverride { code, .. } => {
+                Msg::new(format!("reason.compliance.override.{code}"))
+            }
+            RulesError::UnknownQuestion(q) => msg!("reason.systems.unknown_question", question = q),
+            RulesError::Unanswered(q) => msg!("reason.systems.unanswered", question = q),
+            RulesError::UnknownOption {
+                question,
+                option,
+                expected,
+            } => msg!(
+                "reason.systems.unknown_option",
+                question = question,
+                option = option,
+                values = expected
+            ),
+            // the rest are refused before the rules see them; should one
+            // slip through, its detail is the engine's own (English) text
+            other => msg!("reason.rules", detail = other),
+        };
+        AppError::invalid(field, reason)
     }
 }
 
@@ -107,13 +126,10 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict(what) => AppError::Conflict(what.to_string()),
+            StoreError::Conflict(what) => AppError::Conflict(what),
             StoreError::Domain(d) => d.into(),
             // PostgreSQL text cannot hold NUL; refuse such input as invalid
-            ref e if e.is_nul_in_text() => AppError::Validation {
-                field: "body".into(),
-                reason: "text must not contain NUL characters".into(),
-            },
+            ref e if e.is_nul_in_text() => AppError::invalid("body", msg!("reason.control_chars")),
             other => {
                 tracing::error!(error = %other, "storage error");
                 AppError::Internal(other.to_string())
@@ -138,10 +154,9 @@ impl From<DomainError> for AppError {
                 field: field.to_string(),
                 reason,
             },
-            DomainError::MoveIntoOwnSubtree => AppError::Validation {
-                field: "parent_id".into(),
-                reason: "cannot move an organisation under its own subtree".into(),
-            },
+            DomainError::MoveIntoOwnSubtree => {
+                AppError::invalid("parent_id", msg!("reason.orgs.into_own_subtree"))
+            }
         }
     }
 }

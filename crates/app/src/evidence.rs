@@ -6,6 +6,7 @@ use data_encoding::BASE64;
 use sha2::{Digest, Sha256};
 use zian_domain::evidence::{EvidenceFile, MAX_BYTES};
 use zian_domain::{EvidenceId, ListQuery, OrgId, Page, Permission, Principal};
+use zian_i18n::msg;
 
 use crate::{App, AppError, Result};
 
@@ -53,10 +54,13 @@ impl App {
     ) -> Result<EvidenceFile> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         if bytes.is_empty() {
-            return Err(AppError::invalid("file", "the file is empty"));
+            return Err(AppError::invalid("file", msg!("reason.evidence.empty")));
         }
         if bytes.len() > MAX_BYTES {
-            return Err(AppError::invalid("file", "at most 10 MiB"));
+            return Err(AppError::invalid(
+                "file",
+                msg!("reason.evidence.too_large", max = "10 MiB"),
+            ));
         }
         let ct = content_type.trim().to_ascii_lowercase();
         let ct = if KNOWN_TYPES.contains(&ct.as_str()) {
@@ -108,11 +112,14 @@ impl App {
             .filter(|c| !c.is_ascii_whitespace())
             .collect();
         if cleaned.len() > MAX_BYTES / 3 * 4 + 8 {
-            return Err(AppError::invalid("content_base64", "at most 10 MiB"));
+            return Err(AppError::invalid(
+                "content_base64",
+                msg!("reason.evidence.too_large", max = "10 MiB"),
+            ));
         }
         let bytes = BASE64
             .decode(cleaned.as_bytes())
-            .map_err(|_| AppError::invalid("content_base64", "standard base64"))?;
+            .map_err(|_| AppError::invalid("content_base64", msg!("reason.evidence.base64")))?;
         self.upload_evidence(p, org_id, filename, content_type, &bytes)
             .await
     }

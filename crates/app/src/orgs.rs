@@ -3,6 +3,7 @@
 use zian_domain::audit::AuditEvent;
 use zian_domain::org::{OrgDraft, OrgHistoryEntry, OrgStats, child_path};
 use zian_domain::{ListQuery, OrgId, OrgScope, Organisation, Page, Permission, Principal};
+use zian_i18n::msg;
 
 use crate::{App, AppError, Result};
 
@@ -86,10 +87,7 @@ impl App {
             .org_with(p, new_parent_id, Permission::OrgWrite)
             .await?;
         if org.parent_id.is_none() {
-            return Err(AppError::invalid(
-                "id",
-                "the root organisation cannot be moved",
-            ));
+            return Err(AppError::invalid("id", msg!("reason.orgs.root_move")));
         }
         let mut e = p.event("org.moved", Some(&org.id), Some(&org.id));
         e.details = serde_json::json!({"from": org.parent_id, "to": parent.id});
@@ -114,10 +112,7 @@ impl App {
     ) -> Result<Organisation> {
         let org = self.org_with(p, id, Permission::OrgWrite).await?;
         if !active && org.parent_id.is_none() {
-            return Err(AppError::invalid(
-                "id",
-                "the root organisation cannot be archived",
-            ));
+            return Err(AppError::invalid("id", msg!("reason.orgs.root_archive")));
         }
         let action = if active {
             "org.restored"
@@ -164,9 +159,7 @@ impl App {
             .insert(&OrgScope::system_wide(), &org, e, self.now())
             .await
             .map_err(|e| match e {
-                zian_storage::StoreError::Conflict(_) => {
-                    AppError::Conflict("the organisation tree already has a root".into())
-                }
+                zian_storage::StoreError::Conflict(_) => AppError::Conflict("root_organisation"),
                 other => other.into(),
             })?;
         Ok(org)

@@ -6,6 +6,7 @@
 //! submitted; the difference between versions; the yearly review date.
 
 use std::collections::BTreeMap;
+use zian_i18n::msg;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -102,10 +103,9 @@ pub struct LiveData {
 }
 
 /// One version with everything its page and API show.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PlanView {
     pub row: PlanVersion,
-    #[serde(skip)]
     pub org: Organisation,
     pub status: PlanStatus,
     pub content: PlanContent,
@@ -169,8 +169,7 @@ fn problems(code: &'static str, v: Vec<plan::FieldError>) -> AppError {
             .into_iter()
             .map(|e| Problem {
                 path: e.path,
-                message_zh: e.reason_zh,
-                message_en: e.reason_en,
+                message: e.reason,
             })
             .collect(),
     }
@@ -318,21 +317,16 @@ impl App {
         let mut findings = plan::check(&content);
         let requirements = plan::requirement_checks(&content, &live.requirements);
         for r in requirements.iter().filter(|r| !r.met) {
+            let planned = match r.planned {
+                Some(n) => msg!("plan.finding.amount", n = fmt_num(n)),
+                None => msg!("plan.finding.nothing"),
+            };
             findings.push(Finding {
                 chapter: "staffing",
                 severity: Severity::Warning,
-                message_zh: format!(
-                    "{}：計畫 {}，等級要求 {}",
-                    r.label_zh,
-                    r.planned.map(fmt_num).unwrap_or_else(|| "未填".into()),
-                    fmt_num(r.required)
-                ),
-                message_en: format!(
-                    "{}: the plan has {}, the level requires {}",
-                    r.label_en,
-                    r.planned.map(fmt_num).unwrap_or_else(|| "nothing".into()),
-                    fmt_num(r.required)
-                ),
+                message: msg!("plan.finding.below_level", required = fmt_num(r.required))
+                    .arg_msg("item", r.label())
+                    .arg_msg("planned", planned),
             });
         }
         let versions = self
@@ -372,7 +366,7 @@ impl App {
             .await?;
         row.status
             .after(PlanAction::Edit)
-            .map_err(|_| AppError::Conflict("plan status".into()))?;
+            .map_err(|_| AppError::Conflict("plan_status"))?;
         Ok((row, org))
     }
 
@@ -456,15 +450,14 @@ impl App {
             .await?;
         view.status
             .after(PlanAction::Submit)
-            .map_err(|_| AppError::Conflict("plan status".into()))?;
+            .map_err(|_| AppError::Conflict("plan_status"))?;
         let blocking: Vec<Problem> = view
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Blocking)
             .map(|f| Problem {
                 path: f.chapter.to_string(),
-                message_zh: f.message_zh.clone(),
-                message_en: f.message_en.clone(),
+                message: f.message.clone(),
             })
             .collect();
         if !blocking.is_empty() {
@@ -507,14 +500,11 @@ impl App {
             .await?;
         row.status
             .after(PlanAction::Approve)
-            .map_err(|_| AppError::Conflict("plan status".into()))?;
+            .map_err(|_| AppError::Conflict("plan_status"))?;
         let today = self.today();
         let on = zian_domain::day::parse_opt("approved_on", approved_on)?.unwrap_or(today);
         if on > today {
-            return Err(AppError::invalid(
-                "approved_on",
-                "must not be in the future",
-            ));
+            return Err(AppError::invalid("approved_on", msg!("reason.not_future")));
         }
         if row
             .submitted_at
@@ -522,7 +512,7 @@ impl App {
         {
             return Err(AppError::invalid(
                 "approved_on",
-                "must not be before the submission",
+                msg!("reason.plans.approved_before_submission"),
             ));
         }
         let mut e = p.event("plan.approved", Some(&org.id), Some(id));
@@ -551,7 +541,7 @@ impl App {
             .await?;
         row.status
             .after(PlanAction::Return)
-            .map_err(|_| AppError::Conflict("plan status".into()))?;
+            .map_err(|_| AppError::Conflict("plan_status"))?;
         let reason = Text::<2000>::parse("reason", reason)?;
         let mut e = p.event("plan.returned", Some(&org.id), Some(id));
         e.details = serde_json::json!({"version": row.version, "reason": reason});
@@ -596,7 +586,7 @@ impl App {
         {
             return Err(AppError::invalid(
                 "against",
-                "a version of the same organisation's plan",
+                msg!("reason.plans.other_org_version"),
             ));
         }
         let old = match &other {
@@ -652,19 +642,19 @@ impl App {
         input: KpiInput,
     ) -> Result<KpiMeasurement> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
-        if plan::schema::kpi_label(&input.kpi, "zh-TW").is_none() {
+        if plan::schema::kpi_label(&input.kpi, zian_i18n::Lang::ZhTw).is_none() {
             let codes: Vec<&str> = plan::schema::KPIS.iter().map(|k| k.0).collect();
             return Err(AppError::invalid(
                 "kpi",
-                format!("one of {}", codes.join(", ")),
+                msg!("reason.one_of", values = codes.join(", ")),
             ));
         }
         let period_end = zian_domain::day::parse("period_end", &input.period_end)?;
         if period_end > self.today() {
-            return Err(AppError::invalid("period_end", "must not be in the future"));
+            return Err(AppError::invalid("period_end", msg!("reason.not_future")));
         }
         if !input.value.is_finite() || input.value.abs() > 1.0e12 {
-            return Err(AppError::invalid("value", "a finite number"));
+            return Err(AppError::invalid("value", msg!("reason.number")));
         }
         let row = KpiMeasurement {
             id: self.ids.new_id(),

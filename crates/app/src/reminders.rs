@@ -10,6 +10,7 @@ use time::Date;
 use zian_domain::day::ymd;
 use zian_domain::user::RoleHolder;
 use zian_domain::{OrgId, Organisation, Permission, Principal, Role};
+use zian_i18n::{Msg, msg};
 
 use crate::{App, Result};
 
@@ -29,29 +30,18 @@ pub struct Recipient {
 }
 
 /// One reminder.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Reminder {
     pub org_id: OrgId,
     pub org_name: String,
     /// `obligation`, `plan_review`, `system_review` or `risk_treatment`.
     pub kind: &'static str,
-    pub title_zh: String,
-    pub title_en: String,
+    pub title: Msg,
     pub due: Date,
     pub overdue: bool,
     /// Where to act (a page path).
     pub link: String,
     pub recipients: Vec<Recipient>,
-}
-
-impl Reminder {
-    pub fn title(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.title_en
-        } else {
-            &self.title_zh
-        }
-    }
 }
 
 /// The holders nearest to `path`: those at the organisation itself, else at
@@ -80,7 +70,7 @@ impl App {
         if !(1..=MAX_WITHIN_DAYS).contains(&within_days) {
             return Err(crate::AppError::invalid(
                 "within_days",
-                format!("a whole number from 1 to {MAX_WITHIN_DAYS}"),
+                msg!("reason.range", min = 1, max = MAX_WITHIN_DAYS),
             ));
         }
         let scope = p.scope(Permission::RecordRead);
@@ -93,31 +83,29 @@ impl App {
             .role_holders(&p.scope(Permission::UserRead), &REMINDED_ROLES)
             .await?;
         let mut out = Vec::new();
-        let mut push =
-            |org: &Organisation, kind, zh: String, en: String, due: Date, link: String| {
-                if due > horizon {
-                    return;
-                }
-                out.push(Reminder {
-                    org_id: org.id.clone(),
-                    org_name: org.name_zh.clone(),
-                    kind,
-                    title_zh: zh,
-                    title_en: en,
-                    due,
-                    overdue: due < today,
-                    link,
-                    recipients: nearest(&holders, &org.path)
-                        .into_iter()
-                        .map(|h| Recipient {
-                            username: h.username.clone(),
-                            display_name: h.display_name.clone(),
-                            email: h.email.clone(),
-                            role: h.role.as_str().to_string(),
-                        })
-                        .collect(),
-                });
-            };
+        let mut push = |org: &Organisation, kind, title: Msg, due: Date, link: String| {
+            if due > horizon {
+                return;
+            }
+            out.push(Reminder {
+                org_id: org.id.clone(),
+                org_name: org.name_zh.clone(),
+                kind,
+                title,
+                due,
+                overdue: due < today,
+                link,
+                recipients: nearest(&holders, &org.path)
+                    .into_iter()
+                    .map(|h| Recipient {
+                        username: h.username.clone(),
+                        display_name: h.display_name.clone(),
+                        email: h.email.clone(),
+                        role: h.role.as_str().to_string(),
+                    })
+                    .collect(),
+            });
+        };
         // obligations (附表一–八)
         let mut orgs = std::collections::BTreeMap::new();
         for row in self.compliance_rollup(p).await? {
@@ -126,8 +114,11 @@ impl App {
                 push(
                     &row.org,
                     "obligation",
-                    v.obligation.title_zh.clone(),
-                    v.obligation.title_en.clone(),
+                    msg!("reminders.subject.obligation").arg_both(
+                        "title",
+                        v.obligation.title_zh.clone(),
+                        v.obligation.title_en.clone(),
+                    ),
                     due,
                     format!("/orgs/{}/compliance", row.org.id),
                 );
@@ -142,8 +133,7 @@ impl App {
             push(
                 org,
                 "plan_review",
-                "資通安全維護計畫年度檢討".into(),
-                "Yearly review of the maintenance plan".into(),
+                msg!("reminders.subject.plan_review"),
                 due,
                 format!("/orgs/{}/plan", r.org_id),
             );
@@ -156,8 +146,7 @@ impl App {
             push(
                 org,
                 "system_review",
-                format!("資通系統「{}」防護需求等級年度重新評估", s.name),
-                format!("Yearly re-grading of the system \"{}\"", s.name),
+                msg!("reminders.subject.system_review", name = &s.name),
                 due,
                 format!("/systems/{}", s.id),
             );
@@ -169,8 +158,7 @@ impl App {
             push(
                 org,
                 "risk_treatment",
-                format!("風險「{}」處理期限", r.asset),
-                format!("Treatment of the risk to \"{}\"", r.asset),
+                msg!("reminders.subject.risk_treatment", asset = &r.asset),
                 due,
                 format!("/orgs/{}/risks", r.org_id),
             );
@@ -190,9 +178,13 @@ pub fn line(r: &Reminder) -> String {
     format!(
         "{}\t{}\t{}\t{}\t{}\t{}",
         ymd(r.due),
-        if r.overdue { "逾期" } else { "將屆" },
+        if r.overdue {
+            msg!("reminders.overdue")
+        } else {
+            msg!("reminders.due_soon")
+        },
         r.org_name,
-        r.title_zh,
+        r.title,
         r.link,
         to.join(", ")
     )

@@ -16,6 +16,7 @@
 //! register, never rescored or altered.
 
 use std::collections::BTreeMap;
+use zian_i18n::msg;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -73,13 +74,13 @@ pub fn risk_filter(pairs: &[(String, String)]) -> Result<RiskFilter> {
                 f.above_threshold = match v {
                     "true" | "1" => true,
                     "false" | "0" => false,
-                    _ => return Err(AppError::invalid("above_threshold", "true or false")),
+                    _ => return Err(AppError::invalid("above_threshold", msg!("reason.bool"))),
                 }
             }
             "min_value" => {
                 f.min_value = Some(
                     v.parse()
-                        .map_err(|_| AppError::invalid("min_value", "a whole number"))?,
+                        .map_err(|_| AppError::invalid("min_value", msg!("reason.whole_number")))?,
                 )
             }
             _ => {}
@@ -468,11 +469,14 @@ impl App {
                 if list.len() != usize::try_from(n).unwrap_or(0) {
                     return Err(AppError::invalid(
                         &field,
-                        format!("give one label for each of the {n} ratings, or none"),
+                        msg!("reason.risk.labels_count", n = n),
                     ));
                 }
                 if list.iter().any(|s| s.is_empty() || s.chars().count() > 40) {
-                    return Err(AppError::invalid(&field, "1 to 40 characters each"));
+                    return Err(AppError::invalid(
+                        &field,
+                        msg!("reason.risk.label_length", max = 40),
+                    ));
                 }
                 Ok(list)
             };
@@ -485,8 +489,7 @@ impl App {
             }
         }
         // the labels and threshold make a valid method
-        scaled(a, l, v, threshold, &labels)
-            .map_err(|e| AppError::invalid("labels", e.to_string()))?;
+        scaled(a, l, v, threshold, &labels).map_err(|e| AppError::rules("labels", &e))?;
         let row = RiskScale {
             org_id: org.id.clone(),
             org_path: org.path.clone(),
@@ -606,12 +609,15 @@ impl App {
                 if s.org_id != org.id {
                     return Err(AppError::invalid(
                         "system_id",
-                        "a system of this organisation",
+                        msg!("reason.risk.system_of_org"),
                     ));
                 }
                 let unchanged = existing.is_some_and(|e| e.system_id.as_ref() == Some(&s.id));
                 if s.archived_at.is_some() && !unchanged {
-                    return Err(AppError::invalid("system_id", "the system is archived"));
+                    return Err(AppError::invalid(
+                        "system_id",
+                        msg!("reason.risk.system_archived"),
+                    ));
                 }
                 Some(s)
             }
@@ -623,7 +629,7 @@ impl App {
             (None, None) => {
                 return Err(AppError::invalid(
                     "asset_value",
-                    "required when no graded system is linked",
+                    msg!("reason.risk.asset_value_required"),
                 ));
             }
         };
@@ -639,7 +645,7 @@ impl App {
             _ => {
                 return Err(AppError::invalid(
                     "residual",
-                    "give both residual likelihood and vulnerability",
+                    msg!("reason.risk.residual_both"),
                 ));
             }
         };
@@ -656,11 +662,11 @@ impl App {
         m.acceptance_threshold = threshold;
         let score = m
             .score(&[asset_value, likelihood, vulnerability])
-            .map_err(|e| AppError::invalid("rating", e.to_string()))?;
+            .map_err(|e| AppError::rules("rating", &e))?;
         let residual_value = match residual {
             Some((l, v)) => Some(
                 m.score(&[asset_value, l, v])
-                    .map_err(|e| AppError::invalid("residual", e.to_string()))?
+                    .map_err(|e| AppError::rules("residual", &e))?
                     .value,
             ),
             None => None,
@@ -669,7 +675,7 @@ impl App {
         if treatment != Treatment::Accept && due_on.is_none() {
             return Err(AppError::invalid(
                 "due_on",
-                "required for a treatment other than accept",
+                msg!("reason.risk.due_required"),
             ));
         }
         let status = match input

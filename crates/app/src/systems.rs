@@ -11,6 +11,7 @@
 //! whether (and why not) it applies.
 
 use std::collections::BTreeMap;
+use zian_i18n::msg;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -326,18 +327,15 @@ impl App {
             .org_with(p, &system.org_id, Permission::RecordWrite)
             .await?;
         let answers: BTreeMap<String, String> = serde_json::from_value(input.answers)
-            .map_err(|_| AppError::invalid("answers", "an object of question id to option id"))?;
+            .map_err(|_| AppError::invalid("answers", msg!("reason.systems.answers_shape")))?;
         let result = rule_set()?
             .questionnaire()
             .evaluate(&answers)
-            .map_err(|e| AppError::invalid("answers", e.to_string()))?;
+            .map_err(|e| AppError::rules("answers", &e))?;
         let today = self.today();
         let assessed_on = parse_opt("assessed_on", input.assessed_on.as_deref())?.unwrap_or(today);
         if assessed_on > today {
-            return Err(AppError::invalid(
-                "assessed_on",
-                "must not be in the future",
-            ));
+            return Err(AppError::invalid("assessed_on", msg!("reason.not_future")));
         }
         let grade_of = |d: Dimension| {
             result
@@ -403,14 +401,14 @@ impl App {
             .await?;
         let level = system
             .level
-            .ok_or_else(|| AppError::invalid("system", "grade the system first"))?;
+            .ok_or_else(|| AppError::invalid("system", msg!("reason.systems.grade_first")))?;
         let baseline = rule_set()?
             .baseline(level, self.today())
             .map_err(|e| AppError::Internal(format!("baseline: {e}")))?;
         if !baseline.iter().any(|c| c.id == control_id) {
             return Err(AppError::invalid(
                 "control_id",
-                "not in the system's baseline",
+                msg!("reason.systems.not_in_baseline"),
             ));
         }
         let status = ControlStatus::parse(&input.status)?;
@@ -419,7 +417,7 @@ impl App {
             (ControlStatus::Planned, None) => {
                 return Err(AppError::invalid(
                     "planned_on",
-                    "required for a planned control",
+                    msg!("reason.systems.planned_on_required"),
                 ));
             }
             (ControlStatus::Planned, Some(d)) => Some(d),

@@ -6,6 +6,7 @@ use zian_domain::user::{
 use zian_domain::{
     Deputy, ListQuery, OrgId, Page, Permission, Principal, Role, RoleAssignment, User, UserId,
 };
+use zian_i18n::msg;
 use zian_storage::NewAssignment;
 
 use crate::auth::hash_password;
@@ -38,7 +39,10 @@ fn locale(l: Option<&str>) -> Result<&'static str> {
     match l.map(str::trim) {
         None | Some("") | Some("zh-TW") => Ok("zh-TW"),
         Some("en") => Ok("en"),
-        Some(_) => Err(AppError::invalid("locale", "zh-TW or en")),
+        Some(_) => Err(AppError::invalid(
+            "locale",
+            msg!("reason.one_of", values = "zh-TW, en"),
+        )),
     }
 }
 
@@ -130,7 +134,7 @@ impl App {
         if patch.active == Some(false) && u.id == p.user.id {
             return Err(AppError::invalid(
                 "active",
-                "you cannot deactivate yourself",
+                msg!("reason.users.deactivate_self"),
             ));
         }
         let action = match (patch.active, patch.unlock) {
@@ -262,7 +266,7 @@ impl App {
         if !holder {
             return Err(AppError::invalid(
                 "role",
-                "the principal does not hold that role at that organisation",
+                msg!("reason.users.principal_lacks_role"),
             ));
         }
         let is_self = input.principal_user_id == p.user.id && p.token.is_none();
@@ -272,7 +276,7 @@ impl App {
         if input.principal_user_id == input.deputy_user_id {
             return Err(AppError::invalid(
                 "deputy_user_id",
-                "a person cannot deputise for themself",
+                msg!("reason.users.self_deputy"),
             ));
         }
         // the deputy must be someone the caller can see, whoever designates
@@ -283,19 +287,19 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         if input.ends_at <= input.starts_at {
-            return Err(AppError::invalid("ends_at", "must be after the start"));
+            return Err(AppError::invalid("ends_at", msg!("reason.after_start")));
         }
         if input.ends_at - input.starts_at > 366 * 86_400 {
             return Err(AppError::invalid(
                 "ends_at",
-                "a deputyship lasts at most one year",
+                msg!("reason.users.deputy_max_year"),
             ));
         }
         let reason = input.reason.trim();
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(AppError::invalid(
                 "reason",
-                "required, at most 500 characters",
+                msg!("reason.required_at_most_chars", max = 500),
             ));
         }
         // the principal holds a role at an organisation the caller can see

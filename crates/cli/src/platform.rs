@@ -319,7 +319,8 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
                 if format == "json" {
                     let v = serde_json::json!({
                         "org_id": r.org_id, "org_name": r.org_name, "kind": r.kind,
-                        "title_zh": r.title_zh, "title_en": r.title_en,
+                        "title_zh": r.title.render(zian_i18n::Lang::ZhTw),
+                        "title_en": r.title.render(zian_i18n::Lang::En),
                         "due": zian_domain::day::ymd(r.due), "overdue": r.overdue,
                         "link": r.link, "recipients": r.recipients,
                     });

@@ -7,6 +7,8 @@ use serde::Serialize;
 use time::Date;
 pub use zian_rules::{OverrideKind, OverrideScope, RuleOverride};
 
+use zian_i18n::Msg;
+
 use crate::text::Text;
 use crate::{OrgId, UserId};
 
@@ -32,6 +34,10 @@ pub struct Completion {
     pub evidence_sha256: Option<String>,
     pub recorded_by: Option<UserId>,
     pub recorded_at: i64,
+    /// What proves a derived completion (`None` for recorded ones, whose
+    /// note is what a person wrote).
+    #[serde(skip)]
+    pub auto_note: Option<Msg>,
 }
 
 impl Completion {

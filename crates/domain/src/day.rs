@@ -4,6 +4,7 @@
 //! only here. Times stay unix seconds.
 
 use time::{Date, OffsetDateTime};
+use zian_i18n::msg;
 
 use crate::DomainError;
 
@@ -31,7 +32,7 @@ pub fn parse_opt(field: &'static str, s: Option<&str>) -> Result<Option<Date>, D
 fn invalid(field: &'static str) -> DomainError {
     DomainError::Invalid {
         field,
-        reason: "expected a date YYYY-MM-DD".into(),
+        reason: msg!("reason.date"),
     }
 }
 

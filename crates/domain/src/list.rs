@@ -7,6 +7,7 @@
 //! the whole filtered set instead of paging.
 
 use serde::{Deserialize, Serialize};
+use zian_i18n::msg;
 
 use crate::DomainError;
 
@@ -82,7 +83,7 @@ impl ListQuery {
         if !(0..=MAX_OFFSET).contains(&self.offset) {
             return Err(DomainError::Invalid {
                 field: "offset",
-                reason: format!("0 to {MAX_OFFSET}; narrow the list with its filters"),
+                reason: msg!("reason.offset_too_far", max = MAX_OFFSET),
             });
         }
         Ok(self)

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use time::Date;
+use zian_i18n::msg;
 
 use crate::{DomainError, Level, OrgId, OrgKind, UserId};
 
@@ -107,7 +108,7 @@ impl OrgDraft {
         if self.name_zh.is_empty() {
             return Err(DomainError::Invalid {
                 field: "name_zh",
-                reason: "required".into(),
+                reason: msg!("reason.required"),
             });
         }
         if self
@@ -118,13 +119,13 @@ impl OrgDraft {
         {
             return Err(DomainError::Invalid {
                 field: "name_zh",
-                reason: "contains control characters".into(),
+                reason: msg!("reason.control_chars"),
             });
         }
         if self.name_zh.chars().count() > 200 || self.name_en.chars().count() > 200 {
             return Err(DomainError::Invalid {
                 field: "name_zh",
-                reason: "longer than 200 characters".into(),
+                reason: msg!("reason.at_most_chars", max = 200),
             });
         }
         if let Some(code) = &self.code {
@@ -134,7 +135,7 @@ impl OrgDraft {
             } else if c.len() > 40 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
                 return Err(DomainError::Invalid {
                     field: "code",
-                    reason: "letters, digits and '-' only, at most 40".into(),
+                    reason: msg!("reason.code_chars", max = 40),
                 });
             } else {
                 self.code = Some(c.to_string());
@@ -144,13 +145,13 @@ impl OrgDraft {
             if !(1..=5).contains(&t) {
                 return Err(DomainError::Invalid {
                     field: "fiscal_tier",
-                    reason: "must be 1 to 5".into(),
+                    reason: msg!("reason.range", min = 1, max = 5),
                 });
             }
             if !matches!(self.tier, OrgTier::LocalGovernment | OrgTier::MunicipalHub) {
                 return Err(DomainError::Invalid {
                     field: "fiscal_tier",
-                    reason: "only local governments have a fiscal tier".into(),
+                    reason: msg!("reason.orgs.fiscal_tier_local_only"),
                 });
             }
         }
@@ -158,7 +159,7 @@ impl OrgDraft {
             (Some(_), None) => {
                 return Err(DomainError::Invalid {
                     field: "level_assigned_on",
-                    reason: "required when a level is set".into(),
+                    reason: msg!("reason.orgs.assigned_on_required"),
                 });
             }
             (None, _) => {
@@ -173,7 +174,7 @@ impl OrgDraft {
                 if due <= assigned {
                     return Err(DomainError::Invalid {
                         field: "level_review_due",
-                        reason: "must be after the assignment date".into(),
+                        reason: msg!("reason.orgs.review_after_assignment"),
                     });
                 }
                 self.level_review_due = Some(due);
@@ -225,7 +226,7 @@ pub fn check_move(path: &str, new_parent_path: &str) -> Result<(), DomainError> 
 fn invalid(field: &'static str, value: &str) -> DomainError {
     DomainError::Invalid {
         field,
-        reason: format!("unknown value {value:?}"),
+        reason: msg!("reason.unknown_value", value = value),
     }
 }
 

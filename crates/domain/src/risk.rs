@@ -6,6 +6,7 @@
 //! organisation and is inherited by its subtree.
 
 use std::collections::BTreeMap;
+use zian_i18n::msg;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -44,7 +45,10 @@ impl Treatment {
             .find(|x| x.as_str() == s.trim())
             .ok_or_else(|| DomainError::Invalid {
                 field: "treatment",
-                reason: "accept, mitigate, transfer or avoid".into(),
+                reason: msg!(
+                    "reason.one_of",
+                    values = "accept, mitigate, transfer, avoid"
+                ),
             })
     }
 }
@@ -73,7 +77,7 @@ impl RiskStatus {
             .find(|x| x.as_str() == s.trim())
             .ok_or_else(|| DomainError::Invalid {
                 field: "status",
-                reason: "open, treating or closed".into(),
+                reason: msg!("reason.one_of", values = "open, treating, closed"),
             })
     }
 }

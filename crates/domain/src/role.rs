@@ -2,6 +2,7 @@
 //! organisation and applies to that organisation's whole subtree.
 
 use serde::{Deserialize, Serialize};
+use zian_i18n::msg;
 
 use crate::DomainError;
 
@@ -65,7 +66,7 @@ impl Permission {
             .find(|p| p.as_str() == s)
             .ok_or_else(|| DomainError::Invalid {
                 field: "permission",
-                reason: format!("unknown permission {s:?}"),
+                reason: msg!("reason.unknown_value", value = s),
             })
     }
     /// Whether the permission changes data (used to keep read-only roles and
@@ -134,7 +135,7 @@ impl Role {
             .find(|r| r.as_str() == s)
             .ok_or_else(|| DomainError::Invalid {
                 field: "role",
-                reason: format!("unknown role {s:?}"),
+                reason: msg!("reason.unknown_value", value = s),
             })
     }
 
@@ -180,6 +181,17 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_role_and_permission_has_a_name_in_the_catalogues() {
+        let c = zian_i18n::catalogue();
+        for p in Permission::ALL {
+            assert!(c.has(&format!("perm.{}", p.as_str())), "{p:?}");
+        }
+        for r in Role::ALL {
+            assert!(c.has(&format!("role.{}", r.as_str())), "{r:?}");
+        }
+    }
 
     #[test]
     fn read_only_roles_have_no_write_permission() {

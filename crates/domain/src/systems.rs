@@ -2,6 +2,7 @@
 //! implementation status of the controls of their baseline (附表十).
 
 use std::collections::BTreeMap;
+use zian_i18n::msg;
 
 use serde::Serialize;
 use time::Date;
@@ -87,7 +88,10 @@ impl ControlStatus {
             .find(|x| x.as_str() == s.trim())
             .ok_or_else(|| DomainError::Invalid {
                 field: "status",
-                reason: "implemented, partial, planned or not_applicable".into(),
+                reason: msg!(
+                    "reason.one_of",
+                    values = "implemented, partial, planned, not_applicable"
+                ),
             })
     }
 }
@@ -112,7 +116,7 @@ pub struct ControlState {
 pub fn parse_impact(field: &'static str, s: &str) -> Result<Impact, DomainError> {
     Impact::from_code(s).ok_or_else(|| DomainError::Invalid {
         field,
-        reason: "low, medium or high (普, 中 or 高)".into(),
+        reason: msg!("reason.one_of", values = "low, medium, high (普、中、高)"),
     })
 }
 

@@ -4,6 +4,7 @@
 //! than line breaks and tabs (PostgreSQL text cannot hold NUL).
 
 use serde::Serialize;
+use zian_i18n::msg;
 
 use crate::DomainError;
 
@@ -12,13 +13,13 @@ fn check(field: &'static str, v: &str, max: usize, required: bool) -> Result<Str
     if required && t.is_empty() {
         return Err(DomainError::Invalid {
             field,
-            reason: "required".into(),
+            reason: msg!("reason.required"),
         });
     }
     if t.chars().count() > max {
         return Err(DomainError::Invalid {
             field,
-            reason: format!("at most {max} characters"),
+            reason: msg!("reason.at_most_chars", max = max),
         });
     }
     if t.chars()
@@ -26,7 +27,7 @@ fn check(field: &'static str, v: &str, max: usize, required: bool) -> Result<Str
     {
         return Err(DomainError::Invalid {
             field,
-            reason: "contains control characters".into(),
+            reason: msg!("reason.control_chars"),
         });
     }
     Ok(t.to_string())

@@ -1,6 +1,7 @@
 //! Users, role assignments, deputies and API tokens as the domain sees them.
 
 use serde::{Deserialize, Serialize};
+use zian_i18n::msg;
 
 use crate::{DomainError, OrgId, Permission, Role, UserId};
 
@@ -164,7 +165,7 @@ pub fn validate_username(s: &str) -> Result<String, DomainError> {
     } else {
         Err(DomainError::Invalid {
             field: "username",
-            reason: "3–64 letters, digits, '.', '_', '-' or '@'".into(),
+            reason: msg!("reason.users.username"),
         })
     }
 }
@@ -175,7 +176,7 @@ pub fn validate_display_name(s: &str) -> Result<String, DomainError> {
     if s.is_empty() || s.chars().count() > 100 || s.chars().any(char::is_control) {
         return Err(DomainError::Invalid {
             field: "display_name",
-            reason: "required, at most 100 characters".into(),
+            reason: msg!("reason.required_at_most_chars", max = 100),
         });
     }
     Ok(s.to_string())
@@ -197,7 +198,7 @@ pub fn validate_email(s: &str) -> Result<String, DomainError> {
     } else {
         Err(DomainError::Invalid {
             field: "email",
-            reason: "not an e-mail address".into(),
+            reason: msg!("reason.email"),
         })
     }
 }

@@ -282,25 +282,28 @@ impl Questionnaire {
     ) -> Result<GradingResult, RulesError> {
         for k in answers.keys() {
             if !self.questions.iter().any(|q| &q.id == k) {
-                return Err(RulesError::Questionnaire(format!("unknown question {k:?}")));
+                return Err(RulesError::UnknownQuestion(k.clone()));
             }
         }
         let mut lines = Vec::new();
         for q in &self.questions {
-            let a = answers.get(&q.id).ok_or_else(|| {
-                RulesError::Questionnaire(format!("question {:?} is not answered", q.id))
-            })?;
-            let o = q.options.iter().find(|o| &o.id == a).ok_or_else(|| {
-                RulesError::Questionnaire(format!(
-                    "question {:?}: unknown option {a:?} (expected one of {})",
-                    q.id,
-                    q.options
-                        .iter()
-                        .map(|o| o.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+            let a = answers
+                .get(&q.id)
+                .ok_or_else(|| RulesError::Unanswered(q.id.clone()))?;
+            let o =
+                q.options
+                    .iter()
+                    .find(|o| &o.id == a)
+                    .ok_or_else(|| RulesError::UnknownOption {
+                        question: q.id.clone(),
+                        option: a.clone(),
+                        expected: q
+                            .options
+                            .iter()
+                            .map(|o| o.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?;
             lines.push(RationaleLine {
                 dimension: q.dimension,
                 question_id: q.id.clone(),
@@ -451,6 +454,7 @@ impl RuleSet {
                     OverrideKind::Replace { .. } => {
                         return Err(RulesError::InvalidOverride {
                             rule_id: c.id.clone(),
+                            code: "control_replaced",
                             reason: "a control can only be exempted, not replaced".to_string(),
                         });
                     }

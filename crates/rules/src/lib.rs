@@ -179,7 +179,11 @@ pub enum RulesError {
     InvalidOverride {
         /// Target id.
         rule_id: String,
-        /// What is wrong.
+        /// Stable code of what is wrong (`empty_reason`, `empty_approver`,
+        /// `end_not_after_start`, `changes_nothing`, `deadline_not_positive`,
+        /// `unknown_target`, `control_replaced`).
+        code: &'static str,
+        /// What is wrong, in English.
         reason: String,
     },
     /// More than one override of a rule applies.
@@ -190,9 +194,27 @@ pub enum RulesError {
         /// Date.
         on: Date,
     },
-    /// Questionnaire data or answers are invalid.
+    /// Questionnaire data are invalid.
     #[error("grading questionnaire: {0}")]
     Questionnaire(String),
+    /// An answer names a question the questionnaire does not have.
+    #[error("grading questionnaire: unknown question {0:?}")]
+    UnknownQuestion(String),
+    /// A question is not answered.
+    #[error("grading questionnaire: question {0:?} is not answered")]
+    Unanswered(String),
+    /// An answer is not one of the question's options.
+    #[error(
+        "grading questionnaire: question {question:?}: unknown option {option:?} (expected one of {expected})"
+    )]
+    UnknownOption {
+        /// Question id.
+        question: String,
+        /// The answer given.
+        option: String,
+        /// The options, comma-separated.
+        expected: String,
+    },
     /// Risk method or ratings are invalid.
     #[error("risk: {0}")]
     Risk(String),

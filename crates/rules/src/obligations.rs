@@ -87,9 +87,10 @@ impl RuleOverride {
         in_window(self.effective_from, self.effective_to, on)
     }
 
-    fn err(&self, reason: impl Into<String>) -> RulesError {
+    fn err(&self, code: &'static str, reason: impl Into<String>) -> RulesError {
         RulesError::InvalidOverride {
             rule_id: self.rule_id.clone(),
+            code,
             reason: reason.into(),
         }
     }
@@ -97,18 +98,21 @@ impl RuleOverride {
     /// Checks the override on its own (not against the rule data).
     pub fn validate(&self) -> Result<(), RulesError> {
         if self.reason.trim().is_empty() {
-            return Err(self.err("reason is empty"));
+            return Err(self.err("empty_reason", "reason is empty"));
         }
         if self.approver.trim().is_empty() {
-            return Err(self.err("approver is empty"));
+            return Err(self.err("empty_approver", "approver is empty"));
         }
         if let Some(to) = self.effective_to
             && to <= self.effective_from
         {
-            return Err(self.err(format!(
-                "effective_to {to} is not after effective_from {}",
-                self.effective_from
-            )));
+            return Err(self.err(
+                "end_not_after_start",
+                format!(
+                    "effective_to {to} is not after effective_from {}",
+                    self.effective_from
+                ),
+            ));
         }
         if let OverrideKind::Replace {
             frequency,
@@ -119,10 +123,10 @@ impl RuleOverride {
         {
             if frequency.is_none() && deadline_months.is_none() && count.is_none() && unit.is_none()
             {
-                return Err(self.err("replace override changes nothing"));
+                return Err(self.err("changes_nothing", "replace override changes nothing"));
             }
             if *deadline_months == Some(0) {
-                return Err(self.err("deadline_months must be positive"));
+                return Err(self.err("deadline_not_positive", "deadline_months must be positive"));
             }
         }
         Ok(())
@@ -278,10 +282,13 @@ impl RuleSet {
         let is_rule = self.rules.iter().any(|r| r.id == o.rule_id);
         let is_control = self.controls.iter().any(|c| c.id == o.rule_id);
         if !is_rule && !is_control {
-            return Err(o.err("no rule or control has this id"));
+            return Err(o.err("unknown_target", "no rule or control has this id"));
         }
         if is_control && !is_rule && matches!(o.kind, OverrideKind::Replace { .. }) {
-            return Err(o.err("a control can only be exempted, not replaced"));
+            return Err(o.err(
+                "control_replaced",
+                "a control can only be exempted, not replaced",
+            ));
         }
         Ok(())
     }
@@ -382,10 +389,13 @@ fn build(
                     unit = Some(u.clone());
                 }
                 if frequency == Frequency::Once && deadline_months.is_none() {
-                    return Err(o.err("frequency once needs a deadline_months"));
+                    return Err(o.err(
+                        "once_needs_deadline",
+                        "frequency once needs a deadline_months",
+                    ));
                 }
                 if count.is_some() != unit.is_some() {
-                    return Err(o.err("count and unit must be set together"));
+                    return Err(o.err("count_without_unit", "count and unit must be set together"));
                 }
                 "replace"
             }

@@ -48,6 +48,7 @@ fn completion(r: &AnyRow) -> Result<Completion> {
         evidence_sha256: os(r, "evidence_sha256")?,
         recorded_by: os(r, "recorded_by")?.map(UserId::from),
         recorded_at: i(r, "recorded_at")?,
+        auto_note: None,
     })
 }
 

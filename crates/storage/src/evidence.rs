@@ -72,7 +72,7 @@ impl EvidenceStore for SqlStore {
             .set("content", content_base64)
             .set("uploaded_by", x.uploaded_by.as_ref())
             .set("uploaded_at", x.uploaded_at);
-        tx.insert(&cols.insert("evidence_files"), "evidence file")
+        tx.insert(&cols.insert("evidence_files"), "evidence_file")
             .await?;
         tx.commit().await?;
         Ok(())

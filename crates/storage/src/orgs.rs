@@ -176,7 +176,7 @@ impl OrgStore for SqlStore {
                     "n",
                 )?;
                 if n > 0 {
-                    return Err(StoreError::Conflict("root organisation"));
+                    return Err(StoreError::Conflict("root_organisation"));
                 }
             }
         }
@@ -188,7 +188,7 @@ impl OrgStore for SqlStore {
             .set("active", o.active)
             .set("created_at", now)
             .set("updated_at", now);
-        tx.insert(&cols.insert("orgs"), "organisation code").await?;
+        tx.insert(&cols.insert("orgs"), "org_code").await?;
         let mut tx = tx.append().await?;
         let snapshot = serde_json::to_string(o).unwrap_or_default();
         history(
@@ -261,7 +261,7 @@ impl OrgStore for SqlStore {
         let mut tx = AuditedTx::begin(self, audit, now).await?;
         let mut q = draft_cols(d).set("updated_at", now).update("orgs");
         q.push("id = ").bind(id);
-        tx.insert(&q, "organisation code").await?;
+        tx.insert(&q, "org_code").await?;
         let mut changes: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
         if old.level != d.level || old.level_assigned_on != d.level_assigned_on {
             changes.push((

@@ -282,7 +282,7 @@ impl PeopleStore for SqlStore {
             .and(" AND org_id = ", &a.org_id)
             .and(" AND role = ", a.role.as_str());
         if i(&held.fetch_one(tx.conn()).await?, "n")? > 0 {
-            return Err(StoreError::Conflict("role assignment"));
+            return Err(StoreError::Conflict("role_assignment"));
         }
         let cols = Cols::new()
             .set("id", a.id.as_str())

@@ -15,7 +15,7 @@ use crate::{Result, SqlStore, StoreError};
 #[async_trait]
 pub trait PlanStore: Send + Sync {
     /// Inserts a new version numbered one above the organisation's highest;
-    /// `Conflict("open plan version")` while a draft or submitted version
+    /// `Conflict("open_plan_version")` while a draft or submitted version
     /// is open. Returns the version as stored.
     async fn insert(
         &self,
@@ -27,7 +27,7 @@ pub trait PlanStore: Send + Sync {
     /// Versions in scope (of one organisation when given), newest first per
     /// organisation; at most 10,000.
     async fn list(&self, scope: &OrgScope, org: Option<&OrgId>) -> Result<Vec<PlanVersion>>;
-    /// Replaces a draft's content (`Conflict("plan status")` when it is no
+    /// Replaces a draft's content (`Conflict("plan_status")` when it is no
     /// longer a draft).
     #[allow(clippy::too_many_arguments)]
     async fn update_content(
@@ -141,7 +141,7 @@ impl PlanStore for SqlStore {
         );
         open.bind(&x.org_id);
         if open.query().fetch_optional(tx.conn()).await?.is_some() {
-            return Err(StoreError::Conflict("open plan version"));
+            return Err(StoreError::Conflict("open_plan_version"));
         }
         let mut max = Sql::new("SELECT MAX(version) AS v FROM plan_versions WHERE org_id = ");
         max.bind(&x.org_id);
@@ -160,7 +160,7 @@ impl PlanStore for SqlStore {
             .set("created_at", row.created_at)
             .set("updated_by", row.updated_by.as_ref())
             .set("updated_at", row.updated_at);
-        tx.insert(&cols.insert("plan_versions"), "plan version")
+        tx.insert(&cols.insert("plan_versions"), "plan_version")
             .await?;
         tx.event().details["version"] = serde_json::json!(row.version);
         tx.commit().await?;
@@ -206,7 +206,7 @@ impl PlanStore for SqlStore {
             .update("plan_versions");
         q.push("status = 'draft' AND id = ").bind(id);
         if tx.exec(&q).await? == 0 {
-            return Err(StoreError::Conflict("plan status"));
+            return Err(StoreError::Conflict("plan_status"));
         }
         tx.commit().await?;
         Ok(())
@@ -257,7 +257,7 @@ impl PlanStore for SqlStore {
             .bind(id)
             .and(" AND status = ", t.from.as_str());
         if tx.exec(&q).await? == 0 {
-            return Err(StoreError::Conflict("plan status"));
+            return Err(StoreError::Conflict("plan_status"));
         }
         tx.commit().await?;
         Ok(())

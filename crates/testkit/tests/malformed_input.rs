@@ -711,6 +711,29 @@ backend_tests! {
             "{}",
             r.text()
         );
+        // validation reasons come from the catalogues too, not only the
+        // sentence around them
+        let r = send(&env, &Method::GET, "/api/v1/orgs?limit=many", &h, None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(msg.contains("應為整數"), "{msg}");
+        let admin = env.login("admin", PASSWORD).await;
+        let mut h = admin.headers();
+        h.push(("accept-language", "en"));
+        let mut jh = admin.headers();
+        jh.push(("content-type", "application/json"));
+        let r = send(
+            &env,
+            &Method::PUT,
+            "/api/v1/me/locale",
+            &jh,
+            Some(br#"{"locale":"en"}"#.to_vec()),
+        )
+        .await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let en = send(&env, &Method::GET, "/api/v1/orgs?limit=many", &h, None).await;
+        let msg = en.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(msg.contains("a whole number") && !has_cjk(&msg), "{msg}");
     }
 
     /// BUG (found by this suite): the organisation history id is derived from

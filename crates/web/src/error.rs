@@ -6,29 +6,89 @@ use axum::extract::rejection::{
     FormRejection, JsonRejection, PathRejection, QueryRejection, StringRejection,
 };
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use axum::response::{IntoResponse, Redirect, Response};
 use zian_app::AppError;
+use zian_i18n::{Lang, Msg, catalogue, msg};
 
-use crate::i18n::{I18n, Lang};
+/// The language of one request, in its extensions: the `common`
+/// middleware sets it from the language cookie or Accept-Language, the
+/// caller extractors settle it to the caller's stored preference, and the
+/// middleware renders error responses in it once the handler is done.
+#[derive(Debug, Clone)]
+pub struct RequestLang(Arc<AtomicU8>);
 
-tokio::task_local! {
-    /// The language of the request being served (set by middleware).
-    pub static LANG: std::cell::Cell<Lang>;
+impl RequestLang {
+    pub fn new(lang: Lang) -> RequestLang {
+        RequestLang(Arc::new(AtomicU8::new(Self::encode(lang))))
+    }
+    fn encode(lang: Lang) -> u8 {
+        match lang {
+            Lang::ZhTw => 0,
+            Lang::En => 1,
+        }
+    }
+    pub fn get(&self) -> Lang {
+        match self.0.load(Ordering::Relaxed) {
+            1 => Lang::En,
+            _ => Lang::ZhTw,
+        }
+    }
+    pub fn set(&self, lang: Lang) {
+        self.0.store(Self::encode(lang), Ordering::Relaxed);
+    }
 }
 
-pub fn current_lang() -> Lang {
-    LANG.try_with(std::cell::Cell::get).unwrap_or(Lang::ZhTw)
+/// An error response whose body is written by [`render_errors`] in the
+/// request's language (errors arise before the caller, and so the
+/// language, may be known).
+#[derive(Debug, Clone)]
+struct Unrendered {
+    error: Arc<AppError>,
+    page: bool,
 }
 
-/// Sets the language of the current request once the caller is known (their
-/// stored preference wins over cookie and Accept-Language).
-pub fn set_lang(lang: Lang) {
-    let _ = LANG.try_with(|c| c.set(lang));
+fn unrendered(e: AppError, page: bool) -> Response {
+    if let AppError::Internal(detail) = &e {
+        tracing::error!(%detail, "internal error");
+    }
+    let mut r = status_of(&e).into_response();
+    if !page && matches!(e, AppError::Unauthenticated | AppError::SessionExpired) {
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer realm=\"zian\""),
+        );
+    }
+    r.extensions_mut().insert(Unrendered {
+        error: Arc::new(e),
+        page,
+    });
+    r
 }
 
-pub fn i18n() -> &'static I18n {
-    static I: std::sync::OnceLock<I18n> = std::sync::OnceLock::new();
-    I.get_or_init(I18n::load)
+/// Writes the body of an error response in `lang` (the middleware's last
+/// step); other responses pass unchanged.
+pub fn render_errors(mut resp: Response, lang: Lang) -> Response {
+    let Some(u) = resp.extensions_mut().remove::<Unrendered>() else {
+        return resp;
+    };
+    let (mut parts, _) = resp.into_parts();
+    let body = if u.page {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        axum::body::Body::from(error_page(&u.error, lang))
+    } else {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        );
+        axum::body::Body::from(api_error_body(&u.error, lang).to_string())
+    };
+    Response::from_parts(parts, body)
 }
 
 pub fn status_of(e: &AppError) -> StatusCode {
@@ -53,7 +113,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
 /// The localised, user-facing message of an error. Never includes internal
 /// details (those go to the log).
 pub fn message(e: &AppError, lang: Lang) -> String {
-    let i = i18n();
+    let i = catalogue();
     match e {
         AppError::Validation { field, reason } => {
             let fkey = format!("field.{field}");
@@ -62,7 +122,7 @@ pub fn message(e: &AppError, lang: Lang) -> String {
             i.tf(
                 lang,
                 "error.validation",
-                &[("field", fname), ("reason", reason)],
+                &[("field", fname), ("reason", &i.render(lang, reason))],
             )
         }
         AppError::PasswordPolicy(v) => {
@@ -86,23 +146,22 @@ pub fn message(e: &AppError, lang: Lang) -> String {
             format!(
                 "{}{}",
                 i.t(lang, "error.password.policy"),
-                parts.join(if lang == Lang::ZhTw { "；" } else { "; " })
+                parts.join(lang.sentence_sep())
             )
         }
         AppError::Locked { until } => {
             let t = crate::layout::fmt_time(*until);
             i.tf(lang, "error.auth.locked", &[("until", &t)])
         }
-        AppError::Conflict(what) => i.tf(lang, "error.conflict", &[("what", what)]),
+        AppError::Conflict(what) => i.t(lang, &format!("conflict.{what}")).to_string(),
         AppError::Problems { code, problems } => {
             let head = i.tf(
                 lang,
                 &format!("error.{code}"),
                 &[("n", &problems.len().to_string())],
             );
-            let parts: Vec<&str> = problems.iter().map(|p| p.message(lang.code())).collect();
-            let sep = if lang == Lang::ZhTw { "；" } else { "; " };
-            format!("{head}{}", parts.join(sep))
+            let parts: Vec<String> = problems.iter().map(|p| p.message.render(lang)).collect();
+            format!("{head}{}", parts.join(lang.sentence_sep()))
         }
         AppError::OutOfScale {
             field,
@@ -132,7 +191,7 @@ pub fn message(e: &AppError, lang: Lang) -> String {
         }
         AppError::ScaleConflict { risks } => {
             let list: Vec<&str> = risks.iter().take(10).map(|(_, a)| a.as_str()).collect();
-            let sep = if lang == Lang::ZhTw { "、" } else { ", " };
+            let sep = lang.list_sep();
             i.tf(
                 lang,
                 "error.risk.scale_conflict",
@@ -158,89 +217,82 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let lang = current_lang();
-        let e = &self.0;
-        if let AppError::Internal(detail) = e {
-            tracing::error!(%detail, "internal error");
-        }
-        let mut body =
-            serde_json::json!({"error": {"code": e.code(), "message": message(e, lang)}});
-        match e {
-            AppError::Validation { field, .. } | AppError::OutOfScale { field, .. } => {
-                body["error"]["field"] = serde_json::json!(field)
-            }
-            AppError::ScaleConflict { risks } => {
-                body["error"]["risks"] = serde_json::json!(
-                    risks
-                        .iter()
-                        .map(|(id, asset)| serde_json::json!({"id": id, "asset": asset}))
-                        .collect::<Vec<_>>()
-                )
-            }
-            AppError::PasswordPolicy(v) => {
-                body["error"]["violations"] =
-                    serde_json::json!(v.iter().map(|x| x.code()).collect::<Vec<_>>())
-            }
-            AppError::Problems { problems, .. } => {
-                body["error"]["problems"] = serde_json::json!(
-                problems
-                    .iter()
-                    .map(|p| serde_json::json!({"path": p.path, "message": p.message(lang.code())}))
-                    .collect::<Vec<_>>()
-            )
-            }
-            _ => {}
-        }
-        let mut r = (status_of(e), axum::Json(body)).into_response();
-        if matches!(e, AppError::Unauthenticated | AppError::SessionExpired) {
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer realm=\"zian\""),
-            );
-        }
-        r
+        unrendered(self.0, false)
     }
 }
 
-fn bad_input(field: &str, reason: String) -> AppError {
+/// `{"error": {"code", "message", "field"?, "violations"?, "problems"?, "risks"?}}`.
+fn api_error_body(e: &AppError, lang: Lang) -> serde_json::Value {
+    let mut body = serde_json::json!({"error": {"code": e.code(), "message": message(e, lang)}});
+    match e {
+        AppError::Validation { field, .. } | AppError::OutOfScale { field, .. } => {
+            body["error"]["field"] = serde_json::json!(field)
+        }
+        AppError::ScaleConflict { risks } => {
+            body["error"]["risks"] = serde_json::json!(
+                risks
+                    .iter()
+                    .map(|(id, asset)| serde_json::json!({"id": id, "asset": asset}))
+                    .collect::<Vec<_>>()
+            )
+        }
+        AppError::PasswordPolicy(v) => {
+            body["error"]["violations"] =
+                serde_json::json!(v.iter().map(|x| x.code()).collect::<Vec<_>>())
+        }
+        AppError::Problems { problems, .. } => {
+            body["error"]["problems"] = serde_json::json!(
+                problems
+                    .iter()
+                    .map(|p| serde_json::json!({"path": p.path, "message": p.message.render(lang)}))
+                    .collect::<Vec<_>>()
+            )
+        }
+        _ => {}
+    }
+    body
+}
+
+fn bad_input(field: &str, reason: Msg) -> AppError {
     AppError::Validation {
         field: field.to_string(),
         reason,
     }
 }
 
+/// What the framework said, cut short (the technical detail is English).
+fn detail(text: String) -> String {
+    text.chars().take(300).collect()
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         let reason = match &r {
-            JsonRejection::MissingJsonContentType(_) => {
-                "expected Content-Type: application/json".to_string()
+            JsonRejection::MissingJsonContentType(_) => msg!("reason.json_content_type"),
+            JsonRejection::JsonSyntaxError(_) => msg!("reason.json_syntax"),
+            JsonRejection::JsonDataError(e) => {
+                msg!("reason.json_shape", detail = detail(e.body_text()))
             }
-            JsonRejection::JsonSyntaxError(_) => "the body is not valid JSON".to_string(),
-            JsonRejection::JsonDataError(e) => format!(
-                "the JSON does not have the expected shape: {}",
-                e.body_text().chars().take(300).collect::<String>()
-            ),
-            JsonRejection::BytesRejection(_) => {
-                "the body could not be read (too large or invalid)".to_string()
-            }
-            other => other.body_text(),
+            JsonRejection::BytesRejection(_) => msg!("reason.body_unreadable"),
+            other => msg!("reason.request_detail", detail = detail(other.body_text())),
         };
         ApiError(bad_input("body", reason))
     }
 }
 
+fn rejected(field: &str, text: String) -> AppError {
+    bad_input(field, msg!("reason.request_detail", detail = detail(text)))
+}
+
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        ApiError(bad_input(
-            "query",
-            r.body_text().chars().take(300).collect(),
-        ))
+        ApiError(rejected("query", r.body_text()))
     }
 }
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        ApiError(bad_input("path", r.body_text().chars().take(300).collect()))
+        ApiError(rejected("path", r.body_text()))
     }
 }
 
@@ -289,29 +341,26 @@ impl From<AppError> for PageError {
 }
 
 impl From<FormRejection> for PageError {
-    fn from(r: FormRejection) -> Self {
-        PageError::App(bad_input("form", r.body_text().chars().take(300).collect()))
+    fn from(_: FormRejection) -> Self {
+        PageError::App(bad_input("form", msg!("reason.form_unreadable")))
     }
 }
 
 impl From<StringRejection> for PageError {
-    fn from(r: StringRejection) -> Self {
-        PageError::App(bad_input("form", r.body_text().chars().take(300).collect()))
+    fn from(_: StringRejection) -> Self {
+        PageError::App(bad_input("form", msg!("reason.form_unreadable")))
     }
 }
 
 impl From<QueryRejection> for PageError {
     fn from(r: QueryRejection) -> Self {
-        PageError::App(bad_input(
-            "query",
-            r.body_text().chars().take(300).collect(),
-        ))
+        PageError::App(rejected("query", r.body_text()))
     }
 }
 
 impl From<PathRejection> for PageError {
     fn from(r: PathRejection) -> Self {
-        PageError::App(bad_input("path", r.body_text().chars().take(300).collect()))
+        PageError::App(rejected("path", r.body_text()))
     }
 }
 
@@ -323,29 +372,26 @@ impl IntoResponse for PageError {
             PageError::App(AppError::SessionExpired) => {
                 Redirect::to("/login?expired=1").into_response()
             }
-            PageError::App(e) => {
-                if let AppError::Internal(detail) = &e {
-                    tracing::error!(%detail, "internal error");
-                }
-                let lang = current_lang();
-                let i = i18n();
-                let t = |k: &str| i.t(lang, k).to_string();
-                let page = ErrorPage {
-                    lang_code: lang.code(),
-                    app_name: t("app.name"),
-                    title: t("error.title"),
-                    code: e.code(),
-                    message: message(&e, lang),
-                    back: t("action.back"),
-                    home: t("nav.home"),
-                    orgs: t("nav.orgs"),
-                    compliance: t("compliance.nav"),
-                    account: t("nav.account"),
-                    nav_label: t("nav.label"),
-                };
-                let html = askama::Template::render(&page).unwrap_or_else(|_| page.message.clone());
-                (status_of(&e), Html(html)).into_response()
-            }
+            PageError::App(e) => unrendered(e, true),
         }
     }
+}
+
+fn error_page(e: &AppError, lang: Lang) -> String {
+    let i = catalogue();
+    let t = |k: &str| i.t(lang, k).to_string();
+    let page = ErrorPage {
+        lang_code: lang.code(),
+        app_name: t("app.name"),
+        title: t("error.title"),
+        code: e.code(),
+        message: message(e, lang),
+        back: t("action.back"),
+        home: t("nav.home"),
+        orgs: t("nav.orgs"),
+        compliance: t("compliance.nav"),
+        account: t("nav.account"),
+        nav_label: t("nav.label"),
+    };
+    askama::Template::render(&page).unwrap_or_else(|_| page.message.clone())
 }

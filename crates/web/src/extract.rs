@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use zian_app::auth::SessionInfo;
 use zian_app::{AppError, Principal, RequestMeta};
+use zian_i18n::{Lang, Msg, msg};
 
 use crate::cookies::{LANG_COOKIE, SESSION_COOKIE, cookie};
-use crate::error::{ApiError, PageError};
-use crate::i18n::Lang;
+use crate::error::{ApiError, PageError, RequestLang};
 use crate::state::AppState;
 
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -98,15 +98,27 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
         Ok(Ctx {
-            lang: anon_lang(parts),
+            lang: request_lang(parts),
             meta: meta_of(parts),
         })
     }
 }
 
-fn user_lang(p: &Principal) -> Lang {
+/// The language of a request (see [`RequestLang`]); without the
+/// middleware (in unit tests) the cookie or Accept-Language.
+pub fn request_lang(parts: &Parts) -> Lang {
+    parts
+        .extensions
+        .get::<RequestLang>()
+        .map_or_else(|| anon_lang(parts), RequestLang::get)
+}
+
+/// Settles the request's language to the caller's stored preference.
+fn user_lang(parts: &Parts, p: &Principal) -> Lang {
     let l = Lang::parse(&p.user.locale).unwrap_or(Lang::ZhTw);
-    crate::error::set_lang(l);
+    if let Some(slot) = parts.extensions.get::<RequestLang>() {
+        slot.set(l);
+    }
     l
 }
 
@@ -132,7 +144,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 .or_else(|| v.strip_prefix("bearer "))
                 .ok_or(ApiError(AppError::Unauthenticated))?;
             let p = st.app.authenticate_token(token, &meta).await?;
-            let lang = user_lang(&p);
+            let lang = user_lang(parts, &p);
             return Ok(ApiCaller {
                 p,
                 session: None,
@@ -154,7 +166,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 return Err(ApiError(AppError::Forbidden));
             }
         }
-        let lang = user_lang(&p);
+        let lang = user_lang(parts, &p);
         Ok(ApiCaller {
             p,
             session: Some(s),
@@ -201,7 +213,7 @@ impl FromRequestParts<AppState> for PageCaller {
         if !s.must_change_password && s.must_enrol_mfa && !exempt("/account/mfa") {
             return Err(PageError::Redirect("/account/mfa".into()));
         }
-        let lang = user_lang(&p);
+        let lang = user_lang(parts, &p);
         Ok(PageCaller {
             p,
             session: s,
@@ -235,7 +247,7 @@ fn csrf_of(body: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-fn bad_form(reason: impl Into<String>) -> PageError {
+fn bad_form(reason: Msg) -> PageError {
     PageError::App(AppError::invalid("form", reason))
 }
 
@@ -255,15 +267,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
         let form_type = is_form(&parts);
         let bytes = Bytes::from_request(Request::from_parts(parts, body), st)
             .await
-            .map_err(|_| bad_form("the form could not be read (too large or cut off)"))?;
+            .map_err(|_| bad_form(msg!("reason.form_unreadable")))?;
         pc.check_csrf(&csrf_of(&bytes))?;
         if !form_type {
-            return Err(bad_form(
-                "expected a form (application/x-www-form-urlencoded)",
-            ));
+            return Err(bad_form(msg!("reason.form_unreadable")));
         }
-        let form = serde_urlencoded::from_bytes::<T>(&bytes)
-            .map_err(|e| bad_form(e.to_string().chars().take(300).collect::<String>()))?;
+        let form = serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| {
+            let detail: String = e.to_string().chars().take(300).collect();
+            bad_form(msg!("reason.request_detail", detail = detail))
+        })?;
         Ok(PageForm { pc, form })
     }
 }
@@ -293,10 +305,10 @@ impl PageUpload {
 
     /// Reads the form: the caller (its CSRF token checked) and the `file`.
     pub async fn read(self) -> Result<(PageCaller, Option<UploadedFile>), PageError> {
-        let cut = || bad_form("the upload could not be read (too large or cut off)");
+        let cut = || bad_form(msg!("reason.evidence.upload_unreadable"));
         let mut mp = self
             .body
-            .map_err(|_| bad_form("a multipart form with a file"))?;
+            .map_err(|_| bad_form(msg!("reason.evidence.upload_unreadable")))?;
         let (mut csrf, mut file) = (String::new(), None);
         while let Some(field) = mp.next_field().await.map_err(|_| cut())? {
             match field.name() {

@@ -9,9 +9,9 @@ use axum::response::{Html, IntoResponse, Response};
 use zian_app::App;
 use zian_domain::{Organisation, Permission};
 
-use crate::error::{PageError, PageResult, i18n};
+use crate::error::{PageError, PageResult};
 use crate::extract::PageCaller;
-use crate::i18n::Lang;
+use zian_i18n::{Lang, catalogue};
 
 /// HTML-escapes text for the few places that build HTML outside templates.
 pub fn esc(s: &str) -> String {
@@ -102,15 +102,19 @@ pub struct PageCtx {
 
 impl PageCtx {
     pub fn t(&self, key: &str) -> String {
-        i18n().t(self.lang, key).to_string()
+        catalogue().t(self.lang, key).to_string()
+    }
+    /// A message built by a lower layer.
+    pub fn msg(&self, m: &zian_i18n::Msg) -> String {
+        m.render(self.lang)
     }
     /// A message with one number `{a}`.
     pub fn tn(&self, key: &str, a: &i64) -> String {
-        i18n().tf(self.lang, key, &[("a", &a.to_string())])
+        catalogue().tf(self.lang, key, &[("a", &a.to_string())])
     }
     /// A message with two numbers `{a}` and `{b}` (ranges).
     pub fn tf1(&self, key: &str, a: &i64, b: &i64) -> String {
-        i18n().tf(
+        catalogue().tf(
             self.lang,
             key,
             &[("a", &a.to_string()), ("b", &b.to_string())],
@@ -185,7 +189,7 @@ pub async fn ctx(
         {
             return None;
         }
-        let msg = i18n().t(pc.lang, &format!("flash.{key}")).to_string();
+        let msg = catalogue().t(pc.lang, &format!("flash.{key}")).to_string();
         (!msg.starts_with("flash.")).then(|| {
             (
                 if kind == "err" {
@@ -199,7 +203,7 @@ pub async fn ctx(
     });
     Ok(PageCtx {
         lang: pc.lang,
-        title: i18n().t(pc.lang, title_key).to_string(),
+        title: catalogue().t(pc.lang, title_key).to_string(),
         nav,
         user_name: pc.p.user.display_name.clone(),
         username: pc.p.user.username.clone(),

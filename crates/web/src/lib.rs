@@ -21,7 +21,6 @@ pub mod dashboard;
 pub mod error;
 pub mod evidence;
 pub mod extract;
-pub mod i18n;
 pub mod layout;
 pub mod list;
 pub mod metrics;

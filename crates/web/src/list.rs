@@ -8,6 +8,7 @@ use serde::Serialize;
 use zian_app::AppError;
 use zian_domain::list::{MAX_LIMIT, MAX_OFFSET};
 use zian_domain::{ListQuery, Page};
+use zian_i18n::msg;
 
 /// Parses the list parameters of a query string. `filters` names the
 /// filters this list accepts; any other parameter is refused, as is a
@@ -23,19 +24,19 @@ pub fn query(pairs: &[(String, String)], filters: &[&str]) -> Result<ListQuery, 
                 q.desc = match v {
                     "true" | "1" => true,
                     "false" | "0" | "" => false,
-                    _ => return Err(AppError::invalid("desc", "true or false")),
+                    _ => return Err(AppError::invalid("desc", msg!("reason.bool"))),
                 }
             }
             "limit" if !v.is_empty() => {
                 let n: i64 = v
                     .parse()
-                    .map_err(|_| AppError::invalid("limit", "a whole number"))?;
+                    .map_err(|_| AppError::invalid("limit", msg!("reason.whole_number")))?;
                 q.limit = n.clamp(1, MAX_LIMIT);
             }
             "offset" if !v.is_empty() => {
                 q.offset = v
                     .parse()
-                    .map_err(|_| AppError::invalid("offset", "a whole number"))?;
+                    .map_err(|_| AppError::invalid("offset", msg!("reason.whole_number")))?;
             }
             "limit" | "offset" => {}
             k if filters.contains(&k) => {
@@ -48,7 +49,7 @@ pub fn query(pairs: &[(String, String)], filters: &[&str]) -> Result<ListQuery, 
             other => {
                 return Err(AppError::invalid(
                     "query",
-                    format!("unknown parameter {other:?}"),
+                    msg!("reason.unknown_parameter", name = other),
                 ));
             }
         }
@@ -56,7 +57,7 @@ pub fn query(pairs: &[(String, String)], filters: &[&str]) -> Result<ListQuery, 
     if !(0..=MAX_OFFSET).contains(&q.offset) {
         return Err(AppError::invalid(
             "offset",
-            format!("0 to {MAX_OFFSET}; narrow the list with its filters"),
+            msg!("reason.offset_too_far", max = MAX_OFFSET),
         ));
     }
     Ok(q)

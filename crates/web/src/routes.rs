@@ -10,10 +10,8 @@ use axum::response::Response;
 use axum::routing::MethodRouter;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::cookies::{LANG_COOKIE, cookie};
-use crate::error::LANG;
+use crate::error::{RequestLang, render_errors};
 use crate::extract::anon_lang;
-use crate::i18n::Lang;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,17 +163,15 @@ async fn common(State(st): State<AppState>, req: Request, next: Next) -> Respons
             .is_some_and(|(_, h)| h.trim_end_matches('/') == host);
         if !same {
             let resp = crate::error::ApiError(zian_app::AppError::Forbidden);
-            return LANG
-                .scope(std::cell::Cell::new(Lang::ZhTw), async move {
-                    axum::response::IntoResponse::into_response(resp)
-                })
-                .await;
+            let lang = anon_lang(&req.into_parts().0);
+            return render_errors(axum::response::IntoResponse::into_response(resp), lang);
         }
     }
-    let (parts, body) = req.into_parts();
-    let lang = lang_hint(&st, &parts).await;
-    let req = Request::from_parts(parts, body);
-    let mut resp = LANG.scope(std::cell::Cell::new(lang), next.run(req)).await;
+    let (mut parts, body) = req.into_parts();
+    let lang = RequestLang::new(anon_lang(&parts));
+    parts.extensions.insert(lang.clone());
+    let resp = next.run(Request::from_parts(parts, body)).await;
+    let mut resp = render_errors(resp, lang.get());
     let h = resp.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -199,14 +195,4 @@ async fn common(State(st): State<AppState>, req: Request, next: Next) -> Respons
         u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     );
     resp
-}
-
-/// The language of a request before its handler runs: the language cookie
-/// (kept in step with the user's preference at login and on switching),
-/// then Accept-Language.
-async fn lang_hint(_st: &AppState, parts: &axum::http::request::Parts) -> Lang {
-    if let Some(l) = cookie(parts, LANG_COOKIE).and_then(Lang::parse) {
-        return l;
-    }
-    anon_lang(parts)
 }

@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use zian_app::App;
 
-use crate::i18n::I18n;
 use crate::metrics::Metrics;
 
 /// Web settings.
@@ -29,7 +28,6 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    pub i18n: Arc<I18n>,
     pub web: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
 }
@@ -38,7 +36,6 @@ impl AppState {
     pub fn new(app: App, web: WebConfig) -> AppState {
         AppState {
             app,
-            i18n: Arc::new(I18n::load()),
             web: Arc::new(web),
             metrics: Arc::new(Metrics::default()),
         }

@@ -4,18 +4,19 @@
 
 use time::OffsetDateTime;
 use zian_app::AppError;
+use zian_i18n::msg;
 
 /// An RFC 3339 timestamp, or a date (midnight Asia/Taipei).
 pub fn time(field: &str, s: &str) -> Result<i64, AppError> {
     let s = s.trim();
     if s.is_empty() {
-        return Err(AppError::invalid(field, "required"));
+        return Err(AppError::invalid(field, msg!("reason.required")));
     }
     if let Ok(t) = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
         return Ok(t.unix_timestamp());
     }
     let d = zian_domain::day::parse("date", s)
-        .map_err(|_| AppError::invalid(field, "expected a date YYYY-MM-DD"))?;
+        .map_err(|_| AppError::invalid(field, msg!("reason.date")))?;
     Ok(d.midnight().assume_utc().unix_timestamp() - zian_domain::day::TAIPEI_OFFSET_SECS)
 }
 
@@ -42,7 +43,7 @@ pub fn number(field: &str, s: Option<&str>) -> Result<Option<u32>, AppError> {
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| AppError::invalid(field, "a whole number")),
+            .map_err(|_| AppError::invalid(field, msg!("reason.whole_number"))),
     }
 }
 
@@ -51,7 +52,7 @@ pub fn flag(pairs: &[(String, String)], key: &str) -> Result<bool, AppError> {
     match pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim()) {
         None | Some("") | Some("false") | Some("0") => Ok(false),
         Some("true") | Some("1") | Some("on") => Ok(true),
-        Some(_) => Err(AppError::invalid(key, "true or false")),
+        Some(_) => Err(AppError::invalid(key, msg!("reason.bool"))),
     }
 }
 

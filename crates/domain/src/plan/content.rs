@@ -8,6 +8,7 @@
 //! languages, not just the first.
 
 use std::collections::BTreeSet;
+use zian_i18n::{Msg, msg};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -23,28 +24,16 @@ pub const MAX_LINE: usize = 1000;
 pub struct PlanContent(Map<String, Value>);
 
 /// One problem with submitted content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// e.g. `business.core[2].mtd_hours`.
     pub path: String,
-    pub reason_zh: String,
-    pub reason_en: String,
+    pub reason: Msg,
 }
 
 impl FieldError {
-    fn new(path: String, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
-        FieldError {
-            path,
-            reason_zh: zh.into(),
-            reason_en: en.into(),
-        }
-    }
-    pub fn reason(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.reason_en
-        } else {
-            &self.reason_zh
-        }
+    fn new(path: String, reason: Msg) -> FieldError {
+        FieldError { path, reason }
     }
 }
 
@@ -113,8 +102,7 @@ impl PlanContent {
         if !CHAPTERS.iter().any(|c| c.key == key) {
             return Err(vec![FieldError::new(
                 key.to_string(),
-                "沒有這個章節",
-                "no such chapter",
+                msg!("reason.plans.no_chapter"),
             )]);
         }
         normalise(&Value::Object(all))
@@ -127,17 +115,12 @@ pub fn normalise(v: &Value) -> Result<PlanContent, Vec<FieldError>> {
     let Some(obj) = v.as_object() else {
         return Err(vec![FieldError::new(
             String::new(),
-            "計畫內容須為 JSON 物件",
-            "the plan content must be a JSON object",
+            msg!("reason.plans.content_object"),
         )]);
     };
     for k in obj.keys() {
         if !CHAPTERS.iter().any(|c| c.key == k) {
-            errors.push(FieldError::new(
-                k.clone(),
-                "沒有這個章節",
-                "no such chapter",
-            ));
+            errors.push(FieldError::new(k.clone(), msg!("reason.plans.no_chapter")));
         }
     }
     let mut out = Map::new();
@@ -162,8 +145,7 @@ fn chapter(ch: &Chapter, v: Option<&Value>, errors: &mut Vec<FieldError>) -> Map
         Some(_) => {
             errors.push(FieldError::new(
                 ch.key.to_string(),
-                "章節須為 JSON 物件",
-                "a chapter must be a JSON object",
+                msg!("reason.plans.chapter_object"),
             ));
             &empty
         }
@@ -181,8 +163,7 @@ fn fields(
         if !spec.iter().any(|f| f.key == k) {
             errors.push(FieldError::new(
                 format!("{path}.{k}"),
-                "沒有這個欄位",
-                "no such field",
+                msg!("reason.plans.no_field"),
             ));
         }
     }
@@ -195,11 +176,11 @@ fn fields(
     out
 }
 
-fn bad_type(path: &str, zh: &str, en: &str) -> FieldError {
+/// `kind` names what was expected: `reason.plans.type.<kind>`.
+fn bad_type(path: &str, kind: &'static str) -> FieldError {
     FieldError::new(
         path.to_string(),
-        format!("須為{zh}"),
-        format!("must be {en}"),
+        msg!("reason.plans.must_be").arg_msg("kind", Msg::new(format!("reason.plans.type.{kind}"))),
     )
 }
 
@@ -221,14 +202,9 @@ fn clean_text(
         errors.push(FieldError::new(
             path.to_string(),
             if multiline {
-                "含有不允許的控制字元"
+                msg!("reason.control_chars")
             } else {
-                "含有換行或控制字元"
-            },
-            if multiline {
-                "contains control characters"
-            } else {
-                "contains a line break or control characters"
+                msg!("reason.plans.line_break")
             },
         ));
     }
@@ -236,8 +212,7 @@ fn clean_text(
     if n > max {
         errors.push(FieldError::new(
             path.to_string(),
-            format!("最多 {max} 字（目前 {n} 字）"),
-            format!("at most {max} characters ({n} given)"),
+            msg!("reason.plans.too_long", max = max, n = n),
         ));
     }
     t.to_string()
@@ -251,7 +226,7 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                 Value::Null => Value::String(String::new()),
                 Value::String(s) => Value::String(clean_text(path, s, max, multiline, errors)),
                 _ => {
-                    errors.push(bad_type(path, "文字", "text"));
+                    errors.push(bad_type(path, "text"));
                     Value::String(String::new())
                 }
             }
@@ -266,13 +241,13 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                     for (i, x) in a.iter().enumerate() {
                         match x {
                             Value::String(s) => items.push(s.clone()),
-                            _ => errors.push(bad_type(&format!("{path}[{i}]"), "文字", "text")),
+                            _ => errors.push(bad_type(&format!("{path}[{i}]"), "text")),
                         }
                     }
                     items
                 }
                 _ => {
-                    errors.push(bad_type(path, "文字清單", "a list of text"));
+                    errors.push(bad_type(path, "text_list"));
                     Vec::new()
                 }
             };
@@ -286,8 +261,7 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
             if out.len() > max_items {
                 errors.push(FieldError::new(
                     path.to_string(),
-                    format!("最多 {max_items} 項"),
-                    format!("at most {max_items} items"),
+                    msg!("reason.plans.too_many_items", max = max_items),
                 ));
             }
             Value::Array(out)
@@ -299,14 +273,13 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                 _ => {
                     errors.push(FieldError::new(
                         path.to_string(),
-                        format!("須為 {min} 到 {max} 的整數"),
-                        format!("must be a whole number from {min} to {max}"),
+                        msg!("reason.plans.whole_number_range", min = min, max = max),
                     ));
                     Value::Null
                 }
             },
             _ => {
-                errors.push(bad_type(path, "整數", "a whole number"));
+                errors.push(bad_type(path, "whole_number"));
                 Value::Null
             }
         },
@@ -317,14 +290,13 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                 _ => {
                     errors.push(FieldError::new(
                         path.to_string(),
-                        "數值超出範圍",
-                        "number out of range",
+                        msg!("reason.plans.number_range"),
                     ));
                     Value::Null
                 }
             },
             _ => {
-                errors.push(bad_type(path, "數字", "a number"));
+                errors.push(bad_type(path, "number"));
                 Value::Null
             }
         },
@@ -332,7 +304,7 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
             Value::Null => Value::Bool(false),
             Value::Bool(b) => Value::Bool(*b),
             _ => {
-                errors.push(bad_type(path, "是或否（true/false）", "true or false"));
+                errors.push(bad_type(path, "bool"));
                 Value::Bool(false)
             }
         },
@@ -344,17 +316,13 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                 match time::Date::parse(s.trim(), &fmt) {
                     Ok(_) => Value::String(s.trim().to_string()),
                     Err(_) => {
-                        errors.push(FieldError::new(
-                            path.to_string(),
-                            "日期格式須為 YYYY-MM-DD",
-                            "dates are YYYY-MM-DD",
-                        ));
+                        errors.push(FieldError::new(path.to_string(), msg!("reason.date")));
                         Value::String(String::new())
                     }
                 }
             }
             _ => {
-                errors.push(bad_type(path, "日期", "a date"));
+                errors.push(bad_type(path, "date"));
                 Value::String(String::new())
             }
         },
@@ -367,8 +335,7 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                 let list: Vec<&str> = options.iter().copied().filter(|o| !o.is_empty()).collect();
                 errors.push(FieldError::new(
                     path.to_string(),
-                    format!("須為下列之一：{}", list.join("、")),
-                    format!("must be one of: {}", list.join(", ")),
+                    msg!("reason.one_of", values = list.join(", ")),
                 ));
                 Value::String(String::new())
             }
@@ -378,19 +345,14 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                 Value::Null => return Value::Array(Vec::new()),
                 Value::Array(a) => a,
                 _ => {
-                    errors.push(bad_type(
-                        path,
-                        "表格（物件陣列）",
-                        "a table (an array of objects)",
-                    ));
+                    errors.push(bad_type(path, "table"));
                     return Value::Array(Vec::new());
                 }
             };
             if rows.len() > max_rows {
                 errors.push(FieldError::new(
                     path.to_string(),
-                    format!("最多 {max_rows} 列"),
-                    format!("at most {max_rows} rows"),
+                    msg!("reason.plans.too_many_rows", max = max_rows),
                 ));
                 return Value::Array(Vec::new());
             }
@@ -399,7 +361,7 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
             for (i, row) in rows.iter().enumerate() {
                 let rp = format!("{path}[{i}]");
                 let Some(obj) = row.as_object() else {
-                    errors.push(bad_type(&rp, "物件", "an object"));
+                    errors.push(bad_type(&rp, "object"));
                     continue;
                 };
                 let r = fields(&rp, columns, obj, errors);
@@ -411,14 +373,16 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
                 if key.is_empty() {
                     errors.push(FieldError::new(
                         format!("{rp}.name"),
-                        format!("「{}」必填", columns[0].label_zh),
-                        format!("\"{}\" is required", columns[0].label_en),
+                        msg!("reason.plans.row_name_required").arg_both(
+                            "column",
+                            columns[0].label_zh,
+                            columns[0].label_en,
+                        ),
                     ));
                 } else if !seen.insert(key.clone()) {
                     errors.push(FieldError::new(
                         format!("{rp}.name"),
-                        format!("「{key}」重複"),
-                        format!("\"{key}\" appears twice"),
+                        msg!("reason.plans.duplicate_row", name = key),
                     ));
                 }
                 out.push(Value::Object(r));
@@ -432,6 +396,7 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
 mod tests {
     use super::*;
     use serde_json::json;
+    use zian_i18n::Lang;
 
     #[test]
     fn empty_object_fills_every_field() {
@@ -475,10 +440,10 @@ mod tests {
         ] {
             assert!(paths.contains(&p), "{p} missing from {paths:?}");
         }
-        assert!(
-            errs.iter()
-                .all(|e| !e.reason_zh.is_empty() && !e.reason_en.is_empty())
-        );
+        assert!(errs.iter().all(|e| {
+            let (zh, en) = (e.reason.render(Lang::ZhTw), e.reason.render(Lang::En));
+            !zh.starts_with("reason.") && !en.starts_with("reason.") && zh != en
+        }));
     }
 
     #[test]

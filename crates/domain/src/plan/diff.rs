@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use zian_i18n::Lang;
 
 use super::content::PlanContent;
 use super::schema::{CHAPTERS, Field, Kind};
@@ -34,8 +35,8 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn location(&self, lang: &str) -> &str {
-        if lang == "en" {
+    pub fn location(&self, lang: Lang) -> &str {
+        if lang == Lang::En {
             &self.location_en
         } else {
             &self.location_zh

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use zian_i18n::{Msg, msg};
+
 use super::content::PlanContent;
 
 /// How serious a finding is: blocking findings prevent submission.
@@ -15,31 +17,19 @@ pub enum Severity {
     Warning,
 }
 
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One finding (its message is `plan.finding.*` in the catalogue).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub chapter: &'static str,
     pub severity: Severity,
-    pub message_zh: String,
-    pub message_en: String,
+    pub message: Msg,
 }
 
-impl Finding {
-    pub fn message(&self, lang: &str) -> &str {
-        if lang == "en" {
-            &self.message_en
-        } else {
-            &self.message_zh
-        }
-    }
-}
-
-fn finding(chapter: &'static str, severity: Severity, zh: String, en: String) -> Finding {
+fn finding(chapter: &'static str, severity: Severity, message: Msg) -> Finding {
     Finding {
         chapter,
         severity,
-        message_zh: zh,
-        message_en: en,
+        message,
     }
 }
 
@@ -51,46 +41,40 @@ fn name(row: &Value) -> &str {
 pub fn check(c: &PlanContent) -> Vec<Finding> {
     use Severity::{Blocking, Warning};
     let mut out = Vec::new();
-    let mut need = |chapter: &'static str, missing: bool, zh: &str, en: &str| {
+    let mut need = |chapter: &'static str, missing: bool, key: &'static str| {
         if missing {
-            out.push(finding(chapter, Blocking, zh.to_string(), en.to_string()));
+            out.push(finding(chapter, Blocking, Msg::new(key)));
         }
     };
     need(
         "basis",
         c.lines("basis", "laws").is_empty(),
-        "請列出訂定本計畫之法規依據",
-        "List the laws the plan is based on",
+        "plan.finding.basis_laws",
     );
     need(
         "scope",
         c.text("scope", "text").is_empty(),
-        "請說明本計畫之適用範圍",
-        "Describe the plan's scope",
+        "plan.finding.scope",
     );
     need(
         "policy",
         c.lines("policy", "statements").is_empty(),
-        "請訂定資通安全政策",
-        "State the security policy",
+        "plan.finding.policy",
     );
     need(
         "organisation",
         c.text("organisation", "ciso_name").is_empty(),
-        "請指定資通安全長",
-        "Name the CISO (資通安全長)",
+        "plan.finding.ciso",
     );
     need(
         "organisation",
         c.rows("organisation", "groups").is_empty(),
-        "請訂定資通安全推動小組之分工及職掌",
-        "Define the committee's groups and duties",
+        "plan.finding.groups",
     );
     need(
         "report",
         c.int("report", "month").is_none(),
-        "請訂定每年提出實施情形之月份",
-        "Set the month the implementation report is due",
+        "plan.finding.report_month",
     );
 
     for row in c.rows("business", "core") {
@@ -98,11 +82,7 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
             out.push(finding(
                 "business",
                 Blocking,
-                format!("核心業務「{}」須填最大可容忍中斷時間", name(row)),
-                format!(
-                    "Core business \"{}\" needs a maximum tolerable downtime",
-                    name(row)
-                ),
+                msg!("plan.finding.core_business_mtd", name = name(row)),
             ));
         }
         if row
@@ -113,8 +93,7 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
             out.push(finding(
                 "business",
                 Warning,
-                format!("核心業務「{}」未列核心資通系統", name(row)),
-                format!("Core business \"{}\" lists no core system", name(row)),
+                msg!("plan.finding.core_business_no_system", name = name(row)),
             ));
         }
     }
@@ -123,8 +102,7 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
             out.push(finding(
                 "business",
                 Blocking,
-                format!("非核心業務「{}」須填最大可容忍中斷時間（事件等級判定所需）", name(row)),
-                format!("Non-core business \"{}\" needs a maximum tolerable downtime (used to grade incidents)", name(row)),
+                msg!("plan.finding.non_core_mtd", name = name(row)),
             ));
         }
     }
@@ -132,8 +110,7 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
         out.push(finding(
             "business",
             Warning,
-            "未盤點非核心業務（如差勤、郵件、用戶端服務），資安事件等級判定需要其最大可容忍中斷時間".into(),
-            "No non-core business inventoried (attendance, e-mail, client services); incident grading needs their downtime limits".into(),
+            msg!("plan.finding.no_non_core"),
         ));
     }
     for row in c.rows("risk", "core_systems") {
@@ -141,11 +118,7 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
             out.push(finding(
                 "risk",
                 Blocking,
-                format!("核心資通系統「{}」須填最大可容忍中斷時間", name(row)),
-                format!(
-                    "Core system \"{}\" needs a maximum tolerable downtime",
-                    name(row)
-                ),
+                msg!("plan.finding.core_system_mtd", name = name(row)),
             ));
         }
     }
@@ -164,8 +137,7 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
                 None => out.push(finding(
                     "risk",
                     Warning,
-                    format!("核心資通系統「{s}」未列於「核心資通系統及最大可容忍中斷時間」"),
-                    format!("Core system \"{s}\" is missing from the core-systems table (捌.二)"),
+                    msg!("plan.finding.core_system_unlisted", name = s),
                 )),
                 Some(r) => {
                     if let (Some(sys), Some(bus)) =
@@ -175,8 +147,13 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
                         out.push(finding(
                             "risk",
                             Warning,
-                            format!("核心資通系統「{s}」之最大可容忍中斷時間（{sys} 小時）長於其支援之核心業務「{}」（{bus} 小時）", name(b)),
-                            format!("Core system \"{s}\" tolerates {sys} h of downtime, longer than the {bus} h of the business \"{}\" it supports", name(b)),
+                            msg!(
+                                "plan.finding.core_system_mtd_longer",
+                                name = s,
+                                hours = sys,
+                                business = name(b),
+                                business_hours = bus
+                            ),
                         ));
                     }
                 }
@@ -198,16 +175,14 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
         out.push(finding(
             "business",
             Warning,
-            format!("核心資通系統「{s}」未對應任何核心業務"),
-            format!("Core system \"{s}\" supports no listed core business"),
+            msg!("plan.finding.core_system_no_business", name = s),
         ));
     }
     if c.rows("policy", "quantitative").is_empty() {
         out.push(finding(
             "policy",
             Warning,
-            "未訂定量化型目標".into(),
-            "No quantitative objective".into(),
+            msg!("plan.finding.no_quantitative"),
         ));
     }
     for row in c.rows("policy", "quantitative") {
@@ -218,14 +193,7 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
             out.push(finding(
                 "policy",
                 Blocking,
-                format!(
-                    "量化型目標「{}」連結了量測指標，須填比較方式及目標值",
-                    name(row)
-                ),
-                format!(
-                    "Objective \"{}\" is linked to a KPI and needs a comparison and a target",
-                    name(row)
-                ),
+                msg!("plan.finding.kpi_needs_target", name = name(row)),
             ));
         }
     }
@@ -236,10 +204,10 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
             out.push(finding(
                 "organisation",
                 Blocking,
-                format!("成員「{}」所屬分組「{g}」未訂於分工及職掌", name(m)),
-                format!(
-                    "Member \"{}\" belongs to group \"{g}\", which is not defined",
-                    name(m)
+                msg!(
+                    "plan.finding.member_group_undefined",
+                    name = name(m),
+                    group = g
                 ),
             ));
         }
@@ -250,25 +218,18 @@ pub fn check(c: &PlanContent) -> Vec<Finding> {
             out.push(finding(
                 "organisation",
                 Warning,
-                format!("成員「{}」未指定代理人", name(m)),
-                format!("Member \"{}\" has no deputy", name(m)),
+                msg!("plan.finding.member_no_deputy", name = name(m)),
             ));
         }
     }
     if c.rows("staffing", "staff").is_empty() {
-        out.push(finding(
-            "staffing",
-            Warning,
-            "未列資通安全專職（責）人員".into(),
-            "No dedicated security staff listed".into(),
-        ));
+        out.push(finding("staffing", Warning, msg!("plan.finding.no_staff")));
     }
     if c.int("improvement", "audits_per_year").unwrap_or(0) < 1 {
         out.push(finding(
             "improvement",
             Warning,
-            "內部稽核應至少每年辦理一次（範本 壹拾伍.二）".into(),
-            "Internal audits should run at least once a year (template 15.2)".into(),
+            msg!("plan.finding.audits_yearly"),
         ));
     }
     out
@@ -292,12 +253,11 @@ pub struct LevelRequirements {
     pub internal_audits_per_year: Option<f64>,
 }
 
-/// One comparison of the plan with the level.
+/// One comparison of the plan with the level (its label is
+/// `plan.requirement.<item>` in the catalogue).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequirementCheck {
     pub item: &'static str,
-    pub label_zh: &'static str,
-    pub label_en: &'static str,
     pub required: f64,
     /// What the plan provides (`None` when the plan leaves it empty).
     pub planned: Option<f64>,
@@ -305,12 +265,8 @@ pub struct RequirementCheck {
 }
 
 impl RequirementCheck {
-    pub fn label(&self, lang: &str) -> &'static str {
-        if lang == "en" {
-            self.label_en
-        } else {
-            self.label_zh
-        }
+    pub fn label(&self) -> Msg {
+        Msg::new(format!("plan.requirement.{}", self.item))
     }
 }
 
@@ -328,12 +284,10 @@ pub fn requirement_checks(c: &PlanContent, req: &LevelRequirements) -> Vec<Requi
             .sum::<i64>() as f64
     };
     let mut out = Vec::new();
-    let mut push = |item, zh, en, required: Option<f64>, planned: Option<f64>| {
+    let mut push = |item, required: Option<f64>, planned: Option<f64>| {
         if let Some(required) = required {
             out.push(RequirementCheck {
                 item,
-                label_zh: zh,
-                label_en: en,
                 required,
                 planned,
                 met: planned.is_some_and(|p| p >= required),
@@ -341,49 +295,33 @@ pub fn requirement_checks(c: &PlanContent, req: &LevelRequirements) -> Vec<Requi
         }
     };
     let staff_required = req.security_staff.map(|n| n as f64);
-    push(
-        "security-staff",
-        "資通安全專職人員（人）",
-        "Dedicated security staff (persons)",
-        staff_required,
-        Some(full_time),
-    );
+    push("security-staff", staff_required, Some(full_time));
     // certificates are held "in total" by the dedicated staff the level requires
     let heads = staff_required.unwrap_or(full_time).max(1.0);
     push(
         "certificate-professional",
-        "資通安全專業證照（張）",
-        "Professional security certificates",
         req.professional_certificates_per_person
             .map(|n| n as f64 * heads),
         Some(sum("professional_certificates")),
     );
     push(
         "certificate-functional",
-        "資通安全職能訓練證書（張）",
-        "Functional training certificates",
         req.functional_certificates_per_person
             .map(|n| n as f64 * heads),
         Some(sum("functional_certificates")),
     );
     push(
         "training-security-staff",
-        "資安專業課程訓練時數（每人每年）",
-        "Professional training hours per person per year",
         req.security_training_hours.map(|n| n as f64),
         c.int("training", "security_staff_hours").map(|n| n as f64),
     );
     push(
         "training-users",
-        "一般使用者資安教育訓練時數（每人每年）",
-        "General training hours per user per year",
         req.general_training_hours.map(|n| n as f64),
         c.int("training", "general_hours").map(|n| n as f64),
     );
     push(
         "internal-audit",
-        "內部稽核次數（每年）",
-        "Internal audits per year",
         req.internal_audits_per_year,
         c.int("improvement", "audits_per_year").map(|n| n as f64),
     );
@@ -447,7 +385,10 @@ mod tests {
         }))
         .unwrap();
         let f = check(&c);
-        let msgs: Vec<&str> = f.iter().map(|f| f.message_en.as_str()).collect();
+        let msgs: Vec<String> = f
+            .iter()
+            .map(|f| f.message.render(zian_i18n::Lang::En))
+            .collect();
         assert!(
             msgs.iter()
                 .any(|m| m.contains("\"差勤服務\" needs a maximum tolerable downtime"))
@@ -473,12 +414,12 @@ mod tests {
         .unwrap();
         let f = check(&c);
         assert!(
-            f.iter()
-                .any(|f| f.severity == Severity::Blocking && f.message_zh.contains("資安防護組"))
+            f.iter().any(|f| f.severity == Severity::Blocking
+                && f.message.to_string().contains("資安防護組"))
         );
         assert!(
-            f.iter()
-                .any(|f| f.severity == Severity::Blocking && f.message_zh.contains("郵件開啟率"))
+            f.iter().any(|f| f.severity == Severity::Blocking
+                && f.message.to_string().contains("郵件開啟率"))
         );
     }
 
@@ -513,5 +454,9 @@ mod tests {
         assert!(get("internal-audit").met);
         // nothing required, nothing checked
         assert!(requirement_checks(&c, &LevelRequirements::default()).is_empty());
+        // every item has its label in the catalogues
+        for x in &r {
+            assert!(zian_i18n::catalogue().has(x.label().key()), "{}", x.item);
+        }
     }
 }

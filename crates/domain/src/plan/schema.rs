@@ -3,6 +3,8 @@
 //! (seed 003, 目錄). One description serves validation, the edit forms, the
 //! HTML view and the diff between versions, so they cannot drift apart.
 
+use zian_i18n::Lang;
+
 /// What a field holds and how it is checked.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
@@ -80,8 +82,8 @@ impl Field {
         }
     }
     /// The label in the given language (`en`, anything else is zh-TW).
-    pub fn label(&self, lang: &str) -> &'static str {
-        if lang == "en" {
+    pub fn label(&self, lang: Lang) -> &'static str {
+        if lang == Lang::En {
             self.label_en
         } else {
             self.label_zh
@@ -90,8 +92,8 @@ impl Field {
 }
 
 impl Chapter {
-    pub fn title(&self, lang: &str) -> &'static str {
-        if lang == "en" {
+    pub fn title(&self, lang: Lang) -> &'static str {
+        if lang == Lang::En {
             self.title_en
         } else {
             self.title_zh
@@ -710,10 +712,10 @@ pub fn chapter(key: &str) -> Option<&'static Chapter> {
 }
 
 /// The KPI's label in the given language.
-pub fn kpi_label(code: &str, lang: &str) -> Option<&'static str> {
+pub fn kpi_label(code: &str, lang: Lang) -> Option<&'static str> {
     KPIS.iter()
         .find(|(c, _, _)| *c == code)
-        .map(|(_, zh, en)| if lang == "en" { *en } else { *zh })
+        .map(|(_, zh, en)| if lang == Lang::En { *en } else { *zh })
 }
 
 #[cfg(test)]

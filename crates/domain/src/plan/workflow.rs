@@ -6,6 +6,7 @@
 //! submitted version of the organisation is open.
 
 use serde::Serialize;
+use zian_i18n::{Msg, msg};
 
 use crate::DomainError;
 
@@ -26,6 +27,17 @@ pub enum PlanAction {
     Submit,
     Approve,
     Return,
+}
+
+impl PlanAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlanAction::Edit => "edit",
+            PlanAction::Submit => "submit",
+            PlanAction::Approve => "approve",
+            PlanAction::Return => "return",
+        }
+    }
 }
 
 impl PlanStatus {
@@ -49,7 +61,7 @@ impl PlanStatus {
             .find(|x| x.as_str() == s)
             .ok_or_else(|| DomainError::Invalid {
                 field: "status",
-                reason: format!("unknown plan status {s:?}"),
+                reason: msg!("reason.unknown_value", value = s),
             })
     }
     /// Whether the version still blocks starting a new one.
@@ -67,16 +79,8 @@ impl PlanStatus {
             (S::Submitted, A::Return) => Ok(S::Draft),
             (s, a) => Err(DomainError::Invalid {
                 field: "status",
-                reason: format!(
-                    "a {} plan version cannot be {}",
-                    s.as_str(),
-                    match a {
-                        A::Edit => "edited",
-                        A::Submit => "submitted",
-                        A::Approve => "approved",
-                        A::Return => "returned",
-                    }
-                ),
+                reason: Msg::new(format!("reason.plans.cannot_{}", a.as_str()))
+                    .arg_msg("status", Msg::new(format!("plan.status.{}", s.as_str()))),
             }),
         }
     }

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use zian_app::AppError;
+use zian_i18n::msg;
 
 use crate::error::{PageResult, message};
 use crate::extract::{NoFields, PageCaller, PageForm};
@@ -95,7 +96,7 @@ pub async fn password_submit(
     } else {
         Err(AppError::invalid(
             "confirm_password",
-            "the two new passwords differ",
+            msg!("reason.account.passwords_differ"),
         ))
     };
     match result {

@@ -13,6 +13,8 @@ use zian_domain::OrgId;
 use zian_domain::compliance::{Completion, Override};
 use zian_domain::day::ymd;
 
+use zian_i18n::Lang;
+
 use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath};
 use crate::orgs::api::OrgOut;
@@ -56,14 +58,17 @@ pub struct CompletionOut {
     pub recorded_at: i64,
 }
 
-impl From<Completion> for CompletionOut {
-    fn from(c: Completion) -> Self {
+impl CompletionOut {
+    fn of(c: Completion, lang: Lang) -> Self {
         CompletionOut {
+            note: match &c.auto_note {
+                Some(m) => m.render(lang),
+                None => c.note.into(),
+            },
             id: c.id,
             rule_id: c.rule_id,
             due_date: ymd(c.due_date),
             completed_on: ymd(c.completed_on),
-            note: c.note.into(),
             evidence_link: c.evidence_link,
             evidence_sha256: c.evidence_sha256,
             recorded_by: c.recorded_by.map(String::from),
@@ -102,8 +107,8 @@ pub struct ObligationOut {
     pub completions: Vec<CompletionOut>,
 }
 
-impl From<ObligationView> for ObligationOut {
-    fn from(v: ObligationView) -> Self {
+impl ObligationOut {
+    fn of(v: ObligationView, lang: Lang) -> Self {
         let o = v.obligation;
         ObligationOut {
             override_: o.overridden.as_ref().map(AppliedOverrideOut::from),
@@ -128,7 +133,11 @@ impl From<ObligationView> for ObligationOut {
             due: d(v.due),
             next_due: d(v.next_due),
             reason: v.reason,
-            completions: v.completions.into_iter().map(CompletionOut::from).collect(),
+            completions: v
+                .completions
+                .into_iter()
+                .map(|c| CompletionOut::of(c, lang))
+                .collect(),
         }
     }
 }
@@ -214,14 +223,18 @@ pub struct ComplianceOut {
     pub overrides: Vec<OverrideOut>,
 }
 
-impl From<OrgCompliance> for ComplianceOut {
-    fn from(c: OrgCompliance) -> Self {
+impl ComplianceOut {
+    fn of(c: OrgCompliance, lang: Lang) -> Self {
         ComplianceOut {
             org: OrgOut::from(c.org),
             on: ymd(c.on),
             unavailable: c.unavailable,
             counts: c.counts.into(),
-            obligations: c.obligations.into_iter().map(ObligationOut::from).collect(),
+            obligations: c
+                .obligations
+                .into_iter()
+                .map(|o| ObligationOut::of(o, lang))
+                .collect(),
             overrides: c.overrides.into_iter().map(OverrideOut::from).collect(),
         }
     }
@@ -272,7 +285,10 @@ pub async fn obligations(
     c: ApiCaller,
     ApiPath(id): ApiPath<OrgId>,
 ) -> ApiResult<ApiJson<ComplianceOut>> {
-    Ok(ApiJson(st.app.org_compliance(&c.p, &id).await?.into()))
+    Ok(ApiJson(ComplianceOut::of(
+        st.app.org_compliance(&c.p, &id).await?,
+        c.lang,
+    )))
 }
 
 pub async fn completion_create(
@@ -282,7 +298,7 @@ pub async fn completion_create(
     ApiJson(b): ApiJson<CompletionInput>,
 ) -> ApiResult<(StatusCode, ApiJson<CompletionOut>)> {
     let row = st.app.record_completion(&c.p, &id, b).await?;
-    Ok((StatusCode::CREATED, ApiJson(row.into())))
+    Ok((StatusCode::CREATED, ApiJson(CompletionOut::of(row, c.lang))))
 }
 
 pub async fn override_create(

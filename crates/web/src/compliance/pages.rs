@@ -14,9 +14,9 @@ use zian_domain::{ListQuery, OrgId, Permission};
 
 use crate::error::PageResult;
 use crate::extract::{PageCaller, PageForm, PagePath};
-use crate::i18n::Lang;
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::state::AppState;
+use zian_i18n::Lang;
 
 /// Display helpers shared by the compliance templates.
 pub struct Show {

@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use zian_domain::{EvidenceId, OrgId, Permission};
+use zian_i18n::msg;
 
 use crate::error::PageResult;
 use crate::extract::{PageCaller, PagePath, PageUpload};
@@ -21,7 +22,8 @@ pub async fn upload(
         .org_with(up.principal(), &id, Permission::RecordWrite)
         .await?;
     let (pc, file) = up.read().await?;
-    let file = file.ok_or_else(|| zian_app::AppError::invalid("file", "choose a file"))?;
+    let file = file
+        .ok_or_else(|| zian_app::AppError::invalid("file", msg!("reason.evidence.choose_file")))?;
     st.app
         .upload_evidence(&pc.p, &org.id, &file.name, &file.content_type, &file.bytes)
         .await?;

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use zian_domain::ListQuery;
 use zian_domain::org::OrgHistoryEntry;
 use zian_domain::{OrgId, Organisation, Permission};
+use zian_i18n::msg;
 
 use super::{OrgInput, org_draft};
 use crate::error::PageResult;
@@ -120,10 +121,9 @@ impl OrgForm {
             .filter(|s| !s.is_empty())
         {
             None => None,
-            Some(v) => Some(
-                v.parse::<i64>()
-                    .map_err(|_| zian_app::AppError::invalid("fiscal_tier", "1 to 5"))?,
-            ),
+            Some(v) => Some(v.parse::<i64>().map_err(|_| {
+                zian_app::AppError::invalid("fiscal_tier", msg!("reason.range", min = 1, max = 5))
+            })?),
         };
         Ok(OrgInput {
             code: self.code.clone(),

@@ -9,8 +9,9 @@ use serde_json::Value;
 use zian_app::plans::{KpiInput, PlanOverview, PlanRollupRow, PlanStart, PlanView};
 use zian_domain::plan::{self, Kind, KpiMeasurement, PlanVersion};
 use zian_domain::{OrgId, PlanId};
+use zian_i18n::{Lang, msg};
 
-use crate::error::{ApiResult, current_lang};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::values::ymd;
@@ -129,9 +130,8 @@ pub struct PlanOut {
     pub previous_id: Option<String>,
 }
 
-impl From<PlanView> for PlanOut {
-    fn from(v: PlanView) -> Self {
-        let lang = current_lang().code();
+impl PlanOut {
+    fn of(v: PlanView, lang: Lang) -> Self {
         PlanOut {
             content: v.content.into_json(),
             live: serde_json::to_value(&v.live).unwrap_or(Value::Null),
@@ -145,7 +145,7 @@ impl From<PlanView> for PlanOut {
                         plan::Severity::Blocking => "blocking".into(),
                         plan::Severity::Warning => "warning".into(),
                     },
-                    message: f.message(lang).into(),
+                    message: f.message.render(lang),
                 })
                 .collect(),
             requirements: v
@@ -153,7 +153,7 @@ impl From<PlanView> for PlanOut {
                 .iter()
                 .map(|r| RequirementOut {
                     item: r.item.into(),
-                    label: r.label(lang).into(),
+                    label: r.label().render(lang),
                     required: r.required,
                     planned: r.planned,
                     met: r.met,
@@ -398,7 +398,11 @@ pub async fn create(
             st.app
                 .org_with(&c.p, &id, zian_domain::Permission::RecordWrite)
                 .await?;
-            return Err(zian_app::AppError::invalid("start", "latest or template").into());
+            return Err(zian_app::AppError::invalid(
+                "start",
+                msg!("reason.one_of", values = "latest, template"),
+            )
+            .into());
         }
     };
     let row = st
@@ -406,7 +410,7 @@ pub async fn create(
         .create_plan_version(&c.p, &id, start, b.change_note.as_deref().unwrap_or(""))
         .await?;
     let v = st.app.plan_view(&c.p, &row.id).await?;
-    Ok((StatusCode::CREATED, ApiJson(v.into())))
+    Ok((StatusCode::CREATED, ApiJson(PlanOut::of(v, c.lang))))
 }
 
 pub async fn get(
@@ -414,7 +418,10 @@ pub async fn get(
     c: ApiCaller,
     ApiPath(id): ApiPath<PlanId>,
 ) -> ApiResult<ApiJson<PlanOut>> {
-    Ok(ApiJson(st.app.plan_view(&c.p, &id).await?.into()))
+    Ok(ApiJson(PlanOut::of(
+        st.app.plan_view(&c.p, &id).await?,
+        c.lang,
+    )))
 }
 
 pub async fn update(
@@ -423,12 +430,12 @@ pub async fn update(
     ApiPath(id): ApiPath<PlanId>,
     ApiJson(b): ApiJson<PlanUpdateIn>,
 ) -> ApiResult<ApiJson<PlanOut>> {
-    Ok(ApiJson(
+    Ok(ApiJson(PlanOut::of(
         st.app
             .update_plan(&c.p, &id, &b.content, b.change_note.as_deref())
-            .await?
-            .into(),
-    ))
+            .await?,
+        c.lang,
+    )))
 }
 
 pub async fn update_chapter(
@@ -437,12 +444,10 @@ pub async fn update_chapter(
     ApiPath((id, chapter)): ApiPath<(PlanId, String)>,
     ApiJson(b): ApiJson<Value>,
 ) -> ApiResult<ApiJson<PlanOut>> {
-    Ok(ApiJson(
-        st.app
-            .update_plan_chapter(&c.p, &id, &chapter, &b)
-            .await?
-            .into(),
-    ))
+    Ok(ApiJson(PlanOut::of(
+        st.app.update_plan_chapter(&c.p, &id, &chapter, &b).await?,
+        c.lang,
+    )))
 }
 
 pub async fn submit(
@@ -450,7 +455,10 @@ pub async fn submit(
     c: ApiCaller,
     ApiPath(id): ApiPath<PlanId>,
 ) -> ApiResult<ApiJson<PlanOut>> {
-    Ok(ApiJson(st.app.submit_plan(&c.p, &id).await?.into()))
+    Ok(ApiJson(PlanOut::of(
+        st.app.submit_plan(&c.p, &id).await?,
+        c.lang,
+    )))
 }
 
 pub async fn approve(
@@ -459,12 +467,12 @@ pub async fn approve(
     ApiPath(id): ApiPath<PlanId>,
     ApiJson(b): ApiJson<PlanApproveIn>,
 ) -> ApiResult<ApiJson<PlanOut>> {
-    Ok(ApiJson(
+    Ok(ApiJson(PlanOut::of(
         st.app
             .approve_plan(&c.p, &id, b.approved_on.as_deref())
-            .await?
-            .into(),
-    ))
+            .await?,
+        c.lang,
+    )))
 }
 
 pub async fn return_to_draft(
@@ -473,9 +481,10 @@ pub async fn return_to_draft(
     ApiPath(id): ApiPath<PlanId>,
     ApiJson(b): ApiJson<PlanReturnIn>,
 ) -> ApiResult<ApiJson<PlanOut>> {
-    Ok(ApiJson(
-        st.app.return_plan(&c.p, &id, &b.reason).await?.into(),
-    ))
+    Ok(ApiJson(PlanOut::of(
+        st.app.return_plan(&c.p, &id, &b.reason).await?,
+        c.lang,
+    )))
 }
 
 pub async fn diff(
@@ -484,7 +493,7 @@ pub async fn diff(
     ApiPath(id): ApiPath<PlanId>,
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> ApiResult<ApiJson<PlanDiffOut>> {
-    let lang = current_lang().code();
+    let lang = c.lang;
     let against = q.against.filter(|s| !s.is_empty());
     let against = against.map(PlanId::from);
     let (row, other, changes) = st.app.plan_diff(&c.p, &id, against.as_ref()).await?;

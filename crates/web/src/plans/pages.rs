@@ -23,16 +23,12 @@ use zian_domain::{OrgId, PlanId};
 use crate::error::PageError;
 use crate::error::PageResult;
 use crate::extract::{NoFields, PageCaller, PageForm, PagePath};
-use crate::i18n::Lang;
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::state::AppState;
-
-fn lang_code(l: Lang) -> &'static str {
-    l.code()
-}
+use zian_i18n::{Lang, catalogue, msg};
 
 /// A value as shown in a page.
-fn show_value(v: &Value, f: &Field, lang: &str) -> String {
+fn show_value(v: &Value, f: &Field, lang: Lang) -> String {
     match (&f.kind, v) {
         (_, Value::Null) => String::new(),
         (Kind::Bool, Value::Bool(b)) => {
@@ -51,7 +47,7 @@ fn show_value(v: &Value, f: &Field, lang: &str) -> String {
             .iter()
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
-            .join(if lang == "en" { "; " } else { "、" }),
+            .join(lang.list_sep()),
         (_, other) => other.to_string(),
     }
 }
@@ -116,7 +112,7 @@ fn live_name(s: plan::LiveSection) -> &'static str {
     }
 }
 
-fn chapter_views(v: &PlanView, lang: &str) -> Vec<ChapterView> {
+fn chapter_views(v: &PlanView, lang: Lang) -> Vec<ChapterView> {
     plan::CHAPTERS
         .iter()
         .map(|ch| ChapterView {
@@ -128,12 +124,7 @@ fn chapter_views(v: &PlanView, lang: &str) -> Vec<ChapterView> {
                 .findings
                 .iter()
                 .filter(|f| f.chapter == ch.key)
-                .map(|f| {
-                    (
-                        f.severity == Severity::Blocking,
-                        f.message(lang).to_string(),
-                    )
-                })
+                .map(|f| (f.severity == Severity::Blocking, f.message.render(lang)))
                 .collect(),
             fields: ch
                 .fields
@@ -219,11 +210,11 @@ impl PlanPage {
     pub fn onum(&self, x: &Option<f64>) -> String {
         x.map(fmt_num).unwrap_or_else(|| "—".into())
     }
-    pub fn req_label(&self, r: &plan::RequirementCheck) -> &'static str {
-        r.label(lang_code(self.ctx.lang))
+    pub fn req_label(&self, r: &plan::RequirementCheck) -> String {
+        r.label().render(self.ctx.lang)
     }
     pub fn kpi_label(&self, code: &str) -> String {
-        plan::schema::kpi_label(code, lang_code(self.ctx.lang))
+        plan::schema::kpi_label(code, self.ctx.lang)
             .unwrap_or(code)
             .to_string()
     }
@@ -253,14 +244,14 @@ impl OverviewPage {
         self.ctx.t(&format!("plan.status.{s}"))
     }
     pub fn kpi_options(&self) -> Vec<(&'static str, &'static str)> {
-        let lang = lang_code(self.ctx.lang);
+        let lang = self.ctx.lang;
         plan::schema::KPIS
             .iter()
-            .map(|(c, zh, en)| (*c, if lang == "en" { *en } else { *zh }))
+            .map(|(c, zh, en)| (*c, if lang == Lang::En { *en } else { *zh }))
             .collect()
     }
     pub fn kpi_label(&self, code: &str) -> String {
-        plan::schema::kpi_label(code, lang_code(self.ctx.lang))
+        plan::schema::kpi_label(code, self.ctx.lang)
             .unwrap_or(code)
             .to_string()
     }
@@ -385,7 +376,7 @@ pub async fn show(
 ) -> PageResult {
     let v = st.app.plan_view(&pc.p, &id).await?;
     let cx = ctx(&st.app, &pc, "plan.title", "plans", fq.flash().as_deref()).await?;
-    let lang = lang_code(cx.lang);
+    let lang = cx.lang;
     let chapters = chapter_views(&v, lang);
     let blocking = v
         .findings
@@ -442,7 +433,7 @@ pub enum FormPart {
 /// Blank rows offered under each table.
 const BLANK_ROWS: usize = 3;
 
-fn input(name: String, f: &Field, v: &Value, lang: &str) -> Input {
+fn input(name: String, f: &Field, v: &Value, lang: Lang) -> Input {
     let (widget, max, min, max_num, options) = match f.kind {
         Kind::Text { max } => ("text", max, String::new(), String::new(), vec![]),
         Kind::TextArea { max } => ("textarea", max, String::new(), String::new(), vec![]),
@@ -485,7 +476,7 @@ fn input(name: String, f: &Field, v: &Value, lang: &str) -> Input {
     }
 }
 
-fn form_parts(ch: &Chapter, values: &Map<String, Value>, lang: &str) -> Vec<FormPart> {
+fn form_parts(ch: &Chapter, values: &Map<String, Value>, lang: Lang) -> Vec<FormPart> {
     ch.fields
         .iter()
         .map(|f| {
@@ -604,7 +595,7 @@ fn chapter_from_form(ch: &Chapter, pairs: &[(String, String)]) -> Map<String, Va
 }
 
 /// `business.core[2].mtd_hours` → `核心業務及重要性 第 3 列 最大可容忍中斷時間（小時）`.
-pub fn path_label(path: &str, lang: &str) -> String {
+pub fn path_label(path: &str, lang: Lang) -> String {
     let mut parts = path.split('.');
     let Some(ch) = parts.next().and_then(plan::chapter) else {
         return path.to_string();
@@ -622,11 +613,7 @@ pub fn path_label(path: &str, lang: &str) -> String {
         };
         out.push(f.label(lang).to_string());
         if let Some(i) = index {
-            out.push(if lang == "en" {
-                format!("row {}", i + 1)
-            } else {
-                format!("第 {} 列", i + 1)
-            });
+            out.push(msg!("plan.row_n", n = i + 1).render(lang));
         }
         if let Kind::Table { columns, .. } = f.kind {
             fields = columns;
@@ -655,10 +642,10 @@ pub async fn edit_form(
     let v = st.app.plan_view(&pc.p, &id).await?;
     let ch = plan::chapter(&chapter).ok_or(AppError::NotFound)?;
     if !v.can_edit {
-        return Err(AppError::Conflict("plan status".into()).into());
+        return Err(AppError::Conflict("plan_status").into());
     }
     let cx = ctx(&st.app, &pc, "plan.edit_title", "plans", None).await?;
-    let lang = lang_code(cx.lang);
+    let lang = cx.lang;
     let parts = form_parts(ch, v.content.chapter(ch.key), lang);
     render(&EditPage {
         org_name: cx.org_name(&v.org).to_string(),
@@ -694,10 +681,12 @@ pub async fn edit_submit(
             };
             let v = st.app.plan_view(&pc.p, &id).await?;
             let cx = ctx(&st.app, &pc, "plan.edit_title", "plans", None).await?;
-            let lang = lang_code(cx.lang);
+            let lang = cx.lang;
             let errors = problems
                 .iter()
-                .map(|p: &Problem| format!("{}：{}", path_label(&p.path, lang), p.message(lang)))
+                .map(|p: &Problem| {
+                    format!("{}：{}", path_label(&p.path, lang), p.message.render(lang))
+                })
                 .collect();
             let page = EditPage {
                 org_name: cx.org_name(&v.org).to_string(),
@@ -779,12 +768,12 @@ pub struct DiffPage {
     pub changes: Vec<ChangeView>,
 }
 
-fn change_text(v: &Value, lang: &str) -> String {
+fn change_text(v: &Value, lang: Lang) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Bool(true) => if lang == "en" { "yes" } else { "是" }.into(),
-        Value::Bool(false) => if lang == "en" { "no" } else { "否" }.into(),
+        Value::Bool(true) => catalogue().t(lang, "plan.yes").into(),
+        Value::Bool(false) => catalogue().t(lang, "plan.no").into(),
         Value::Number(n) => n.as_f64().map(fmt_num).unwrap_or_default(),
         Value::Array(a) => a
             .iter()
@@ -822,7 +811,7 @@ pub async fn diff(
         .map(PlanId::from);
     let (row, other, changes) = st.app.plan_diff(&pc.p, &id, against.as_ref()).await?;
     let cx = ctx(&st.app, &pc, "plan.diff_title", "plans", None).await?;
-    let lang = lang_code(cx.lang);
+    let lang = cx.lang;
     let changes = changes
         .iter()
         .map(|c: &Change| ChangeView {
@@ -882,11 +871,11 @@ mod tests {
             .unwrap_err();
         assert_eq!(errs[0].path, "business.non_core[0].mtd_hours");
         assert_eq!(
-            path_label(&errs[0].path, "zh-TW"),
+            path_label(&errs[0].path, Lang::ZhTw),
             "核心業務及重要性 › 非核心業務及說明 › 第 1 列 › 最大可容忍中斷時間（小時）"
         );
         // and the form shows what was typed, plus blank rows
-        let parts = form_parts(ch, &m, "zh-TW");
+        let parts = form_parts(ch, &m, Lang::ZhTw);
         let FormPart::Table(t) = &parts[1] else {
             panic!("table")
         };

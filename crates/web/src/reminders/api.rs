@@ -4,7 +4,7 @@ use axum::extract::State;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{ApiResult, current_lang};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiQuery};
 use crate::state::AppState;
 
@@ -43,12 +43,11 @@ pub async fn list(
     c: ApiCaller,
     ApiQuery(q): ApiQuery<RemindersQuery>,
 ) -> ApiResult<ApiJson<Vec<ReminderOut>>> {
-    let lang = current_lang().code();
     let list = st.app.reminders(&c.p, q.within_days.unwrap_or(30)).await?;
     Ok(ApiJson(
         list.into_iter()
             .map(|r| ReminderOut {
-                title: r.title(lang).to_string(),
+                title: r.title.render(c.lang),
                 org_id: r.org_id.into(),
                 org_name: r.org_name,
                 kind: r.kind.into(),

@@ -19,7 +19,7 @@ pub struct RemindersPage {
 
 impl RemindersPage {
     pub fn title(&self, r: &zian_app::reminders::Reminder) -> String {
-        r.title(self.ctx.lang.code()).to_string()
+        r.title.render(self.ctx.lang)
     }
     pub fn due(&self, r: &zian_app::reminders::Reminder) -> String {
         fmt_date(Some(r.due), self.ctx.lang)

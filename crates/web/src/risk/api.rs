@@ -15,11 +15,11 @@ use zian_domain::list::HARD_LIMIT;
 use zian_domain::{ListQuery, OrgId, Permission, RiskId};
 
 use crate::csv::{Csv, ascii_name};
-use crate::error::{ApiResult, current_lang, i18n};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
-use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::values::ymd;
+use zian_i18n::{Lang, catalogue};
 
 /// A risk: value = asset value × likelihood × vulnerability.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -321,7 +321,7 @@ pub async fn settings_put(
 }
 
 fn tr(lang: Lang, key: &str) -> String {
-    i18n().t(lang, key).to_string()
+    catalogue().t(lang, key).to_string()
 }
 
 /// The register as CSV, one risk per line, in the caller's language (the
@@ -424,5 +424,5 @@ pub async fn csv(
         .map(|s| (s.id.into_string(), s.name.into_string()))
         .collect();
     let name = format!("risks-{}.csv", org.code.as_deref().unwrap_or("org"));
-    Ok(register_csv(&reg, &systems, current_lang()).into_download(&ascii_name(&name)))
+    Ok(register_csv(&reg, &systems, c.lang).into_download(&ascii_name(&name)))
 }

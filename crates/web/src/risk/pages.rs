@@ -14,13 +14,14 @@ use zian_domain::list::HARD_LIMIT;
 use zian_domain::risk::{FACTORS, RiskStatus, Treatment};
 use zian_domain::systems::InfoSystem;
 use zian_domain::{ListQuery, OrgId, Page, Permission, RiskId};
+use zian_i18n::msg;
 
-use crate::error::{PageResult, i18n};
+use crate::error::PageResult;
 use crate::extract::{NoFields, PageCaller, PageForm, PagePath, PageQuery};
-use crate::i18n::Lang;
 use crate::layout::{FlashQuery, PageCtx, ctx, esc, render, see_other};
 use crate::list::Pager;
 use crate::state::AppState;
+use zian_i18n::{Lang, catalogue};
 
 const CELL: u32 = 56;
 const LEFT: u32 = 34;
@@ -41,7 +42,7 @@ fn fill(band_en: &str) -> &'static str {
 /// columns = vulnerability; each cell shows the number of risks and, small,
 /// the risk value.
 pub fn heat_svg(maps: &[HeatMap], lang: Lang) -> String {
-    let t = |k: &str| esc(i18n().t(lang, k));
+    let t = |k: &str| esc(catalogue().t(lang, k));
     let rows = u32::try_from(maps.first().map_or(0, |m| m.cells.len())).unwrap_or(0);
     let cols = u32::try_from(
         maps.first()
@@ -334,7 +335,8 @@ use crate::values::number as num;
 impl RiskForm {
     fn input(self) -> Result<RiskInput, zian_app::AppError> {
         let need = |field: &str, s: &str| {
-            num(field, Some(s))?.ok_or_else(|| zian_app::AppError::invalid(field, "required"))
+            num(field, Some(s))?
+                .ok_or_else(|| zian_app::AppError::invalid(field, msg!("reason.required")))
         };
         Ok(RiskInput {
             system_id: self.system_id.filter(|s| !s.is_empty()),

@@ -7,13 +7,14 @@ use axum::http::request::Parts;
 use serde::Deserialize;
 use zian_app::AppError;
 use zian_app::system::random_token;
+use zian_i18n::msg;
 
 use crate::cookies::{self, SESSION_COOKIE, cookie};
-use crate::error::{PageError, PageResult, i18n, message};
+use crate::error::{PageError, PageResult, message};
 use crate::extract::{Ctx, NoFields, PageForm, constant_eq, safe_next};
-use crate::i18n::Lang;
 use crate::layout::{render, see_other};
 use crate::state::AppState;
+use zian_i18n::{Lang, catalogue};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -28,7 +29,7 @@ pub struct LoginPage {
 
 impl LoginPage {
     pub fn t(&self, key: &str) -> String {
-        i18n().t(self.lang, key).to_string()
+        catalogue().t(self.lang, key).to_string()
     }
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
@@ -50,9 +51,9 @@ pub async fn login_form(
 ) -> PageResult {
     let csrf = cookies::pre_csrf_of(&parts).unwrap_or_else(|| random_token(20));
     let info = if q.expired.is_some() {
-        Some(i18n().t(ctx.lang, "login.expired").to_string())
+        Some(catalogue().t(ctx.lang, "login.expired").to_string())
     } else if q.out.is_some() {
-        Some(i18n().t(ctx.lang, "login.logged_out").to_string())
+        Some(catalogue().t(ctx.lang, "login.logged_out").to_string())
     } else {
         None
     };
@@ -132,7 +133,7 @@ pub struct MfaPage {
 
 impl MfaPage {
     pub fn t(&self, key: &str) -> String {
-        i18n().t(self.lang, key).to_string()
+        catalogue().t(self.lang, key).to_string()
     }
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
@@ -213,8 +214,12 @@ pub async fn switch_lang(
     form: Result<Form<LangForm>, axum::extract::rejection::FormRejection>,
 ) -> PageResult {
     let Form(f) = form?;
-    let lang = Lang::parse(&f.lang)
-        .ok_or_else(|| PageError::App(AppError::invalid("lang", "zh-TW or en")))?;
+    let lang = Lang::parse(&f.lang).ok_or_else(|| {
+        PageError::App(AppError::invalid(
+            "lang",
+            msg!("reason.one_of", values = "zh-TW, en"),
+        ))
+    })?;
     if let Some(raw) = cookie(&parts, SESSION_COOKIE)
         && let Ok((p, _)) = st.app.authenticate_session(raw, &ctx.meta).await
     {

@@ -337,8 +337,8 @@ pub async fn restore(
 }
 
 /// The statement of applicability as CSV: one line per control in force.
-fn soa_rows(v: &SystemView, lang: crate::i18n::Lang) -> crate::csv::Csv {
-    let i = crate::error::i18n();
+fn soa_rows(v: &SystemView, lang: zian_i18n::Lang) -> crate::csv::Csv {
+    let i = zian_i18n::catalogue();
     let t = |k: &str| i.t(lang, k).to_string();
     let mut c = crate::csv::Csv::new();
     c.row(
@@ -402,7 +402,7 @@ pub async fn soa_csv(
 ) -> ApiResult<axum::response::Response> {
     let v = st.app.system_view(&c.p, &id).await?;
     let name = crate::csv::ascii_name(&format!("soa-{}.csv", v.system.id));
-    Ok(soa_rows(&v, crate::error::current_lang()).into_download(&name))
+    Ok(soa_rows(&v, c.lang).into_download(&name))
 }
 
 pub async fn create(

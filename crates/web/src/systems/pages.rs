@@ -14,10 +14,10 @@ use zian_domain::{Impact, OrgId, Organisation, Page, Permission, SystemId};
 
 use crate::error::PageResult;
 use crate::extract::{NoFields, PageCaller, PageForm, PagePath, PageQuery};
-use crate::i18n::Lang;
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::list::Pager;
 use crate::state::AppState;
+use zian_i18n::Lang;
 
 #[derive(Template)]
 #[template(path = "systems.html")]

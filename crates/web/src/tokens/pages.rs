@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use zian_app::AppError;
 use zian_domain::{ApiToken, OrgId, Organisation, Permission};
+use zian_i18n::msg;
 
 use crate::error::{PageError, PageResult, message};
 use crate::extract::{NoFields, PageCaller, PageForm, PagePath};
@@ -68,10 +69,10 @@ pub async fn create(State(st): State<AppState>, f: PageForm<Vec<(String, String)
             "org_id" => org_id = v,
             "permission" => perms.push(v),
             "expires_days" if !v.is_empty() => {
-                days = Some(
-                    v.parse::<i64>()
-                        .map_err(|_| AppError::invalid("expires_days", "a number of days"))?,
-                )
+                days =
+                    Some(v.parse::<i64>().map_err(|_| {
+                        AppError::invalid("expires_days", msg!("reason.whole_number"))
+                    })?)
             }
             _ => {}
         }

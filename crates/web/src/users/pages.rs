@@ -7,6 +7,7 @@ use zian_app::AppError;
 use zian_domain::user::UserPatch;
 use zian_domain::{Deputy, OrgId, Organisation, Permission, Role, RoleAssignment, User, UserId};
 use zian_domain::{ListQuery, Page};
+use zian_i18n::msg;
 
 use crate::error::PageResult;
 use crate::error::message;
@@ -348,7 +349,7 @@ pub async fn deputy_create(State(st): State<AppState>, form: PageForm<DeputyForm
             pc.p.assignments
                 .iter()
                 .find(|a| a.id == f.assignment && a.deputy_for.is_none())
-                .ok_or_else(|| AppError::invalid("role", "choose one of your roles"))?;
+                .ok_or_else(|| AppError::invalid("role", msg!("reason.users.choose_role")))?;
         let input = zian_app::users::DeputyInput {
             principal_user_id: pc.p.user.id.clone(),
             deputy_user_id: f.deputy_user_id.clone(),
