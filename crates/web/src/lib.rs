@@ -10,7 +10,8 @@
 //! - [`error`] maps [`zian_app::AppError`] to HTTP in one place;
 //! - [`list`] is the one list shape; [`values`] parses and formats values;
 //! - [`layout`] is what every page shares; [`cookies`] the cookies;
-//! - [`i18n`] holds the zh-TW and English message catalogues.
+//! - text comes from the `zian-i18n` catalogues, in the language the
+//!   request settled on ([`error::RequestLang`]).
 
 pub mod account;
 pub mod audit;
