@@ -41,42 +41,44 @@ fn name(row: &Value) -> &str {
 pub fn check(c: &PlanContent) -> Vec<Finding> {
     use Severity::{Blocking, Warning};
     let mut out = Vec::new();
-    let mut need = |chapter: &'static str, missing: bool, key: &'static str| {
+    // the essentials: without them the plan cannot be submitted
+    let essentials = [
+        (
+            "basis",
+            c.lines("basis", "laws").is_empty(),
+            "plan.finding.basis_laws",
+        ),
+        (
+            "scope",
+            c.text("scope", "text").is_empty(),
+            "plan.finding.scope",
+        ),
+        (
+            "policy",
+            c.lines("policy", "statements").is_empty(),
+            "plan.finding.policy",
+        ),
+        (
+            "organisation",
+            c.text("organisation", "ciso_name").is_empty(),
+            "plan.finding.ciso",
+        ),
+        (
+            "organisation",
+            c.rows("organisation", "groups").is_empty(),
+            "plan.finding.groups",
+        ),
+        (
+            "report",
+            c.int("report", "month").is_none(),
+            "plan.finding.report_month",
+        ),
+    ];
+    for (chapter, missing, key) in essentials {
         if missing {
             out.push(finding(chapter, Blocking, Msg::new(key)));
         }
-    };
-    need(
-        "basis",
-        c.lines("basis", "laws").is_empty(),
-        "plan.finding.basis_laws",
-    );
-    need(
-        "scope",
-        c.text("scope", "text").is_empty(),
-        "plan.finding.scope",
-    );
-    need(
-        "policy",
-        c.lines("policy", "statements").is_empty(),
-        "plan.finding.policy",
-    );
-    need(
-        "organisation",
-        c.text("organisation", "ciso_name").is_empty(),
-        "plan.finding.ciso",
-    );
-    need(
-        "organisation",
-        c.rows("organisation", "groups").is_empty(),
-        "plan.finding.groups",
-    );
-    need(
-        "report",
-        c.int("report", "month").is_none(),
-        "plan.finding.report_month",
-    );
-
+    }
     for row in c.rows("business", "core") {
         if row.get("mtd_hours").is_none_or(Value::is_null) {
             out.push(finding(
