@@ -39,7 +39,9 @@ use std::time::Instant;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
+use zian_app::system::UuidV7;
 use zian_domain::list::HARD_LIMIT;
+use zian_domain::ports::IdGen;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
@@ -176,7 +178,7 @@ struct Ids {
 
 impl Ids {
     fn bogus() -> Ids {
-        let f = || uuid::Uuid::now_v7().to_string();
+        let f = || UuidV7.new_id();
         Ids {
             org: f(),
             user: f(),
@@ -1415,7 +1417,7 @@ backend_tests! {
             let mut answers = Vec::new();
             // unknown first: whatever the invisible case creates must not
             // colour the unknown case
-            for (label, deputy) in [("unknown", uuid::Uuid::now_v7().to_string()), ("invisible", t.ids.user.clone())] {
+            for (label, deputy) in [("unknown", UuidV7.new_id()), ("invisible", t.ids.user.clone())] {
                 let before = snapshot(&env, &exclude).await;
                 let mut h = caller.headers();
                 let (uri, body) = if via == "page" {
