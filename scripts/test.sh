@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Zian's whole test suite — the README's second command and what CI runs.
 #
-#   format check → clippy (warnings denied) → every test on SQLite and on
-#   PostgreSQL (a throwaway server is started when none answers) and in
-#   headless Chromium → a short fuzz run of every parser.
+#   format check → clippy (warnings denied) → cargo-deny (licences, bans,
+#   sources; advisories when the RustSec database can be fetched) → every
+#   test on SQLite and on PostgreSQL (a throwaway server is started when none
+#   answers) and in headless Chromium → a short fuzz run of every parser.
 #
 # Installs what it needs on Debian 12 (Chromium, ChromeDriver, PostgreSQL,
 # Noto CJK fonts, poppler) when run as root. The cargo target directory is
@@ -36,6 +37,29 @@ cargo fmt --all -- --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo-deny"
+# deny.toml: licences, bans and sources always. Advisories need the RustSec
+# database, a git repository on GitHub: fetched when reachable, else a local
+# copy is used, else the check is skipped with a line saying so.
+deny_version=0.20.2 # needs rustc >= 1.88
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $deny_version" ]; then
+    # built outside the project's target directory
+    env -u CARGO_TARGET_DIR cargo install --locked cargo-deny --version "$deny_version"
+fi
+# (drop --hide-inclusion-graph to see why a crate is in the graph)
+cargo deny --locked check --hide-inclusion-graph licenses bans sources
+advisory_dbs=${CARGO_HOME:-$HOME/.cargo}/advisory-dbs
+if timeout 300 cargo deny --locked fetch db >"$ZIAN_TEST_ARTIFACTS/cargo-deny-fetch.log" 2>&1; then
+    cargo deny --locked check --hide-inclusion-graph advisories
+elif compgen -G "$advisory_dbs/*/.git" >/dev/null; then
+    echo "cargo-deny: the RustSec advisory database could not be fetched; checking advisories against the local copy in $advisory_dbs"
+    cargo deny --locked --offline check --hide-inclusion-graph advisories
+else
+    log=$ZIAN_TEST_ARTIFACTS/cargo-deny-fetch.log
+    reason=$({ grep -m1 '^fatal:' "$log" || grep -m1 -i 'error' "$log" || true; } | cut -c1-200)
+    echo "cargo-deny: advisories SKIPPED: the RustSec advisory database (https://github.com/RustSec/advisory-db) could not be fetched and there is no local copy in $advisory_dbs (${reason:-see $log})"
+fi
 
 step "tests (SQLite + PostgreSQL + Chromium)"
 if cargo nextest --version >/dev/null 2>&1; then

@@ -1,4 +1,6 @@
-//! Real implementations of the ports: the system clock and UUIDv7 ids.
+//! Real implementations of the ports: the system clock and UUIDv7 ids; and
+//! the one reader of the operating system's random source. clippy.toml keeps
+//! every other caller away from the wall clock, UUID makers and getrandom.
 
 use time::OffsetDateTime;
 use zian_domain::ports::{Clock, IdGen};
@@ -7,6 +9,8 @@ use zian_domain::ports::{Clock, IdGen};
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    // the real clock: the one reader of the wall clock (clippy.toml)
+    #[expect(clippy::disallowed_methods)]
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
@@ -16,12 +20,16 @@ impl Clock for SystemClock {
 pub struct UuidV7;
 
 impl IdGen for UuidV7 {
+    // the real id generator: the one maker of UUIDs (clippy.toml)
+    #[expect(clippy::disallowed_methods)]
     fn new_id(&self) -> String {
         uuid::Uuid::now_v7().to_string()
     }
 }
 
 /// `n` bytes from the operating system's random source.
+// the one reader of the OS random source (clippy.toml)
+#[expect(clippy::disallowed_methods)]
 pub fn random_bytes(n: usize) -> Vec<u8> {
     let mut v = vec![0u8; n];
     // getrandom fails only if the OS has no entropy source at all; then a

@@ -158,8 +158,10 @@ enum BenchCmd {
     },
 }
 
+/// Today in Asia/Taipei, from the real clock (the composition root's).
 fn today_taipei() -> time::Date {
-    (time::OffsetDateTime::now_utc() + time::Duration::hours(8)).date()
+    use zian_domain::ports::Clock;
+    zian_domain::day::taipei(zian_app::system::SystemClock.now())
 }
 
 fn main() -> ExitCode {

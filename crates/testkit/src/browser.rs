@@ -42,9 +42,11 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use zian_app::system::UuidV7;
+use zian_domain::ports::IdGen;
 
 /// The W3C web element identifier key (WebDriver §12.1).
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -333,12 +335,10 @@ impl TempDir {
         let base = std::env::temp_dir();
         let mut last_err = None;
         for attempt in 0..16u32 {
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
+            // a fresh UUIDv7 from the real id generator (no wall clock here)
+            let id = UuidV7.new_id();
             let path = base.join(format!(
-                "zian-browser-{}-{tag}-{nanos:x}-{attempt}",
+                "zian-browser-{}-{tag}-{id}-{attempt}",
                 std::process::id()
             ));
             match std::fs::create_dir(&path) {

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 use tower::ServiceExt;
 use zian_app::system::UuidV7;
 use zian_app::{App, AuthConfig};
-use zian_domain::ports::Clock;
+use zian_domain::ports::{Clock, IdGen};
 use zian_domain::{ListQuery, OrgScope};
 use zian_storage::{AuthStore, OrgStore, SqlStore};
 use zian_web::{AppState, WebConfig};
@@ -190,7 +190,7 @@ pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
     pub fn new(prefix: &str) -> TempDir {
-        let p = std::env::temp_dir().join(format!("{prefix}-{}", uuid::Uuid::now_v7()));
+        let p = std::env::temp_dir().join(format!("{prefix}-{}", UuidV7.new_id()));
         std::fs::create_dir_all(&p).expect("temp dir");
         TempDir(p)
     }
@@ -212,7 +212,7 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<TempDir>) {
         }
         Backend::Postgres => {
             let admin = std::env::var("ZIAN_TEST_PG_URL").expect("ZIAN_TEST_PG_URL");
-            let name = format!("zt_{}", uuid::Uuid::now_v7().simple());
+            let name = format!("zt_{}", UuidV7.new_id().replace('-', ""));
             sqlx::any::install_default_drivers();
             let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
                 .await
@@ -362,7 +362,7 @@ impl TestEnv {
     async fn raw_token(&self, p: &zian_app::Principal, org_id: &str) -> String {
         let secret = format!("zian_{}", zian_app::system::random_token(32));
         let t = zian_domain::ApiToken {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: UuidV7.new_id(),
             user_id: p.user.id.clone(),
             name: "test".into(),
             org_id: org_id.into(),

@@ -27,13 +27,21 @@
 //! or the token's owner) to show that the ids and bodies used are the right
 //! ones: every GET route with a parameter answers 200 with the target's data,
 //! and the unsafe routes succeed and change the target.
+//!
+//! Finally every unsafe page route is sent the same forms by those authorised
+//! callers without the session's CSRF token (none, empty, another session's),
+//! urlencoded and multipart: each is refused and nothing changes. The only
+//! page forms outside the token-checking extractors are the pre-session forms
+//! listed in [`PRE_SESSION_FORMS`], and the registry must agree with the list.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
+use zian_app::system::UuidV7;
 use zian_domain::list::HARD_LIMIT;
+use zian_domain::ports::IdGen;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
@@ -170,7 +178,7 @@ struct Ids {
 
 impl Ids {
     fn bogus() -> Ids {
-        let f = || uuid::Uuid::now_v7().to_string();
+        let f = || UuidV7.new_id();
         Ids {
             org: f(),
             user: f(),
@@ -824,6 +832,12 @@ fn json_body(doc: &Value, method: &Method, path: &str, c: &BodyCtx) -> Option<Va
 /// A form for any page: forms ignore fields they do not know, so one form
 /// carries every field any page reads.
 fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
+    form(&page_fields(path, Some(csrf), c))
+}
+
+/// The fields of [`page_form`], with the CSRF field `_csrf` when `csrf` is
+/// given.
+fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, String)> {
     let is_move = path.ends_with("/move");
     // `kind` is an organisation's kind, except on the override form
     let kind = if path.ends_with("/compliance/override") {
@@ -851,8 +865,10 @@ fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
         .iter()
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();
+    if let Some(csrf) = csrf {
+        pairs.push(("_csrf", csrf.to_string()));
+    }
     pairs.extend([
-        ("_csrf", csrf.to_string()),
         (
             "parent_id",
             if is_move {
@@ -928,7 +944,7 @@ fn page_form(path: &str, csrf: &str, c: &BodyCtx) -> Vec<u8> {
         // risk settings: a 1–4 scale
         ("scale_max", "4".into()),
     ]);
-    form(&pairs)
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// The filters that point list routes at the target.
@@ -1401,7 +1417,7 @@ backend_tests! {
             let mut answers = Vec::new();
             // unknown first: whatever the invisible case creates must not
             // colour the unknown case
-            for (label, deputy) in [("unknown", uuid::Uuid::now_v7().to_string()), ("invisible", t.ids.user.clone())] {
+            for (label, deputy) in [("unknown", UuidV7.new_id()), ("invisible", t.ids.user.clone())] {
                 let before = snapshot(&env, &exclude).await;
                 let mut h = caller.headers();
                 let (uri, body) = if via == "page" {
@@ -1433,5 +1449,264 @@ backend_tests! {
         }
         eprintln!("{}", report.join("\n"));
         assert!(failures.is_empty(), "{}\n{}", failures.join("\n"), report.join("\n"));
+    }
+}
+
+// ---------------------------------------------------------------- CSRF
+
+/// The page forms outside the session's form extractors (`PageForm`,
+/// `PageUpload`, which check the CSRF token before any handler runs): the
+/// forms answered before a session exists, each with how it is protected
+/// instead. Every other unsafe page route must refuse a request without the
+/// session's token.
+const PRE_SESSION_FORMS: &[(&str, &str)] = &[
+    (
+        "/login",
+        "the pre-session CSRF cookie, compared by the handler",
+    ),
+    (
+        "/login/mfa",
+        "the pending session's CSRF token, compared by the handler",
+    ),
+    (
+        "/lang",
+        "none beyond SameSite cookies and the origin check: it only switches the display language",
+    ),
+];
+
+/// How a form's CSRF token is (not) sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// No `_csrf` field at all.
+    Missing,
+    /// An empty `_csrf` field.
+    Empty,
+    /// The token of another live session (another user's).
+    OtherSession,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    UrlEncoded,
+    Multipart,
+}
+
+/// A `multipart/form-data` body (content type and bytes) from fields and,
+/// with `file`, a small PDF in the `file` field (the evidence upload form).
+fn multipart(pairs: &[(String, String)], file: bool) -> (String, Vec<u8>) {
+    let boundary = "csrfProofBoundary7";
+    let mut b = String::new();
+    for (k, v) in pairs {
+        b.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    if file {
+        b.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7 csrf\r\n"
+        ));
+    }
+    b.push_str(&format!("--{boundary}--\r\n"));
+    (
+        format!("multipart/form-data; boundary={boundary}"),
+        b.into_bytes(),
+    )
+}
+
+/// A page form's body (content type and bytes) with the token sent as
+/// `token` says.
+fn csrf_probe(
+    path: &str,
+    token: Token,
+    other: &str,
+    enc: Encoding,
+    c: &BodyCtx,
+) -> (String, Vec<u8>) {
+    let csrf = match token {
+        Token::Missing => None,
+        Token::Empty => Some(""),
+        Token::OtherSession => Some(other),
+    };
+    let fields = page_fields(path, csrf, c);
+    match enc {
+        Encoding::UrlEncoded => (
+            "application/x-www-form-urlencoded".to_string(),
+            form(&fields),
+        ),
+        Encoding::Multipart => multipart(&fields, path.ends_with("/evidence")),
+    }
+}
+
+backend_tests! {
+    /// Every unsafe page route refuses a logged-in caller whose form lacks the
+    /// session's CSRF token (no `_csrf`, an empty one, or another session's),
+    /// urlencoded and multipart alike, with 403, and nothing changes: not the
+    /// data, not the audit chain's head, not the caller's session (so log-out
+    /// and password changes did not happen either). The callers and the
+    /// requests are those with which
+    /// `authorised_callers_can_change_the_target_with_the_same_requests` shows
+    /// that, with the token, each of these routes succeeds for one of them:
+    /// the refusal is the token's.
+    ///
+    /// The only unsafe page routes outside the checking extractors are the
+    /// pre-session forms of [`PRE_SESSION_FORMS`]; the list must match the
+    /// registry exactly, and the forms' own protection is checked too.
+    async fn every_page_post_without_the_csrf_token_is_refused(env: TestEnv) {
+        let started = Instant::now();
+        let t = setup(&env).await;
+        let registry = routes();
+        let forms: Vec<_> = registry
+            .iter()
+            .filter(|r| !matches!(r.method, Method::GET | Method::HEAD | Method::OPTIONS) && !r.path.starts_with("/api/"))
+            .collect();
+        let exempt: BTreeSet<&str> = forms.iter().filter(|r| r.kind != Kind::Page).map(|r| r.path).collect();
+        let listed: BTreeSet<&str> = PRE_SESSION_FORMS.iter().map(|(p, _)| *p).collect();
+        assert_eq!(exempt, listed, "the unsafe page routes outside PageForm/PageUpload (kind other than Page) are exactly the pre-session forms");
+        for r in &forms {
+            assert_eq!(r.method, Method::POST, "page forms are POSTs: {} {}", r.method, r.path);
+        }
+        let checked: Vec<_> = forms.iter().filter(|r| r.kind == Kind::Page).collect();
+        assert!(checked.len() >= 40, "only {} page POST routes", checked.len());
+
+        let mut callers = Vec::new();
+        for (ip, who) in (1u8..).zip(["admin", "officer.health", "ciso.health"]) {
+            callers.push(Caller::new(&env, Some(who), Mode::Session, [10, 5, 0, ip]).await);
+        }
+        let pen = env.org("PEN").await;
+        let c = BodyCtx { ids: &t.ids, move_parent: pen.to_string(), n: 1, rule_id: &t.rule_id, answers: &t.answers };
+        let nobody = BTreeSet::new();
+        let before = snapshot(&env, &nobody).await;
+        let head = env.store.head(&OrgScope::system_wide()).await.unwrap();
+        let mut failures: Vec<String> = Vec::new();
+        let mut checks = 0usize;
+        for route in &checked {
+            // the evidence upload is multipart; every other page form urlencoded
+            let takes = if route.path.ends_with("/evidence") { Encoding::Multipart } else { Encoding::UrlEncoded };
+            for uri in path_for(route.path, &t.ids) {
+                for (i, caller) in callers.iter().enumerate() {
+                    let other = callers[(i + 1) % callers.len()].csrf.clone();
+                    for token in [Token::Missing, Token::Empty, Token::OtherSession] {
+                        for enc in [Encoding::UrlEncoded, Encoding::Multipart] {
+                            let (ct, body) = csrf_probe(route.path, token, &other, enc, &c);
+                            let h = [("cookie", caller.cookie.clone()), ("content-type", ct)];
+                            let r = send(&env, &Method::POST, &uri, &h, Some(body), caller.ip).await;
+                            checks += 1;
+                            let what = format!("POST {uri} as {}, token {token:?}, {enc:?}", caller.label);
+                            // refused for the token (403), whatever the body;
+                            // but the upload turns a body that is not multipart
+                            // away as malformed (422) before looking for a token
+                            let expected = if enc == takes || takes == Encoding::UrlEncoded {
+                                StatusCode::FORBIDDEN
+                            } else {
+                                StatusCode::UNPROCESSABLE_ENTITY
+                            };
+                            if r.status != expected {
+                                failures.push(format!("{what}: {} instead of {expected}: {}", outcome(&r), r.text().chars().take(200).collect::<String>()));
+                            }
+                            if env.store.head(&OrgScope::system_wide()).await.unwrap() != head {
+                                failures.push(format!("{what}: the audit chain grew"));
+                                panic!("{}", failures.join("\n"));
+                            }
+                            let me = send(&env, &Method::GET, "/api/v1/me", &[("cookie", caller.cookie.as_str())], None, caller.ip).await;
+                            if me.status != StatusCode::OK {
+                                failures.push(format!("{what}: the session ended ({})", me.status));
+                                panic!("{}", failures.join("\n"));
+                            }
+                        }
+                    }
+                }
+            }
+            let d = diff(&before, &snapshot(&env, &nobody).await);
+            if !d.is_empty() {
+                failures.push(format!("POST {}: data changed: {d:#?}", route.path));
+                panic!("{}", failures.join("\n"));
+            }
+        }
+
+        // the pre-session forms protect themselves
+        let admin = &callers[0];
+        let login = |csrf: Option<&str>| {
+            let mut f = vec![("username", "admin"), ("password", PASSWORD), ("next", "/")];
+            if let Some(x) = csrf {
+                f.push(("_csrf", x));
+            }
+            form(&f)
+        };
+        let ct = ("content-type", "application/x-www-form-urlencoded");
+        // the login form's cookie, as a browser gets it
+        let r = send(&env, &Method::GET, "/login", &[] as &[(&str, &str)], None, [10, 5, 1, 1]).await;
+        let precsrf = r.headers.get_all("set-cookie").iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.split(';').next().filter(|kv| kv.starts_with("zian_precsrf=")))
+            .expect("pre-session CSRF cookie")
+            .to_string();
+        let pre_token = precsrf.trim_start_matches("zian_precsrf=").to_string();
+        let precsrf = precsrf.as_str();
+        // without the field the form does not parse (422); a wrong token is
+        // forbidden (403)
+        let (malformed, forbidden) = (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::FORBIDDEN);
+        for (label, cookie, body, expected) in [
+            ("no token", Some(precsrf), login(None), malformed),
+            ("an empty token, no cookie", None, login(Some("")), forbidden),
+            ("an empty token", Some(precsrf), login(Some("")), forbidden),
+            ("a token other than the cookie's", Some(precsrf), login(Some("csrfProofOtherToken0123")), forbidden),
+            ("another session's token", Some(precsrf), login(Some(admin.csrf.as_str())), forbidden),
+        ] {
+            let mut h = vec![ct];
+            if let Some(k) = cookie {
+                h.push(("cookie", k));
+            }
+            let r = send(&env, &Method::POST, "/login", &h, Some(body), [10, 5, 1, 1]).await;
+            checks += 1;
+            let sets_session = r.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap_or("").starts_with("zian_session="));
+            if r.status != expected || sets_session {
+                failures.push(format!("POST /login with {label}: {} instead of {expected}, session cookie set: {sets_session}", outcome(&r)));
+            }
+            if env.store.head(&OrgScope::system_wide()).await.unwrap() != head {
+                failures.push(format!("POST /login with {label}: the audit chain grew"));
+            }
+        }
+        // with the cookie's token the same form logs in: the refusals were the token's
+        let r = send(&env, &Method::POST, "/login", &[ct, ("cookie", precsrf)], Some(login(Some(&pre_token))), [10, 5, 1, 2]).await;
+        assert_eq!(outcome(&r), "303 /", "the login form with its token: {}", r.text());
+        let head = env.store.head(&OrgScope::system_wide()).await.unwrap();
+        for token in [Token::Missing, Token::Empty, Token::OtherSession] {
+            let mut f = vec![("code", "123456".to_string())];
+            let expected = match token {
+                Token::Missing => malformed,
+                Token::Empty => {
+                    f.push(("_csrf", String::new()));
+                    forbidden
+                }
+                Token::OtherSession => {
+                    f.push(("_csrf", callers[1].csrf.clone()));
+                    forbidden
+                }
+            };
+            let h = [("cookie", admin.cookie.as_str()), ct];
+            let r = send(&env, &Method::POST, "/login/mfa", &h, Some(form(&f)), admin.ip).await;
+            checks += 1;
+            if r.status != expected {
+                failures.push(format!("POST /login/mfa with token {token:?}: {} instead of {expected}", outcome(&r)));
+            }
+            if env.store.head(&OrgScope::system_wide()).await.unwrap() != head {
+                failures.push(format!("POST /login/mfa with token {token:?}: the audit chain grew"));
+            }
+        }
+        // the language switch needs no token (see PRE_SESSION_FORMS): if it
+        // gains a check, it leaves the list
+        let h = [("cookie", admin.cookie.as_str()), ct];
+        let r = send(&env, &Method::POST, "/lang", &h, Some(form(&[("lang", "en"), ("back", "/")])), admin.ip).await;
+        checks += 1;
+        assert_eq!(outcome(&r), "303 /", "the language switch without a token: {}", r.text());
+
+        eprintln!(
+            "csrf [{:?}]: {} page POST routes x {} callers, {checks} refused requests, {:.1}s",
+            env.backend,
+            checked.len(),
+            callers.len(),
+            started.elapsed().as_secs_f64()
+        );
+        assert!(failures.is_empty(), "{} CSRF failures:\n{}", failures.len(), failures.join("\n"));
     }
 }
