@@ -1,16 +1,21 @@
 //! The audit trail: reading it in scope, recording exports, and verifying
 //! the whole chain (the command line's `zian audit verify`).
 
-use zian_domain::audit::{AuditEntry, BrokenLink, ChainVerifier};
+use zian_domain::audit::{AuditEntry, BrokenLink, ChainVerifier, Checkpoint};
 use zian_domain::{ListQuery, OrgScope, Page, Permission, Principal};
+use zian_i18n::msg;
 
-use crate::{App, Result};
+use crate::{App, AppError, Result};
 
 /// Result of a full chain verification.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VerifyReport {
     pub checked: u64,
     pub head_seq: i64,
+    /// Whether entry and head MACs were checked (a key is configured).
+    pub keyed: bool,
+    /// Checkpoints the chain was checked against.
+    pub checkpoints: usize,
     pub broken: Option<BrokenLink>,
 }
 
@@ -23,12 +28,41 @@ impl App {
             .await?)
     }
 
-    /// Walks the whole chain in order; reports the first broken entry.
-    pub async fn verify_audit_chain(&self, mut progress: impl FnMut(u64)) -> Result<VerifyReport> {
+    /// Walks the whole chain in order; reports the first broken entry. With
+    /// a key configured every MAC is checked; `checkpoints` (exported
+    /// earlier, see [`App::audit_checkpoint`]) must all be signed with this
+    /// key and the chain must pass through each.
+    pub async fn verify_audit_chain(
+        &self,
+        checkpoints: Vec<Checkpoint>,
+        mut progress: impl FnMut(u64),
+    ) -> Result<VerifyReport> {
+        if !checkpoints.is_empty() {
+            let Some(key) = &self.audit_key else {
+                return Err(AppError::invalid(
+                    "checkpoints",
+                    msg!("reason.audit.checkpoints_need_key"),
+                ));
+            };
+            if let Some(c) = checkpoints.iter().find(|c| !c.is_authentic(key)) {
+                return Err(AppError::invalid(
+                    "checkpoints",
+                    msg!("reason.audit.checkpoint_not_signed", seq = c.seq),
+                ));
+            }
+        }
         let all = OrgScope::system_wide();
-        let (head_seq, head_hash) = self.stores.audit.head(&all).await?;
-        let mut v = ChainVerifier::default();
+        let head = self.stores.audit.head(&all).await?;
+        let n = checkpoints.len();
+        let mut v = ChainVerifier::new(self.audit_key.clone(), checkpoints);
         let mut after = 0;
+        let report = |v: &ChainVerifier, broken| VerifyReport {
+            checked: v.checked,
+            head_seq: head.seq,
+            keyed: self.audit_key.is_some(),
+            checkpoints: n,
+            broken,
+        };
         loop {
             let chunk = self.stores.audit.chain(&all, after, 2_000).await?;
             if chunk.is_empty() {
@@ -36,22 +70,40 @@ impl App {
             }
             for e in &chunk {
                 if let Err(b) = v.push(e) {
-                    return Ok(VerifyReport {
-                        checked: v.checked,
-                        head_seq,
-                        broken: Some(b),
-                    });
+                    return Ok(report(&v, Some(b)));
                 }
                 after = e.seq;
             }
             progress(v.checked);
         }
-        let broken = v.finish(head_seq, &head_hash).err();
-        Ok(VerifyReport {
-            checked: v.checked,
-            head_seq,
-            broken,
-        })
+        let broken = v.finish(&head).err();
+        Ok(report(&v, broken))
+    }
+
+    /// A signed checkpoint of the chain's head now, to keep outside the
+    /// database (appended to a file, mailed). Needs a key.
+    pub async fn audit_checkpoint(&self) -> Result<Checkpoint> {
+        let Some(key) = &self.audit_key else {
+            return Err(AppError::invalid(
+                "audit_key",
+                msg!("reason.audit.checkpoints_need_key"),
+            ));
+        };
+        let head = self.stores.audit.head(&OrgScope::system_wide()).await?;
+        Ok(Checkpoint::sign(key, head.seq, &head.hash, self.now()))
+    }
+
+    /// Signs the entries written before a key was configured (once, at
+    /// start-up or `zian migrate`), after checking their hash chain; returns
+    /// the range signed. A broken chain is refused (`Conflict`).
+    pub async fn anchor_audit_chain(&self) -> Result<Option<(i64, i64)>> {
+        let mut e = zian_domain::audit::AuditEvent::new("audit.anchored");
+        e.details = serde_json::json!({"via": "startup"});
+        Ok(self
+            .stores
+            .audit
+            .anchor(&OrgScope::system_wide(), e, self.now())
+            .await?)
     }
 
     /// Records that the caller exported data (exports are security events).

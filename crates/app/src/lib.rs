@@ -47,6 +47,9 @@ pub struct App {
     pub(crate) stores: Stores,
     pub(crate) auth: auth::Authenticator,
     health: Health,
+    /// The key that signs the audit chain (from the store), for verifying
+    /// and signing checkpoints.
+    audit_key: Option<zian_domain::audit::AuditKey>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGen>,
     pub cfg: Arc<AuthConfig>,
@@ -68,6 +71,7 @@ impl App {
             stores,
             auth: auth::Authenticator::new(auth_store),
             health: Health(store.clone()),
+            audit_key: store.audit_key().cloned(),
             clock,
             ids,
             cfg: Arc::new(cfg),

@@ -21,6 +21,34 @@ pub struct Config {
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
     pub auth: AuthConfig,
+    pub audit: AuditConfig,
+}
+
+/// Anchoring the audit chain outside the database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// The key that signs every audit entry: 64 hexadecimal digits in a file
+    /// the database (and its administrators) cannot read. Default:
+    /// `<data_dir>/audit.key`, created on first use. Back it up apart from
+    /// the database: verification needs it.
+    pub key_file: Option<PathBuf>,
+    /// Where `zian serve` appends a signed checkpoint of the chain's head
+    /// every `checkpoint_minutes` (one JSON line each); keep it on another
+    /// disk or ship it elsewhere. `zian audit checkpoint` does the same on
+    /// demand.
+    pub checkpoint_file: Option<PathBuf>,
+    pub checkpoint_minutes: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            key_file: None,
+            checkpoint_file: None,
+            checkpoint_minutes: 60,
+        }
+    }
 }
 
 impl Default for Config {
@@ -32,6 +60,7 @@ impl Default for Config {
             cookie_secure: false,
             log: "info".into(),
             auth: AuthConfig::default(),
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -75,6 +104,12 @@ impl Config {
         if let Some(v) = env("ZIAN_LOG") {
             cfg.log = v;
         }
+        if let Some(v) = env("ZIAN_AUDIT_KEY_FILE") {
+            cfg.audit.key_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("ZIAN_AUDIT_CHECKPOINT_FILE") {
+            cfg.audit.checkpoint_file = Some(PathBuf::from(v));
+        }
         if let Some(v) = env("ZIAN_IDLE_TIMEOUT_SECS") {
             cfg.auth.idle_timeout_secs = v.parse().map_err(|_| {
                 anyhow::anyhow!("ZIAN_IDLE_TIMEOUT_SECS must be a number of seconds, not {v:?}")
@@ -98,7 +133,18 @@ impl Config {
             bail!("database_url must start with sqlite: or postgres://");
         }
         self.auth.validate().map_err(|e| anyhow::anyhow!(e))?;
+        if self.audit.checkpoint_minutes == 0 {
+            bail!("audit.checkpoint_minutes must be at least 1");
+        }
         Ok(())
+    }
+
+    /// The audit key file: configured, else `<data_dir>/audit.key`.
+    pub fn audit_key_file(&self) -> PathBuf {
+        self.audit
+            .key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("audit.key"))
     }
 
     /// The database URL, creating the data directory for SQLite.

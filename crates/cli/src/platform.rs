@@ -11,6 +11,7 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use zian_app::system::{SystemClock, UuidV7};
 use zian_app::{App, Principal};
+use zian_domain::audit::AuditKey;
 use zian_domain::org::{OrgDraft, parse_kind, parse_level};
 use zian_domain::user::UserPatch;
 use zian_domain::{ListQuery, OrgId, OrgTier, Role, UserId};
@@ -110,8 +111,19 @@ pub enum UserCmd {
 
 #[derive(Subcommand)]
 pub enum AuditCmd {
-    /// Verify the hash chain; names the first broken entry.
-    Verify,
+    /// Verify the hash chain, every entry's MAC (with the audit key) and the
+    /// signed checkpoints given; names the first broken entry.
+    Verify {
+        /// A checkpoint file (JSON lines from `zian audit checkpoint`).
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Sign the chain's head now and append the checkpoint (one JSON line)
+    /// to a file (default: `audit.checkpoint_file`), or print it with `-`.
+    Checkpoint {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -160,7 +172,8 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
     let url = cfg.database_url()?;
     let store = SqlStore::open(&url)
         .await
-        .with_context(|| "cannot open the database (database_url)")?;
+        .with_context(|| "cannot open the database (database_url)")?
+        .with_audit_key(audit_key(cfg)?);
     let app = App::new(
         &store,
         Arc::new(SystemClock),
@@ -168,6 +181,99 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
         cfg.auth.clone(),
     );
     Ok((app, store))
+}
+
+/// The audit key from its file, created (readable by its owner only) when
+/// the file does not exist yet.
+fn audit_key(cfg: &Config) -> Result<AuditKey> {
+    let path = cfg.audit_key_file();
+    match std::fs::read_to_string(&path) {
+        Ok(text) => AuditKey::parse_hex(&text).with_context(|| {
+            format!(
+                "audit.key_file: {} does not hold an audit key (64 hexadecimal digits)",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let bytes: [u8; 32] = zian_app::system::random_bytes(32)
+                .try_into()
+                .map_err(|_| anyhow::anyhow!("cannot draw random bytes"))?;
+            let key = AuditKey::from_bytes(bytes);
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("audit.key_file: cannot create {}", dir.display()))?;
+            }
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            let mut f = opts
+                .open(&path)
+                .with_context(|| format!("audit.key_file: cannot create {}", path.display()))?;
+            writeln!(f, "{}", key.to_hex())?;
+            eprintln!(
+                "zian: created a new audit key in {} — back it up apart from the database",
+                path.display()
+            );
+            Ok(key)
+        }
+        Err(e) => Err(e).with_context(|| format!("audit.key_file: cannot read {}", path.display())),
+    }
+}
+
+/// Signs the entries written before the key existed; refuses to start on a
+/// broken chain rather than bless it.
+async fn anchor(app: &App) -> Result<()> {
+    match app.anchor_audit_chain().await {
+        Ok(Some((lo, hi))) => {
+            tracing::info!(
+                from = lo,
+                to = hi,
+                "audit entries signed with the audit key"
+            );
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(e) => bail!("audit: {e} (run `zian audit verify`)"),
+    }
+}
+
+/// Appends a signed checkpoint as one JSON line.
+async fn write_checkpoint(
+    app: &App,
+    path: &std::path::Path,
+) -> Result<zian_domain::audit::Checkpoint> {
+    let cp = app
+        .audit_checkpoint()
+        .await
+        .map_err(|e| anyhow::anyhow!("audit checkpoint: {e}"))?;
+    let line = serde_json::to_string(&cp)?;
+    if path.as_os_str() == "-" {
+        println!("{line}");
+    } else {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot open the checkpoint file {}", path.display()))?;
+        writeln!(f, "{line}")?;
+        f.sync_all()?;
+    }
+    Ok(cp)
+}
+
+/// Reads a checkpoint file (JSON lines); names the bad line.
+fn read_checkpoints(path: &std::path::Path) -> Result<Vec<zian_domain::audit::Checkpoint>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the checkpoint file {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{} line {}: not a checkpoint", path.display(), n + 1))
+        })
+        .collect()
 }
 
 /// The operator at the server's shell acts as a system administrator of the
@@ -223,7 +329,8 @@ fn parse_date(s: Option<&str>) -> Result<Option<time::Date>> {
 async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
     match cmd {
         Cmd::Migrate => {
-            let (_, store) = open(&cfg).await?;
+            let (app, store) = open(&cfg).await?;
+            anchor(&app).await?;
             println!(
                 "migrations applied ({}): {} known",
                 store.backend().as_str(),
@@ -232,6 +339,7 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
         }
         Cmd::Serve { .. } => {
             let (app, _) = open(&cfg).await?;
+            anchor(&app).await?;
             serve(app, &cfg, None).await?;
         }
         Cmd::Demo {
@@ -240,6 +348,7 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             ..
         } => {
             let (app, _) = open(&cfg).await?;
+            anchor(&app).await?;
             let logins = app
                 .seed_demo(&admin_password)
                 .await
@@ -330,13 +439,27 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
                 }
             }
         }
-        Cmd::Audit(AuditCmd::Verify) => {
+        Cmd::Audit(AuditCmd::Verify { checkpoints }) => {
             let (app, _) = open(&cfg).await?;
-            let rep = app.verify_audit_chain(|_| {}).await?;
+            let cps = match &checkpoints {
+                Some(p) => read_checkpoints(p)?,
+                None => Vec::new(),
+            };
+            let rep = app
+                .verify_audit_chain(cps, |_| {})
+                .await
+                .map_err(|e| anyhow::anyhow!("audit verify: {e}"))?;
             match rep.broken {
                 None => println!(
-                    "audit chain intact: {} entries, head #{}",
-                    rep.checked, rep.head_seq
+                    "audit chain intact: {} entries, head #{}, MACs {}, {} signed checkpoint(s) matched",
+                    rep.checked,
+                    rep.head_seq,
+                    if rep.keyed {
+                        "verified"
+                    } else {
+                        "not checked (no key)"
+                    },
+                    rep.checkpoints
                 ),
                 Some(b) => {
                     println!(
@@ -345,6 +468,22 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
                     );
                     return Ok(ExitCode::from(1));
                 }
+            }
+        }
+        Cmd::Audit(AuditCmd::Checkpoint { output }) => {
+            let (app, _) = open(&cfg).await?;
+            let path = output
+                .or_else(|| cfg.audit.checkpoint_file.clone())
+                .context(
+                    "give --output FILE (or - for standard output), or set audit.checkpoint_file",
+                )?;
+            let cp = write_checkpoint(&app, &path).await?;
+            if path.as_os_str() != "-" {
+                println!(
+                    "checkpoint of entry #{} appended to {}",
+                    cp.seq,
+                    path.display()
+                );
             }
         }
         _ => bail!("not a platform command"),
@@ -361,6 +500,7 @@ fn bar() -> ProgressBar {
 }
 
 async fn serve(app: App, cfg: &Config, banner: Option<String>) -> Result<()> {
+    let checkpoint_app = app.clone();
     let state = zian_web::AppState::new(
         app,
         zian_web::WebConfig {
@@ -374,6 +514,18 @@ async fn serve(app: App, cfg: &Config, banner: Option<String>) -> Result<()> {
         .with_context(|| format!("bind: cannot listen on {}", cfg.bind))?;
     if let Some(b) = banner {
         println!("{b}");
+    }
+    if let Some(path) = cfg.audit.checkpoint_file.clone() {
+        let every = std::time::Duration::from_secs(cfg.audit.checkpoint_minutes * 60);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                if let Err(e) = write_checkpoint(&checkpoint_app, &path).await {
+                    tracing::error!(error = %e, "audit checkpoint");
+                }
+            }
+        });
     }
     tracing::info!(bind = %cfg.bind, "serving");
     axum::serve(

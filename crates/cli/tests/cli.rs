@@ -6,6 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The binary, for where a test has shadowed `zian` with a configured one.
+fn zian_cmd() -> Command {
+    zian()
+}
+
 fn zian() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_zian"));
     c.env_remove("ZIAN_CONFIG").env("ZIAN_LOG", "warn");
@@ -318,6 +323,46 @@ fn demo_backup_restore_and_audit_verify() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    // the audit key was created beside the database, readable by its owner only
+    let key_file = data.join("audit.key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    // a signed checkpoint, exported and checked
+    let checkpoints = d.join("checkpoints.jsonl");
+    for _ in 0..2 {
+        let o = zian()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["audit", "checkpoint", "--output"])
+            .arg(&checkpoints)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&checkpoints)
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["audit", "verify", "--checkpoints"])
+        .arg(&checkpoints)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("MACs verified") && out.contains("2 signed checkpoint"),
+        "{out}"
+    );
 
     let archive = d.join("backup.jsonl");
     let o = zian()
@@ -330,6 +375,12 @@ fn demo_backup_restore_and_audit_verify() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // restore into an empty data directory reproduces everything
     let data2 = d.join("restored");
+    // a restored deployment keeps the key of the one that made the backup
+    let zian = || {
+        let mut c = zian();
+        c.env("ZIAN_AUDIT_KEY_FILE", &key_file);
+        c
+    };
     let o = zian()
         .arg("--data-dir")
         .arg(&data2)
@@ -358,6 +409,20 @@ fn demo_backup_restore_and_audit_verify() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    // with another key, every signature is wrong and verification says so
+    let o = zian_cmd()
+        .arg("--data-dir")
+        .arg(&data2)
+        .env("ZIAN_AUDIT_KEY_FILE", d.join("other.key"))
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("MAC"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // restoring twice is refused: the target is not empty
     let o = zian()
         .arg("--data-dir")

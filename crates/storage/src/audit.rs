@@ -5,10 +5,10 @@
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use zian_domain::audit::{AuditEntry, AuditEvent};
+use zian_domain::audit::{AuditEntry, AuditEvent, AuditHead, ChainVerifier};
 use zian_domain::{ListQuery, OrgScope, Page};
 
-use crate::db::{Sql, fetch_page, i, os, s};
+use crate::db::{Sql, fetch_page, i, oi, os, s};
 use crate::tx::AuditedTx;
 use crate::{Result, SqlStore, StoreError};
 
@@ -22,8 +22,18 @@ pub trait AuditStore: Send + Sync {
     /// Up to `limit` entries after `after_seq`, in order — the whole chain,
     /// so only with [`OrgScope::system_wide`] (`NotFound` otherwise).
     async fn chain(&self, scope: &OrgScope, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
-    /// The chain's head (sequence number and hash), system-wide only.
-    async fn head(&self, scope: &OrgScope) -> Result<(i64, String)>;
+    /// The chain's head (sequence number, hash, MAC), system-wide only.
+    async fn head(&self, scope: &OrgScope) -> Result<AuditHead>;
+    /// Signs the entries written before the store had its audit key (and
+    /// the head), after checking that their hash chain is intact, and records
+    /// that it did. System-wide only; `Ok(None)` when there was nothing to
+    /// sign, `Err(Conflict("audit_chain_broken"))` when the chain is broken.
+    async fn anchor(
+        &self,
+        scope: &OrgScope,
+        event: AuditEvent,
+        now: i64,
+    ) -> Result<Option<(i64, i64)>>;
 }
 
 fn entry(row: &AnyRow) -> Result<AuditEntry> {
@@ -39,10 +49,11 @@ fn entry(row: &AnyRow) -> Result<AuditEntry> {
         ip: os(row, "ip")?,
         prev_hash: s(row, "prev_hash")?,
         hash: s(row, "hash")?,
+        mac: os(row, "mac")?,
     })
 }
 
-const COLS: &str = "a.seq, a.at, a.actor_user_id, a.actor_token_id, a.org_id, a.action, a.target, a.details, a.ip, a.prev_hash, a.hash";
+const COLS: &str = "a.seq, a.at, a.actor_user_id, a.actor_token_id, a.org_id, a.action, a.target, a.details, a.ip, a.prev_hash, a.hash, a.mac";
 
 fn whole_chain(scope: &OrgScope) -> Result<()> {
     if scope.is_system_wide() {
@@ -85,11 +96,63 @@ impl AuditStore for SqlStore {
         q.fetch_all(&self.pool, entry).await
     }
 
-    async fn head(&self, scope: &OrgScope) -> Result<(i64, String)> {
+    async fn head(&self, scope: &OrgScope) -> Result<AuditHead> {
         whole_chain(scope)?;
-        let r = Sql::new("SELECT seq, hash FROM audit_head WHERE id = 1")
+        let r = Sql::new("SELECT seq, hash, mac FROM audit_head WHERE id = 1")
             .fetch_one(&self.pool)
             .await?;
-        Ok((i(&r, "seq")?, s(&r, "hash")?))
+        Ok(AuditHead {
+            seq: i(&r, "seq")?,
+            hash: s(&r, "hash")?,
+            mac: os(&r, "mac")?,
+        })
+    }
+
+    async fn anchor(
+        &self,
+        scope: &OrgScope,
+        event: AuditEvent,
+        now: i64,
+    ) -> Result<Option<(i64, i64)>> {
+        whole_chain(scope)?;
+        let Some(key) = self.audit_key.clone() else {
+            return Ok(None);
+        };
+        let mut tx = AuditedTx::begin(self, event, now).await?;
+        let unsigned =
+            Sql::new("SELECT MIN(seq) AS lo, MAX(seq) AS hi FROM audit_log WHERE mac IS NULL")
+                .fetch_one(tx.conn())
+                .await?;
+        let (Some(lo), Some(hi)) = (oi(&unsigned, "lo")?, oi(&unsigned, "hi")?) else {
+            return Ok(None);
+        };
+        // the hash chain must be intact up to the last unsigned entry: a key
+        // must not bless a chain someone has already rewritten
+        let mut v = ChainVerifier::default();
+        let mut after = 0;
+        while after < hi {
+            let mut q = Sql::new(format!("SELECT {COLS} FROM audit_log a WHERE a.seq > "));
+            q.bind(after).push(" ORDER BY a.seq ASC LIMIT 2000");
+            let chunk = q.fetch_all(tx.conn(), entry).await?;
+            if chunk.is_empty() {
+                break;
+            }
+            for e in &chunk {
+                if v.push(e).is_err() {
+                    return Err(StoreError::Conflict("audit_chain_broken"));
+                }
+                if e.mac.is_none() {
+                    let mut u = Sql::new("UPDATE audit_log SET mac = ");
+                    u.bind(key.entry_mac(&e.hash))
+                        .push(" WHERE seq = ")
+                        .bind(e.seq);
+                    tx.exec(&u).await?;
+                }
+                after = e.seq;
+            }
+        }
+        tx.event().details = serde_json::json!({"from_seq": lo, "to_seq": hi});
+        tx.commit().await?;
+        Ok(Some((lo, hi)))
     }
 }

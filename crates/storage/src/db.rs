@@ -2,7 +2,10 @@
 //! statement builder that numbers `$n` placeholders, the scope condition,
 //! column readers, and the one paged-list query.
 
+use std::sync::Arc;
+
 use std::str::FromStr;
+use zian_domain::audit::AuditKey;
 
 use sqlx::any::{AnyArguments, AnyPoolOptions, AnyRow};
 use sqlx::query::Query;
@@ -46,6 +49,9 @@ impl Backend {
 pub struct SqlStore {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// Signs every audit entry and the head when set (see
+    /// `zian_domain::audit`).
+    pub(crate) audit_key: Option<Arc<AuditKey>>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -77,7 +83,11 @@ impl SqlStore {
                 })
             });
         let pool = opts.connect(url).await?;
-        Ok(SqlStore { pool, backend })
+        Ok(SqlStore {
+            pool,
+            backend,
+            audit_key: None,
+        })
     }
 
     /// Connects and applies pending migrations.
@@ -98,6 +108,17 @@ impl SqlStore {
             .iter()
             .map(|m| (m.version, m.description.to_string()))
             .collect()
+    }
+
+    /// The store that signs the audit chain with `key` from now on.
+    #[must_use]
+    pub fn with_audit_key(mut self, key: AuditKey) -> SqlStore {
+        self.audit_key = Some(Arc::new(key));
+        self
+    }
+
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit_key.as_deref()
     }
 
     pub fn backend(&self) -> Backend {

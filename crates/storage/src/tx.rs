@@ -6,8 +6,10 @@
 //! construction rather than by care.
 
 use sqlx::{Any, AnyConnection, Transaction};
+use std::sync::Arc;
 use zian_domain::OrgScope;
-use zian_domain::audit::{AuditEntry, AuditEvent, entry_hash};
+
+use zian_domain::audit::{AuditEntry, AuditEvent, AuditKey, entry_hash};
 
 use crate::db::{Cols, Sql, i, s};
 use crate::{Result, SqlStore, StoreError};
@@ -16,6 +18,7 @@ pub(crate) struct AuditedTx {
     tx: Transaction<'static, Any>,
     event: AuditEvent,
     now: i64,
+    key: Option<Arc<AuditKey>>,
 }
 
 impl AuditedTx {
@@ -28,7 +31,12 @@ impl AuditedTx {
         sqlx::query("UPDATE audit_head SET seq = seq + 0 WHERE id = 1")
             .execute(&mut *tx)
             .await?;
-        Ok(AuditedTx { tx, event, now })
+        Ok(AuditedTx {
+            tx,
+            event,
+            now,
+            key: store.audit_key.clone(),
+        })
     }
 
     /// Opens a write transaction on an organisation's records: fails with
@@ -101,7 +109,7 @@ impl AuditedTx {
     /// Appends the event to the audit chain and commits; returns the
     /// event's sequence number.
     pub(crate) async fn commit(mut self) -> Result<i64> {
-        let seq = append(&mut self.tx, self.event, self.now).await?;
+        let seq = append(&mut self.tx, self.event, self.now, self.key.as_deref()).await?;
         self.tx.commit().await?;
         Ok(seq)
     }
@@ -110,7 +118,7 @@ impl AuditedTx {
     /// that must name the event's sequence number (organisation history),
     /// then [`Appended::commit`].
     pub(crate) async fn append(mut self) -> Result<Appended> {
-        let seq = append(&mut self.tx, self.event, self.now).await?;
+        let seq = append(&mut self.tx, self.event, self.now, self.key.as_deref()).await?;
         Ok(Appended { tx: self.tx, seq })
     }
 }
@@ -132,7 +140,12 @@ impl Appended {
 }
 
 /// Appends an event inside an open transaction; returns its sequence number.
-async fn append(tx: &mut Transaction<'static, Any>, ev: AuditEvent, now: i64) -> Result<i64> {
+async fn append(
+    tx: &mut Transaction<'static, Any>,
+    ev: AuditEvent,
+    now: i64,
+    key: Option<&AuditKey>,
+) -> Result<i64> {
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
         .fetch_one(&mut **tx)
         .await?;
@@ -148,8 +161,11 @@ async fn append(tx: &mut Transaction<'static, Any>, ev: AuditEvent, now: i64) ->
         ip: ev.ip,
         prev_hash: s(&head, "hash")?,
         hash: String::new(),
+        mac: None,
     };
     e.hash = entry_hash(&e);
+    e.mac = key.map(|k| k.entry_mac(&e.hash));
+    let head_mac = key.map(|k| k.head_mac(e.seq, &e.hash));
     Cols::new()
         .set("seq", e.seq)
         .set("at", e.at)
@@ -162,6 +178,7 @@ async fn append(tx: &mut Transaction<'static, Any>, ev: AuditEvent, now: i64) ->
         .set("ip", e.ip)
         .set("prev_hash", e.prev_hash)
         .set("hash", e.hash.clone())
+        .set("mac", e.mac)
         .insert("audit_log")
         .execute(&mut **tx)
         .await?;
@@ -169,6 +186,8 @@ async fn append(tx: &mut Transaction<'static, Any>, ev: AuditEvent, now: i64) ->
     h.bind(e.seq)
         .push(", hash = ")
         .bind(e.hash)
+        .push(", mac = ")
+        .bind(head_mac)
         .push(" WHERE id = 1");
     h.execute(&mut **tx).await?;
     Ok(e.seq)

@@ -247,10 +247,14 @@ impl TestEnv {
         env
     }
 
-    /// A fresh, empty database.
+    /// A fresh, empty database whose audit chain is signed with
+    /// [`test_audit_key`].
     pub async fn empty(backend: Backend, cfg: AuthConfig) -> TestEnv {
         let (url, dir) = fresh_database(backend).await;
-        let store = SqlStore::open(&url).await.expect("open store");
+        let store = SqlStore::open(&url)
+            .await
+            .expect("open store")
+            .with_audit_key(test_audit_key());
         // 2026-11-21 09:00 Asia/Taipei
         let clock = Arc::new(FakeClock::new(1_795_222_800));
         let app = App::new(&store, clock.clone(), Arc::new(UuidV7), cfg);
@@ -495,4 +499,10 @@ impl Resp {
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
     }
+}
+
+/// The audit key of every test environment (fixed, so a test can sign or
+/// check what the server wrote).
+pub fn test_audit_key() -> zian_domain::audit::AuditKey {
+    zian_domain::audit::AuditKey::from_bytes(*b"zian-test-audit-key-32-bytes-ok!")
 }

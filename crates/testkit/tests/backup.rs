@@ -29,7 +29,7 @@ async fn summary(store: &SqlStore) -> (Vec<String>, Vec<String>, i64) {
         .into_iter()
         .map(|u| format!("{}|{}", u.id, u.username))
         .collect();
-    let (head, _) = store.head(&all).await.expect("database");
+    let head = store.head(&all).await.expect("database").seq;
     (orgs, users, head)
 }
 
@@ -120,7 +120,7 @@ mod backup_restores_on_every_backend_and_across_them {
             Arc::new(UuidV7),
             zian_testkit::test_config(),
         );
-        let rep = app.verify_audit_chain(|_| {}).await.unwrap();
+        let rep = app.verify_audit_chain(Vec::new(), |_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
         // the restored users can log in with their passwords
         app.login(

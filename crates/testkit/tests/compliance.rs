@@ -138,7 +138,7 @@ backend_tests! {
         let admin = env.token_for("admin").await;
         let a = env.api(Method::GET, "/api/v1/audit?action=compliance.&limit=10", &admin, None).await.json();
         assert_eq!(a["items"].as_array().unwrap().len(), 2, "{a}");
-        let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
+        let rep = env.app.verify_audit_chain(Vec::new(), |_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
     }
 

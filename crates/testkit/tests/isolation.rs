@@ -1095,7 +1095,7 @@ backend_tests! {
         }
 
         let before = snapshot(&env, &caller_ids).await;
-        let (mut seq, _) = env.store.head(&OrgScope::system_wide()).await.unwrap();
+        let mut seq = env.store.head(&OrgScope::system_wide()).await.unwrap().seq;
         let mut failures: Vec<String> = Vec::new();
         let mut covered: BTreeSet<(String, &str)> = BTreeSet::new();
         let mut checks = 0usize;
@@ -1330,7 +1330,7 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
             };
             let exclude = BTreeSet::from([env.user_id(who).await.into_string()]);
             let before = snapshot(&env, &exclude).await;
-            let (seq, _) = env.store.head(&OrgScope::system_wide()).await.unwrap();
+            let seq = env.store.head(&OrgScope::system_wide()).await.unwrap().seq;
             // the same request with unknown ids: a handler that reads the ids
             // answers differently
             let bogus = Ids::bogus();

@@ -145,7 +145,7 @@ backend_tests! {
         assert_eq!(settings(&env, &health, &hlt).await["max_value"], 64);
         // the settings changes are audited; the refused ones are not
         assert_eq!(audit_actions(&env, "risk.settings").await.len(), 3);
-        let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
+        let rep = env.app.verify_audit_chain(Vec::new(), |_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
 
         // settings through the page form (common maximum; labels as a list)
@@ -453,7 +453,7 @@ backend_tests! {
             .await
             .json();
         assert!(a.to_string().contains("報案系統資料庫"), "{a}");
-        let rep = env.app.verify_audit_chain(|_| {}).await.unwrap();
+        let rep = env.app.verify_audit_chain(Vec::new(), |_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");
     }
 
