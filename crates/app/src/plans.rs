@@ -653,8 +653,12 @@ impl App {
         if period_end > self.today() {
             return Err(AppError::invalid("period_end", msg!("reason.not_future")));
         }
-        if !input.value.is_finite() || input.value.abs() > 1.0e12 {
-            return Err(AppError::invalid("value", msg!("reason.number")));
+        // every KPI of the plan template is a rate in percent
+        if !input.value.is_finite() || !(0.0..=100.0).contains(&input.value) {
+            return Err(AppError::invalid(
+                "value",
+                msg!("reason.plans.percent", min = 0, max = 100),
+            ));
         }
         let row = KpiMeasurement {
             id: self.ids.new_id(),

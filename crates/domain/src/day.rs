@@ -11,14 +11,34 @@ use crate::DomainError;
 /// Taiwan has used UTC+8 without daylight saving since 1979.
 pub const TAIPEI_OFFSET_SECS: i64 = 8 * 3600;
 
-/// Parses `YYYY-MM-DD` (surrounding blanks ignored).
+/// The earliest date a person may enter: anything before is a typo (0000,
+/// 1900) rather than a record of this programme.
+pub const EARLIEST: Date = time::macros::date!(1990 - 01 - 01);
+/// The latest date a person may enter (9999 is a typo, not a plan).
+pub const LATEST: Date = time::macros::date!(2100 - 12 - 31);
+
+/// Parses a date a person entered: `YYYY-MM-DD` (surrounding blanks
+/// ignored) between [`EARLIEST`] and [`LATEST`].
 pub fn parse(field: &'static str, s: &str) -> Result<Date, DomainError> {
+    let d = parse_stored(s).ok_or_else(|| invalid(field))?;
+    if !(EARLIEST..=LATEST).contains(&d) {
+        return Err(DomainError::Invalid {
+            field,
+            reason: msg!("reason.date_range", from = ymd(EARLIEST), to = ymd(LATEST)),
+        });
+    }
+    Ok(d)
+}
+
+/// Reads a stored `YYYY-MM-DD` (no plausibility window: what was stored is
+/// read back as it is).
+pub fn parse_stored(s: &str) -> Option<Date> {
     let s = s.trim();
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     if s.len() != 10 {
-        return Err(invalid(field));
+        return None;
     }
-    Date::parse(s, &fmt).map_err(|_| invalid(field))
+    Date::parse(s, &fmt).ok()
 }
 
 /// Parses an optional date: absent or blank is `None`.
@@ -107,5 +127,18 @@ mod tests {
         // 2026-11-20 16:30 UTC is already the 21st in Taipei
         assert_eq!(of_unix(1_795_192_200), date!(2026 - 11 - 21));
         assert_eq!(add_years(date!(2024 - 02 - 29), 1), date!(2025 - 02 - 28));
+    }
+
+    #[test]
+    fn typed_dates_must_be_plausible_but_stored_ones_are_read_as_they_are() {
+        for typo in ["0000-01-01", "9999-12-31", "1900-01-01", "2101-01-01"] {
+            let e = parse("d", typo).unwrap_err();
+            assert!(
+                matches!(&e, DomainError::Invalid { reason, .. } if reason.key() == "reason.date_range"),
+                "{typo}: {e:?}"
+            );
+            assert!(parse_stored(typo).is_some(), "{typo}");
+        }
+        assert!(parse("d", "1990-01-01").is_ok() && parse("d", "2100-12-31").is_ok());
     }
 }

@@ -530,14 +530,14 @@ pub(crate) fn ou(row: &AnyRow, col: &str) -> Result<Option<u32>> {
 }
 pub(crate) fn date(row: &AnyRow, col: &str) -> Result<Date> {
     let v = s(row, col)?;
-    zian_domain::day::parse("date", &v)
-        .map_err(|_| StoreError::Corrupt(format!("{col}: bad date {v:?}")))
+    zian_domain::day::parse_stored(&v)
+        .ok_or_else(|| StoreError::Corrupt(format!("{col}: bad date {v:?}")))
 }
 pub(crate) fn odate(row: &AnyRow, col: &str) -> Result<Option<Date>> {
     os(row, col)?
         .map(|v| {
-            zian_domain::day::parse("date", &v)
-                .map_err(|_| StoreError::Corrupt(format!("{col}: bad date {v:?}")))
+            zian_domain::day::parse_stored(&v)
+                .ok_or_else(|| StoreError::Corrupt(format!("{col}: bad date {v:?}")))
         })
         .transpose()
 }

@@ -268,6 +268,56 @@ async fn setup(env: &TestEnv) -> (Ctx, Ids) {
 }
 
 backend_tests! {
+    async fn implausible_values_are_refused(env: TestEnv) {
+        let officer = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let kpi = |period: &str, value: f64| {
+            json!({"kpi": "phishing_open_rate", "period_end": period, "value": value})
+        };
+        let path = format!("/api/v1/orgs/{pol}/kpis");
+        // percentages outside 0–100 and typo years
+        for body in [
+            kpi("2026-10-31", 101.0),
+            kpi("2026-10-31", -1.0),
+            kpi("0000-01-01", 5.0),
+            kpi("1900-01-01", 5.0),
+        ] {
+            let r = env.api(Method::POST, &path, &officer, Some(body.clone())).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.text());
+        }
+        let r = env.api(Method::POST, &path, &officer, Some(kpi("0000-01-01", 5.0))).await;
+        let msg = r.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(msg.contains("1990-01-01") && msg.contains("2100-12-31"), "{msg}");
+        let r = env.api(Method::POST, &path, &officer, Some(kpi("2026-10-31", 4.5))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        // a completion dated 1900 or 9999
+        let obs = env
+            .api(Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &officer, None)
+            .await
+            .json();
+        let rule = obs["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["status"] != "not_applicable")
+            .expect("an obligation")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for day in ["1900-01-01", "9999-12-31"] {
+            let r = env
+                .api(
+                    Method::POST,
+                    &format!("/api/v1/orgs/{pol}/obligations/completions"),
+                    &officer,
+                    Some(json!({"rule_id": rule, "completed_on": day, "note": "done"})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}: {}", r.text());
+            assert_eq!(r.json()["error"]["field"], "completed_on", "{}", r.text());
+        }
+    }
+
     async fn api_bodies_that_are_malformed_get_a_json_4xx(env: TestEnv) {
         let (c, ids) = setup(&env).await;
         let doc = zian_web::openapi::document();

@@ -15,8 +15,10 @@ pub fn time(field: &str, s: &str) -> Result<i64, AppError> {
     if let Ok(t) = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
         return Ok(t.unix_timestamp());
     }
-    let d = zian_domain::day::parse("date", s)
-        .map_err(|_| AppError::invalid(field, msg!("reason.date")))?;
+    let d = zian_domain::day::parse("date", s).map_err(|e| match e {
+        zian_domain::DomainError::Invalid { reason, .. } => AppError::invalid(field, reason),
+        _ => AppError::invalid(field, msg!("reason.date")),
+    })?;
     Ok(d.midnight().assume_utc().unix_timestamp() - zian_domain::day::TAIPEI_OFFSET_SECS)
 }
 

@@ -311,16 +311,17 @@ fn field(path: &str, f: &Field, v: &Value, errors: &mut Vec<FieldError>) -> Valu
         Kind::Date => match v {
             Value::Null => Value::String(String::new()),
             Value::String(s) if s.trim().is_empty() => Value::String(String::new()),
-            Value::String(s) => {
-                let fmt = time::macros::format_description!("[year]-[month]-[day]");
-                match time::Date::parse(s.trim(), &fmt) {
-                    Ok(_) => Value::String(s.trim().to_string()),
-                    Err(_) => {
-                        errors.push(FieldError::new(path.to_string(), msg!("reason.date")));
-                        Value::String(String::new())
-                    }
+            Value::String(s) => match crate::day::parse("date", s) {
+                Ok(_) => Value::String(s.trim().to_string()),
+                Err(crate::DomainError::Invalid { reason, .. }) => {
+                    errors.push(FieldError::new(path.to_string(), reason));
+                    Value::String(String::new())
                 }
-            }
+                Err(_) => {
+                    errors.push(FieldError::new(path.to_string(), msg!("reason.date")));
+                    Value::String(String::new())
+                }
+            },
             _ => {
                 errors.push(bad_type(path, "date"));
                 Value::String(String::new())

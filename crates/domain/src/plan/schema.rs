@@ -106,7 +106,8 @@ impl Chapter {
 
 /// Measured indicators a quantitative objective can be linked to. Other
 /// modules (availability monitoring, social-engineering drills, VANS,
-/// incidents) record measurements under these codes.
+/// incidents) record measurements under these codes: (code, zh, en). Every
+/// one is a rate in percent (0–100).
 pub const KPIS: &[(&str, &str, &str)] = &[
     (
         "core_system_availability",
