@@ -3,6 +3,7 @@
 //! composition root: it wires configuration, storage, the application and
 //! the web layer together, and holds no business rules.
 
+mod bench_web;
 mod config;
 mod platform;
 
@@ -156,6 +157,23 @@ enum BenchCmd {
         #[arg(long, num_args = 1.., required = true)]
         nvd: Vec<PathBuf>,
     },
+    /// Web reads over real HTTP: one record and one page of 50 at N clients,
+    /// on SQLite and PostgreSQL, at each size of one agency's register.
+    Web {
+        /// Systems in the agency, one measurement per size (ascending).
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        records: Vec<usize>,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds measured per request kind (after a short warm-up).
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        #[arg(long, value_enum, default_value = "both")]
+        backend: bench_web::BackendChoice,
+        /// PostgreSQL server for a throwaway database.
+        #[arg(long, env = "ZIAN_BENCH_PG_URL")]
+        pg_url: Option<String>,
+    },
 }
 
 /// Today in Asia/Taipei, from the real clock (the composition root's).
@@ -226,6 +244,20 @@ fn main() -> ExitCode {
         Cmd::Bench(BenchCmd::Vuln { nvd }) => zian_vuln::bench::run_bench(&nvd, stdout.lock())
             .map(|_| ExitCode::SUCCESS)
             .map_err(Into::into),
+        Cmd::Bench(BenchCmd::Web {
+            records,
+            clients,
+            seconds,
+            backend,
+            pg_url,
+        }) => bench_web::main(bench_web::Options {
+            records,
+            clients,
+            seconds,
+            backend,
+            pg_url,
+        })
+        .map(|()| ExitCode::SUCCESS),
         platform_cmd => platform::run(platform_cmd, cli.config, cli.data_dir, cli.database_url),
     };
     match result {

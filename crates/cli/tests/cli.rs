@@ -578,3 +578,67 @@ fn reminders_for_a_mail_job() {
         assert!(!o.stderr.is_empty());
     }
 }
+
+/// `zian bench web` measures every request kind at every size on each
+/// backend (PostgreSQL when the test server is configured) and fails on any
+/// answer but 200, so a broken route or token fails this test.
+#[test]
+fn bench_web_measures_reads_on_each_backend() {
+    let pg = std::env::var("ZIAN_TEST_PG_URL").ok();
+    let mut c = zian();
+    c.args([
+        "bench",
+        "web",
+        "--records",
+        "240,120",
+        "--clients",
+        "2",
+        "--seconds",
+        "0.3",
+    ]);
+    let backends: &[&str] = match &pg {
+        Some(url) => {
+            c.args(["--backend", "both", "--pg-url", url]);
+            &["sqlite", "postgres"]
+        }
+        None => {
+            c.args(["--backend", "sqlite"]);
+            &["sqlite"]
+        }
+    };
+    let out = c.output().expect("run zian bench web");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "bench web failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for backend in backends {
+        for size in ["120", "240"] {
+            for kind in [
+                "GET /healthz (baseline)",
+                "GET one system",
+                "GET page of 50",
+            ] {
+                let row = stdout
+                    .lines()
+                    .find(|l| {
+                        let mut w = l.split_whitespace();
+                        w.next() == Some(backend) && w.next() == Some(size) && l.contains(kind)
+                    })
+                    .unwrap_or_else(|| panic!("no row for {backend} {size} {kind}:\n{stdout}"));
+                let rps: f64 = row
+                    .split(kind)
+                    .nth(1)
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| panic!("no req/s in {row:?}"));
+                assert!(rps > 0.0, "{row}");
+            }
+        }
+        assert!(
+            stdout.contains(&format!("{backend:<9} page of 50 at 240 records vs 120")),
+            "{stdout}"
+        );
+    }
+}
