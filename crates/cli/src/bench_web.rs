@@ -138,7 +138,14 @@ async fn bench_backend(
         )
         .await
     });
-    let token = api_token(addr, "officer.police", password, &org).await?;
+    let token = api_token(
+        addr,
+        "officer.police",
+        password,
+        &org,
+        &["org_read", "record_read"],
+    )
+    .await?;
 
     let mut ids: Vec<String> = Vec::new();
     let mut first_page: Option<(usize, Stats)> = None;
@@ -232,8 +239,15 @@ async fn fill(store: &SqlStore, org: &str, size: usize, ids: &mut Vec<String>) -
     Ok(())
 }
 
-/// Signs in through the API and creates a read-only token for the agency.
-async fn api_token(addr: SocketAddr, user: &str, password: &str, org: &str) -> Result<String> {
+/// Signs in through the API and creates a token for the agency with
+/// `permissions`, valid for a day.
+pub(crate) async fn api_token(
+    addr: SocketAddr,
+    user: &str,
+    password: &str,
+    org: &str,
+    permissions: &[&str],
+) -> Result<String> {
     let mut c = Client::connect(addr).await?;
     let body = serde_json::json!({"username": user, "password": password}).to_string();
     let r = c
@@ -255,7 +269,7 @@ async fn api_token(addr: SocketAddr, user: &str, password: &str, org: &str) -> R
         .ok_or_else(|| anyhow!("bench web: login returned no CSRF token"))?
         .to_string();
     let body = serde_json::json!({
-        "name": "bench", "org_id": org, "permissions": ["org_read", "record_read"], "expires_days": 1
+        "name": "bench", "org_id": org, "permissions": permissions, "expires_days": 1
     })
     .to_string();
     let r = c
@@ -340,19 +354,19 @@ async fn measure(
     })
 }
 
-struct Answer {
-    status: StatusCode,
-    cookie: Option<String>,
-    body: Bytes,
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub cookie: Option<String>,
+    pub body: Bytes,
 }
 
 /// One keep-alive HTTP/1.1 connection.
-struct Client {
+pub(crate) struct Client {
     sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
 }
 
 impl Client {
-    async fn connect(addr: SocketAddr) -> Result<Client> {
+    pub async fn connect(addr: SocketAddr) -> Result<Client> {
         let stream = tokio::net::TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -360,7 +374,7 @@ impl Client {
         Ok(Client { sender })
     }
 
-    async fn send(
+    pub async fn send(
         &mut self,
         method: Method,
         path: &str,
@@ -396,13 +410,13 @@ impl Client {
 }
 
 /// A small xorshift generator: which record or page each request asks for.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -412,8 +426,8 @@ impl Rng {
 
 /// A throwaway database: a file under the temporary directory, or a
 /// database created on the PostgreSQL server and dropped afterwards.
-struct Database {
-    url: String,
+pub(crate) struct Database {
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -423,7 +437,7 @@ enum Cleanup {
 }
 
 impl Database {
-    async fn create(backend: &str, pg_url: Option<&str>) -> Result<Database> {
+    pub async fn create(backend: &str, pg_url: Option<&str>) -> Result<Database> {
         let tag = UuidV7.new_id().replace('-', "");
         if backend == "sqlite" {
             let dir = std::env::temp_dir().join(format!("zian-bench-{tag}"));
@@ -450,7 +464,7 @@ impl Database {
         })
     }
 
-    async fn drop(self) {
+    pub async fn drop(self) {
         match self.cleanup {
             Cleanup::Dir(d) => {
                 let _ = std::fs::remove_dir_all(d);
