@@ -685,6 +685,18 @@ backend_tests! {
             assert!(!r.text().contains(HTML), "{uri}: raw script tag");
             assert!(escaped(&r.text()), "{uri}: escaped name missing");
         }
+        // the users list's pager keeps a search with `&` and CJK as one value
+        for (n, who) in ["甲", "乙"].iter().enumerate() {
+            let body = json!({"username": format!("amp.user{n}"), "display_name": format!("測試 A&B {who}"), "email": format!("amp{n}@example.org"), "home_org_id": ids.org, "password": "Ampersand-Pass-2026!"});
+            let r = api(&env, &c, &Method::POST, "/api/v1/users", Some("application/json"), Some(body.to_string().into_bytes())).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let r = send(&env, &Method::GET, &format!("/users?q={}&limit=1", pct("A&B")), &c.session.headers(), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let html = r.text();
+        assert!(html.contains("rel=\"next\" href=\"/users?q=A%26B&#38;limit=1&#38;offset=1\""), "{html}");
+        let r = send(&env, &Method::GET, "/users?q=A%26B&limit=1&offset=1", &c.session.headers(), None).await;
+        assert!(r.text().contains("rel=\"prev\" href=\"/users?q=A%26B&#38;limit=1\""), "{}", r.text());
         // the audit trail stores the hostile name as data, and the chain holds
         let rep = env.app.verify_audit_chain(Vec::new(), |_| {}).await.unwrap();
         assert!(rep.broken.is_none(), "{rep:?}");

@@ -11,8 +11,9 @@ use zian_i18n::msg;
 
 use crate::error::PageResult;
 use crate::error::message;
-use crate::extract::{NoFields, PageCaller, PageForm, PagePath};
+use crate::extract::{NoFields, PageCaller, PageForm, PagePath, PageQuery};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
+use crate::list::Pager;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -20,49 +21,29 @@ use crate::state::AppState;
 pub struct ListPage {
     pub ctx: PageCtx,
     pub page: Page<User>,
+    pub pager: Pager,
     pub q: String,
     pub org: String,
     pub orgs: Vec<Organisation>,
     pub can_write: bool,
 }
 
-impl ListPage {
-    pub fn prev(&self) -> Option<i64> {
-        (self.page.offset > 0).then(|| (self.page.offset - self.page.limit).max(0))
-    }
-    pub fn next(&self) -> Option<i64> {
-        (self.page.offset + self.page.limit < self.page.total)
-            .then_some(self.page.offset + self.page.limit)
-    }
-}
-
-#[derive(Deserialize)]
-pub struct ListQ {
-    q: Option<String>,
-    org: Option<String>,
-    offset: Option<i64>,
-}
-
 pub async fn list(
     State(st): State<AppState>,
     pc: PageCaller,
-    q: Result<Query<ListQ>, axum::extract::rejection::QueryRejection>,
+    PageQuery(pairs): PageQuery<Vec<(String, String)>>,
 ) -> PageResult {
-    let Query(q) = q?;
     let c = ctx(&st.app, &pc, "users.title", "users", None).await?;
-    let mut lq = ListQuery::new();
-    lq.q = q.q.clone().filter(|s| !s.trim().is_empty());
-    lq.offset = q.offset.unwrap_or(0).max(0);
-    if let Some(o) = q.org.as_ref().filter(|o| !o.is_empty()) {
-        lq.filter.push(("org".into(), o.clone()));
-    }
+    let lq = crate::list::query(&pairs, super::FILTERS)?;
     let page = st.app.list_users(&pc.p, &lq).await?;
+    let pager = Pager::new(&page, "/users", &pairs);
     let orgs = st.app.org_tree(&pc.p).await?;
     render(&ListPage {
         ctx: c,
+        pager,
+        q: lq.q.clone().unwrap_or_default(),
+        org: lq.filter_value("org").unwrap_or_default().to_string(),
         page,
-        q: q.q.unwrap_or_default(),
-        org: q.org.unwrap_or_default(),
         orgs,
         can_write: !pc.p.scope(Permission::UserWrite).is_empty(),
     })
