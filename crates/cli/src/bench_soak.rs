@@ -31,19 +31,27 @@ use hyper::{Method, StatusCode};
 use zian_app::system::UuidV7;
 use zian_domain::ports::IdGen;
 
-use crate::bench_web::{Client, Database, Rng, api_token};
+use crate::bench_web::{Client, Database, Rng, api_token, login, on_runtime};
 
 const PASSWORD: &str = "Soak-Zian-2026!";
 
+#[derive(clap::Args)]
 pub struct Options {
+    #[arg(long, default_value_t = 30.0)]
     pub minutes: f64,
+    #[arg(long, default_value_t = 16)]
     pub clients: usize,
     /// Seconds between two kills.
+    #[arg(long, default_value_t = 180.0)]
     pub kill_every: f64,
     /// `sqlite` or `postgres`.
+    #[arg(long, default_value = "sqlite")]
     pub backend: String,
+    /// A PostgreSQL server where a throwaway database may be created.
+    #[arg(long, env = "ZIAN_BENCH_PG_URL")]
     pub pg_url: Option<String>,
-    /// Keep the working directory (logs, archives) afterwards.
+    /// Keep the working directory (server log, archives) afterwards.
+    #[arg(long)]
     pub keep: bool,
 }
 
@@ -71,12 +79,8 @@ struct Counts {
 }
 
 pub fn main(opts: Options) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
     let mut out = std::io::stdout();
-    rt.block_on(run(opts, &mut out))
+    on_runtime(run(opts, &mut out))
 }
 
 pub async fn run(opts: Options, out: &mut (impl Write + Send)) -> Result<()> {
@@ -363,19 +367,7 @@ impl Drop for Server {
 
 /// The id of `PIF-POL` (the officer's agency), through the API.
 async fn org_id(addr: SocketAddr) -> Result<String> {
-    let mut c = Client::connect(addr).await?;
-    let body = serde_json::json!({"username": "officer.police", "password": PASSWORD}).to_string();
-    let r = c
-        .send(
-            Method::POST,
-            "/api/v1/session",
-            &[("content-type", "application/json")],
-            body,
-        )
-        .await?;
-    let cookie = r
-        .cookie
-        .ok_or_else(|| anyhow!("bench soak: login failed ({})", r.status))?;
+    let (mut c, cookie, _) = login(addr, "officer.police", PASSWORD).await?;
     let r = c
         .send(
             Method::GET,

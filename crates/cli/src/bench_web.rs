@@ -45,13 +45,20 @@ pub enum BackendChoice {
     Both,
 }
 
+#[derive(clap::Args)]
 pub struct Options {
-    /// Sizes of the agency's register, ascending.
+    /// Systems in the agency, one measurement per size.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
     pub records: Vec<usize>,
+    #[arg(long, default_value_t = 16)]
     pub clients: usize,
+    /// Seconds measured per request kind (after a short warm-up).
+    #[arg(long, default_value_t = 10.0)]
     pub seconds: f64,
+    #[arg(long, value_enum, default_value = "both")]
     pub backend: BackendChoice,
     /// A PostgreSQL server where a throwaway database may be created.
+    #[arg(long, env = "ZIAN_BENCH_PG_URL")]
     pub pg_url: Option<String>,
 }
 
@@ -239,15 +246,13 @@ async fn fill(store: &SqlStore, org: &str, size: usize, ids: &mut Vec<String>) -
     Ok(())
 }
 
-/// Signs in through the API and creates a token for the agency with
-/// `permissions`, valid for a day.
-pub(crate) async fn api_token(
+/// Signs in through the API: the connection, the session cookie and the
+/// CSRF token.
+pub(crate) async fn login(
     addr: SocketAddr,
     user: &str,
     password: &str,
-    org: &str,
-    permissions: &[&str],
-) -> Result<String> {
+) -> Result<(Client, String, String)> {
     let mut c = Client::connect(addr).await?;
     let body = serde_json::json!({"username": user, "password": password}).to_string();
     let r = c
@@ -259,15 +264,26 @@ pub(crate) async fn api_token(
         )
         .await?;
     if r.status != StatusCode::OK {
-        bail!("bench web: login as {user} answered {}", r.status);
+        bail!("login as {user} answered {}", r.status);
     }
-    let cookie = r
-        .cookie
-        .ok_or_else(|| anyhow!("bench web: login set no cookie"))?;
+    let cookie = r.cookie.ok_or_else(|| anyhow!("login set no cookie"))?;
     let csrf = serde_json::from_slice::<serde_json::Value>(&r.body)?["csrf_token"]
         .as_str()
-        .ok_or_else(|| anyhow!("bench web: login returned no CSRF token"))?
+        .ok_or_else(|| anyhow!("login returned no CSRF token"))?
         .to_string();
+    Ok((c, cookie, csrf))
+}
+
+/// Signs in and creates a token for the agency with `permissions`, valid
+/// for a day.
+pub(crate) async fn api_token(
+    addr: SocketAddr,
+    user: &str,
+    password: &str,
+    org: &str,
+    permissions: &[&str],
+) -> Result<String> {
+    let (mut c, cookie, csrf) = login(addr, user, password).await?;
     let body = serde_json::json!({
         "name": "bench", "org_id": org, "permissions": permissions, "expires_days": 1
     })
@@ -483,10 +499,15 @@ impl Database {
 
 /// Runs the benchmark on its own runtime, printing to standard output.
 pub fn main(opts: Options) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let mut out = std::io::stdout();
+    on_runtime(run(opts, &mut out))
+}
+
+/// Runs a benchmark's future on a runtime of its own.
+pub(crate) fn on_runtime(f: impl std::future::Future<Output = Result<()>>) -> Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
-    let mut out = std::io::stdout();
-    rt.block_on(run(opts, &mut out))
+        .context("cannot start the async runtime")?
+        .block_on(f)
 }

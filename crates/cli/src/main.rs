@@ -160,41 +160,11 @@ enum BenchCmd {
     },
     /// Web reads over real HTTP: one record and one page of 50 at N clients,
     /// on SQLite and PostgreSQL, at each size of one agency's register.
-    Web {
-        /// Systems in the agency, one measurement per size (ascending).
-        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
-        records: Vec<usize>,
-        #[arg(long, default_value_t = 16)]
-        clients: usize,
-        /// Seconds measured per request kind (after a short warm-up).
-        #[arg(long, default_value_t = 10.0)]
-        seconds: f64,
-        #[arg(long, value_enum, default_value = "both")]
-        backend: bench_web::BackendChoice,
-        /// PostgreSQL server for a throwaway database.
-        #[arg(long, env = "ZIAN_BENCH_PG_URL")]
-        pg_url: Option<String>,
-    },
+    Web(bench_web::Options),
     /// Soak: mixed reads and writes against a `zian serve` that is killed
     /// with SIGKILL every few minutes; proves nothing acknowledged is lost,
     /// the audit chain verifies and backup → restore → backup is identical.
-    Soak {
-        #[arg(long, default_value_t = 30.0)]
-        minutes: f64,
-        #[arg(long, default_value_t = 16)]
-        clients: usize,
-        /// Seconds between two kills.
-        #[arg(long, default_value_t = 180.0)]
-        kill_every: f64,
-        /// sqlite or postgres.
-        #[arg(long, default_value = "sqlite")]
-        backend: String,
-        #[arg(long, env = "ZIAN_BENCH_PG_URL")]
-        pg_url: Option<String>,
-        /// Keep the working directory (server log, archives).
-        #[arg(long)]
-        keep: bool,
-    },
+    Soak(bench_soak::Options),
 }
 
 /// Today in Asia/Taipei, from the real clock (the composition root's).
@@ -265,36 +235,8 @@ fn main() -> ExitCode {
         Cmd::Bench(BenchCmd::Vuln { nvd }) => zian_vuln::bench::run_bench(&nvd, stdout.lock())
             .map(|_| ExitCode::SUCCESS)
             .map_err(Into::into),
-        Cmd::Bench(BenchCmd::Web {
-            records,
-            clients,
-            seconds,
-            backend,
-            pg_url,
-        }) => bench_web::main(bench_web::Options {
-            records,
-            clients,
-            seconds,
-            backend,
-            pg_url,
-        })
-        .map(|()| ExitCode::SUCCESS),
-        Cmd::Bench(BenchCmd::Soak {
-            minutes,
-            clients,
-            kill_every,
-            backend,
-            pg_url,
-            keep,
-        }) => bench_soak::main(bench_soak::Options {
-            minutes,
-            clients,
-            kill_every,
-            backend,
-            pg_url,
-            keep,
-        })
-        .map(|()| ExitCode::SUCCESS),
+        Cmd::Bench(BenchCmd::Web(o)) => bench_web::main(o).map(|()| ExitCode::SUCCESS),
+        Cmd::Bench(BenchCmd::Soak(o)) => bench_soak::main(o).map(|()| ExitCode::SUCCESS),
         platform_cmd => platform::run(platform_cmd, cli.config, cli.data_dir, cli.database_url),
     };
     match result {
