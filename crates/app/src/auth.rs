@@ -817,6 +817,16 @@ impl App {
     }
 
     /// Whether a username is taken (seeding the demonstration).
+    /// The user with this username (the demo's seeding acts as its users).
+    pub(crate) async fn demo_user(&self, username: &str) -> Result<Option<zian_domain::User>> {
+        Ok(self
+            .auth
+            .store
+            .system_credentials_by_username(username)
+            .await?
+            .map(|c| c.user))
+    }
+
     pub(crate) async fn username_taken(&self, username: &str) -> Result<bool> {
         Ok(self
             .auth

@@ -1,8 +1,8 @@
 //! Obligations and compliance (issue 4): the obligations an organisation's
 //! responsibility level puts on it (附表一–八, via [`zian_rules`]), their
-//! status from the completions recorded with evidence, deployment overrides
-//! (exempt / replace, with reason, approver and date) and the supervisors'
-//! roll-up.
+//! status from the completions recorded with evidence, overrides (exempt /
+//! replace) requested by an organisation and decided by a user above it, and
+//! the supervisors' roll-up.
 //!
 //! Status of one obligation on `today` (Asia/Taipei):
 //! - `not_applicable` — exempted by an override (the reason is shown);
@@ -14,8 +14,17 @@
 //! - `open` — nothing is due yet (first deadline more than 30 days away) or
 //!   the obligation has no deadline.
 //!
-//! Overrides are recorded at an organisation and apply to its subtree; two
-//! overrides of one rule in force for the same organisation are refused.
+//! Overrides are requested for an organisation (never a unit: its agency
+//! asks) by those who maintain its records, and are only requests
+//! (`pending`) until a user holding `override_approve` strictly above the
+//! organisation (its supervising organisation or higher) approves them; the
+//! organisation itself, even its CISO, cannot. Only approved overrides change
+//! the calendar: an overdue obligation covered by a pending request is still
+//! overdue. A request may be withdrawn by its organisation before the
+//! decision, rejected with a reason, and an approved one revoked with a
+//! reason; each step is audited. Once approved an override applies to the
+//! organisation's subtree; two active (pending or approved) overrides of one
+//! rule for overlapping periods are refused.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -25,12 +34,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use zian_domain::compliance::{
-    AUTO_PREFIX, Completion, Override, OverrideKind, OverrideScope, RuleOverride,
+    AUTO_PREFIX, Completion, Override, OverrideAction, OverrideFilter, OverrideKind,
+    OverrideStatus, OverrideTransition, RuleOverride,
 };
 use zian_domain::day::ymd;
 use zian_domain::plan::PlanStatus;
 use zian_domain::{
-    EvidenceId, Frequency, ListQuery, OrgId, OrgScope, Organisation, Permission, Principal, Text,
+    EvidenceId, Frequency, ListQuery, OrgId, OrgScope, OrgTier, Organisation, Page, Permission,
+    Principal, Text,
 };
 use zian_rules::{Obligation, RuleSet};
 
@@ -118,7 +129,8 @@ pub struct OrgCompliance {
     pub unavailable: Option<String>,
     pub obligations: Vec<ObligationView>,
     pub counts: StatusCounts,
-    /// The overrides applying to the organisation (also shown per obligation).
+    /// The overrides concerning the organisation, of every status (the
+    /// approved ones in force are also shown per obligation).
     pub overrides: Vec<Override>,
 }
 
@@ -283,7 +295,8 @@ pub fn evaluate(
         return Ok(out);
     }
     let rules = rule_set()?;
-    let ro: Vec<RuleOverride> = ov_rows.iter().map(|o| o.rule.clone()).collect();
+    // only approved overrides change the calendar
+    let ro: Vec<RuleOverride> = ov_rows.iter().filter_map(Override::in_effect).collect();
     let obligations = match rules.obligations(org.kind, level, assigned, today, &ro) {
         Ok(v) => v,
         Err(zian_rules::RulesError::NoRulesInForce { .. }) => {
@@ -343,24 +356,34 @@ pub struct CompletionInput {
     pub evidence_id: Option<String>,
 }
 
-// An override to record (dates parsed after the access check).
+// An override to request (dates parsed after the access check). The
+// approver is not part of it: a user above the organisation approves.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "OverrideIn")]
 pub struct OverrideInput {
     /// Rule id (e.g. `T3.penetration-test`) or control id (e.g. `AC-07`).
     pub rule_id: String,
-    /// `exempt` or `replace`.
+    /// `exempt` (免辦) or `replace` (e.g. a changed frequency).
     pub kind: String,
     pub frequency: Option<String>,
     pub deadline_months: Option<u32>,
     pub count: Option<u32>,
     pub unit: Option<String>,
     pub reason: String,
-    pub approver: String,
-    pub approved_on: String,
+    /// First day it would apply (YYYY-MM-DD); default: today.
     pub effective_from: Option<String>,
+    /// First day it no longer applies (exclusive); default: open-ended.
     pub effective_to: Option<String>,
+}
+
+/// A decision on an override (approve, reject, withdraw, revoke).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "OverrideDecisionIn")]
+pub struct OverrideDecisionInput {
+    /// Why; required to reject or revoke.
+    pub reason: Option<String>,
 }
 
 /// One organisation of the supervisors' roll-up.
@@ -374,6 +397,11 @@ pub struct RollupRow {
     /// Obligations not yet met that are due later (for reminders further ahead).
     #[serde(skip)]
     pub upcoming: Vec<ObligationView>,
+    /// Override requests concerning the organisation awaiting a decision
+    /// (they change nothing yet).
+    pub pending: Vec<Override>,
+    /// Approved overrides concerning the organisation, in force today or later.
+    pub approved: Vec<Override>,
 }
 
 impl App {
@@ -533,19 +561,27 @@ impl App {
         Ok(row)
     }
 
-    /// Records a deployment override (exempt or replace) at an organisation;
-    /// it applies to the organisation's subtree.
-    pub async fn record_override(
+    /// Requests an override (exempt or replace) for an organisation: it is
+    /// `pending` and changes nothing until a user above the organisation
+    /// approves it.
+    pub async fn request_override(
         &self,
         p: &Principal,
         org_id: &OrgId,
         input: OverrideInput,
     ) -> Result<Override> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
+        if org.tier == OrgTier::Unit {
+            return Err(AppError::invalid(
+                "org_id",
+                msg!("reason.compliance.override_at_unit"),
+            ));
+        }
         let rules = rule_set()?;
-        let approved_on = zian_domain::day::parse("approved_on", &input.approved_on)?;
+        let today = self.today();
         let effective_from =
-            zian_domain::day::parse_opt("effective_from", input.effective_from.as_deref())?;
+            zian_domain::day::parse_opt("effective_from", input.effective_from.as_deref())?
+                .unwrap_or(today);
         let effective_to =
             zian_domain::day::parse_opt("effective_to", input.effective_to.as_deref())?;
         let kind = match input.kind.as_str() {
@@ -581,56 +617,164 @@ impl App {
                 ));
             }
         };
-        let row = Override {
-            id: self.ids.new_id(),
-            org_id: org.id.clone(),
-            org_path: org.path.clone(),
-            rule: RuleOverride {
-                rule_id: Text::<100>::parse("rule_id", &input.rule_id)?.into(),
-                kind,
-                reason: Text::<2000>::parse("reason", &input.reason)?.into(),
-                approver: Text::<200>::parse("approver", &input.approver)?.into(),
-                approved_on,
-                effective_from: effective_from.unwrap_or(approved_on),
-                effective_to,
-                scope: OverrideScope::default(),
-            },
-            created_by: Some(p.user.id.clone()),
-            created_at: self.now(),
-        };
-        let ro = &row.rule;
+        let row = Override::request(
+            self.ids.new_id(),
+            &org,
+            Text::<100>::parse("rule_id", &input.rule_id)?.into(),
+            kind,
+            Text::<2000>::parse("reason", &input.reason)?.into(),
+            (effective_from, effective_to),
+            &p.user,
+            self.now(),
+        );
+        let ro = row.as_rule();
         rules
-            .validate_override(ro)
+            .validate_override(&ro)
             .map_err(|e| AppError::rules("override", &e))?;
-        // no two overrides of one rule in force at once for this organisation
+        // a replacement must make a schedule the engine can compute for the
+        // organisation, so that approving it cannot break the calendar
+        if let (Some(level), Some(assigned)) = (org.level, org.level_assigned_on)
+            && assigned <= today
+            && let Err(e @ zian_rules::RulesError::InvalidOverride { .. }) =
+                rules.obligations(org.kind, level, assigned, today, &[ro])
+        {
+            return Err(AppError::rules("override", &e));
+        }
+        // no two active overrides of one rule for overlapping periods
         let existing = self
             .stores
             .compliance
             .overrides(&p.scope(Permission::RecordRead), Some(&org.id))
             .await?;
-        for x in existing
+        if existing
             .iter()
-            .map(|o| &o.rule)
-            .filter(|x| x.rule_id == ro.rule_id)
+            .any(|x| x.status.is_active() && x.rule_id == row.rule_id && x.overlaps(&row))
         {
-            let overlaps = x.effective_to.is_none_or(|t| t > ro.effective_from)
-                && ro.effective_to.is_none_or(|t| t > x.effective_from);
-            if overlaps {
-                return Err(AppError::Conflict("override_in_force"));
-            }
+            return Err(AppError::Conflict("override_in_force"));
         }
-        let mut e = p.event("compliance.override_recorded", Some(&org.id), Some(&row.id));
+        let mut e = p.event(
+            "compliance.override_requested",
+            Some(&org.id),
+            Some(&row.id),
+        );
         e.details = serde_json::json!({
-            "rule_id": ro.rule_id,
-            "kind": if matches!(ro.kind, OverrideKind::Exempt) { "exempt" } else { "replace" },
-            "approver": ro.approver,
-            "approved_on": ymd(ro.approved_on),
+            "rule_id": row.rule_id,
+            "kind": row.kind_str(),
+            "effective_from": ymd(row.effective_from),
+            "effective_to": row.effective_to.map(ymd),
         });
         self.stores
             .compliance
             .insert_override(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
         Ok(row)
+    }
+
+    /// Whether the caller may take `action` on the override: approve, reject
+    /// and revoke from strictly above its organisation; withdraw as one who
+    /// maintains the organisation's records.
+    pub fn may_decide_override(&self, p: &Principal, o: &Override, action: OverrideAction) -> bool {
+        if action.is_supervisory() {
+            p.can_above(Permission::OverrideApprove, &o.org_path)
+        } else {
+            p.can(Permission::RecordWrite, &o.org_path)
+        }
+    }
+
+    /// An override requested for an organisation the caller may read.
+    pub async fn get_override(&self, p: &Principal, id: &str) -> Result<Override> {
+        self.stores
+            .compliance
+            .get_override(&p.scope(Permission::RecordRead), id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Approves, rejects, withdraws or revokes an override.
+    pub async fn decide_override(
+        &self,
+        p: &Principal,
+        id: &str,
+        action: OverrideAction,
+        input: OverrideDecisionInput,
+    ) -> Result<Override> {
+        let o = self.get_override(p, id).await?;
+        if !self.may_decide_override(p, &o, action) {
+            return Err(AppError::Forbidden);
+        }
+        let reason = Text::<2000>::parse_opt("reason", input.reason.as_deref())?.map(String::from);
+        if action.needs_reason() && reason.is_none() {
+            return Err(AppError::invalid("reason", msg!("reason.required")));
+        }
+        let to = o.status.after(action).map_err(AppError::Conflict)?;
+        if action == OverrideAction::Approve {
+            rule_set()?
+                .validate_override(&o.as_rule())
+                .map_err(|e| AppError::rules("override", &e))?;
+            // nothing approved for the same rule and period on its branch
+            let approved = self
+                .stores
+                .compliance
+                .overrides(&p.scope(Permission::RecordRead), None)
+                .await?;
+            if approved.iter().any(|x| {
+                x.id != o.id
+                    && x.status == OverrideStatus::Approved
+                    && x.rule_id == o.rule_id
+                    && (x.applies_to(&o.org_path) || o.applies_to(&x.org_path))
+                    && x.overlaps(&o)
+            }) {
+                return Err(AppError::Conflict("override_in_force"));
+            }
+        }
+        let t = OverrideTransition {
+            action,
+            from: o.status,
+            to,
+            by: p.user.id.clone(),
+            at: self.now(),
+            on: self.today(),
+            reason: reason.clone(),
+        };
+        let mut e = p.event(
+            &format!("compliance.override_{}", to.as_str()),
+            Some(&o.org_id),
+            Some(&o.id),
+        );
+        e.details = serde_json::json!({
+            "rule_id": o.rule_id,
+            "kind": o.kind_str(),
+            "from": o.status.as_str(),
+            "to": to.as_str(),
+            "reason": reason,
+        });
+        let scope = if action.is_supervisory() {
+            p.scope(Permission::OverrideApprove)
+        } else {
+            p.scope(Permission::RecordWrite)
+        };
+        self.stores
+            .compliance
+            .transition_override(&scope, &o, &t, e)
+            .await?;
+        self.get_override(p, id).await
+    }
+
+    /// The overrides requested for organisations the caller may read, paged
+    /// (filters: `status`, `org`).
+    pub async fn list_overrides(&self, p: &Principal, q: &ListQuery) -> Result<Page<Override>> {
+        let f = OverrideFilter {
+            status: q
+                .filter_value("status")
+                .map(|v| OverrideStatus::parse(v.trim()))
+                .transpose()?,
+            org: q.filter_value("org").map(|v| OrgId::from(v.trim())),
+        };
+        Ok(self
+            .stores
+            .compliance
+            .list_overrides(&p.scope(Permission::RecordRead), &f, q)
+            .await?)
     }
 
     /// What other modules prove, per organisation (two queries whatever the
@@ -699,12 +843,29 @@ impl App {
                 .into_iter()
                 .filter(|v| v.status == Status::Open)
                 .collect();
+            let (pending, approved) =
+                c.overrides
+                    .into_iter()
+                    .fold((Vec::new(), Vec::new()), |(mut p, mut a), o| {
+                        match o.status {
+                            OverrideStatus::Pending => p.push(o),
+                            OverrideStatus::Approved
+                                if o.effective_to.is_none_or(|t| t > today) =>
+                            {
+                                a.push(o)
+                            }
+                            _ => {}
+                        }
+                        (p, a)
+                    });
             out.push(RollupRow {
                 org,
                 unavailable: c.unavailable,
                 counts: c.counts,
                 behind,
                 upcoming,
+                pending,
+                approved,
             });
         }
         out.sort_by(|a, b| {

@@ -1,10 +1,16 @@
 //! The demonstration tree: the national authority, one municipal hub with two
 //! county governments, five agencies of levels A, B, C, C and D with units,
-//! and a user for every role. Idempotent: existing organisations (matched by
-//! code) and users (matched by username) are kept.
+//! and a user for every role, and two exemptions: one requested by the police
+//! bureau and awaiting its supervisors, one of the health bureau approved by
+//! the Kaohsiung supervisor. Idempotent: existing organisations (matched by
+//! code) and users (matched by username) are kept; the exemptions are seeded
+//! only where no override exists yet.
 
 use time::macros::date;
 use zian_domain::audit::AuditEvent;
+use zian_domain::compliance::{
+    Override, OverrideAction, OverrideKind, OverrideStatus, OverrideTransition,
+};
 use zian_domain::org::OrgDraft;
 use zian_domain::user::NewUser;
 use zian_domain::{Level, ListQuery, OrgKind, OrgScope, OrgTier, Organisation, Role, UserId};
@@ -307,6 +313,85 @@ impl App {
                 org_name: org.name_zh.clone(),
             });
         }
+        self.seed_demo_overrides(&by_code).await?;
         Ok(out)
+    }
+
+    /// The police bureau's officer asks to be exempted from SOC monitoring
+    /// (pending); the health bureau's exemption from the web vulnerability
+    /// scan was approved by the Kaohsiung supervisor, above it.
+    async fn seed_demo_overrides(
+        &self,
+        by_code: &std::collections::HashMap<&str, Organisation>,
+    ) -> Result<()> {
+        let all = OrgScope::system_wide();
+        if !self
+            .stores
+            .compliance
+            .overrides(&all, None)
+            .await?
+            .is_empty()
+        {
+            return Ok(());
+        }
+        let seeds = [
+            (
+                "PIF-POL",
+                "officer.police",
+                "T3.soc",
+                "本局資通系統已納入屏東縣政府資安監控中心（SOC）之監控範圍，申請免辦。",
+                None,
+            ),
+            (
+                "PIF-HLT",
+                "officer.health",
+                "T5.web-vuln-scan",
+                "本局網站由縣府統一代管並辦理弱點檢測，申請免辦。",
+                Some(("supervisor.khh", "經查縣府已統一辦理，同意免辦。")),
+            ),
+        ];
+        let now = self.now();
+        let today = self.today();
+        for (code, requester, rule, reason, approval) in seeds {
+            let (Some(org), Some(by)) = (by_code.get(code), self.demo_user(requester).await?)
+            else {
+                continue;
+            };
+            let o = Override::request(
+                self.ids.new_id(),
+                org,
+                rule.to_string(),
+                OverrideKind::Exempt,
+                reason.to_string(),
+                (today, None),
+                &by,
+                now,
+            );
+            let mut e = system_event("compliance.override_requested", &org.id, &o.id);
+            e.actor_user_id = Some(by.id.to_string());
+            self.stores.compliance.insert_override(&all, &o, e).await?;
+            let Some((approver, why)) = approval else {
+                continue;
+            };
+            let Some(by) = self.demo_user(approver).await? else {
+                continue;
+            };
+            let t = OverrideTransition {
+                action: OverrideAction::Approve,
+                from: OverrideStatus::Pending,
+                to: OverrideStatus::Approved,
+                by: by.id.clone(),
+                at: now,
+                on: today,
+                reason: Some(why.to_string()),
+            };
+            let mut e = system_event("compliance.override_approved", &org.id, &o.id);
+            e.actor_user_id = Some(by.id.to_string());
+            self.stores
+                .compliance
+                .transition_override(&all, &o, &t, e)
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -254,8 +254,8 @@ impl App {
             .compliance
             .overrides(&scope, Some(&org.id))
             .await?
-            .into_iter()
-            .map(|o| o.rule)
+            .iter()
+            .filter_map(zian_domain::compliance::Override::in_effect)
             .collect();
         let rules = rule_set()?;
         let today = self.today();

@@ -71,6 +71,17 @@ impl Principal {
         self.scope(p).contains(org_path)
     }
 
+    /// Whether the caller holds `p` through a role granted strictly above the
+    /// organisation at `org_path` (at its supervising organisation or
+    /// higher), as deciding an organisation's own requests takes: a role held
+    /// at the organisation itself, or a token narrowed to it, does not count.
+    pub fn can_above(&self, p: Permission, org_path: &str) -> bool {
+        self.scope(p)
+            .roots()
+            .iter()
+            .any(|r| r.len() < org_path.len() && org_path.starts_with(r.as_str()))
+    }
+
     /// `Ok` when the caller holds `p` on the organisation at `org_path`;
     /// otherwise `Forbidden` when it can at least read it, `NotFound` when not.
     pub fn require(&self, p: Permission, org_path: &str) -> Result<(), Denied> {
@@ -108,15 +119,16 @@ impl Principal {
     /// carries (no escalation) — except for two permissions that belong to
     /// an office rather than to administration: writing audit records may be
     /// delegated by those who read the audit trail there (a CISO designating
-    /// internal auditors), and approving maintenance plans by those who
-    /// maintain the records there (an administrator appointing the CISO).
+    /// internal auditors), and approving maintenance plans or deciding the
+    /// override requests below by those who maintain the records there (an
+    /// administrator appointing the CISO or a supervisor).
     pub fn may_grant(&self, role: Role, org_path: &str) -> bool {
         self.can(Permission::RoleGrant, org_path)
             && role.permissions().iter().all(|perm| {
                 self.can(*perm, org_path)
                     || (*perm == Permission::AuditRecordWrite
                         && self.can(Permission::AuditRead, org_path))
-                    || (*perm == Permission::PlanApprove
+                    || (matches!(*perm, Permission::PlanApprove | Permission::OverrideApprove)
                         && self.can(Permission::RecordWrite, org_path))
             })
     }
@@ -229,6 +241,37 @@ mod tests {
         assert!(p.scope(Permission::RecordWrite).is_empty());
         assert!(p.any_role_scope().is_empty());
         assert!(p.own_deputyship_scope("u", "/n/h/").is_empty());
+    }
+
+    #[test]
+    fn decisions_from_above_need_a_role_strictly_above() {
+        let mut p = Principal {
+            user: user(),
+            assignments: vec![
+                assign(Role::Supervisor, "/n/h/"),
+                assign(Role::Ciso, "/n/x/a/"),
+            ],
+            token: None,
+            meta: RequestMeta::default(),
+        };
+        let perm = Permission::OverrideApprove;
+        assert!(p.can_above(perm, "/n/h/c/"));
+        assert!(p.can_above(perm, "/n/h/c/a/"));
+        // not the organisation where the role is held, not outside it
+        assert!(!p.can_above(perm, "/n/h/"));
+        assert!(!p.can_above(perm, "/n/"));
+        assert!(!p.can_above(perm, "/n/hh/c/"));
+        // a CISO decides below the agency, never for the agency itself
+        assert!(!p.can_above(perm, "/n/x/a/"));
+        assert!(p.can_above(perm, "/n/x/a/u/"));
+        // a token narrowed to the agency is the agency
+        p.token = Some(TokenGrant {
+            token_id: "t".into(),
+            org_path: "/n/h/c/".into(),
+            permissions: vec![perm],
+        });
+        assert!(!p.can_above(perm, "/n/h/c/"));
+        assert!(p.can_above(perm, "/n/h/c/a/"));
     }
 
     #[test]

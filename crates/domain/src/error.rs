@@ -1,6 +1,6 @@
 //! The domain layer's error type.
 
-use zian_i18n::Msg;
+use zian_i18n::{Msg, msg};
 
 /// Errors raised by domain rules. Each carries a stable code used by the upper
 /// layers to pick a localised message.
@@ -20,4 +20,21 @@ impl DomainError {
             DomainError::MoveIntoOwnSubtree => "org.move_into_subtree",
         }
     }
+}
+
+/// The value of `all` named `s` (by `name`), or `reason.unknown_value` for
+/// `field`: the parser of a closed set of named values.
+pub(crate) fn parse_named<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    field: &'static str,
+    s: &str,
+) -> Result<T, DomainError> {
+    all.iter()
+        .copied()
+        .find(|x| name(*x) == s)
+        .ok_or_else(|| DomainError::Invalid {
+            field,
+            reason: msg!("reason.unknown_value", value = s),
+        })
 }

@@ -31,10 +31,14 @@ pub enum Permission {
     RecordWrite,
     /// Approve or return a submitted maintenance plan (資通安全長核定).
     PlanApprove,
+    /// Approve, reject or revoke the override requests (免辦, changed
+    /// frequency) of the organisations *below* the one where it is held: an
+    /// organisation never decides its own.
+    OverrideApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -45,6 +49,7 @@ impl Permission {
         Permission::RecordRead,
         Permission::RecordWrite,
         Permission::PlanApprove,
+        Permission::OverrideApprove,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +63,7 @@ impl Permission {
             Permission::RecordRead => "record_read",
             Permission::RecordWrite => "record_write",
             Permission::PlanApprove => "plan_approve",
+            Permission::OverrideApprove => "override_approve",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
@@ -80,6 +86,7 @@ impl Permission {
                 | Permission::AuditRecordWrite
                 | Permission::RecordWrite
                 | Permission::PlanApprove
+                | Permission::OverrideApprove
         )
     }
 }
@@ -102,7 +109,8 @@ pub enum Role {
     Auditor,
     /// 委外廠商 — sees only records explicitly shared with it.
     Vendor,
-    /// 上級督導 — read-only roll-up of a subtree.
+    /// 上級督導 — roll-up of a subtree; decides the override requests of the
+    /// organisations below it and writes nothing else.
     Supervisor,
 }
 
@@ -163,12 +171,13 @@ impl Role {
                 RecordRead,
                 RecordWrite,
                 PlanApprove,
+                OverrideApprove,
             ],
             Role::SecurityOfficer => &[OrgRead, UserRead, RecordRead, RecordWrite],
             Role::CommitteeMember => &[OrgRead, UserRead, RecordRead],
             Role::ItStaff => &[OrgRead, RecordRead, RecordWrite],
             Role::Auditor => &[OrgRead, UserRead, AuditRead, AuditRecordWrite, RecordRead],
-            Role::Supervisor => &[OrgRead, RecordRead],
+            Role::Supervisor => &[OrgRead, RecordRead, OverrideApprove],
             Role::Vendor => &[],
         }
     }
@@ -195,9 +204,16 @@ mod tests {
 
     #[test]
     fn read_only_roles_have_no_write_permission() {
-        for r in [Role::Supervisor, Role::CommitteeMember, Role::Vendor] {
+        for r in [Role::CommitteeMember, Role::Vendor] {
             assert!(r.permissions().iter().all(|p| !p.is_write()), "{r:?}");
         }
+        // the supervisor writes only decisions on the requests below it
+        let w: Vec<_> = Role::Supervisor
+            .permissions()
+            .iter()
+            .filter(|p| p.is_write())
+            .collect();
+        assert_eq!(w, vec![&Permission::OverrideApprove]);
         // the auditor writes only audit records
         let w: Vec<_> = Role::Auditor
             .permissions()

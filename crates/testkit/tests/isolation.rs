@@ -4,7 +4,8 @@
 //! organisations, its security officer (officer.health), a second user there
 //! who is the officer's deputy, the officer's role assignment, the deputyship,
 //! an API token of the officer, and the bureau's records: an information
-//! system (graded, so it has a baseline of controls) and a risk. Every route of
+//! system (graded, so it has a baseline of controls), a risk and a pending
+//! exemption request. Every route of
 //! [`zian_web::routes::routes`] is called with its path parameters pointing at
 //! those objects (and, for bodies, with ids of those objects) by callers who
 //! must not reach them:
@@ -45,7 +46,8 @@ use zian_domain::ports::IdGen;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
-    AuditStore, AuthStore, EvidenceStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore,
+    AuditStore, AuthStore, ComplianceStore, EvidenceStore, OrgStore, PeopleStore, PlanStore,
+    RiskStore, SystemStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -174,6 +176,8 @@ struct Ids {
     evidence: String,
     /// A risk of PIF-HLT.
     risk: String,
+    /// An exemption request of PIF-HLT, pending.
+    override_: String,
 }
 
 impl Ids {
@@ -191,6 +195,7 @@ impl Ids {
             plan: f(),
             evidence: f(),
             risk: f(),
+            override_: f(),
         }
     }
 }
@@ -504,6 +509,35 @@ async fn setup(env: &TestEnv) -> Target {
         .obligation
         .id
         .clone();
+    // an exemption request of the bureau awaiting its supervisors, for
+    // another recurring obligation than the one the routes request
+    let other_rule = compliance
+        .obligations
+        .iter()
+        .find(|v| {
+            v.obligation.frequency.as_str() != "once"
+                && v.status.as_str() != "not_applicable"
+                && v.obligation.id != rule_id
+        })
+        .expect("a second recurring obligation of PIF-HLT")
+        .obligation
+        .id
+        .clone();
+    let ov = env
+        .app
+        .request_override(
+            &admin,
+            &hlt,
+            zian_app::compliance::OverrideInput {
+                rule_id: other_rule,
+                kind: "exempt".into(),
+                reason: "隔離測試免辦申請".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("override request");
+    all_ids.insert(ov.id.clone());
     markers.extend(all_ids.iter().cloned());
     markers.retain(|m| !m.is_empty());
     assert!(
@@ -523,6 +557,7 @@ async fn setup(env: &TestEnv) -> Target {
             plan: plan.id.into_string(),
             evidence: evidence.id.into_string(),
             risk: risk.risk.id.to_string(),
+            override_: ov.id,
         },
         all_ids,
         markers,
@@ -620,6 +655,15 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
             env.store.deputies(&all, &q).await.expect("deputies").items
         ),
     );
+    m.insert(
+        "overrides".into(),
+        format!(
+            "{:?}",
+            ComplianceStore::overrides(&env.store, &all, None)
+                .await
+                .expect("overrides")
+        ),
+    );
     // the records: systems (archived too), risks, and the target's risk settings
     m.insert(
         "systems".into(),
@@ -678,6 +722,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 ("chapter", _) => vec!["report".into()],
                 ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
                 (_, "risks") => vec![ids.risk.clone()],
+                (_, "overrides") => vec![ids.override_.clone()],
                 _ => vec![
                     ids.org.clone(),
                     ids.user.clone(),
@@ -689,6 +734,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                     ids.plan.clone(),
                     ids.evidence.clone(),
                     ids.risk.clone(),
+                    ids.override_.clone(),
                 ],
             },
         };
@@ -724,7 +770,7 @@ fn field_value(
         "name_en" => json!("Isolation test"),
         "tier" => json!("unit"),
         // an override's kind (an exemption), else an organisation's
-        "kind" if props.contains("approver") => json!("exempt"),
+        "kind" if props.contains("rule_id") => json!("exempt"),
         "kind" => json!("public"),
         "level" | "level_assigned_on" | "level_review_due" | "fiscal_tier" => Value::Null,
         "username" => json!(format!("iso.user{}", c.n)),
@@ -744,7 +790,7 @@ fn field_value(
         "reason" => json!("隔離測試"),
         // compliance: a completion or an exemption of a recurring obligation
         "rule_id" => json!(c.rule_id),
-        "frequency" | "unit" | "deadline_months" | "count" if props.contains("approver") => {
+        "frequency" | "unit" | "deadline_months" | "count" if props.contains("rule_id") => {
             Value::Null
         }
         "approver" => json!("衛生局局長"),
@@ -914,6 +960,7 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("evidence_text", "隔離測試證據".into()),
         ("approver", "衛生局局長".into()),
         ("approved_on", "2026-11-21".into()),
+        ("effective_from", "2026-11-21".into()),
         ("effective_to", String::new()),
         // systems: registration, grading, a control's status
         ("owner", "隔離測試負責人".into()),
@@ -1257,6 +1304,24 @@ backend_tests! {
     }
 }
 
+/// Puts the target's exemption request in the state a route acts on:
+/// approved for revoking (pending otherwise, as set up).
+async fn prepare_override(env: &TestEnv, t: &Target, path: &str) {
+    if !path.ends_with("/overrides/{id}/revoke") {
+        return;
+    }
+    let sup = env.principal("supervisor.khh").await;
+    env.app
+        .decide_override(
+            &sup,
+            &t.ids.override_,
+            zian_domain::compliance::OverrideAction::Approve,
+            Default::default(),
+        )
+        .await
+        .expect("approve override");
+}
+
 /// Puts the target's plan in the state a plan route acts on: submitted for
 /// approving or returning, approved (no open version) for starting a new one.
 async fn prepare_plan(env: &TestEnv, t: &Target, path: &str) {
@@ -1280,7 +1345,8 @@ async fn prepare_plan(env: &TestEnv, t: &Target, path: &str) {
 }
 
 /// The unsafe routes that touch the target succeed for an authorised caller
-/// (the administrator, or the owner for the owner's own tokens) with exactly
+/// (the administrator, the owner for the owner's own tokens, or for decisions
+/// on the bureau's override requests a supervisor above it) with exactly
 /// the requests the isolation test sends, and change the target: so the
 /// refusals above are refusals, not malformed requests.
 #[tokio::test]
@@ -1297,11 +1363,13 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         let env = TestEnv::demo(backend).await;
         let t = setup(&env).await;
         prepare_plan(&env, &t, route.path).await;
+        prepare_override(&env, &t, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');
         let mut tried = Vec::new();
-        for who in ["admin", "officer.health", "ciso.health"] {
+        // decisions on the bureau's requests come from above it
+        for who in ["admin", "officer.health", "ciso.health", "supervisor.khh"] {
             let mode = if route.path.starts_with("/api/") {
                 Mode::Bearer
             } else {

@@ -6,7 +6,7 @@
 //! submitted version of the organisation is open.
 
 use serde::Serialize;
-use zian_i18n::{Msg, msg};
+use zian_i18n::Msg;
 
 use crate::DomainError;
 
@@ -56,13 +56,7 @@ impl PlanStatus {
         }
     }
     pub fn parse(s: &str) -> Result<PlanStatus, DomainError> {
-        Self::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| DomainError::Invalid {
-                field: "status",
-                reason: msg!("reason.unknown_value", value = s),
-            })
+        crate::error::parse_named(&Self::ALL, Self::as_str, "status", s)
     }
     /// Whether the version still blocks starting a new one.
     pub fn is_open(self) -> bool {

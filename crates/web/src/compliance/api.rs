@@ -1,5 +1,6 @@
 //! The compliance API: an organisation's obligations with their status,
-//! completions with evidence, overrides, and the supervisors' roll-up.
+//! completions with evidence, override requests and their decisions, and the
+//! supervisors' roll-up.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,16 +8,18 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use zian_app::compliance::rules::{AppliedOverride, OverrideKind};
 use zian_app::compliance::{
-    CompletionInput, ObligationView, OrgCompliance, OverrideInput, RollupRow, StatusCounts,
+    CompletionInput, ObligationView, OrgCompliance, OverrideDecisionInput, OverrideInput,
+    RollupRow, StatusCounts,
 };
 use zian_domain::OrgId;
-use zian_domain::compliance::{Completion, Override};
+use zian_domain::compliance::{Completion, Override, OverrideAction};
 use zian_domain::day::ymd;
 
 use zian_i18n::Lang;
 
 use crate::error::ApiResult;
-use crate::extract::{ApiCaller, ApiJson, ApiPath};
+use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::list::PageOut;
 use crate::orgs::api::OrgOut;
 use crate::state::AppState;
 use crate::values::ymd as d;
@@ -163,50 +166,81 @@ impl From<StatusCounts> for StatusCountsOut {
     }
 }
 
+/// An override with its request and decision. Only an `approved` one
+/// changes the calendar.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct OverrideOut {
     pub id: String,
-    /// The organisation it was recorded at (it applies to its subtree).
+    /// The organisation it was requested for (once approved it applies to its subtree).
     pub org_id: String,
     pub rule_id: String,
+    /// `exempt` or `replace`.
     pub kind: String,
     pub frequency: Option<String>,
     pub deadline_months: Option<i64>,
     pub count: Option<i64>,
     pub unit: Option<String>,
     pub reason: String,
-    pub approver: String,
-    pub approved_on: String,
     pub effective_from: String,
     pub effective_to: Option<String>,
+    /// `pending`, `approved`, `rejected`, `withdrawn` or `revoked`.
+    pub status: String,
+    pub requested_by: Option<String>,
+    pub requested_by_name: Option<String>,
+    pub requested_at: i64,
+    /// The user who approved, rejected or withdrew it.
+    pub decided_by: Option<String>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<i64>,
+    pub decision_reason: Option<String>,
+    pub revoked_by: Option<String>,
+    pub revoked_by_name: Option<String>,
+    pub revoked_at: Option<i64>,
+    pub revoke_reason: Option<String>,
+    /// The approver typed as text before approvals were made by users (an
+    /// override older than the approval workflow, pending since).
+    pub claimed_approver: Option<String>,
+    pub claimed_approved_on: Option<String>,
 }
 
 impl From<Override> for OverrideOut {
     fn from(o: Override) -> Self {
-        let r = o.rule;
-        let (kind, frequency, deadline_months, count, unit) = match r.kind {
-            OverrideKind::Exempt => ("exempt", None, None, None, None),
+        let kind = o.kind_str().to_string();
+        let (frequency, deadline_months, count, unit) = match o.kind {
+            OverrideKind::Exempt => (None, None, None, None),
             OverrideKind::Replace {
                 frequency,
                 deadline_months,
                 count,
                 unit,
-            } => ("replace", frequency, deadline_months, count, unit),
+            } => (frequency, deadline_months, count, unit),
         };
         OverrideOut {
             id: o.id,
             org_id: o.org_id.into(),
-            rule_id: r.rule_id,
-            kind: kind.to_string(),
+            rule_id: o.rule_id,
+            kind,
             frequency: frequency.map(|f| f.as_str().to_string()),
             deadline_months: deadline_months.map(i64::from),
             count: count.map(i64::from),
             unit,
-            reason: r.reason,
-            approver: r.approver,
-            approved_on: ymd(r.approved_on),
-            effective_from: ymd(r.effective_from),
-            effective_to: d(r.effective_to),
+            reason: o.reason,
+            effective_from: ymd(o.effective_from),
+            effective_to: d(o.effective_to),
+            status: o.status.as_str().to_string(),
+            requested_by: o.requested_by.map(String::from),
+            requested_by_name: o.requested_by_name,
+            requested_at: o.requested_at,
+            decided_by: o.decided_by.map(String::from),
+            decided_by_name: o.decided_by_name,
+            decided_at: o.decided_at,
+            decision_reason: o.decision_reason,
+            revoked_by: o.revoked_by.map(String::from),
+            revoked_by_name: o.revoked_by_name,
+            revoked_at: o.revoked_at,
+            revoke_reason: o.revoke_reason,
+            claimed_approver: o.claimed_approver,
+            claimed_approved_on: d(o.claimed_approved_on),
         }
     }
 }
@@ -255,8 +289,13 @@ pub struct RollupOut {
     pub org: OrgOut,
     pub unavailable: Option<String>,
     pub counts: StatusCountsOut,
-    /// Obligations overdue or due within 30 days.
+    /// Obligations overdue or due within 30 days (a pending exemption
+    /// request does not take an obligation off this list).
     pub behind: Vec<BehindOut>,
+    /// Override requests concerning the organisation awaiting a decision.
+    pub pending_overrides: Vec<OverrideOut>,
+    /// Approved overrides concerning the organisation, in force today or later.
+    pub approved_overrides: Vec<OverrideOut>,
 }
 
 impl From<RollupRow> for RollupOut {
@@ -276,6 +315,8 @@ impl From<RollupRow> for RollupOut {
                     due: d(v.due),
                 })
                 .collect(),
+            pending_overrides: r.pending.into_iter().map(OverrideOut::from).collect(),
+            approved_overrides: r.approved.into_iter().map(OverrideOut::from).collect(),
         }
     }
 }
@@ -307,8 +348,33 @@ pub async fn override_create(
     ApiPath(id): ApiPath<OrgId>,
     ApiJson(b): ApiJson<OverrideInput>,
 ) -> ApiResult<(StatusCode, ApiJson<OverrideOut>)> {
-    let row = st.app.record_override(&c.p, &id, b).await?;
+    let row = st.app.request_override(&c.p, &id, b).await?;
     Ok((StatusCode::CREATED, ApiJson(row.into())))
+}
+
+pub async fn override_list(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<ApiJson<PageOut<OverrideOut>>> {
+    let list = crate::list::query(&q, super::OVERRIDE_FILTERS)?;
+    let page = st.app.list_overrides(&c.p, &list).await?;
+    Ok(ApiJson(PageOut::of(page, OverrideOut::from)))
+}
+
+/// Approves, rejects, withdraws or revokes an override: `A` indexes
+/// [`OverrideAction::ALL`] (one handler, one route per action).
+pub async fn override_decide<const A: usize>(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(b): ApiJson<OverrideDecisionInput>,
+) -> ApiResult<ApiJson<OverrideOut>> {
+    let row = st
+        .app
+        .decide_override(&c.p, &id, OverrideAction::ALL[A], b)
+        .await?;
+    Ok(ApiJson(row.into()))
 }
 
 pub async fn rollup(

@@ -1,20 +1,22 @@
 //! Compliance pages: an organisation's obligations calendar with status,
-//! completions with evidence and overrides; the supervisors' roll-up.
+//! completions with evidence and override requests; the queue of requests
+//! awaiting a decision from above; the supervisors' roll-up.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use zian_app::compliance::{
-    CompletionInput, ObligationView, OrgCompliance, OverrideInput, RollupRow,
+    CompletionInput, ObligationView, OrgCompliance, OverrideDecisionInput, OverrideInput, RollupRow,
 };
-use zian_domain::compliance::{Override, OverrideKind};
+use zian_domain::compliance::{Override, OverrideAction, OverrideKind};
 use zian_domain::day::ymd;
 use zian_domain::evidence::EvidenceFile;
-use zian_domain::{ListQuery, OrgId, Permission};
+use zian_domain::{ListQuery, OrgId, Page, Permission};
 
 use crate::error::PageResult;
-use crate::extract::{PageCaller, PageForm, PagePath};
+use crate::extract::{PageCaller, PageForm, PagePath, PageQuery};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
+use crate::list::Pager;
 use crate::state::AppState;
 use zian_i18n::Lang;
 
@@ -48,9 +50,54 @@ impl Show {
     }
     /// The locale key of an override's kind.
     pub fn kind_key(&self, o: &Override) -> &'static str {
-        match o.rule.kind {
+        match o.kind {
             OverrideKind::Exempt => "compliance.kind.exempt",
             OverrideKind::Replace { .. } => "compliance.kind.replace",
+        }
+    }
+    /// The locale key of an override's status.
+    pub fn ov_status_key(&self, o: &Override) -> String {
+        format!("compliance.ov_status.{}", o.status.as_str())
+    }
+    /// What a replacement changes (`frequency: yearly`, …), empty for an exemption.
+    pub fn ov_changes(&self, o: &Override) -> String {
+        let OverrideKind::Replace {
+            frequency,
+            deadline_months,
+            count,
+            unit,
+        } = &o.kind
+        else {
+            return String::new();
+        };
+        let mut v = Vec::new();
+        if let Some(f) = frequency {
+            v.push(format!("frequency: {}", f.as_str()));
+        }
+        if let Some(d) = deadline_months {
+            v.push(format!("deadline_months: {d}"));
+        }
+        if let Some(c) = count {
+            v.push(format!("count: {c}"));
+        }
+        if let Some(u) = unit {
+            v.push(format!("unit: {u}"));
+        }
+        v.join("; ")
+    }
+    /// The organisation's name in the page's language.
+    pub fn ov_org<'a>(&self, o: &'a Override) -> &'a str {
+        if self.lang == Lang::En && !o.org_name_en.is_empty() {
+            &o.org_name_en
+        } else {
+            &o.org_name_zh
+        }
+    }
+    pub fn ov_badge(&self, o: &Override) -> &'static str {
+        match o.status.as_str() {
+            "approved" => "ok",
+            "pending" => "warn",
+            _ => "muted",
         }
     }
     pub fn badge(&self, status: &str) -> &'static str {
@@ -151,8 +198,7 @@ pub struct OverrideForm {
     count: Option<String>,
     unit: Option<String>,
     reason: String,
-    approver: String,
-    approved_on: String,
+    effective_from: Option<String>,
     effective_to: Option<String>,
 }
 
@@ -173,14 +219,120 @@ pub async fn add_override(
         count: num("count", f.count.as_deref())?,
         unit: f.unit.filter(|s| !s.trim().is_empty()),
         reason: f.reason,
-        approver: f.approver,
-        approved_on: f.approved_on,
-        effective_from: None,
+        effective_from: f.effective_from.filter(|s| !s.trim().is_empty()),
         effective_to: f.effective_to.filter(|s| !s.trim().is_empty()),
     };
-    st.app.record_override(&pc.p, &id, input).await?;
+    st.app.request_override(&pc.p, &id, input).await?;
     Ok(see_other(&format!(
-        "/orgs/{id}/compliance?ok=compliance.override_recorded"
+        "/orgs/{id}/compliance?ok=compliance.override_requested"
+    )))
+}
+
+/// One override of the queue with what the caller may do to it.
+pub struct QueueRow {
+    pub o: Override,
+    /// Approve or reject (pending), revoke (approved): from above.
+    pub can_decide: bool,
+    /// Withdraw (pending): the organisation's record writers.
+    pub can_withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "overrides.html")]
+pub struct QueuePage {
+    pub ctx: PageCtx,
+    pub page: Page<QueueRow>,
+    pub pager: Pager,
+    pub show: Show,
+    pub q: String,
+    /// The status shown (`all` for every status).
+    pub status: String,
+    pub statuses: [&'static str; 6],
+}
+
+/// The override requests of the organisations the caller may read; pending
+/// ones unless another status (or `all`) is asked for.
+pub async fn queue(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PageQuery(pairs): PageQuery<Vec<(String, String)>>,
+) -> PageResult {
+    let fq = FlashQuery::from_pairs(&pairs);
+    let status = pairs
+        .iter()
+        .find(|(k, _)| k == "status")
+        .map_or_else(|| "pending".to_string(), |(_, v)| v.trim().to_string());
+    let mut list_pairs: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "status")
+        .cloned()
+        .collect();
+    if status != "all" {
+        list_pairs.push(("status".into(), status.clone()));
+    }
+    let q = crate::list::query(&list_pairs, super::OVERRIDE_FILTERS)?;
+    let page = st.app.list_overrides(&pc.p, &q).await?;
+    let pager = Pager::new(&page, "/overrides", &pairs);
+    let cx = ctx(
+        &st.app,
+        &pc,
+        "compliance.queue_title",
+        "compliance",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    let page = page.map(|o| QueueRow {
+        can_decide: st
+            .app
+            .may_decide_override(&pc.p, &o, OverrideAction::Approve),
+        can_withdraw: st
+            .app
+            .may_decide_override(&pc.p, &o, OverrideAction::Withdraw),
+        o,
+    });
+    render(&QueuePage {
+        ctx: cx,
+        page,
+        pager,
+        show: Show { lang: pc.lang },
+        q: q.q.unwrap_or_default(),
+        status,
+        statuses: [
+            "pending",
+            "approved",
+            "rejected",
+            "withdrawn",
+            "revoked",
+            "all",
+        ],
+    })
+}
+
+/// Every field defaults, so a malformed form is judged after the access check.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    reason: Option<String>,
+}
+
+/// Approves, rejects, withdraws or revokes an override (`A` indexes
+/// [`OverrideAction::ALL`]); back to the queue.
+pub async fn decide<const A: usize>(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<String>,
+    form: PageForm<DecisionForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let input = OverrideDecisionInput {
+        reason: f.reason.filter(|s| !s.trim().is_empty()),
+    };
+    let o = st
+        .app
+        .decide_override(&pc.p, &id, OverrideAction::ALL[A], input)
+        .await?;
+    Ok(see_other(&format!(
+        "/overrides?status=all&ok=compliance.override_{}",
+        o.status.as_str()
     )))
 }
 
