@@ -441,6 +441,44 @@ backend_tests! {
         assert!(page.contains("class=\"ov-approved\" data-count=\"1\""), "{page}");
     }
 
+    async fn overrides_with_a_typed_approver_migrate_to_pending_requests(env: TestEnv) {
+        // the table as migration 0002 made it, holding an exemption whose
+        // approver the officer typed in herself
+        let pool = env.store.pool();
+        let old = include_str!("../../../migrations/0002_compliance.sql");
+        let start = old.find("CREATE TABLE rule_overrides").expect("0002 creates rule_overrides");
+        let index = "CREATE INDEX rule_overrides_org ON rule_overrides(org_id, rule_id);";
+        let end = start + old[start..].find(index).expect("its index") + index.len();
+        sqlx::raw_sql("DROP TABLE rule_overrides").execute(pool).await.unwrap();
+        sqlx::raw_sql(&old[start..end]).execute(pool).await.unwrap();
+        let pol = env.org("PIF-POL").await;
+        let officer_id = env.user_id("officer.police").await;
+        sqlx::query("INSERT INTO rule_overrides (id, org_id, rule_id, kind, reason, approver, approved_on, effective_from, created_by, created_at) VALUES ($1, $2, 'T3.health-check', 'exempt', '自行登錄免辦', '林怡君', '2026-05-01', '2026-05-01', $3, 1777593600)")
+            .bind("legacy-override-1")
+            .bind(pol.to_string())
+            .bind(officer_id.to_string())
+            .execute(pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(include_str!("../../../migrations/0008_override_approval.sql")).execute(pool).await.unwrap();
+
+        // it is a pending request now: it exempts nothing until approved
+        let officer = env.token_for("officer.police").await;
+        let got = obligations(&env, &officer, &pol).await;
+        assert_eq!(find(&got, "T3.health-check")["status"], "overdue");
+        let o = got["overrides"].as_array().unwrap().iter().find(|o| o["id"] == "legacy-override-1").expect("migrated override").clone();
+        assert_eq!(o["status"], "pending");
+        assert_eq!(o["requested_by"], json!(officer_id.to_string()));
+        assert_eq!(o["requested_at"], 1_777_593_600);
+        assert_eq!(o["claimed_approver"], "林怡君");
+        assert_eq!(o["claimed_approved_on"], "2026-05-01");
+        assert!(o["decided_by"].is_null());
+        let sup = env.token_for("supervisor.khh").await;
+        let r = env.api(Method::POST, "/api/v1/overrides/legacy-override-1/approve", &sup, Some(json!({}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(find(&obligations(&env, &officer, &pol).await, "T3.health-check")["status"], "not_applicable");
+    }
+
     async fn rollup_lists_the_agencies_in_scope_and_what_they_are_behind_on(env: TestEnv) {
         let sup = env.token_for("supervisor.khh").await;
         let r = env.api(Method::GET, "/api/v1/compliance", &sup, None).await;
