@@ -10,11 +10,12 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use serde::Serialize;
 use zian_domain::audit::AuditEvent;
 use zian_domain::password::PolicyViolation;
-use zian_domain::user::{Credentials, Session, Share};
+use zian_domain::user::{Credentials, Session, Share, effective_assignments};
 use zian_domain::{
-    ApiToken, OrgId, Permission, Principal, RequestMeta, Role, TokenGrant, UserId, totp,
+    ApiToken, OrgId, Permission, Principal, RequestMeta, Role, RoleAssignment, TokenGrant, User,
+    UserId, totp,
 };
-use zian_storage::AuthStore;
+use zian_storage::{AuthStore, Ending};
 
 use crate::system::{random_bytes, random_token, sha256_hex};
 use crate::{App, AppError, Result};
@@ -37,27 +38,107 @@ impl Authenticator {
     }
 }
 
-/// Per-address login throttle (in memory; a restart forgets it, the per-account
-/// lockout in the database does not).
+/// Attempts counted per key (a client address, an account name, a user
+/// changing a password) over fixed windows, in memory: a restart forgets
+/// it (the per-account lockout in the database does not). At most
+/// [`Throttle::MAX_KEYS`] keys are kept; when full, expired windows go
+/// first, then the oldest half.
 #[derive(Debug, Default)]
 pub struct Throttle {
-    hits: Mutex<HashMap<String, (i64, u32)>>,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    start: i64,
+    counted: u32,
+    refused: u32,
+}
+
+/// What the throttle says about one more attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go ahead; `ended` is how many attempts were refused in the key's
+    /// previous window, when it was throttled (for one summary entry).
+    Allowed { ended: Option<u32> },
+    /// Refused; `first` for the first refusal of the window (the one that
+    /// is audited).
+    Refused { first: bool },
 }
 
 impl Throttle {
-    fn hit(&self, key: &str, now: i64, window: i64, max: u32) -> bool {
-        let Ok(mut m) = self.hits.lock() else {
-            return true;
+    pub const MAX_KEYS: usize = 50_000;
+
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<String, Bucket>) -> T) -> T {
+        let mut m = match self.buckets.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
         };
-        if m.len() > 100_000 {
-            m.retain(|_, (start, _)| now - *start < window);
+        f(&mut m)
+    }
+
+    /// The key's bucket, in a current window.
+    fn bucket<'m>(
+        m: &'m mut HashMap<String, Bucket>,
+        key: &str,
+        now: i64,
+        window: i64,
+    ) -> (&'m mut Bucket, Option<u32>) {
+        if !m.contains_key(key) && m.len() >= Self::MAX_KEYS {
+            m.retain(|_, b| now - b.start < window);
+            if m.len() >= Self::MAX_KEYS {
+                let mut starts: Vec<i64> = m.values().map(|b| b.start).collect();
+                let mid = starts.len() / 2;
+                let (_, median, _) = starts.select_nth_unstable(mid);
+                let median = *median;
+                m.retain(|_, b| b.start > median);
+            }
         }
-        let e = m.entry(key.to_string()).or_insert((now, 0));
-        if now - e.0 >= window {
-            *e = (now, 0);
+        let fresh = Bucket {
+            start: now,
+            counted: 0,
+            refused: 0,
+        };
+        let b = m.entry(key.to_string()).or_insert(fresh);
+        let mut ended = None;
+        if now - b.start >= window {
+            ended = (b.refused > 0).then_some(b.refused);
+            *b = fresh;
         }
-        e.1 += 1;
-        e.1 <= max
+        (b, ended)
+    }
+
+    /// Whether one more attempt under `key` may go ahead (at most `max`
+    /// counted per window); does not count it.
+    pub fn check(&self, key: &str, now: i64, window: i64, max: u32) -> Verdict {
+        self.with(|m| {
+            let (b, ended) = Self::bucket(m, key, now, window);
+            if b.counted >= max {
+                b.refused = b.refused.saturating_add(1);
+                Verdict::Refused {
+                    first: b.refused == 1,
+                }
+            } else {
+                Verdict::Allowed { ended }
+            }
+        })
+    }
+
+    /// Counts an attempt under `key`.
+    pub fn count(&self, key: &str, now: i64, window: i64) {
+        self.with(|m| {
+            let (b, _) = Self::bucket(m, key, now, window);
+            b.counted = b.counted.saturating_add(1);
+        });
+    }
+
+    /// Keys held (for tests of the bound).
+    pub fn len(&self) -> usize {
+        self.with(|m| m.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -143,8 +224,51 @@ impl App {
         e
     }
 
+    /// Asks the throttle about one more attempt under `key`, audits the
+    /// first refusal of a window and the summary of a throttled window once
+    /// it is over (never one entry per attempt).
+    async fn throttle(
+        &self,
+        key: &str,
+        kind: &str,
+        max: u32,
+        username: &str,
+        meta: &RequestMeta,
+        now: i64,
+    ) -> Result<()> {
+        let window = self.cfg.throttle_window_secs;
+        let verdict = self.auth.throttle.check(key, now, window, max);
+        match verdict {
+            Verdict::Allowed { ended: None } | Verdict::Refused { first: false } => {}
+            Verdict::Allowed { ended: Some(n) } => {
+                let mut e = self.auth_event("login.throttle_ended", None, meta);
+                e.details = serde_json::json!({"by": kind, "username": username, "throttled_attempts": n, "window_secs": window});
+                self.stores.audit.append(e, now).await?;
+            }
+            Verdict::Refused { first: true } => {
+                let mut e = self.auth_event("login.throttled", None, meta);
+                e.details =
+                    serde_json::json!({"by": kind, "username": username, "window_secs": window});
+                self.stores.audit.append(e, now).await?;
+            }
+        }
+        if matches!(verdict, Verdict::Refused { .. }) {
+            Err(AppError::Throttled)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The password step. On success a session exists; it is fully usable
     /// only after the TOTP step when the user has TOTP enabled.
+    ///
+    /// Attempts are throttled per client address (every attempt) and per
+    /// account name (failed attempts, known names or not); a throttled
+    /// window is audited once when it starts and once, with the count of
+    /// refused attempts, when it is over. An unknown name, a wrong password,
+    /// an inactive account and a locked one get the same answer after the
+    /// same work (an Argon2id verification), so the answer tells nothing
+    /// about which names exist.
     pub async fn login(
         &self,
         username: &str,
@@ -152,19 +276,29 @@ impl App {
         meta: &RequestMeta,
     ) -> Result<LoginOutcome> {
         let now = self.now();
-        let key = meta.ip.clone().unwrap_or_else(|| "-".into());
-        if !self.auth.throttle.hit(
-            &key,
-            now,
-            self.cfg.throttle_window_secs,
+        let window = self.cfg.throttle_window_secs;
+        let username_norm = truncate(&username.trim().to_lowercase(), 64);
+        let ip_key = format!("ip:{}", meta.ip.as_deref().unwrap_or("-"));
+        let account_key = format!("account:{username_norm}");
+        self.throttle(
+            &ip_key,
+            "address",
             self.cfg.throttle_attempts,
-        ) {
-            let mut e = self.auth_event("login.throttled", None, meta);
-            e.details = serde_json::json!({"username": truncate(username, 64)});
-            self.stores.audit.append(e, now).await?;
-            return Err(AppError::Throttled);
-        }
-        let username_norm = username.trim().to_lowercase();
+            "",
+            meta,
+            now,
+        )
+        .await?;
+        self.auth.throttle.count(&ip_key, now, window);
+        self.throttle(
+            &account_key,
+            "account",
+            self.cfg.account_throttle_attempts,
+            &username_norm,
+            meta,
+            now,
+        )
+        .await?;
         let creds = self
             .auth
             .store
@@ -172,18 +306,22 @@ impl App {
             .await?;
         let Some(c) = creds else {
             let _ = verify_password(password, dummy_hash());
+            self.auth.throttle.count(&account_key, now, window);
             let mut e = self.auth_event("login.failure", None, meta);
-            e.details = serde_json::json!({"username": truncate(&username_norm, 64), "reason": "unknown_user"});
+            e.details = serde_json::json!({"username": username_norm, "reason": "unknown_user"});
             self.stores.audit.append(e, now).await?;
             return Err(AppError::InvalidCredentials);
         };
+        let password_ok = verify_password(password, &c.password_hash);
         if let Some(until) = c.user.locked_until.filter(|u| *u > now) {
+            self.auth.throttle.count(&account_key, now, window);
             let mut e = self.auth_event("login.locked", Some(&c), meta);
             e.details = serde_json::json!({"locked_until": until});
             self.stores.audit.append(e, now).await?;
-            return Err(AppError::Locked { until });
+            return Err(AppError::InvalidCredentials);
         }
-        if !verify_password(password, &c.password_hash) || !c.user.active {
+        if !password_ok || !c.user.active {
+            self.auth.throttle.count(&account_key, now, window);
             self.record_failure(
                 &c,
                 now,
@@ -204,7 +342,8 @@ impl App {
         let session_token = random_token(32);
         let csrf_token = random_token(20);
         let needs_mfa = c.user.totp_enabled;
-        let assignments = self.auth.store.system_assignments(&c.user.id, now).await?;
+        let assignments =
+            effective_assignments(self.auth.store.system_assignments(&c.user.id, now).await?);
         self.auth
             .store
             .system_insert_session(&Session {
@@ -303,16 +442,14 @@ impl App {
         if now - s.last_seen_at >= 15 {
             self.auth.store.system_touch_session(&id_hash, now).await?;
         }
-        let assignments = self.auth.store.system_assignments(&c.user.id, now).await?;
+        let assignments =
+            effective_assignments(self.auth.store.system_assignments(&c.user.id, now).await?);
         let must_change_password = c.user.must_change_password
             || self
                 .cfg
                 .password
                 .is_expired(c.user.password_changed_at, now);
-        let must_enrol_mfa = !c.user.totp_enabled
-            && assignments
-                .iter()
-                .any(|a| a.deputy_for.is_none() && self.cfg.mfa_required_roles.contains(&a.role));
+        let must_enrol_mfa = !c.user.totp_enabled && self.mfa_required(&assignments);
         let info = SessionInfo {
             id_hash,
             csrf_token: s.csrf_token.clone(),
@@ -427,8 +564,10 @@ impl App {
         Ok(())
     }
 
-    /// Ends every session of the caller ("log out everywhere").
+    /// Ends every session of the caller ("log out everywhere"); in person
+    /// only (an API token does not end its owner's sessions).
     pub async fn logout_everywhere(&self, p: &Principal) -> Result<u64> {
+        p.require_in_person()?;
         let now = self.now();
         let n = self
             .auth
@@ -458,6 +597,7 @@ impl App {
     }
 
     pub async fn set_locale(&self, p: &Principal, locale: &str) -> Result<()> {
+        p.require_in_person()?;
         let l = match locale {
             "zh-TW" | "en" => locale,
             _ => {
@@ -493,18 +633,41 @@ impl App {
         }
     }
 
-    /// The caller changes their own password.
-    pub async fn change_password(&self, p: &Principal, current: &str, new: &str) -> Result<()> {
+    /// The caller changes their own password, in person. Wrong current
+    /// passwords are throttled per user; a change ends the user's other
+    /// sessions (`keep` is the id hash of the session it was made in; the
+    /// user's API tokens stay, see [`Ending::SessionsBut`]).
+    pub async fn change_password(
+        &self,
+        p: &Principal,
+        keep: Option<&str>,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
+        p.require_in_person()?;
+        let now = self.now();
+        let key = format!("password:{}", p.user.id);
+        self.throttle(
+            &key,
+            "password_change",
+            self.cfg.password_change_attempts,
+            &p.user.username,
+            &p.meta,
+            now,
+        )
+        .await?;
         let Some(c) = self.auth.store.system_credentials(&p.user.id).await? else {
             return Err(AppError::Unauthenticated);
         };
         if !verify_password(current, &c.password_hash) {
+            self.auth
+                .throttle
+                .count(&key, now, self.cfg.throttle_window_secs);
             return Err(AppError::InvalidCredentials);
         }
         self.check_new_password(&c.user.id, &c.user.username, new)
             .await?;
         let hash = hash_password(new)?;
-        let now = self.now();
         self.auth
             .store
             .system_set_password(
@@ -512,6 +675,7 @@ impl App {
                 &hash,
                 false,
                 &self.ids.new_id(),
+                Ending::SessionsBut(keep),
                 p.event("password.changed", None, Some(&c.user.id)),
                 now,
             )
@@ -520,12 +684,9 @@ impl App {
     }
 
     /// An administrator sets a temporary password; the user must change it
-    /// at next login and all their sessions end.
+    /// at next login, and all their sessions and API tokens end.
     pub async fn reset_password(&self, p: &Principal, user_id: &UserId, temp: &str) -> Result<()> {
-        let u = self.get_user(p, user_id).await?;
-        if !self.can_write_user(p, user_id).await? {
-            return Err(AppError::Forbidden);
-        }
+        let u = self.administered_user(p, user_id).await?;
         let v = self.cfg.password.check(temp, &u.username);
         if !v.is_empty() {
             return Err(AppError::PasswordPolicy(v));
@@ -539,15 +700,50 @@ impl App {
                 &hash,
                 true,
                 &self.ids.new_id(),
+                Ending::Everything,
                 p.event("password.reset", Some(&u.home_org_id), Some(&u.id)),
                 now,
             )
             .await?;
-        self.auth
-            .store
-            .system_delete_user_sessions(&u.id, None, now)
-            .await?;
         Ok(())
+    }
+
+    /// Every role the user holds now, own and deputised, wherever held (what
+    /// administering the user requires rights over).
+    pub(crate) async fn held_roles(&self, user_id: &UserId) -> Result<Vec<RoleAssignment>> {
+        Ok(self
+            .auth
+            .store
+            .system_assignments(user_id, self.now())
+            .await?)
+    }
+
+    /// Whether the caller may administer the user: rights over the user's
+    /// home organisation and every role the user holds
+    /// ([`Principal::may_administer`]).
+    pub(crate) async fn may_administer(&self, p: &Principal, u: &User) -> Result<bool> {
+        let Some(home) = self.auth.store.system_org(&u.home_org_id).await? else {
+            return Ok(false);
+        };
+        let held = self.held_roles(&u.id).await?;
+        Ok(p.may_administer(&home.path, &held))
+    }
+
+    /// The user, when the caller may administer them: `NotFound` when the
+    /// caller cannot see the user, `Forbidden` when it can but the user holds
+    /// more than the caller could grant.
+    pub(crate) async fn administered_user(&self, p: &Principal, id: &UserId) -> Result<User> {
+        let u = self.get_user(p, id).await?;
+        if self.may_administer(p, &u).await? {
+            Ok(u)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// An active role assignment (not a deputyship) by id, whoever holds it.
+    pub(crate) async fn assignment(&self, id: &str) -> Result<Option<RoleAssignment>> {
+        Ok(self.auth.store.system_assignment(id).await?)
     }
 
     /// Starts TOTP enrolment: stores a new secret (not yet enabled).
@@ -626,10 +822,7 @@ impl App {
         if !verify_password(password, &c.password_hash) {
             return Err(AppError::InvalidCredentials);
         }
-        if p.assignments
-            .iter()
-            .any(|a| a.deputy_for.is_none() && self.cfg.mfa_required_roles.contains(&a.role))
-        {
+        if self.mfa_required(&p.assignments) {
             return Err(AppError::Forbidden);
         }
         self.auth
@@ -701,7 +894,8 @@ impl App {
             e.ip.clone_from(&meta.ip);
             self.stores.audit.append(e, now).await?;
         }
-        let assignments = self.auth.store.system_assignments(&c.user.id, now).await?;
+        let assignments =
+            effective_assignments(self.auth.store.system_assignments(&c.user.id, now).await?);
         Ok(Principal {
             user: c.user,
             assignments,
@@ -716,6 +910,8 @@ impl App {
 
     /// Creates an API token over a subtree the caller can read, with a subset
     /// of the caller's permissions there. A token cannot create tokens.
+    /// Without `expires_days` the token lives `token_default_days`; only a
+    /// system administrator may ask for one that never expires (`never`).
     pub async fn create_token(
         &self,
         p: &Principal,
@@ -723,10 +919,9 @@ impl App {
         org_id: &OrgId,
         permissions: &[Permission],
         expires_days: Option<i64>,
+        never: bool,
     ) -> Result<NewToken> {
-        if p.token.is_some() {
-            return Err(AppError::Forbidden);
-        }
+        p.require_in_person()?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(AppError::invalid(
@@ -760,6 +955,18 @@ impl App {
                 msg!("reason.range", min = 1, max = 3650),
             ));
         }
+        if never && expires_days.is_some() {
+            return Err(AppError::invalid(
+                "never_expires",
+                msg!("reason.tokens.never_and_days"),
+            ));
+        }
+        if never && !p.has_own_role(Role::SystemAdmin) {
+            return Err(AppError::invalid(
+                "never_expires",
+                msg!("reason.tokens.never_admin_only"),
+            ));
+        }
         let now = self.now();
         let secret = format!("zian_{}", random_token(32));
         let mut perms = permissions.to_vec();
@@ -772,7 +979,8 @@ impl App {
             org_id: org.id.clone(),
             permissions: perms,
             created_at: now,
-            expires_at: expires_days.map(|d| now + d * 86_400),
+            expires_at: (!never)
+                .then(|| now + expires_days.unwrap_or(self.cfg.token_default_days) * 86_400),
             last_used_at: None,
             revoked_at: None,
         };
@@ -786,13 +994,12 @@ impl App {
     }
 
     pub async fn list_tokens(&self, p: &Principal) -> Result<Vec<ApiToken>> {
+        p.require_in_person()?;
         Ok(self.auth.store.system_tokens(&p.user.id).await?)
     }
 
     pub async fn revoke_token(&self, p: &Principal, id: &str) -> Result<()> {
-        if p.token.is_some() {
-            return Err(AppError::Forbidden);
-        }
+        p.require_in_person()?;
         let now = self.now();
         if self
             .auth
@@ -842,6 +1049,13 @@ impl App {
             .iter()
             .any(|r| self.cfg.mfa_required_roles.contains(r))
     }
+
+    /// Whether the roles held, own or deputised, require MFA: a deputy holds
+    /// the role with its requirements.
+    fn mfa_required(&self, held: &[RoleAssignment]) -> bool {
+        held.iter()
+            .any(|a| self.cfg.mfa_required_roles.contains(&a.role))
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -864,10 +1078,29 @@ mod tests {
     #[test]
     fn throttle_window() {
         let t = Throttle::default();
-        assert!(t.hit("ip", 0, 10, 2));
-        assert!(t.hit("ip", 1, 10, 2));
-        assert!(!t.hit("ip", 2, 10, 2));
-        assert!(t.hit("other", 2, 10, 2));
-        assert!(t.hit("ip", 12, 10, 2));
+        let hit = |key: &str, now: i64| {
+            let v = t.check(key, now, 10, 2);
+            t.count(key, now, 10);
+            v
+        };
+        let ok = Verdict::Allowed { ended: None };
+        assert_eq!(hit("ip", 0), ok);
+        assert_eq!(hit("ip", 1), ok);
+        assert_eq!(hit("ip", 2), Verdict::Refused { first: true });
+        assert_eq!(hit("ip", 3), Verdict::Refused { first: false });
+        assert_eq!(hit("other", 3), ok);
+        // the window over, the count of refused attempts comes back once
+        assert_eq!(hit("ip", 12), Verdict::Allowed { ended: Some(2) });
+        assert_eq!(hit("ip", 13), ok);
+    }
+
+    #[test]
+    fn the_throttle_stays_bounded() {
+        let t = Throttle::default();
+        for n in 0..(Throttle::MAX_KEYS as i64 + 10) {
+            t.count(&format!("ip:{n}"), n / 1000, 1_000_000);
+        }
+        assert!(t.len() <= Throttle::MAX_KEYS, "{}", t.len());
+        assert!(t.len() >= Throttle::MAX_KEYS / 4);
     }
 }

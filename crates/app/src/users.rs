@@ -102,14 +102,18 @@ impl App {
         self.get_user(p, &id).await
     }
 
-    /// Whether the caller may edit the user (for showing edit controls).
+    /// Whether the caller may administer the user (for showing edit
+    /// controls): rights over the user's home and every role the user holds.
     pub async fn can_write_user(&self, p: &Principal, id: &UserId) -> Result<bool> {
-        Ok(self
+        match self
             .stores
             .people
             .get_user(&p.scope(Permission::UserWrite), id)
             .await?
-            .is_some())
+        {
+            Some(u) => self.may_administer(p, &u).await,
+            None => Ok(false),
+        }
     }
 
     pub async fn update_user(
@@ -118,10 +122,7 @@ impl App {
         id: &UserId,
         mut patch: UserPatch,
     ) -> Result<User> {
-        let u = self.get_user(p, id).await?;
-        if !self.can_write_user(p, id).await? {
-            return Err(AppError::Forbidden);
-        }
+        let u = self.administered_user(p, id).await?;
         if let Some(n) = &patch.display_name {
             patch.display_name = Some(validate_display_name(n)?);
         }
@@ -186,6 +187,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let u = self.get_user(p, user_id).await?;
+        self.check_compatible(&u.id, role, "role").await?;
         let a = NewAssignment {
             id: self.ids.new_id(),
             user_id: u.id.clone(),
@@ -208,7 +210,18 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
+    /// Revokes a role assignment. The caller needs RoleGrant where it is
+    /// held (otherwise it is not found), must be able to grant the role and
+    /// to administer its holder; the holder's sessions and tokens end.
     pub async fn revoke_role(&self, p: &Principal, assignment_id: &str) -> Result<()> {
+        if let Some(a) = self.assignment(assignment_id).await?
+            && p.can(Permission::RoleGrant, &a.org_path)
+        {
+            let holder = self.get_user(p, &a.user_id).await?;
+            if !p.may_grant(a.role, &a.org_path) || !self.may_administer(p, &holder).await? {
+                return Err(AppError::Forbidden);
+            }
+        }
         let mut e = p.event("role.revoked", None, Some(assignment_id));
         e.details = serde_json::json!({"assignment_id": assignment_id});
         self.stores
@@ -255,6 +268,12 @@ impl App {
     /// grant roles there.
     pub async fn create_deputy(&self, p: &Principal, input: DeputyInput) -> Result<Deputy> {
         let org = self.get_org(p, &input.org_id).await?;
+        // who may designate comes first: nothing about the principal's roles
+        // is told to a caller who may not designate
+        let is_self = input.principal_user_id == p.user.id && p.token.is_none();
+        if !is_self {
+            p.require(Permission::RoleGrant, &org.path)?;
+        }
         let read = p.scope(Permission::OrgRead);
         let holder = self
             .stores
@@ -269,10 +288,6 @@ impl App {
                 msg!("reason.users.principal_lacks_role"),
             ));
         }
-        let is_self = input.principal_user_id == p.user.id && p.token.is_none();
-        if !is_self {
-            p.require(Permission::RoleGrant, &org.path)?;
-        }
         if input.principal_user_id == input.deputy_user_id {
             return Err(AppError::invalid(
                 "deputy_user_id",
@@ -286,6 +301,8 @@ impl App {
             .get_user(&read, &input.deputy_user_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.check_compatible(&deputy.id, input.role, "deputy_user_id")
+            .await?;
         if input.ends_at <= input.starts_at {
             return Err(AppError::invalid("ends_at", msg!("reason.after_start")));
         }
@@ -338,6 +355,26 @@ impl App {
             .insert_deputy(&scope, &d, e, self.now())
             .await?;
         Ok(d)
+    }
+
+    /// Refuses giving `role` to a user whose roles (own and deputised) it
+    /// does not go with: a vendor account never governs
+    /// ([`Role::compatible_with`]).
+    async fn check_compatible(&self, user: &UserId, role: Role, field: &str) -> Result<()> {
+        let held: Vec<Role> = self
+            .held_roles(user)
+            .await?
+            .into_iter()
+            .map(|a| a.role)
+            .collect();
+        if role.compatible_with(&held) {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                field,
+                msg!("reason.users.vendor_governing"),
+            ))
+        }
     }
 
     pub async fn revoke_deputy(&self, p: &Principal, id: &str) -> Result<()> {

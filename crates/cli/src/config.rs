@@ -110,6 +110,14 @@ impl Config {
         if let Some(v) = env("ZIAN_AUDIT_CHECKPOINT_FILE") {
             cfg.audit.checkpoint_file = Some(PathBuf::from(v));
         }
+        if let Some(v) = env("ZIAN_TRUSTED_PROXIES") {
+            cfg.auth.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
         if let Some(v) = env("ZIAN_IDLE_TIMEOUT_SECS") {
             cfg.auth.idle_timeout_secs = v.parse().map_err(|_| {
                 anyhow::anyhow!("ZIAN_IDLE_TIMEOUT_SECS must be a number of seconds, not {v:?}")
@@ -189,5 +197,17 @@ mod tests {
         let mut c = Config::default();
         c.auth.password.min_length = 4;
         assert!(c.validate().unwrap_err().to_string().contains("min_length"));
+        let c: Config = toml::from_str(
+            "[auth]\ntrusted_proxies = [\"127.0.0.1/32\", \"10.0.0.0/8\"]\ntoken_default_days = 30",
+        )
+        .unwrap();
+        assert!(c.validate().is_ok());
+        assert_eq!(c.auth.token_default_days, 30);
+        let c: Config = toml::from_str("[auth]\ntrusted_proxies = [\"proxy.local\"]").unwrap();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("proxy.local"),
+            "{e}"
+        );
     }
 }

@@ -133,8 +133,39 @@ impl Principal {
             })
     }
 
+    /// Whether the caller may administer a user (reset the password, edit,
+    /// deactivate or unlock the account, remove a role, end the user's
+    /// sessions and tokens): it needs UserWrite at the user's home
+    /// organisation (`home_org_path`) and must be able to grant every role the
+    /// user holds, own or deputised, where it is held (`held`). Rights over
+    /// a user thus cover all of the user's power: nobody takes over an
+    /// account stronger than their own through a weaker role it also holds.
+    pub fn may_administer(&self, home_org_path: &str, held: &[RoleAssignment]) -> bool {
+        self.can(Permission::UserWrite, home_org_path)
+            && held.iter().all(|a| self.may_grant(a.role, &a.org_path))
+    }
+
+    /// Whether the caller acts for itself in person (a session), as managing
+    /// one's own account requires: an API token carries organisation
+    /// permissions only, none over the account it belongs to (sessions,
+    /// language, password, tokens).
+    pub fn require_in_person(&self) -> Result<(), Denied> {
+        if self.token.is_some() {
+            Err(Denied::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn has_role(&self, r: Role) -> bool {
         self.assignments.iter().any(|a| a.role == r)
+    }
+
+    /// Whether the caller holds `r` itself (not as someone's deputy).
+    pub fn has_own_role(&self, r: Role) -> bool {
+        self.assignments
+            .iter()
+            .any(|a| a.role == r && a.deputy_for.is_none())
     }
 
     /// Distinct roles held, for display and MFA rules.
@@ -272,6 +303,59 @@ mod tests {
         });
         assert!(!p.can_above(perm, "/n/h/c/"));
         assert!(p.can_above(perm, "/n/h/c/a/"));
+    }
+
+    #[test]
+    fn administering_a_user_needs_rights_over_every_role_and_the_home() {
+        // a CISO of agency a
+        let ciso = Principal {
+            user: user(),
+            assignments: vec![assign(Role::Ciso, "/n/a/")],
+            token: None,
+            meta: RequestMeta::default(),
+        };
+        // a member of the agency's committee
+        let member = [assign(Role::CommitteeMember, "/n/a/")];
+        assert!(ciso.may_administer("/n/a/", &member));
+        // the same user, also a system administrator at the root
+        let admin_too = [
+            assign(Role::SystemAdmin, "/n/"),
+            assign(Role::CommitteeMember, "/n/a/"),
+        ];
+        assert!(!ciso.may_administer("/n/a/", &admin_too));
+        // a user at home elsewhere holding a role in the agency
+        assert!(!ciso.may_administer("/n/b/", &member));
+        // a deputised role counts like an own one
+        let mut deputised = assign(Role::SystemAdmin, "/n/a/");
+        deputised.deputy_for = Some("someone".into());
+        assert!(!ciso.may_administer("/n/a/", &[deputised]));
+        // system administrator elsewhere plus CISO in the agency: the agency's
+        // people yes, a root administrator no
+        let mixed = Principal {
+            assignments: vec![
+                assign(Role::SystemAdmin, "/n/b/"),
+                assign(Role::Ciso, "/n/a/"),
+            ],
+            ..ciso.clone()
+        };
+        assert!(mixed.may_administer("/n/a/", &member));
+        assert!(!mixed.may_administer("/n/a/", &admin_too));
+        // the root administrator administers them all
+        let root = Principal {
+            assignments: vec![assign(Role::SystemAdmin, "/n/")],
+            ..ciso.clone()
+        };
+        assert!(root.may_administer("/n/a/", &admin_too));
+        assert!(root.require_in_person().is_ok());
+        let token = Principal {
+            token: Some(TokenGrant {
+                token_id: "t".into(),
+                org_path: "/n/".into(),
+                permissions: Permission::ALL.to_vec(),
+            }),
+            ..root
+        };
+        assert_eq!(token.require_in_person(), Err(Denied::Forbidden));
     }
 
     #[test]

@@ -29,11 +29,21 @@ impl Default for PasswordPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum PolicyViolation {
-    TooShort { min: usize },
-    TooFewClasses { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooFewClasses {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     ContainsUsername,
-    Reused { history: usize },
+    Reused {
+        history: usize,
+    },
+    /// One of the commonest passwords (the shipped list).
+    Common,
 }
 
 impl PolicyViolation {
@@ -44,6 +54,7 @@ impl PolicyViolation {
             PolicyViolation::TooLong { .. } => "password.too_long",
             PolicyViolation::ContainsUsername => "password.contains_username",
             PolicyViolation::Reused { .. } => "password.reused",
+            PolicyViolation::Common => "password.common",
         }
     }
 }
@@ -75,6 +86,9 @@ impl PasswordPolicy {
         if u.len() >= 3 && password.to_lowercase().contains(&u) {
             v.push(PolicyViolation::ContainsUsername);
         }
+        if is_common(password) {
+            v.push(PolicyViolation::Common);
+        }
         v
     }
 
@@ -82,6 +96,26 @@ impl PasswordPolicy {
     pub fn is_expired(&self, changed_at: i64, now: i64) -> bool {
         self.max_age_days > 0 && now - changed_at > self.max_age_days * 86_400
     }
+}
+
+/// The shipped list of common passwords (`data/common-passwords.txt`, its
+/// header says where it comes from).
+const COMMON: &str = include_str!("../data/common-passwords.txt");
+
+/// Whether the password is on the list of common passwords, ignoring case
+/// and surrounding spaces.
+pub fn is_common(password: &str) -> bool {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| {
+        COMMON
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    let p = password.trim().to_lowercase();
+    set.contains(p.as_str())
 }
 
 /// Number of character classes present: upper-case letters, lower-case
@@ -104,7 +138,7 @@ mod tests {
     #[test]
     fn seed_003_defaults() {
         let p = PasswordPolicy::default();
-        assert!(p.check("Abcdef1!", "wang").is_empty());
+        assert!(p.check("Kestrel-Rain-7", "wang").is_empty());
         assert!(
             p.check("abcdef12", "wang")
                 .contains(&PolicyViolation::TooFewClasses { min: 3 })
@@ -119,6 +153,29 @@ mod tests {
         );
         // Chinese characters count as "other" characters, not letters of a case
         assert_eq!(classes("資安Ab"), 3);
+    }
+
+    #[test]
+    fn the_commonest_passwords_are_refused_whatever_their_case() {
+        let p = PasswordPolicy::default();
+        for pw in [
+            "Password1",
+            "P@ssw0rd",
+            "PASSWORD1",
+            "p@SSw0rd",
+            "Welcome1!",
+            "Qwerty123!",
+        ] {
+            assert!(
+                p.check(pw, "wang").contains(&PolicyViolation::Common),
+                "{pw}"
+            );
+        }
+        assert!(!is_common("Kestrel-Rain-7"));
+        assert!(!is_common(
+            "# Common passwords refused by the password policy"
+        ));
+        assert_eq!(PolicyViolation::Common.code(), "password.common");
     }
 
     #[test]

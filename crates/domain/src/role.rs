@@ -185,6 +185,22 @@ impl Role {
     pub fn grants(self, p: Permission) -> bool {
         self.permissions().contains(&p)
     }
+
+    /// The offices that govern others: administering the platform and
+    /// approving as CISO. A vendor account never holds one, own or
+    /// deputised.
+    pub fn is_governing(self) -> bool {
+        matches!(self, Role::SystemAdmin | Role::Ciso)
+    }
+
+    /// Whether someone holding `held` (own and deputised roles) may receive
+    /// `self` too: refused when it would give a vendor account a governing
+    /// role, or a governing role's holder a vendor's.
+    pub fn compatible_with(self, held: &[Role]) -> bool {
+        let vendor = self == Role::Vendor || held.contains(&Role::Vendor);
+        let governing = self.is_governing() || held.iter().any(|r| r.is_governing());
+        !(vendor && governing)
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +248,16 @@ mod tests {
             assert_eq!(Permission::parse(p.as_str()).unwrap(), p);
         }
         assert!(Role::parse("root").is_err());
+    }
+
+    #[test]
+    fn vendors_never_govern() {
+        assert!(!Role::SystemAdmin.compatible_with(&[Role::Vendor]));
+        assert!(!Role::Ciso.compatible_with(&[Role::ItStaff, Role::Vendor]));
+        assert!(!Role::Vendor.compatible_with(&[Role::Ciso]));
+        assert!(Role::Vendor.compatible_with(&[Role::Vendor, Role::ItStaff]));
+        assert!(Role::Ciso.compatible_with(&[Role::SystemAdmin]));
+        assert!(Role::ItStaff.compatible_with(&[Role::Vendor]));
     }
 
     #[test]

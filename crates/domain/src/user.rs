@@ -154,6 +154,21 @@ pub struct RoleHolder {
     pub org_path: String,
 }
 
+/// The assignments a user acts with: every own role, and the deputised ones
+/// that go with them — a vendor account acts with no governing role
+/// ([`Role::compatible_with`]) even when a deputyship recorded before that
+/// rule says otherwise.
+pub fn effective_assignments(all: Vec<RoleAssignment>) -> Vec<RoleAssignment> {
+    let own: Vec<Role> = all
+        .iter()
+        .filter(|a| a.deputy_for.is_none())
+        .map(|a| a.role)
+        .collect();
+    all.into_iter()
+        .filter(|a| a.deputy_for.is_none() || a.role.compatible_with(&own))
+        .collect()
+}
+
 /// Checks a username: 3–64 characters of letters, digits, `.`, `_`, `-`, `@`.
 pub fn validate_username(s: &str) -> Result<String, DomainError> {
     let s = s.trim().to_lowercase();

@@ -17,6 +17,32 @@ use crate::people::{ASSIGNMENT_COLS, USER_COLS, assignment_from_row, user_from_r
 use crate::tx::AuditedTx;
 use crate::{Result, SqlStore, StoreError};
 
+/// What else ends when a password is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending<'a> {
+    /// The user's sessions but this one (a session id's hash), when the user
+    /// changes the password: whoever else held a session is out; the user's
+    /// API tokens stay (they are listed on the account page and revoked
+    /// there, and an administrator's reset revokes them).
+    SessionsBut(Option<&'a str>),
+    /// Every session and API token of the user (an administrator's reset).
+    Everything,
+}
+
+/// Ends every session of a user and revokes every API token of theirs, in
+/// the transaction of the change that requires it (a reset password, a
+/// deactivation, a removed role).
+pub(crate) async fn end_access(tx: &mut AuditedTx, user_id: &str, now: i64) -> Result<()> {
+    let mut q = Sql::new("DELETE FROM sessions WHERE user_id = ");
+    q.bind(user_id);
+    tx.exec(&q).await?;
+    let mut q = Sql::new("UPDATE api_tokens SET revoked_at = ");
+    q.bind(now)
+        .and(" WHERE revoked_at IS NULL AND user_id = ", user_id);
+    tx.exec(&q).await?;
+    Ok(())
+}
+
 #[async_trait]
 pub trait AuthStore: Send + Sync {
     async fn system_credentials_by_username(&self, username: &str) -> Result<Option<Credentials>>;
@@ -24,6 +50,8 @@ pub trait AuthStore: Send + Sync {
     /// Every active assignment of a user, including roles held as an active
     /// deputy at `now` (the principal must still hold the role).
     async fn system_assignments(&self, user_id: &UserId, now: i64) -> Result<Vec<RoleAssignment>>;
+    /// An active role assignment of anyone (not a deputyship), by id.
+    async fn system_assignment(&self, id: &str) -> Result<Option<RoleAssignment>>;
     /// The organisation an API token is bound to.
     async fn system_org(&self, id: &OrgId) -> Result<Option<Organisation>>;
     /// Counts a failed login (locking the account until `lock_until` when
@@ -42,6 +70,7 @@ pub trait AuthStore: Send + Sync {
         hash: &str,
         must_change: bool,
         history_id: &str,
+        ending: Ending<'_>,
         audit: AuditEvent,
         now: i64,
     ) -> Result<()>;
@@ -217,6 +246,14 @@ impl AuthStore for SqlStore {
         Ok(out)
     }
 
+    async fn system_assignment(&self, id: &str) -> Result<Option<RoleAssignment>> {
+        let mut q = Sql::new(format!(
+            "SELECT {ASSIGNMENT_COLS} FROM role_assignments ra JOIN orgs o ON o.id = ra.org_id WHERE ra.revoked_at IS NULL AND ra.id = "
+        ));
+        q.bind(id);
+        q.fetch_optional(&self.pool, assignment_from_row).await
+    }
+
     async fn system_org(&self, id: &OrgId) -> Result<Option<Organisation>> {
         let mut q = Sql::new(format!("SELECT {ORG_COLS} FROM orgs o WHERE o.id = "));
         q.bind(id);
@@ -258,6 +295,7 @@ impl AuthStore for SqlStore {
         hash: &str,
         must_change: bool,
         history_id: &str,
+        ending: Ending<'_>,
         audit: AuditEvent,
         now: i64,
     ) -> Result<()> {
@@ -281,6 +319,17 @@ impl AuthStore for SqlStore {
                 .insert("password_history"),
         )
         .await?;
+        match ending {
+            Ending::SessionsBut(keep) => {
+                let mut q = Sql::new("DELETE FROM sessions WHERE user_id = ");
+                q.bind(user_id);
+                if let Some(k) = keep {
+                    q.and(" AND id_hash <> ", k);
+                }
+                tx.exec(&q).await?;
+            }
+            Ending::Everything => end_access(&mut tx, user_id, now).await?,
+        }
         tx.commit().await?;
         Ok(())
     }

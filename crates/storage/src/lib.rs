@@ -42,7 +42,7 @@ mod tx;
 use std::sync::Arc;
 
 pub use audit::AuditStore;
-pub use auth::AuthStore;
+pub use auth::{AuthStore, Ending};
 pub use compliance::ComplianceStore;
 pub use db::{Backend, SqlStore};
 pub use error::StoreError;

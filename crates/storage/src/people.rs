@@ -31,7 +31,8 @@ pub trait PeopleStore: Send + Sync {
     /// Filters: `q` (username, name or e-mail contains), `org` (home
     /// organisation), `active`; sort: `username` (default), `name`, `created`.
     async fn list_users(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<User>>;
-    /// Edits a user in scope; deactivating ends their sessions.
+    /// Edits a user in scope; deactivating ends their sessions and revokes
+    /// their API tokens.
     async fn update_user(
         &self,
         scope: &OrgScope,
@@ -50,6 +51,8 @@ pub trait PeopleStore: Send + Sync {
         audit: AuditEvent,
         now: i64,
     ) -> Result<()>;
+    /// Revokes a role assignment at an organisation in scope; the holder's
+    /// sessions end and API tokens are revoked with it.
     async fn revoke_role(
         &self,
         scope: &OrgScope,
@@ -248,9 +251,7 @@ impl PeopleStore for SqlStore {
         }
         tx.exec_one(&q).await?;
         if p.active == Some(false) {
-            let mut d = Sql::new("DELETE FROM sessions WHERE user_id = ");
-            d.bind(id);
-            tx.exec(&d).await?;
+            crate::auth::end_access(&mut tx, id, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -308,15 +309,16 @@ impl PeopleStore for SqlStore {
     ) -> Result<()> {
         let mut tx = AuditedTx::begin(self, audit, now).await?;
         let mut found = Sql::new(
-            "SELECT ra.id FROM role_assignments ra JOIN orgs o ON o.id = ra.org_id WHERE ra.revoked_at IS NULL AND ra.id = ",
+            "SELECT ra.id, ra.user_id FROM role_assignments ra JOIN orgs o ON o.id = ra.org_id WHERE ra.revoked_at IS NULL AND ra.id = ",
         );
         found.bind(id).push(" AND ").scope(scope, "o.path");
-        tx.require(&found).await?;
+        let holder = s(&tx.require(&found).await?, "user_id")?;
         let mut q = Sql::new("UPDATE role_assignments SET revoked_at = ");
         q.bind(now)
             .and(", revoked_by = ", by)
             .and(" WHERE id = ", id);
         tx.exec_one(&q).await?;
+        crate::auth::end_access(&mut tx, &holder, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -357,7 +357,7 @@ impl TestEnv {
         }
         let t = self
             .app
-            .create_token(&p, "test", &org, &perms, None)
+            .create_token(&p, "test", &org, &perms, None, false)
             .await
             .expect("token");
         t.secret
@@ -406,6 +406,45 @@ impl TestEnv {
             token: None,
             meta: zian_app::RequestMeta::default(),
         }
+    }
+
+    /// Creates a user at `org` through the application as the demo
+    /// administrator, grants `role` there, and replaces the first-login
+    /// password with [`PASSWORD`], so the user can log in at once.
+    pub async fn make_user(
+        &self,
+        username: &str,
+        display: &str,
+        org: &zian_domain::OrgId,
+        role: zian_domain::Role,
+    ) -> zian_domain::UserId {
+        const TEMP: &str = "Temp-Test-User-2026!";
+        let admin = self.principal("admin").await;
+        let u = self
+            .app
+            .create_user(
+                &admin,
+                zian_app::users::NewUserInput {
+                    username: username.into(),
+                    display_name: display.into(),
+                    email: format!("{username}@test.example"),
+                    home_org_id: org.clone(),
+                    password: TEMP.into(),
+                    locale: None,
+                },
+            )
+            .await
+            .expect("create user");
+        self.app
+            .grant_role(&admin, &u.id, org, role)
+            .await
+            .expect("grant");
+        let p = self.principal(username).await;
+        self.app
+            .change_password(&p, None, TEMP, PASSWORD)
+            .await
+            .expect("change password");
+        u.id
     }
 
     /// The id of the demo organisation with this code.

@@ -218,10 +218,8 @@ const TARGET_SYSTEM: &str = "衛生局隔離測試系統";
 /// The asset of the target's risk (a marker).
 const TARGET_RISK_ASSET: &str = "衛生局隔離測試資產";
 
-const TARGET_TEMP: &str = "Temp-Isolation-2026!";
-
-/// Creates a user through the application as the administrator and clears
-/// the first-login password change, so it can log in with [`PASSWORD`].
+/// Creates a user through the application as the administrator, with a
+/// role, able to log in with [`PASSWORD`] ([`TestEnv::make_user`]).
 async fn make_user(
     env: &TestEnv,
     username: &str,
@@ -229,32 +227,7 @@ async fn make_user(
     org: &OrgId,
     role: Role,
 ) -> UserId {
-    let admin = env.principal("admin").await;
-    let u = env
-        .app
-        .create_user(
-            &admin,
-            zian_app::users::NewUserInput {
-                username: username.into(),
-                display_name: display.into(),
-                email: format!("{username}@isolation.example"),
-                home_org_id: org.clone(),
-                password: TARGET_TEMP.into(),
-                locale: None,
-            },
-        )
-        .await
-        .expect("create user");
-    env.app
-        .grant_role(&admin, &u.id, org, role)
-        .await
-        .expect("grant");
-    let p = env.principal(username).await;
-    env.app
-        .change_password(&p, TARGET_TEMP, PASSWORD)
-        .await
-        .expect("change password");
-    u.id
+    env.make_user(username, display, org, role).await
 }
 
 async fn setup(env: &TestEnv) -> Target {
@@ -785,6 +758,7 @@ fn field_value(
         "permissions" => json!(["org_read"]),
         "name" => json!("isolation token"),
         "expires_days" => json!(30),
+        "never_expires" => Value::Null,
         "starts_at" => json!("2026-11-21"),
         "ends_at" => json!("2026-12-21"),
         "reason" => json!("隔離測試"),
@@ -1517,6 +1491,220 @@ backend_tests! {
         }
         eprintln!("{}", report.join("\n"));
         assert!(failures.is_empty(), "{}\n{}", failures.join("\n"), report.join("\n"));
+    }
+}
+
+// ------------------------------------------------- administering users
+
+/// The routes that administer a user (issue 8 item 2): every unsafe route of
+/// the registry under a user or a role assignment, except granting a role
+/// (which `may_grant` governs on its own). A new such route must be taught
+/// to [`admin_call`].
+fn user_admin_routes() -> Vec<(Method, &'static str)> {
+    routes()
+        .iter()
+        .filter(|r| r.method != Method::GET && r.kind != Kind::Public)
+        .filter(|r| {
+            (r.path.contains("/users/{id}") || r.path.starts_with("/api/v1/roles/"))
+                && !r.path.ends_with("/roles")
+        })
+        .map(|r| (r.method.clone(), r.path))
+        .collect()
+}
+
+/// One user-administration request for `route` about `user` (whose role
+/// assignment `assignment` the removal routes name).
+fn admin_call(
+    caller: &Caller,
+    method: &Method,
+    route: &str,
+    user: &str,
+    assignment: &str,
+    n: usize,
+) -> (String, Vec<(String, String)>, Vec<u8>) {
+    let mut h = caller.headers();
+    let uri = route.replace("{id}", user).replace("{rid}", assignment);
+    let body = if route.starts_with("/api/") {
+        h.push(("content-type".into(), "application/json".into()));
+        let uri = if route == "/api/v1/roles/{id}" {
+            route.replace("{id}", assignment)
+        } else {
+            uri.clone()
+        };
+        let b = match (method.as_str(), route) {
+            ("PATCH", "/api/v1/users/{id}") => {
+                json!({"email": format!("taken-{n}@example.tw"), "active": true})
+            }
+            ("POST", "/api/v1/users/{id}/password") => {
+                json!({"temporary_password": "Taken-Over-2026!"})
+            }
+            ("DELETE", "/api/v1/roles/{id}") => json!({}),
+            _ => panic!("teach admin_call the user-administration route {method} {route}"),
+        };
+        let body = if method == Method::DELETE {
+            Vec::new()
+        } else {
+            b.to_string().into_bytes()
+        };
+        return (uri, h, body);
+    } else {
+        h.push((
+            "content-type".into(),
+            "application/x-www-form-urlencoded".into(),
+        ));
+        let csrf = ("_csrf".to_string(), caller.form_csrf());
+        match (method.as_str(), route) {
+            ("POST", "/users/{id}") => form(&[
+                csrf,
+                ("email".into(), format!("taken-{n}@example.tw")),
+                ("display_name".into(), format!("接管 {n}")),
+            ]),
+            ("POST", "/users/{id}/password") => form(&[
+                csrf,
+                ("temporary_password".into(), "Taken-Over-2026!".into()),
+            ]),
+            ("POST", "/users/{id}/roles/{rid}/revoke") => form(&[csrf]),
+            _ => panic!("teach admin_call the user-administration route {method} {route}"),
+        }
+    };
+    (uri, h, body)
+}
+
+/// The officer's own role at the bureau, granted again when a removal took it.
+async fn officer_assignment(env: &TestEnv, officer: &UserId, hlt: &OrgId) -> String {
+    let now = env.clock.unix();
+    let own = |v: Vec<zian_domain::RoleAssignment>| {
+        v.into_iter()
+            .find(|a| a.deputy_for.is_none() && a.org_id == *hlt)
+            .map(|a| a.id)
+    };
+    if let Some(id) = own(env
+        .store
+        .system_assignments(officer, now)
+        .await
+        .expect("assignments"))
+    {
+        return id;
+    }
+    let admin = env.principal("admin").await;
+    env.app
+        .grant_role(&admin, officer, hlt, Role::SecurityOfficer)
+        .await
+        .expect("grant again")
+        .id
+}
+
+/// What administering a user may change: the account, its secrets, roles and tokens.
+async fn account_state(env: &TestEnv, user: &UserId) -> String {
+    let c = env
+        .store
+        .system_credentials(user)
+        .await
+        .expect("db")
+        .expect("user");
+    let roles = env
+        .store
+        .system_assignments(user, env.clock.unix())
+        .await
+        .expect("roles");
+    let tokens = env.store.system_tokens(user).await.expect("tokens");
+    format!(
+        "{:?} {} {:?} {:?}",
+        c.user,
+        c.password_hash,
+        roles,
+        tokens
+            .iter()
+            .map(|t| (&t.id, t.revoked_at))
+            .collect::<Vec<_>>()
+    )
+}
+
+backend_tests! {
+    /// Issue 8 item 2 through every user-administration route: callers with
+    /// mixed roles — a system administrator elsewhere (Penghu) who is also
+    /// CISO of the health bureau, and the bureau's own CISO — administer the
+    /// bureau's officer, but not a user at home in the bureau who sits on its
+    /// committee and is a system administrator at the root: that user is
+    /// visible to them, so each request is answered 403, and nothing of the
+    /// account changes nor is audited. An outsider (officer.police) gets 404.
+    async fn user_administration_needs_rights_over_every_role_of_the_user(env: TestEnv) {
+        let _t = setup(&env).await;
+        let admin = env.principal("admin").await;
+        let hlt = env.org("PIF-HLT").await;
+        let pen = env.org("PEN").await;
+        let root = env.org("ACS").await;
+        let strong = make_user(&env, "strong.health", "衛生局委員兼系統管理者", &hlt, Role::CommitteeMember).await;
+        env.app.grant_role(&admin, &strong, &root, Role::SystemAdmin).await.expect("admin role");
+        let strong_member = env.store.system_assignments(&strong, env.clock.unix()).await.unwrap().into_iter().find(|a| a.role == Role::CommitteeMember).unwrap().id;
+        let mixed = make_user(&env, "mixed.caller", "澎湖系統管理者兼衛生局資安長", &pen, Role::SystemAdmin).await;
+        env.app.grant_role(&admin, &mixed, &hlt, Role::Ciso).await.expect("ciso role");
+        let officer = env.user_id("officer.health").await;
+
+        let mut callers = Vec::new();
+        for (ip, who) in (1u8..).zip(["ciso.health", "mixed.caller"]) {
+            callers.push(Caller::new(&env, Some(who), Mode::Session, [10, 9, 0, ip]).await);
+            // a token over the bureau with every permission the caller holds there
+            let p = env.principal(who).await;
+            let path = OrgStore::get(&env.store, &OrgScope::system_wide(), &hlt).await.unwrap().unwrap().path;
+            let perms: Vec<_> = zian_domain::Permission::ALL.into_iter().filter(|perm| p.can(*perm, &path)).collect();
+            let token = env.app.create_token(&p, "bureau", &hlt, &perms, None, false).await.expect("token").secret;
+            callers.push(Caller { label: format!("{who} (bearer)"), username: Some(who.into()), mode: Mode::Bearer, ip: [10, 9, 1, ip], cookie: String::new(), csrf: String::new(), token });
+        }
+        let outsider = Caller::new(&env, Some("officer.police"), Mode::Session, [10, 9, 2, 1]).await;
+
+        let admin_routes = user_admin_routes();
+        assert!(admin_routes.len() >= 6, "{admin_routes:?}");
+        let mut failures = Vec::new();
+        let mut n = 0;
+        for (method, route) in &admin_routes {
+            for caller in callers.iter_mut() {
+                if caller.mode == Mode::Bearer && !route.starts_with("/api/") {
+                    // pages take sessions only
+                    continue;
+                }
+                n += 1;
+                // the stronger user: refused, nothing changes, nothing audited
+                caller.ensure(&env).await;
+                let before = account_state(&env, &strong).await;
+                let seq = env.store.head(&OrgScope::system_wide()).await.unwrap().seq;
+                let (uri, h, body) = admin_call(caller, method, route, &strong, &strong_member, n);
+                let r = send(&env, method, &uri, &h, Some(body), caller.ip).await;
+                if r.status != StatusCode::FORBIDDEN {
+                    failures.push(format!("{method} {route} on strong.health as {}: {} {}", caller.label, r.status, r.text().chars().take(200).collect::<String>()));
+                }
+                if account_state(&env, &strong).await != before {
+                    failures.push(format!("{method} {route} as {}: strong.health changed", caller.label));
+                }
+                for e in env.store.chain(&OrgScope::system_wide(), seq, 1000).await.unwrap() {
+                    if e.target.as_deref() == Some(strong.as_str()) || e.target.as_deref() == Some(strong_member.as_str()) {
+                        failures.push(format!("{method} {route} as {}: audited {} about strong.health", caller.label, e.action));
+                    }
+                }
+                // the bureau's officer: administered
+                caller.ensure(&env).await;
+                let assignment = officer_assignment(&env, &officer, &hlt).await;
+                let before = account_state(&env, &officer).await;
+                let (uri, h, body) = admin_call(caller, method, route, &officer, &assignment, n);
+                let r = send(&env, method, &uri, &h, Some(body), caller.ip).await;
+                if !succeeded(&r) || account_state(&env, &officer).await == before {
+                    failures.push(format!("{method} {route} on officer.health as {}: {} {} (changed: {})", caller.label, r.status, r.text().chars().take(200).collect::<String>(), account_state(&env, &officer).await != before));
+                }
+            }
+            // an outsider does not see the stronger user at all
+            n += 1;
+            let (uri, h, body) = admin_call(&outsider, method, route, &strong, &strong_member, n);
+            let r = send(&env, method, &uri, &h, Some(body), outsider.ip).await;
+            if r.status != StatusCode::NOT_FOUND {
+                failures.push(format!("{method} {route} on strong.health as {}: {} (expected 404)", outsider.label, r.status));
+            }
+        }
+        // the root administrator administers the stronger user
+        let root_admin = Caller::new(&env, Some("admin"), Mode::Session, [10, 9, 3, 1]).await;
+        let (uri, h, body) = admin_call(&root_admin, &Method::POST, "/api/v1/users/{id}/password", &strong, &strong_member, 0);
+        let r = send(&env, &Method::POST, &uri, &h, Some(body), root_admin.ip).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
     }
 }
 

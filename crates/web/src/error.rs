@@ -138,7 +138,8 @@ pub fn message(e: &AppError, lang: Lang) -> String {
                         zian_domain::password::PolicyViolation::Reused { history } => {
                             history.to_string()
                         }
-                        zian_domain::password::PolicyViolation::ContainsUsername => String::new(),
+                        zian_domain::password::PolicyViolation::ContainsUsername
+                        | zian_domain::password::PolicyViolation::Common => String::new(),
                     };
                     i.tf(lang, &format!("error.{}", x.code()), &[("n", &n)])
                 })

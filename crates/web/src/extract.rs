@@ -58,12 +58,39 @@ pub struct PageQuery<T>(pub T);
 
 // ---- who and where from
 
+/// The client's address as the `common` middleware settled it (the peer,
+/// or the right-most untrusted `X-Forwarded-For` hop behind a trusted proxy;
+/// see `auth.trusted_proxies`).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl ClientAddr {
+    /// From the peer address and the forwarding header, under the
+    /// deployment's trusted proxies.
+    pub fn of(parts: &Parts, cfg: &zian_app::AuthConfig) -> Option<ClientAddr> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        Some(ClientAddr(cfg.client_ip(peer, &forwarded)))
+    }
+}
+
 pub fn meta_of(parts: &Parts) -> RequestMeta {
     RequestMeta {
         ip: parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string()),
+            .get::<ClientAddr>()
+            .map(|c| c.0.to_string())
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            }),
         user_agent: parts
             .headers
             .get(header::USER_AGENT)
@@ -122,9 +149,15 @@ fn user_lang(parts: &Parts, p: &Principal) -> Lang {
     l
 }
 
+/// The one API route a session with a pending password change (or MFA
+/// enrolment) reaches, so that people who use the API alone can change a
+/// temporary password.
+pub const PASSWORD_CHANGE_API: &str = "/api/v1/me/password";
+
 /// An authenticated API caller: a bearer token, or a complete browser session
-/// (MFA passed, no pending password change) whose unsafe requests carry the
-/// session's CSRF token in `X-CSRF-Token`.
+/// (MFA passed, no pending password change — except on
+/// [`PASSWORD_CHANGE_API`]) whose unsafe requests carry the session's CSRF
+/// token in `X-CSRF-Token`.
 pub struct ApiCaller {
     pub p: Principal,
     pub session: Option<SessionInfo>,
@@ -153,7 +186,8 @@ impl FromRequestParts<AppState> for ApiCaller {
         }
         let raw = cookie(parts, SESSION_COOKIE).ok_or(ApiError(AppError::Unauthenticated))?;
         let (p, s) = st.app.authenticate_session(raw, &meta).await?;
-        if !s.mfa_passed || s.must_change_password || s.must_enrol_mfa {
+        let pending = s.must_change_password || s.must_enrol_mfa;
+        if !s.mfa_passed || (pending && parts.uri.path() != PASSWORD_CHANGE_API) {
             return Err(ApiError(AppError::Forbidden));
         }
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {

@@ -168,6 +168,9 @@ async fn common(State(st): State<AppState>, req: Request, next: Next) -> Respons
         }
     }
     let (mut parts, body) = req.into_parts();
+    if let Some(addr) = crate::extract::ClientAddr::of(&parts, &st.app.cfg) {
+        parts.extensions.insert(addr);
+    }
     let lang = RequestLang::new(anon_lang(&parts));
     parts.extensions.insert(lang.clone());
     let resp = next.run(Request::from_parts(parts, body)).await;

@@ -4,10 +4,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use zian_app::{AppError, Principal};
+use zian_app::Principal;
 use zian_domain::user::Share;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::extract::{ApiCaller, ApiJson};
 use crate::state::AppState;
 use crate::users::api::{AssignmentOut, UserOut};
@@ -88,11 +88,9 @@ pub async fn me_password(
     c: ApiCaller,
     ApiJson(b): ApiJson<PasswordChangeInput>,
 ) -> ApiResult<StatusCode> {
-    if c.p.token.is_some() {
-        return Err(ApiError(AppError::Forbidden));
-    }
+    let keep = c.session.as_ref().map(|s| s.id_hash.as_str());
     st.app
-        .change_password(&c.p, &b.current_password, &b.new_password)
+        .change_password(&c.p, keep, &b.current_password, &b.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

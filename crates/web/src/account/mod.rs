@@ -34,7 +34,7 @@ pub(crate) fn routes() -> Vec<Route> {
             "/api/v1/me/password",
             Api,
             "me",
-            "Change the caller's password",
+            "Change the caller's password, in person (a session, also one with a temporary password to replace; not a token); ends the caller's other sessions",
             post(api::me_password),
         )
         .req::<api::PasswordChangeInput>(),

@@ -91,7 +91,12 @@ pub async fn password_submit(
     let (pc, f) = (form.pc, form.form);
     let result = if f.new_password == f.confirm_password {
         st.app
-            .change_password(&pc.p, &f.current_password, &f.new_password)
+            .change_password(
+                &pc.p,
+                Some(&pc.session.id_hash),
+                &f.current_password,
+                &f.new_password,
+            )
             .await
     } else {
         Err(AppError::invalid(

@@ -20,7 +20,12 @@ pub struct TokenInput {
     pub org_id: String,
     /// A subset of the caller's permissions there, e.g. `org_read`.
     pub permissions: Vec<String>,
+    /// Days the token lives; without it, the deployment's default
+    /// (`auth.token_default_days`, 90 unless configured).
     pub expires_days: Option<i64>,
+    /// A token that never expires: system administrators only, and not
+    /// with `expires_days`.
+    pub never_expires: Option<bool>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -30,7 +35,10 @@ pub struct TokenOut {
     pub org_id: String,
     pub permissions: Vec<String>,
     pub created_at: String,
+    /// Absent for a token that never expires (one an administrator asked
+    /// for, or one created before tokens expired by default).
     pub expires_at: Option<String>,
+    pub never_expires: bool,
     pub last_used_at: Option<String>,
     pub revoked: bool,
 }
@@ -48,6 +56,7 @@ impl From<ApiToken> for TokenOut {
                 .collect(),
             created_at: rfc3339(t.created_at),
             expires_at: t.expires_at.map(rfc3339),
+            never_expires: t.expires_at.is_none(),
             last_used_at: t.last_used_at.map(rfc3339),
             revoked: t.revoked_at.is_some(),
         }
@@ -85,6 +94,7 @@ pub async fn create(
             &b.org_id.as_str().into(),
             &perms,
             b.expires_days,
+            b.never_expires.unwrap_or(false),
         )
         .await?;
     Ok((

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use zian_app::AppError;
-use zian_domain::{ApiToken, OrgId, Organisation, Permission};
+use zian_domain::{ApiToken, OrgId, Organisation, Permission, Role};
 use zian_i18n::msg;
 
 use crate::error::{PageError, PageResult, message};
@@ -20,6 +20,9 @@ pub struct TokensPage {
     pub perms: Vec<&'static str>,
     pub secret: Option<String>,
     pub error: Option<String>,
+    /// The caller may create a token that never expires (administrators).
+    pub can_never: bool,
+    pub default_days: i64,
 }
 
 async fn tokens_page(
@@ -47,6 +50,8 @@ async fn tokens_page(
         perms,
         secret,
         error,
+        can_never: pc.p.has_own_role(Role::SystemAdmin),
+        default_days: st.app.cfg.token_default_days,
     })
 }
 
@@ -61,13 +66,14 @@ pub async fn tokens(
 /// Creates a token; permissions arrive as repeated `permission` fields.
 pub async fn create(State(st): State<AppState>, f: PageForm<Vec<(String, String)>>) -> PageResult {
     let pc = f.pc;
-    let (mut name, mut org_id, mut perms, mut days) =
-        (String::new(), String::new(), Vec::new(), None);
+    let (mut name, mut org_id, mut perms, mut days, mut never) =
+        (String::new(), String::new(), Vec::new(), None, false);
     for (k, v) in f.form {
         match k.as_str() {
             "name" => name = v,
             "org_id" => org_id = v,
             "permission" => perms.push(v),
+            "never_expires" => never = v == "1",
             "expires_days" if !v.is_empty() => {
                 days =
                     Some(v.parse::<i64>().map_err(|_| {
@@ -84,7 +90,7 @@ pub async fn create(State(st): State<AppState>, f: PageForm<Vec<(String, String)
         .map_err(AppError::from)?;
     match st
         .app
-        .create_token(&pc.p, &name, &OrgId::from(org_id), &perms, days)
+        .create_token(&pc.p, &name, &OrgId::from(org_id), &perms, days, never)
         .await
     {
         Ok(t) => {
