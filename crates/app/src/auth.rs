@@ -727,13 +727,8 @@ impl App {
         if p.token.is_some() {
             return Err(AppError::Forbidden);
         }
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::invalid(
-                "name",
-                msg!("reason.required_at_most_chars", max = 100),
-            ));
-        }
+        let name = zian_domain::Text::<100>::parse("name", name)?;
+        let name = name.as_str();
         if permissions.is_empty() {
             return Err(AppError::invalid(
                 "permissions",

@@ -53,6 +53,8 @@ impl App {
         bytes: Vec<u8>,
     ) -> Result<EvidenceFile> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
+        // the one text rule: a name with NUL is refused, not cleaned
+        zian_domain::text::no_nul("filename", filename)?;
         if bytes.is_empty() {
             return Err(AppError::invalid("file", msg!("reason.evidence.empty")));
         }
