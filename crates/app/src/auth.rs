@@ -922,13 +922,8 @@ impl App {
         never: bool,
     ) -> Result<NewToken> {
         p.require_in_person()?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::invalid(
-                "name",
-                msg!("reason.required_at_most_chars", max = 100),
-            ));
-        }
+        let name = zian_domain::Text::<100>::parse("name", name)?;
+        let name = name.as_str();
         if permissions.is_empty() {
             return Err(AppError::invalid(
                 "permissions",

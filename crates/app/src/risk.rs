@@ -478,6 +478,11 @@ impl App {
                         msg!("reason.risk.label_length", max = 40),
                     ));
                 }
+                // the one text rule (no NUL or control characters)
+                for s in &list {
+                    zian_domain::Memo::<40>::parse("label", s)
+                        .map_err(|_| AppError::invalid(&field, msg!("reason.control_chars")))?;
+                }
                 Ok(list)
             };
             let fl = FactorLabels {

@@ -312,13 +312,8 @@ impl App {
                 msg!("reason.users.deputy_max_year"),
             ));
         }
-        let reason = input.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 500 {
-            return Err(AppError::invalid(
-                "reason",
-                msg!("reason.required_at_most_chars", max = 500),
-            ));
-        }
+        let reason = zian_domain::Text::<500>::parse("reason", &input.reason)?;
+        let reason = reason.as_str();
         // the principal holds a role at an organisation the caller can see
         let principal = self
             .stores

@@ -20,6 +20,9 @@ pub struct Config {
     pub cookie_secure: bool,
     /// Log filter (tracing `EnvFilter` syntax).
     pub log: String,
+    /// Evidence uploads read at once (each may hold a 10 MiB file in
+    /// memory); more wait for a place before their body is read.
+    pub max_concurrent_uploads: usize,
     pub auth: AuthConfig,
     pub audit: AuditConfig,
 }
@@ -59,6 +62,7 @@ impl Default for Config {
             bind: "127.0.0.1:8080".into(),
             cookie_secure: false,
             log: "info".into(),
+            max_concurrent_uploads: 4,
             auth: AuthConfig::default(),
             audit: AuditConfig::default(),
         }
@@ -141,6 +145,9 @@ impl Config {
             bail!("database_url must start with sqlite: or postgres://");
         }
         self.auth.validate().map_err(|e| anyhow::anyhow!(e))?;
+        if !(1..=64).contains(&self.max_concurrent_uploads) {
+            bail!("max_concurrent_uploads must be 1 to 64");
+        }
         if self.audit.checkpoint_minutes == 0 {
             bail!("audit.checkpoint_minutes must be at least 1");
         }

@@ -60,10 +60,15 @@ enum Cmd {
     /// Users and roles.
     #[command(subcommand)]
     User(platform::UserCmd),
-    /// Write a consistent backup archive of the database (online).
+    /// Write a consistent backup archive of the database (online), then
+    /// read it back and verify it; `zian backup verify FILE` checks an
+    /// existing archive.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Backup {
-        #[arg(long, short)]
-        output: PathBuf,
+        #[arg(long, short, required = true)]
+        output: Option<PathBuf>,
+        #[command(subcommand)]
+        cmd: Option<platform::BackupCmd>,
     },
     /// Restore a backup archive into an empty data directory or database.
     Restore {

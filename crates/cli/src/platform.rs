@@ -110,6 +110,13 @@ pub enum UserCmd {
 }
 
 #[derive(Subcommand)]
+pub enum BackupCmd {
+    /// Read an archive and check it: the format, every table, row counts
+    /// and checksums. Prints each table's rows, then OK or the first problem.
+    Verify { file: PathBuf },
+}
+
+#[derive(Subcommand)]
 pub enum AuditCmd {
     /// Verify the hash chain, every entry's MAC (with the audit key) and the
     /// signed checkpoints given; names the first broken entry.
@@ -124,6 +131,14 @@ pub enum AuditCmd {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+/// One line per table: name and rows.
+fn print_summary(s: &zian_domain::archive::Summary) {
+    println!("archive version {}", s.version);
+    for t in &s.tables {
+        println!("  {:<24} {:>8}", t.table, t.rows);
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -379,31 +394,78 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
         }
         Cmd::Org(c) => org_cmd(c, &cfg).await?,
         Cmd::User(c) => user_cmd(c, &cfg).await?,
-        Cmd::Backup { output } => {
+        Cmd::Backup {
+            cmd: Some(BackupCmd::Verify { file }),
+            ..
+        } => {
+            let summary = zian_storage::backup::verify(&mut crate::open_read(&file)?);
+            return match summary {
+                Ok(s) => {
+                    print_summary(&s);
+                    println!("OK: {} ({} rows)", file.display(), s.rows());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("FAILED: {}: {e}", file.display());
+                    Ok(ExitCode::FAILURE)
+                }
+            };
+        }
+        Cmd::Backup { output, .. } => {
+            let output = output.context("--output is required")?;
             let (_, store) = open(&cfg).await?;
             let tmp = output.with_extension("partial");
             let file = std::fs::File::create(&tmp)
                 .with_context(|| format!("cannot create {}", tmp.display()))?;
             let mut w = std::io::BufWriter::new(file);
             let bar = bar();
-            let n = store
+            let written = store
                 .backup(&mut w, &mut |t, done, total| {
                     bar.set_length(total.max(1));
                     bar.set_position(done);
                     bar.set_message(t.to_string());
                 })
-                .await?;
-            w.flush()?;
-            drop(w);
-            std::fs::rename(&tmp, &output)?;
+                .await;
             bar.finish_and_clear();
-            println!("backup written: {} ({n} rows)", output.display());
+            let written = match written {
+                Ok(s) => s,
+                Err(e) => {
+                    drop(w);
+                    let _ = std::fs::remove_file(&tmp);
+                    bail!("backup failed, no archive written: {e}");
+                }
+            };
+            w.into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?
+                .sync_all()?;
+            // the archive proves itself: read it back from the disk before
+            // calling it a backup
+            let read = zian_storage::backup::verify(&mut crate::open_read(&tmp)?);
+            match read {
+                Ok(s) if s == written => {}
+                Ok(_) => bail!(
+                    "backup verification FAILED: {} reads back differently from what was written; kept for inspection",
+                    tmp.display()
+                ),
+                Err(e) => bail!(
+                    "backup verification FAILED: {}: {e}; kept for inspection",
+                    tmp.display()
+                ),
+            }
+            std::fs::rename(&tmp, &output)?;
+            print_summary(&written);
+            println!(
+                "backup written and verified: {} ({} rows, sha256 {})",
+                output.display(),
+                written.rows(),
+                written.sha256
+            );
         }
         Cmd::Restore { input } => {
             let (_, store) = open(&cfg).await?;
             let mut r = crate::open_read(&input)?;
             let bar = bar();
-            let n = store
+            let s = store
                 .restore(&mut r, &mut |t, done, total| {
                     bar.set_length(total.max(1));
                     bar.set_position(done);
@@ -411,7 +473,7 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
                 })
                 .await?;
             bar.finish_and_clear();
-            println!("restored {n} rows from {}", input.display());
+            println!("restored {} rows from {}", s.rows(), input.display());
         }
         Cmd::Reminders { days, format } => {
             if format != "text" && format != "json" {
@@ -505,6 +567,7 @@ async fn serve(app: App, cfg: &Config, banner: Option<String>) -> Result<()> {
         app,
         zian_web::WebConfig {
             cookie_secure: cfg.cookie_secure,
+            max_concurrent_uploads: cfg.max_concurrent_uploads,
             ..zian_web::WebConfig::default()
         },
     );

@@ -9,6 +9,7 @@
 //! regulation vocabulary (organisation kind, responsibility level, impact
 //! grade) is `zian_rules`', re-exported here: one spelling everywhere.
 
+pub mod archive;
 pub mod audit;
 pub mod authz;
 pub mod compliance;

@@ -8,7 +8,23 @@ use zian_i18n::msg;
 
 use crate::DomainError;
 
+/// The one rule every text input follows, on both databases: no NUL
+/// (U+0000), which PostgreSQL text cannot hold and SQLite would keep (so an
+/// SQLite archive could not be restored into PostgreSQL). `Text` and `Memo`
+/// apply it; inputs that are not bounded text (an uploaded file's name) call
+/// it directly.
+pub fn no_nul(field: &'static str, v: &str) -> Result<(), DomainError> {
+    if v.contains('\0') {
+        return Err(DomainError::Invalid {
+            field,
+            reason: msg!("reason.control_chars"),
+        });
+    }
+    Ok(())
+}
+
 fn check(field: &'static str, v: &str, max: usize, required: bool) -> Result<String, DomainError> {
+    no_nul(field, v)?;
     let t = v.trim();
     if required && t.is_empty() {
         return Err(DomainError::Invalid {

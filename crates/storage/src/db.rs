@@ -99,6 +99,7 @@ impl SqlStore {
 
     pub async fn migrate(&self) -> Result<()> {
         MIGRATOR.run(&self.pool).await?;
+        self.decode_base64_evidence().await?;
         Ok(())
     }
 
@@ -148,6 +149,13 @@ impl SqlStore {
 pub(crate) enum Arg {
     Text(Option<String>),
     Int(Option<i64>),
+    Bytes(Option<Vec<u8>>),
+}
+
+impl From<Vec<u8>> for Arg {
+    fn from(v: Vec<u8>) -> Self {
+        Arg::Bytes(Some(v))
+    }
 }
 
 impl From<String> for Arg {
@@ -344,6 +352,8 @@ impl Sql {
             q = match a {
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Int(v) => q.bind(*v),
+                // borrowed: a file is not copied to be bound
+                Arg::Bytes(v) => q.bind(v.as_deref()),
             };
         }
         q

@@ -1,7 +1,9 @@
-//! Evidence files. The content stays out of listings; it is read only for a
-//! download.
+//! Evidence files. The content (bytes, `content_bytes`) stays out of
+//! listings; it is read only for a download.
 
 use async_trait::async_trait;
+use data_encoding::BASE64;
+use sqlx::Row;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
 use zian_domain::evidence::EvidenceFile;
@@ -9,24 +11,24 @@ use zian_domain::{EvidenceId, ListQuery, OrgId, OrgScope, Page, UserId};
 
 use crate::db::{Cols, Sql, fetch_page, i, order_by, os, s};
 use crate::tx::AuditedTx;
-use crate::{Result, SqlStore};
+use crate::{Result, SqlStore, StoreError};
 
 #[async_trait]
 pub trait EvidenceStore: Send + Sync {
-    /// Stores a file of an organisation in scope (content as base64).
+    /// Stores a file of an organisation in scope.
     async fn insert(
         &self,
         scope: &OrgScope,
         e: &EvidenceFile,
-        content_base64: &str,
+        content: Vec<u8>,
         audit: AuditEvent,
     ) -> Result<()>;
-    /// Metadata and base64 content of a file in scope.
+    /// Metadata and content of a file in scope.
     async fn get(
         &self,
         scope: &OrgScope,
         id: &EvidenceId,
-    ) -> Result<Option<(EvidenceFile, String)>>;
+    ) -> Result<Option<(EvidenceFile, Vec<u8>)>>;
     /// Metadata of an organisation's files, newest first (default);
     /// filter `q` (file name contains); sort `uploaded`, `filename`, `size`.
     async fn list(
@@ -58,7 +60,7 @@ impl EvidenceStore for SqlStore {
         &self,
         scope: &OrgScope,
         x: &EvidenceFile,
-        content_base64: &str,
+        content: Vec<u8>,
         audit: AuditEvent,
     ) -> Result<()> {
         let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.uploaded_at).await?;
@@ -69,7 +71,9 @@ impl EvidenceStore for SqlStore {
             .set("filename", x.filename.as_str())
             .set("content_type", x.content_type.as_str())
             .set("size_bytes", x.size_bytes)
-            .set("content", content_base64)
+            // the base64 column of migration 0005, no longer used
+            .set("content", "")
+            .set("content_bytes", content)
             .set("uploaded_by", x.uploaded_by.as_ref())
             .set("uploaded_at", x.uploaded_at);
         tx.insert(&cols.insert("evidence_files"), "evidence_file")
@@ -82,13 +86,19 @@ impl EvidenceStore for SqlStore {
         &self,
         scope: &OrgScope,
         id: &EvidenceId,
-    ) -> Result<Option<(EvidenceFile, String)>> {
+    ) -> Result<Option<(EvidenceFile, Vec<u8>)>> {
         let mut q = Sql::new(format!(
-            "SELECT {COLS}, e.content FROM evidence_files e JOIN orgs o ON o.id = e.org_id WHERE e.id = "
+            "SELECT {COLS}, e.content_bytes FROM evidence_files e JOIN orgs o ON o.id = e.org_id WHERE e.id = "
         ));
         q.bind(id).push(" AND ").scope(scope, "o.path");
-        q.fetch_optional(&self.pool, |r| Ok((evidence(r)?, s(r, "content")?)))
-            .await
+        q.fetch_optional(&self.pool, |r| {
+            let bytes: Option<Vec<u8>> = r.try_get("content_bytes")?;
+            let e = evidence(r)?;
+            let bytes = bytes
+                .ok_or_else(|| StoreError::Corrupt(format!("evidence {}: no content", e.id)))?;
+            Ok((e, bytes))
+        })
+        .await
     }
 
     async fn list(
@@ -116,5 +126,40 @@ impl EvidenceStore for SqlStore {
             ),
         };
         fetch_page(&self.pool, COLS, &w, &order, q, evidence).await
+    }
+}
+
+impl SqlStore {
+    /// Decodes the base64 content of files stored before migration 0010 into
+    /// `content_bytes`, one file at a time (at most one file in memory), and
+    /// empties `content`. Runs after the migrations and after a restore (a
+    /// version-1 archive carries base64); nothing to do otherwise.
+    pub(crate) async fn decode_base64_evidence(&self) -> Result<u64> {
+        let ids: Vec<String> =
+            sqlx::query("SELECT id FROM evidence_files WHERE content_bytes IS NULL")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<String, _>("id"))
+                .collect::<std::result::Result<_, _>>()?;
+        for id in &ids {
+            let b64: String = sqlx::query("SELECT content FROM evidence_files WHERE id = $1")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get("content")?;
+            let cleaned: Vec<u8> = b64.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+            let bytes = BASE64.decode(&cleaned).map_err(|e| {
+                StoreError::Corrupt(format!("evidence {id}: content is not base64: {e}"))
+            })?;
+            sqlx::query(
+                "UPDATE evidence_files SET content_bytes = $1, content = '' WHERE id = $2 AND content_bytes IS NULL",
+            )
+            .bind(bytes)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(ids.len() as u64)
     }
 }

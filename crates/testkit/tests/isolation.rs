@@ -456,7 +456,7 @@ async fn setup(env: &TestEnv) -> Target {
             "隔離測試佐證.pdf",
             "application/pdf",
             // the target's name in the content: a download by an outsider leaks
-            format!("%PDF-1.7 {TARGET_SYSTEM}").as_bytes(),
+            format!("%PDF-1.7 {TARGET_SYSTEM}").into_bytes(),
         )
         .await
         .expect("evidence");

@@ -314,11 +314,38 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     }
 }
 
+/// A place among the evidence uploads read at once
+/// ([`crate::WebConfig::max_concurrent_uploads`]), held until the upload is
+/// stored. Taken after the caller is authenticated and before the body is
+/// read, so waiting uploads hold no memory and anonymous clients hold no
+/// places.
+pub struct UploadPermit(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+impl UploadPermit {
+    async fn acquire(st: &AppState) -> Result<UploadPermit, AppError> {
+        st.uploads
+            .clone()
+            .acquire_owned()
+            .await
+            .map(UploadPermit)
+            .map_err(|_| AppError::Internal("the upload limiter is closed".into()))
+    }
+}
+
+impl FromRequestParts<AppState> for UploadPermit {
+    type Rejection = ApiError;
+    async fn from_request_parts(_: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(UploadPermit::acquire(st).await?)
+    }
+}
+
 /// A file uploaded with a page form.
 pub struct UploadedFile {
     pub name: String,
     pub content_type: String,
-    pub bytes: Bytes,
+    pub bytes: Vec<u8>,
+    /// The upload's place, kept as long as the bytes are.
+    pub permit: UploadPermit,
 }
 
 /// A submitted multipart page form (a file upload). The caller is known
@@ -329,6 +356,7 @@ pub struct UploadedFile {
 pub struct PageUpload {
     pc: PageCaller,
     body: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    state: AppState,
 }
 
 impl PageUpload {
@@ -343,18 +371,32 @@ impl PageUpload {
         let mut mp = self
             .body
             .map_err(|_| bad_form(msg!("reason.evidence.upload_unreadable")))?;
+        let permit = UploadPermit::acquire(&self.state).await?;
+        let mut permit = Some(permit);
         let (mut csrf, mut file) = (String::new(), None);
-        while let Some(field) = mp.next_field().await.map_err(|_| cut())? {
+        while let Some(mut field) = mp.next_field().await.map_err(|_| cut())? {
             match field.name() {
                 Some(CSRF_FIELD) => csrf = field.text().await.map_err(|_| cut())?,
                 Some("file") => {
                     let name = field.file_name().unwrap_or("").to_string();
                     let content_type = field.content_type().unwrap_or("").to_string();
-                    let bytes = field.bytes().await.map_err(|_| cut())?;
+                    // read chunk by chunk, stopping just past the largest
+                    // file accepted (the application refuses it then)
+                    let mut bytes = Vec::new();
+                    while let Some(chunk) = field.chunk().await.map_err(|_| cut())? {
+                        bytes.extend_from_slice(&chunk);
+                        if bytes.len() > zian_domain::evidence::MAX_BYTES {
+                            break;
+                        }
+                    }
+                    let Some(permit) = permit.take() else {
+                        continue; // a second file is ignored
+                    };
                     file = Some(UploadedFile {
                         name,
                         content_type,
                         bytes,
+                        permit,
                     });
                 }
                 _ => {}
@@ -372,7 +414,11 @@ impl FromRequest<AppState> for PageUpload {
         let pc = PageCaller::from_request_parts(&mut parts, st).await?;
         let body =
             axum::extract::Multipart::from_request(Request::from_parts(parts, body), st).await;
-        Ok(PageUpload { pc, body })
+        Ok(PageUpload {
+            pc,
+            body,
+            state: st.clone(),
+        })
     }
 }
 

@@ -14,6 +14,9 @@ pub struct WebConfig {
     pub cookie_secure: bool,
     /// Largest request body accepted, bytes.
     pub max_body_bytes: usize,
+    /// Evidence uploads read at once (each holds up to a 10 MiB file in
+    /// memory); further uploads wait for a place before their body is read.
+    pub max_concurrent_uploads: usize,
 }
 
 impl Default for WebConfig {
@@ -21,6 +24,7 @@ impl Default for WebConfig {
         WebConfig {
             cookie_secure: false,
             max_body_bytes: 1024 * 1024,
+            max_concurrent_uploads: 4,
         }
     }
 }
@@ -30,12 +34,17 @@ pub struct AppState {
     pub app: App,
     pub web: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
+    /// The places of [`WebConfig::max_concurrent_uploads`].
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(app: App, web: WebConfig) -> AppState {
         AppState {
             app,
+            uploads: Arc::new(tokio::sync::Semaphore::new(
+                web.max_concurrent_uploads.max(1),
+            )),
             web: Arc::new(web),
             metrics: Arc::new(Metrics::default()),
         }

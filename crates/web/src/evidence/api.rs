@@ -9,7 +9,7 @@ use zian_domain::evidence::EvidenceFile;
 use zian_domain::{EvidenceId, OrgId};
 
 use crate::error::ApiResult;
-use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, UploadPermit};
 use crate::list::PageOut;
 use crate::state::AppState;
 
@@ -53,10 +53,13 @@ pub struct EvidenceIn {
     pub content_base64: String,
 }
 
+/// Extractors run in order: the caller is authenticated, then the upload
+/// waits for its place, and only then is the body read.
 pub async fn upload(
     State(st): State<AppState>,
     c: ApiCaller,
     ApiPath(id): ApiPath<OrgId>,
+    _place: UploadPermit,
     ApiJson(b): ApiJson<EvidenceIn>,
 ) -> ApiResult<(StatusCode, ApiJson<EvidenceOut>)> {
     let row = st

@@ -25,7 +25,7 @@ pub async fn upload(
     let file = file
         .ok_or_else(|| zian_app::AppError::invalid("file", msg!("reason.evidence.choose_file")))?;
     st.app
-        .upload_evidence(&pc.p, &org.id, &file.name, &file.content_type, &file.bytes)
+        .upload_evidence(&pc.p, &org.id, &file.name, &file.content_type, file.bytes)
         .await?;
     Ok(see_other(&format!(
         "/orgs/{}/compliance?ok=compliance.uploaded#upl-h",
