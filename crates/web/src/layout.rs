@@ -98,6 +98,11 @@ pub struct PageCtx {
     pub can_admin_users: bool,
     pub can_audit: bool,
     pub is_vendor: bool,
+    /// The page's own path and query: the language switch returns here.
+    pub here: String,
+    /// The organisation the per-organisation entries (systems, risks) open:
+    /// the one chosen in the switcher, else the first the caller sees.
+    pub current_org: Option<String>,
 }
 
 impl PageCtx {
@@ -163,6 +168,11 @@ pub async fn ctx(
 ) -> Result<PageCtx, PageError> {
     let tree = app.org_tree(&pc.p).await?;
     let current = pc.session.current_org_id.clone();
+    let current_org = current
+        .as_ref()
+        .filter(|c| tree.iter().any(|o| o.active && &o.id == *c))
+        .map(ToString::to_string)
+        .or_else(|| tree.iter().find(|o| o.active).map(|o| o.id.to_string()));
     let orgs = tree
         .iter()
         .filter(|o| o.active)
@@ -214,6 +224,8 @@ pub async fn ctx(
         can_admin_users: !pc.p.scope(Permission::UserRead).is_empty(),
         can_audit: !pc.p.scope(Permission::AuditRead).is_empty(),
         is_vendor: pc.p.is_vendor_only(),
+        here: crate::extract::safe_next(Some(&pc.here)),
+        current_org,
     })
 }
 
