@@ -279,3 +279,39 @@ backend_tests! {
         assert!(home.contains(&format!("href=\"/orgs/{pol}/risks?above_threshold=1&status=open\"")), "{home}");
     }
 }
+
+backend_tests! {
+    async fn audit_trail_reads_in_words_filters_and_exports(env: TestEnv) {
+        let admin = env.token_for("admin").await;
+        let pol = env.org("PIF-POL").await;
+        // an edit by a named person in the police bureau
+        let officer = env.token_for("officer.police").await;
+        let r = env
+            .api(Method::POST, &format!("/api/v1/orgs/{pol}/systems"), &officer,
+                Some(json!({"name": "報案系統", "owner": "資訊室"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let today = TODAY.to_string();
+        let list = get_json(&env, &admin, &format!("/api/v1/audit?org={pol}&from={today}&to={today}&limit=50")).await;
+        let items = list["items"].as_array().expect("items");
+        assert!(!items.is_empty(), "{list}");
+        assert!(items.iter().all(|e| e["org_id"] == pol.as_str()));
+        let e = items.iter().find(|e| e["action"] == "system.created").expect("system.created");
+        assert_eq!(e["actor_name"], "資安專責人員 林怡君");
+        assert_eq!(e["org_name"], "屏東縣政府警察局");
+        // a day with nothing
+        let none = get_json(&env, &admin, &format!("/api/v1/audit?org={pol}&from=2020-01-01&to=2020-01-02")).await;
+        assert_eq!(none["total"], 0);
+        // a bad date is a clear error
+        let r = env.api(Method::GET, "/api/v1/audit?from=yesterday", &admin, None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        // the CSV of the same filters, in words
+        let r = env.api(Method::GET, &format!("/api/v1/audit.csv?org={pol}&from={today}&to={today}"), &admin, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let body = r.text();
+        assert!(body.starts_with('\u{feff}'));
+        assert!(body.contains("資安專責人員 林怡君"));
+        let (_, rows) = zian_testkit::http::parse_csv(&r);
+        assert_eq!(rows.len() as u64, list["total"].as_u64().expect("total"));
+    }
+}
