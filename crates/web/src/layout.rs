@@ -158,6 +158,19 @@ impl PageCtx {
     }
 }
 
+/// An organisation in a tree-shaped choice: indented by depth, named in `lang`.
+pub fn tree_label(o: &Organisation, lang: Lang) -> String {
+    format!(
+        "{}{}",
+        "　".repeat(usize::try_from(o.depth).unwrap_or(0).min(8)),
+        if lang == Lang::En && !o.name_en.is_empty() {
+            &o.name_en
+        } else {
+            &o.name_zh
+        }
+    )
+}
+
 /// Builds the layout context for a logged-in caller.
 pub async fn ctx(
     app: &App,
@@ -179,15 +192,7 @@ pub async fn ctx(
         .take(500)
         .map(|o| OrgChoice {
             id: o.id.to_string(),
-            label: format!(
-                "{}{}",
-                "　".repeat(usize::try_from(o.depth).unwrap_or(0).min(8)),
-                if pc.lang == Lang::En && !o.name_en.is_empty() {
-                    &o.name_en
-                } else {
-                    &o.name_zh
-                }
-            ),
+            label: tree_label(o, pc.lang),
             selected: current.as_deref() == Some(o.id.as_str()),
         })
         .collect();

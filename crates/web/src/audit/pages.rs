@@ -149,15 +149,7 @@ pub async fn audit(
         .take(500)
         .map(|o| OrgChoice {
             selected: o.id.as_str() == org,
-            label: format!(
-                "{}{}",
-                "　".repeat(usize::try_from(o.depth).unwrap_or(0).min(8)),
-                if pc.lang == Lang::En && !o.name_en.is_empty() {
-                    &o.name_en
-                } else {
-                    &o.name_zh
-                }
-            ),
+            label: crate::layout::tree_label(&o, pc.lang),
             id: o.id.to_string(),
         })
         .collect();
