@@ -1,7 +1,7 @@
 //! The audit trail: reading it in scope, recording exports, and verifying
 //! the whole chain (the command line's `zian audit verify`).
 
-use zian_domain::audit::{AuditEntry, BrokenLink, ChainVerifier, Checkpoint};
+use zian_domain::audit::{AuditRow, BrokenLink, ChainVerifier, Checkpoint};
 use zian_domain::{ListQuery, OrgScope, Page, Permission, Principal};
 use zian_i18n::msg;
 
@@ -20,11 +20,27 @@ pub struct VerifyReport {
 }
 
 impl App {
-    pub async fn list_audit(&self, p: &Principal, q: &ListQuery) -> Result<Page<AuditEntry>> {
+    /// The trail in the caller's audit scope, newest first, with names.
+    /// Filters: `action` (prefix), `actor` (user id), `org` (organisation
+    /// id), `from` and `to` (dates, Asia/Taipei, both inclusive).
+    pub async fn list_audit(&self, p: &Principal, q: &ListQuery) -> Result<Page<AuditRow>> {
+        let mut q = q.clone();
+        let mut dates = Vec::new();
+        for (field, key, days) in [("from", "from_at", 0), ("to", "to_at", 1)] {
+            if let Some(d) = zian_domain::day::parse_opt(field, q.filter_value(field))? {
+                let start = d.saturating_add(time::Duration::days(days));
+                dates.push((key, zian_domain::day::taipei_start(start).to_string()));
+            }
+        }
+        q.filter
+            .retain(|(k, _)| !matches!(k.as_str(), "from" | "to" | "from_at" | "to_at"));
+        for (k, v) in dates {
+            q.filter.push((k.to_string(), v));
+        }
         Ok(self
             .stores
             .audit
-            .list(&p.scope(Permission::AuditRead), q)
+            .list(&p.scope(Permission::AuditRead), &q)
             .await?)
     }
 

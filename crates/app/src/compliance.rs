@@ -305,7 +305,15 @@ pub fn evaluate(
         }
         Err(e) => return Err(AppError::Internal(format!("obligations: {e}"))),
     };
-    for ob in obligations {
+    for mut ob in obligations {
+        // the organisation's stored review date (the rules' date unless its
+        // supervisor set another) is the deadline: one date on every page
+        if ob.item == zian_rules::LEVEL_REVIEW_ITEM
+            && !ob.is_exempt()
+            && let Some(d) = org.level_review_due
+        {
+            ob.first_due = Some(d);
+        }
         let mut done: Vec<Completion> = completions
             .iter()
             .filter(|c| c.org_id == org.id && c.rule_id == ob.id)

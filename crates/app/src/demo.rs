@@ -257,6 +257,7 @@ impl App {
                 fiscal_tier: seed.fiscal,
             }
             .validate()?;
+            let draft = self.with_review_due(draft);
             let org = crate::orgs::organisation(self.ids.new_id().into(), parent.as_ref(), draft);
             self.stores
                 .orgs

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod authz;
 pub mod compliance;
 pub mod config;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod evidence;

@@ -43,7 +43,7 @@ impl App {
         draft: OrgDraft,
     ) -> Result<Organisation> {
         let parent = self.org_with(p, parent_id, Permission::OrgWrite).await?;
-        let draft = draft.validate()?;
+        let draft = self.with_review_due(draft.validate()?);
         let org = organisation(self.ids.new_id().into(), Some(&parent), draft);
         let mut e = p.event("org.created", Some(&org.id), Some(&org.id));
         e.details = serde_json::json!({"name_zh": org.name_zh, "parent_id": parent.id});
@@ -61,7 +61,15 @@ impl App {
         draft: OrgDraft,
     ) -> Result<Organisation> {
         let org = self.org_with(p, id, Permission::OrgWrite).await?;
-        let draft = draft.validate()?;
+        let mut draft = draft;
+        // a new assignment date with the old review date left in the form:
+        // the review date follows the new assignment
+        if draft.level_assigned_on != org.level_assigned_on
+            && draft.level_review_due == org.level_review_due
+        {
+            draft.level_review_due = None;
+        }
+        let draft = self.with_review_due(draft.validate()?);
         let mut e = p.event("org.updated", Some(&org.id), Some(&org.id));
         e.details = serde_json::json!({
             "level": draft.level.map(|l| l.as_str()),
@@ -148,7 +156,7 @@ impl App {
     /// Creates the root organisation of an empty deployment (command-line
     /// bootstrap; `Conflict` once a root exists).
     pub async fn bootstrap_root(&self, draft: OrgDraft) -> Result<Organisation> {
-        let draft = draft.validate()?;
+        let draft = self.with_review_due(draft.validate()?);
         let org = organisation(self.ids.new_id().into(), None, draft);
         let mut e = AuditEvent::new("org.created");
         e.org_id = Some(org.id.to_string());
@@ -163,6 +171,22 @@ impl App {
                 other => other.into(),
             })?;
         Ok(org)
+    }
+}
+
+impl App {
+    /// A validated draft with its level-review date: the one given, else the
+    /// rules' (the `level-review` obligation's deadline), so the organisation's
+    /// pages and its obligations calendar show one date.
+    pub(crate) fn with_review_due(&self, mut d: OrgDraft) -> OrgDraft {
+        if d.level_review_due.is_none()
+            && let (Some(level), Some(assigned)) = (d.level, d.level_assigned_on)
+        {
+            d.level_review_due = crate::compliance::rule_set()
+                .ok()
+                .and_then(|r| r.level_review_due(d.kind, level, assigned, self.today()));
+        }
+        d
     }
 }
 

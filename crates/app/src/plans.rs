@@ -613,7 +613,8 @@ impl App {
         Ok(orgs
             .items
             .into_iter()
-            .filter(|o| o.active)
+            // a unit (單位) works under its agency's plan: it owes none itself
+            .filter(|o| o.active && o.tier != zian_domain::OrgTier::Unit)
             .map(|o| {
                 let mine: Vec<&PlanVersion> = plans.iter().filter(|v| v.org_id == o.id).collect();
                 let approved = mine.iter().find(|v| v.status == PlanStatus::Approved);

@@ -18,6 +18,17 @@ use sha2::{Digest, Sha256};
 /// Hash of the (virtual) entry before the first one.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// An entry of the trail as read for people: the entry with its actor's
+/// display name and its organisation's names (the chain covers the entry
+/// only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRow {
+    pub entry: AuditEntry,
+    pub actor_name: Option<String>,
+    pub org_name_zh: Option<String>,
+    pub org_name_en: Option<String>,
+}
+
 /// One audit entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

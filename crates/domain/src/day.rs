@@ -73,6 +73,11 @@ pub fn of_unix(unix: i64) -> Date {
         .unwrap_or(Date::MIN)
 }
 
+/// The unix time at which a calendar date begins in Asia/Taipei.
+pub fn taipei_start(d: Date) -> i64 {
+    d.midnight().assume_utc().unix_timestamp() - TAIPEI_OFFSET_SECS
+}
+
 /// Adds whole years, clamping 29 February to 28 February.
 pub fn add_years(d: Date, years: i32) -> Date {
     let y = d.year() + years;

@@ -167,17 +167,14 @@ impl OrgDraft {
                 self.level_review_due = None;
             }
             (Some(_), Some(assigned)) => {
-                let due = match self.level_review_due {
-                    Some(d) => d,
-                    None => add_years(assigned, 2),
-                };
-                if due <= assigned {
+                // an explicit date must follow the assignment; without one the
+                // application takes the rules' date (`RuleSet::level_review_due`)
+                if self.level_review_due.is_some_and(|due| due <= assigned) {
                     return Err(DomainError::Invalid {
                         field: "level_review_due",
                         reason: msg!("reason.orgs.review_after_assignment"),
                     });
                 }
-                self.level_review_due = Some(due);
             }
         }
         Ok(self)
@@ -202,7 +199,10 @@ pub struct OrgStats {
     pub orgs: i64,
     pub agencies: i64,
     pub users: i64,
+    /// Agencies by responsibility level; with `level_unassigned` they add
+    /// up to `agencies`.
     pub by_level: Vec<(String, i64)>,
+    pub level_unassigned: i64,
     pub reviews_overdue: i64,
 }
 
@@ -250,10 +250,13 @@ mod tests {
     }
 
     #[test]
-    fn review_due_defaults_to_two_years_and_clamps_leap_day() {
+    fn review_due_is_left_to_the_rules_unless_given_after_assignment() {
         let d = draft().validate().unwrap();
         assert_eq!(d.name_zh, "臺北市政府");
-        assert_eq!(d.level_review_due, Some(date!(2026 - 02 - 28)));
+        assert_eq!(d.level_review_due, None);
+        let mut d = draft();
+        d.level_review_due = Some(date!(2024 - 02 - 29));
+        assert!(d.validate().is_err());
     }
 
     #[test]

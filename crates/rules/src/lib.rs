@@ -98,7 +98,8 @@ pub use grading::{
 };
 pub use model::{Category, Confidence, Frequency, Impact, Level, OrgKind, SystemLevel};
 pub use obligations::{
-    AppliedOverride, LevelChange, Obligation, OverrideKind, OverrideScope, RuleOverride,
+    AppliedOverride, LEVEL_REVIEW_ITEM, LevelChange, Obligation, OverrideKind, OverrideScope,
+    RuleOverride,
 };
 
 use time::Date;

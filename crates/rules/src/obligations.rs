@@ -151,6 +151,10 @@ pub struct AppliedOverride {
     pub scope_label: Option<String>,
 }
 
+/// The item of the obligation to have the responsibility level re-approved
+/// (資通安全責任等級分級辦法第3條).
+pub const LEVEL_REVIEW_ITEM: &str = "level-review";
+
 /// One obligation of one organisation, with its deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Obligation {
@@ -291,6 +295,23 @@ impl RuleSet {
             ));
         }
         Ok(())
+    }
+
+    /// When the responsibility level assigned on `assigned` is due for review, by the rules in
+    /// force on `on` (the `level-review` obligation's first deadline, so the calendar and every
+    /// page that shows the date agree); `None` when no such rule applies.
+    pub fn level_review_due(
+        &self,
+        kind: OrgKind,
+        level: Level,
+        assigned: Date,
+        on: Date,
+    ) -> Option<Date> {
+        self.obligations(kind, level, assigned, on.max(assigned), &[])
+            .ok()?
+            .into_iter()
+            .find(|o| o.item == LEVEL_REVIEW_ITEM)?
+            .first_due
     }
 
     /// The obligations in force on `on` for an organisation of `kind` whose responsibility level

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use zian_domain::audit::{AuditEntry, AuditEvent, AuditHead, ChainVerifier};
+use zian_domain::audit::{AuditEntry, AuditEvent, AuditHead, AuditRow, ChainVerifier};
 use zian_domain::{ListQuery, OrgScope, Page};
 
 use crate::db::{Sql, fetch_page, i, oi, os, s};
@@ -18,7 +18,11 @@ pub trait AuditStore: Send + Sync {
     async fn append(&self, event: AuditEvent, now: i64) -> Result<i64>;
     /// Entries about organisations in scope, newest first. Filters: `action`
     /// (prefix), `actor` (user id).
-    async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<AuditEntry>>;
+    /// Newest first, with the actor's name and the organisation's names.
+    /// Filters: `action` (prefix), `actor` (user id), `org` (organisation
+    /// id), `from_at` and `to_at` (unix seconds, from inclusive, to
+    /// exclusive).
+    async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<AuditRow>>;
     /// Up to `limit` entries after `after_seq`, in order — the whole chain,
     /// so only with [`OrgScope::system_wide`] (`NotFound` otherwise).
     async fn chain(&self, scope: &OrgScope, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
@@ -53,6 +57,18 @@ fn entry(row: &AnyRow) -> Result<AuditEntry> {
     })
 }
 
+fn row(r: &AnyRow) -> Result<AuditRow> {
+    Ok(AuditRow {
+        entry: entry(r)?,
+        actor_name: os(r, "actor_name")?,
+        org_name_zh: os(r, "org_name_zh")?,
+        org_name_en: os(r, "org_name_en")?,
+    })
+}
+
+/// The columns of a listed row: the entry, then the names.
+const ROW_COLS: &str = "a.seq, a.at, a.actor_user_id, a.actor_token_id, a.org_id, a.action, a.target, a.details, a.ip, a.prev_hash, a.hash, a.mac, u.display_name AS actor_name, o.name_zh AS org_name_zh, o.name_en AS org_name_en";
+
 const COLS: &str = "a.seq, a.at, a.actor_user_id, a.actor_token_id, a.org_id, a.action, a.target, a.details, a.ip, a.prev_hash, a.hash, a.mac";
 
 fn whole_chain(scope: &OrgScope) -> Result<()> {
@@ -69,8 +85,10 @@ impl AuditStore for SqlStore {
         AuditedTx::begin(self, event, now).await?.commit().await
     }
 
-    async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<AuditEntry>> {
-        let mut w = Sql::new("FROM audit_log a JOIN orgs o ON o.id = a.org_id WHERE ");
+    async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<AuditRow>> {
+        let mut w = Sql::new(
+            "FROM audit_log a JOIN orgs o ON o.id = a.org_id LEFT JOIN users u ON u.id = a.actor_user_id WHERE ",
+        );
         w.scope(scope, "o.path");
         if let Some(a) = q.filter_value("action") {
             w.and(" AND a.action LIKE ", format!("{a}%"));
@@ -78,12 +96,29 @@ impl AuditStore for SqlStore {
         if let Some(a) = q.filter_value("actor") {
             w.and(" AND a.actor_user_id = ", a);
         }
+        if let Some(o) = q.filter_value("org") {
+            w.and(" AND a.org_id = ", o);
+        }
+        let at = |k: &str| -> Result<Option<i64>> {
+            q.filter_value(k)
+                .map(|v| {
+                    v.parse::<i64>()
+                        .map_err(|_| StoreError::Corrupt(format!("{k}: not a time")))
+                })
+                .transpose()
+        };
+        if let Some(t) = at("from_at")? {
+            w.and(" AND a.at >= ", t);
+        }
+        if let Some(t) = at("to_at")? {
+            w.and(" AND a.at < ", t);
+        }
         let order = if q.desc || q.sort.is_none() {
             "a.seq DESC"
         } else {
             "a.seq ASC"
         };
-        fetch_page(&self.pool, COLS, &w, order, q, entry).await
+        fetch_page(&self.pool, ROW_COLS, &w, order, q, row).await
     }
 
     async fn chain(&self, scope: &OrgScope, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {

@@ -414,11 +414,15 @@ impl OrgStore for SqlStore {
         for r in q.query().fetch_all(&self.pool).await? {
             let n = i(&r, "n")?;
             st.orgs += n;
-            if s(&r, "tier")? == "agency" {
-                st.agencies += n;
+            // every organisation but a unit inside an agency is an agency
+            // (機關) that holds, or awaits, a responsibility level
+            if s(&r, "tier")? == "unit" {
+                continue;
             }
-            if let Some(l) = os(&r, "level")? {
-                *levels.entry(l).or_insert(0) += n;
+            st.agencies += n;
+            match os(&r, "level")? {
+                Some(l) => *levels.entry(l).or_insert(0) += n,
+                None => st.level_unassigned += n,
             }
         }
         st.by_level = levels.into_iter().collect();

@@ -44,6 +44,10 @@ pub trait RiskStore: Send + Sync {
     /// Risks in scope not yet closed whose treatment is due on or before
     /// `until` (for reminders), soonest first, at most [`crate::ROLLUP_LIMIT`].
     async fn treatments_due(&self, scope: &OrgScope, until: Date) -> Result<Vec<Risk>>;
+    /// Per organisation in scope, the number of risks above their acceptance
+    /// threshold whose treatment has not started (status `open`): the
+    /// register filtered by `above_threshold=1&status=open`.
+    async fn untreated_above_threshold(&self, scope: &OrgScope) -> Result<Vec<(OrgId, u64)>>;
     /// Replaces the editable fields of a risk (organisation, creator and
     /// creation time stay).
     async fn update(&self, scope: &OrgScope, r: &Risk, audit: AuditEvent) -> Result<()>;
@@ -276,6 +280,21 @@ impl RiskStore for SqlStore {
             out.by_treatment.insert(s(r, "treatment")?, total);
         }
         Ok(out)
+    }
+
+    async fn untreated_above_threshold(&self, scope: &OrgScope) -> Result<Vec<(OrgId, u64)>> {
+        let mut q = Sql::new(
+            "SELECT r.org_id AS org_id, COUNT(*) AS n FROM risks r JOIN orgs o ON o.id = r.org_id WHERE r.status = 'open' AND r.risk_value > r.threshold AND ",
+        );
+        q.scope(scope, "o.path")
+            .push(" GROUP BY r.org_id ORDER BY r.org_id");
+        q.fetch_all(&self.pool, |r| {
+            Ok((
+                OrgId::from(s(r, "org_id")?),
+                u64::try_from(i(r, "n")?).unwrap_or(0),
+            ))
+        })
+        .await
     }
 
     async fn treatments_due(&self, scope: &OrgScope, until: Date) -> Result<Vec<Risk>> {

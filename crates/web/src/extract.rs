@@ -216,6 +216,9 @@ pub struct PageCaller {
     pub session: SessionInfo,
     pub lang: Lang,
     pub path: String,
+    /// The path and query of this request: where the language switch
+    /// returns to.
+    pub here: String,
 }
 
 impl FromRequestParts<AppState> for PageCaller {
@@ -223,6 +226,10 @@ impl FromRequestParts<AppState> for PageCaller {
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let meta = meta_of(parts);
         let path = parts.uri.path().to_string();
+        let here = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| path.clone(), |pq| pq.as_str().to_string());
         let Some(raw) = cookie(parts, SESSION_COOKIE) else {
             return Err(PageError::Redirect(login_redirect(parts)));
         };
@@ -253,6 +260,7 @@ impl FromRequestParts<AppState> for PageCaller {
             session: s,
             lang,
             path,
+            here,
         })
     }
 }

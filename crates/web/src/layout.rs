@@ -98,6 +98,11 @@ pub struct PageCtx {
     pub can_admin_users: bool,
     pub can_audit: bool,
     pub is_vendor: bool,
+    /// The page's own path and query: the language switch returns here.
+    pub here: String,
+    /// The organisation the per-organisation entries (systems, risks) open:
+    /// the one chosen in the switcher, else the first the caller sees.
+    pub current_org: Option<String>,
 }
 
 impl PageCtx {
@@ -153,6 +158,19 @@ impl PageCtx {
     }
 }
 
+/// An organisation in a tree-shaped choice: indented by depth, named in `lang`.
+pub fn tree_label(o: &Organisation, lang: Lang) -> String {
+    format!(
+        "{}{}",
+        "　".repeat(usize::try_from(o.depth).unwrap_or(0).min(8)),
+        if lang == Lang::En && !o.name_en.is_empty() {
+            &o.name_en
+        } else {
+            &o.name_zh
+        }
+    )
+}
+
 /// Builds the layout context for a logged-in caller.
 pub async fn ctx(
     app: &App,
@@ -163,21 +181,18 @@ pub async fn ctx(
 ) -> Result<PageCtx, PageError> {
     let tree = app.org_tree(&pc.p).await?;
     let current = pc.session.current_org_id.clone();
+    let current_org = current
+        .as_ref()
+        .filter(|c| tree.iter().any(|o| o.active && &o.id == *c))
+        .map(ToString::to_string)
+        .or_else(|| tree.iter().find(|o| o.active).map(|o| o.id.to_string()));
     let orgs = tree
         .iter()
         .filter(|o| o.active)
         .take(500)
         .map(|o| OrgChoice {
             id: o.id.to_string(),
-            label: format!(
-                "{}{}",
-                "　".repeat(usize::try_from(o.depth).unwrap_or(0).min(8)),
-                if pc.lang == Lang::En && !o.name_en.is_empty() {
-                    &o.name_en
-                } else {
-                    &o.name_zh
-                }
-            ),
+            label: tree_label(o, pc.lang),
             selected: current.as_deref() == Some(o.id.as_str()),
         })
         .collect();
@@ -214,6 +229,8 @@ pub async fn ctx(
         can_admin_users: !pc.p.scope(Permission::UserRead).is_empty(),
         can_audit: !pc.p.scope(Permission::AuditRead).is_empty(),
         is_vendor: pc.p.is_vendor_only(),
+        here: crate::extract::safe_next(Some(&pc.here)),
+        current_org,
     })
 }
 

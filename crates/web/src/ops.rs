@@ -50,6 +50,14 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         r(
             M::GET,
+            "/favicon.ico",
+            Public,
+            "page",
+            "The site icon (browsers ask for it at the root)",
+            get(favicon),
+        ),
+        r(
+            M::GET,
             "/static/{file}",
             Public,
             "page",
@@ -90,11 +98,14 @@ pub async fn metrics(State(st): State<AppState>) -> Response {
 
 const APP_CSS: &str = include_str!("../static/app.css");
 const APP_JS: &str = include_str!("../static/app.js");
+/// The platform's own icon (a shield with a Z), drawn for Zian.
+const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
 
 pub async fn static_file(PagePath(file): PagePath<String>) -> Response {
     let (body, ty) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "favicon.svg" => (FAVICON_SVG, "image/svg+xml"),
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
     (
@@ -103,6 +114,19 @@ pub async fn static_file(PagePath(file): PagePath<String>) -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         body,
+    )
+        .into_response()
+}
+
+/// Browsers that ignore the `<link rel="icon">` ask for `/favicon.ico`:
+/// they get the same SVG (every current browser accepts SVG there).
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON_SVG,
     )
         .into_response()
 }

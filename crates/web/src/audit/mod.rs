@@ -15,11 +15,19 @@ pub(crate) fn routes() -> Vec<Route> {
             "/api/v1/audit",
             Api,
             "audit",
-            "Security audit trail in scope (filters: action prefix, actor)",
+            "Security audit trail in scope, newest first, with names (filters: action prefix, actor user id, org id, from and to dates)",
             get(api::list),
         )
         .resp::<crate::list::PageOut<api::AuditOut>>()
         .listed(FILTERS),
+        r(
+            M::GET,
+            "/api/v1/audit.csv",
+            Api,
+            "audit",
+            "The filtered audit trail as CSV in words (UTF-8 with BOM; same filters as the list)",
+            get(api::csv),
+        ),
         r(
             M::GET,
             "/audit",
@@ -32,4 +40,4 @@ pub(crate) fn routes() -> Vec<Route> {
 }
 
 /// The filters of the audit trail.
-pub const FILTERS: &[&str] = &["action", "actor"];
+pub const FILTERS: &[&str] = &["action", "actor", "org", "from", "to"];

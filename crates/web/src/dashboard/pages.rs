@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use serde::Deserialize;
+use zian_app::dashboard::TodoItem;
 use zian_domain::org::OrgStats;
 use zian_domain::user::Share;
 use zian_domain::{OrgId, Organisation, RoleAssignment};
@@ -21,6 +22,7 @@ pub struct DashboardPage {
     pub roles: Vec<RoleAssignment>,
     pub shares: Vec<Share>,
     pub review_overdue: bool,
+    pub todo: Vec<TodoItem>,
 }
 
 pub async fn dashboard(
@@ -41,10 +43,10 @@ pub async fn dashboard(
         None => None,
     };
     let stats = st.app.org_stats(&pc.p).await?;
-    let shares = if pc.p.is_vendor_only() {
-        st.app.shared_with_me(&pc.p).await?
+    let (shares, todo) = if pc.p.is_vendor_only() {
+        (st.app.shared_with_me(&pc.p).await?, Vec::new())
     } else {
-        Vec::new()
+        (Vec::new(), st.app.todo(&pc.p).await?)
     };
     let today = st.app.today();
     let review_overdue = org
@@ -58,6 +60,7 @@ pub async fn dashboard(
         roles: pc.p.assignments.clone(),
         shares,
         review_overdue,
+        todo,
     })
 }
 

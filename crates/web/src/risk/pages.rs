@@ -269,14 +269,7 @@ pub async fn register(
         .app
         .list_systems(&pc.p, &reg.org.id, &ListQuery::all(HARD_LIMIT))
         .await?;
-    let cx = ctx(
-        &st.app,
-        &pc,
-        "risk.title",
-        "compliance",
-        fq.flash().as_deref(),
-    )
-    .await?;
+    let cx = ctx(&st.app, &pc, "risk.title", "risk", fq.flash().as_deref()).await?;
     let can_write = pc.p.scope(Permission::RecordWrite).contains(&reg.org.path);
     let source_name = match reg.settings.source_org_id.as_ref() {
         Some(src) if reg.settings.inherited => st
@@ -460,7 +453,7 @@ pub async fn show(
         &st.app,
         &pc,
         "risk.edit.title",
-        "compliance",
+        "risk",
         fq.flash().as_deref(),
     )
     .await?;

@@ -55,7 +55,7 @@ pub async fn list(
         &st.app,
         &pc,
         "systems.title",
-        "compliance",
+        "systems",
         fq.flash().as_deref(),
     )
     .await?;
@@ -183,7 +183,7 @@ pub async fn show(
         &st.app,
         &pc,
         "systems.detail",
-        "compliance",
+        "systems",
         fq.flash().as_deref(),
     )
     .await?;
