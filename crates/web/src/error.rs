@@ -68,6 +68,14 @@ fn unrendered(e: AppError, page: bool) -> Response {
     r
 }
 
+/// The error of a page response not yet rendered, if it is one.
+pub(crate) fn page_error(resp: &Response) -> Option<Arc<AppError>> {
+    resp.extensions()
+        .get::<Unrendered>()
+        .filter(|u| u.page)
+        .map(|u| u.error.clone())
+}
+
 /// Writes the body of an error response in `lang` (the middleware's last
 /// step); other responses pass unchanged.
 pub fn render_errors(mut resp: Response, lang: Lang) -> Response {

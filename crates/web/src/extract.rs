@@ -307,12 +307,20 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
         let (mut parts, body) = req.into_parts();
         let pc = PageCaller::from_request_parts(&mut parts, st).await?;
         let form_type = is_form(&parts);
+        let echo = parts.extensions.get::<crate::refill::FormEcho>().cloned();
         let bytes = Bytes::from_request(Request::from_parts(parts, body), st)
             .await
             .map_err(|_| bad_form(msg!("reason.form_unreadable")))?;
         pc.check_csrf(&csrf_of(&bytes))?;
         if !form_type {
             return Err(bad_form(msg!("reason.form_unreadable")));
+        }
+        // kept for the page, should the form be refused (crate::refill)
+        if let (Some(echo), Ok(pairs)) = (
+            echo,
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes),
+        ) {
+            echo.set(pairs);
         }
         let form = serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| {
             let detail: String = e.to_string().chars().take(300).collect();

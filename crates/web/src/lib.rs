@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod ops;
 pub mod orgs;
 pub mod plans;
+pub mod refill;
 pub mod reminders;
 pub mod risk;
 pub mod routes;

@@ -12,6 +12,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::error::{RequestLang, render_errors};
 use crate::extract::anon_lang;
+use crate::refill::{self, FormEcho, Refill};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,8 +174,53 @@ async fn common(State(st): State<AppState>, req: Request, next: Next) -> Respons
     }
     let lang = RequestLang::new(anon_lang(&parts));
     parts.extensions.insert(lang.clone());
+    // a page form's fields are kept while it is handled, to be written back
+    // into its page should it be refused (crate::refill)
+    let echo = (kind == "page" && parts.method == Method::POST).then(FormEcho::default);
+    if let Some(e) = &echo {
+        parts.extensions.insert(e.clone());
+    }
+    let session =
+        crate::cookies::cookie(&parts, crate::cookies::SESSION_COOKIE).map(str::to_string);
+    let from_page = same_origin_referer(&parts);
+    let action = parts.uri.path().to_string();
+    let here = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| action.clone(), |pq| pq.as_str().to_string());
+    let page_get = kind == "page" && parts.method == Method::GET;
     let resp = next.run(Request::from_parts(parts, body)).await;
-    let mut resp = render_errors(resp, lang.get());
+    let refused = match (&echo, &session, from_page) {
+        (Some(echo), Some(token), Some(page)) => crate::error::page_error(&resp)
+            .and_then(|e| refill::messages(&e, lang.get()))
+            .filter(|errors| {
+                refill::keep(
+                    &st.refills,
+                    token,
+                    page.clone(),
+                    action,
+                    echo,
+                    errors.clone(),
+                    lang.get(),
+                )
+            })
+            .map(|_| page),
+        _ => None,
+    };
+    let mut resp = match refused {
+        Some(page) => {
+            axum::response::IntoResponse::into_response(axum::response::Redirect::to(&page))
+        }
+        None => render_errors(resp, lang.get()),
+    };
+    if page_get
+        && resp.status() == axum::http::StatusCode::OK
+        && let Some(token) = &session
+        && is_html(&resp)
+        && let Some(r) = refill::waiting(&st.refills, token, &here)
+    {
+        resp = write_back(resp, &r).await;
+    }
     let h = resp.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -198,4 +244,36 @@ async fn common(State(st): State<AppState>, req: Request, next: Next) -> Respons
         u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
     );
     resp
+}
+
+/// The path and query of the page a request came from, when it is one of
+/// ours (same host); `None` otherwise.
+fn same_origin_referer(parts: &axum::http::request::Parts) -> Option<String> {
+    let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
+    let host = parts.headers.get(header::HOST)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let (h, path) = rest.split_at(rest.find('/')?);
+    let path = path.split('#').next().unwrap_or(path);
+    (h == host && path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+}
+
+fn is_html(resp: &Response) -> bool {
+    resp.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// A page with a refused form written back into it.
+async fn write_back(resp: Response, r: &Refill) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let html = match String::from_utf8(bytes.to_vec()) {
+        Ok(html) => refill::apply(&html, r),
+        Err(_) => return Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(html))
 }

@@ -36,6 +36,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The places of [`WebConfig::max_concurrent_uploads`].
     pub uploads: Arc<tokio::sync::Semaphore>,
+    /// Refused page forms waiting to be written back into their page.
+    pub refills: Arc<crate::refill::Refills>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             )),
             web: Arc::new(web),
             metrics: Arc::new(Metrics::default()),
+            refills: Arc::default(),
         }
     }
 }

@@ -51,7 +51,6 @@ pub async fn account(
 #[template(path = "password.html")]
 pub struct PasswordPage {
     pub ctx: PageCtx,
-    pub error: Option<String>,
     pub forced: bool,
     pub policy_min: usize,
     pub policy_classes: usize,
@@ -61,11 +60,9 @@ pub struct PasswordPage {
 async fn password_page(
     st: &AppState,
     pc: &PageCaller,
-    error: Option<String>,
 ) -> Result<PasswordPage, crate::error::PageError> {
     Ok(PasswordPage {
         ctx: ctx(&st.app, pc, "password.title", "account", None).await?,
-        error,
         forced: pc.session.must_change_password,
         policy_min: st.app.cfg.password.min_length,
         policy_classes: st.app.cfg.password.min_classes,
@@ -74,7 +71,7 @@ async fn password_page(
 }
 
 pub async fn password_form(State(st): State<AppState>, pc: PageCaller) -> PageResult {
-    render(&password_page(&st, &pc, None).await?)
+    render(&password_page(&st, &pc).await?)
 }
 
 #[derive(Deserialize)]
@@ -106,15 +103,13 @@ pub async fn password_submit(
     };
     match result {
         Ok(()) => Ok(see_other("/account?ok=password_changed")),
-        Err(
-            e @ (AppError::Validation { .. }
-            | AppError::PasswordPolicy(_)
-            | AppError::InvalidCredentials),
-        ) => {
-            let mut r = render(&password_page(&st, &pc, Some(message(&e, pc.lang))).await?)?;
-            *r.status_mut() = crate::error::status_of(&e);
-            Ok(r)
-        }
+        // a refusal goes back to the form (crate::refill), the wrong
+        // current password named as that field's problem
+        Err(AppError::InvalidCredentials) => Err(AppError::invalid(
+            "current_password",
+            msg!("reason.account.current_wrong"),
+        )
+        .into()),
         Err(e) => Err(e.into()),
     }
 }
