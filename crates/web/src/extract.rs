@@ -322,9 +322,10 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
         ) {
             echo.set(pairs);
         }
+        // (the framework's English detail helps no one filling in a form)
         let form = serde_urlencoded::from_bytes::<T>(&bytes).map_err(|e| {
-            let detail: String = e.to_string().chars().take(300).collect();
-            bad_form(msg!("reason.request_detail", detail = detail))
+            tracing::debug!(error = %e, "page form does not deserialise");
+            bad_form(msg!("reason.form_unreadable"))
         })?;
         Ok(PageForm { pc, form })
     }

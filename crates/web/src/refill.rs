@@ -211,8 +211,13 @@ fn unescape(s: &str) -> String {
 #[derive(Default)]
 struct Learned {
     in_form: bool,
-    /// name → id of the first control with that name
+    /// name → id of the first control with that name ("" without one)
     ids: HashMap<String, String>,
+    /// name → aria-label of the control
+    aria: HashMap<String, String>,
+    /// the legend of the fieldset being read
+    legend: Option<String>,
+    reading_legend: bool,
     /// id → label text
     labels_by_id: HashMap<String, String>,
     /// name → text of a label that wraps the control
@@ -231,6 +236,7 @@ fn is_target(el: &Element, action: &str) -> bool {
 fn learn(html: &str, action: &str) -> Learned {
     let st = Rc::new(RefCell::new(Learned::default()));
     let (s1, s2, s3, s4) = (st.clone(), st.clone(), st.clone(), st.clone());
+    let (s5, s6, s7) = (st.clone(), st.clone(), st.clone());
     let action = action.to_string();
     let _ = rewrite_str(
         html,
@@ -243,6 +249,36 @@ fn learn(html: &str, action: &str) -> Learned {
                         s.borrow_mut().in_form = false;
                         Ok(())
                     }))?;
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("fieldset", move |el| {
+                if !s5.borrow().in_form {
+                    return Ok(());
+                }
+                s5.borrow_mut().legend = Some(String::new());
+                let s = s5.clone();
+                el.on_end_tag(end_tag!(move |_| {
+                    s.borrow_mut().legend = None;
+                    Ok(())
+                }))?;
+                Ok(())
+            }))
+            .append_element_content_handler(element!("legend", move |el| {
+                s6.borrow_mut().reading_legend = true;
+                let s = s6.clone();
+                el.on_end_tag(end_tag!(move |_| {
+                    s.borrow_mut().reading_legend = false;
+                    Ok(())
+                }))?;
+                Ok(())
+            }))
+            .append_element_content_handler(text!("legend", move |t| {
+                let mut l = s7.borrow_mut();
+                if l.reading_legend
+                    && let Some(legend) = l.legend.as_mut()
+                {
+                    legend.push_str(t.as_str());
                 }
                 Ok(())
             }))
@@ -280,8 +316,22 @@ fn learn(html: &str, action: &str) -> Learned {
                 let Some(name) = el.get_attribute("name") else {
                     return Ok(());
                 };
-                if let Some(id) = el.get_attribute("id") {
-                    l.ids.entry(name.clone()).or_insert(id);
+                let id = el.get_attribute("id").unwrap_or_default();
+                l.ids.entry(name.clone()).or_insert(id);
+                // a control without a <label> is named by its aria-label
+                if let Some(aria) = el
+                    .get_attribute("aria-label")
+                    .filter(|a| !a.trim().is_empty())
+                {
+                    l.aria.entry(name.clone()).or_insert(unescape(aria.trim()));
+                }
+                // a group of choices is named by its fieldset's legend
+                let kind = el.get_attribute("type").unwrap_or_default();
+                if matches!(kind.as_str(), "radio" | "checkbox")
+                    && let Some(legend) = l.legend.clone().filter(|t| !t.trim().is_empty())
+                {
+                    let legend = unescape(&legend.split_whitespace().collect::<Vec<_>>().join(" "));
+                    l.labels_by_name.entry(name.clone()).or_insert(legend);
                 }
                 if let Some((_, _, wrapped)) = l.label.as_mut() {
                     wrapped.get_or_insert(name);
@@ -301,6 +351,7 @@ impl Learned {
             .get(name)
             .and_then(|id| self.labels_by_id.get(id))
             .or_else(|| self.labels_by_name.get(name))
+            .or_else(|| self.aria.get(name))
             .filter(|t| !t.is_empty())
             .map(|t| t.trim_end_matches(['：', ':', '*', ' ']).to_string())
     }
@@ -308,13 +359,25 @@ impl Learned {
 
 /// The field of an error, as the form names it: `risk.likelihood` or a
 /// plan path `ch.field[0].col` is looked up by its last plain segment too.
-fn form_name<'a>(field: &'a str, learned: &Learned) -> Option<&'a str> {
+fn form_name<'a>(field: &'a str, learned: &'a Learned) -> Option<&'a str> {
     if learned.ids.contains_key(field) {
         return Some(field);
     }
     let last = field.rsplit('.').next().unwrap_or(field);
     let last = last.split('[').next().unwrap_or(last);
-    learned.ids.contains_key(last).then_some(last)
+    if learned.ids.contains_key(last) {
+        return Some(last);
+    }
+    // a password rule is about the form's new password, whatever its name
+    if field.ends_with("password") {
+        return learned
+            .ids
+            .keys()
+            .filter(|n| n.contains("password") && n.as_str() != "current_password")
+            .min_by_key(|n| (n.contains("confirm"), n.len()))
+            .map(String::as_str);
+    }
+    None
 }
 
 /// The summary at the top of the page: every message, each naming its
@@ -332,10 +395,13 @@ fn summary(r: &Refill, learned: &Learned) -> String {
                             .and_then(|n| learned.ids.get(n))
                             .cloned()
                             .unwrap_or_default();
+                        let name = if id.is_empty() {
+                            escape(&label)
+                        } else {
+                            format!("<a href=\"#{}\">{}</a>", escape(&id), escape(&label))
+                        };
                         format!(
-                            "<a href=\"#{}\">{}</a>{}{}",
-                            escape(&id),
-                            escape(&label),
+                            "{name}{}{}",
                             escape(i.t(r.lang, "refill.sep")),
                             escape(&e.reason)
                         )

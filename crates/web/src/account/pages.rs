@@ -105,11 +105,9 @@ pub async fn password_submit(
         Ok(()) => Ok(see_other("/account?ok=password_changed")),
         // a refusal goes back to the form (crate::refill), the wrong
         // current password named as that field's problem
-        Err(AppError::InvalidCredentials) => Err(AppError::invalid(
-            "current_password",
-            msg!("reason.account.current_wrong"),
-        )
-        .into()),
+        Err(AppError::InvalidCredentials) => {
+            Err(AppError::invalid("current_password", msg!("reason.account.current_wrong")).into())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -217,7 +215,10 @@ pub async fn mfa_disable(State(st): State<AppState>, form: PageForm<DisableForm>
     let (pc, f) = (form.pc, form.form);
     match st.app.disable_totp(&pc.p, &f.password).await {
         Ok(()) => Ok(see_other("/account/mfa?ok=mfa_disabled")),
-        Err(AppError::InvalidCredentials) => Ok(see_other("/account/mfa?err=wrong_password")),
+        // back to the form (crate::refill), the password named as the problem
+        Err(AppError::InvalidCredentials) => {
+            Err(AppError::invalid("password", msg!("reason.account.current_wrong")).into())
+        }
         Err(AppError::Forbidden) => Ok(see_other("/account/mfa?err=mfa_required")),
         Err(e) => Err(e.into()),
     }

@@ -233,6 +233,7 @@ pub struct QueueRow {
     pub o: Override,
     /// Approve or reject (pending), revoke (approved): from above.
     pub can_decide: bool,
+    pub can_revoke: bool,
     /// Withdraw (pending): the organisation's record writers.
     pub can_withdraw: bool,
 }
@@ -288,6 +289,9 @@ pub async fn queue(
         can_withdraw: st
             .app
             .may_decide_override(&pc.p, &o, OverrideAction::Withdraw),
+        can_revoke: st
+            .app
+            .may_decide_override(&pc.p, &o, OverrideAction::Revoke),
         o,
     });
     render(&QueuePage {

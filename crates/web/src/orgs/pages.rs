@@ -69,7 +69,6 @@ pub struct OrgFormPage {
     pub action: String,
     pub parent: Option<Organisation>,
     pub org: Option<Organisation>,
-    pub error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,7 +93,6 @@ pub async fn new_form(
         action: "/orgs".into(),
         parent: Some(parent),
         org: None,
-        error: None,
     })
 }
 
@@ -149,19 +147,7 @@ pub async fn create(State(st): State<AppState>, form: PageForm<OrgForm>) -> Page
     .await;
     match result {
         Ok(o) => Ok(see_other(&format!("/orgs/{}?ok=org_created", o.id))),
-        Err(e @ (zian_app::AppError::Validation { .. } | zian_app::AppError::Conflict(_))) => {
-            let parent = st.app.get_org(&pc.p, &parent_id).await.ok();
-            let c = ctx(&st.app, &pc, "orgs.new", "orgs", None).await?;
-            let mut r = render(&OrgFormPage {
-                ctx: c,
-                action: "/orgs".into(),
-                parent,
-                org: None,
-                error: Some(crate::error::message(&e, pc.lang)),
-            })?;
-            *r.status_mut() = crate::error::status_of(&e);
-            Ok(r)
-        }
+        // refused: back to the form (crate::refill)
         Err(e) => Err(e.into()),
     }
 }
@@ -236,7 +222,6 @@ pub async fn edit_form(
         action: format!("/orgs/{}", org.id),
         parent: None,
         org: Some(org),
-        error: None,
     })
 }
 
@@ -253,19 +238,6 @@ pub async fn update(
     .await;
     match result {
         Ok(o) => Ok(see_other(&format!("/orgs/{}?ok=org_saved", o.id))),
-        Err(e @ (zian_app::AppError::Validation { .. } | zian_app::AppError::Conflict(_))) => {
-            let org = st.app.get_org(&pc.p, &id).await?;
-            let c = ctx(&st.app, &pc, "orgs.edit", "orgs", None).await?;
-            let mut r = render(&OrgFormPage {
-                ctx: c,
-                action: format!("/orgs/{}", org.id),
-                parent: None,
-                org: Some(org),
-                error: Some(crate::error::message(&e, pc.lang)),
-            })?;
-            *r.status_mut() = crate::error::status_of(&e);
-            Ok(r)
-        }
         Err(e) => Err(e.into()),
     }
 }

@@ -318,10 +318,14 @@ pub async fn create(
     form: PageForm<NewVersionForm>,
 ) -> PageResult {
     let (pc, f) = (form.pc, form.form);
-    let start = if f.start == "template" {
-        PlanStart::Template
-    } else {
-        PlanStart::Latest
+    let start = match f.start.as_str() {
+        "template" => PlanStart::Template,
+        "latest" | "" => PlanStart::Latest,
+        other => {
+            return Err(
+                AppError::invalid("start", msg!("reason.unknown_value", value = other)).into(),
+            );
+        }
     };
     match st
         .app

@@ -6,7 +6,7 @@ use zian_app::AppError;
 use zian_domain::{ApiToken, OrgId, Organisation, Permission, Role};
 use zian_i18n::msg;
 
-use crate::error::{PageError, PageResult, message};
+use crate::error::{PageError, PageResult};
 use crate::extract::{NoFields, PageCaller, PageForm, PagePath};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::state::AppState;
@@ -19,7 +19,6 @@ pub struct TokensPage {
     pub orgs: Vec<Organisation>,
     pub perms: Vec<&'static str>,
     pub secret: Option<String>,
-    pub error: Option<String>,
     /// The caller may create a token that never expires (administrators).
     pub can_never: bool,
     pub default_days: i64,
@@ -30,7 +29,6 @@ async fn tokens_page(
     pc: &PageCaller,
     flash: Option<&str>,
     secret: Option<String>,
-    error: Option<String>,
 ) -> Result<TokensPage, PageError> {
     let perms = Permission::ALL
         .iter()
@@ -49,7 +47,6 @@ async fn tokens_page(
             .collect(),
         perms,
         secret,
-        error,
         can_never: pc.p.has_own_role(Role::SystemAdmin),
         default_days: st.app.cfg.token_default_days,
     })
@@ -60,7 +57,7 @@ pub async fn tokens(
     pc: PageCaller,
     Query(fq): Query<FlashQuery>,
 ) -> PageResult {
-    render(&tokens_page(&st, &pc, fq.flash().as_deref(), None, None).await?)
+    render(&tokens_page(&st, &pc, fq.flash().as_deref(), None).await?)
 }
 
 /// Creates a token; permissions arrive as repeated `permission` fields.
@@ -93,15 +90,7 @@ pub async fn create(State(st): State<AppState>, f: PageForm<Vec<(String, String)
         .create_token(&pc.p, &name, &OrgId::from(org_id), &perms, days, never)
         .await
     {
-        Ok(t) => {
-            render(&tokens_page(&st, &pc, Some("ok:token_created"), Some(t.secret), None).await?)
-        }
-        Err(e @ AppError::Validation { .. }) => {
-            let mut r =
-                render(&tokens_page(&st, &pc, None, None, Some(message(&e, pc.lang))).await?)?;
-            *r.status_mut() = crate::error::status_of(&e);
-            Ok(r)
-        }
+        Ok(t) => render(&tokens_page(&st, &pc, Some("ok:token_created"), Some(t.secret)).await?),
         Err(e) => Err(e.into()),
     }
 }

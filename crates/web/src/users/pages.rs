@@ -10,7 +10,6 @@ use zian_domain::{ListQuery, Page};
 use zian_i18n::msg;
 
 use crate::error::PageResult;
-use crate::error::message;
 use crate::extract::{NoFields, PageCaller, PageForm, PagePath, PageQuery};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::list::Pager;
@@ -54,16 +53,11 @@ pub async fn list(
 pub struct NewPage {
     pub ctx: PageCtx,
     pub orgs: Vec<Organisation>,
-    pub error: Option<String>,
     pub policy_min: usize,
     pub policy_classes: usize,
 }
 
-async fn new_page(
-    st: &AppState,
-    pc: &PageCaller,
-    error: Option<String>,
-) -> Result<NewPage, crate::error::PageError> {
+async fn new_page(st: &AppState, pc: &PageCaller) -> Result<NewPage, crate::error::PageError> {
     let w = pc.p.scope(Permission::UserWrite);
     let orgs = st
         .app
@@ -75,7 +69,6 @@ async fn new_page(
     Ok(NewPage {
         ctx: ctx(&st.app, pc, "users.new", "users", None).await?,
         orgs,
-        error,
         policy_min: st.app.cfg.password.min_length,
         policy_classes: st.app.cfg.password.min_classes,
     })
@@ -85,7 +78,7 @@ pub async fn new_form(State(st): State<AppState>, pc: PageCaller) -> PageResult 
     if pc.p.scope(Permission::UserWrite).is_empty() {
         return Err(AppError::Forbidden.into());
     }
-    render(&new_page(&st, &pc, None).await?)
+    render(&new_page(&st, &pc).await?)
 }
 
 #[derive(Deserialize)]
@@ -126,13 +119,6 @@ pub async fn create(State(st): State<AppState>, form: PageForm<NewUserForm>) -> 
     .await;
     match result {
         Ok(u) => Ok(see_other(&format!("/users/{}?ok=user_created", u.id))),
-        Err(
-            e @ (AppError::Validation { .. } | AppError::PasswordPolicy(_) | AppError::Conflict(_)),
-        ) => {
-            let mut r = render(&new_page(&st, &pc, Some(message(&e, pc.lang))).await?)?;
-            *r.status_mut() = crate::error::status_of(&e);
-            Ok(r)
-        }
         Err(e) => Err(e.into()),
     }
 }
@@ -259,9 +245,6 @@ pub async fn reset_password(
         .await
     {
         Ok(()) => Ok(see_other(&format!("/users/{id}?ok=password_reset"))),
-        Err(AppError::PasswordPolicy(_)) => {
-            Ok(see_other(&format!("/users/{id}?err=password_policy")))
-        }
         Err(e) => Err(e.into()),
     }
 }
@@ -274,7 +257,6 @@ pub struct DeputiesPage {
     pub now: i64,
     pub my_roles: Vec<RoleAssignment>,
     pub candidates: Vec<User>,
-    pub error: Option<String>,
     pub today: String,
 }
 
@@ -282,7 +264,6 @@ async fn deputies_page(
     st: &AppState,
     pc: &PageCaller,
     flash: Option<&str>,
-    error: Option<String>,
 ) -> Result<DeputiesPage, crate::error::PageError> {
     let mut lq = ListQuery::new();
     lq.limit = 500;
@@ -300,7 +281,6 @@ async fn deputies_page(
             .cloned()
             .collect(),
         candidates,
-        error,
         today: st.app.today().to_string(),
     })
 }
@@ -310,7 +290,7 @@ pub async fn deputies(
     pc: PageCaller,
     Query(fq): Query<FlashQuery>,
 ) -> PageResult {
-    render(&deputies_page(&st, &pc, fq.flash().as_deref(), None).await?)
+    render(&deputies_page(&st, &pc, fq.flash().as_deref()).await?)
 }
 
 #[derive(Deserialize)]
@@ -330,26 +310,31 @@ pub async fn deputy_create(State(st): State<AppState>, form: PageForm<DeputyForm
             pc.p.assignments
                 .iter()
                 .find(|a| a.id == f.assignment && a.deputy_for.is_none())
-                .ok_or_else(|| AppError::invalid("role", msg!("reason.users.choose_role")))?;
+                .ok_or_else(|| AppError::invalid("assignment", msg!("reason.users.choose_role")))?;
         let input = zian_app::users::DeputyInput {
             principal_user_id: pc.p.user.id.clone(),
             deputy_user_id: f.deputy_user_id.clone(),
             org_id: a.org_id.clone(),
             role: a.role,
-            starts_at: crate::values::time("starts_at", &f.starts_on)?,
-            ends_at: crate::values::time("ends_at", &f.ends_on)? + 86_400,
+            starts_at: crate::values::time("starts_on", &f.starts_on)?,
+            ends_at: crate::values::time("ends_on", &f.ends_on)? + 86_400,
             reason: f.reason.clone(),
         };
         st.app.create_deputy(&pc.p, input).await
     }
-    .await;
+    .await
+    // the form's fields are dates (the application's are times)
+    .map_err(|e| match e {
+        AppError::Validation { field, reason } if field == "ends_at" || field == "starts_at" => {
+            AppError::Validation {
+                field: field.replace("_at", "_on"),
+                reason,
+            }
+        }
+        e => e,
+    });
     match result {
         Ok(_) => Ok(see_other("/deputies?ok=deputy_created")),
-        Err(e @ AppError::Validation { .. }) => {
-            let mut r = render(&deputies_page(&st, &pc, None, Some(message(&e, pc.lang))).await?)?;
-            *r.status_mut() = crate::error::status_of(&e);
-            Ok(r)
-        }
         Err(e) => Err(e.into()),
     }
 }
