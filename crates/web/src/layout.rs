@@ -51,6 +51,30 @@ pub fn fmt_date(d: Option<time::Date>, lang: Lang) -> String {
     }
 }
 
+/// A date in a table or a list: ROC `115/03/15` in Chinese (the compact
+/// form of 民國115年3月15日), ISO in English; `—` when there is none.
+pub fn fmt_day(d: Option<time::Date>, lang: Lang) -> String {
+    match (d, lang) {
+        (None, _) => "—".into(),
+        (Some(d), Lang::ZhTw) => zian_domain::roc::format_roc_short(d),
+        (Some(d), Lang::En) => d.to_string(),
+    }
+}
+
+/// A moment in a table: `115/03/15 14:03` (ROC, Asia/Taipei) in Chinese,
+/// `2026-03-15 14:03` in English.
+pub fn fmt_moment(t: i64, lang: Lang) -> String {
+    let iso = fmt_time(t);
+    if lang == Lang::En {
+        return iso;
+    }
+    let (day, clock) = iso.split_once(' ').unwrap_or((&iso, ""));
+    match time::Date::parse(day, time::macros::format_description!("[year]-[month]-[day]")) {
+        Ok(d) => format!("{} {clock}", zian_domain::roc::format_roc_short(d)),
+        Err(_) => iso,
+    }
+}
+
 /// The flash message after a redirect: `?ok=key` or `?err=key` (keys of
 /// `flash.*` in the locale files).
 #[derive(Debug, Default, serde::Deserialize)]
@@ -141,13 +165,29 @@ impl PageCtx {
         self.t(&format!("kind.{kind}"))
     }
     pub fn time(&self, t: &i64) -> String {
-        fmt_time(*t)
+        fmt_moment(*t, self.lang)
     }
     pub fn otime(&self, t: &Option<i64>) -> String {
-        t.map_or_else(|| "—".to_string(), fmt_time)
+        t.map_or_else(|| "—".to_string(), |t| fmt_moment(t, self.lang))
     }
+    /// A date in full (民國115年3月15日（2026-03-15）), for a page's details.
     pub fn date(&self, d: &Option<time::Date>) -> String {
         fmt_date(*d, self.lang)
+    }
+    /// A date in a table cell (115/03/15).
+    pub fn day(&self, d: &time::Date) -> String {
+        fmt_day(Some(*d), self.lang)
+    }
+    /// An optional date in a table cell.
+    pub fn oday(&self, d: &Option<time::Date>) -> String {
+        fmt_day(*d, self.lang)
+    }
+    /// A `YYYY-MM-DD` text date in a table cell; other text as it is.
+    pub fn sday(&self, s: &str) -> String {
+        match time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")) {
+            Ok(d) => fmt_day(Some(d), self.lang),
+            Err(_) => s.to_string(),
+        }
     }
     pub fn org_name<'a>(&self, o: &'a Organisation) -> &'a str {
         if self.lang == Lang::En && !o.name_en.is_empty() {
