@@ -142,7 +142,8 @@ backend_tests! {
         assert!(edit.contains("影響其他機關業務運作（相依性）"), "full-width brackets");
         // the 財務損失 label names the financial-loss textarea
         let id = "t-core-0-impact_financial";
-        assert!(edit.contains(&format!("<label for=\"{id}\">財務損失</label><textarea id=\"{id}\" name=\"t.core.0.impact_financial\"")), "{edit}");
+        assert!(edit.contains(&format!("<label for=\"{id}\">財務損失</label>")), "{edit}");
+        assert!(edit.contains(&format!("<textarea id=\"{id}\" name=\"t.core.0.impact_financial\"")), "{edit}");
     }
 
     async fn quantities_and_confidence_read_plainly(env: TestEnv) {
@@ -167,7 +168,11 @@ backend_tests! {
         // dates in the table are ROC
         assert!(html.contains("<td class=\"date\"><time datetime=\"2027-03-15\">116/03/15</time></td>"), "ROC date in table");
         // English keeps ISO dates and English units
-        let en = ok_page(&env, &format!("{}; zian_lang=en", s.cookie), &format!("/orgs/{pol}/compliance")).await;
+        let form = zian_testkit::http::form(&[("lang", "en"), ("back", "/")]);
+        let h = [("cookie", s.cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        let r = env.request(Method::POST, "/lang", &h, Some(form)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let en = ok_page(&env, &s.cookie, &format!("/orgs/{pol}/compliance")).await;
         assert!(en.contains("lang=\"en\""), "English page");
         assert!(en.contains("12 hours per person"), "{en}");
         assert!(en.contains("<time datetime=\"2027-03-15\">2027-03-15</time>"), "ISO date in English");
@@ -175,6 +180,11 @@ backend_tests! {
 
     async fn risk_factors_have_distinct_names(env: TestEnv) {
         let pol = env.org("PIF-POL").await;
+        let officer = env.token_for("officer.police").await;
+        let r = env
+            .api(Method::POST, &format!("/api/v1/orgs/{pol}/risks"), &officer, Some(json!({"asset": "報案系統", "threat": "勒索軟體", "weakness": "未修補漏洞", "asset_value": 2, "likelihood": 2, "vulnerability": 2, "treatment": "accept", "owner": "資訊室"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let s = env.login("officer.police", PASSWORD).await;
         let html = ok_page(&env, &s.cookie, &format!("/orgs/{pol}/risks")).await;
         let head = html.split("id=\"risks\"").nth(1).expect("risk table");
@@ -234,8 +244,11 @@ backend_tests! {
             .await;
         assert!(r.status.is_success(), "{}", r.text());
         // the grading date of a system has the same limit on its form
-        let systems = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/systems"), &officer, None).await.json();
-        let sys = systems["items"][0]["id"].as_str().expect("a system").to_string();
+        let r = env
+            .api(Method::POST, &format!("/api/v1/orgs/{pol}/systems"), &officer, Some(json!({"name": "勤務指揮系統", "owner": "資訊室"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let sys = r.json()["id"].as_str().expect("a system").to_string();
         let show = ok_page(&env, &s.cookie, &format!("/systems/{sys}")).await;
         assert!(show.contains(&format!("name=\"assessed_on\" type=\"date\" value=\"{TODAY}\" max=\"{TODAY}\"")), "{show}");
     }

@@ -61,6 +61,46 @@ pub fn fmt_day(d: Option<time::Date>, lang: Lang) -> String {
     }
 }
 
+/// What a page shows as a date in a table: dates and `YYYY-MM-DD` text,
+/// optional or not (text that is not a date is shown as it is).
+pub trait TableDate {
+    fn table_date(&self, lang: Lang) -> String;
+}
+
+impl TableDate for time::Date {
+    fn table_date(&self, lang: Lang) -> String {
+        fmt_day(Some(*self), lang)
+    }
+}
+
+impl TableDate for str {
+    fn table_date(&self, lang: Lang) -> String {
+        match time::Date::parse(self, time::macros::format_description!("[year]-[month]-[day]")) {
+            Ok(d) => fmt_day(Some(d), lang),
+            Err(_) if self.is_empty() => "—".into(),
+            Err(_) => self.to_string(),
+        }
+    }
+}
+
+impl TableDate for String {
+    fn table_date(&self, lang: Lang) -> String {
+        self.as_str().table_date(lang)
+    }
+}
+
+impl<T: TableDate + ?Sized> TableDate for &T {
+    fn table_date(&self, lang: Lang) -> String {
+        (**self).table_date(lang)
+    }
+}
+
+impl<T: TableDate> TableDate for Option<T> {
+    fn table_date(&self, lang: Lang) -> String {
+        self.as_ref().map_or_else(|| "—".into(), |d| d.table_date(lang))
+    }
+}
+
 /// A moment in a table: `115/03/15 14:03` (ROC, Asia/Taipei) in Chinese,
 /// `2026-03-15 14:03` in English.
 pub fn fmt_moment(t: i64, lang: Lang) -> String {
@@ -174,20 +214,14 @@ impl PageCtx {
     pub fn date(&self, d: &Option<time::Date>) -> String {
         fmt_date(*d, self.lang)
     }
-    /// A date in a table cell (115/03/15).
-    pub fn day(&self, d: &time::Date) -> String {
-        fmt_day(Some(*d), self.lang)
+    /// A date in a table cell (115/03/15): a `Date`, a `YYYY-MM-DD` text,
+    /// or an optional one (`—` when there is none).
+    pub fn day(&self, d: &impl TableDate) -> String {
+        d.table_date(self.lang)
     }
-    /// An optional date in a table cell.
-    pub fn oday(&self, d: &Option<time::Date>) -> String {
-        fmt_day(*d, self.lang)
-    }
-    /// A `YYYY-MM-DD` text date in a table cell; other text as it is.
-    pub fn sday(&self, s: &str) -> String {
-        match time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")) {
-            Ok(d) => fmt_day(Some(d), self.lang),
-            Err(_) => s.to_string(),
-        }
+    /// The same as [`PageCtx::day`], for an optional date.
+    pub fn oday(&self, d: &impl TableDate) -> String {
+        d.table_date(self.lang)
     }
     pub fn org_name<'a>(&self, o: &'a Organisation) -> &'a str {
         if self.lang == Lang::En && !o.name_en.is_empty() {
