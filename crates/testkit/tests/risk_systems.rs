@@ -94,7 +94,7 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         let e = r.json();
         assert_eq!((e["error"]["code"].as_str(), e["error"]["field"].as_str()), (Some("risk.out_of_scale"), Some("vulnerability")));
-        assert_eq!(e["error"]["message"], "「脆弱性」須介於 1 至 3（收到 4）。");
+        assert_eq!(e["error"]["message"], "「脆弱性利用難易度」須介於 1 至 3（收到 4）。");
         let r = env.api(Method::POST, &risks, &officer, Some(risk("報案系統", 4, 4, 3))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let pol_risk = r.json();
