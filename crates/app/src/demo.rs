@@ -168,7 +168,12 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "KHH",
     ),
     ("ciso.khh", "資訊局資通安全長 許志明", Role::Ciso, "KHH-IT"),
-    ("ciso.police", "警察局資通安全長 陳建宏", Role::Ciso, "PIF-POL"),
+    (
+        "ciso.police",
+        "警察局資通安全長 陳建宏",
+        Role::Ciso,
+        "PIF-POL",
+    ),
     (
         "committee.police",
         "資安推動小組委員 吳淑芬",

@@ -53,29 +53,66 @@ fn without_attributes(html: &str) -> String {
 /// Starts a draft plan for the organisation (or finds the open one); its id.
 async fn open_plan(env: &TestEnv, token: &str, org: &str) -> String {
     let r = env
-        .api(Method::POST, &format!("/api/v1/orgs/{org}/plans"), token, Some(json!({"change_note": "初版"})))
+        .api(
+            Method::POST,
+            &format!("/api/v1/orgs/{org}/plans"),
+            token,
+            Some(json!({"change_note": "初版"})),
+        )
         .await;
     if r.status == StatusCode::CREATED {
         return r.json()["id"].as_str().expect("id").to_string();
     }
-    let o = env.api(Method::GET, &format!("/api/v1/orgs/{org}/plans"), token, None).await.json();
-    o["open"]["id"].as_str().unwrap_or_else(|| panic!("no open plan: {o}")).to_string()
+    let o = env
+        .api(
+            Method::GET,
+            &format!("/api/v1/orgs/{org}/plans"),
+            token,
+            None,
+        )
+        .await
+        .json();
+    o["open"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no open plan: {o}"))
+        .to_string()
 }
 
 #[test]
 fn chapters_are_numbered_as_official_documents_are() {
     let expected = [
-        (1, "壹"), (2, "貳"), (3, "參"), (4, "肆"), (5, "伍"), (6, "陸"), (7, "柒"), (8, "捌"),
-        (9, "玖"), (10, "拾"), (11, "拾壹"), (12, "拾貳"), (17, "拾柒"), (19, "拾玖"),
-        (20, "貳拾"), (21, "貳拾壹"), (30, "參拾"), (99, "玖拾玖"),
+        (1, "壹"),
+        (2, "貳"),
+        (3, "參"),
+        (4, "肆"),
+        (5, "伍"),
+        (6, "陸"),
+        (7, "柒"),
+        (8, "捌"),
+        (9, "玖"),
+        (10, "拾"),
+        (11, "拾壹"),
+        (12, "拾貳"),
+        (17, "拾柒"),
+        (19, "拾玖"),
+        (20, "貳拾"),
+        (21, "貳拾壹"),
+        (30, "參拾"),
+        (99, "玖拾玖"),
     ];
     for (n, s) in expected {
         assert_eq!(formal_numeral(n), s, "{n}");
     }
     let numbers: Vec<&str> = CHAPTERS.iter().map(|c| c.number).collect();
     assert_eq!(numbers.len(), 17);
-    assert_eq!(&numbers[9..], ["拾", "拾壹", "拾貳", "拾參", "拾肆", "拾伍", "拾陸", "拾柒"]);
-    assert!(numbers.iter().all(|n| !n.starts_with("壹拾")), "{numbers:?}");
+    assert_eq!(
+        &numbers[9..],
+        ["拾", "拾壹", "拾貳", "拾參", "拾肆", "拾伍", "拾陸", "拾柒"]
+    );
+    assert!(
+        numbers.iter().all(|n| !n.starts_with("壹拾")),
+        "{numbers:?}"
+    );
 }
 
 backend_tests! {

@@ -75,7 +75,10 @@ impl TableDate for time::Date {
 
 impl TableDate for str {
     fn table_date(&self, lang: Lang) -> String {
-        match time::Date::parse(self, time::macros::format_description!("[year]-[month]-[day]")) {
+        match time::Date::parse(
+            self,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        ) {
             Ok(d) => fmt_day(Some(d), lang),
             Err(_) if self.is_empty() => "—".into(),
             Err(_) => self.to_string(),
@@ -97,7 +100,8 @@ impl<T: TableDate + ?Sized> TableDate for &T {
 
 impl<T: TableDate> TableDate for Option<T> {
     fn table_date(&self, lang: Lang) -> String {
-        self.as_ref().map_or_else(|| "—".into(), |d| d.table_date(lang))
+        self.as_ref()
+            .map_or_else(|| "—".into(), |d| d.table_date(lang))
     }
 }
 
@@ -109,7 +113,10 @@ pub fn fmt_moment(t: i64, lang: Lang) -> String {
         return iso;
     }
     let (day, clock) = iso.split_once(' ').unwrap_or((&iso, ""));
-    match time::Date::parse(day, time::macros::format_description!("[year]-[month]-[day]")) {
+    match time::Date::parse(
+        day,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) {
         Ok(d) => format!("{} {clock}", zian_domain::roc::format_roc_short(d)),
         Err(_) => iso,
     }

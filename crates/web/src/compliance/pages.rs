@@ -46,7 +46,10 @@ impl Show {
     }
     /// The locale key explaining a rule's confidence (`verbatim`, …).
     pub fn confidence_hint_key(&self, v: &ObligationView) -> String {
-        format!("compliance.confidence_hint.{}", v.obligation.confidence.as_str())
+        format!(
+            "compliance.confidence_hint.{}",
+            v.obligation.confidence.as_str()
+        )
     }
     /// A file size as people read it: `512 B`, `34 KB`, `2.5 MB`.
     pub fn size(&self, bytes: &i64) -> String {

@@ -43,7 +43,10 @@ fn show_value(v: &Value, f: &Field, lang: Lang) -> String {
         }
         (Kind::Decimal { .. }, Value::Number(n)) => n.as_f64().map(fmt_num).unwrap_or_default(),
         (_, Value::String(s)) => s.clone(),
-        (_, Value::Array(a)) => join_items(&a.iter().filter_map(Value::as_str).collect::<Vec<_>>(), lang),
+        (_, Value::Array(a)) => join_items(
+            &a.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
+            lang,
+        ),
         (_, other) => other.to_string(),
     }
 }
@@ -52,7 +55,10 @@ fn show_value(v: &Value, f: &Field, lang: Lang) -> String {
 /// whole sentences (ending in `。`) follow each other without a separator, so
 /// the page never shows 「。、」.
 pub fn join_items(items: &[&str], lang: Lang) -> String {
-    let sentence = |s: &str| s.trim_end().ends_with(['。', '！', '？', '；', '.', '!', '?', ';']);
+    let sentence = |s: &str| {
+        s.trim_end()
+            .ends_with(['。', '！', '？', '；', '.', '!', '?', ';'])
+    };
     if !items.is_empty() && items.iter().all(|s| sentence(s)) {
         items.join(if lang == Lang::En { " " } else { "" })
     } else {
