@@ -202,6 +202,7 @@ backend_tests! {
         assert!(!text.contains("MiB"));
         assert!(text.contains("檔案指紋（SHA-256，用於證明檔案未被竄改）"));
         assert!(!text.contains("空白時為逾期之期限"));
+        assert!(html.contains("<dd id=\"on\">民國115年11月21日（2026-11-21）</dd>"), "ROC date in the details");
         // dates in the table are ROC
         assert!(html.contains("<td class=\"date\"><time datetime=\"2027-03-15\">116/03/15</time></td>"), "ROC date in table");
         // English keeps ISO dates and English units
@@ -293,6 +294,18 @@ backend_tests! {
 
 const T: Duration = Duration::from_secs(10);
 
+/// A screenshot to `$ZIAN_TEST_ARTIFACTS` (default `test-artifacts/`), for people.
+fn shot(b: &Browser, name: &str) {
+    let dir = std::env::var_os("ZIAN_TEST_ARTIFACTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts")
+        });
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = b.screenshot(dir.join(format!("wording-{name}.png")));
+    }
+}
+
 /// At 1366×768 a date cell keeps its date on one line, and the plan editor's
 /// labels sit on their own inputs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -323,6 +336,7 @@ async fn tables_and_plan_editor_at_1366() {
                      width: document.documentElement.scrollWidth};",
             &[],
         )?;
+        shot(&b, "compliance-1366");
         let n = m["n"].as_f64().unwrap_or(0.0);
         let lh = m["lh"].as_f64().unwrap_or(0.0);
         let max = m["max"].as_f64().unwrap_or(f64::MAX);
@@ -340,6 +354,7 @@ async fn tables_and_plan_editor_at_1366() {
              return {tag: t.tagName, name: t.name, gap: c.top - a.bottom, dx: Math.abs(c.left - a.left), lw: a.width};",
             &[],
         )?;
+        shot(&b, "plan-editor-1366");
         assert!(r.is_object(), "no 財務損失 label");
         assert_eq!(r["tag"], "TEXTAREA", "{r}");
         assert_eq!(r["name"], "t.core.0.impact_financial", "{r}");

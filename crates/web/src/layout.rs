@@ -226,6 +226,13 @@ impl PageCtx {
     pub fn day(&self, d: &impl TableDate) -> String {
         d.table_date(self.lang)
     }
+    /// A `YYYY-MM-DD` text date in full (民國115年11月21日（2026-11-21）).
+    pub fn full_date(&self, s: &str) -> String {
+        match time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")) {
+            Ok(d) => fmt_date(Some(d), self.lang),
+            Err(_) => s.to_string(),
+        }
+    }
     /// The same as [`PageCtx::day`], for an optional date.
     pub fn oday(&self, d: &impl TableDate) -> String {
         d.table_date(self.lang)
