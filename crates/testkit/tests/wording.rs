@@ -330,7 +330,8 @@ async fn tables_and_plan_editor_at_1366() {
         b.goto(&format!("{base}/orgs/{pol}/compliance"))?;
         b.wait_for("#obligations", T)?;
         let m = b.execute(
-            "const cells = [...document.querySelectorAll('#obligations td.date time')];\
+            "document.querySelector('#obligations tbody').scrollIntoView();\
+             const cells = [...document.querySelectorAll('#obligations td.date time')];\
              const lh = parseFloat(getComputedStyle(document.querySelector('#obligations td.date')).lineHeight);\
              return {n: cells.length, lh: lh, max: Math.max(...cells.map(c => c.getBoundingClientRect().height)), \
                      width: document.documentElement.scrollWidth};",
