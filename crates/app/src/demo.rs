@@ -167,8 +167,13 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         Role::Supervisor,
         "KHH",
     ),
-    ("ciso.khh", "資訊局資安長 許志明", Role::Ciso, "KHH-IT"),
-    ("ciso.police", "警察局資安長 陳建宏", Role::Ciso, "PIF-POL"),
+    ("ciso.khh", "資訊局資通安全長 許志明", Role::Ciso, "KHH-IT"),
+    (
+        "ciso.police",
+        "警察局資通安全長 陳建宏",
+        Role::Ciso,
+        "PIF-POL",
+    ),
     (
         "committee.police",
         "資安推動小組委員 吳淑芬",

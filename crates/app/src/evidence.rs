@@ -61,7 +61,7 @@ impl App {
         if bytes.len() > MAX_BYTES {
             return Err(AppError::invalid(
                 "file",
-                msg!("reason.evidence.too_large", max = "10 MiB"),
+                msg!("reason.evidence.too_large", max = "10 MB"),
             ));
         }
         let ct = content_type.trim().to_ascii_lowercase();
@@ -118,7 +118,7 @@ impl App {
         if cleaned.len() > MAX_BYTES / 3 * 4 + 8 {
             return Err(AppError::invalid(
                 "content_base64",
-                msg!("reason.evidence.too_large", max = "10 MiB"),
+                msg!("reason.evidence.too_large", max = "10 MB"),
             ));
         }
         let bytes = BASE64

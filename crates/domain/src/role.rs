@@ -97,7 +97,7 @@ impl Permission {
 pub enum Role {
     /// 系統管理者
     SystemAdmin,
-    /// 資安長
+    /// 資通安全長
     Ciso,
     /// 資安推動小組成員
     CommitteeMember,

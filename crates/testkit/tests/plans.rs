@@ -196,7 +196,7 @@ backend_tests! {
         let a = ok(&call(&env, Method::POST, &format!("/api/v1/plans/{id1}/approve"), &ciso, Some(json!({"approved_on": "2026-11-21"}))).await, "approve");
         assert_eq!(a["status"], "approved");
         assert_eq!(a["approved_on"], "2026-11-21");
-        assert_eq!(a["approver_name"], "警察局資安長 陳建宏");
+        assert_eq!(a["approver_name"], "警察局資通安全長 陳建宏");
         assert_eq!(a["review_due"], "2027-11-21");
         let o = ok(&call(&env, Method::GET, &format!("/api/v1/orgs/{pol}/plans"), &officer, None).await, "overview");
         assert_eq!(o["approved_id"], json!(id1));
@@ -350,7 +350,7 @@ backend_tests! {
         let show = env.request(Method::GET, &format!("/plans/{id}"), &[("cookie", s.cookie.as_str())], None).await;
         assert_eq!(show.status, StatusCode::OK);
         let html = show.text();
-        assert!(html.contains("壹拾柒、相關法規、程序及表單"));
+        assert!(html.contains("拾柒、相關法規、程序及表單"));
         assert!(html.contains("戶政"));
         assert!(html.contains("資通安全長"), "blocking finding about the CISO is listed");
     }

@@ -94,7 +94,7 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
         let e = r.json();
         assert_eq!((e["error"]["code"].as_str(), e["error"]["field"].as_str()), (Some("risk.out_of_scale"), Some("vulnerability")));
-        assert_eq!(e["error"]["message"], "「脆弱性」須介於 1 至 3（收到 4）。");
+        assert_eq!(e["error"]["message"], "「脆弱性利用難易度」須介於 1 至 3（收到 4）。");
         let r = env.api(Method::POST, &risks, &officer, Some(risk("報案系統", 4, 4, 3))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let pol_risk = r.json();
@@ -555,7 +555,7 @@ backend_tests! {
         let r0 = &rows[0];
         assert_eq!(r0[c("資產")], "報案系統, \"主機\"");
         assert_eq!(r0[c("相關資通系統")], "勤務指揮系統");
-        assert_eq!((r0[c("資產價值")].as_str(), r0[c("可能性")].as_str(), r0[c("風險值")].as_str()), ("3", "3", "18"));
+        assert_eq!((r0[c("資產價值")].as_str(), r0[c("威脅發生可能性")].as_str(), r0[c("風險值")].as_str()), ("3", "3", "18"));
         assert_eq!((r0[c("風險等級")].as_str(), r0[c("處理方式")].as_str(), r0[c("處理期限")].as_str(), r0[c("殘餘風險")].as_str()), ("高", "降低", "2027-01-31", "3"));
         assert_eq!((r0[c("狀態")].as_str(), r0[c("超出量表")].as_str()), ("待處理", "否"));
         let reg = env.api(Method::GET, &url, &officer, None).await.json();
@@ -564,7 +564,7 @@ backend_tests! {
         let r1 = &rows[1];
         assert_eq!(r1[c("資產")], "'=HYPERLINK(\"http://x\")");
         assert_eq!(r1[c("脆弱性利用難易度")], "2");
-        assert_eq!(r1[c("脆弱性")], "多行\n說明");
+        assert_eq!(r1[c("脆弱點")], "多行\n說明");
         // the register's filters apply; English headers for an English caller
         let (_, rows) = parse_csv(&env.api(Method::GET, &format!("/api/v1/orgs/{pol}/risks.csv?treatment=accept"), &officer, None).await);
         assert_eq!(rows.len(), 1);

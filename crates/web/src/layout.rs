@@ -51,6 +51,77 @@ pub fn fmt_date(d: Option<time::Date>, lang: Lang) -> String {
     }
 }
 
+/// A date in a table or a list: ROC `115/03/15` in Chinese (the compact
+/// form of 民國115年3月15日), ISO in English; `—` when there is none.
+pub fn fmt_day(d: Option<time::Date>, lang: Lang) -> String {
+    match (d, lang) {
+        (None, _) => "—".into(),
+        (Some(d), Lang::ZhTw) => zian_domain::roc::format_roc_short(d),
+        (Some(d), Lang::En) => d.to_string(),
+    }
+}
+
+/// What a page shows as a date in a table: dates and `YYYY-MM-DD` text,
+/// optional or not (text that is not a date is shown as it is).
+pub trait TableDate {
+    fn table_date(&self, lang: Lang) -> String;
+}
+
+impl TableDate for time::Date {
+    fn table_date(&self, lang: Lang) -> String {
+        fmt_day(Some(*self), lang)
+    }
+}
+
+impl TableDate for str {
+    fn table_date(&self, lang: Lang) -> String {
+        match time::Date::parse(
+            self,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        ) {
+            Ok(d) => fmt_day(Some(d), lang),
+            Err(_) if self.is_empty() => "—".into(),
+            Err(_) => self.to_string(),
+        }
+    }
+}
+
+impl TableDate for String {
+    fn table_date(&self, lang: Lang) -> String {
+        self.as_str().table_date(lang)
+    }
+}
+
+impl<T: TableDate + ?Sized> TableDate for &T {
+    fn table_date(&self, lang: Lang) -> String {
+        (**self).table_date(lang)
+    }
+}
+
+impl<T: TableDate> TableDate for Option<T> {
+    fn table_date(&self, lang: Lang) -> String {
+        self.as_ref()
+            .map_or_else(|| "—".into(), |d| d.table_date(lang))
+    }
+}
+
+/// A moment in a table: `115/03/15 14:03` (ROC, Asia/Taipei) in Chinese,
+/// `2026-03-15 14:03` in English.
+pub fn fmt_moment(t: i64, lang: Lang) -> String {
+    let iso = fmt_time(t);
+    if lang == Lang::En {
+        return iso;
+    }
+    let (day, clock) = iso.split_once(' ').unwrap_or((&iso, ""));
+    match time::Date::parse(
+        day,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    ) {
+        Ok(d) => format!("{} {clock}", zian_domain::roc::format_roc_short(d)),
+        Err(_) => iso,
+    }
+}
+
 /// The flash message after a redirect: `?ok=key` or `?err=key` (keys of
 /// `flash.*` in the locale files).
 #[derive(Debug, Default, serde::Deserialize)]
@@ -141,13 +212,30 @@ impl PageCtx {
         self.t(&format!("kind.{kind}"))
     }
     pub fn time(&self, t: &i64) -> String {
-        fmt_time(*t)
+        fmt_moment(*t, self.lang)
     }
     pub fn otime(&self, t: &Option<i64>) -> String {
-        t.map_or_else(|| "—".to_string(), fmt_time)
+        t.map_or_else(|| "—".to_string(), |t| fmt_moment(t, self.lang))
     }
+    /// A date in full (民國115年3月15日（2026-03-15）), for a page's details.
     pub fn date(&self, d: &Option<time::Date>) -> String {
         fmt_date(*d, self.lang)
+    }
+    /// A date in a table cell (115/03/15): a `Date`, a `YYYY-MM-DD` text,
+    /// or an optional one (`—` when there is none).
+    pub fn day(&self, d: &impl TableDate) -> String {
+        d.table_date(self.lang)
+    }
+    /// A `YYYY-MM-DD` text date in full (民國115年11月21日（2026-11-21）).
+    pub fn full_date(&self, s: &str) -> String {
+        match time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")) {
+            Ok(d) => fmt_date(Some(d), self.lang),
+            Err(_) => s.to_string(),
+        }
+    }
+    /// The same as [`PageCtx::day`], for an optional date.
+    pub fn oday(&self, d: &impl TableDate) -> String {
+        d.table_date(self.lang)
     }
     pub fn org_name<'a>(&self, o: &'a Organisation) -> &'a str {
         if self.lang == Lang::En && !o.name_en.is_empty() {

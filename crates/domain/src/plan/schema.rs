@@ -200,7 +200,7 @@ const CORE_BUSINESS: &[Field] = &[
     ),
     Field::new(
         "impact_dependency",
-        "影響其他機關業務運作(相依性)",
+        "影響其他機關業務運作（相依性）",
         "Other agencies depending on it",
         SHORT,
     ),
@@ -565,7 +565,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "incident",
-        number: "壹拾",
+        number: "拾",
         title_zh: "資通安全事件通報、應變及演練相關機制",
         title_en: "Incident reporting, response and drills",
         fields: &[
@@ -576,7 +576,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "intelligence",
-        number: "壹拾壹",
+        number: "拾壹",
         title_zh: "資通安全情資之評估及因應",
         title_en: "Threat intelligence assessment and response",
         fields: &[Field::new("text", "內容", "Content", TA)],
@@ -584,7 +584,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "outsourcing",
-        number: "壹拾貳",
+        number: "拾貳",
         title_zh: "資通系統或服務委外辦理之管理",
         title_en: "Outsourced systems and services",
         fields: &[Field::new("text", "內容", "Content", TA)],
@@ -592,7 +592,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "training",
-        number: "壹拾參",
+        number: "拾參",
         title_zh: "資通安全教育訓練",
         title_en: "Security training",
         fields: &[
@@ -620,7 +620,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "evaluation",
-        number: "壹拾肆",
+        number: "拾肆",
         title_zh: "公務機關所屬人員辦理業務涉及資通安全事項之考核機制",
         title_en: "Staff evaluation on security matters",
         fields: &[Field::new("text", "內容", "Content", TA)],
@@ -628,7 +628,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "improvement",
-        number: "壹拾伍",
+        number: "拾伍",
         title_zh: "資通安全維護計畫及實施情形之持續精進及績效管理機制",
         title_en: "Continuous improvement and performance management",
         fields: &[
@@ -662,7 +662,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "report",
-        number: "壹拾陸",
+        number: "拾陸",
         title_zh: "資通安全維護計畫實施情形之提出",
         title_en: "Submission of the implementation report",
         fields: &[
@@ -683,7 +683,7 @@ pub const CHAPTERS: &[Chapter] = &[
     },
     Chapter {
         key: "references",
-        number: "壹拾柒",
+        number: "拾柒",
         title_zh: "相關法規、程序及表單",
         title_en: "Laws, procedures and forms",
         fields: &[
@@ -706,6 +706,21 @@ pub const CHAPTERS: &[Chapter] = &[
         live: &[],
     },
 ];
+
+/// A chapter number as official documents write it (公文數字): 壹、貳 … 玖、
+/// 拾、拾壹 … 拾玖、貳拾、貳拾壹 … 玖拾玖; 0 and numbers above 99 as digits.
+pub fn formal_numeral(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "壹", "貳", "參", "肆", "伍", "陸", "柒", "捌", "玖"];
+    match n {
+        1..=9 => DIGITS[n].to_string(),
+        10..=99 => {
+            let (tens, ones) = (n / 10, n % 10);
+            let lead = if tens == 1 { "" } else { DIGITS[tens] };
+            format!("{lead}拾{}", DIGITS[ones])
+        }
+        _ => n.to_string(),
+    }
+}
 
 /// The chapter with this key.
 pub fn chapter(key: &str) -> Option<&'static Chapter> {
@@ -746,6 +761,30 @@ mod tests {
         }
         for (code, _, _) in KPIS {
             assert!(KPI_OPTIONS.contains(code));
+        }
+    }
+}
+
+#[cfg(test)]
+mod numeral_tests {
+    use super::*;
+
+    #[test]
+    fn formal_numerals_as_official_documents_write_them() {
+        assert_eq!(formal_numeral(1), "壹");
+        assert_eq!(formal_numeral(9), "玖");
+        assert_eq!(formal_numeral(10), "拾");
+        assert_eq!(formal_numeral(11), "拾壹");
+        assert_eq!(formal_numeral(17), "拾柒");
+        assert_eq!(formal_numeral(20), "貳拾");
+        assert_eq!(formal_numeral(21), "貳拾壹");
+        assert_eq!(formal_numeral(99), "玖拾玖");
+    }
+
+    #[test]
+    fn chapters_are_numbered_in_order() {
+        for (i, ch) in CHAPTERS.iter().enumerate() {
+            assert_eq!(ch.number, formal_numeral(i + 1), "chapter {}", ch.key);
         }
     }
 }

@@ -8,7 +8,7 @@ use zian_i18n::msg;
 
 use crate::error::{PageResult, message};
 use crate::extract::{NoFields, PageCaller, PageForm};
-use crate::layout::{FlashQuery, PageCtx, ctx, fmt_time, render, see_other};
+use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -35,7 +35,7 @@ pub async fn account(
     .await?;
     let max = st.app.cfg.password.max_age_days;
     let expires_on = if max > 0 {
-        fmt_time(pc.p.user.password_changed_at + max * 86_400)
+        crate::layout::fmt_moment(pc.p.user.password_changed_at + max * 86_400, pc.lang)
     } else {
         "—".into()
     };

@@ -12,7 +12,7 @@ use zian_i18n::{Lang, catalogue};
 
 use crate::error::PageResult;
 use crate::extract::{PageCaller, PageQuery};
-use crate::layout::{OrgChoice, PageCtx, ctx, fmt_time, render};
+use crate::layout::{OrgChoice, PageCtx, ctx, render};
 use crate::list::Pager;
 use crate::state::AppState;
 
@@ -113,7 +113,7 @@ impl AuditPage {
         org_label(self.ctx.lang, r)
     }
     pub fn when(&self, r: &AuditRow) -> String {
-        fmt_time(r.entry.at)
+        crate::layout::fmt_moment(r.entry.at, self.ctx.lang)
     }
 }
 

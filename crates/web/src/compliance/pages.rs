@@ -18,7 +18,7 @@ use crate::extract::{PageCaller, PageForm, PagePath, PageQuery};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::list::Pager;
 use crate::state::AppState;
-use zian_i18n::Lang;
+use zian_i18n::{Lang, catalogue};
 
 /// Display helpers shared by the compliance templates.
 pub struct Show {
@@ -36,13 +36,24 @@ impl Show {
     pub fn d(&self, d: &Option<time::Date>) -> String {
         d.map_or_else(|| "—".to_string(), ymd)
     }
-    /// `count unit` or empty.
+    /// The quantity in words (「2 人」, 「每人 12 小時」) or empty.
     pub fn quantity(&self, v: &ObligationView) -> String {
         match (&v.obligation.count, &v.obligation.unit) {
-            (Some(c), Some(u)) => format!("{c} {u}"),
+            (Some(c), Some(u)) => quantity(self.lang, &c.to_string(), u),
             (Some(c), None) => c.to_string(),
             _ => String::new(),
         }
+    }
+    /// The locale key explaining a rule's confidence (`verbatim`, …).
+    pub fn confidence_hint_key(&self, v: &ObligationView) -> String {
+        format!(
+            "compliance.confidence_hint.{}",
+            v.obligation.confidence.as_str()
+        )
+    }
+    /// A file size as people read it: `512 B`, `34 KB`, `2.5 MB`.
+    pub fn size(&self, bytes: &i64) -> String {
+        file_size(*bytes)
     }
     /// The first 12 hex digits of a hash.
     pub fn short(&self, h: &str) -> String {
@@ -70,20 +81,29 @@ impl Show {
         else {
             return String::new();
         };
+        let t = |k: &str| catalogue().t(self.lang, k).to_string();
         let mut v = Vec::new();
         if let Some(f) = frequency {
-            v.push(format!("frequency: {}", f.as_str()));
+            v.push(format!(
+                "{}：{}",
+                t("compliance.frequency"),
+                t(&format!("compliance.freq.{}", f.as_str()))
+            ));
         }
         if let Some(d) = deadline_months {
-            v.push(format!("deadline_months: {d}"));
+            v.push(format!("{}：{d}", t("compliance.deadline_months")));
         }
-        if let Some(c) = count {
-            v.push(format!("count: {c}"));
+        match (count, unit) {
+            (Some(c), Some(u)) => v.push(format!(
+                "{}：{}",
+                t("compliance.quantity"),
+                quantity(self.lang, &c.to_string(), u)
+            )),
+            (Some(c), None) => v.push(format!("{}：{c}", t("compliance.quantity"))),
+            (None, Some(u)) => v.push(format!("{}：{u}", t("compliance.unit"))),
+            (None, None) => {}
         }
-        if let Some(u) = unit {
-            v.push(format!("unit: {u}"));
-        }
-        v.join("; ")
+        v.join(self.lang.sentence_sep())
     }
     /// The organisation's name in the page's language.
     pub fn ov_org<'a>(&self, o: &'a Override) -> &'a str {
@@ -106,6 +126,32 @@ impl Show {
             "due_soon" | "overdue" => "warn",
             _ => "muted",
         }
+    }
+}
+
+/// A file size in B, KB or MB (1 MB = 1,048,576 bytes, as the upload limit).
+pub fn file_size(bytes: i64) -> String {
+    const K: i64 = 1024;
+    if bytes < K {
+        format!("{bytes} B")
+    } else if bytes < K * K {
+        format!("{} KB", (bytes + K / 2) / K)
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let mb = bytes as f64 / (K * K) as f64;
+        format!("{mb:.1} MB")
+    }
+}
+
+/// A count with its unit in words: the rule data's unit codes
+/// (`persons`, `hours-per-person`, …) read 「2 人」, 「每人 12 小時」; a unit
+/// typed by a person (an override) follows the number as it is.
+pub fn quantity(lang: Lang, count: &str, unit: &str) -> String {
+    let key = format!("compliance.qty.{unit}");
+    if catalogue().has(&key) {
+        catalogue().tf(lang, &key, &[("n", count)])
+    } else {
+        format!("{count} {unit}")
     }
 }
 

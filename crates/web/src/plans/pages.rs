@@ -43,12 +43,26 @@ fn show_value(v: &Value, f: &Field, lang: Lang) -> String {
         }
         (Kind::Decimal { .. }, Value::Number(n)) => n.as_f64().map(fmt_num).unwrap_or_default(),
         (_, Value::String(s)) => s.clone(),
-        (_, Value::Array(a)) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(lang.list_sep()),
+        (_, Value::Array(a)) => join_items(
+            &a.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
+            lang,
+        ),
         (_, other) => other.to_string(),
+    }
+}
+
+/// Items of a list in one line: phrases joined by `、`, but items that are
+/// whole sentences (ending in `。`) follow each other without a separator, so
+/// the page never shows 「。、」.
+pub fn join_items(items: &[&str], lang: Lang) -> String {
+    let sentence = |s: &str| {
+        s.trim_end()
+            .ends_with(['。', '！', '？', '；', '.', '!', '?', ';'])
+    };
+    if !items.is_empty() && items.iter().all(|s| sentence(s)) {
+        items.join(if lang == Lang::En { " " } else { "" })
+    } else {
+        items.join(lang.list_sep())
     }
 }
 
@@ -779,11 +793,10 @@ fn change_text(v: &Value, lang: Lang) -> String {
         Value::Bool(true) => catalogue().t(lang, "plan.yes").into(),
         Value::Bool(false) => catalogue().t(lang, "plan.no").into(),
         Value::Number(n) => n.as_f64().map(fmt_num).unwrap_or_default(),
-        Value::Array(a) => a
-            .iter()
-            .map(|x| change_text(x, lang))
-            .collect::<Vec<_>>()
-            .join("、"),
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(|x| change_text(x, lang)).collect();
+            join_items(&items.iter().map(String::as_str).collect::<Vec<_>>(), lang)
+        }
         Value::Object(o) => o
             .iter()
             .filter(|(_, v)| {

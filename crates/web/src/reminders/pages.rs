@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::error::{PageError, PageResult};
 use crate::extract::PageCaller;
-use crate::layout::{PageCtx, ctx, fmt_date, render};
+use crate::layout::{PageCtx, ctx, fmt_day, render};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -22,7 +22,7 @@ impl RemindersPage {
         r.title.render(self.ctx.lang)
     }
     pub fn due(&self, r: &zian_app::reminders::Reminder) -> String {
-        fmt_date(Some(r.due), self.ctx.lang)
+        fmt_day(Some(r.due), self.ctx.lang)
     }
     pub fn kind(&self, r: &zian_app::reminders::Reminder) -> String {
         self.ctx.t(&format!("reminders.kind.{}", r.kind))
