@@ -650,6 +650,9 @@ pub struct LockedPage {
 }
 
 impl LockedPage {
+    pub fn why_key(&self) -> String {
+        format!("plan_locked.why_{}", self.row.status.as_str())
+    }
     pub fn version_label(&self, n: &i64) -> String {
         msg!("plan_locked.version_n", n = *n).render(self.ctx.lang)
     }
@@ -658,7 +661,9 @@ impl LockedPage {
 async fn locked_page(st: &AppState, pc: &PageCaller, v: PlanView) -> PageResult {
     let o = st.app.plan_overview(&pc.p, &v.org.id).await?;
     let cx = ctx(&st.app, pc, "plan_locked.title", "plans", None).await?;
-    let can_start = pc.p.scope(Permission::RecordWrite).contains(&v.org.path);
+    // a submitted version goes back through the CISO, not a new draft
+    let can_start = matches!(v.status, PlanStatus::Approved | PlanStatus::Superseded)
+        && pc.p.scope(Permission::RecordWrite).contains(&v.org.path);
     let page = LockedPage {
         org_name: cx.org_name(&v.org).to_string(),
         ctx: cx,
