@@ -283,7 +283,6 @@ impl SqlStore {
         tx.commit().await?;
         // a version-1 archive carries evidence as base64
         self.decode_base64_evidence().await?;
-        self.number_risks().await?;
         Ok(summary)
     }
 }

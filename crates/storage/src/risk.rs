@@ -428,10 +428,11 @@ impl RiskStore for SqlStore {
 }
 
 impl SqlStore {
-    /// Numbers the risks recorded before migration 0011 (or restored from an
-    /// archive made before it), in creation order per organisation and year
-    /// of creation (Taipei time), after any number already given. Runs after
-    /// the migrations and after a restore; nothing to do otherwise.
+    /// Numbers the risks recorded before migration 0011, in creation order
+    /// per organisation and year of creation (Taipei time), after any number
+    /// already given. Runs after the migrations, so at every start (a restored
+    /// archive made before 0011 is numbered at the next start; a restore
+    /// itself writes back exactly what the archive holds).
     pub(crate) async fn number_risks(&self) -> Result<u64> {
         use sqlx::Row;
         let rows = sqlx::query(
