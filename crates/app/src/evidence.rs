@@ -160,7 +160,8 @@ impl App {
             return Err(AppError::Conflict("evidence_not_current"));
         }
         let mut e = p.event("evidence.deleted", Some(&org.id), Some(&old.id));
-        e.details = serde_json::json!({"filename": old.filename, "sha256": old.sha256, "reason": reason});
+        e.details =
+            serde_json::json!({"filename": old.filename, "sha256": old.sha256, "reason": reason});
         self.stores
             .evidence
             .soft_delete(
@@ -210,7 +211,13 @@ impl App {
             versions.push(f);
         }
         let proves = self.stores.evidence.proves(&scope, &file.id).await?;
-        let can_write = p.can(Permission::RecordWrite, &self.org_with(p, &file.org_id, Permission::RecordRead).await?.path);
+        let can_write = p.can(
+            Permission::RecordWrite,
+            &self
+                .org_with(p, &file.org_id, Permission::RecordRead)
+                .await?
+                .path,
+        );
         Ok(EvidenceHistory {
             file,
             versions,

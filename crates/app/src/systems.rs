@@ -158,10 +158,7 @@ impl App {
         // `review_overdue=true` becomes today's date for the store: the
         // systems whose level review (one year after grading) is past due
         let mut q = q.clone();
-        let overdue = matches!(
-            q.filter_value("review_overdue"),
-            Some("1" | "true" | "on")
-        );
+        let overdue = matches!(q.filter_value("review_overdue"), Some("1" | "true" | "on"));
         q.filter.retain(|(k, _)| k != "review_overdue");
         if overdue {
             q.filter.push((
@@ -536,7 +533,10 @@ impl App {
         if let Some(bad) = ids.iter().find(|id| !baseline.iter().any(|c| &c.id == *id)) {
             return Err(AppError::invalid(
                 "control_id",
-                msg!("reason.systems_bulk.not_in_baseline", control = bad.as_str()),
+                msg!(
+                    "reason.systems_bulk.not_in_baseline",
+                    control = bad.as_str()
+                ),
             ));
         }
         let status = ControlStatus::parse(&input.status)?;

@@ -41,17 +41,40 @@ impl EvidenceFile {
 /// The file types accepted as evidence, by extension: the content type
 /// stored for it and the magic bytes its content must start with (`None`:
 /// text, which must hold no NUL byte and not look like a program or archive).
-const ALLOWED: &[(&str, &str, Option<&[&[u8]]>)] = &[
+/// Magic byte strings any one of which a content must start with.
+type Magic = &'static [&'static [u8]];
+
+const ALLOWED: &[(&str, &str, Option<Magic>)] = &[
     ("pdf", "application/pdf", Some(&[b"%PDF-"])),
     ("png", "image/png", Some(&[b"\x89PNG\r\n\x1a\n"])),
     ("jpg", "image/jpeg", Some(&[b"\xff\xd8\xff"])),
     ("jpeg", "image/jpeg", Some(&[b"\xff\xd8\xff"])),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", Some(ZIP)),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Some(ZIP)),
-    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", Some(ZIP)),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some(ZIP),
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some(ZIP),
+    ),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        Some(ZIP),
+    ),
     ("odt", "application/vnd.oasis.opendocument.text", Some(ZIP)),
-    ("ods", "application/vnd.oasis.opendocument.spreadsheet", Some(ZIP)),
-    ("odp", "application/vnd.oasis.opendocument.presentation", Some(ZIP)),
+    (
+        "ods",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        Some(ZIP),
+    ),
+    (
+        "odp",
+        "application/vnd.oasis.opendocument.presentation",
+        Some(ZIP),
+    ),
     ("zip", "application/zip", Some(ZIP)),
     ("txt", "text/plain", None),
     ("csv", "text/csv", None),
@@ -60,7 +83,14 @@ const ALLOWED: &[(&str, &str, Option<&[&[u8]]>)] = &[
 const ZIP: &[&[u8]] = &[b"PK\x03\x04", b"PK\x05\x06"];
 
 /// Starts of content that is never text: executables and archives.
-const NOT_TEXT: &[&[u8]] = &[b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF-", b"\xca\xfe\xba\xbe", b"#!"];
+const NOT_TEXT: &[&[u8]] = &[
+    b"MZ",
+    b"\x7fELF",
+    b"PK\x03\x04",
+    b"%PDF-",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+];
 
 /// The extensions accepted, for messages: `pdf、png、…`.
 pub fn allowed_extensions() -> String {
@@ -82,7 +112,11 @@ pub fn file_type(filename: &str, bytes: &[u8]) -> Result<&'static str, crate::Do
             field: "file",
             reason: zian_i18n::msg!(
                 "reason.evidence_type.not_allowed",
-                ext = if ext.is_empty() { "—".to_string() } else { format!(".{ext}") },
+                ext = if ext.is_empty() {
+                    "—".to_string()
+                } else {
+                    format!(".{ext}")
+                },
                 allowed = allowed_extensions()
             ),
         });
@@ -106,8 +140,14 @@ mod tests {
 
     #[test]
     fn allow_list_and_magic() {
-        assert_eq!(file_type("報告.PDF", b"%PDF-1.7 x").unwrap(), "application/pdf");
-        assert_eq!(file_type("a.jpg", b"\xff\xd8\xff\xe0").unwrap(), "image/jpeg");
+        assert_eq!(
+            file_type("報告.PDF", b"%PDF-1.7 x").unwrap(),
+            "application/pdf"
+        );
+        assert_eq!(
+            file_type("a.jpg", b"\xff\xd8\xff\xe0").unwrap(),
+            "image/jpeg"
+        );
         assert!(file_type("a.docx", b"PK\x03\x04rest").is_ok());
         assert!(file_type("清單.csv", "名稱,數量\n".as_bytes()).is_ok());
         assert!(file_type("virus.exe", b"MZ\x90\x00").is_err());

@@ -195,7 +195,8 @@ impl RiskStore for SqlStore {
         let mut n = Sql::new(
             "SELECT CAST(COALESCE(MAX(number_seq), 0) AS BIGINT) AS n FROM risks WHERE org_id = ",
         );
-        n.bind(&x.org_id).and(" AND number_year = ", i64::from(year));
+        n.bind(&x.org_id)
+            .and(" AND number_year = ", i64::from(year));
         let seq = i(&tx.require(&n).await?, "n")? + 1;
         let number = risk_number(year, seq);
         tx.event().details["number"] = serde_json::Value::String(number.clone());
@@ -230,7 +231,10 @@ impl RiskStore for SqlStore {
     ) -> Result<Page<Risk>> {
         let mut w = register(scope, org, f);
         if let Some(t) = q.text() {
-            w.search(&["r.number", "r.asset", "r.threat", "r.weakness", "r.owner"], t);
+            w.search(
+                &["r.number", "r.asset", "r.threat", "r.weakness", "r.owner"],
+                t,
+            );
         }
         let order = match q.sort.as_deref() {
             None | Some("value") => {

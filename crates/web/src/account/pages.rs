@@ -143,13 +143,7 @@ pub fn qr_svg(text: &str) -> Option<String> {
         .build();
     // drop the XML declaration: the SVG is inlined into HTML
     let start = svg.find("<svg")?;
-    Some(
-        svg[start..].replacen(
-            "<svg ",
-            "<svg class=\"qr\" id=\"totp-qr\" ",
-            1,
-        ),
-    )
+    Some(svg[start..].replacen("<svg ", "<svg class=\"qr\" id=\"totp-qr\" ", 1))
 }
 
 pub async fn mfa(

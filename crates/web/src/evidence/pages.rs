@@ -111,14 +111,26 @@ pub async fn replace(
     let (pc, file) = up.read().await?;
     let file =
         file.ok_or_else(|| AppError::invalid("file", msg!("reason.evidence.choose_file")))?;
-    match st.app.replace_evidence(&pc.p, &id, &file.name, file.bytes).await {
+    match st
+        .app
+        .replace_evidence(&pc.p, &id, &file.name, file.bytes)
+        .await
+    {
         Ok(row) => Ok(see_other(&format!(
             "/evidence/{}/versions?ok=evidence_page.replaced",
             row.id
         ))),
         Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) => {
             let status = crate::error::status_of(&e);
-            let p = page(&st, &pc, &id, None, Some(message(&e, pc.lang)), String::new()).await?;
+            let p = page(
+                &st,
+                &pc,
+                &id,
+                None,
+                Some(message(&e, pc.lang)),
+                String::new(),
+            )
+            .await?;
             Ok((status, render(&p)?).into_response())
         }
         Err(e) => Err(e.into()),
