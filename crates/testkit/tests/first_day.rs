@@ -265,6 +265,12 @@ backend_tests! {
         let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/obligations/completions"), &officer,
             Some(json!({"rule_id": rule, "note": "內部稽核已完成", "evidence_id": proof}))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        // a deleted or replaced file proves nothing new
+        for gone in [&new, &old] {
+            let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/obligations/completions"), &officer,
+                Some(json!({"rule_id": rule, "note": "x", "evidence_id": gone}))).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        }
         let r = post_form(&env, &s, &format!("/evidence/{proof}/delete"), &[("reason", "不需要了")]).await;
         assert_eq!(r.status, StatusCode::CONFLICT);
         assert!(r.text().contains("已完成義務之證明"), "{}", r.text());
