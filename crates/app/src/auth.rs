@@ -760,6 +760,28 @@ impl App {
         })
     }
 
+    /// The enrolment started by [`App::begin_totp`] and not yet confirmed, if
+    /// any: a wrong first code keeps it, so the user retries with the same
+    /// entry in the authenticator.
+    pub async fn pending_totp(&self, p: &Principal) -> Result<Option<TotpSetup>> {
+        let Some(c) = self.auth.store.system_credentials(&p.user.id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if c.user.totp_enabled {
+            return Ok(None);
+        }
+        let Some(b32) = c.totp_secret else {
+            return Ok(None);
+        };
+        let Some(secret) = totp::secret_from_base32(&b32) else {
+            return Ok(None);
+        };
+        Ok(Some(TotpSetup {
+            otpauth_uri: totp::otpauth_uri(&self.cfg.totp_issuer, &p.user.username, &secret),
+            secret_base32: b32,
+        }))
+    }
+
     /// Confirms enrolment with a first code; returns ten recovery codes,
     /// shown once.
     pub async fn confirm_totp(&self, p: &Principal, code: &str) -> Result<Vec<String>> {

@@ -538,6 +538,13 @@ impl App {
                         AppError::invalid("evidence_id", msg!("reason.compliance.evidence_of_org"))
                     })?
                     .0;
+                // a replaced or deleted file is history, not proof of something new
+                if !file.is_current() {
+                    return Err(AppError::invalid(
+                        "evidence_id",
+                        msg!("reason.evidence_type.not_current"),
+                    ));
+                }
                 if sha.as_ref().is_some_and(|h| *h != file.sha256) {
                     return Err(AppError::invalid(
                         "evidence_sha256",

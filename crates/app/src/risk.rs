@@ -29,6 +29,7 @@ use zian_domain::{
 use zian_rules::risk::{RiskMethod, RiskScore};
 
 use crate::{App, AppError, Result};
+use zian_domain::text::Memo;
 
 // A risk to record, or a risk's new fields (the same body). Treatment,
 // status and dates are checked after the access check.
@@ -48,6 +49,9 @@ pub struct RiskInput {
     /// Default: the organisation's acceptance threshold (6 of 27 by default).
     pub threshold: Option<u32>,
     pub treatment: String,
+    /// The treatment measures (處理措施), at most 2,000 characters.
+    #[serde(default)]
+    pub measures: Option<String>,
     pub owner: String,
     pub due_on: Option<String>,
     pub residual_likelihood: Option<u32>,
@@ -696,6 +700,7 @@ impl App {
         let row = Risk {
             id: existing.map_or_else(|| RiskId::new(self.ids.new_id()), |e| e.id.clone()),
             org_id: org.id.clone(),
+            number: existing.map_or_else(String::new, |e| e.number.clone()),
             system_id: system.map(|s| s.id),
             asset: Text::parse("asset", &input.asset)?,
             threat: Text::parse("threat", &input.threat)?,
@@ -706,6 +711,7 @@ impl App {
             risk_value: score.value,
             threshold,
             treatment,
+            measures: Memo::parse("measures", input.measures.as_deref().unwrap_or(""))?,
             owner: Text::parse("owner", &input.owner)?,
             due_on,
             residual_likelihood: residual.map(|(l, _)| l),
@@ -727,10 +733,11 @@ impl App {
         input: RiskInput,
     ) -> Result<RiskView> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
-        let (row, st) = self.risk_record(p, &org, input, None).await?;
+        let (mut row, st) = self.risk_record(p, &org, input, None).await?;
         let mut e = p.event("risk.created", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({"asset": row.asset, "risk_value": row.risk_value, "treatment": row.treatment});
-        self.stores
+        row.number = self
+            .stores
             .risk
             .insert(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
@@ -753,6 +760,7 @@ impl App {
         let (row, st) = self.risk_record(p, &org, input, Some(&old)).await?;
         let mut e = p.event("risk.updated", Some(&org.id), Some(&row.id));
         e.details = serde_json::json!({
+            "number": row.number,
             "asset": row.asset,
             "risk_value": [old.risk_value, row.risk_value],
             "residual_value": [old.residual_value, row.residual_value],
@@ -774,7 +782,7 @@ impl App {
             .org_with(p, &old.org_id, Permission::RecordWrite)
             .await?;
         let mut e = p.event("risk.deleted", Some(&org.id), Some(&old.id));
-        e.details = serde_json::json!({"asset": old.asset, "threat": old.threat, "risk_value": old.risk_value, "treatment": old.treatment, "status": old.status});
+        e.details = serde_json::json!({"number": old.number, "asset": old.asset, "threat": old.threat, "risk_value": old.risk_value, "treatment": old.treatment, "status": old.status});
         self.stores
             .risk
             .delete(

@@ -62,6 +62,32 @@ pub struct ControlInput {
     pub evidence: Option<String>,
 }
 
+/// The same status for many baseline controls of one system at once.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "BulkControlIn")]
+pub struct BulkControlInput {
+    /// The baseline controls to set (at least one).
+    pub control_ids: Vec<String>,
+    /// `implemented`, `partial`, `planned` (with `planned_on`) or `not_applicable` (with `na_reason`).
+    pub status: String,
+    pub planned_on: Option<String>,
+    pub na_reason: Option<String>,
+    /// Empty: each control keeps its owner (required for a control without one).
+    pub owner: Option<String>,
+    /// The note (evidence description); empty: each control keeps its own.
+    pub evidence: Option<String>,
+}
+
+/// What a bulk update did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct BulkOutcome {
+    /// Controls whose status was written (one audit entry each).
+    pub updated: usize,
+    /// Controls that already had exactly these values (nothing written).
+    pub unchanged: usize,
+}
+
 /// One row of the statement of applicability.
 #[derive(Debug, Clone)]
 pub struct SoaRow {
@@ -129,10 +155,21 @@ impl App {
         q: &ListQuery,
     ) -> Result<(Organisation, Page<InfoSystem>)> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
+        // `review_overdue=true` becomes today's date for the store: the
+        // systems whose level review (one year after grading) is past due
+        let mut q = q.clone();
+        let overdue = matches!(q.filter_value("review_overdue"), Some("1" | "true" | "on"));
+        q.filter.retain(|(k, _)| k != "review_overdue");
+        if overdue {
+            q.filter.push((
+                "review_overdue".to_string(),
+                zian_domain::day::ymd(self.today()),
+            ));
+        }
         let page = self
             .stores
             .systems
-            .list(&p.scope(Permission::RecordRead), &org.id, q)
+            .list(&p.scope(Permission::RecordRead), &org.id, &q)
             .await?;
         Ok((org, page))
     }
@@ -455,5 +492,127 @@ impl App {
             )
             .await?;
         Ok(row)
+    }
+}
+
+impl App {
+    /// Sets many baseline controls of a system to one status (with the date,
+    /// reason, owner and note it needs) at once. Everything is checked before
+    /// anything is written; then each control that changes is written and
+    /// audited as its own `system.control_status` entry, exactly as if set
+    /// one by one, so a control's history reads the same either way.
+    /// Controls that already have these values are counted as unchanged.
+    pub async fn bulk_set_controls(
+        &self,
+        p: &Principal,
+        system_id: &SystemId,
+        input: BulkControlInput,
+    ) -> Result<BulkOutcome> {
+        let system = self.get_system(p, system_id).await?;
+        self.org_with(p, &system.org_id, Permission::RecordWrite)
+            .await?;
+        let level = system
+            .level
+            .ok_or_else(|| AppError::invalid("system", msg!("reason.systems.grade_first")))?;
+        let mut ids: Vec<String> = Vec::new();
+        for id in &input.control_ids {
+            let id = id.trim();
+            if !id.is_empty() && !ids.iter().any(|x| x == id) {
+                ids.push(id.to_string());
+            }
+        }
+        if ids.is_empty() {
+            return Err(AppError::invalid(
+                "control_ids",
+                msg!("reason.systems_bulk.none_selected"),
+            ));
+        }
+        let baseline = rule_set()?
+            .baseline(level, self.today())
+            .map_err(|e| AppError::Internal(format!("baseline: {e}")))?;
+        if let Some(bad) = ids.iter().find(|id| !baseline.iter().any(|c| &c.id == *id)) {
+            return Err(AppError::invalid(
+                "control_id",
+                msg!(
+                    "reason.systems_bulk.not_in_baseline",
+                    control = bad.as_str()
+                ),
+            ));
+        }
+        let status = ControlStatus::parse(&input.status)?;
+        let planned = parse_opt("planned_on", input.planned_on.as_deref())?;
+        if status == ControlStatus::Planned && planned.is_none() {
+            return Err(AppError::invalid(
+                "planned_on",
+                msg!("reason.systems.planned_on_required"),
+            ));
+        }
+        let planned_on = planned.filter(|_| status == ControlStatus::Planned);
+        let na_reason = match status {
+            ControlStatus::NotApplicable => Some(Text::<2000>::parse(
+                "na_reason",
+                input.na_reason.as_deref().unwrap_or(""),
+            )?),
+            _ => None,
+        };
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let owner = match given(&input.owner) {
+            Some(o) => Some(Text::<200>::parse("owner", &o)?),
+            None => None,
+        };
+        let evidence = match given(&input.evidence) {
+            Some(e) => Some(Memo::<4000>::parse("evidence", &e)?),
+            None => None,
+        };
+        let current = self
+            .stores
+            .systems
+            .controls(&p.scope(Permission::RecordRead), &system.id)
+            .await?;
+        let mut todo = Vec::new();
+        let mut unchanged = 0;
+        for id in ids {
+            let old = current.iter().find(|c| c.control_id == id);
+            let Some(owner) = owner.clone().or_else(|| old.map(|c| c.owner.clone())) else {
+                return Err(AppError::invalid(
+                    "owner",
+                    msg!("reason.systems_bulk.owner_needed", control = id.as_str()),
+                ));
+            };
+            let evidence = evidence
+                .clone()
+                .or_else(|| old.map(|c| c.evidence.clone()))
+                .unwrap_or_default();
+            if old.is_some_and(|c| {
+                c.status == status
+                    && c.planned_on == planned_on
+                    && c.na_reason == na_reason
+                    && c.owner == owner
+                    && c.evidence == evidence
+            }) {
+                unchanged += 1;
+                continue;
+            }
+            todo.push((
+                id,
+                ControlInput {
+                    status: status.as_str().to_string(),
+                    planned_on: planned_on.map(zian_domain::day::ymd),
+                    na_reason: na_reason.as_ref().map(|t| t.to_string()),
+                    owner: owner.into_string(),
+                    evidence: Some(evidence.into_string()),
+                },
+            ));
+        }
+        let updated = todo.len();
+        for (id, ci) in todo {
+            self.set_control_status(p, &system.id, &id, ci).await?;
+        }
+        Ok(BulkOutcome { updated, unchanged })
     }
 }

@@ -568,6 +568,7 @@ async fn serve(app: App, cfg: &Config, banner: Option<String>) -> Result<()> {
         zian_web::WebConfig {
             cookie_secure: cfg.cookie_secure,
             max_concurrent_uploads: cfg.max_concurrent_uploads,
+            demo: banner.is_some(),
             ..zian_web::WebConfig::default()
         },
     );

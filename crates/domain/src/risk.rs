@@ -11,7 +11,7 @@ use zian_i18n::msg;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::text::Text;
+use crate::text::{Memo, Text};
 use crate::{DomainError, OrgId, RiskId, SystemId, UserId};
 
 /// How a risk is treated (風險處理).
@@ -89,6 +89,10 @@ impl RiskStatus {
 pub struct Risk {
     pub id: RiskId,
     pub org_id: OrgId,
+    /// The human-readable number, `R-2026-001`: per organisation and year of
+    /// creation, assigned by the store when the risk is recorded (empty
+    /// before).
+    pub number: String,
     pub system_id: Option<SystemId>,
     pub asset: Text<200>,
     pub threat: Text<500>,
@@ -99,6 +103,8 @@ pub struct Risk {
     pub risk_value: u32,
     pub threshold: u32,
     pub treatment: Treatment,
+    /// The treatment measures (處理措施), free text.
+    pub measures: Memo<2000>,
     pub owner: Text<200>,
     #[serde(with = "crate::day::serde_opt_ymd")]
     pub due_on: Option<Date>,
@@ -109,6 +115,11 @@ pub struct Risk {
     pub created_by: Option<UserId>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A risk's number: `R-<year>-<sequence, at least three digits>`.
+pub fn risk_number(year: i32, seq: i64) -> String {
+    format!("R-{year}-{seq:03}")
 }
 
 impl Risk {

@@ -100,6 +100,7 @@ impl SqlStore {
     pub async fn migrate(&self) -> Result<()> {
         MIGRATOR.run(&self.pool).await?;
         self.decode_base64_evidence().await?;
+        self.number_risks().await?;
         Ok(())
     }
 

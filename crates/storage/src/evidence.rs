@@ -9,7 +9,7 @@ use zian_domain::audit::AuditEvent;
 use zian_domain::evidence::EvidenceFile;
 use zian_domain::{EvidenceId, ListQuery, OrgId, OrgScope, Page, UserId};
 
-use crate::db::{Cols, Sql, fetch_page, i, order_by, os, s};
+use crate::db::{Cols, Sql, fetch_page, i, oi, order_by, os, s};
 use crate::tx::AuditedTx;
 use crate::{Result, SqlStore, StoreError};
 
@@ -29,17 +29,43 @@ pub trait EvidenceStore: Send + Sync {
         scope: &OrgScope,
         id: &EvidenceId,
     ) -> Result<Option<(EvidenceFile, Vec<u8>)>>;
-    /// Metadata of an organisation's files, newest first (default);
-    /// filter `q` (file name contains); sort `uploaded`, `filename`, `size`.
+    /// Metadata of an organisation's current files (neither replaced nor
+    /// deleted), newest first (default); filter `q` (file name contains);
+    /// sort `uploaded`, `filename`, `size`.
     async fn list(
         &self,
         scope: &OrgScope,
         org: &OrgId,
         q: &ListQuery,
     ) -> Result<Page<EvidenceFile>>;
+    /// Stores `new` as the next version of `old` (a current file of the
+    /// same organisation, else `NotFound`; `Conflict("evidence_not_current")`
+    /// when it was replaced or deleted meanwhile); `old` stays as history.
+    async fn replace(
+        &self,
+        scope: &OrgScope,
+        old: &EvidenceId,
+        new: &EvidenceFile,
+        content: Vec<u8>,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    /// Marks a current file deleted (kept, with who, when and why).
+    /// `Conflict("evidence_in_use")` while an obligation completion links it.
+    async fn soft_delete(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        id: &EvidenceId,
+        by: &UserId,
+        reason: &str,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+    /// The obligation completions (rule id, due date) that link a file.
+    async fn proves(&self, scope: &OrgScope, id: &EvidenceId) -> Result<Vec<(String, String)>>;
 }
 
-const COLS: &str = "e.id, e.org_id, e.sha256, e.filename, e.content_type, e.size_bytes, e.uploaded_by, e.uploaded_at";
+const COLS: &str = "e.id, e.org_id, e.sha256, e.filename, e.content_type, e.size_bytes, e.uploaded_by, e.uploaded_at, e.replaces, e.replaced_by, e.deleted_at, e.deleted_by, e.delete_reason";
 
 fn evidence(r: &AnyRow) -> Result<EvidenceFile> {
     Ok(EvidenceFile {
@@ -51,6 +77,11 @@ fn evidence(r: &AnyRow) -> Result<EvidenceFile> {
         size_bytes: i(r, "size_bytes")?,
         uploaded_by: os(r, "uploaded_by")?.map(UserId::from),
         uploaded_at: i(r, "uploaded_at")?,
+        replaces: os(r, "replaces")?.map(EvidenceId::from),
+        replaced_by: os(r, "replaced_by")?.map(EvidenceId::from),
+        deleted_at: oi(r, "deleted_at")?,
+        deleted_by: os(r, "deleted_by")?.map(UserId::from),
+        delete_reason: os(r, "delete_reason")?,
     })
 }
 
@@ -82,6 +113,89 @@ impl EvidenceStore for SqlStore {
         Ok(())
     }
 
+    async fn replace(
+        &self,
+        scope: &OrgScope,
+        old: &EvidenceId,
+        x: &EvidenceFile,
+        content: Vec<u8>,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.uploaded_at).await?;
+        let mut cur = Sql::new("SELECT id FROM evidence_files WHERE id = ");
+        cur.bind(old).and(" AND org_id = ", &x.org_id);
+        tx.require(&cur).await?;
+        let mut upd = Sql::new("UPDATE evidence_files SET replaced_by = ");
+        upd.bind(&x.id)
+            .and(" WHERE id = ", old)
+            .push(" AND replaced_by IS NULL AND deleted_at IS NULL");
+        if tx.exec(&upd).await? != 1 {
+            return Err(StoreError::Conflict("evidence_not_current"));
+        }
+        let cols = Cols::new()
+            .set("id", &x.id)
+            .set("org_id", &x.org_id)
+            .set("sha256", x.sha256.as_str())
+            .set("filename", x.filename.as_str())
+            .set("content_type", x.content_type.as_str())
+            .set("size_bytes", x.size_bytes)
+            .set("content", "")
+            .set("content_bytes", content)
+            .set("uploaded_by", x.uploaded_by.as_ref())
+            .set("uploaded_at", x.uploaded_at)
+            .set("replaces", old);
+        tx.insert(&cols.insert("evidence_files"), "evidence_file")
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn soft_delete(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        id: &EvidenceId,
+        by: &UserId,
+        reason: &str,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, org, audit, now).await?;
+        let mut cur = Sql::new("SELECT id FROM evidence_files WHERE id = ");
+        cur.bind(id).and(" AND org_id = ", org);
+        tx.require(&cur).await?;
+        let mut used = Sql::new(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM obligation_completions WHERE evidence_link = ",
+        );
+        used.bind(format!("/evidence/{id}"));
+        if i(&tx.require(&used).await?, "n")? > 0 {
+            return Err(StoreError::Conflict("evidence_in_use"));
+        }
+        let mut upd = Sql::new("UPDATE evidence_files SET deleted_at = ");
+        upd.bind(now)
+            .and(", deleted_by = ", by)
+            .and(", delete_reason = ", reason)
+            .and(" WHERE id = ", id)
+            .push(" AND replaced_by IS NULL AND deleted_at IS NULL");
+        if tx.exec(&upd).await? != 1 {
+            return Err(StoreError::Conflict("evidence_not_current"));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn proves(&self, scope: &OrgScope, id: &EvidenceId) -> Result<Vec<(String, String)>> {
+        let mut q = Sql::new(
+            "SELECT c.rule_id, c.due_date FROM obligation_completions c JOIN orgs o ON o.id = c.org_id WHERE c.evidence_link = ",
+        );
+        q.bind(format!("/evidence/{id}"))
+            .push(" AND ")
+            .scope(scope, "o.path")
+            .push(" ORDER BY c.due_date, c.rule_id");
+        q.fetch_all(&self.pool, |r| Ok((s(r, "rule_id")?, s(r, "due_date")?)))
+            .await
+    }
+
     async fn get(
         &self,
         scope: &OrgScope,
@@ -110,6 +224,7 @@ impl EvidenceStore for SqlStore {
         let mut w =
             Sql::new("FROM evidence_files e JOIN orgs o ON o.id = e.org_id WHERE e.org_id = ");
         w.bind(org).push(" AND ").scope(scope, "o.path");
+        w.push(" AND e.replaced_by IS NULL AND e.deleted_at IS NULL");
         if let Some(t) = q.text() {
             w.search(&["e.filename"], t);
         }

@@ -5,8 +5,9 @@ use sqlx::any::AnyRow;
 use time::Date;
 use zian_domain::audit::AuditEvent;
 use zian_domain::risk::{
-    CellCount, Risk, RiskCounts, RiskFilter, RiskScale, RiskStatus, Treatment,
+    CellCount, Risk, RiskCounts, RiskFilter, RiskScale, RiskStatus, Treatment, risk_number,
 };
+use zian_domain::text::Memo;
 use zian_domain::{ListQuery, OrgId, OrgScope, Page, RiskId, SystemId, Text, UserId};
 
 use crate::db::{Cols, Sql, fetch_page, i, json, odate, order_by, os, ou, s, u};
@@ -17,8 +18,9 @@ use crate::{Result, SqlStore, StoreError};
 #[async_trait]
 pub trait RiskStore: Send + Sync {
     /// Records a risk of an organisation in scope (a linked system must be
-    /// the organisation's).
-    async fn insert(&self, scope: &OrgScope, r: &Risk, audit: AuditEvent) -> Result<()>;
+    /// the organisation's). Assigns and returns the risk's number, the next
+    /// of its organisation in the year of `created_at` (Taipei time).
+    async fn insert(&self, scope: &OrgScope, r: &Risk, audit: AuditEvent) -> Result<String>;
     async fn get(&self, scope: &OrgScope, id: &RiskId) -> Result<Option<Risk>>;
     /// One organisation's register, filtered and paged; sort: `value`
     /// (highest first, default), `due_on`, `asset`, `updated`.
@@ -75,12 +77,14 @@ pub trait RiskStore: Send + Sync {
     ) -> Result<Vec<Risk>>;
 }
 
-const COLS: &str = "r.id, r.org_id, r.system_id, r.asset, r.threat, r.weakness, r.asset_value, r.likelihood, r.vulnerability, r.risk_value, r.threshold, r.treatment, r.owner, r.due_on, r.residual_likelihood, r.residual_vulnerability, r.residual_value, r.status, r.created_by, r.created_at, r.updated_at";
+const COLS: &str = "r.id, r.org_id, r.number, r.measures, r.system_id, r.asset, r.threat, r.weakness, r.asset_value, r.likelihood, r.vulnerability, r.risk_value, r.threshold, r.treatment, r.owner, r.due_on, r.residual_likelihood, r.residual_vulnerability, r.residual_value, r.status, r.created_by, r.created_at, r.updated_at";
 
 fn risk(r: &AnyRow) -> Result<Risk> {
     Ok(Risk {
         id: s(r, "id")?.into(),
         org_id: s(r, "org_id")?.into(),
+        number: os(r, "number")?.unwrap_or_default(),
+        measures: Memo::stored(s(r, "measures")?),
         system_id: os(r, "system_id")?.map(SystemId::from),
         asset: Text::stored(s(r, "asset")?),
         threat: Text::stored(s(r, "threat")?),
@@ -116,6 +120,7 @@ fn cols(x: &Risk) -> Cols {
         .set("risk_value", x.risk_value)
         .set("threshold", x.threshold)
         .set("treatment", x.treatment.as_str())
+        .set("measures", &x.measures)
         .set("owner", &x.owner)
         .set("due_on", x.due_on)
         .set("residual_likelihood", x.residual_likelihood)
@@ -179,20 +184,34 @@ fn scale(r: &AnyRow) -> Result<RiskScale> {
 
 #[async_trait]
 impl RiskStore for SqlStore {
-    async fn insert(&self, scope: &OrgScope, x: &Risk, audit: AuditEvent) -> Result<()> {
+    async fn insert(&self, scope: &OrgScope, x: &Risk, audit: AuditEvent) -> Result<String> {
         let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.created_at).await?;
         if let Some(sys) = &x.system_id {
             tx.require(&system_of_org(sys, &x.org_id)).await?;
         }
+        // writers queue on the audit head, so the next number is free; the
+        // unique index (org, year, sequence) guards it anyway
+        let year = zian_domain::day::of_unix(x.created_at).year();
+        let mut n = Sql::new(
+            "SELECT CAST(COALESCE(MAX(number_seq), 0) AS BIGINT) AS n FROM risks WHERE org_id = ",
+        );
+        n.bind(&x.org_id)
+            .and(" AND number_year = ", i64::from(year));
+        let seq = i(&tx.require(&n).await?, "n")? + 1;
+        let number = risk_number(year, seq);
+        tx.event().details["number"] = serde_json::Value::String(number.clone());
         let q = cols(x)
             .set("id", &x.id)
             .set("org_id", &x.org_id)
+            .set("number", number.as_str())
+            .set("number_year", i64::from(year))
+            .set("number_seq", seq)
             .set("created_by", x.created_by.as_ref())
             .set("created_at", x.created_at)
             .insert("risks");
         tx.insert(&q, "risk").await?;
         tx.commit().await?;
-        Ok(())
+        Ok(number)
     }
 
     async fn get(&self, scope: &OrgScope, id: &RiskId) -> Result<Option<Risk>> {
@@ -210,7 +229,13 @@ impl RiskStore for SqlStore {
         f: &RiskFilter,
         q: &ListQuery,
     ) -> Result<Page<Risk>> {
-        let w = register(scope, org, f);
+        let mut w = register(scope, org, f);
+        if let Some(t) = q.text() {
+            w.search(
+                &["r.number", "r.asset", "r.threat", "r.weakness", "r.owner"],
+                t,
+            );
+        }
         let order = match q.sort.as_deref() {
             None | Some("value") => {
                 if q.desc || q.sort.is_none() {
@@ -223,6 +248,7 @@ impl RiskStore for SqlStore {
                 q,
                 &[
                     ("due_on", "r.due_on"),
+                    ("number", "r.number"),
                     ("asset", "r.asset"),
                     ("updated", "r.updated_at"),
                 ],
@@ -402,5 +428,53 @@ impl RiskStore for SqlStore {
         tx.exec(&q).await?;
         tx.commit().await?;
         Ok(Vec::new())
+    }
+}
+
+impl SqlStore {
+    /// Numbers the risks recorded before migration 0011, in creation order
+    /// per organisation and year of creation (Taipei time), after any number
+    /// already given. Runs after the migrations, so at every start (a restored
+    /// archive made before 0011 is numbered at the next start; a restore
+    /// itself writes back exactly what the archive holds).
+    pub(crate) async fn number_risks(&self) -> Result<u64> {
+        use sqlx::Row;
+        let rows = sqlx::query(
+            "SELECT id, org_id, created_at FROM risks WHERE number_seq IS NULL ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut next: std::collections::HashMap<(String, i32), i64> =
+            std::collections::HashMap::new();
+        for r in &rows {
+            let id: String = r.try_get("id")?;
+            let org: String = r.try_get("org_id")?;
+            let year = zian_domain::day::of_unix(r.try_get::<i64, _>("created_at")?).year();
+            let seq = match next.get(&(org.clone(), year)) {
+                Some(n) => *n,
+                None => {
+                    let max: i64 = sqlx::query(
+                        "SELECT CAST(COALESCE(MAX(number_seq), 0) AS BIGINT) AS n FROM risks WHERE org_id = $1 AND number_year = $2",
+                    )
+                    .bind(&org)
+                    .bind(i64::from(year))
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("n")?;
+                    max + 1
+                }
+            };
+            sqlx::query(
+                "UPDATE risks SET number = $1, number_year = $2, number_seq = $3 WHERE id = $4 AND number_seq IS NULL",
+            )
+            .bind(risk_number(year, seq))
+            .bind(i64::from(year))
+            .bind(seq)
+            .bind(&id)
+            .execute(&self.pool)
+            .await?;
+            next.insert((org, year), seq + 1);
+        }
+        Ok(rows.len() as u64)
     }
 }

@@ -22,7 +22,8 @@ pub trait SystemStore: Send + Sync {
     async fn get(&self, scope: &OrgScope, id: &SystemId) -> Result<Option<InfoSystem>>;
     /// One organisation's systems, paged. Filters: `q` (name, owner or
     /// description contains), `level` (`low`/`medium`/`high`/`none`),
-    /// `archived` (`1`: archived ones too); sort: `name` (default), `level`,
+    /// `archived` (`1`: archived ones too), `review_overdue` (a date: systems
+    /// whose review was due before it); sort: `name` (default), `level`,
     /// `review_due`, `updated`.
     async fn list(&self, scope: &OrgScope, org: &OrgId, q: &ListQuery) -> Result<Page<InfoSystem>>;
     /// Systems in scope (of one organisation when given) for roll-ups, at
@@ -167,6 +168,11 @@ impl SystemStore for SqlStore {
         }
         if let Some(t) = q.text() {
             w.search(&["x.name", "x.owner", "x.description"], t);
+        }
+        // set by the application to today's date (`YYYY-MM-DD`) when the
+        // caller asked for systems whose level review is overdue
+        if let Some(today) = q.filter_value("review_overdue") {
+            w.and(" AND x.review_due IS NOT NULL AND x.review_due < ", today);
         }
         match q.filter_value("level") {
             Some("none") => {

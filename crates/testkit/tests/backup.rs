@@ -180,7 +180,9 @@ mod backup_restores_on_every_backend_and_across_them {
             .await
             .unwrap();
         // every byte value, so the file's bytes must come back exactly
-        let bytes: Vec<u8> = (0..70_000u32).map(|i| (i % 256) as u8).collect();
+        // (after the PDF signature: the content must match the extension)
+        let mut bytes: Vec<u8> = b"%PDF-1.7\n".to_vec();
+        bytes.extend((0..70_000u32).map(|i| (i % 256) as u8));
         let evidence = evidence_and_completion(&env, &bytes).await;
         let all = OrgScope::system_wide();
         let settings = env.store.scale_chain(&all, &pif).await.unwrap();
@@ -218,7 +220,7 @@ mod backup_restores_on_every_backend_and_across_them {
             .await
             .unwrap();
         assert_eq!(got, bytes);
-        assert_eq!(file.size_bytes, 70_000);
+        assert_eq!(file.size_bytes, bytes.len() as i64);
         // a second restore is refused
         let mut reader = std::io::BufReader::new(&archive[..]);
         assert!(store.restore(&mut reader, &mut |_, _, _| {}).await.is_err());

@@ -166,7 +166,12 @@ async fn fill(store: &SqlStore, c: &Contents) {
                     None
                 } else {
                     match col.kind {
-                        Kind::Int if col.name == "seq" || col.name == "version" => {
+                        // (unique per organisation, with the year for a risk number)
+                        Kind::Int
+                            if col.name == "seq"
+                                || col.name == "version"
+                                || col.name == "number_seq" =>
+                        {
                             Some(Value::Int(n as i64))
                         }
                         Kind::Int => Some(Value::Int(c.ints[pick % c.ints.len()])),

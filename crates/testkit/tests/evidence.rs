@@ -35,8 +35,10 @@ backend_tests! {
     async fn upload_hash_download_and_link_to_a_completion(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
-        // a realistic PDF-sized payload with every byte value
-        let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        // a realistic PDF-sized payload with every byte value (after the
+        // PDF signature: the content must match the extension)
+        let mut bytes: Vec<u8> = b"%PDF-1.7\n".to_vec();
+        bytes.extend((9..300_000u32).map(|i| (i % 251) as u8));
         let r = upload(&env, &officer, &pol, "../稽核結果及改善報告.pdf", &bytes).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let f = r.json();
@@ -100,7 +102,7 @@ backend_tests! {
         let boundary = "zianBOUNDARY42";
         let body = |csrf: &str| {
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"演練紀錄.png\"\r\nContent-Type: image/png\r\n\r\n\u{89}PNG-bytes\r\n--{boundary}--\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"演練紀錄.txt\"\r\nContent-Type: text/plain\r\n\r\n演練紀錄：社交工程演練\r\n--{boundary}--\r\n"
             )
             .into_bytes()
         };
@@ -112,8 +114,8 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let page = env.request(Method::GET, &format!("/orgs/{pol}/compliance"), &[("cookie", s.cookie.as_str())], None).await;
         let html = page.text();
-        assert!(html.contains("演練紀錄.png"), "listed and selectable");
-        assert!(html.contains(&sha("\u{89}PNG-bytes".as_bytes())));
+        assert!(html.contains("演練紀錄.txt"), "listed and selectable");
+        assert!(html.contains(&sha("演練紀錄：社交工程演練".as_bytes())));
         // outsiders get the not-found answer before the body is read
         let other = env.login("officer.health", PASSWORD).await;
         let r = env

@@ -1014,8 +1014,8 @@ fn build(
             headers.push(("content-type".into(), "application/json".into()));
             v.to_string().into_bytes()
         })
-    } else if template.ends_with("/evidence") {
-        // the upload form is multipart
+    } else if is_upload(template) {
+        // the upload forms are multipart
         let boundary = "isolationBoundary";
         headers.push((
             "content-type".into(),
@@ -1749,6 +1749,12 @@ enum Encoding {
 
 /// A `multipart/form-data` body (content type and bytes) from fields and,
 /// with `file`, a small PDF in the `file` field (the evidence upload form).
+/// The page forms that upload a file (multipart): evidence, and a new
+/// version of an evidence file.
+fn is_upload(path: &str) -> bool {
+    path.ends_with("/evidence") || (path.starts_with("/evidence/") && path.ends_with("/replace"))
+}
+
 fn multipart(pairs: &[(String, String)], file: bool) -> (String, Vec<u8>) {
     let boundary = "csrfProofBoundary7";
     let mut b = String::new();
@@ -1789,7 +1795,7 @@ fn csrf_probe(
             "application/x-www-form-urlencoded".to_string(),
             form(&fields),
         ),
-        Encoding::Multipart => multipart(&fields, path.ends_with("/evidence")),
+        Encoding::Multipart => multipart(&fields, is_upload(path)),
     }
 }
 
@@ -1836,8 +1842,8 @@ backend_tests! {
         let mut failures: Vec<String> = Vec::new();
         let mut checks = 0usize;
         for route in &checked {
-            // the evidence upload is multipart; every other page form urlencoded
-            let takes = if route.path.ends_with("/evidence") { Encoding::Multipart } else { Encoding::UrlEncoded };
+            // the evidence uploads are multipart; every other page form urlencoded
+            let takes = if is_upload(route.path) { Encoding::Multipart } else { Encoding::UrlEncoded };
             for uri in path_for(route.path, &t.ids) {
                 for (i, caller) in callers.iter().enumerate() {
                     let other = callers[(i + 1) % callers.len()].csrf.clone();

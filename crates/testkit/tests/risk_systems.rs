@@ -585,8 +585,10 @@ backend_tests! {
         assert!(html.contains("id=\"risks-simple\"") && !html.contains("id=\"risks\""));
         assert_eq!(html.matches("<tr data-id=").count(), 2);
         assert!(html.contains("簡易風險清單") && html.contains("id=\"risks-csv\""));
-        let id0 = reg["items"][0]["id"].as_str().unwrap();
-        assert!(html.contains(&format!("R-{}", id0[id0.len() - 6..].to_uppercase())));
+        // each risk by its number (R-2026-001)
+        let n0 = reg["items"][0]["number"].as_str().unwrap();
+        assert!(n0.starts_with("R-2026-"), "{n0}");
+        assert!(html.contains(n0));
         let html = env.request(Method::GET, &format!("/orgs/{pol}/risks?view=simple&treatment=accept"), &zs.headers(), None).await.text();
         assert_eq!(html.matches("<tr data-id=").count(), 1);
         assert!(html.contains("risks.csv?treatment=accept"));

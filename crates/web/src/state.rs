@@ -17,6 +17,9 @@ pub struct WebConfig {
     /// Evidence uploads read at once (each holds up to a 10 MiB file in
     /// memory); further uploads wait for a place before their body is read.
     pub max_concurrent_uploads: usize,
+    /// Running as `zian demo`: the login page says that two-step
+    /// verification is not required here.
+    pub demo: bool,
 }
 
 impl Default for WebConfig {
@@ -25,6 +28,7 @@ impl Default for WebConfig {
             cookie_secure: false,
             max_body_bytes: 1024 * 1024,
             max_concurrent_uploads: 4,
+            demo: false,
         }
     }
 }

@@ -17,6 +17,27 @@
       if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
     });
   });
+  // a character counter beside each text field with a maximum: 「已輸入 12／200 字」
+  var counterTpl = document.body.getAttribute("data-counter");
+  if (counterTpl) {
+    document.querySelectorAll("input[maxlength], textarea[maxlength]").forEach(function (el) {
+      var type = (el.getAttribute("type") || "text").toLowerCase();
+      if (["text", "search", "email", "url", "tel"].indexOf(type) < 0 && el.tagName !== "TEXTAREA") { return; }
+      var max = parseInt(el.getAttribute("maxlength"), 10);
+      if (!(max >= 20) || el.hasAttribute("data-no-counter")) { return; }
+      var c = document.createElement("small");
+      c.className = "counter";
+      c.setAttribute("aria-live", "polite");
+      var update = function () {
+        var n = Array.from(el.value).length;
+        c.textContent = counterTpl.replace("{n}", String(n)).replace("{max}", String(max));
+        c.classList.toggle("near", n > max * 0.9);
+      };
+      el.addEventListener("input", update);
+      update();
+      el.insertAdjacentElement("afterend", c);
+    });
+  }
   // idle logout: the server enforces it; the page follows so that a
   // screen left open does not keep showing data
   var idle = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);

@@ -55,5 +55,29 @@ pub(crate) fn routes() -> Vec<Route> {
             "Download an evidence file",
             get(pages::download),
         ),
+        r(
+            M::GET,
+            "/evidence/{id}/versions",
+            Page,
+            "page",
+            "An evidence file's versions, with replace and delete",
+            get(pages::show),
+        ),
+        r(
+            M::POST,
+            "/evidence/{id}/replace",
+            Page,
+            "page",
+            "Upload a new version of an evidence file (multipart form)",
+            post(pages::replace),
+        ),
+        r(
+            M::POST,
+            "/evidence/{id}/delete",
+            Page,
+            "page",
+            "Delete an evidence file (with a reason; kept in history)",
+            post(pages::delete),
+        ),
     ]
 }

@@ -1,13 +1,19 @@
 //! Evidence files on the pages: upload (a multipart form, from the
 //! compliance page) and download.
 
-use axum::extract::State;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use zian_app::AppError;
+use zian_app::evidence::EvidenceHistory;
 use zian_domain::{EvidenceId, OrgId, Permission};
 use zian_i18n::msg;
 
-use crate::error::PageResult;
-use crate::extract::{PageCaller, PagePath, PageUpload};
-use crate::layout::see_other;
+use crate::error::{PageResult, message};
+use crate::extract::{PageCaller, PageForm, PagePath, PageUpload};
+use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::state::AppState;
 
 /// Uploads an evidence file (multipart: `_csrf`, `file`).
@@ -41,4 +47,123 @@ pub async fn download(
 ) -> PageResult {
     let (row, bytes) = st.app.evidence_file(&pc.p, &id).await?;
     Ok(super::api::attachment(&row, bytes))
+}
+
+/// An evidence file: its versions, what it proves, and the replace and
+/// delete forms.
+#[derive(Template)]
+#[template(path = "evidence_show.html")]
+pub struct EvidencePage {
+    pub ctx: PageCtx,
+    pub h: EvidenceHistory,
+    pub error: Option<String>,
+    pub reason: String,
+}
+
+impl EvidencePage {
+    pub fn version_no(&self, id: &str) -> usize {
+        self.h
+            .versions
+            .iter()
+            .position(|v| v.id.as_str() == id)
+            .map_or(0, |i| i + 1)
+    }
+}
+
+async fn page(
+    st: &AppState,
+    pc: &PageCaller,
+    id: &EvidenceId,
+    flash: Option<&str>,
+    error: Option<String>,
+    reason: String,
+) -> Result<EvidencePage, crate::error::PageError> {
+    let h = st.app.evidence_history(&pc.p, id).await?;
+    let cx = ctx(&st.app, pc, "evidence_page.title", "compliance", flash).await?;
+    Ok(EvidencePage {
+        ctx: cx,
+        h,
+        error,
+        reason,
+    })
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<EvidenceId>,
+    Query(fq): Query<FlashQuery>,
+) -> PageResult {
+    render(&page(&st, &pc, &id, fq.flash().as_deref(), None, String::new()).await?)
+}
+
+/// Uploads a new version (multipart: `_csrf`, `file`).
+pub async fn replace(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<EvidenceId>,
+    up: PageUpload,
+) -> PageResult {
+    // access first: outsiders learn nothing from a malformed upload
+    let (old, _) = st.app.evidence_file(up.principal(), &id).await?;
+    st.app
+        .org_with(up.principal(), &old.org_id, Permission::RecordWrite)
+        .await?;
+    let (pc, file) = up.read().await?;
+    let file =
+        file.ok_or_else(|| AppError::invalid("file", msg!("reason.evidence.choose_file")))?;
+    match st
+        .app
+        .replace_evidence(&pc.p, &id, &file.name, file.bytes)
+        .await
+    {
+        Ok(row) => Ok(see_other(&format!(
+            "/evidence/{}/versions?ok=evidence_page.replaced",
+            row.id
+        ))),
+        Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) => {
+            let status = crate::error::status_of(&e);
+            let p = page(
+                &st,
+                &pc,
+                &id,
+                None,
+                Some(message(&e, pc.lang)),
+                String::new(),
+            )
+            .await?;
+            Ok((status, render(&p)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeleteForm {
+    reason: String,
+}
+
+/// Deletes (soft) with a reason; refused while the file proves a completion.
+pub async fn delete(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<EvidenceId>,
+    form: PageForm<DeleteForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    match st.app.delete_evidence(&pc.p, &id, &f.reason).await {
+        Ok(row) => Ok(see_other(&format!(
+            "/orgs/{}/compliance?ok=evidence_page.deleted#upl-h",
+            row.org_id
+        ))),
+        Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) => {
+            let status = if matches!(e, AppError::Conflict(_)) {
+                StatusCode::CONFLICT
+            } else {
+                crate::error::status_of(&e)
+            };
+            let p = page(&st, &pc, &id, None, Some(message(&e, pc.lang)), f.reason).await?;
+            Ok((status, render(&p)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -17,8 +17,8 @@ use zian_app::plans::{
     KpiInput, LiveData, PlanOverview, PlanRollupRow, PlanStart, PlanView, fmt_num,
 };
 use zian_domain::plan::{self, Change, ChangeKind, Chapter, Field, Kind, Severity};
-use zian_domain::plan::{KpiMeasurement, PlanVersion};
-use zian_domain::{OrgId, PlanId};
+use zian_domain::plan::{KpiMeasurement, PlanStatus, PlanVersion};
+use zian_domain::{OrgId, Permission, PlanId};
 
 use crate::error::PageError;
 use crate::error::PageResult;
@@ -652,6 +652,46 @@ pub struct EditPage {
     pub errors: Vec<String>,
 }
 
+/// Editing a version that is no longer a draft (submitted, approved or
+/// superseded): says why, and offers to start a new draft from it, or to go
+/// to the draft already open. Answered with 409.
+#[derive(Template)]
+#[template(path = "plan_locked.html")]
+pub struct LockedPage {
+    pub ctx: PageCtx,
+    pub row: PlanVersion,
+    pub org_name: String,
+    /// The organisation's open version (draft or submitted), if any.
+    pub open: Option<PlanVersion>,
+    /// The caller may start a new version.
+    pub can_start: bool,
+}
+
+impl LockedPage {
+    pub fn why_key(&self) -> String {
+        format!("plan_locked.why_{}", self.row.status.as_str())
+    }
+    pub fn version_label(&self, n: &i64) -> String {
+        msg!("plan_locked.version_n", n = *n).render(self.ctx.lang)
+    }
+}
+
+async fn locked_page(st: &AppState, pc: &PageCaller, v: PlanView) -> PageResult {
+    let o = st.app.plan_overview(&pc.p, &v.org.id).await?;
+    let cx = ctx(&st.app, pc, "plan_locked.title", "plans", None).await?;
+    // a submitted version goes back through the CISO, not a new draft
+    let can_start = matches!(v.status, PlanStatus::Approved | PlanStatus::Superseded)
+        && pc.p.scope(Permission::RecordWrite).contains(&v.org.path);
+    let page = LockedPage {
+        org_name: cx.org_name(&v.org).to_string(),
+        ctx: cx,
+        open: o.open.filter(|x| x.id != v.row.id),
+        row: v.row,
+        can_start,
+    };
+    Ok((StatusCode::CONFLICT, render(&page)?).into_response())
+}
+
 pub async fn edit_form(
     State(st): State<AppState>,
     pc: PageCaller,
@@ -660,6 +700,9 @@ pub async fn edit_form(
     let v = st.app.plan_view(&pc.p, &id).await?;
     let ch = plan::chapter(&chapter).ok_or(AppError::NotFound)?;
     if !v.can_edit {
+        if v.status != PlanStatus::Draft {
+            return locked_page(&st, &pc, v).await;
+        }
         return Err(AppError::Conflict("plan_status").into());
     }
     let cx = ctx(&st.app, &pc, "plan.edit_title", "plans", None).await?;
@@ -717,6 +760,13 @@ pub async fn edit_submit(
             };
             let html = render(&page)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        Err(AppError::Conflict("plan_status")) => {
+            let v = st.app.plan_view(&pc.p, &id).await?;
+            if v.status == PlanStatus::Draft {
+                return Err(AppError::Conflict("plan_status").into());
+            }
+            locked_page(&st, &pc, v).await
         }
         Err(e) => Err(e.into()),
     }

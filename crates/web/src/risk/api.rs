@@ -25,6 +25,8 @@ use zian_i18n::{Lang, catalogue};
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct RiskOut {
     pub id: String,
+    /// The human-readable number, `R-2026-001` (per organisation and year).
+    pub number: String,
     pub org_id: String,
     pub system_id: Option<String>,
     pub asset: String,
@@ -41,6 +43,8 @@ pub struct RiskOut {
     pub threshold: i64,
     /// `accept`, `mitigate`, `transfer` or `avoid`.
     pub treatment: String,
+    /// The treatment measures (處理措施).
+    pub measures: String,
     pub owner: String,
     pub due_on: Option<String>,
     pub residual_likelihood: Option<i64>,
@@ -61,6 +65,7 @@ impl From<RiskView> for RiskOut {
         let r = v.risk;
         RiskOut {
             id: r.id.into(),
+            number: r.number,
             org_id: r.org_id.into(),
             system_id: r.system_id.map(String::from),
             asset: r.asset.into(),
@@ -75,6 +80,7 @@ impl From<RiskView> for RiskOut {
             acceptable: v.score.acceptable,
             threshold: r.threshold.into(),
             treatment: r.treatment.as_str().into(),
+            measures: r.measures.into(),
             owner: r.owner.into(),
             due_on: ymd(r.due_on),
             residual_likelihood: r.residual_likelihood.map(i64::from),
@@ -332,6 +338,7 @@ pub fn register_csv(reg: &RiskRegister, systems: &BTreeMap<String, String>, lang
     c.row(
         [
             "risk.edit.id",
+            "risk_number.number",
             "risk.system",
             "risk.asset",
             "risk.threat",
@@ -344,6 +351,7 @@ pub fn register_csv(reg: &RiskRegister, systems: &BTreeMap<String, String>, lang
             "risk.acceptable",
             "risk.threshold",
             "risk.treatment",
+            "risk_number.measures",
             "risk.owner",
             "risk.due_on",
             "risk.residual_likelihood",
@@ -360,6 +368,7 @@ pub fn register_csv(reg: &RiskRegister, systems: &BTreeMap<String, String>, lang
         let r = &v.risk;
         c.row([
             r.id.to_string(),
+            r.number.clone(),
             r.system_id
                 .as_ref()
                 .map(|id| {
@@ -384,6 +393,7 @@ pub fn register_csv(reg: &RiskRegister, systems: &BTreeMap<String, String>, lang
             yes_no(v.score.acceptable),
             r.threshold.to_string(),
             tr(lang, &format!("risk.treat.{}", r.treatment.as_str())),
+            r.measures.to_string(),
             r.owner.to_string(),
             ymd(r.due_on).unwrap_or_default(),
             opt(r.residual_likelihood),

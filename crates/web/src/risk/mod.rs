@@ -13,7 +13,7 @@ use crate::routes::{Kind::*, Route, r};
 
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        r(M::GET, "/api/v1/orgs/{id}/risks", Api, "risk", "Risk register with heat maps, paged (filters: system_id, treatment, status, above_threshold, min_value; sort: value, due_on, asset, updated)", get(api::register)).resp::<api::RiskRegisterOut>().listed(FILTERS),
+        r(M::GET, "/api/v1/orgs/{id}/risks", Api, "risk", "Risk register with heat maps, paged (filters: q (number, asset, threat, weakness, owner), system_id, treatment, status, above_threshold, min_value; sort: value, number, due_on, asset, updated)", get(api::register)).resp::<api::RiskRegisterOut>().listed(FILTERS),
         r(M::POST, "/api/v1/orgs/{id}/risks", Api, "risk", "Record a risk", post(api::create)).req::<RiskInput>().resp::<api::RiskOut>(),
         r(M::GET, "/api/v1/orgs/{id}/risks.csv", Api, "risk", "The risk register as CSV (UTF-8 with BOM; same filters as the JSON register)", get(api::csv)),
         r(M::GET, "/api/v1/orgs/{id}/risk-settings", Api, "risk", "The risk scale in force (own, inherited from the nearest ancestor with settings, or the default 1–3)", get(api::settings_get)).resp::<api::RiskSettingsOut>(),

@@ -159,6 +159,8 @@ pub struct RisksPage {
     pub f_treatment: String,
     pub f_status: String,
     pub f_above: bool,
+    /// The search text (number, asset, threat, weakness, owner).
+    pub f_q: String,
     /// The simple list (seed 000 style) instead of the detailed register.
     pub simple: bool,
     /// The filters as a query string (`&`-joined, escaped), for the view
@@ -232,7 +234,7 @@ fn filter_query(q: &[(String, String)]) -> String {
         .filter(|(k, v)| {
             matches!(
                 k.as_str(),
-                "system_id" | "treatment" | "status" | "above_threshold" | "min_value"
+                "q" | "system_id" | "treatment" | "status" | "above_threshold" | "min_value"
             ) && !v.is_empty()
         })
         .map(|(k, v)| {
@@ -296,6 +298,7 @@ pub async fn register(
             .map(|s| s.as_str().to_string())
             .unwrap_or_default(),
         f_above: filter.above_threshold,
+        f_q: list.q.clone().unwrap_or_default(),
         simple,
         filter_query: filter_query(&q),
         source_name,
@@ -316,6 +319,7 @@ pub struct RiskForm {
     vulnerability: String,
     threshold: Option<String>,
     treatment: String,
+    measures: Option<String>,
     owner: String,
     due_on: Option<String>,
     residual_likelihood: Option<String>,
@@ -341,6 +345,7 @@ impl RiskForm {
             vulnerability: need("vulnerability", &self.vulnerability)?,
             threshold: num("threshold", self.threshold.as_deref())?,
             treatment: self.treatment,
+            measures: self.measures,
             owner: self.owner,
             due_on: self.due_on.filter(|s| !s.trim().is_empty()),
             residual_likelihood: num("residual_likelihood", self.residual_likelihood.as_deref())?,

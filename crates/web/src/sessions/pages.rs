@@ -25,6 +25,8 @@ pub struct LoginPage {
     pub error: Option<String>,
     pub info: Option<String>,
     pub username: String,
+    /// Running as `zian demo` (see [`crate::WebConfig::demo`]).
+    pub demo: bool,
 }
 
 impl LoginPage {
@@ -64,6 +66,7 @@ pub async fn login_form(
         error: None,
         info,
         username: String::new(),
+        demo: st.web.demo,
     };
     Ok(cookies::set(render(&page)?, &cookies::pre_csrf(&st, &csrf)))
 }
@@ -115,6 +118,7 @@ pub async fn login_submit(
                 error: Some(message(&e, ctx.lang)),
                 info: None,
                 username: f.username.chars().take(64).collect(),
+                demo: st.web.demo,
             };
             let mut resp = render(&page)?;
             *resp.status_mut() = crate::error::status_of(&e);

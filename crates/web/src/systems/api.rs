@@ -301,6 +301,7 @@ pub async fn list(
 ) -> ApiResult<ApiJson<PageOut<SystemOut>>> {
     let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
     crate::values::flag(&q, "archived")?;
+    crate::values::flag(&q, "review_overdue")?;
     let q = crate::list::query(&q, super::FILTERS)?;
     let (_, page) = st.app.list_systems(&c.p, &org.id, &q).await?;
     Ok(ApiJson(PageOut::of(page, SystemOut::from)))

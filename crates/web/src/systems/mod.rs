@@ -14,7 +14,7 @@ use crate::routes::{Kind::*, Route, r};
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         r(M::GET, "/api/v1/grading/questionnaire", Api, "systems", "The guided grading questionnaire (附表九)", get(api::questionnaire)).resp::<Vec<api::QuestionOut>>(),
-        r(M::GET, "/api/v1/orgs/{id}/systems", Api, "systems", "An organisation's information systems, paged (filters: q, level, archived=true; sort: name, level, review_due, updated)", get(api::list)).resp::<crate::list::PageOut<api::SystemOut>>().listed(FILTERS),
+        r(M::GET, "/api/v1/orgs/{id}/systems", Api, "systems", "An organisation's information systems, paged (filters: q, level, archived=true, review_overdue=true; sort: name, level, review_due, updated)", get(api::list)).resp::<crate::list::PageOut<api::SystemOut>>().listed(FILTERS),
         r(M::POST, "/api/v1/orgs/{id}/systems", Api, "systems", "Register an information system", post(api::create)).req::<SystemInput>().resp::<api::SystemOut>(),
         r(M::GET, "/api/v1/systems/{id}", Api, "systems", "A system with gradings, baseline (附表十) and statement of applicability", get(api::get)).resp::<api::SystemDetailOut>(),
         r(M::POST, "/api/v1/systems/{id}/grading", Api, "systems", "Grade a system from questionnaire answers", post(api::grade)).req::<GradingInput>().resp::<api::GradingOutcomeOut>(),
@@ -28,6 +28,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::GET, "/systems/{id}", Page, "page", "System grading, baseline and statement of applicability", get(pages::show)),
         r(M::POST, "/systems/{id}/grading", Page, "page", "Grade a system", post(pages::grade)),
         r(M::POST, "/systems/{id}/controls", Page, "page", "Set a control's status", post(pages::control)),
+        r(M::POST, "/systems/{id}/controls/bulk", Page, "page", "Set many controls' status at once", post(pages::control_bulk)),
         r(M::POST, "/systems/{id}", Page, "page", "Save a system", post(pages::update)),
         r(M::POST, "/systems/{id}/archive", Page, "page", "Archive a system", post(pages::archive)),
         r(M::POST, "/systems/{id}/restore", Page, "page", "Restore a system", post(pages::restore)),
@@ -35,4 +36,4 @@ pub(crate) fn routes() -> Vec<Route> {
 }
 
 /// The filters of the system list.
-pub const FILTERS: &[&str] = &["level", "archived"];
+pub const FILTERS: &[&str] = &["level", "archived", "review_overdue"];

@@ -8,7 +8,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use zian_app::compliance::rules::{Question, QuestionOption, Questionnaire};
-use zian_app::systems::{ControlInput, GradingInput, SoaRow, SystemInput, SystemView};
+use zian_app::systems::{
+    BulkControlInput, ControlInput, GradingInput, SoaRow, SystemInput, SystemView,
+};
 use zian_domain::systems::{ControlStatus, InfoSystem};
 use zian_domain::{Impact, OrgId, Organisation, Page, Permission, SystemId};
 
@@ -17,7 +19,7 @@ use crate::extract::{NoFields, PageCaller, PageForm, PagePath, PageQuery};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::list::Pager;
 use crate::state::AppState;
-use zian_i18n::Lang;
+use zian_i18n::{Lang, msg};
 
 #[derive(Template)]
 #[template(path = "systems.html")]
@@ -30,6 +32,8 @@ pub struct SystemsPage {
     pub can_write: bool,
     /// Archived systems are listed too.
     pub show_archived: bool,
+    /// Only systems whose level review is overdue.
+    pub review_overdue: bool,
 }
 
 impl SystemsPage {
@@ -49,6 +53,7 @@ pub async fn list(
     let org = st.app.org_with(&pc.p, &id, Permission::RecordRead).await?;
     let q = crate::list::query(&pairs, super::FILTERS)?;
     let show_archived = crate::values::flag(&pairs, "archived")?;
+    let review_overdue = crate::values::flag(&pairs, "review_overdue")?;
     let (org, systems) = st.app.list_systems(&pc.p, &org.id, &q).await?;
     let pager = Pager::new(&systems, &format!("/orgs/{}/systems", org.id), &pairs);
     let cx = ctx(
@@ -68,6 +73,7 @@ pub async fn list(
         q: q.q.unwrap_or_default(),
         can_write,
         show_archived,
+        review_overdue,
     })
 }
 
@@ -177,9 +183,10 @@ pub async fn show(
     pc: PageCaller,
     PagePath(id): PagePath<SystemId>,
     Query(fq): Query<FlashQuery>,
+    Query(bulk): Query<BulkDone>,
 ) -> PageResult {
     let v = st.app.system_view(&pc.p, &id).await?;
-    let cx = ctx(
+    let mut cx = ctx(
         &st.app,
         &pc,
         "systems.detail",
@@ -187,6 +194,12 @@ pub async fn show(
         fq.flash().as_deref(),
     )
     .await?;
+    if let (Some(u), Some(n)) = (bulk.bulk_updated, bulk.bulk_unchanged) {
+        cx.flash = Some((
+            "ok".to_string(),
+            msg!("systems_bulk.done", updated = u, unchanged = n).render(cx.lang),
+        ));
+    }
     let can_write = pc.p.scope(Permission::RecordWrite).contains(&v.org.path);
     let answers = v
         .gradings
@@ -202,6 +215,20 @@ pub async fn show(
         can_write,
         today: zian_domain::day::ymd(st.app.today()),
     })
+}
+
+/// The summary after a bulk update (counts only; anything else is ignored).
+#[derive(Deserialize, Default)]
+pub struct BulkDone {
+    #[serde(default, deserialize_with = "lenient_count")]
+    bulk_updated: Option<u32>,
+    #[serde(default, deserialize_with = "lenient_count")]
+    bulk_unchanged: Option<u32>,
+}
+
+fn lenient_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    Ok(s.and_then(|s| s.trim().parse().ok()))
 }
 
 /// The grading form: `q.<question id>` = option id, plus assessor, approver, date.
@@ -263,6 +290,34 @@ pub async fn control(
     Ok(see_other(&format!(
         "/systems/{id}?ok=systems.control_saved#c-{}",
         f.control_id
+    )))
+}
+
+/// The bulk form: `control_id` once per selected control, then `status`,
+/// `planned_on`, `na_reason`, `owner`, `evidence`.
+pub async fn control_bulk(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<SystemId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (pc, pairs) = (form.pc, form.form);
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let input = BulkControlInput {
+        control_ids: pairs
+            .iter()
+            .filter(|(k, _)| k == "control_id")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        status: get("status").unwrap_or_default(),
+        planned_on: get("planned_on").filter(|s| !s.trim().is_empty()),
+        na_reason: get("na_reason"),
+        owner: get("owner"),
+        evidence: get("evidence"),
+    };
+    let done = st.app.bulk_set_controls(&pc.p, &id, input).await?;
+    Ok(see_other(&format!(
+        "/systems/{id}?bulk_updated={}&bulk_unchanged={}#baseline-h",
+        done.updated, done.unchanged
     )))
 }
 
