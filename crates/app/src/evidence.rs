@@ -155,7 +155,7 @@ impl App {
         let org = self
             .org_with(p, &old.org_id, Permission::RecordWrite)
             .await?;
-        let reason = zian_domain::Text::<500>::parse("delete_reason", reason)?;
+        let reason = zian_domain::Text::<500>::parse("reason", reason)?;
         if !old.is_current() {
             return Err(AppError::Conflict("evidence_not_current"));
         }

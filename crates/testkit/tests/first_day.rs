@@ -158,8 +158,14 @@ backend_tests! {
     async fn totp_enrolment_shows_a_qr_code_and_a_wrong_first_code_keeps_the_secret(env: TestEnv) {
         let s = env.login("officer.police", PASSWORD).await;
         let r = post_form(&env, &s, "/account/mfa/begin", &[]).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-        let html = r.text();
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(r.location(), Some("/account/mfa"));
+        let page = || async {
+            env.request(Method::GET, "/account/mfa", &[("cookie", s.cookie.as_str()), ("host", "zian.test")], None)
+                .await
+                .text()
+        };
+        let html = page().await;
         // the QR code: an inline SVG drawn on the server, dark modules as a path
         let svg = between(&html, "<svg class=\"qr\" id=\"totp-qr\"", "</svg>");
         let d = between(svg, " d=\"", "\"");
@@ -174,10 +180,25 @@ backend_tests! {
         let key = zian_domain::totp::secret_from_base32(&secret).expect("base32");
         let right = zian_domain::totp::code_at(&key, env.clock.unix());
         let wrong = if right == "000000" { "111111" } else { "000000" };
-        let r = post_form(&env, &s, "/account/mfa/confirm", &[("code", wrong)]).await;
-        assert!(r.status.is_client_error(), "{}", r.status);
-        let html = r.text();
-        assert!(html.contains("id=\"mfa-error\""));
+        // (as a browser on the settings page posts it)
+        let body = serde_urlencoded::to_string([("_csrf", s.csrf.as_str()), ("code", wrong)]).unwrap();
+        let r = env
+            .request(
+                Method::POST,
+                "/account/mfa/confirm",
+                &[
+                    ("cookie", s.cookie.as_str()),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                    ("host", "zian.test"),
+                    ("referer", "http://zian.test/account/mfa"),
+                ],
+                Some(body.into_bytes()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let html = page().await;
+        assert!(html.contains("id=\"refused\""), "{html}");
+        assert!(html.contains("驗證碼不正確"));
         assert_eq!(between(&html, "id=\"totp-secret\" class=\"secret\">", "<"), secret);
         assert!(html.contains("id=\"totp-qr\""));
         // the right code from the same authenticator entry enrols
@@ -245,7 +266,7 @@ backend_tests! {
         // delete: a reason is required; then it leaves the list, kept and audited
         let r = post_form(&env, &s, &format!("/evidence/{new}/delete"), &[("reason", " ")]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-        assert!(r.text().contains("id=\"evidence-error\""));
+        assert!(r.text().contains("data-code=\"validation\""), "{}", r.text());
         let r = post_form(&env, &s, &format!("/evidence/{new}/delete"), &[("reason", "上傳錯誤之檔案")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/evidence"), &officer, None).await.json();
@@ -530,7 +551,7 @@ async fn qr_code_and_character_counter_in_chromium() {
         // a wrong first code, then the right one from the same entry
         b.find("#code")?.send_keys("000000")?;
         b.find("#mfa-confirm")?.click()?;
-        b.wait_for("#mfa-error", T)?;
+        b.wait_for("#refused", T)?;
         assert_eq!(b.find("#totp-secret")?.text()?.trim(), secret);
         let key = zian_domain::totp::secret_from_base32(&secret).expect("base32");
         let mut code = zian_domain::totp::code_at(&key, clock.unix());

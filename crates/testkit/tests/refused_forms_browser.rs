@@ -88,6 +88,13 @@ const BAD: &[Case] = &[
     ("/systems/{id}", "name", "", &[]),
     ("/systems/{id}/controls", "status", "bogus", &[]),
     (
+        "/systems/{id}/controls/bulk",
+        "status",
+        "bogus",
+        &[("control_id", "")],
+    ),
+    ("/evidence/{id}/delete", "reason", "", &[]),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -115,6 +122,7 @@ const BUTTONS: &[&str] = &[
     "/systems/{id}/restore",
     // a file upload: its refusals are about the file (evidence tests)
     "/orgs/{id}/evidence",
+    "/evidence/{id}/replace",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -152,6 +160,7 @@ const SUBMIT_JS: &str = r#"
 const [action, name, value, good] = arguments;
 const form = [...document.querySelectorAll('form')].find(f => f.getAttribute('action') === action && (f.getAttribute('method') || '').toLowerCase() === 'post');
 const set = (e, v) => {
+  if (e.type === 'checkbox') { e.checked = true; return; }
   if (e.tagName === 'SELECT' && ![...e.options].some(o => o.value === v)) {
     const o = document.createElement('option'); o.value = v; o.textContent = v; e.appendChild(o);
   }
@@ -405,6 +414,17 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
         .unwrap();
     env.clock.advance(60);
     let clock = env.clock.clone();
+    let evidence = env
+        .app
+        .upload_evidence(
+            &p,
+            &pol,
+            "稽核紀錄.txt",
+            "text/plain",
+            "115 年度內部稽核紀錄".as_bytes().to_vec(),
+        )
+        .await
+        .unwrap();
     let base = env.serve().await;
     let result = tokio::task::spawn_blocking(move || -> Result<Vec<String>, BrowserError> {
         let Some(b) = Browser::launch_or_skip("every_page_form_refuses_one_bad_value")? else {
@@ -442,6 +462,7 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/risks/{}", risk.risk.id),
                     format!("/orgs/{pol}/systems"),
                     format!("/systems/{}", system.id),
+                    format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
                     "/overrides".into(),
                     "/account/mfa".into(),

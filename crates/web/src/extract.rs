@@ -372,6 +372,7 @@ pub struct UploadedFile {
 /// the file (so no upload is handled without the check).
 pub struct PageUpload {
     pc: PageCaller,
+    echo: Option<crate::refill::FormEcho>,
     body: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
     state: AppState,
 }
@@ -420,6 +421,11 @@ impl PageUpload {
             }
         }
         self.pc.check_csrf(&csrf)?;
+        // a refused file goes back to its page (crate::refill); a file
+        // input is never written back
+        if let Some(echo) = &self.echo {
+            echo.set(Vec::new());
+        }
         Ok((self.pc, file))
     }
 }
@@ -429,10 +435,12 @@ impl FromRequest<AppState> for PageUpload {
     async fn from_request(req: Request, st: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let pc = PageCaller::from_request_parts(&mut parts, st).await?;
+        let echo = parts.extensions.get::<crate::refill::FormEcho>().cloned();
         let body =
             axum::extract::Multipart::from_request(Request::from_parts(parts, body), st).await;
         Ok(PageUpload {
             pc,
+            echo,
             body,
             state: st.clone(),
         })

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use zian_app::AppError;
 use zian_i18n::msg;
 
-use crate::error::{PageResult, message};
+use crate::error::PageResult;
 use crate::extract::{NoFields, PageCaller, PageForm};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::state::AppState;
@@ -122,7 +122,6 @@ pub struct MfaPage {
     /// The setup's `otpauth://` URI as an inline SVG QR code.
     pub qr_svg: Option<String>,
     pub codes: Vec<String>,
-    pub error: Option<String>,
 }
 
 /// An inline SVG QR code of `text`, drawn here (no network, no script): dark
@@ -152,33 +151,25 @@ pub async fn mfa(
         fq.flash().as_deref(),
     )
     .await?;
+    // an enrolment begun and not yet confirmed carries on with its secret
+    let setup = st.app.pending_totp(&pc.p).await?;
     render(&MfaPage {
         ctx: c,
         enabled: pc.p.user.totp_enabled,
         required: pc.session.must_enrol_mfa || st.app.mfa_required_for(&pc.p.roles()),
-        setup: None,
-        qr_svg: None,
+        qr_svg: setup.as_ref().and_then(|s| qr_svg(&s.otpauth_uri)),
+        setup,
         codes: Vec::new(),
-        error: None,
     })
 }
 
 pub async fn mfa_begin(State(st): State<AppState>, form: PageForm<NoFields>) -> PageResult {
     let pc = form.pc;
-    if pc.p.user.totp_enabled {
-        return Ok(see_other("/account/mfa"));
+    if !pc.p.user.totp_enabled {
+        st.app.begin_totp(&pc.p).await?;
     }
-    let setup = st.app.begin_totp(&pc.p).await?;
-    let c = ctx(&st.app, &pc, "mfa.settings", "account", None).await?;
-    render(&MfaPage {
-        ctx: c,
-        enabled: false,
-        required: pc.session.must_enrol_mfa,
-        qr_svg: qr_svg(&setup.otpauth_uri),
-        setup: Some(setup),
-        codes: Vec::new(),
-        error: None,
-    })
+    // the settings page shows the pending secret until it is confirmed
+    Ok(see_other("/account/mfa"))
 }
 
 #[derive(Deserialize)]
@@ -205,24 +196,12 @@ pub async fn mfa_confirm(State(st): State<AppState>, form: PageForm<CodeForm>) -
                 setup: None,
                 qr_svg: None,
                 codes,
-                error: None,
             })
         }
-        Err(e @ AppError::InvalidCode) => {
-            // the pending secret stays: the same authenticator entry works
-            let setup = st.app.pending_totp(&pc.p).await?;
-            let c = ctx(&st.app, &pc, "mfa.settings", "account", None).await?;
-            let mut r = render(&MfaPage {
-                ctx: c,
-                enabled: false,
-                required: pc.session.must_enrol_mfa,
-                qr_svg: setup.as_ref().and_then(|s| qr_svg(&s.otpauth_uri)),
-                setup,
-                codes: Vec::new(),
-                error: Some(message(&e, pc.lang)),
-            })?;
-            *r.status_mut() = crate::error::status_of(&e);
-            Ok(r)
+        // back to the settings page (crate::refill), which still shows the
+        // pending secret: the same authenticator entry works
+        Err(AppError::InvalidCode) => {
+            Err(AppError::invalid("code", msg!("reason.account.code_wrong")).into())
         }
         Err(e) => Err(e.into()),
     }
@@ -260,6 +239,5 @@ pub async fn mfa_recovery(State(st): State<AppState>, form: PageForm<NoFields>) 
         setup: None,
         qr_svg: None,
         codes,
-        error: None,
     })
 }

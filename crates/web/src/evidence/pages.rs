@@ -3,15 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use serde::Deserialize;
 use zian_app::AppError;
 use zian_app::evidence::EvidenceHistory;
 use zian_domain::{EvidenceId, OrgId, Permission};
 use zian_i18n::msg;
 
-use crate::error::{PageResult, message};
+use crate::error::PageResult;
 use crate::extract::{PageCaller, PageForm, PagePath, PageUpload};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::state::AppState;
@@ -56,8 +54,6 @@ pub async fn download(
 pub struct EvidencePage {
     pub ctx: PageCtx,
     pub h: EvidenceHistory,
-    pub error: Option<String>,
-    pub reason: String,
 }
 
 impl EvidencePage {
@@ -75,17 +71,10 @@ async fn page(
     pc: &PageCaller,
     id: &EvidenceId,
     flash: Option<&str>,
-    error: Option<String>,
-    reason: String,
 ) -> Result<EvidencePage, crate::error::PageError> {
     let h = st.app.evidence_history(&pc.p, id).await?;
     let cx = ctx(&st.app, pc, "evidence_page.title", "compliance", flash).await?;
-    Ok(EvidencePage {
-        ctx: cx,
-        h,
-        error,
-        reason,
-    })
+    Ok(EvidencePage { ctx: cx, h })
 }
 
 pub async fn show(
@@ -94,7 +83,7 @@ pub async fn show(
     PagePath(id): PagePath<EvidenceId>,
     Query(fq): Query<FlashQuery>,
 ) -> PageResult {
-    render(&page(&st, &pc, &id, fq.flash().as_deref(), None, String::new()).await?)
+    render(&page(&st, &pc, &id, fq.flash().as_deref()).await?)
 }
 
 /// Uploads a new version (multipart: `_csrf`, `file`).
@@ -120,19 +109,7 @@ pub async fn replace(
             "/evidence/{}/versions?ok=evidence_page.replaced",
             row.id
         ))),
-        Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) => {
-            let status = crate::error::status_of(&e);
-            let p = page(
-                &st,
-                &pc,
-                &id,
-                None,
-                Some(message(&e, pc.lang)),
-                String::new(),
-            )
-            .await?;
-            Ok((status, render(&p)?).into_response())
-        }
+        // refused: back to the page with the message (crate::refill)
         Err(e) => Err(e.into()),
     }
 }
@@ -155,15 +132,6 @@ pub async fn delete(
             "/orgs/{}/compliance?ok=evidence_page.deleted#upl-h",
             row.org_id
         ))),
-        Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) => {
-            let status = if matches!(e, AppError::Conflict(_)) {
-                StatusCode::CONFLICT
-            } else {
-                crate::error::status_of(&e)
-            };
-            let p = page(&st, &pc, &id, None, Some(message(&e, pc.lang)), f.reason).await?;
-            Ok((status, render(&p)?).into_response())
-        }
         Err(e) => Err(e.into()),
     }
 }
