@@ -95,7 +95,8 @@ mod wfn;
 
 pub use error::{CpeError, ValueErrorKind};
 pub use matching::{
-    AttrRelation, NameRelation, compare, compare_attr, compare_attr_defined, is_superset,
+    AttrRelation, NameRelation, compare, compare_attr, compare_attr_defined, compare_defined,
+    is_superset,
 };
 pub use value::Value;
 pub use wfn::{Attribute, Wfn};

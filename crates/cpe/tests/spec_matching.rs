@@ -132,11 +132,11 @@ fn name_comparison() {
             ie,
             rel(true, false, false, false),
         ),
-        // Target with wildcards: undefined, reported as DISJOINT.
+        // Target with wildcards: undefined, so all four relations are false.
         (
             ie,
             "cpe:2.3:a:microsoft:internet_explorer:8.*:sp?:*:*:*:*:*:*",
-            rel(true, false, false, false),
+            rel(false, false, false, false),
         ),
         // Version ANY in the source: SUPERSET of a concrete version.
         (
