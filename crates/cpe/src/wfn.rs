@@ -24,7 +24,8 @@ pub enum Attribute {
     Update,
     /// `edition` (legacy; packs the extended attributes in a URI).
     Edition,
-    /// `language` (an RFC 5646 tag in the specification; not validated here).
+    /// `language`: an RFC 5646 tag restricted as NISTIR 7695 does (2–3 letter language,
+    /// optional 2-letter or 3-digit region), checked by every parser.
     Language,
     /// `sw_edition`.
     SwEdition,
@@ -86,7 +87,7 @@ impl fmt::Display for Attribute {
 /// `Default` is the WFN with every attribute ANY.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Wfn {
-    /// `a`, `o`, `h` or ANY.
+    /// `a`, `o`, `h`, ANY or NA.
     pub part: Value,
     /// Vendor.
     pub vendor: Value,
