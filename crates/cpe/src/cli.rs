@@ -8,7 +8,7 @@ use std::io::{self, BufRead, Write};
 
 use serde::Serialize;
 
-use crate::matching::compare;
+use crate::matching::{NameRelation, compare_defined};
 use crate::value::Value;
 use crate::wfn::Wfn;
 
@@ -23,6 +23,9 @@ struct CompareOk<'a> {
     equal: bool,
     subset: bool,
     superset: bool,
+    /// Present (and `true`) only when NISTIR 7696 leaves the relation undefined.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    undefined: bool,
 }
 
 #[derive(Serialize)]
@@ -89,7 +92,8 @@ fn write_line(out: &mut impl Write, v: &impl Serialize) -> io::Result<()> {
 
 /// Reads `SOURCE<TAB>TARGET` lines (CPE names, formatted string or URI) and writes, per
 /// line, `{"source","target","disjoint","equal","subset","superset"}` with the NISTIR 7696
-/// name relations of (source, target), or `{"source","target","error"}` where `error` is
+/// name relations of (source, target) — plus `"undefined":true` (all four then `false`)
+/// when the relation is undefined because the target holds wildcards — or `{"source","target","error"}` where `error` is
 /// the [`crate::CpeError`] message of the first name that fails to parse (source first).
 /// A line without a tab gives `{"source":<line>,"target":null,"error":...}`.
 pub fn run_compare(input: impl BufRead, mut out: impl Write) -> io::Result<()> {
@@ -113,7 +117,13 @@ pub fn run_compare(input: impl BufRead, mut out: impl Write) -> io::Result<()> {
         let (source, target) = (source.trim(), target.trim());
         match Wfn::parse(source).and_then(|s| Wfn::parse(target).map(|t| (s, t))) {
             Ok((s, t)) => {
-                let r = compare(&s, &t);
+                let defined = compare_defined(&s, &t);
+                let r = defined.unwrap_or(NameRelation {
+                    disjoint: false,
+                    equal: false,
+                    subset: false,
+                    superset: false,
+                });
                 write_line(
                     &mut out,
                     &CompareOk {
@@ -123,6 +133,7 @@ pub fn run_compare(input: impl BufRead, mut out: impl Write) -> io::Result<()> {
                         equal: r.equal,
                         subset: r.subset,
                         superset: r.superset,
+                        undefined: defined.is_none(),
                     },
                 )?;
             }

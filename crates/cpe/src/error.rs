@@ -39,6 +39,25 @@ pub enum ValueErrorKind {
     /// allow percent-encoded.
     #[error("bad percent-encoding {0:?}: {1}")]
     BadPercent(String, &'static str),
+    /// In a formatted string, `\-`, `\.` or `\_`: these characters are written unquoted
+    /// there (NISTIR 7695 §6.2 grammar), so a backslash may not precede them.
+    #[error("'\\{0}' is not allowed in a formatted string: write '{0}' without the backslash")]
+    QuotedUnreservedInFs(char),
+    /// In a formatted string, punctuation other than `-`, `.`, `_` and the wildcards must
+    /// be quoted with `\` (NISTIR 7695 §6.2 grammar).
+    #[error("punctuation {0:?} must be quoted with '\\' in a formatted string")]
+    UnquotedPunctuationInFs(char),
+    /// In a URI, `%2d`, `%2e` and `%5f` are not allowed: `-`, `.` and `_` are written
+    /// unencoded there (NISTIR 7695 §6.1 grammar).
+    #[error("bad percent-encoding {0:?}: '{1}' is written unencoded in a URI")]
+    EncodedUnreservedInUri(String, char),
+    /// The language is not a tag of the form NISTIR 7695 allows (RFC 5646 restricted to a
+    /// 2–3 letter language and an optional region of 2 letters or 3 digits), or it holds a
+    /// wildcard.
+    #[error(
+        "{0:?} is not a valid language tag: expected 2 or 3 letters, optionally '-' and a region of 2 letters or 3 digits (e.g. \"en\", \"en-us\", \"es-419\")"
+    )]
+    BadLanguage(String),
     /// A packed URI edition (`~ed~sw_edition~target_sw~target_hw~other`) with fewer than
     /// five fields.
     #[error("packed edition must hold 5 '~'-separated fields, found {0}")]
@@ -78,9 +97,9 @@ pub enum CpeError {
         /// How many components were found after `cpe:/`.
         found: usize,
     },
-    /// The part is not `a`, `o`, `h` or ANY.
+    /// The part is not `a`, `o`, `h`, ANY or NA.
     #[error(
-        "component {index} (part): {found:?} is not a valid part; expected \"a\", \"o\", \"h\" or ANY"
+        "component {index} (part): {found:?} is not a valid part; expected \"a\", \"o\", \"h\", ANY or NA"
     )]
     BadPart {
         /// Component position (see the type documentation).

@@ -21,7 +21,8 @@
 //!   [`Wfn::parse_wfn`] and written by [`Wfn::to_wfn_string`].
 //! * [`compare_attr`] is the attribute comparison of NISTIR 7696 §6.1 (Table 6-2) and
 //!   [`compare`] the name comparison of §6.2 (CPE_DISJOINT, CPE_EQUAL, CPE_SUBSET,
-//!   CPE_SUPERSET), returned as a [`NameRelation`].
+//!   CPE_SUPERSET), returned as a [`NameRelation`]; [`compare_defined`] also tells an
+//!   undefined comparison apart.
 //! * [`Wfn::is_specific_inventory_name`] refuses inventory names whose part, vendor or
 //!   product is ANY, NA or a wildcard pattern, so such a name is never taken to "match
 //!   everything".
@@ -38,20 +39,27 @@
 //!   NISTIR 7696 §6.1.2 requires. Upper-case letters are *not* rejected. The URI
 //!   `decode` of §6.1.3.2 lower-cases; [`Wfn::parse_uri`] does not, so URI round trips are
 //!   lossless (the matching result is the same).
-//! * **Characters:** only printable, non-blank ASCII (`!`..`~`) is accepted. A `\` may
-//!   only quote punctuation (`\a` is an error; `\_` is accepted and reduced to `_`).
-//!   Unquoted punctuation in a formatted string is quoted in the WFN, as `add_quoting`
-//!   does (so `1.0` ↔ `1\.0`). Empty components of a formatted string are errors (ANY is
-//!   `*`).
+//! * **Characters:** only printable, non-blank ASCII (`!`..`~`) is accepted.
+//!   A formatted string follows the grammar of §6.2 exactly: letters, digits, `-`, `.`
+//!   and `_` stand unquoted (`-` and `.` are quoted in the WFN, so `1.0` ↔ `1\.0`);
+//!   every other punctuation character must be quoted, and a `\` may only precede `\`,
+//!   `*`, `?` and that other punctuation (`\_`, `\-`, `\.` and `\a` are errors). In a URI
+//!   (§6.1 grammar) `-`, `.`, `_` and `~` stand unencoded and other punctuation is
+//!   percent-encoded; `%2d` and `%2e` are errors. In the WFN notation a needless `\_` is
+//!   accepted and reduced to `_`. Empty components of a formatted string are errors (ANY
+//!   is `*`).
 //! * **Wildcards** follow the ABNF of §5.3.2 (a leading and a trailing run, each a single
 //!   `*` or one or more `?`), which is stricter than the `add_quoting` pseudo-code (that
 //!   pseudo-code would let `a??b` through).
-//! * **Part** must be `a`, `o`, `h` or ANY; NA and anything else are errors. The
-//!   **language** attribute is not checked against RFC 5646: NVD's own dictionary holds
-//!   values such as `all` and `beta` there.
-//! * A value that is the lone quoted hyphen `\-` binds to `\-` (FS) and `%2d` (URI)
-//!   instead of `-`, which would read back as NA. With that, both bindings are lossless:
-//!   `parse_fs(w.to_fs()) == w` and `parse_uri(w.to_uri()) == w` for every valid WFN.
+//! * **Part** must be `a`, `o`, `h`, ANY or NA (`-`, which the formatted-string grammar
+//!   allows); anything else is an error. The **language** must be ANY, NA or a tag as
+//!   NISTIR 7695 restricts RFC 5646: 2–3 letters, optionally `-` and a region of 2
+//!   letters or 3 digits (`en`, `en-us`, `es-419`; `english`, `en_us`, `en-usa`, `-us`,
+//!   `en-` are errors), without wildcards.
+//! * A value that is the lone quoted hyphen `\-` binds to `-` in both bindings, as the
+//!   specification's algorithms do, and so reads back as NA. For every other valid WFN
+//!   both bindings are lossless: `parse_fs(w.to_fs()) == w` and
+//!   `parse_uri(w.to_uri()) == w`.
 //! * In the URI, any `%xx` encoding of punctuation is accepted (also `%2d`, `%2e`), as
 //!   are `%01`/`%02` wildcards; `%xx` of letters, digits, blanks or controls is an error.
 //!   A packed edition needs five `~`-separated fields; further `~` belong to `other`.
@@ -59,7 +67,9 @@
 //!   way a formatted string can express it.
 //! * Matching: NISTIR 7696 leaves the relation undefined when the *target* value holds
 //!   a wildcard; [`compare_attr`] reports DISJOINT there ([`compare_attr_defined`] gives
-//!   `None`). A run of `n` `?` in a source pattern admits up to `n` characters, as the
+//!   `None`). A name comparison with any undefined attribute is undefined: [`compare`]
+//!   then returns all four relations `false` (even if another attribute is DISJOINT) and
+//!   [`compare_defined`] returns `None`. A run of `n` `?` in a source pattern admits up to `n` characters, as the
 //!   specification's `compare_strings` pseudo-code does.
 //! * [`Wfn::to_json`] returns a `serde_json` map whose key order depends on `serde_json`'s
 //!   `preserve_order` feature; the [`cli`] output always lists the attributes in order.
@@ -95,7 +105,8 @@ mod wfn;
 
 pub use error::{CpeError, ValueErrorKind};
 pub use matching::{
-    AttrRelation, NameRelation, compare, compare_attr, compare_attr_defined, is_superset,
+    AttrRelation, NameRelation, compare, compare_attr, compare_attr_defined, compare_defined,
+    is_superset,
 };
 pub use value::Value;
 pub use wfn::{Attribute, Wfn};

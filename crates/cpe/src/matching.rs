@@ -73,10 +73,13 @@ pub fn compare_attr_defined(source: &Value, target: &Value) -> Option<AttrRelati
 }
 
 /// The four name-level relations of NISTIR 7696 §6.2 for (source, target).
+///
+/// When any attribute comparison is UNDEFINED (the target holds a wildcard pattern, see
+/// [`compare_attr_defined`]), all four are `false`; [`compare_defined`] tells that case
+/// apart from a mixed SUBSET/SUPERSET result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct NameRelation {
-    /// CPE_DISJOINT: some attribute relation is DISJOINT (or undefined, see
-    /// [`compare_attr`]).
+    /// CPE_DISJOINT: some attribute relation is DISJOINT and none is UNDEFINED.
     pub disjoint: bool,
     /// CPE_EQUAL: every attribute relation is EQUAL.
     pub equal: bool,
@@ -87,10 +90,24 @@ pub struct NameRelation {
     pub superset: bool,
 }
 
-/// Compares two names attribute by attribute with [`compare_attr`] and combines the
-/// results as NISTIR 7696 §6.2 defines CPE_DISJOINT, CPE_EQUAL, CPE_SUBSET and
-/// CPE_SUPERSET. Does not allocate unless a source value is a wildcard pattern.
+/// Compares two names attribute by attribute with [`compare_attr_defined`] and combines
+/// the results as NISTIR 7696 §6.2 defines CPE_DISJOINT, CPE_EQUAL, CPE_SUBSET and
+/// CPE_SUPERSET. If any attribute relation is UNDEFINED (a target value with unquoted
+/// wildcards), the name relation is undefined and all four are `false`. Does not allocate
+/// unless a source value is a wildcard pattern.
 pub fn compare(source: &Wfn, target: &Wfn) -> NameRelation {
+    compare_defined(source, target).unwrap_or(NameRelation {
+        disjoint: false,
+        equal: false,
+        subset: false,
+        superset: false,
+    })
+}
+
+/// Like [`compare`], but returns `None` where NISTIR 7696 leaves the name relation
+/// undefined: some attribute comparison is UNDEFINED (the target value holds unquoted
+/// wildcards).
+pub fn compare_defined(source: &Wfn, target: &Wfn) -> Option<NameRelation> {
     let mut r = NameRelation {
         disjoint: false,
         equal: true,
@@ -98,7 +115,7 @@ pub fn compare(source: &Wfn, target: &Wfn) -> NameRelation {
         superset: true,
     };
     for a in Attribute::ALL {
-        match compare_attr(source.get(a), target.get(a)) {
+        match compare_attr_defined(source.get(a), target.get(a))? {
             AttrRelation::Equal => {}
             AttrRelation::Subset => {
                 r.equal = false;
@@ -116,7 +133,7 @@ pub fn compare(source: &Wfn, target: &Wfn) -> NameRelation {
             }
         }
     }
-    r
+    Some(r)
 }
 
 /// Whether `source` matches `target` in the sense used for vulnerability matching:

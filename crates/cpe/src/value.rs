@@ -231,7 +231,7 @@ pub(crate) fn wfn_to_canonical(s: &str) -> Result<String, ValueErrorKind> {
             out.push(c as char);
         } else if c == b'\\' {
             let n = *b.get(i + 1).ok_or(ValueErrorKind::TrailingBackslash)?;
-            push_quoted(&mut out, n, s, i + 1)?;
+            push_quoted(&mut out, n, s, i + 1, false)?;
             i += 2;
             continue;
         } else if is_punct(c) {
@@ -246,14 +246,22 @@ pub(crate) fn wfn_to_canonical(s: &str) -> Result<String, ValueErrorKind> {
 }
 
 /// Appends the character `n` that followed a backslash (at byte `at` of `src`).
+///
+/// In a WFN (`fs == false`) any punctuation may be quoted and a needless `\_` is reduced
+/// to `_`. In a formatted string (`fs == true`) only the characters the grammar of
+/// NISTIR 7695 §6.2 lists after the escape may follow it: `\`, `*`, `?` and the
+/// punctuation other than `-`, `.` and `_` (those three are written unquoted there).
 #[inline]
 pub(crate) fn push_quoted(
     out: &mut String,
     n: u8,
     src: &str,
     at: usize,
+    fs: bool,
 ) -> Result<(), ValueErrorKind> {
-    if n == b'_' {
+    if fs && matches!(n, b'_' | b'-' | b'.') {
+        Err(ValueErrorKind::QuotedUnreservedInFs(n as char))
+    } else if n == b'_' {
         out.push('_');
         Ok(())
     } else if is_punct(n) {
@@ -265,4 +273,23 @@ pub(crate) fn push_quoted(
     } else {
         Err(ValueErrorKind::IllegalChar(char_at(src, at)))
     }
+}
+
+/// Whether a canonical WFN string is a language tag as NISTIR 7695 §5.3.3 restricts
+/// RFC 5646: two or three letters, optionally followed by a hyphen (quoted `\-` in a WFN)
+/// and a region of two letters or three digits. Letters of either case.
+pub(crate) fn is_language_tag(s: &str) -> bool {
+    let (lang, region) = match s.split_once("\\-") {
+        Some((l, r)) => (l, Some(r)),
+        None => (s, None),
+    };
+    let lang_ok = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_alphabetic());
+    let region_ok = match region {
+        None => true,
+        Some(r) => {
+            (r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+                || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
+        }
+    };
+    lang_ok && region_ok
 }

@@ -5,7 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{CpeError, ValueErrorKind};
-use crate::value::{Value, char_at, check_wildcards, is_plain, is_punct, push_quoted};
+use crate::value::{
+    Value, char_at, check_wildcards, is_language_tag, is_plain, is_punct, push_quoted,
+};
 
 /// The eleven WFN attributes, in binding order (NISTIR 7695 §5.3.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,7 +24,8 @@ pub enum Attribute {
     Update,
     /// `edition` (legacy; packs the extended attributes in a URI).
     Edition,
-    /// `language` (an RFC 5646 tag in the specification; not validated here).
+    /// `language`: an RFC 5646 tag restricted as NISTIR 7695 does (2–3 letter language,
+    /// optional 2-letter or 3-digit region), checked by every parser.
     Language,
     /// `sw_edition`.
     SwEdition,
@@ -84,7 +87,7 @@ impl fmt::Display for Attribute {
 /// `Default` is the WFN with every attribute ANY.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Wfn {
-    /// `a`, `o`, `h` or ANY.
+    /// `a`, `o`, `h`, ANY or NA.
     pub part: Value,
     /// Vendor.
     pub vendor: Value,
@@ -190,11 +193,14 @@ impl Wfn {
 
     /// Unbinds a formatted string (`cpe:2.3:part:vendor:...:other`, NISTIR 7695 §6.2.3).
     ///
-    /// Exactly 13 components separated by unquoted colons; `*` = ANY, `-` = NA; unquoted
-    /// punctuation is quoted in the WFN (so `1.0` becomes `1\.0`); `\` quotes the next
-    /// character, which must be punctuation (`\_` is accepted and reduced to `_`);
-    /// unquoted `*` / `?` only as leading or trailing wildcards; only printable non-blank
-    /// ASCII. Case is preserved. The part must be `a`, `o`, `h` or `*`.
+    /// Exactly 13 components separated by unquoted colons; `*` = ANY, `-` = NA. As the
+    /// grammar of §6.2 says, `-` and `.` are written unquoted (and quoted in the WFN, so
+    /// `1.0` becomes `1\.0`), every other punctuation character must be quoted with `\`,
+    /// and `\` may only quote `\`, `*`, `?` and punctuation other than `-`, `.`, `_`
+    /// (`\_`, `\-`, `\.` are errors); unquoted `*` / `?` only as leading or trailing
+    /// wildcards; only printable non-blank ASCII. Case is preserved. The part must be
+    /// `a`, `o`, `h`, `*` (ANY) or `-` (NA); the language a tag such as `en` or `en-us`
+    /// (see [`ValueErrorKind::BadLanguage`]).
     pub fn parse_fs(s: &str) -> Result<Wfn, CpeError> {
         let rest = strip_prefix_ci(s, FS_PREFIX).ok_or_else(|| bad_prefix(s))?;
         let b = rest.as_bytes();
@@ -225,6 +231,7 @@ impl Wfn {
         }
         let part = match comps[0] {
             "*" => Value::Any,
+            "-" => Value::Na,
             p => parse_part(p, 2)?,
         };
         let v = |k: usize| -> Result<Value, CpeError> {
@@ -241,7 +248,7 @@ impl Wfn {
             version: v(3)?,
             update: v(4)?,
             edition: v(5)?,
-            language: v(6)?,
+            language: check_language(v(6)?, 8)?,
             sw_edition: v(7)?,
             target_sw: v(8)?,
             target_hw: v(9)?,
@@ -252,10 +259,12 @@ impl Wfn {
     /// Unbinds a CPE URI (`cpe:/part:vendor:product:version:update:edition:language`,
     /// NISTIR 7695 §6.1.3).
     ///
-    /// Up to seven components; missing or empty components are ANY and `-` is NA. An
+    /// Up to seven components; missing or empty components are ANY and `-` is NA (also
+    /// for the part). The language must be a tag such as `en` or `en-us`. An
     /// edition starting with `~` is unpacked into edition, sw_edition, target_sw, target_hw
     /// and other. `.`, `-` and `~` are literal; `%01` is the `?` wildcard and `%02` the `*`
-    /// wildcard (leading/trailing only); other `%xx` must encode punctuation; any other
+    /// wildcard (leading/trailing only); other `%xx` must encode punctuation other than
+    /// `-` and `.` (`%2d`, `%2e` are errors: those are written unencoded); any other
     /// unencoded character than letters, digits, `_`, `.`, `-`, `~` is rejected.
     ///
     /// Deviation: the specification lower-cases the URI before decoding; this
@@ -276,6 +285,7 @@ impl Wfn {
         }
         let part = match comps[0] {
             "" => Value::Any,
+            "-" => Value::Na,
             p => parse_part(p, 1)?,
         };
         let dec = |k: usize, text: &str, a: Attribute| -> Result<Value, CpeError> {
@@ -291,7 +301,7 @@ impl Wfn {
             product: dec(2, comps[2], Attribute::Product)?,
             version: dec(3, comps[3], Attribute::Version)?,
             update: dec(4, comps[4], Attribute::Update)?,
-            language: dec(6, comps[6], Attribute::Language)?,
+            language: check_language(dec(6, comps[6], Attribute::Language)?, 7)?,
             ..Wfn::default()
         };
         let ed = comps[5];
@@ -373,7 +383,12 @@ impl Wfn {
                 if attr == Attribute::Part {
                     parse_part(text, 0).map_err(|e| bad(e.to_string()))?
                 } else {
-                    Value::from_wfn(text).map_err(|e| bad(format!("{name}: {e}")))?
+                    let v = Value::from_wfn(text).map_err(|e| bad(format!("{name}: {e}")))?;
+                    if attr == Attribute::Language {
+                        check_language(v, 0).map_err(|e| bad(format!("{name}: {e}")))?
+                    } else {
+                        v
+                    }
                 }
             } else {
                 let vs = i;
@@ -382,10 +397,10 @@ impl Wfn {
                 }
                 match body[vs..i].trim() {
                     "ANY" => Value::Any,
-                    "NA" if attr != Attribute::Part => Value::Na,
+                    "NA" => Value::Na,
                     other => {
                         return Err(bad(format!(
-                            "value of {name} must be ANY, NA (not for part) or a quoted string, found {other:?}"
+                            "value of {name} must be ANY, NA or a quoted string, found {other:?}"
                         )));
                     }
                 }
@@ -406,9 +421,9 @@ impl Wfn {
     /// Binds to a formatted string (NISTIR 7695 §6.2.2): ANY → `*`, NA → `-`, quoting of
     /// `.`, `-` and `_` removed, every other quote kept.
     ///
-    /// Deviation: a value consisting of the single quoted hyphen `\-` is bound as `\-`
-    /// (the specification's algorithm would produce `-`, i.e. NA), so that binding is
-    /// lossless.
+    /// As the specification's algorithm does, a value consisting of the single quoted
+    /// hyphen `\-` is bound as `-`, which reads back as NA (the one WFN value that no
+    /// binding can carry).
     pub fn to_fs(&self) -> String {
         let mut out = String::with_capacity(64);
         out.push_str("cpe:2.3");
@@ -424,8 +439,8 @@ impl Wfn {
     /// target_sw, target_hw and other are packed into the edition (`~ed~sw~tsw~thw~oth`)
     /// when any of them is not ANY; trailing empty components are dropped.
     ///
-    /// Deviation: a value consisting of the single quoted hyphen `\-` is bound as `%2d`
-    /// (not `-`, which would read back as NA).
+    /// As in the specification, a value consisting of the single quoted hyphen `\-` is
+    /// bound as `-` (which reads back as NA).
     pub fn to_uri(&self) -> String {
         let mut out = String::with_capacity(64);
         out.push_str("cpe:/");
@@ -530,7 +545,7 @@ impl Wfn {
     /// parsed names always pass). Returns the first problem found.
     pub fn validate(&self) -> Result<(), CpeError> {
         match &self.part {
-            Value::Any => {}
+            Value::Any | Value::Na => {}
             Value::Str(p) if matches!(p.as_str(), "a" | "o" | "h") => {}
             other => {
                 return Err(CpeError::BadPart {
@@ -542,7 +557,11 @@ impl Wfn {
         for (k, (a, v)) in self.attributes().enumerate().skip(1) {
             if let Value::Str(s) = v {
                 match crate::value::wfn_to_canonical(s) {
-                    Ok(c) if c == *s => {}
+                    Ok(c) if c == *s => {
+                        if a == Attribute::Language {
+                            check_language(v.clone(), k + 2)?;
+                        }
+                    }
                     Ok(_) => {
                         return Err(CpeError::Component {
                             index: k + 2,
@@ -598,12 +617,14 @@ fn unbind_fs_value(c: &str) -> Result<Value, ValueErrorKind> {
             out.push(ch as char);
         } else if ch == b'\\' {
             let n = *b.get(i + 1).ok_or(ValueErrorKind::TrailingBackslash)?;
-            push_quoted(&mut out, n, c, i + 1)?;
+            push_quoted(&mut out, n, c, i + 1, true)?;
             i += 2;
             continue;
-        } else if is_punct(ch) {
+        } else if ch == b'-' || ch == b'.' {
             out.push('\\');
             out.push(ch as char);
+        } else if is_punct(ch) {
+            return Err(ValueErrorKind::UnquotedPunctuationInFs(ch as char));
         } else {
             return Err(ValueErrorKind::IllegalChar(char_at(c, i)));
         }
@@ -620,10 +641,6 @@ fn bind_fs_value(v: &Value, out: &mut String) {
         Value::Na => return out.push('-'),
         Value::Str(s) => s,
     };
-    if s == "\\-" {
-        out.push_str(s);
-        return;
-    }
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
@@ -648,10 +665,6 @@ fn bind_uri_value(v: &Value, out: &mut String) {
         Value::Na => return out.push('-'),
         Value::Str(s) => s,
     };
-    if s == "\\-" {
-        out.push_str("%2d");
-        return;
-    }
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = s.as_bytes();
     let mut i = 0usize;
@@ -724,6 +737,12 @@ fn decode_uri_value(c: &str) -> Result<Value, ValueErrorKind> {
                 };
                 match (h << 4) | l {
                     0x01 => out.push('?'),
+                    n @ (b'-' | b'.') => {
+                        return Err(ValueErrorKind::EncodedUnreservedInUri(
+                            form.to_owned(),
+                            n as char,
+                        ));
+                    }
                     0x02 => out.push('*'),
                     n if is_punct(n) => {
                         out.push('\\');
@@ -751,4 +770,17 @@ fn decode_uri_value(c: &str) -> Result<Value, ValueErrorKind> {
         return Ok(Value::Any);
     }
     Ok(Value::Str(out))
+}
+
+/// Checks a language value (NISTIR 7695 §5.3.3): ANY, NA or a tag accepted by
+/// [`is_language_tag`]; `index` is the component position reported in the error.
+fn check_language(v: Value, index: usize) -> Result<Value, CpeError> {
+    match &v {
+        Value::Str(s) if !is_language_tag(s) => Err(CpeError::Component {
+            index,
+            attribute: Attribute::Language,
+            kind: ValueErrorKind::BadLanguage(v.unquoted().unwrap_or_default()),
+        }),
+        _ => Ok(v),
+    }
 }

@@ -66,3 +66,21 @@ fn convert_lines() {
     ];
     assert_eq!(got, expected);
 }
+
+/// A target with wildcards leaves the NISTIR 7696 relation undefined: the four relations
+/// are false and the line says so with `"undefined":true` (absent otherwise).
+#[test]
+fn compare_marks_undefined_relations() {
+    let input = concat!(
+        "cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*\tcpe:2.3:a:openssl:openssl:1.0.*:*:*:*:*:*:*:*\n",
+        "cpe:2.3:a:openssl:openssl:*:-:*:*:*:*:*:*\tcpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*\n",
+        "cpe:2.3:-:openssl:openssl:*:*:*:*:*:*:*:*\tcpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*\n",
+    );
+    let got = run(compare_cmd, input);
+    let expected = [
+        r#"{"source":"cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*","target":"cpe:2.3:a:openssl:openssl:1.0.*:*:*:*:*:*:*:*","disjoint":false,"equal":false,"subset":false,"superset":false,"undefined":true}"#,
+        r#"{"source":"cpe:2.3:a:openssl:openssl:*:-:*:*:*:*:*:*","target":"cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*","disjoint":false,"equal":false,"subset":false,"superset":false}"#,
+        r#"{"source":"cpe:2.3:-:openssl:openssl:*:*:*:*:*:*:*:*","target":"cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*","disjoint":true,"equal":false,"subset":false,"superset":false}"#,
+    ];
+    assert_eq!(got, expected);
+}

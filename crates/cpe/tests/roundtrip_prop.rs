@@ -1,7 +1,7 @@
 //! Property tests: both bindings are lossless, and no input makes the parsers panic.
 
 use proptest::prelude::*;
-use zian_cpe::{AttrRelation, Attribute, Value, Wfn, compare, compare_attr};
+use zian_cpe::{AttrRelation, Attribute, Value, Wfn, compare, compare_attr, compare_defined};
 
 /// One logical character in canonical WFN form.
 fn wfn_char() -> impl Strategy<Value = String> {
@@ -36,9 +36,10 @@ fn string_value() -> impl Strategy<Value = Value> {
             {
                 return None;
             }
-            // "*" alone is ANY in the bindings, not a string.
+            // "*" alone is ANY in the bindings, not a string, and the lone quoted hyphen
+            // binds to "-", i.e. NA (NISTIR 7695 §6.1.2.3 and §6.2.2.2).
             let s = format!("{lead}{body}{trail}");
-            (s != "*").then_some(Value::Str(s))
+            (s != "*" && s != "\\-").then_some(Value::Str(s))
         },
     )
 }
@@ -47,17 +48,34 @@ fn value() -> impl Strategy<Value = Value> {
     prop_oneof![2 => Just(Value::Any), 1 => Just(Value::Na), 5 => string_value()]
 }
 
+/// A language value: ANY, NA or a tag of 2–3 letters with an optional region of two
+/// letters or three digits (NISTIR 7695 §5.3.3), held in WFN quoting (`en\-us`).
+fn language() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        2 => Just(Value::Any),
+        1 => Just(Value::Na),
+        3 => ("[a-zA-Z]{2,3}", prop_oneof![Just(String::new()), "[a-zA-Z]{2}", "[0-9]{3}"])
+            .prop_map(|(l, r)| if r.is_empty() {
+                Value::Str(l)
+            } else {
+                Value::Str(format!("{l}\\-{r}"))
+            }),
+    ]
+}
+
 fn wfn() -> impl Strategy<Value = Wfn> {
     (
         prop_oneof![
             Just(Value::Any),
+            Just(Value::Na),
             Just(Value::Str("a".to_owned())),
             Just(Value::Str("o".to_owned())),
             Just(Value::Str("h".to_owned())),
         ],
         proptest::collection::vec(value(), 10),
+        language(),
     )
-        .prop_map(|(part, rest)| {
+        .prop_map(|(part, rest, lang)| {
             let mut w = Wfn {
                 part,
                 ..Wfn::default()
@@ -65,6 +83,7 @@ fn wfn() -> impl Strategy<Value = Wfn> {
             for (a, v) in Attribute::ALL[1..].iter().zip(rest) {
                 *w.get_mut(*a) = v;
             }
+            w.language = lang;
             w
         })
 }
@@ -111,10 +130,15 @@ proptest! {
 
     #[test]
     fn name_is_equal_to_itself_unless_it_has_wildcards(w in wfn()) {
+        // With a wildcard the target side is undefined (NISTIR 7696 Table 6-2), and an
+        // undefined name relation makes all four relations false.
         let r = compare(&w, &w);
         let wild = w.attributes().any(|(_, v)| v.has_wildcard());
         prop_assert_eq!(r.equal, !wild);
-        prop_assert_eq!(r.disjoint, wild);
+        prop_assert_eq!(r.subset, !wild);
+        prop_assert_eq!(r.superset, !wild);
+        prop_assert!(!r.disjoint);
+        prop_assert_eq!(compare_defined(&w, &w).is_none(), wild);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use zian_cpe::{
     AttrRelation::{self, Disjoint, Equal, Subset, Superset},
-    NameRelation, Value, Wfn, compare, compare_attr, compare_attr_defined, is_superset,
+    NameRelation, Value, Wfn, compare, compare_attr, compare_attr_defined, compare_defined,
+    is_superset,
 };
 
 fn v(text: &str) -> Value {
@@ -132,11 +133,11 @@ fn name_comparison() {
             ie,
             rel(true, false, false, false),
         ),
-        // Target with wildcards: undefined, reported as DISJOINT.
+        // Target with wildcards: undefined, so all four relations are false.
         (
             ie,
             "cpe:2.3:a:microsoft:internet_explorer:8.*:sp?:*:*:*:*:*:*",
-            rel(true, false, false, false),
+            rel(false, false, false, false),
         ),
         // Version ANY in the source: SUPERSET of a concrete version.
         (
@@ -203,4 +204,135 @@ fn relation_serialises_with_four_booleans() {
         serde_json::to_string(&r).expect("serialisable"),
         r#"{"disjoint":false,"equal":false,"subset":false,"superset":true}"#
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// UNDEFINED relations (Table 6-2) and how they reach the name level (§6.2)
+// ---------------------------------------------------------------------------------------
+
+/// Every kind of target value with an unquoted wildcard makes the attribute relation
+/// UNDEFINED, whatever the source; quoted `\*` and `\?` are ordinary characters.
+#[test]
+fn target_wildcards_are_undefined_whatever_the_source() {
+    let sources = ["ANY", "NA", "abc", "ab*", "?bc", r"a\*c"];
+    let wild_targets = ["*bc", "ab*", "?bc", "ab??", "??", "??*", "*?"];
+    for src in sources {
+        for tgt in wild_targets {
+            assert_eq!(
+                compare_attr_defined(&v(src), &v(tgt)),
+                None,
+                "{src} vs {tgt}"
+            );
+        }
+    }
+    // Quoted wildcard characters in the target are data, so the relation is defined.
+    assert_eq!(compare_attr_defined(&v(r"a\*c"), &v(r"a\*c")), Some(Equal));
+    assert_eq!(compare_attr_defined(&v("a*"), &v(r"a\*c")), Some(Superset));
+    assert_eq!(compare_attr_defined(&v("ANY"), &v(r"\?")), Some(Superset));
+    assert_eq!(compare_attr_defined(&v("abc"), &v(r"a\?c")), Some(Disjoint));
+}
+
+/// If any attribute comparison is UNDEFINED the name comparison is undefined: CPE_DISJOINT,
+/// CPE_EQUAL, CPE_SUBSET and CPE_SUPERSET are all false, even when another attribute is
+/// DISJOINT (which alone would make CPE_DISJOINT true) or every other attribute is EQUAL.
+#[test]
+fn any_undefined_attribute_makes_all_four_name_relations_false() {
+    let none = rel(false, false, false, false);
+    let cases = [
+        // Only the version is undefined, all else EQUAL.
+        (
+            "cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*",
+            "cpe:2.3:a:openssl:openssl:1.0.*:*:*:*:*:*:*:*",
+        ),
+        // Vendor and product DISJOINT, version undefined.
+        (
+            "cpe:2.3:a:microsoft:internet_explorer:8.0:*:*:*:*:*:*:*",
+            "cpe:2.3:a:mozilla:firefox:8.*:*:*:*:*:*:*:*",
+        ),
+        // Part DISJOINT, other undefined.
+        (
+            "cpe:2.3:h:cisco:asa_5505:-:*:*:*:*:*:*:*",
+            "cpe:2.3:o:cisco:asa_5505:-:*:*:*:*:*:*:x??",
+        ),
+        // Source ANY everywhere (a SUPERSET of any defined target), target pattern.
+        (
+            "cpe:2.3:*:*:*:*:*:*:*:*:*:*:*",
+            "cpe:2.3:a:vendor:*product:*:*:*:*:*:*:*:*",
+        ),
+        // Source NA against a target pattern.
+        (
+            "cpe:2.3:a:vendor:product:-:*:*:*:*:*:*:*",
+            "cpe:2.3:a:vendor:product:?:*:*:*:*:*:*:*",
+        ),
+        // Identical patterns on both sides (row 17).
+        (
+            "cpe:2.3:a:vendor:product:1.*:*:*:*:*:*:*:*",
+            "cpe:2.3:a:vendor:product:1.*:*:*:*:*:*:*:*",
+        ),
+        // A URI target with %01 / %02.
+        (
+            "cpe:2.3:a:vendor:product:1.0:*:*:*:*:*:*:*",
+            "cpe:/a:vendor:product:1.%02",
+        ),
+    ];
+    for (src, tgt) in cases {
+        let (s, t) = (
+            Wfn::parse(src).unwrap_or_else(|e| panic!("{src}: {e}")),
+            Wfn::parse(tgt).unwrap_or_else(|e| panic!("{tgt}: {e}")),
+        );
+        assert_eq!(compare(&s, &t), none, "{src} vs {tgt}");
+        assert_eq!(compare_defined(&s, &t), None, "{src} vs {tgt}");
+        assert!(!is_superset(&s, &t), "{src} vs {tgt}");
+    }
+}
+
+/// `compare_defined` agrees with `compare` wherever the relation is defined, including the
+/// mixed SUBSET/SUPERSET case in which all four are also false.
+#[test]
+fn compare_defined_tells_undefined_from_mixed() {
+    let mixed = (
+        fs("cpe:2.3:a:openssl:openssl:*:-:*:*:*:*:*:*"),
+        fs("cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*"),
+    );
+    assert_eq!(compare(&mixed.0, &mixed.1), rel(false, false, false, false));
+    assert_eq!(
+        compare_defined(&mixed.0, &mixed.1),
+        Some(rel(false, false, false, false))
+    );
+    let sup = (
+        fs("cpe:2.3:a:openssl:openssl:1.0.1*:*:*:*:*:*:*:*"),
+        fs("cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*"),
+    );
+    assert_eq!(
+        compare_defined(&sup.0, &sup.1),
+        Some(rel(false, false, false, true))
+    );
+    // The reverse direction puts the pattern on the target side: undefined.
+    assert_eq!(compare_defined(&sup.1, &sup.0), None);
+}
+
+/// The NA part (`-` in the formatted string) compares like any other NA (Table 6-2).
+#[test]
+fn na_part_compares_per_table_6_2() {
+    let na = fs("cpe:2.3:-:vendor:product:1.0:*:*:*:*:*:*:*");
+    let app = fs("cpe:2.3:a:vendor:product:1.0:*:*:*:*:*:*:*");
+    let any = fs("cpe:2.3:*:vendor:product:1.0:*:*:*:*:*:*:*");
+    assert_eq!(compare_attr(&na.part, &app.part), Disjoint);
+    assert_eq!(compare(&na, &na), rel(false, true, true, true));
+    assert_eq!(compare(&na, &app), rel(true, false, false, false));
+    assert_eq!(compare(&app, &na), rel(true, false, false, false));
+    assert_eq!(compare(&any, &na), rel(false, false, false, true));
+    assert_eq!(compare(&na, &any), rel(false, false, true, false));
+    assert!(is_superset(&any, &na));
+    assert!(!is_superset(&na, &any));
+}
+
+/// Language tags compare case-insensitively like every string.
+#[test]
+fn language_tags_compare_case_insensitively() {
+    let a = fs("cpe:2.3:a:v:p:1:*:*:en-us:*:*:*:*");
+    let b = fs("cpe:2.3:a:v:p:1:*:*:EN-US:*:*:*:*");
+    let c = fs("cpe:2.3:a:v:p:1:*:*:en-gb:*:*:*:*");
+    assert_eq!(compare(&a, &b), rel(false, true, true, true));
+    assert_eq!(compare(&a, &c), rel(true, false, false, false));
 }

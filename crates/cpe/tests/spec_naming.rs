@@ -290,21 +290,30 @@ fn trailing_uri_components_default_to_any() {
 }
 
 #[test]
-fn lone_quoted_hyphen_stays_a_string() {
-    let w = Wfn::parse_fs(r"cpe:2.3:a:vendor:product:\-:*:*:*:*:*:*:*").expect("valid");
+fn lone_quoted_hyphen_binds_as_the_specification_says() {
+    // §6.1.2.3 and §6.2.2.2 drop the quote of '-' when binding, so the WFN string "\-"
+    // comes out as "-", which reads back as NA: the one value no binding carries.
+    let w = wfn(r#"wfn:[part="a",vendor="vendor",product="product",version="\-"]"#);
     assert_eq!(w.version, s(r"\-"));
-    assert_eq!(w.to_fs(), r"cpe:2.3:a:vendor:product:\-:*:*:*:*:*:*:*");
-    assert_eq!(w.to_uri(), "cpe:/a:vendor:product:%2d");
+    assert_eq!(w.to_fs(), "cpe:2.3:a:vendor:product:-:*:*:*:*:*:*:*");
+    assert_eq!(w.to_uri(), "cpe:/a:vendor:product:-");
+    assert!(Wfn::parse_fs(&w.to_fs()).expect("valid").version.is_na());
+    assert!(Wfn::parse_uri(&w.to_uri()).expect("valid").version.is_na());
+    // Inside a longer value the hyphen is just unquoted and re-quoted.
+    let w = wfn(r#"wfn:[part="a",vendor="x\-ray",product="p"]"#);
+    assert_eq!(w.to_fs(), "cpe:2.3:a:x-ray:p:*:*:*:*:*:*:*:*");
+    assert_eq!(w.to_uri(), "cpe:/a:x-ray:p");
+    assert_eq!(Wfn::parse_fs(&w.to_fs()).expect("valid"), w);
     assert_eq!(Wfn::parse_uri(&w.to_uri()).expect("valid"), w);
-    // Whereas a bare '-' is NA.
-    let na = Wfn::parse_fs("cpe:2.3:a:vendor:product:-:*:*:*:*:*:*:*").expect("valid");
-    assert!(na.version.is_na());
 }
 
 #[test]
-fn needless_quote_of_underscore_is_dropped() {
-    let w = Wfn::parse_fs(r"cpe:2.3:a:my\_vendor:p:*:*:*:*:*:*:*:*").expect("valid");
-    assert_eq!(w.vendor, s("my_vendor"));
+fn needless_quote_of_underscore_is_dropped_in_wfn_notation_only() {
+    assert_eq!(Value::from_wfn(r"my\_vendor"), Ok(s("my_vendor")));
+    assert_eq!(
+        err(r"cpe:2.3:a:my\_vendor:p:*:*:*:*:*:*:*:*"),
+        "component 3 (vendor): '\\_' is not allowed in a formatted string: write '_' without the backslash"
+    );
 }
 
 #[test]
@@ -384,11 +393,7 @@ fn error_messages_name_component_and_reason() {
     );
     assert_eq!(
         err("cpe:2.3:x:openssl:openssl:1.0.1f:*:*:*:*:*:*:*"),
-        "component 2 (part): \"x\" is not a valid part; expected \"a\", \"o\", \"h\" or ANY"
-    );
-    assert_eq!(
-        err("cpe:2.3:-:openssl:openssl:1.0.1f:*:*:*:*:*:*:*"),
-        "component 2 (part): \"-\" is not a valid part; expected \"a\", \"o\", \"h\" or ANY"
+        "component 2 (part): \"x\" is not a valid part; expected \"a\", \"o\", \"h\", ANY or NA"
     );
     assert_eq!(
         err(r"cpe:2.3:a:openssl:open\ssl:1.0.1f:*:*:*:*:*:*:*"),
@@ -442,10 +447,6 @@ fn error_messages_name_component_and_reason() {
     assert_eq!(
         err("cpe:/a:v:p:1:u:~e~sw~ts%01w~~"),
         "component 6 (target_sw): unquoted '?' in the middle of a value"
-    );
-    assert_eq!(
-        err("cpe:/-:v:p"),
-        "component 1 (part): \"-\" is not a valid part; expected \"a\", \"o\", \"h\" or ANY"
     );
 }
 
@@ -578,7 +579,17 @@ fn validate_rejects_hand_built_invalid_values() {
     assert!(w.validate().is_err());
     w.version = Value::Any;
     w.part = Value::Na;
+    assert_eq!(w.validate(), Ok(()));
+    w.part = s("x");
     assert!(w.validate().is_err());
+    w.part = s("a");
+    w.language = s("english");
+    assert_eq!(
+        w.validate().expect_err("bad language").to_string(),
+        "component 8 (language): \"english\" is not a valid language tag: expected 2 or 3 letters, optionally '-' and a region of 2 letters or 3 digits (e.g. \"en\", \"en-us\", \"es-419\")"
+    );
+    w.language = s(r"en\-us");
+    assert_eq!(w.validate(), Ok(()));
 }
 
 #[test]
@@ -602,8 +613,8 @@ fn wfn_notation_errors() {
             "malformed WFN: unterminated value for vendor",
         ),
         (
-            "wfn:[part=NA]",
-            "malformed WFN: value of part must be ANY, NA (not for part) or a quoted string, found \"NA\"",
+            "wfn:[part=none]",
+            "malformed WFN: value of part must be ANY, NA or a quoted string, found \"none\"",
         ),
         (
             "wfn:[version=\"8.0\"]",
@@ -621,5 +632,248 @@ fn wfn_notation_errors() {
     assert_eq!(
         Wfn::parse_wfn(r#"wfn:[ part = "o" , vendor = "linux" ]"#).expect("blanks allowed"),
         Wfn::parse_uri("cpe:/o:linux").expect("valid")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Exact NISTIR 7695 grammar: NA part, quoting in each binding, language tags
+// ---------------------------------------------------------------------------------------
+
+/// The punctuation that the formatted-string grammar lets (and requires) a backslash to
+/// quote, besides `\`, `*` and `?`: every printable non-alphanumeric ASCII character
+/// except `-`, `.` and `_`, which are written as themselves.
+const FS_QUOTABLE: &str = r##"!"#$%&'()+,/:;<=>@[]^`{|}~"##;
+
+#[test]
+fn na_part_is_valid_in_every_notation() {
+    let w = Wfn::parse_fs("cpe:2.3:-:vendor:product:1.0:*:*:*:*:*:*:*").expect("valid");
+    assert!(w.part.is_na());
+    assert_eq!(w.to_fs(), "cpe:2.3:-:vendor:product:1.0:*:*:*:*:*:*:*");
+    assert_eq!(w.to_uri(), "cpe:/-:vendor:product:1.0");
+    assert_eq!(Wfn::parse_uri(&w.to_uri()).expect("valid"), w);
+    assert_eq!(w.to_wfn_string().split(',').next(), Some("wfn:[part=NA"));
+    assert_eq!(Wfn::parse_wfn(&w.to_wfn_string()).expect("valid"), w);
+    assert_eq!(w.validate(), Ok(()));
+    // NA is still no specific inventory name.
+    assert_eq!(
+        w.is_specific_inventory_name()
+            .expect_err("NA part")
+            .to_string(),
+        "not a specific inventory name: part is NA; an inventory CPE must give a concrete part, vendor and product"
+    );
+    // Only a, o, h and the two logical values are parts.
+    for bad in ["x", "A?", "ao", r"\-", "--"] {
+        let fs = format!("cpe:2.3:{bad}:v:p:*:*:*:*:*:*:*:*");
+        assert!(
+            matches!(Wfn::parse_fs(&fs), Err(CpeError::BadPart { index: 2, .. })),
+            "{fs}"
+        );
+    }
+}
+
+#[test]
+fn fs_backslash_may_only_precede_listed_characters() {
+    // Accepted: the escape itself, the two wildcard characters and the listed punctuation;
+    // each re-binds byte for byte and reads back from the URI binding.
+    let mut accepted: Vec<char> = vec!['\\', '*', '?'];
+    accepted.extend(FS_QUOTABLE.chars());
+    for c in accepted {
+        let fs = format!(r"cpe:2.3:a:vendor:pro\{c}duct:*:*:*:*:*:*:*:*");
+        let w = Wfn::parse_fs(&fs).unwrap_or_else(|e| panic!("{fs}: {e}"));
+        assert_eq!(w.product.unquoted(), Some(format!("pro{c}duct")), "{fs}");
+        assert!(!w.product.has_wildcard(), "{fs}");
+        assert_eq!(w.to_fs(), fs);
+        assert_eq!(Wfn::parse_uri(&w.to_uri()).expect("own URI"), w, "{fs}");
+    }
+    // Refused: the three characters the grammar writes unquoted, and alphanumerics.
+    for (c, reason) in [
+        (
+            '_',
+            r"'\_' is not allowed in a formatted string: write '_' without the backslash",
+        ),
+        (
+            '-',
+            r"'\-' is not allowed in a formatted string: write '-' without the backslash",
+        ),
+        (
+            '.',
+            r"'\.' is not allowed in a formatted string: write '.' without the backslash",
+        ),
+        (
+            'a',
+            r"'\a' quotes an alphanumeric character; only punctuation may be quoted",
+        ),
+        (
+            '7',
+            r"'\7' quotes an alphanumeric character; only punctuation may be quoted",
+        ),
+    ] {
+        let fs = format!(r"cpe:2.3:a:vendor:pro\{c}duct:*:*:*:*:*:*:*:*");
+        assert_eq!(err(&fs), format!("component 4 (product): {reason}"), "{fs}");
+    }
+    // Also as a whole value: "\-" is not a way to write a literal hyphen.
+    assert_eq!(
+        err(r"cpe:2.3:a:v:p:\-:*:*:*:*:*:*:*"),
+        r"component 5 (version): '\-' is not allowed in a formatted string: write '-' without the backslash"
+    );
+}
+
+#[test]
+fn fs_unquoted_characters_are_only_the_unreserved_ones() {
+    // Letters, digits, '-', '.' and '_' may stand unquoted; '-' and '.' are quoted in the
+    // WFN.
+    let w = Wfn::parse_fs("cpe:2.3:a:x-ray_corp:a.b-c_d:1.0-rc.2:*:*:*:*:*:*:*").expect("valid");
+    assert_eq!(w.vendor, s(r"x\-ray_corp"));
+    assert_eq!(w.product, s(r"a\.b\-c_d"));
+    assert_eq!(w.version, s(r"1\.0\-rc\.2"));
+    // Every other punctuation character must be quoted.
+    for c in FS_QUOTABLE.chars().filter(|c| *c != ':') {
+        let fs = format!("cpe:2.3:a:vendor:pro{c}duct:*:*:*:*:*:*:*:*");
+        assert_eq!(
+            err(&fs),
+            format!(
+                "component 4 (product): punctuation {c:?} must be quoted with '\\' in a formatted string"
+            ),
+            "{fs}"
+        );
+    }
+}
+
+#[test]
+fn uri_quoting_differs_from_the_formatted_string() {
+    // In the URI, '-', '.', '_' and '~' are written as themselves; other punctuation is
+    // percent-encoded, '~' too when it is data.
+    let w = Wfn::parse_uri("cpe:/a:x-ray:a.b_c:1~2").expect("valid");
+    assert_eq!(w.vendor, s(r"x\-ray"));
+    assert_eq!(w.product, s(r"a\.b_c"));
+    assert_eq!(w.version, s(r"1\~2"));
+    assert_eq!(w.to_uri(), "cpe:/a:x-ray:a.b_c:1%7e2");
+    assert_eq!(w.to_fs(), r"cpe:2.3:a:x-ray:a.b_c:1\~2:*:*:*:*:*:*:*");
+    // Percent-encoding '-' or '.' is not in the URI grammar ('_' neither: it is no
+    // punctuation).
+    assert_eq!(
+        err("cpe:/a:x%2dray:p"),
+        "component 2 (vendor): bad percent-encoding \"%2d\": '-' is written unencoded in a URI"
+    );
+    assert_eq!(
+        err("cpe:/a:v:p:1%2E0"),
+        "component 4 (version): bad percent-encoding \"%2E\": '.' is written unencoded in a URI"
+    );
+    assert_eq!(
+        err("cpe:/a:v:p%5fq"),
+        "component 3 (product): bad percent-encoding \"%5f\": only punctuation, %01 ('?') and %02 ('*') may be percent-encoded"
+    );
+    // Each quotable character: FS `\c` <-> URI `%hh`, both ways.
+    for c in FS_QUOTABLE.chars() {
+        let hex = format!("%{:02x}", c as u32);
+        let fs = format!(r"cpe:2.3:a:v:a\{c}b:*:*:*:*:*:*:*:*");
+        let uri = format!("cpe:/a:v:a{hex}b");
+        let from_fs = Wfn::parse_fs(&fs).unwrap_or_else(|e| panic!("{fs}: {e}"));
+        let from_uri = Wfn::parse_uri(&uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+        assert_eq!(from_fs, from_uri, "{c}");
+        assert_eq!(from_fs.to_uri(), uri);
+        assert_eq!(from_uri.to_fs(), fs);
+    }
+    // Encoded wildcards stay literal in both directions.
+    let w = Wfn::parse_uri("cpe:/a:v:a%2ab%3f").expect("valid");
+    assert_eq!(w.to_fs(), r"cpe:2.3:a:v:a\*b\?:*:*:*:*:*:*:*:*");
+    assert!(!w.product.has_wildcard());
+}
+
+#[test]
+fn language_must_be_a_restricted_rfc_5646_tag() {
+    // (formatted-string language, WFN value) for valid tags; case is kept.
+    let valid = [
+        ("en", "en"),
+        ("EN", "EN"),
+        ("eng", "eng"),
+        ("en-us", r"en\-us"),
+        ("en-US", r"en\-US"),
+        ("ja-jp", r"ja\-jp"),
+        ("es-419", r"es\-419"),
+        ("zho-tw", r"zho\-tw"),
+    ];
+    for (tag, wfn_value) in valid {
+        let fs = format!("cpe:2.3:a:v:p:1:*:*:{tag}:*:*:*:*");
+        let w = Wfn::parse_fs(&fs).unwrap_or_else(|e| panic!("{fs}: {e}"));
+        assert_eq!(w.language, s(wfn_value), "{fs}");
+        assert_eq!(w.to_fs(), fs);
+        let uri = format!("cpe:/a:v:p:1:::{tag}");
+        assert_eq!(w.to_uri(), uri);
+        assert_eq!(Wfn::parse_uri(&uri).expect("valid URI"), w);
+        assert_eq!(w.validate(), Ok(()));
+    }
+    // ANY and NA stay allowed.
+    assert!(
+        Wfn::parse_fs("cpe:2.3:a:v:p:1:*:*:-:*:*:*:*")
+            .expect("NA")
+            .language
+            .is_na()
+    );
+    assert!(
+        Wfn::parse_uri("cpe:/a:v:p:1:::-")
+            .expect("NA")
+            .language
+            .is_na()
+    );
+    // Malformed: too long or too short a language, wrong separator, wrong region, no
+    // language, empty region, wildcards, digits as language.
+    let invalid = [
+        ("english", "english"),
+        ("en_us", "en_us"),
+        ("en-usa", "en-usa"),
+        ("-us", "-us"),
+        ("en-", "en-"),
+        ("e", "e"),
+        ("en-1", "en-1"),
+        ("en-12", "en-12"),
+        ("en-1234", "en-1234"),
+        ("en-us-x", "en-us-x"),
+        ("123", "123"),
+        ("en*", "en*"),
+        ("?n", "?n"),
+        (r"en\!", "en!"),
+    ];
+    let reason = |shown: &str| {
+        format!(
+            "{shown:?} is not a valid language tag: expected 2 or 3 letters, optionally '-' and a region of 2 letters or 3 digits (e.g. \"en\", \"en-us\", \"es-419\")"
+        )
+    };
+    for (tag, shown) in invalid {
+        let fs = format!("cpe:2.3:a:v:p:1:*:*:{tag}:*:*:*:*");
+        assert_eq!(
+            err(&fs),
+            format!("component 8 (language): {}", reason(shown)),
+            "{fs}"
+        );
+    }
+    for (uri_tag, shown) in [
+        ("english", "english"),
+        ("en-usa", "en-usa"),
+        ("-us", "-us"),
+        ("en-", "en-"),
+        ("en%02", "en*"),
+    ] {
+        let uri = format!("cpe:/a:v:p:1:::{uri_tag}");
+        assert_eq!(
+            err(&uri),
+            format!("component 7 (language): {}", reason(shown)),
+            "{uri}"
+        );
+    }
+    assert_eq!(
+        Wfn::parse_wfn(r#"wfn:[language="english"]"#)
+            .expect_err("bad tag")
+            .to_string(),
+        format!(
+            "malformed WFN: language: component 0 (language): {}",
+            reason("english")
+        )
+    );
+    assert_eq!(
+        Wfn::parse_wfn(r#"wfn:[language="en\-us"]"#)
+            .expect("valid")
+            .language,
+        s(r"en\-us")
     );
 }
