@@ -63,8 +63,8 @@ static WEIGHTS: [&[i128]; N] = [
 ///
 /// The guide's equations are decimal: evaluated in binary floating point, an intermediate that
 /// is exactly a tie such as `x.x5` can land a few ULPs below it and round the wrong way. All v2
-/// arithmetic is therefore exact; the largest intermediate (AdjustedBase before rounding) has
-/// 27 decimals and a magnitude below 20, far inside `i128`.
+/// arithmetic is therefore exact; the largest intermediate (AdjustedBase before rounding) has at
+/// most 27 decimals and a magnitude below 20, far inside `i128`.
 #[derive(Debug, Clone, Copy)]
 struct Dec {
     m: i128,
