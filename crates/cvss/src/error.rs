@@ -41,6 +41,18 @@ pub enum CvssError {
     /// The same metric given twice.
     #[error("duplicate metric {0}")]
     DuplicateMetric(&'static str),
+    /// A metric written after a metric that the specification places after it. Only CVSS v4.0
+    /// fixes the order (v4.0 specification section 7: base metrics in order, then the optional
+    /// metrics in the specification's order); v2 and v3.x vectors may list metrics in any order.
+    #[error("metric {metric} out of order: CVSS v{version} requires it before {before}")]
+    OutOfOrder {
+        /// The metric found out of place.
+        metric: &'static str,
+        /// The metric written before it that the specification places after it.
+        before: &'static str,
+        /// The CVSS version of the vector ("4.0").
+        version: &'static str,
+    },
     /// A mandatory (base) metric is absent.
     #[error("missing mandatory metric {0}")]
     MissingMetric(&'static str),

@@ -3,10 +3,13 @@
 //! # Model
 //!
 //! A vector string is parsed into a typed [`Vector`] (one variant per major version); scoring
-//! is a pure function of the parsed vector and returns [`Scores`]. Parsing is lenient on metric
-//! order (the specifications give a preferred order; producers vary) and strict on everything
-//! else, rejecting with a precise [`CvssError`]: unknown metric or value, duplicated metric,
-//! missing mandatory (base) metric, missing or wrong `CVSS:x.y/` prefix, empty components.
+//! is a pure function of the parsed vector and returns [`Scores`]. Parsing of v2 and v3.x is
+//! lenient on metric order (those specifications give a preferred order; producers vary); a v4.0
+//! vector must list its metrics in the specification's order (v4.0 section 7: the mandatory base
+//! metrics in order, then optional metrics in the specification's order, each at most once).
+//! Everything else is strict, rejecting with a precise [`CvssError`]: unknown metric or value,
+//! duplicated metric, metric out of order (v4.0), missing mandatory (base) metric, missing or
+//! wrong `CVSS:x.y/` prefix, empty components.
 //! [`Vector`]'s `Display` re-serialises in canonical order, omitting metrics whose value is
 //! "Not Defined" (`X`, or `ND` in v2), so `parse(display(v)) == v`.
 //!
@@ -17,7 +20,10 @@
 //!   Vectors are accepted in NVD form (`AV:N/AC:L/Au:N/C:P/I:P/A:P`), optionally wrapped in
 //!   parentheses and/or with a `CVSS:2.0/` prefix; temporal (`E/RL/RC`) and environmental
 //!   (`CDP/TD/CR/IR/AR`) metrics are optional individually. Display uses the NVD form.
-//!   Severity follows NVD: Low 0.0–3.9, Medium 4.0–6.9, High 7.0–10.0.
+//!   Severity follows NVD: Low 0.0–3.9, Medium 4.0–6.9, High 7.0–10.0. The equations are
+//!   evaluated in exact decimal arithmetic with `round_to_1_decimal` (half up, i.e. a tie away
+//!   from zero) exactly where the guide applies it: BaseScore, TemporalScore, AdjustedBase
+//!   (the BaseScore equation on AdjustedImpact), AdjustedTemporal and EnvironmentalScore.
 //! * **v3.0 / v3.1** — FIRST CVSS v3.0 and v3.1 Specification Documents, section 7 (equations),
 //!   7.4 (metric values), v3.1 Appendix A (integer-based Roundup). v3.0 rounds up to one decimal
 //!   ("smallest number, to one decimal place, equal to or higher than its input"); the reference
@@ -50,8 +56,11 @@
 //! * An explicit "Not Defined" value (`X`/`ND`) is accepted and treated exactly like an absent
 //!   metric, so it does not make a group "defined" and is dropped on re-serialisation.
 //! * v2: the guide's base equation, evaluated with the requirement-adjusted impact for the
-//!   environmental score, can go below zero (e.g. `AV:L/AC:H/Au:M/C:N/I:P/A:N/IR:L`); such a
-//!   result is clamped to 0.0.
+//!   environmental score, can go below zero (e.g. AdjustedBase −0.2 for
+//!   `AV:L/AC:H/Au:M/C:N/I:P/A:N/IR:L`). The negative AdjustedBase and AdjustedTemporal are
+//!   carried into the EnvironmentalScore equation unchanged, as the guide writes it (so
+//!   `…/CDP:LM/AR:L` variants score 2.9, not 3.0); only a final score below zero is reported
+//!   as 0.0, scores being defined on 0.0–10.0.
 //! * Surrounding whitespace is trimmed before parsing.
 //! * A bare vector (no prefix) that uses v3-only metrics (`PR`, `UI`, `S`) or v4-only metrics is
 //!   rejected with "vector must start with CVSS:3.1/" (or `CVSS:4.0/`) rather than as an unknown

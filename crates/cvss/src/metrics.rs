@@ -38,17 +38,22 @@ impl MetricDef {
 
 /// Parses `METRIC:VALUE/METRIC:VALUE/...` (without prefix) against `defs`.
 ///
-/// Lenient on order (the specifications list a preferred order, common producers vary it),
-/// strict on everything else: unknown metrics or values, duplicates, empty components and
+/// With `ordered` false (v2, v3.x) the order is free (those specifications list a preferred
+/// order, common producers vary it); with `ordered` true (v4.0) every metric must come after the
+/// metrics before it in `defs`, i.e. in specification order, else [`CvssError::OutOfOrder`]
+/// names the first metric out of place. Strict on everything else: unknown metrics or values, duplicates, empty components and
 /// missing mandatory metrics are errors. An explicit "Not Defined" value (`X`/`ND`) is accepted
 /// for optional metrics and is equivalent to omitting the metric.
 pub(crate) fn parse_components<const N: usize>(
     body: &str,
     defs: &'static [MetricDef; N],
     version: &'static str,
+    ordered: bool,
 ) -> Result<[u8; N], CvssError> {
     let mut idx = [0u8; N];
     let mut seen = [false; N];
+    // Table position of the metric written last, for the order check.
+    let mut last: Option<usize> = None;
     if !body.is_empty() {
         for comp in body.split('/') {
             if comp.is_empty() {
@@ -67,6 +72,14 @@ pub(crate) fn parse_components<const N: usize>(
             if seen[pos] {
                 return Err(CvssError::DuplicateMetric(def.name));
             }
+            if let Some(prev) = last.filter(|&prev| ordered && prev > pos) {
+                return Err(CvssError::OutOfOrder {
+                    metric: def.name,
+                    before: defs.get(prev).map_or("", |d| d.name),
+                    version,
+                });
+            }
+            last = Some(pos);
             let vpos = def.values.iter().position(|v| *v == value).ok_or_else(|| {
                 CvssError::UnknownValue {
                     metric: def.name,
@@ -118,11 +131,10 @@ pub(crate) fn any_defined<const N: usize>(idx: &[u8; N], range: std::ops::Range<
     idx.get(range).is_some_and(|s| s.iter().any(|&i| i != 0))
 }
 
-/// Round half up to one decimal (v2 and v4 final rounding).
+/// Round half up to one decimal (v4 final rounding; v2 computes in exact decimals, see `v2.rs`).
 ///
-/// The reference implementations compute in exact decimal arithmetic (v2) or add a small
-/// epsilon (v4) so that a value a few ULPs below an `x.x5` tie still rounds up; this does the
-/// same. A negative zero is normalised to `0.0`.
+/// The v4 reference calculator adds a small epsilon so that a value a few ULPs below an `x.x5`
+/// tie still rounds up; this does the same. A negative zero is normalised to `0.0`.
 pub(crate) fn round1_half_up(x: f64) -> f64 {
     let r = ((x + 1e-6) * 10.0 + 0.5).floor() / 10.0;
     r + 0.0

@@ -104,7 +104,7 @@ impl CvssV3 {
         let label = minor.as_str();
         Ok(CvssV3 {
             minor,
-            idx: parse_components(body, &DEFS, label)?,
+            idx: parse_components(body, &DEFS, label, false)?,
         })
     }
 

@@ -156,7 +156,7 @@ fn d(a: u8, b: u8) -> i32 {
 impl CvssV4 {
     pub(crate) fn parse_body(body: &str) -> Result<Self, CvssError> {
         Ok(CvssV4 {
-            idx: parse_components(body, &DEFS, "4.0")?,
+            idx: parse_components(body, &DEFS, "4.0", true)?,
         })
     }
 

@@ -77,3 +77,22 @@ fn empty_input_gives_no_output() {
     assert_eq!(run_str(""), "");
     assert_eq!(run_str("\n  \n\t\n"), "");
 }
+
+/// Issue 10: an out-of-order v4.0 vector is an error line naming the metric out of place; the
+/// v2 environmental case of the issue scores 2.9; v3.1 out of order still scores.
+#[test]
+fn issue_10_lines() {
+    let input = "\
+CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/CR:H/E:A
+AV:L/AC:H/Au:M/C:N/I:N/A:P/E:H/RL:ND/RC:ND/CDP:LM/TD:H/CR:M/IR:ND/AR:L
+CVSS:3.1/S:U/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H
+";
+    let expected = [
+        r#"{"vector":"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/CR:H/E:A","error":"metric E out of order: CVSS v4.0 requires it before CR"}"#,
+        r#"{"vector":"AV:L/AC:H/Au:M/C:N/I:N/A:P/E:H/RL:ND/RC:ND/CDP:LM/TD:H/CR:M/IR:ND/AR:L","version":"2.0","base":0.8,"temporal":0.8,"environmental":2.9,"score":2.9,"severity":"LOW"}"#,
+        r#"{"vector":"CVSS:3.1/S:U/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H","version":"3.1","base":9.8,"temporal":null,"environmental":null,"score":9.8,"severity":"CRITICAL"}"#,
+    ];
+    let got = run_str(input);
+    let got: Vec<&str> = got.lines().collect();
+    assert_eq!(got, expected);
+}

@@ -86,8 +86,13 @@ const V4: Table = &[
     ("U", &["X", "Clear", "Green", "Amber", "Red"], false),
 ];
 
-/// A generated vector: the input string (random order) and the expected canonical form.
-fn vector(prefix: &'static str, table: Table) -> impl Strategy<Value = (String, String)> {
+/// A generated vector: the input string (random order, or specification order when `ordered`)
+/// and the expected canonical form.
+fn vector(
+    prefix: &'static str,
+    table: Table,
+    ordered: bool,
+) -> impl Strategy<Value = (String, String)> {
     let per_metric: Vec<_> = table
         .iter()
         .map(|&(name, values, mandatory)| {
@@ -98,11 +103,14 @@ fn vector(prefix: &'static str, table: Table) -> impl Strategy<Value = (String, 
         })
         .collect();
     per_metric
-        .prop_flat_map(|chosen| {
+        .prop_flat_map(move |chosen| {
             let present: Vec<_> = chosen.into_iter().flatten().collect();
-            Just(present.clone())
-                .prop_shuffle()
-                .prop_map(move |shuffled| (present.clone(), shuffled))
+            let input = if ordered {
+                Just(present.clone()).boxed()
+            } else {
+                Just(present.clone()).prop_shuffle().boxed()
+            };
+            input.prop_map(move |shuffled| (present.clone(), shuffled))
         })
         .prop_map(move |(canonical, shuffled)| {
             let join = |items: &[(&str, &str, bool)], only_defined: bool| {
@@ -141,23 +149,48 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn v2_roundtrip((input, canonical) in vector("", V2)) {
+    fn v2_roundtrip((input, canonical) in vector("", V2, false)) {
         check(&input, &canonical)?;
     }
 
     #[test]
-    fn v30_roundtrip((input, canonical) in vector("CVSS:3.0/", V3)) {
+    fn v30_roundtrip((input, canonical) in vector("CVSS:3.0/", V3, false)) {
         check(&input, &canonical)?;
     }
 
     #[test]
-    fn v31_roundtrip((input, canonical) in vector("CVSS:3.1/", V3)) {
+    fn v31_roundtrip((input, canonical) in vector("CVSS:3.1/", V3, false)) {
         check(&input, &canonical)?;
     }
 
     #[test]
-    fn v4_roundtrip((input, canonical) in vector("CVSS:4.0/", V4)) {
+    fn v4_roundtrip((input, canonical) in vector("CVSS:4.0/", V4, true)) {
         check(&input, &canonical)?;
+    }
+
+    /// A v4.0 vector with any two of its metrics swapped is refused with an order error
+    /// naming the metric now out of place.
+    #[test]
+    fn v4_swapped_metrics_are_refused(
+        ((input, _), i, j) in (vector("CVSS:4.0/", V4, true), 0usize..64, 0usize..64)
+    ) {
+        let body = input.trim_start_matches("CVSS:4.0/");
+        let mut parts: Vec<&str> = body.split('/').collect();
+        let (i, j) = (i % parts.len(), j % parts.len());
+        prop_assume!(i != j);
+        parts.swap(i, j);
+        let lo = i.min(j);
+        let swapped = format!("CVSS:4.0/{}", parts.join("/"));
+        let name = |p: &str| p.split(':').next().unwrap_or("").to_string();
+        // Position `lo` now holds a metric that belongs further on, so the first step back is
+        // at `lo + 1`: that metric is named as out of order before the one at `lo`.
+        let want = format!(
+            "metric {} out of order: CVSS v4.0 requires it before {}",
+            name(parts[lo + 1]),
+            name(parts[lo])
+        );
+        let got = Vector::parse(&swapped).map(|v| v.to_string()).map_err(|e| e.to_string());
+        prop_assert_eq!(got, Err(want), "{}", swapped);
     }
 
     /// Arbitrary strings never panic the parser, and anything accepted re-parses identically.
