@@ -86,5 +86,7 @@ pub mod nvd_api;
 pub use error::VulnError;
 pub use feeds::{FeedKind, FeedReport, VulnStore, import_path};
 pub use index::{AssetIndex, CriteriaIndex};
-pub use matching::{Asset, Evidence, Finding, Host, Inventory, PlatformEvidence};
+pub use matching::{
+    Asset, Certainty, Evidence, Finding, Host, Inventory, PlatformEvidence, Undecided,
+};
 pub use model::Origin;
