@@ -142,7 +142,11 @@ fn windows_build_ranges_and_target_hw_cve_2025_29824() {
     let e = f.iter().find(|x| x.host == "e").expect("possible finding");
     assert_eq!(e.undecided.len(), 1, "{:?}", e.undecided);
     assert_eq!(e.undecided[0].attribute, "version");
-    assert!(e.undecided[0].criterion_value.starts_with('<'), "{:?}", e.undecided);
+    assert!(
+        e.undecided[0].criterion_value.starts_with('<'),
+        "{:?}",
+        e.undecided
+    );
     let a = f.iter().find(|x| x.host == "a").expect("finding");
     assert_eq!(a.evidence.range.as_deref(), Some("<10.0.19045.5737"));
     assert_eq!(a.evidence.status.as_deref(), Some("Undergoing Analysis"));

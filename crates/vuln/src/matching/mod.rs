@@ -464,8 +464,7 @@ fn eval_configs(
                     if !m.vulnerable {
                         continue;
                     }
-                    let Some(h) = hits[nj][ej].iter().find(|h| h.0 == a).and_then(|h| h.1)
-                    else {
+                    let Some(h) = hits[nj][ej].iter().find(|h| h.0 == a).and_then(|h| h.1) else {
                         continue;
                     };
                     if own.is_none_or(|o| h.undecided.count_ones() < o.2.undecided.count_ones()) {
