@@ -18,7 +18,7 @@ async fn post_from(
 ) -> zian_testkit::Resp {
     let mut pairs: Vec<(&str, &str)> = vec![("_csrf", s.csrf.as_str())];
     pairs.extend_from_slice(fields);
-    let body = serde_urlencoded::to_string(&pairs).unwrap();
+    let body = serde_urlencoded::to_string(&pairs).expect("form body");
     let referer = page.map(|p| format!("http://{HOST}{p}"));
     let mut h = vec![
         ("cookie", s.cookie.as_str()),

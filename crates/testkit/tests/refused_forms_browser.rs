@@ -209,8 +209,7 @@ fn walk(
     unknown: &mut Vec<String>,
     failures: &mut Vec<String>,
 ) -> Result<(), BrowserError> {
-    let bad: BTreeMap<&str, (&str, &str, &[(&str, &str)])> =
-        BAD.iter().map(|(a, f, v, g)| (*a, (*f, *v, *g))).collect();
+    let bad: BTreeMap<&str, &Case> = BAD.iter().map(|c| (c.0, c)).collect();
     for page in pages {
         b.goto(&format!("{base}{page}"))?;
         let forms = b.execute(FORMS_JS, &[])?;
@@ -220,7 +219,7 @@ fn walk(
             if BUTTONS.contains(&pat.as_str()) || tried.contains_key(&pat) {
                 continue;
             }
-            let Some((field, value, good)) = bad.get(pat.as_str()).copied() else {
+            let Some(&&(_, field, value, good)) = bad.get(pat.as_str()) else {
                 unknown.push(format!("{pat} on {page} (fields {})", f["fields"]));
                 continue;
             };

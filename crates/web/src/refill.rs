@@ -41,17 +41,20 @@ const CAP: usize = 10_000;
 /// The fields of the page form being handled, as the form extractor read
 /// them (a request extension set by the `common` middleware on page POSTs).
 #[derive(Debug, Clone, Default)]
-pub struct FormEcho(Arc<Mutex<Option<Vec<(String, String)>>>>);
+pub struct FormEcho(Arc<Mutex<Option<Pairs>>>);
+
+/// A form's fields in the order sent.
+type Pairs = Vec<(String, String)>;
 
 impl FormEcho {
     /// Keeps the submitted pairs, without anything secret.
-    pub fn set(&self, pairs: Vec<(String, String)>) {
+    pub fn set(&self, pairs: Pairs) {
         let kept = pairs.into_iter().filter(|(k, _)| !secret(k)).collect();
         if let Ok(mut g) = self.0.lock() {
             *g = Some(kept);
         }
     }
-    fn take(&self) -> Option<Vec<(String, String)>> {
+    fn take(&self) -> Option<Pairs> {
         self.0.lock().ok().and_then(|mut g| g.take())
     }
 }
@@ -82,7 +85,7 @@ pub struct Refill {
     page: String,
     /// The form's action (the refused POST's path).
     action: String,
-    values: Vec<(String, String)>,
+    values: Pairs,
     errors: Vec<FieldError>,
     lang: Lang,
     at: Instant,
