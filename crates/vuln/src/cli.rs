@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::VulnError;
 use crate::feeds::{FeedReport, VulnStore, import_path};
 use crate::index::CriteriaIndex;
-use crate::matching::{Asset, Finding, Inventory};
+use crate::matching::{Asset, Certainty, Finding, Inventory};
 
 /// Output format of findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,10 @@ pub struct ScanSummary {
     pub kev_findings: usize,
     /// Findings with score ≥ 7.0.
     pub high_or_critical: usize,
+    /// Confirmed findings (the asset name is a subset of every criterion).
+    pub confirmed: usize,
+    /// Possible findings (an asset attribute ANY where a criterion is specific).
+    pub possible: usize,
     /// Seconds spent importing feeds.
     pub import_seconds: f64,
     /// Seconds spent matching.
@@ -74,10 +78,12 @@ impl fmt::Display for ScanSummary {
         }
         write!(
             f,
-            "findings: {} ({} with score >= 7.0, {} known exploited); import {:.2} s, match {:.2} s",
+            "findings: {} ({} with score >= 7.0, {} known exploited; {} confirmed, {} possible); import {:.2} s, match {:.2} s",
             self.findings,
             self.high_or_critical,
             self.kev_findings,
+            self.confirmed,
+            self.possible,
             self.import_seconds,
             self.match_seconds
         )
@@ -350,6 +356,10 @@ pub fn run_scan(
         .iter()
         .filter(|f| f.score.is_some_and(|s| s >= 7.0))
         .count();
+    let possible = findings
+        .iter()
+        .filter(|f| f.certainty == Certainty::Possible)
+        .count();
     match format {
         ScanFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
@@ -389,6 +399,8 @@ pub fn run_scan(
         findings: findings.len(),
         kev_findings: kev,
         high_or_critical: high,
+        confirmed: findings.len() - possible,
+        possible,
         import_seconds,
         match_seconds,
     })

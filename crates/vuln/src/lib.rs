@@ -51,15 +51,19 @@
 //! ## Documented decisions and deviations
 //! * An inventory name with ANY, NA or a wildcard in part, vendor or product
 //!   is rejected, never treated as "matches everything".
-//! * An asset version ANY (`*`) or NA (`-`) never falls inside a version
-//!   range: the engine reports nothing rather than guess. (A criterion whose
-//!   version is ANY without a range still matches it: "all versions".)
-//! * Update, edition, language, sw_edition, target_sw, target_hw and other:
-//!   an asset value ANY means "not stated" and is accepted (NISTIR 7696 would
-//!   answer SUBSET, i.e. no match): an inventory that does not state its
-//!   target hardware is not known to be safe from an x64-only entry. A stated
-//!   different value (DISJOINT) excludes the asset. Part, vendor, product and
-//!   version follow 7696 strictly.
+//! * Confirmed and possible findings (issue 10): update, edition, language,
+//!   sw_edition, target_sw, target_hw and other with an asset value ANY
+//!   ("not stated") where the criterion names a value (NISTIR 7696: SUBSET)
+//!   are accepted as *undecided*, and so is an asset version ANY (`*`)
+//!   against a version range; a finding that needs any undecided attribute
+//!   is [`Certainty::Possible`] and lists them (`undecided`), otherwise it is
+//!   [`Certainty::Confirmed`] (rules for AND/OR trees in [`matching`]). A
+//!   stated different value (DISJOINT) excludes the asset. An asset version
+//!   NA (`-`) never falls inside a range, and an asset version ANY does not
+//!   match a criterion naming one specific version (that would make every
+//!   enumerated version list match; not widened). Part, vendor and product
+//!   follow 7696 strictly. (A criterion whose version is ANY without a range
+//!   matches every asset version: "all versions", confirmed.)
 //! * A criterion with a range is compared on the version attribute only; the
 //!   update attribute is compared by 7696 (so `7.9:p1` is inside
 //!   `versionEndIncluding 7.9` when the criterion's update is ANY).
@@ -86,5 +90,7 @@ pub mod nvd_api;
 pub use error::VulnError;
 pub use feeds::{FeedKind, FeedReport, VulnStore, import_path};
 pub use index::{AssetIndex, CriteriaIndex};
-pub use matching::{Asset, Evidence, Finding, Host, Inventory, PlatformEvidence};
+pub use matching::{
+    Asset, Certainty, Evidence, Finding, Host, Inventory, PlatformEvidence, Undecided,
+};
 pub use model::Origin;

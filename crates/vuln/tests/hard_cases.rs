@@ -4,6 +4,7 @@
 mod common;
 
 use common::{hits, inventory, nvd_store, scan, set};
+use zian_vuln::Certainty;
 use zian_vuln::Origin;
 
 const TOMCAT_NA: &str = "cpe:2.3:a:apache:tomcat:-:*:*:*:*:*:*:*";
@@ -124,10 +125,27 @@ fn windows_build_ranges_and_target_hw_cve_2025_29824() {
         ("e", &[no_version]),
     ]);
     let f = scan(&store, &inv);
-    // arm64 is not listed for 1507 (wrong target_hw); version ANY never falls in a range.
+    // arm64 is not listed for 1507 (wrong target_hw). Version ANY falls in a
+    // range only as a possible finding (issue 10; it used to be dropped).
     assert_eq!(
         hits(&f, "CVE-2025-29824"),
-        set(&[("a", in_range), ("d", x86_1507)])
+        set(&[("a", in_range), ("d", x86_1507), ("e", no_version)])
+    );
+    for x in &f {
+        let expect = if x.host == "e" {
+            Certainty::Possible
+        } else {
+            Certainty::Confirmed
+        };
+        assert_eq!(x.certainty, expect, "{x:?}");
+    }
+    let e = f.iter().find(|x| x.host == "e").expect("possible finding");
+    assert_eq!(e.undecided.len(), 1, "{:?}", e.undecided);
+    assert_eq!(e.undecided[0].attribute, "version");
+    assert!(
+        e.undecided[0].criterion_value.starts_with('<'),
+        "{:?}",
+        e.undecided
     );
     let a = f.iter().find(|x| x.host == "a").expect("finding");
     assert_eq!(a.evidence.range.as_deref(), Some("<10.0.19045.5737"));
@@ -330,10 +348,19 @@ fn fortios_and_fortiproxy_ranges_cve_2024_21762() {
         ("f", &[na]),
     ]);
     let f = scan(&store, &inv);
+    // Version ANY (`e`) is possible (issue 10); NA (`f`) never falls in a range.
     assert_eq!(
         hits(&f, "CVE-2024-21762"),
-        set(&[("a", os_in), ("c", proxy)])
+        set(&[("a", os_in), ("c", proxy), ("e", any)])
     );
+    for x in &f {
+        let expect = if x.host == "e" {
+            Certainty::Possible
+        } else {
+            Certainty::Confirmed
+        };
+        assert_eq!(x.certainty, expect, "{x:?}");
+    }
 }
 
 #[test]

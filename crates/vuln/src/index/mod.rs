@@ -269,6 +269,8 @@ impl AssetIndex {
                 if lo < hi {
                     out.extend(b.versioned[lo..hi].iter().map(|x| x.1));
                 }
+                // Assets whose version is ANY match a range as possible.
+                out.extend_from_slice(&b.other);
             } else if !target && matches!(w.version, Value::Str(_)) && !w.version.has_wildcard() {
                 if let Some(t) = w.version.unquoted() {
                     let v = Version::parse(&t);

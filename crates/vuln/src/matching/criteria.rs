@@ -56,7 +56,38 @@ pub struct Hit {
     /// The asset matched through the criterion's version range (its text is
     /// [`Criterion::range_text`]).
     pub ranged: bool,
+    /// Attributes (bits indexed like [`ATTRIBUTES`]) where the asset is ANY
+    /// and the criterion names a specific value: the match holds only if the
+    /// asset turns out to have that value. Zero for a confirmed match.
+    pub undecided: u16,
 }
+
+impl Hit {
+    /// Whether the asset name is a subset of (or equal to) the criterion on
+    /// every attribute (NISTIR 7696), i.e. nothing is left undecided.
+    pub fn is_confirmed(&self) -> bool {
+        self.undecided == 0
+    }
+}
+
+/// Names of the WFN attributes in CPE order; bit `i` of
+/// [`Hit::undecided`] refers to `ATTRIBUTES[i]`.
+pub const ATTRIBUTES: [&str; 11] = [
+    "part",
+    "vendor",
+    "product",
+    "version",
+    "update",
+    "edition",
+    "language",
+    "sw_edition",
+    "target_sw",
+    "target_hw",
+    "other",
+];
+
+/// Bit of the version attribute in [`Hit::undecided`].
+pub const VERSION_BIT: u16 = 1 << 3;
 
 impl Criterion {
     /// Whether the criterion carries a version range.
@@ -106,22 +137,28 @@ impl Criterion {
 
     /// Test this criterion against an asset.
     ///
-    /// * part, vendor, product, update, edition, language, sw_edition,
-    ///   target_sw, target_hw and other: the NISTIR 7696 relation of
-    ///   (criterion, asset) must be SUPERSET or EQUAL;
-    /// * version without a range: the same 7696 test;
-    /// * version with a range: the criterion's version must be ANY, and the
-    ///   asset's version a specific value inside the range. An asset whose
-    ///   version is ANY (`*`) or NA (`-`) never falls in a range: we report
-    ///   nothing rather than guess (documented deviation from tools that
-    ///   treat an unknown version as affected).
+    /// * part, vendor and product: the NISTIR 7696 relation of (criterion,
+    ///   asset) must be SUPERSET or EQUAL;
+    /// * update, edition, language, sw_edition, target_sw, target_hw and
+    ///   other: SUPERSET or EQUAL (decided), or the asset value is ANY where
+    ///   the criterion is specific (SUBSET: undecided, see [`Hit::undecided`]);
+    /// * version without a range: the 7696 test (SUPERSET or EQUAL);
+    /// * version with a range: the criterion's version must be ANY or cover
+    ///   the asset's, and the asset's version a specific value inside the
+    ///   range; an asset whose version is ANY (`*`) matches as undecided
+    ///   ("version" is what would decide it). NA (`-`) never falls in a range.
     pub fn matches(&self, asset: &Asset) -> Option<Hit> {
-        if !self.attrs_cover(asset) {
-            return None;
-        }
+        let mut undecided = self.attrs_mask(asset)?;
         let w = self.wfn.as_ref()?;
         let a = &asset.wfn;
         if self.has_range() {
+            if a.version.is_any() {
+                undecided |= VERSION_BIT;
+                return Some(Hit {
+                    ranged: true,
+                    undecided,
+                });
+            }
             if !w.version.is_any() {
                 // A specific version plus a range: both must hold.
                 if !covers(&w.version, &a.version) {
@@ -132,9 +169,15 @@ impl Criterion {
             if !self.in_range(v) {
                 return None;
             }
-            Some(Hit { ranged: true })
+            Some(Hit {
+                ranged: true,
+                undecided,
+            })
         } else if covers(&w.version, &a.version) {
-            Some(Hit { ranged: false })
+            Some(Hit {
+                ranged: false,
+                undecided,
+            })
         } else {
             None
         }
@@ -142,14 +185,22 @@ impl Criterion {
 
     /// NISTIR 7696 test of every attribute except the version.
     pub fn attrs_cover(&self, asset: &Asset) -> bool {
-        let Some(w) = self.wfn.as_ref() else {
-            return false;
-        };
+        self.attrs_mask(asset).is_some()
+    }
+
+    /// Like [`Criterion::attrs_cover`], returning the undecided attributes
+    /// (bits as in [`Hit::undecided`]) when the criterion applies. No
+    /// allocation.
+    pub fn attrs_mask(&self, asset: &Asset) -> Option<u16> {
+        let w = self.wfn.as_ref()?;
         let a = &asset.wfn;
-        let pairs = [
-            (&w.part, &a.part),
-            (&w.vendor, &a.vendor),
-            (&w.product, &a.product),
+        if !(covers(&w.part, &a.part)
+            && covers(&w.vendor, &a.vendor)
+            && covers(&w.product, &a.product))
+        {
+            return None;
+        }
+        let rest = [
             (&w.update, &a.update),
             (&w.edition, &a.edition),
             (&w.language, &a.language),
@@ -158,8 +209,50 @@ impl Criterion {
             (&w.target_hw, &a.target_hw),
             (&w.other, &a.other),
         ];
-        let (ident, rest) = pairs.split_at(3);
-        ident.iter().all(|(s, t)| covers(s, t)) && rest.iter().all(|(s, t)| covers_unstated(s, t))
+        let mut mask = 0u16;
+        for (i, (s, t)) in rest.iter().enumerate() {
+            if covers(s, t) {
+                continue;
+            }
+            if t.is_any() {
+                mask |= 1 << (i + 4);
+            } else {
+                return None;
+            }
+        }
+        Some(mask)
+    }
+
+    /// The criterion's value of an undecided attribute (index into
+    /// [`ATTRIBUTES`]), for display: the range (and specific version, if
+    /// any) for the version, the unquoted value otherwise.
+    pub fn criterion_value(&self, attr: usize) -> String {
+        let Some(w) = self.wfn.as_ref() else {
+            return String::new();
+        };
+        let vals = [
+            &w.part,
+            &w.vendor,
+            &w.product,
+            &w.version,
+            &w.update,
+            &w.edition,
+            &w.language,
+            &w.sw_edition,
+            &w.target_sw,
+            &w.target_hw,
+            &w.other,
+        ];
+        let Some(v) = vals.get(attr) else {
+            return String::new();
+        };
+        let text = v.unquoted().unwrap_or_else(|| v.to_string());
+        if attr == 3
+            && let Some(r) = self.range_text()
+        {
+            return if v.is_any() { r } else { format!("{text} {r}") };
+        }
+        text
     }
 }
 

@@ -14,6 +14,23 @@
 //! * a finding is reported for each asset that matched a `vulnerable: true`
 //!   entry of a non-negated node that holds, in a configuration that holds.
 //!
+//! Certainty (issue 10): an entry matches an asset either *decided* (the
+//! asset name is a subset of or equal to the criterion on every attribute,
+//! NISTIR 7696) or with *undecided* attributes: the asset says ANY (`*`)
+//! where the criterion names a value (update, edition, language,
+//! sw_edition, target_sw, target_hw, other; and the version when the
+//! criterion has a range). A finding's path is the reported vulnerable entry
+//! of its asset plus, for the nodes the configuration needs (all nodes under
+//! AND, the reported entry's node under OR), every entry of AND nodes and
+//! one satisfied entry of OR nodes; each entry is satisfied by the asset
+//! with the fewest undecided attributes, an OR node by its cheapest entry.
+//! The finding is [`Certainty::Confirmed`] when that path has no undecided
+//! attribute, else [`Certainty::Possible`] with the union of the path's
+//! undecided attributes. Over alternatives (configurations, `affected[]`
+//! entries) the path with the fewest undecided attributes wins, so a
+//! confirmed alternative always beats a possible one. Negated nodes add
+//! nothing (an entry matching only possibly still makes them false).
+//!
 //! When NVD has no configuration for a record (not analysed, or NVD's
 //! risk-based enrichment since 2026-04 skipped it), the CNA's CVE 5.1
 //! `cpeApplicability` (same semantics), the CNA's `affected[]` and the
@@ -31,7 +48,9 @@ use crate::feeds::VulnStore;
 use crate::model::{
     AffectedProduct, Configuration, CveEntry, Operator, Origin, VersionRule, VersionRuleKind,
 };
-pub use criteria::{Asset, CriteriaTable, Criterion, Hit, build_cpe23, fs_quote};
+pub use criteria::{
+    ATTRIBUTES, Asset, CriteriaTable, Criterion, Hit, VERSION_BIT, build_cpe23, fs_quote,
+};
 
 use crate::VulnError;
 
@@ -173,6 +192,37 @@ pub struct Evidence {
     pub status: Option<String>,
 }
 
+/// Whether a finding is certain given what the inventory states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Certainty {
+    /// The asset name is a subset of (or equal to) every criterion the
+    /// finding needs (NISTIR 7696), vulnerable entries and platforms alike.
+    Confirmed,
+    /// The finding holds only because some asset attribute is ANY (`*`)
+    /// where a criterion names a specific value; see [`Finding::undecided`].
+    Possible,
+}
+
+impl Certainty {
+    /// `confirmed` or `possible`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Certainty::Confirmed => "confirmed",
+            Certainty::Possible => "possible",
+        }
+    }
+}
+
+/// An attribute that would decide a possible finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Undecided {
+    /// WFN attribute name, e.g. `sw_edition`, `target_hw`, `version`.
+    pub attribute: &'static str,
+    /// The value the criterion names (for `version`: the range).
+    pub criterion_value: String,
+}
+
 /// One finding: a CVE affecting one asset of one host.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
@@ -192,6 +242,13 @@ pub struct Finding {
     pub kev: bool,
     /// Why.
     pub evidence: Evidence,
+    /// Confirmed, or possible pending the [`Finding::undecided`] attributes.
+    pub certainty: Certainty,
+    /// For possible findings: the attributes that would decide it
+    /// (deduplicated, in the order of the criteria of the chosen path, then
+    /// CPE attribute order). Empty for confirmed ones.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<Undecided>,
 }
 
 /// Pre-computed matches of trigger criteria on one host: `(criterion,
@@ -212,6 +269,17 @@ struct RawMatch {
     range: Option<String>,
     platforms: Vec<(u32, u32)>,
     alternative: usize,
+    /// Undecided attributes of the chosen path: `(criterion, mask)`.
+    undecided: Path,
+}
+
+/// Undecided attributes along a satisfying path: `(criterion, mask)` pairs
+/// with a non-zero mask. Empty = confirmed.
+type Path = Vec<(u32, u16)>;
+
+/// Cost of a path: the number of undecided (criterion, attribute) pairs.
+fn path_cost(p: &Path) -> u32 {
+    p.iter().map(|&(_, m)| m.count_ones()).sum()
 }
 
 /// Assets of `host` matching criterion `cid` (with their hit).
@@ -227,12 +295,19 @@ fn criterion_hits(
         let Some(c) = store.criteria.get(cid) else {
             return Vec::new();
         };
-        let ranged = c.has_range();
+        // The pre-computed list only names the assets; the hit (with its
+        // undecided attributes) is recomputed for those that matched.
         return pre
             .get(&(cid, ignore_version))
             .map(|v| {
                 v.iter()
-                    .map(|&a| (a, (!ignore_version).then_some(Hit { ranged })))
+                    .filter_map(|&a| {
+                        if ignore_version {
+                            Some((a, None))
+                        } else {
+                            c.matches(inv.asset(a)).map(|h| (a, Some(h)))
+                        }
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -339,7 +414,7 @@ fn eval_configs(
                 }
             }
         }
-        for (a, ni, ei) in cands {
+        for (a, ni, _) in cands {
             // Which asset satisfies each entry, given `a` is the vulnerable one.
             let sat = |nj: usize, ej: usize| -> Option<u32> {
                 let m = cfg.nodes[nj].matches[ej];
@@ -348,6 +423,22 @@ fn eval_configs(
                 } else {
                     hits[nj][ej].iter().find(|h| h.0 != a).map(|h| h.0)
                 }
+            };
+            // The satisfying asset with the fewest undecided attributes
+            // (first on ties), and its undecided mask.
+            let best = |nj: usize, ej: usize| -> Option<(u32, u16)> {
+                let m = cfg.nodes[nj].matches[ej];
+                let mut out: Option<(u32, u16)> = None;
+                for &(aid, h) in &hits[nj][ej] {
+                    if !m.vulnerable && aid == a {
+                        continue;
+                    }
+                    let mask = h.map_or(0, |h| h.undecided);
+                    if out.is_none_or(|o| mask.count_ones() < o.1.count_ones()) {
+                        out = Some((aid, mask));
+                    }
+                }
+                out
             };
             let node_val = |nj: usize| -> bool {
                 let n = &cfg.nodes[nj];
@@ -361,40 +452,94 @@ fn eval_configs(
             if !cfg_val || !node_val(ni) {
                 continue;
             }
-            let mut platforms = Vec::new();
+            // The vulnerable entry reported for `a`: among the vulnerable
+            // entries of true, non-negated nodes that `a` matched, the one
+            // with the fewest undecided attributes (first on ties).
+            let mut own: Option<(usize, usize, Hit)> = None;
             for (nj, n) in cfg.nodes.iter().enumerate() {
                 if n.negate || !node_val(nj) {
                     continue;
                 }
                 for (ej, m) in n.matches.iter().enumerate() {
-                    if m.vulnerable {
+                    if !m.vulnerable {
                         continue;
                     }
-                    if let Some(by) = sat(nj, ej) {
-                        platforms.push((m.criterion, by));
-                        if n.operator == Operator::Or {
-                            break;
+                    let Some(h) = hits[nj][ej].iter().find(|h| h.0 == a).and_then(|h| h.1) else {
+                        continue;
+                    };
+                    if own.is_none_or(|o| h.undecided.count_ones() < o.2.undecided.count_ones()) {
+                        own = Some((nj, ej, h));
+                    }
+                }
+            }
+            let Some((on, oe, oh)) = own else {
+                continue;
+            };
+            let cid = cfg.nodes[on].matches[oe].criterion;
+            let mut path: Path = Vec::new();
+            if oh.undecided != 0 {
+                path.push((cid, oh.undecided));
+            }
+            let mut platforms = Vec::new();
+            for (nj, n) in cfg.nodes.iter().enumerate() {
+                if n.negate || !node_val(nj) {
+                    continue;
+                }
+                // Nodes the configuration needs for this finding: all of
+                // them under AND, only the reported entry's node under OR.
+                let needed = cfg.operator == Operator::And || nj == on;
+                match n.operator {
+                    Operator::And => {
+                        for (ej, m) in n.matches.iter().enumerate() {
+                            if (nj, ej) == (on, oe) {
+                                continue;
+                            }
+                            if let Some((by, mask)) = best(nj, ej) {
+                                if !m.vulnerable {
+                                    platforms.push((m.criterion, by));
+                                }
+                                if needed && mask != 0 {
+                                    path.push((m.criterion, mask));
+                                }
+                            }
+                        }
+                    }
+                    Operator::Or => {
+                        for (ej, m) in n.matches.iter().enumerate() {
+                            if m.vulnerable {
+                                continue;
+                            }
+                            if let Some((by, _)) = best(nj, ej) {
+                                platforms.push((m.criterion, by));
+                                break;
+                            }
+                        }
+                        if needed && nj != on {
+                            // One satisfied entry suffices: the cheapest.
+                            let pick = (0..n.matches.len())
+                                .filter_map(|ej| best(nj, ej).map(|b| (ej, b.1)))
+                                .min_by_key(|&(_, mask)| mask.count_ones());
+                            if let Some((ej, mask)) = pick
+                                && mask != 0
+                            {
+                                path.push((n.matches[ej].criterion, mask));
+                            }
                         }
                     }
                 }
             }
-            let cid = cfg.nodes[ni].matches[ei].criterion;
-            let ranged = hits[ni][ei]
-                .iter()
-                .find(|h| h.0 == a)
-                .and_then(|h| h.1)
-                .is_some_and(|h| h.ranged);
             out.push(RawMatch {
                 asset: a,
                 source: cfg.origin,
                 criterion: cid,
-                range: if ranged {
+                range: if oh.ranged {
                     store.criteria.get(cid).and_then(Criterion::range_text)
                 } else {
                     None
                 },
                 platforms,
                 alternative: ci,
+                undecided: path,
             });
         }
     }
@@ -537,16 +682,16 @@ fn eval_affected(
                     continue;
                 }
                 let asset = inv.asset(aid);
-                let range = if with_rules {
+                let (range, mask) = if with_rules {
                     match affected_decision(p, asset) {
-                        Some(r) => Some(r),
+                        Some(r) => (Some(r), crit.attrs_mask(asset).unwrap_or(0)),
                         None => continue,
                     }
                 } else {
                     // No version statements: the CPE's own version decides.
                     match crit.matches(asset) {
-                        Some(h) if h.ranged => crit.range_text(),
-                        Some(_) => None,
+                        Some(h) if h.ranged => (crit.range_text(), h.undecided),
+                        Some(h) => (None, h.undecided),
                         None => continue,
                     }
                 };
@@ -557,6 +702,11 @@ fn eval_affected(
                     range,
                     platforms: Vec::new(),
                     alternative: pi,
+                    undecided: if mask == 0 {
+                        Vec::new()
+                    } else {
+                        vec![(t, mask)]
+                    },
                 });
             }
         }
@@ -601,14 +751,43 @@ pub fn match_entry_on_host_with(
         eval_affected(store, inv, host, &c.affected, Origin::Cna, pre, &mut raw);
         eval_affected(store, inv, host, &c.affected, Origin::Adp, pre, &mut raw);
     }
-    let mut seen: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
+    // One finding per asset: the first match, unless a later one has fewer
+    // undecided attributes (a confirmed alternative beats a possible one).
+    let mut best: Vec<RawMatch> = Vec::new();
     for m in raw {
-        if seen.contains(&m.asset) {
-            continue;
+        match best.iter_mut().find(|b| b.asset == m.asset) {
+            Some(b) => {
+                if path_cost(&m.undecided) < path_cost(&b.undecided) {
+                    *b = m;
+                }
+            }
+            None => best.push(m),
         }
-        seen.push(m.asset);
-        out.push(make_finding(store, inv, host, entry, m));
+    }
+    best.into_iter()
+        .map(|m| make_finding(store, inv, host, entry, m))
+        .collect()
+}
+
+/// The undecided attributes of a path, deduplicated, in path order.
+fn undecided_list(store: &VulnStore, path: &Path) -> Vec<Undecided> {
+    let mut out: Vec<Undecided> = Vec::new();
+    for &(cid, mask) in path {
+        let Some(c) = store.criteria.get(cid) else {
+            continue;
+        };
+        for (i, name) in ATTRIBUTES.iter().enumerate() {
+            if mask & (1 << i) == 0 {
+                continue;
+            }
+            let u = Undecided {
+                attribute: name,
+                criterion_value: c.criterion_value(i),
+            };
+            if !out.contains(&u) {
+                out.push(u);
+            }
+        }
     }
     out
 }
@@ -673,6 +852,12 @@ fn make_finding(
             epss_percentile: epss.map(|e| e.percentile),
             status,
         },
+        certainty: if m.undecided.is_empty() {
+            Certainty::Confirmed
+        } else {
+            Certainty::Possible
+        },
+        undecided: undecided_list(store, &m.undecided),
     }
 }
 
