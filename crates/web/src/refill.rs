@@ -727,6 +727,36 @@ mod tests {
     }
 
     #[test]
+    fn groups_are_named_by_their_legend_and_unlabelled_fields_by_aria_label() {
+        let page = r#"<main><form method="post" action="/risks">
+<fieldset><legend>起始內容</legend>
+<label class="check"><input type="radio" name="start" value="latest" checked> 以最新版本起稿</label>
+<label class="check"><input type="radio" name="start" value="template"> 以範本起稿</label></fieldset>
+<input name="reason" aria-label="不同意理由">
+<label for="t">臨時密碼</label><input type="password" id="t" name="temporary_password">
+</form></main>"#;
+        let r = refill(
+            &[("start", "someday"), ("reason", "")],
+            &[
+                (Some("start"), "無法辨識的值"),
+                (Some("reason"), "必填"),
+                (Some("new_password"), "至少 8 個字元"),
+            ],
+        );
+        let out = apply(page, &r);
+        assert!(out.contains("<li>起始內容：無法辨識的值</li>"), "{out}");
+        assert!(out.contains("<li>不同意理由：必填</li>"), "{out}");
+        // a password rule lands on the form's own password field
+        assert!(
+            out.contains(r##"<a href="#t">臨時密碼</a>：至少 8 個字元"##),
+            "{out}"
+        );
+        assert!(out.contains(r#"id="err-temporary_password""#), "{out}");
+        // no radio is chosen for a value that is not among them
+        assert!(!out.contains("checked"), "{out}");
+    }
+
+    #[test]
     fn secrets_are_never_kept() {
         let echo = FormEcho::default();
         echo.set(vec![
