@@ -80,6 +80,15 @@ pub enum VulnError {
         /// Why it is invalid.
         reason: String,
     },
+    /// The NVD sync state of an output directory is missing, unreadable or
+    /// inconsistent (for example: a first run without `--since`).
+    #[error("NVD sync state {path}: {message}")]
+    SyncState {
+        /// The state file.
+        path: PathBuf,
+        /// What is wrong and what to do.
+        message: String,
+    },
 }
 
 impl VulnError {

@@ -13,6 +13,8 @@
 //! blocking HTTP/1.1 client for plain `http://` (the platform injects a TLS
 //! client for `https://`).
 
+pub mod sync;
+
 use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::TcpStream;
