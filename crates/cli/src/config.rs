@@ -25,6 +25,23 @@ pub struct Config {
     pub max_concurrent_uploads: usize,
     pub auth: AuthConfig,
     pub audit: AuditConfig,
+    pub nvd: NvdConfig,
+}
+
+/// `zian feeds sync`: the NVD CVE API. The API key itself is never in the
+/// file: `api_key_env` names the environment variable that holds it
+/// (default `ZIAN_NVD_API_KEY`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NvdConfig {
+    /// Environment variable holding the API key.
+    pub api_key_env: Option<String>,
+    /// The API's URL (default: NVD's production endpoint).
+    pub base_url: Option<String>,
+    /// Trust only the CA certificates of this PEM file (TLS-inspecting proxies).
+    pub ca_file: Option<PathBuf>,
+    /// Proxy URL (default: `HTTPS_PROXY` from the environment).
+    pub proxy: Option<String>,
 }
 
 /// Anchoring the audit chain outside the database.
@@ -65,6 +82,7 @@ impl Default for Config {
             max_concurrent_uploads: 4,
             auth: AuthConfig::default(),
             audit: AuditConfig::default(),
+            nvd: NvdConfig::default(),
         }
     }
 }

@@ -6,6 +6,8 @@
 mod bench_soak;
 mod bench_web;
 mod config;
+mod feeds_sync;
+mod https;
 mod platform;
 
 use std::io::{BufReader, IsTerminal, Write};
@@ -96,6 +98,9 @@ enum Cmd {
     /// Vulnerability tools.
     #[command(subcommand)]
     Vuln(VulnCmd),
+    /// Vulnerability feeds.
+    #[command(subcommand)]
+    Feeds(FeedsCmd),
     /// Regulation rules (資通安全責任等級分級辦法).
     #[command(subcommand)]
     Rules(RulesCmd),
@@ -123,6 +128,13 @@ enum VulnCmd {
         #[arg(long, default_value = "jsonl")]
         format: String,
     },
+}
+
+#[derive(Subcommand)]
+enum FeedsCmd {
+    /// Fetch NVD CVE API 2.0 changes since the last run (HTTPS) into a
+    /// directory of page files; resumable.
+    Sync(feeds_sync::SyncArgs),
 }
 
 #[derive(Subcommand)]
@@ -237,6 +249,7 @@ fn main() -> ExitCode {
                 stdout.lock(),
             ))
         }
+        Cmd::Feeds(FeedsCmd::Sync(a)) => feeds_sync::run(a, cli.config.as_ref()),
         Cmd::Bench(BenchCmd::Vuln { nvd }) => zian_vuln::bench::run_bench(&nvd, stdout.lock())
             .map(|_| ExitCode::SUCCESS)
             .map_err(Into::into),
