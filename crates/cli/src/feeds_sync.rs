@@ -230,8 +230,8 @@ mod tests {
         assert!(shown.contains("AGENCY_NVD_KEY"), "{shown}");
         assert_eq!(s.base_url, NVD_CVE_API);
         // Default variable; flags beat the file; an empty key is no key.
-        let nvd: NvdConfig = toml::from_str("base_url = \"https://mirror.example/cves\"")
-            .expect("toml");
+        let nvd: NvdConfig =
+            toml::from_str("base_url = \"https://mirror.example/cves\"").expect("toml");
         let s = SyncSettings::resolve(&nvd, None, None, None, |n| {
             (n == API_KEY_ENV).then(|| "  ".to_owned())
         });

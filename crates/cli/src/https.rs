@@ -81,9 +81,9 @@ impl Https {
             tls = tls.root_certs(ureq::tls::RootCerts::Specific(Arc::new(certs)));
         }
         let proxy = match o.proxy {
-            Some(p) => Some(
-                ureq::Proxy::new(p).map_err(|e| anyhow::anyhow!("--proxy {p:?}: {e}"))?,
-            ),
+            Some(p) => {
+                Some(ureq::Proxy::new(p).map_err(|e| anyhow::anyhow!("--proxy {p:?}: {e}"))?)
+            }
             None => ureq::Proxy::try_from_env(),
         };
         let agent: ureq::Agent = ureq::Agent::config_builder()

@@ -34,8 +34,7 @@ fn pki(name: &str) -> Pki {
     let issuer = Issuer::new(ca, ca_key);
     let srv_key = KeyPair::generate().expect("server key");
     let mut srv = CertificateParams::new(vec!["127.0.0.1".to_owned()]).expect("params");
-    srv.distinguished_name
-        .push(DnType::CommonName, "127.0.0.1");
+    srv.distinguished_name.push(DnType::CommonName, "127.0.0.1");
     let srv_cert = srv.signed_by(&srv_key, &issuer).expect("server cert");
     Pki {
         ca_pem: ca_cert.pem(),
@@ -220,7 +219,10 @@ fn sync_over_tls_with_a_custom_ca_writes_pages_state_and_sends_the_key() {
         .expect("run");
     let (stdout, err) = text(&o);
     assert!(o.status.success(), "{stdout}\n{err}");
-    assert!(!stdout.contains(KEY) && !err.contains(KEY), "{stdout}\n{err}");
+    assert!(
+        !stdout.contains(KEY) && !err.contains(KEY),
+        "{stdout}\n{err}"
+    );
     assert!(err.contains("API key from AGENCY_NVD_KEY"), "{err}");
     let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
     assert_eq!(report["windows"], 1);
@@ -267,9 +269,11 @@ fn sync_over_tls_with_a_custom_ca_writes_pages_state_and_sends_the_key() {
     assert_eq!(state["last_mod_end"], "2024-02-01T00:00:00Z");
     assert_eq!(state["pages_fetched"], 2);
     assert_eq!(state["pending"], serde_json::Value::Null);
-    assert!(!std::fs::read_to_string(out.join("nvd-sync-state.json"))
-        .expect("state")
-        .contains(KEY));
+    assert!(
+        !std::fs::read_to_string(out.join("nvd-sync-state.json"))
+            .expect("state")
+            .contains(KEY)
+    );
 
     // The next run continues from the state, with the default variable and
     // the CA given as a flag (no configuration file).
@@ -306,7 +310,10 @@ fn a_certificate_not_signed_by_the_trusted_ca_is_refused() {
     let o = zian(&work)
         .env("ZIAN_NVD_API_KEY", KEY)
         .args(["feeds", "sync", "--out", out.to_str().expect("utf8")])
-        .args(["--base-url", &format!("https://127.0.0.1:{port}/rest/json/cves/2.0")])
+        .args([
+            "--base-url",
+            &format!("https://127.0.0.1:{port}/rest/json/cves/2.0"),
+        ])
         .args(["--ca-file", ca.to_str().expect("utf8"), "--attempts", "1"])
         .args(["--since", "2024-01-01", "--until", "2024-01-02"])
         .output()
@@ -333,6 +340,9 @@ fn a_certificate_not_signed_by_the_trusted_ca_is_refused() {
         .expect("run");
     let (_, err) = text(&o);
     assert!(!o.status.success());
-    assert!(err.contains("--ca-file") && err.contains("CERTIFICATE"), "{err}");
+    assert!(
+        err.contains("--ca-file") && err.contains("CERTIFICATE"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -167,8 +167,7 @@ struct PageHead {
 /// Parse a `--since` value: `YYYY-MM-DD` (midnight UTC) or RFC 3339.
 pub fn parse_since(s: &str) -> Result<OffsetDateTime, VulnError> {
     let s = s.trim();
-    if let Ok(d) = time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-    {
+    if let Ok(d) = time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")) {
         return Ok(d.midnight().assume_utc());
     }
     parse_datetime(s).map_err(|_| VulnError::DateTime {
