@@ -37,7 +37,9 @@
 //!   binary search — the incremental path used when feeds update.
 //! * [`cli::run_scan`]: the stateless offline scan behind `zian vuln scan`.
 //! * [`nvd_api`]: incremental NVD API 2.0 client (≤ 120-day windows,
-//!   pagination, `apiKey`, rate limits, retries), transport and clock injected.
+//!   pagination, `apiKey`, rate limits, retries), transport and clock injected;
+//!   [`nvd_api::sync`] writes its pages into a directory with a resumable
+//!   state (`zian feeds sync`; the HTTPS transport lives in the CLI).
 //! * [`bench`]: the benchmarks behind `zian bench vuln`.
 //!
 //! ## Specifications followed

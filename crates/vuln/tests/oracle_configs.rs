@@ -325,8 +325,8 @@ impl Entry {
     /// Certainty that this entry matches one asset.
     fn matches(&self, a: &Name, p: Policy) -> u8 {
         let mut r = CONFIRMED;
-        for i in 0..11 {
-            let mut x = attr(&self.crit[i], &a[i]);
+        for (i, (c, v)) in self.crit.iter().zip(a).enumerate() {
+            let mut x = attr(c, v);
             // The engine's documented deviation: an asset version ANY does
             // not match a criterion naming one exact version (NA included).
             if i == VERSION
