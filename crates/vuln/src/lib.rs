@@ -57,14 +57,16 @@
 //!   sw_edition, target_sw, target_hw and other with an asset value ANY
 //!   ("not stated") where the criterion names a value (NISTIR 7696: SUBSET)
 //!   are accepted as *undecided*, and so is an asset version ANY (`*`)
-//!   against a version range; a finding that needs any undecided attribute
-//!   is [`Certainty::Possible`] and lists them (`undecided`), otherwise it is
+//!   against a version range or a named version (or NA); a finding that
+//!   needs any undecided attribute is [`Certainty::Possible`] and lists them
+//!   (`undecided`), otherwise it is
 //!   [`Certainty::Confirmed`] (rules for AND/OR trees in [`matching`]). A
 //!   stated different value (DISJOINT) excludes the asset. An asset version
-//!   NA (`-`) never falls inside a range, and an asset version ANY does not
-//!   match a criterion naming one specific version (that would make every
-//!   enumerated version list match; not widened). Part, vendor and product
-//!   follow 7696 strictly. (A criterion whose version is ANY without a range
+//!   NA (`-`) never falls inside a range. An inventory entry without a
+//!   version therefore lists every record of its product as possible, each
+//!   saying which version would decide it; none of them counts until a
+//!   person states the version. Part, vendor and product follow 7696
+//!   strictly. (A criterion whose version is ANY without a range
 //!   matches every asset version: "all versions", confirmed.)
 //! * A criterion with a range is compared on the version attribute only; the
 //!   update attribute is compared by 7696 (so `7.9:p1` is inside

@@ -174,12 +174,26 @@ fn table_each_attribute_class() {
             "cpe:2.3:a:adobe:flash_player:*:*:*:*:*:*:*:*",
             und(&[("version", "<=13.0.0.182"), ("target_sw", "chrome")]),
         ),
-        // A specific criterion version against an asset version ANY stays
-        // unmatched (only ranges are widened; see the module docs).
+        // A specific criterion version against an asset version ANY: the
+        // version decides it (7696 SUBSET), as for a range.
         (
             "cpe:2.3:a:adobe:flash_player:12.0.0.44:*:*:*:*:*:*:*",
             None,
             "cpe:2.3:a:adobe:flash_player:*:*:*:*:*:*:*:*",
+            und(&[("version", "12.0.0.44")]),
+        ),
+        // The same for a criterion version NA.
+        (
+            "cpe:2.3:a:adobe:flash_player:-:*:*:*:*:*:*:*",
+            None,
+            "cpe:2.3:a:adobe:flash_player:*:*:*:*:*:*:*:*",
+            und(&[("version", "NA")]),
+        ),
+        // An asset version NA against a named version: disjoint.
+        (
+            "cpe:2.3:a:adobe:flash_player:12.0.0.44:*:*:*:*:*:*:*",
+            None,
+            "cpe:2.3:a:adobe:flash_player:-:*:*:*:*:*:*:*",
             None,
         ),
         // A stated asset value where the criterion is ANY: decided.

@@ -146,11 +146,11 @@ fn glob(p: &[Tok], s: &[char]) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Policy {
     /// As the issue words "possible": any ANY attribute where the criterion
-    /// is specific, the version included.
+    /// is specific, the version included. The engine follows this reading.
     Literal,
-    /// The engine's documented decision (crate docs, "Documented decisions"):
-    /// not a match (enumerated version lists would match every such asset).
-    Engine,
+    /// A narrower reading, kept to count what the literal one adds: an asset
+    /// version ANY does not match a criterion naming one exact version or NA.
+    Narrow,
 }
 
 const NO: u8 = 0;
@@ -327,10 +327,10 @@ impl Entry {
         let mut r = CONFIRMED;
         for (i, (c, v)) in self.crit.iter().zip(a).enumerate() {
             let mut x = attr(c, v);
-            // The engine's documented deviation: an asset version ANY does
-            // not match a criterion naming one exact version (NA included).
+            // The narrower reading: an asset version ANY does not match a
+            // criterion naming one exact version (NA included).
             if i == VERSION
-                && p == Policy::Engine
+                && p == Policy::Narrow
                 && x == POSSIBLE
                 && !self.has_range()
                 && matches!(self.crit[VERSION], V::S(_) | V::Na)
@@ -696,7 +696,7 @@ fn hosts(records: &[Record], seed: u64) -> Vec<Host> {
 type Key = (String, String, String);
 
 struct Tally {
-    /// Possible findings of the literal policy that the engine's policy
+    /// Possible findings of the literal reading that the narrower one
     /// excludes (asset version ANY against one exact version).
     only_literal: usize,
     records: usize,
@@ -766,14 +766,14 @@ fn run_dataset(name: &str, feed: PathBuf, records: Vec<Record>, seed: u64) -> Ta
     let mut out = Vec::new();
     let summary = run_scan(&[feed], &inv, ScanFormat::Jsonl, &mut out, false).expect("scan");
     assert!(summary.bad_assets.is_empty(), "{summary}");
-    let oracle = evaluate(&records, &hs, Policy::Engine);
-    let literal = evaluate(&records, &hs, Policy::Literal);
-    let only_literal = literal.keys().filter(|k| !oracle.contains_key(*k)).count();
+    let oracle = evaluate(&records, &hs, Policy::Literal);
+    let narrow = evaluate(&records, &hs, Policy::Narrow);
+    let only_literal = oracle.keys().filter(|k| !narrow.contains_key(*k)).count();
     assert!(
-        literal
+        oracle
             .iter()
-            .all(|(k, c)| oracle.get(k).is_some_and(|o| o == c) || *c == POSSIBLE),
-        "the two policies differ only by possible findings"
+            .all(|(k, c)| narrow.get(k).is_some_and(|o| o == c) || *c == POSSIBLE),
+        "the two readings differ only by possible findings"
     );
     let mut t = Tally {
         only_literal,
@@ -895,10 +895,10 @@ fn evaluator_self_checks() {
     };
     let os_x64 = parse_fs("cpe:2.3:o:acme:os:10:*:*:*:*:*:x64:*").expect("fs");
     let app = parse_fs("cpe:2.3:a:acme:app:1.5:*:*:*:*:*:x64:*").expect("fs");
-    assert_eq!(e.matches(&app, Policy::Engine), CONFIRMED);
+    assert_eq!(e.matches(&app, Policy::Narrow), CONFIRMED);
     let app2 = parse_fs("cpe:2.3:a:acme:app:2.0:*:*:*:*:*:x64:*").expect("fs");
-    assert_eq!(e.matches(&app2, Policy::Engine), NO);
-    assert_eq!(e.best(&[app2, os_x64, app], Policy::Engine), CONFIRMED);
+    assert_eq!(e.matches(&app2, Policy::Narrow), NO);
+    assert_eq!(e.best(&[app2, os_x64, app], Policy::Narrow), CONFIRMED);
     assert_eq!(
         combine(true, false, [CONFIRMED, POSSIBLE].into_iter()),
         POSSIBLE
@@ -930,7 +930,7 @@ fn engine_agrees_with_an_independent_evaluator_on_real_records() {
         let oracle_all: BTreeSet<&Key> = t.oracle_confirmed.union(&t.oracle_possible).collect();
         let agree = t.engine_confirmed.intersection(&t.oracle_confirmed).count();
         eprintln!(
-            "{name}: {} records with configurations, {} hosts, {} assets; evaluator {} confirmed + {} possible (+ {} possible by the literal reading: asset version ANY against one exact or NA version); engine {} confirmed + {} possible; confirmed in both {agree}",
+            "{name}: {} records with configurations, {} hosts, {} assets; evaluator {} confirmed + {} possible (of which {} possible only by the literal reading: asset version ANY against one exact or NA version); engine {} confirmed + {} possible; confirmed in both {agree}",
             t.records,
             t.hosts,
             t.assets,

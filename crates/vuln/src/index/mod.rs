@@ -278,6 +278,8 @@ impl AssetIndex {
                     let hi = b.versioned.partition_point(|x| x.0 <= v);
                     out.extend(b.versioned[lo..hi].iter().map(|x| x.1));
                 }
+                // Assets whose version is ANY match a named version as possible.
+                out.extend_from_slice(&b.other);
             } else {
                 out.extend(b.versioned.iter().map(|x| x.1));
                 out.extend_from_slice(&b.other);

@@ -142,7 +142,8 @@ impl Criterion {
     /// * update, edition, language, sw_edition, target_sw, target_hw and
     ///   other: SUPERSET or EQUAL (decided), or the asset value is ANY where
     ///   the criterion is specific (SUBSET: undecided, see [`Hit::undecided`]);
-    /// * version without a range: the 7696 test (SUPERSET or EQUAL);
+    /// * version without a range: the 7696 test (SUPERSET or EQUAL), or the
+    ///   asset's version is ANY where the criterion names one (undecided);
     /// * version with a range: the criterion's version must be ANY or cover
     ///   the asset's, and the asset's version a specific value inside the
     ///   range; an asset whose version is ANY (`*`) matches as undecided
@@ -177,6 +178,12 @@ impl Criterion {
             Some(Hit {
                 ranged: false,
                 undecided,
+            })
+        } else if a.version.is_any() {
+            // The criterion names a version (or NA) the asset does not state.
+            Some(Hit {
+                ranged: false,
+                undecided: undecided | VERSION_BIT,
             })
         } else {
             None
