@@ -38,6 +38,9 @@
 //! * [`cli::run_scan`]: the stateless offline scan behind `zian vuln scan`.
 //! * [`nvd_api`]: incremental NVD API 2.0 client (≤ 120-day windows,
 //!   pagination, `apiKey`, rate limits, retries), transport and clock injected.
+//! * [`store`]: the compiled feed store (`zian feeds import|status`,
+//!   `zian vuln scan --store`): a versioned, checksummed postcard snapshot
+//!   written atomically, loaded in well under a second.
 //! * [`bench`]: the benchmarks behind `zian bench vuln`.
 //!
 //! ## Specifications followed
@@ -86,6 +89,7 @@ pub mod index;
 pub mod matching;
 pub mod model;
 pub mod nvd_api;
+pub mod store;
 
 pub use error::VulnError;
 pub use feeds::{FeedKind, FeedReport, VulnStore, import_path};
