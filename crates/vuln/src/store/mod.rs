@@ -311,19 +311,24 @@ fn encode(mut store: VulnStore) -> Result<Vec<u8>, String> {
     };
     let core = postcard::to_stdvec(&core).map_err(|e| format!("encoding: {e}"))?;
     let details = postcard::to_stdvec(&details).map_err(|e| format!("encoding: {e}"))?;
-    let mut out = Vec::with_capacity(
-        HEADER_FIXED + SECTION_HEADER * 2 + core.len() + details.len(),
-    );
+    Ok(frame(&core, &details))
+}
+
+/// Frame two section payloads as a snapshot with a valid header and
+/// checksums (for fuzzing the decoder past the checksum check).
+#[doc(hidden)]
+pub fn frame(core: &[u8], details: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_FIXED + SECTION_HEADER * 2 + core.len() + details.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&SECTIONS.to_le_bytes());
-    for s in [&core, &details] {
+    for s in [core, details] {
         out.extend_from_slice(&(s.len() as u64).to_le_bytes());
         out.extend_from_slice(&Sha256::digest(s));
     }
-    out.extend_from_slice(&core);
-    out.extend_from_slice(&details);
-    Ok(out)
+    out.extend_from_slice(core);
+    out.extend_from_slice(details);
+    out
 }
 
 /// Section lengths and digests from a header.
