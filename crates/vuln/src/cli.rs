@@ -33,8 +33,10 @@ pub struct BadAsset {
 /// What a scan did.
 #[derive(Debug, Clone)]
 pub struct ScanSummary {
-    /// One report per feed argument.
+    /// One report per feed argument (empty for a scan from a store).
     pub feeds: Vec<FeedReport>,
+    /// The store directory scanned from (`zian vuln scan --store`).
+    pub store: Option<PathBuf>,
     /// Hosts in the inventory.
     pub hosts: usize,
     /// (host, asset) pairs.
@@ -59,9 +61,14 @@ pub struct ScanSummary {
 
 impl fmt::Display for ScanSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "feeds:")?;
-        for r in &self.feeds {
-            writeln!(f, "  {r}")?;
+        match &self.store {
+            Some(dir) => writeln!(f, "store: {}", dir.display())?,
+            None => {
+                writeln!(f, "feeds:")?;
+                for r in &self.feeds {
+                    writeln!(f, "  {r}")?;
+                }
+            }
         }
         writeln!(
             f,
@@ -336,7 +343,15 @@ pub fn run_scan(
     prog.message(&format!("reading {} feed(s)", feeds.len()));
     let reports = import_paths(feeds, &mut store)?;
     let import_seconds = t0.elapsed().as_secs_f64();
-    scan_store(&store, reports, import_seconds, inventory, format, out, prog)
+    scan_store(
+        &store,
+        reports,
+        import_seconds,
+        inventory,
+        format,
+        out,
+        prog,
+    )
 }
 
 /// Offline scan from a compiled store directory (`zian feeds import`): the
@@ -354,7 +369,17 @@ pub fn run_scan_store(
     prog.message("loading store");
     let store = crate::store::Store::open_for_matching(store_dir)?;
     let import_seconds = t0.elapsed().as_secs_f64();
-    scan_store(store.vulns(), Vec::new(), import_seconds, inventory, format, out, prog)
+    let mut summary = scan_store(
+        store.vulns(),
+        Vec::new(),
+        import_seconds,
+        inventory,
+        format,
+        out,
+        prog,
+    )?;
+    summary.store = Some(store_dir.to_owned());
+    Ok(summary)
 }
 
 fn scan_store(
@@ -416,6 +441,7 @@ fn scan_store(
     out.flush().map_err(VulnError::Write)?;
     Ok(ScanSummary {
         feeds: reports,
+        store: None,
         hosts: inv.hosts().len(),
         assets: inv.pair_count(),
         bad_assets,

@@ -80,7 +80,12 @@ fn inventory_from(store: &VulnStore, dir: &Path) -> PathBuf {
     p
 }
 
-fn scan_bytes(feeds: Option<&[PathBuf]>, store: Option<&Path>, inv: &Path, f: ScanFormat) -> Vec<u8> {
+fn scan_bytes(
+    feeds: Option<&[PathBuf]>,
+    store: Option<&Path>,
+    inv: &Path,
+    f: ScanFormat,
+) -> Vec<u8> {
     let mut out = Vec::new();
     match (feeds, store) {
         (Some(feeds), _) => run_scan(feeds, inv, f, &mut out, false).expect("scan feeds"),
@@ -104,12 +109,15 @@ fn store_scan_output_is_identical_to_feed_scan() {
         let a = scan_bytes(Some(&feeds), None, &inv, format);
         let b = scan_bytes(None, Some(&store), &inv, format);
         let lines = a.iter().filter(|c| **c == b'\n').count();
-        assert!(lines > 100, "the inventory must produce many findings ({lines})");
+        assert!(
+            lines > 100,
+            "the inventory must produce many findings ({lines})"
+        );
         assert!(a == b, "store scan differs from feed scan ({format:?})");
     }
     // Possible findings and KEV/EPSS-carrying ones are among them.
-    let text = String::from_utf8(scan_bytes(Some(&feeds), None, &inv, ScanFormat::Jsonl))
-        .expect("utf8");
+    let text =
+        String::from_utf8(scan_bytes(Some(&feeds), None, &inv, ScanFormat::Jsonl)).expect("utf8");
     assert!(text.contains("\"certainty\":\"possible\""));
     assert!(text.contains("\"kev\":true"));
 }
@@ -128,7 +136,12 @@ fn full_load_round_trips_every_record() {
     assert_eq!(v.kev_entries(), direct.kev_entries());
     assert_eq!(v.epss_entries(), direct.epss_entries());
     assert!(v.epss("CVE-2024-21762").is_some());
-    let fs = |s: &VulnStore| s.criteria.iter().map(|(i, c)| (i, c.fs.clone())).collect::<Vec<_>>();
+    let fs = |s: &VulnStore| {
+        s.criteria
+            .iter()
+            .map(|(i, c)| (i, c.fs.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(fs(v), fs(&direct), "criteria ids stable");
     // The matching load drops only the descriptive fields.
     let m = Store::open_for_matching(&store).expect("open for matching");
@@ -138,14 +151,22 @@ fn full_load_round_trips_every_record() {
         .filter(|e| e.nvd.as_ref().is_some_and(|n| !n.descriptions.is_empty()))
         .count();
     assert!(with_desc > 0);
-    assert!(m.vulns().entries().iter().all(|e| e.nvd.as_ref().is_none_or(|n| n.descriptions.is_empty())));
+    assert!(
+        m.vulns()
+            .entries()
+            .iter()
+            .all(|e| e.nvd.as_ref().is_none_or(|n| n.descriptions.is_empty()))
+    );
     for (a, b) in m.vulns().entries().iter().zip(direct.entries()) {
         assert_eq!(a.id, b.id);
         assert_eq!(
             a.nvd.as_ref().map(|n| &n.configurations),
             b.nvd.as_ref().map(|n| &n.configurations)
         );
-        assert_eq!(a.cve5.as_ref().map(|c| &c.affected), b.cve5.as_ref().map(|c| &c.affected));
+        assert_eq!(
+            a.cve5.as_ref().map(|c| &c.affected),
+            b.cve5.as_ref().map(|c| &c.affected)
+        );
     }
 }
 
@@ -162,7 +183,12 @@ fn parallel_import_equals_sequential_import() {
     let par_reports = import_paths(&feeds, &mut par).expect("parallel");
     assert_eq!(seq_reports, par_reports);
     assert_eq!(seq.entries(), par.entries());
-    let fs = |s: &VulnStore| s.criteria.iter().map(|(_, c)| c.fs.clone()).collect::<Vec<_>>();
+    let fs = |s: &VulnStore| {
+        s.criteria
+            .iter()
+            .map(|(_, c)| c.fs.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(fs(&seq), fs(&par));
     // A file argument that is not a feed is an error, as sequentially.
     let junk = dir.join("junk.txt");
@@ -184,9 +210,21 @@ fn import_merges_and_newer_last_modified_wins() {
     let newer = dir.join("newer.json");
     let older = dir.join("older.json");
     let other = dir.join("other.json");
-    std::fs::write(&newer, nvd_page("CVE-2015-0001", "2016-05-01T00:00:00.000", "new text")).expect("w");
-    std::fs::write(&older, nvd_page("CVE-2015-0001", "2015-02-01T00:00:00.000", "old text")).expect("w");
-    std::fs::write(&other, nvd_page("CVE-2015-0002", "2015-03-01T00:00:00.000", "other")).expect("w");
+    std::fs::write(
+        &newer,
+        nvd_page("CVE-2015-0001", "2016-05-01T00:00:00.000", "new text"),
+    )
+    .expect("w");
+    std::fs::write(
+        &older,
+        nvd_page("CVE-2015-0001", "2015-02-01T00:00:00.000", "old text"),
+    )
+    .expect("w");
+    std::fs::write(
+        &other,
+        nvd_page("CVE-2015-0002", "2015-03-01T00:00:00.000", "other"),
+    )
+    .expect("w");
     let store = dir.join("store");
     Store::import(&store, std::slice::from_ref(&newer)).expect("first");
     let r = Store::import(&store, &[older.clone(), other.clone()]).expect("second");
@@ -197,7 +235,10 @@ fn import_merges_and_newer_last_modified_wins() {
     let e = s.vulns().get("CVE-2015-0001").expect("record");
     let nvd = e.nvd.as_ref().expect("nvd");
     assert_eq!(nvd.descriptions[0].1.as_ref(), "new text");
-    assert_eq!(nvd.last_modified.as_deref(), Some("2016-05-01T00:00:00.000"));
+    assert_eq!(
+        nvd.last_modified.as_deref(),
+        Some("2016-05-01T00:00:00.000")
+    );
     // Status: sources of both imports, counts, newest lastModified, size.
     let st = Store::status(&store).expect("status");
     assert_eq!(st.manifest.sources.len(), 3);
@@ -207,13 +248,22 @@ fn import_merges_and_newer_last_modified_wins() {
         Some("2016-05-01T00:00:00.000")
     );
     let snap = store.join(&st.manifest.file);
-    assert_eq!(std::fs::metadata(&snap).expect("snapshot").len(), st.manifest.size);
+    assert_eq!(
+        std::fs::metadata(&snap).expect("snapshot").len(),
+        st.manifest.size
+    );
     let text = st.to_string();
-    assert!(text.contains("records: 2") && text.contains("older.json"), "{text}");
+    assert!(
+        text.contains("records: 2") && text.contains("older.json"),
+        "{text}"
+    );
     // Exactly one snapshot is kept.
     let snaps = std::fs::read_dir(&store)
         .expect("dir")
-        .filter(|e| e.as_ref().is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".bin")))
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".bin"))
+        })
         .count();
     assert_eq!(snaps, 1);
 }
@@ -252,19 +302,40 @@ fn failed_import_leaves_previous_store_intact() {
         assert!(err.to_string().contains("simulated crash"), "{err}");
         // The manifest and the snapshot it names are unchanged and load.
         let m = Store::status(&store).expect("status");
-        let old = before.iter().find(|(n, _)| n == MANIFEST).expect("manifest");
+        let old = before
+            .iter()
+            .find(|(n, _)| n == MANIFEST)
+            .expect("manifest");
         assert_eq!(std::fs::read(store.join(MANIFEST)).expect("m"), old.1);
-        let snap = before.iter().find(|(n, _)| *n == m.manifest.file).expect("snap");
-        assert_eq!(std::fs::read(store.join(&m.manifest.file)).expect("s"), snap.1);
+        let snap = before
+            .iter()
+            .find(|(n, _)| *n == m.manifest.file)
+            .expect("snap");
+        assert_eq!(
+            std::fs::read(store.join(&m.manifest.file)).expect("s"),
+            snap.1
+        );
         let loaded = Store::open(&store).expect("previous store still loads");
         assert_eq!(loaded.vulns().entries(), loaded_before.entries());
-        assert!(loaded.vulns().get("CVE-2024-3400").is_none_or(|e| e.cve5.is_none()));
+        assert!(
+            loaded
+                .vulns()
+                .get("CVE-2024-3400")
+                .is_none_or(|e| e.cve5.is_none())
+        );
     }
     // The next import succeeds and removes what the failed ones left.
     Store::import(&store, &[fixture("cve5-sample")]).expect("third");
     let names: Vec<String> = dir_listing(&store).into_iter().map(|(n, _)| n).collect();
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(Store::open(&store).expect("open").vulns().entries().iter().any(|e| e.cve5.is_some()));
+    assert!(
+        Store::open(&store)
+            .expect("open")
+            .vulns()
+            .entries()
+            .iter()
+            .any(|e| e.cve5.is_some())
+    );
 }
 
 fn assert_refused(store: &Path, what: &str) {
@@ -295,7 +366,10 @@ fn corrupt_or_truncated_store_is_refused() {
         std::fs::write(&snap, &bad).expect("w");
         if at > 100 && at >= good.len() / 2 {
             // The details section is not read by the matching load.
-            assert!(matches!(Store::open(&store), Err(VulnError::Store { .. })), "byte {at}");
+            assert!(
+                matches!(Store::open(&store), Err(VulnError::Store { .. })),
+                "byte {at}"
+            );
         } else {
             assert_refused(&store, &format!("byte {at} flipped"));
         }
@@ -317,7 +391,9 @@ fn corrupt_or_truncated_store_is_refused() {
     mj["size"] = serde_json::json!(good.len());
     std::fs::write(store.join(MANIFEST), serde_json::to_vec(&mj).expect("j")).expect("w");
     std::fs::write(&snap, &v2).expect("w");
-    let Err(e) = Store::open(&store) else { panic!("version 2 accepted") };
+    let Err(e) = Store::open(&store) else {
+        panic!("version 2 accepted")
+    };
     assert!(e.to_string().contains("format version 2"), "{e}");
     // A manifest naming a file outside the store, or garbage.
     std::fs::write(&snap, &good).expect("w");
@@ -326,13 +402,18 @@ fn corrupt_or_truncated_store_is_refused() {
     assert_refused(&store, "path in manifest");
     std::fs::write(store.join(MANIFEST), b"{not json").expect("w");
     assert_refused(&store, "garbage manifest");
-    assert!(matches!(Store::status(&store), Err(VulnError::Store { .. })));
+    assert!(matches!(
+        Store::status(&store),
+        Err(VulnError::Store { .. })
+    ));
     // Restored: loads again.
     std::fs::write(store.join(MANIFEST), &manifest).expect("w");
     assert!(Store::open(&store).is_ok());
     // No store at all.
     let empty = tmpdir("empty");
-    let Err(e) = Store::open(&empty) else { panic!("empty dir accepted") };
+    let Err(e) = Store::open(&empty) else {
+        panic!("empty dir accepted")
+    };
     assert!(e.to_string().contains("zian feeds import"), "{e}");
 }
 

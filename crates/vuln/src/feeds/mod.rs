@@ -24,8 +24,8 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 pub use aliases::AliasTable;
-pub use report::{CleanCounts, FeedKind, FeedReport, SkippedRecord, Upsert};
 pub use parallel::import_paths;
+pub use report::{CleanCounts, FeedKind, FeedReport, SkippedRecord, Upsert};
 pub use store::{Epss, KevEntry, VulnStore};
 
 use crate::VulnError;
@@ -225,7 +225,12 @@ fn parse_nvd_record_raw(rec: RawRecord<'_>) -> Parsed<raw::NvdCve> {
             .map_err(|e| (e, raw.get())),
         RawRecord::Bare(text) => serde_json::from_str::<raw::NvdCve>(text).map_err(|e| (e, text)),
     };
-    parsed.map_err(|(e, text)| (raw::IdProbe::id_of(text), format!("invalid NVD record: {e}")))
+    parsed.map_err(|(e, text)| {
+        (
+            raw::IdProbe::id_of(text),
+            format!("invalid NVD record: {e}"),
+        )
+    })
 }
 
 fn apply_nvd_record(
@@ -320,9 +325,7 @@ fn finish_nvd(r: Result<bool, serde_json::Error>, report: &mut FeedReport) {
 fn nvd_fatal(r: Result<bool, serde_json::Error>) -> Option<String> {
     match r {
         Ok(true) => None,
-        Ok(false) => {
-            Some("no `vulnerabilities` array and no `id`: not an NVD 2.0 document".into())
-        }
+        Ok(false) => Some("no `vulnerabilities` array and no `id`: not an NVD 2.0 document".into()),
         Err(e) => Some(format!("malformed JSON: {e}")),
     }
 }
@@ -330,8 +333,12 @@ fn nvd_fatal(r: Result<bool, serde_json::Error>) -> Option<String> {
 // ------------------------------------------------------------------ CVE 5
 
 fn parse_cve5_text(text: &str) -> Parsed<raw::Cve5Record> {
-    serde_json::from_str::<raw::Cve5Record>(text)
-        .map_err(|e| (raw::IdProbe::id_of(text), format!("invalid CVE 5 record: {e}")))
+    serde_json::from_str::<raw::Cve5Record>(text).map_err(|e| {
+        (
+            raw::IdProbe::id_of(text),
+            format!("invalid CVE 5 record: {e}"),
+        )
+    })
 }
 
 fn apply_cve5_record(

@@ -15,8 +15,8 @@ use serde::de::DeserializeSeed;
 
 use super::{
     FeedKind, FeedReport, Parsed, RawRecord, TopSeed, VulnStore, apply_cve5_record,
-    apply_nvd_record, collect_files, cve5_texts, decompress, detect_kind, import_reader,
-    nvd_fatal, parse_cve5_text, parse_nvd_record_raw, peek, raw,
+    apply_nvd_record, collect_files, cve5_texts, decompress, detect_kind, import_reader, nvd_fatal,
+    parse_cve5_text, parse_nvd_record_raw, peek, raw,
 };
 use crate::VulnError;
 
@@ -125,7 +125,10 @@ pub fn workers_for(jobs: usize) -> usize {
 /// report per argument, as [`super::import_path`] would. A file argument
 /// that cannot be read or recognised is an error (as in the sequential
 /// path); a bad file inside a directory is reported and skipped.
-pub fn import_paths(paths: &[PathBuf], store: &mut VulnStore) -> Result<Vec<FeedReport>, VulnError> {
+pub fn import_paths(
+    paths: &[PathBuf],
+    store: &mut VulnStore,
+) -> Result<Vec<FeedReport>, VulnError> {
     let mut jobs = Vec::new();
     for (arg, p) in paths.iter().enumerate() {
         if p.is_dir() {
@@ -172,24 +175,23 @@ pub fn import_paths(paths: &[PathBuf], store: &mut VulnStore) -> Result<Vec<Feed
     // Apply in job order: argument order, then file name order.
     let mut reports: Vec<FeedReport> = paths
         .iter()
-        .map(|p| FeedReport::new(&p.display().to_string(), FeedKind::Directory))
+        .map(|p| FeedReport::new(p.display().to_string(), FeedKind::Directory))
         .collect();
     for (job, slot) in jobs.iter().zip(slots) {
-        let prepared = slot
-            .into_inner()
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| Err(VulnError::io(&job.path, std::io::Error::other("worker failed"))));
+        let prepared = slot.into_inner().ok().flatten().unwrap_or_else(|| {
+            Err(VulnError::io(
+                &job.path,
+                std::io::Error::other("worker failed"),
+            ))
+        });
         match &job.label {
-            Some(label) => {
-                match prepared {
-                    Ok(p) => {
-                        let r = apply(p, store, label, Some(label));
-                        reports[job.arg].absorb(r);
-                    }
-                    Err(e) => reports[job.arg].skip(0, Some(label), None, e.to_string()),
+            Some(label) => match prepared {
+                Ok(p) => {
+                    let r = apply(p, store, label, Some(label));
+                    reports[job.arg].absorb(r);
                 }
-            }
+                Err(e) => reports[job.arg].skip(0, Some(label), None, e.to_string()),
+            },
             None => {
                 let name = job.path.display().to_string();
                 reports[job.arg] = apply(prepared?, store, &name, None);

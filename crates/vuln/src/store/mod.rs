@@ -318,7 +318,8 @@ fn encode(mut store: VulnStore) -> Result<Vec<u8>, String> {
 /// checksums (for fuzzing the decoder past the checksum check).
 #[doc(hidden)]
 pub fn frame(core: &[u8], details: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(HEADER_FIXED + SECTION_HEADER * 2 + core.len() + details.len());
+    let mut out =
+        Vec::with_capacity(HEADER_FIXED + SECTION_HEADER * 2 + core.len() + details.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&SECTIONS.to_le_bytes());
@@ -332,9 +333,16 @@ pub fn frame(core: &[u8], details: &[u8]) -> Vec<u8> {
 }
 
 /// Section lengths and digests from a header.
-fn parse_header(path: &Path, head: &[u8], file_len: u64) -> Result<Vec<(u64, [u8; 32])>, VulnError> {
+fn parse_header(
+    path: &Path,
+    head: &[u8],
+    file_len: u64,
+) -> Result<Vec<(u64, [u8; 32])>, VulnError> {
     if head.len() < HEADER_FIXED || &head[..8] != MAGIC {
-        return Err(store_err(path, "not a Zian store snapshot (bad magic bytes)"));
+        return Err(store_err(
+            path,
+            "not a Zian store snapshot (bad magic bytes)",
+        ));
     }
     let u32_at = |i: usize| {
         let mut b = [0u8; 4];
@@ -345,12 +353,17 @@ fn parse_header(path: &Path, head: &[u8], file_len: u64) -> Result<Vec<(u64, [u8
     if version != FORMAT_VERSION {
         return Err(store_err(
             path,
-            format!("format version {version} is not supported (this build reads {FORMAT_VERSION}); re-import the feeds"),
+            format!(
+                "format version {version} is not supported (this build reads {FORMAT_VERSION}); re-import the feeds"
+            ),
         ));
     }
     let n = u32_at(12);
     if n != SECTIONS {
-        return Err(store_err(path, format!("{n} sections, expected {SECTIONS}")));
+        return Err(store_err(
+            path,
+            format!("{n} sections, expected {SECTIONS}"),
+        ));
     }
     let need = HEADER_FIXED + SECTION_HEADER * SECTIONS as usize;
     if head.len() < need {
@@ -371,7 +384,9 @@ fn parse_header(path: &Path, head: &[u8], file_len: u64) -> Result<Vec<(u64, [u8
     if total != file_len {
         return Err(store_err(
             path,
-            format!("size {file_len} bytes does not match the header ({total} bytes): truncated or corrupt"),
+            format!(
+                "size {file_len} bytes does not match the header ({total} bytes): truncated or corrupt"
+            ),
         ));
     }
     Ok(out)
@@ -379,7 +394,10 @@ fn parse_header(path: &Path, head: &[u8], file_len: u64) -> Result<Vec<(u64, [u8
 
 fn check(path: &Path, what: &str, bytes: &[u8], digest: &[u8; 32]) -> Result<(), VulnError> {
     if Sha256::digest(bytes).as_slice() != digest {
-        return Err(store_err(path, format!("{what} section checksum mismatch: corrupt snapshot")));
+        return Err(store_err(
+            path,
+            format!("{what} section checksum mismatch: corrupt snapshot"),
+        ));
     }
     Ok(())
 }
@@ -426,7 +444,10 @@ fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, 
     let n = table.len();
     for e in &core.entries {
         if !crate::feeds::valid_cve_id(&e.id) {
-            return Err(store_err(path, format!("record id {:?} is not a CVE id", e.id)));
+            return Err(store_err(
+                path,
+                format!("record id {:?} is not a CVE id", e.id),
+            ));
         }
         let refs = e
             .nvd
@@ -445,7 +466,10 @@ fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, 
             if r as usize >= n {
                 return Err(store_err(
                     path,
-                    format!("record {} refers to criterion {r} of {n}: corrupt snapshot", e.id),
+                    format!(
+                        "record {} refers to criterion {r} of {n}: corrupt snapshot",
+                        e.id
+                    ),
                 ));
             }
         }
@@ -463,7 +487,11 @@ fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, 
         if details.len() != entries.len() {
             return Err(store_err(
                 path,
-                format!("{} detail records for {} records", details.len(), entries.len()),
+                format!(
+                    "{} detail records for {} records",
+                    details.len(),
+                    entries.len()
+                ),
             ));
         }
         for (e, d) in entries.iter_mut().zip(details) {
@@ -498,11 +526,17 @@ fn read_manifest(dir: &Path) -> Result<Option<Manifest>, VulnError> {
     if m.format != FORMAT_VERSION {
         return Err(store_err(
             &p,
-            format!("format version {} is not supported (this build reads {FORMAT_VERSION})", m.format),
+            format!(
+                "format version {} is not supported (this build reads {FORMAT_VERSION})",
+                m.format
+            ),
         ));
     }
     if !valid_snapshot_name(&m.file) {
-        return Err(store_err(&p, format!("snapshot name {:?} is not valid", m.file)));
+        return Err(store_err(
+            &p,
+            format!("snapshot name {:?} is not valid", m.file),
+        ));
     }
     Ok(Some(m))
 }
@@ -547,7 +581,10 @@ impl Store {
 
     fn open_with(dir: &Path, with_details: bool) -> Result<Store, VulnError> {
         let m = read_manifest(dir)?.ok_or_else(|| {
-            store_err(dir, "no store here (no CURRENT manifest); run `zian feeds import` first")
+            store_err(
+                dir,
+                "no store here (no CURRENT manifest); run `zian feeds import` first",
+            )
         })?;
         let path = dir.join(&m.file);
         let mut f = File::open(&path).map_err(|e| VulnError::io(&path, e))?;
@@ -555,12 +592,16 @@ impl Store {
         if len != m.size {
             return Err(store_err(
                 &path,
-                format!("size {len} bytes, the manifest says {}: truncated or corrupt", m.size),
+                format!(
+                    "size {len} bytes, the manifest says {}: truncated or corrupt",
+                    m.size
+                ),
             ));
         }
         let vulns = if with_details {
             let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes).map_err(|e| VulnError::io(&path, e))?;
+            f.read_to_end(&mut bytes)
+                .map_err(|e| VulnError::io(&path, e))?;
             decode(&path, &bytes, true)?
         } else {
             let hlen = HEADER_FIXED + SECTION_HEADER * SECTIONS as usize;
@@ -594,7 +635,10 @@ impl Store {
     /// The manifest of the store at `dir`, without loading the records.
     pub fn status(dir: &Path) -> Result<StoreStatus, VulnError> {
         let manifest = read_manifest(dir)?.ok_or_else(|| {
-            store_err(dir, "no store here (no CURRENT manifest); run `zian feeds import` first")
+            store_err(
+                dir,
+                "no store here (no CURRENT manifest); run `zian feeds import` first",
+            )
         })?;
         Ok(StoreStatus {
             dir: dir.to_owned(),
