@@ -35,7 +35,7 @@ cd "$fuzz_dir"
 declared="$(cargo fuzz list)"
 targets="${FUZZ_TARGETS:-$declared}"
 
-# nvd_record and cve5_record need the `vuln` feature (they depend on zian-vuln).
+# nvd_record, cve5_record and store_load need the `vuln` feature (they depend on zian-vuln).
 echo "fuzz-smoke: building targets ($sanitizer sanitizer, target dir $CARGO_TARGET_DIR)" >&2
 "${build[@]}" --features vuln >&2
 

@@ -193,9 +193,30 @@ pub fn run(a: SyncArgs, config: Option<&PathBuf>) -> anyhow::Result<ExitCode> {
     );
     let out = sync_dir(&mut client, &dir, since, now)
         .with_context(|| format!("sync into {}", dir.display()))?;
+    // With --store, the fetched pages go into the compiled store (newer
+    // lastModified wins, so importing a page twice changes nothing). If the
+    // import fails, the pages stay in the spool for `zian feeds import`.
+    let mut imported = serde_json::Value::Null;
+    if let (Some(store), false) = (&a.store, out.files.is_empty()) {
+        let r = zian_vuln::store::Store::import(store, &out.files).with_context(|| {
+            format!(
+                "import into the store {} (the pages are kept in {}; retry with `zian feeds import --store {} {}`)",
+                store.display(),
+                dir.display(),
+                store.display(),
+                dir.display()
+            )
+        })?;
+        imported = serde_json::json!({
+            "store": store.display().to_string(),
+            "records": r.manifest.records,
+            "newest_last_modified": r.manifest.newest_last_modified,
+        });
+    }
     println!(
         "{}",
         serde_json::json!({
+            "imported": imported,
             "dir": dir.display().to_string(),
             "from": out.from,
             "to": out.to,

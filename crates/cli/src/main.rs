@@ -98,7 +98,7 @@ enum Cmd {
     /// Vulnerability tools.
     #[command(subcommand)]
     Vuln(VulnCmd),
-    /// Vulnerability feeds.
+    /// Vulnerability feeds: the compiled store and the NVD sync.
     #[command(subcommand)]
     Feeds(FeedsCmd),
     /// Regulation rules (資通安全責任等級分級辦法).
@@ -118,23 +118,44 @@ enum CpeCmd {
 }
 
 #[derive(Subcommand)]
+enum FeedsCmd {
+    /// Import feed files (NVD 2.0 files and API pages, CVE 5 files and
+    /// directories, KEV JSON, EPSS CSV) into a store directory, merging with
+    /// what it holds (newer lastModified wins); written atomically.
+    Import {
+        /// Store directory (created if missing).
+        #[arg(long)]
+        store: PathBuf,
+        /// Feed files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Sources, record counts, newest lastModified and size of a store.
+    Status {
+        /// Store directory.
+        #[arg(long)]
+        store: PathBuf,
+    },
+    /// Fetch NVD CVE API 2.0 changes since the last run (HTTPS) into a
+    /// directory of page files (resumable); with `--store`, import them.
+    Sync(feeds_sync::SyncArgs),
+}
+
+#[derive(Subcommand)]
 enum VulnCmd {
-    /// Offline scan of an inventory against feed files.
+    /// Offline scan of an inventory against feed files or a compiled store.
     Scan {
-        #[arg(long, num_args = 1.., required = true)]
+        /// Feed files or directories (parsed in parallel).
+        #[arg(long, num_args = 1.., required_unless_present = "store", conflicts_with = "store")]
         feeds: Vec<PathBuf>,
+        /// A store directory written by `zian feeds import`.
+        #[arg(long)]
+        store: Option<PathBuf>,
         #[arg(long)]
         inventory: PathBuf,
         #[arg(long, default_value = "jsonl")]
         format: String,
     },
-}
-
-#[derive(Subcommand)]
-enum FeedsCmd {
-    /// Fetch NVD CVE API 2.0 changes since the last run (HTTPS) into a
-    /// directory of page files; resumable.
-    Sync(feeds_sync::SyncArgs),
 }
 
 #[derive(Subcommand)]
@@ -174,6 +195,25 @@ enum BenchCmd {
         /// NVD 2.0 files (yearly feeds or API pages; .json, .gz, .xz).
         #[arg(long, num_args = 1.., required = true)]
         nvd: Vec<PathBuf>,
+        /// Inventory (CSV) for the raw-feed / store comparison with
+        /// cve-bin-tool (e.g. crates/vuln/tests/fixtures/bench/inventory-321.csv).
+        #[arg(long)]
+        inventory: Option<PathBuf>,
+        /// cve-bin-tool's scan time measured in the same run
+        /// (scripts/bench-cve-bin-tool.sh), for the ratios.
+        #[arg(long)]
+        cve_bin_tool_seconds: Option<f64>,
+        /// cve-bin-tool's finding count, printed next to ours.
+        #[arg(long)]
+        cve_bin_tool_findings: Option<u64>,
+        /// Store directory for the comparison (default: a fresh temporary
+        /// directory, removed afterwards).
+        #[arg(long)]
+        store_dir: Option<PathBuf>,
+        /// Only the raw-feed / store comparison (skip ingest, scan and
+        /// incremental benchmarks).
+        #[arg(long, requires = "inventory")]
+        store_only: bool,
     },
     /// Web reads over real HTTP: one record and one page of 50 at N clients,
     /// on SQLite and PostgreSQL, at each size of one agency's register.
@@ -206,9 +246,24 @@ fn main() -> ExitCode {
             .map_err(Into::into),
         Cmd::Vuln(VulnCmd::Scan {
             feeds,
+            store,
             inventory,
             format,
-        }) => vuln_scan(&feeds, &inventory, &format),
+        }) => vuln_scan(&feeds, store.as_deref(), &inventory, &format),
+        Cmd::Feeds(FeedsCmd::Import { store, paths }) => {
+            zian_vuln::store::Store::import(&store, &paths)
+                .map(|r| {
+                    let _ = writeln!(std::io::stderr().lock(), "{r}");
+                    ExitCode::SUCCESS
+                })
+                .map_err(Into::into)
+        }
+        Cmd::Feeds(FeedsCmd::Status { store }) => zian_vuln::store::Store::status(&store)
+            .map(|s| {
+                let _ = writeln!(stdout.lock(), "{s}");
+                ExitCode::SUCCESS
+            })
+            .map_err(Into::into),
         Cmd::Rules(RulesCmd::Obligations {
             kind,
             level,
@@ -250,9 +305,21 @@ fn main() -> ExitCode {
             ))
         }
         Cmd::Feeds(FeedsCmd::Sync(a)) => feeds_sync::run(a, cli.config.as_ref()),
-        Cmd::Bench(BenchCmd::Vuln { nvd }) => zian_vuln::bench::run_bench(&nvd, stdout.lock())
-            .map(|_| ExitCode::SUCCESS)
-            .map_err(Into::into),
+        Cmd::Bench(BenchCmd::Vuln {
+            nvd,
+            inventory,
+            cve_bin_tool_seconds,
+            cve_bin_tool_findings,
+            store_dir,
+            store_only,
+        }) => bench_vuln(
+            &nvd,
+            inventory,
+            cve_bin_tool_seconds,
+            cve_bin_tool_findings,
+            store_dir,
+            store_only,
+        ),
         Cmd::Bench(BenchCmd::Web(o)) => bench_web::main(o).map(|()| ExitCode::SUCCESS),
         Cmd::Bench(BenchCmd::Soak(o)) => bench_soak::main(o).map(|()| ExitCode::SUCCESS),
         platform_cmd => platform::run(platform_cmd, cli.config, cli.data_dir, cli.database_url),
@@ -277,8 +344,35 @@ fn rules_result(r: Result<(), zian_rules::cli::RulesCliError>) -> anyhow::Result
     }
 }
 
+fn bench_vuln(
+    nvd: &[PathBuf],
+    inventory: Option<PathBuf>,
+    cbt_seconds: Option<f64>,
+    cbt_findings: Option<u64>,
+    store_dir: Option<PathBuf>,
+    store_only: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if let Some(inventory) = inventory {
+        let opts = zian_vuln::bench::StoreBenchOptions {
+            nvd_files: nvd.to_vec(),
+            inventory,
+            zian_bin: std::env::current_exe()?,
+            store_dir,
+            cve_bin_tool_seconds: cbt_seconds,
+            cve_bin_tool_findings: cbt_findings,
+        };
+        zian_vuln::bench::run_store_bench(&opts, &mut out)?;
+    }
+    if !store_only {
+        zian_vuln::bench::run_bench(nvd, &mut out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn vuln_scan(
     feeds: &[PathBuf],
+    store: Option<&std::path::Path>,
     inventory: &std::path::Path,
     format: &str,
 ) -> anyhow::Result<ExitCode> {
@@ -291,8 +385,11 @@ fn vuln_scan(
         }
     };
     let out = std::io::BufWriter::new(std::io::stdout().lock());
-    let summary =
-        zian_vuln::cli::run_scan(feeds, inventory, fmt, out, std::io::stderr().is_terminal())?;
+    let progress = std::io::stderr().is_terminal();
+    let summary = match store {
+        Some(dir) => zian_vuln::cli::run_scan_store(dir, inventory, fmt, out, progress)?,
+        None => zian_vuln::cli::run_scan(feeds, inventory, fmt, out, progress)?,
+    };
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{summary}");
     Ok(ExitCode::SUCCESS)

@@ -694,3 +694,108 @@ fn bench_soak_loses_nothing_acknowledged() {
         assert!(kills >= 2, "{stdout}");
     }
 }
+
+/// `zian feeds import` then `zian feeds status` and `zian vuln scan --store`:
+/// the same bytes as `--feeds`; a corrupt snapshot is refused with a clear
+/// message; `zian bench vuln --store-only` prints the raw and store lines.
+#[test]
+fn feeds_store_import_status_and_scan() {
+    let d = tmpdir("feeds-store");
+    let store = d.join("store");
+    let inv = d.join("inventory.csv");
+    std::fs::write(
+        &inv,
+        "host,vendor,product,version,cpe23\nfw-01,paloaltonetworks,pan-os,10.2.9,\nweb-01,,,,cpe:2.3:a:openssl:openssl:1.0.1f:*:*:*:*:*:*:*\n",
+    )
+    .unwrap();
+    let o = zian()
+        .args(["feeds", "import", "--store"])
+        .arg(&store)
+        .arg(fixture("nvd-sample"))
+        .arg(fixture("kev-subset.json"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = zian()
+        .args(["feeds", "status", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let status = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        status.contains("records: 106") && status.contains("KEV 54"),
+        "{status}"
+    );
+    assert!(status.contains("newest lastModified: 20"), "{status}");
+    let scan = |args: &[&std::ffi::OsStr]| {
+        let o = zian()
+            .args(["vuln", "scan"])
+            .args(args)
+            .arg("--inventory")
+            .arg(&inv)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let n = fixture("nvd-sample");
+    let k = fixture("kev-subset.json");
+    let from_feeds = scan(&["--feeds".as_ref(), n.as_os_str(), k.as_os_str()]);
+    let from_store = scan(&["--store".as_ref(), store.as_os_str()]);
+    assert!(String::from_utf8_lossy(&from_feeds).contains("CVE-2014-3470"));
+    assert_eq!(from_feeds, from_store);
+    // Both sources at once is a usage error.
+    let o = zian()
+        .args(["vuln", "scan", "--store"])
+        .arg(&store)
+        .arg("--feeds")
+        .arg(&n)
+        .arg("--inventory")
+        .arg(&inv)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    // The benchmark's store comparison on the fixtures.
+    let o = zian()
+        .args(["bench", "vuln", "--store-only", "--nvd"])
+        .arg(fixture("nvdcve-api2-published-modified.json.xz"))
+        .arg("--inventory")
+        .arg(&inv)
+        .args(["--cve-bin-tool-seconds", "20"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.starts_with("raw: ") && out.contains("ratio"), "{out}");
+    assert!(
+        out.contains("\nstore: ") && out.contains("output identical to raw: yes"),
+        "{out}"
+    );
+    // A truncated snapshot is refused, never a panic.
+    let snap = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "bin"))
+        .unwrap();
+    let bytes = std::fs::read(&snap).unwrap();
+    std::fs::write(&snap, &bytes[..bytes.len() / 2]).unwrap();
+    let o = zian()
+        .args(["vuln", "scan", "--store"])
+        .arg(&store)
+        .arg("--inventory")
+        .arg(&inv)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("feed store") && err.contains("truncated"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -346,3 +346,45 @@ fn a_certificate_not_signed_by_the_trusted_ca_is_refused() {
     );
     let _ = std::fs::remove_dir_all(&work);
 }
+
+#[test]
+fn sync_into_a_store_imports_the_pages() {
+    let p = pki("store");
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let port = serve(&p, Arc::clone(&seen));
+    let work = tmpdir("store");
+    let ca = work.join("ca.pem");
+    std::fs::write(&ca, &p.ca_pem).expect("ca");
+    let store = work.join("store");
+    let base = format!("https://127.0.0.1:{port}/rest/json/cves/2.0");
+    let o = zian(&work)
+        .args(["feeds", "sync", "--store", store.to_str().expect("utf8")])
+        .args(["--base-url", &base, "--ca-file", ca.to_str().expect("utf8")])
+        .args(["--since", "2024-01-01", "--until", "2024-02-01"])
+        .output()
+        .expect("run");
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{stdout}\n{err}");
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
+    assert_eq!(report["records"], 3, "{report}");
+    assert_eq!(report["imported"]["records"], 3, "{report}");
+    // The pages stay in the spool, the store holds the records.
+    assert!(store.join("nvd-api").join("nvd-sync-state.json").is_file());
+    let o = zian(&work)
+        .args(["feeds", "status", "--store", store.to_str().expect("utf8")])
+        .output()
+        .expect("run");
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{stdout}\n{err}");
+    assert!(stdout.contains("records: 3 (3 NVD, 0 CVE 5)"), "{stdout}");
+    // A second run with nothing new leaves the store as it was.
+    let o = zian(&work)
+        .args(["feeds", "sync", "--store", store.to_str().expect("utf8")])
+        .args(["--base-url", &base, "--ca-file", ca.to_str().expect("utf8")])
+        .args(["--until", "2024-02-01"])
+        .output()
+        .expect("run");
+    let (stdout, err) = text(&o);
+    assert!(o.status.success(), "{stdout}\n{err}");
+    let _ = std::fs::remove_dir_all(&work);
+}

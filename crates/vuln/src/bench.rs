@@ -348,3 +348,213 @@ pub fn run_bench(nvd_files: &[PathBuf], mut out: impl Write) -> Result<BenchRepo
     }
     Ok(rep)
 }
+
+/// Options of [`run_store_bench`].
+#[derive(Debug, Clone)]
+pub struct StoreBenchOptions {
+    /// NVD files (the same ones cve-bin-tool's database was built from).
+    pub nvd_files: Vec<PathBuf>,
+    /// CSV inventory (the same one cve-bin-tool scans).
+    pub inventory: PathBuf,
+    /// The `zian` binary, run as a child process for each scan.
+    pub zian_bin: PathBuf,
+    /// Store directory (default: a fresh temporary one, removed afterwards).
+    pub store_dir: Option<PathBuf>,
+    /// cve-bin-tool's scan time measured in the same run.
+    pub cve_bin_tool_seconds: Option<f64>,
+    /// cve-bin-tool's finding count.
+    pub cve_bin_tool_findings: Option<u64>,
+}
+
+/// Results of [`run_store_bench`].
+#[derive(Debug, Clone, Default)]
+pub struct StoreBenchReport {
+    /// `zian vuln scan --feeds` wall time (median of 3 runs).
+    pub raw_scan: Duration,
+    /// `zian feeds import` wall time.
+    pub import: Duration,
+    /// In-process [`crate::store::Store::open_for_matching`] time.
+    pub load: Duration,
+    /// In-process [`crate::store::Store::open`] (with details) time.
+    pub load_full: Duration,
+    /// `zian vuln scan --store` wall time (median of 3 runs).
+    pub store_scan: Duration,
+    /// Peak RSS of a store scan child, bytes.
+    pub store_scan_peak: Option<u64>,
+    /// Snapshot size, bytes.
+    pub snapshot_bytes: u64,
+    /// Findings (JSON lines) of the raw scan.
+    pub findings: usize,
+    /// Whether the store scan wrote the same bytes as the raw scan.
+    pub identical: bool,
+}
+
+struct ChildRun {
+    wall: Duration,
+    stdout: Vec<u8>,
+    peak: Option<u64>,
+}
+
+/// Run the `zian` binary with `args`, under `/usr/bin/time -v` when present
+/// (for the peak RSS of that child alone).
+fn run_child(bin: &std::path::Path, args: &[std::ffi::OsString]) -> Result<ChildRun, VulnError> {
+    let time_bin = std::path::Path::new("/usr/bin/time");
+    let mut cmd = if time_bin.exists() {
+        let mut c = std::process::Command::new(time_bin);
+        c.arg("-v").arg(bin);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    cmd.args(args);
+    let t = Instant::now();
+    let out = cmd.output().map_err(|e| VulnError::io(bin, e))?;
+    let wall = t.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(VulnError::io(
+            bin,
+            std::io::Error::other(format!("{:?} failed: {}", args, stderr.trim())),
+        ));
+    }
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|kb| kb * 1024);
+    Ok(ChildRun {
+        wall,
+        stdout: out.stdout,
+        peak,
+    })
+}
+
+fn median3(mut runs: Vec<ChildRun>) -> Option<ChildRun> {
+    runs.sort_by_key(|r| r.wall);
+    let n = runs.len();
+    if n == 0 {
+        return None;
+    }
+    Some(runs.swap_remove(n / 2))
+}
+
+fn ratio_text(baseline: Option<f64>, ours: Duration) -> String {
+    match baseline {
+        Some(b) => format!(
+            "cve-bin-tool {b:.2} s, ratio {:.1}×",
+            b / ours.as_secs_f64().max(1e-9)
+        ),
+        None => "cve-bin-tool not measured: pass --cve-bin-tool-seconds".into(),
+    }
+}
+
+/// Raw-feed scan, store import, store load and store scan of one inventory,
+/// each scan a separate `zian` process (so an earlier ingest does not count
+/// in the store scan's peak memory), with the ratios to cve-bin-tool's time
+/// measured in the same run by `scripts/bench-cve-bin-tool.sh`.
+pub fn run_store_bench(
+    opts: &StoreBenchOptions,
+    mut out: impl Write,
+) -> Result<StoreBenchReport, VulnError> {
+    use std::ffi::OsString;
+    let mut rep = StoreBenchReport::default();
+    let (dir, temporary) = match &opts.store_dir {
+        Some(d) => (d.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("zian-bench-store-{}", std::process::id())),
+            true,
+        ),
+    };
+    if dir.join(crate::store::MANIFEST).exists() {
+        return Err(VulnError::Store {
+            path: dir,
+            reason: "already holds a store; the benchmark needs an empty directory".into(),
+        });
+    }
+    let inv: OsString = opts.inventory.clone().into();
+    // Raw feeds.
+    let mut raw_args: Vec<OsString> = vec!["vuln".into(), "scan".into(), "--feeds".into()];
+    raw_args.extend(opts.nvd_files.iter().map(|p| p.clone().into_os_string()));
+    raw_args.extend(["--inventory".into(), inv.clone()]);
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        runs.push(run_child(&opts.zian_bin, &raw_args)?);
+    }
+    let raw = median3(runs).unwrap_or(ChildRun {
+        wall: Duration::ZERO,
+        stdout: Vec::new(),
+        peak: None,
+    });
+    rep.raw_scan = raw.wall;
+    rep.findings = raw.stdout.iter().filter(|b| **b == b'\n').count();
+    // Import.
+    let mut imp_args: Vec<OsString> = vec![
+        "feeds".into(),
+        "import".into(),
+        "--store".into(),
+        dir.clone().into_os_string(),
+    ];
+    imp_args.extend(opts.nvd_files.iter().map(|p| p.clone().into_os_string()));
+    rep.import = run_child(&opts.zian_bin, &imp_args)?.wall;
+    // Load (in process).
+    let t = Instant::now();
+    let s = crate::store::Store::open_for_matching(&dir)?;
+    rep.load = t.elapsed();
+    rep.snapshot_bytes = s.manifest.as_ref().map(|m| m.size).unwrap_or(0);
+    drop(s);
+    let t = Instant::now();
+    drop(crate::store::Store::open(&dir)?);
+    rep.load_full = t.elapsed();
+    // Store scan.
+    let store_args: Vec<OsString> = vec![
+        "vuln".into(),
+        "scan".into(),
+        "--store".into(),
+        dir.clone().into_os_string(),
+        "--inventory".into(),
+        inv,
+    ];
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        runs.push(run_child(&opts.zian_bin, &store_args)?);
+    }
+    let peak = runs.iter().filter_map(|r| r.peak).max();
+    if let Some(st) = median3(runs) {
+        rep.store_scan = st.wall;
+        rep.identical = st.stdout == raw.stdout;
+    }
+    rep.store_scan_peak = peak;
+    if temporary {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let theirs = opts
+        .cve_bin_tool_findings
+        .map(|n| format!("{n}"))
+        .unwrap_or_else(|| "?".into());
+    let w = |out: &mut dyn Write, s: String| writeln!(out, "{s}").map_err(VulnError::Write);
+    w(
+        &mut out,
+        format!(
+            "raw: {:.2} s ({}); {} findings (cve-bin-tool {theirs}); zian vuln scan --feeds, {} files, median of 3 runs",
+            rep.raw_scan.as_secs_f64(),
+            ratio_text(opts.cve_bin_tool_seconds, rep.raw_scan),
+            rep.findings,
+            opts.nvd_files.len(),
+        ),
+    )?;
+    w(
+        &mut out,
+        format!(
+            "store: {:.3} s ({}); peak RSS {:.0} MB; output identical to raw: {}; import {:.2} s, snapshot {:.1} MB, load {:.3} s (with descriptions {:.3} s)",
+            rep.store_scan.as_secs_f64(),
+            ratio_text(opts.cve_bin_tool_seconds, rep.store_scan),
+            rep.store_scan_peak.map(mb).unwrap_or(f64::NAN),
+            if rep.identical { "yes" } else { "NO" },
+            rep.import.as_secs_f64(),
+            mb(rep.snapshot_bytes),
+            rep.load.as_secs_f64(),
+            rep.load_full.as_secs_f64(),
+        ),
+    )?;
+    Ok(rep)
+}

@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde::Deserialize;
 
 use crate::VulnError;
-use crate::feeds::{FeedReport, VulnStore, import_path};
+use crate::feeds::{FeedReport, VulnStore, import_paths};
 use crate::index::CriteriaIndex;
 use crate::matching::{Asset, Certainty, Finding, Inventory};
 
@@ -33,8 +33,10 @@ pub struct BadAsset {
 /// What a scan did.
 #[derive(Debug, Clone)]
 pub struct ScanSummary {
-    /// One report per feed argument.
+    /// One report per feed argument (empty for a scan from a store).
     pub feeds: Vec<FeedReport>,
+    /// The store directory scanned from (`zian vuln scan --store`).
+    pub store: Option<PathBuf>,
     /// Hosts in the inventory.
     pub hosts: usize,
     /// (host, asset) pairs.
@@ -59,9 +61,14 @@ pub struct ScanSummary {
 
 impl fmt::Display for ScanSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "feeds:")?;
-        for r in &self.feeds {
-            writeln!(f, "  {r}")?;
+        match &self.store {
+            Some(dir) => writeln!(f, "store: {}", dir.display())?,
+            None => {
+                writeln!(f, "feeds:")?;
+                for r in &self.feeds {
+                    writeln!(f, "  {r}")?;
+                }
+            }
         }
         writeln!(
             f,
@@ -319,36 +326,77 @@ pub fn write_jsonl(out: &mut impl Write, f: &Finding) -> Result<(), VulnError> {
 }
 
 /// Offline scan: import `feeds` (NVD 2.0 files, CVE 5 JSON/JSON lines or
-/// directories, KEV JSON, EPSS CSV — detected by content), load the
-/// inventory, match, and write findings to `out`. The summary is returned
-/// for the caller to print on stderr.
+/// directories, KEV JSON, EPSS CSV — detected by content; files decompressed
+/// and parsed in parallel, applied in argument order), load the inventory,
+/// match, and write findings to `out`. The summary is returned for the
+/// caller to print on stderr.
 pub fn run_scan(
     feeds: &[PathBuf],
     inventory: &Path,
     format: ScanFormat,
-    mut out: impl Write,
+    out: impl Write,
     progress: bool,
 ) -> Result<ScanSummary, VulnError> {
     let mut prog = Progress::new(progress);
     let t0 = Instant::now();
     let mut store = VulnStore::new();
-    let mut reports = Vec::new();
-    for (i, f) in feeds.iter().enumerate() {
-        prog.message(&format!(
-            "reading feed {}/{}: {}",
-            i + 1,
-            feeds.len(),
-            f.display()
-        ));
-        reports.push(import_path(f, &mut store)?);
-    }
+    prog.message(&format!("reading {} feed(s)", feeds.len()));
+    let reports = import_paths(feeds, &mut store)?;
     let import_seconds = t0.elapsed().as_secs_f64();
+    scan_store(
+        &store,
+        reports,
+        import_seconds,
+        inventory,
+        format,
+        out,
+        prog,
+    )
+}
+
+/// Offline scan from a compiled store directory (`zian feeds import`): the
+/// same findings, byte for byte, as [`run_scan`] over the feeds imported
+/// into it. The summary lists no feeds; `import_seconds` is the load time.
+pub fn run_scan_store(
+    store_dir: &Path,
+    inventory: &Path,
+    format: ScanFormat,
+    out: impl Write,
+    progress: bool,
+) -> Result<ScanSummary, VulnError> {
+    let mut prog = Progress::new(progress);
+    let t0 = Instant::now();
+    prog.message("loading store");
+    let store = crate::store::Store::open_for_matching(store_dir)?;
+    let import_seconds = t0.elapsed().as_secs_f64();
+    let mut summary = scan_store(
+        store.vulns(),
+        Vec::new(),
+        import_seconds,
+        inventory,
+        format,
+        out,
+        prog,
+    )?;
+    summary.store = Some(store_dir.to_owned());
+    Ok(summary)
+}
+
+fn scan_store(
+    store: &VulnStore,
+    reports: Vec<FeedReport>,
+    import_seconds: f64,
+    inventory: &Path,
+    format: ScanFormat,
+    mut out: impl Write,
+    mut prog: Progress,
+) -> Result<ScanSummary, VulnError> {
     prog.message("loading inventory");
     let (inv, bad_assets) = load_inventory(inventory)?;
     let t1 = Instant::now();
     prog.message("indexing");
-    let index = CriteriaIndex::build(&store);
-    let findings = index.match_inventory_with(&store, &inv, |d, t| prog.bar("matching", d, t));
+    let index = CriteriaIndex::build(store);
+    let findings = index.match_inventory_with(store, &inv, |d, t| prog.bar("matching", d, t));
     let match_seconds = t1.elapsed().as_secs_f64();
     prog.finish();
     let kev = findings.iter().filter(|f| f.kev).count();
@@ -393,6 +441,7 @@ pub fn run_scan(
     out.flush().map_err(VulnError::Write)?;
     Ok(ScanSummary {
         feeds: reports,
+        store: None,
         hosts: inv.hosts().len(),
         assets: inv.pair_count(),
         bad_assets,

@@ -72,6 +72,15 @@ pub enum VulnError {
         /// Number of attempts made.
         attempts: u32,
     },
+    /// A compiled feed store cannot be used (missing, corrupt, truncated or
+    /// of another format version).
+    #[error("feed store {path}: {reason}")]
+    Store {
+        /// The store directory or file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// A date/time argument was invalid.
     #[error("invalid date-time {value:?}: {reason}")]
     DateTime {

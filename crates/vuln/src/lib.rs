@@ -40,6 +40,9 @@
 //!   pagination, `apiKey`, rate limits, retries), transport and clock injected;
 //!   [`nvd_api::sync`] writes its pages into a directory with a resumable
 //!   state (`zian feeds sync`; the HTTPS transport lives in the CLI).
+//! * [`store`]: the compiled feed store (`zian feeds import|status`,
+//!   `zian vuln scan --store`): a versioned, checksummed postcard snapshot
+//!   written atomically, loaded in well under a second.
 //! * [`bench`]: the benchmarks behind `zian bench vuln`.
 //!
 //! ## Specifications followed
@@ -90,6 +93,7 @@ pub mod index;
 pub mod matching;
 pub mod model;
 pub mod nvd_api;
+pub mod store;
 
 pub use error::VulnError;
 pub use feeds::{FeedKind, FeedReport, VulnStore, import_path};

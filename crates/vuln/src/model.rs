@@ -1,10 +1,10 @@
 //! The compact stored model of a vulnerability record, shared by the feed
 //! importers, the matcher and the index.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a piece of applicability or scoring data comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// NVD analysis (`configurations`, `nvd@nist.gov` Primary metrics).
@@ -33,7 +33,7 @@ impl std::fmt::Display for Origin {
 }
 
 /// CVSS specification version of a metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum CvssVersion {
     /// CVSS v2.0.
     #[serde(rename = "2.0")]
@@ -62,7 +62,7 @@ impl CvssVersion {
 }
 
 /// One CVSS metric as published, with its provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
     /// Which container/feed section it came from.
     pub origin: Origin,
@@ -81,7 +81,7 @@ pub struct Metric {
 }
 
 /// Boolean operator of a configuration or node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Operator {
     /// All must hold.
     And,
@@ -101,7 +101,7 @@ impl Operator {
 }
 
 /// A reference to an interned match criterion, with its role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchRef {
     /// `true`: the criterion names vulnerable software; `false`: a platform.
     pub vulnerable: bool,
@@ -110,7 +110,7 @@ pub struct MatchRef {
 }
 
 /// A configuration node: its match entries combined by `operator`, then negated if `negate`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     /// Combination of the entries.
     pub operator: Operator,
@@ -121,7 +121,7 @@ pub struct Node {
 }
 
 /// A configuration: one alternative of applicability.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Configuration {
     /// Combination of the nodes.
     pub operator: Operator,
@@ -134,7 +134,7 @@ pub struct Configuration {
 }
 
 /// NVD analysis status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VulnStatus {
     /// `Received`.
     Received,
@@ -199,7 +199,7 @@ impl VulnStatus {
 }
 
 /// A CWE weakness assertion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weakness {
     /// Who asserted it.
     pub source: Box<str>,
@@ -210,7 +210,7 @@ pub struct Weakness {
 }
 
 /// A reference URL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     /// URL.
     pub url: Box<str>,
@@ -221,7 +221,7 @@ pub struct Reference {
 }
 
 /// The NVD section of a record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NvdSection {
     /// Submitter.
     pub source_identifier: Option<Box<str>>,
@@ -246,7 +246,7 @@ pub struct NvdSection {
 }
 
 /// A CVE 5 version statement, cleaned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VersionRule {
     /// `affected` (true) or `unaffected`/`unknown` (false).
     pub affected: bool,
@@ -259,7 +259,7 @@ pub struct VersionRule {
 }
 
 /// Shape of a CVE 5 version statement.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum VersionRuleKind {
     /// One version (`version` without `lessThan*`).
     Exact(Box<str>),
@@ -280,7 +280,7 @@ pub enum VersionRuleKind {
 }
 
 /// A CVE 5 `affected[]` entry, cleaned and mapped to CPE vocabulary.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AffectedProduct {
     /// `cna` or `adp`.
     pub origin: Origin,
@@ -299,7 +299,7 @@ pub struct AffectedProduct {
 }
 
 /// SSVC decision points published by CISA-ADP.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ssvc {
     /// `none` / `poc` / `active`.
     pub exploitation: Option<Box<str>>,
@@ -310,7 +310,7 @@ pub struct Ssvc {
 }
 
 /// The CVE 5 section of a record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cve5Section {
     /// `PUBLISHED` / `REJECTED`.
     pub status: VulnStatus,
@@ -335,7 +335,7 @@ pub struct Cve5Section {
 }
 
 /// Everything known about one CVE id.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CveEntry {
     /// `CVE-YYYY-NNNN`.
     pub id: Box<str>,

@@ -10,6 +10,7 @@
 //! aborting the import.
 
 pub mod aliases;
+pub mod parallel;
 pub mod raw;
 pub mod report;
 pub mod store;
@@ -23,6 +24,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 pub use aliases::AliasTable;
+pub use parallel::import_paths;
 pub use report::{CleanCounts, FeedKind, FeedReport, SkippedRecord, Upsert};
 pub use store::{Epss, KevEntry, VulnStore};
 
@@ -213,20 +215,32 @@ impl<'de, F: FnMut(RawRecord<'_>)> Visitor<'de> for TopSeed<'_, F> {
     }
 }
 
-fn handle_nvd_record(
-    store: &mut VulnStore,
-    report: &mut FeedReport,
-    file: Option<&str>,
-    rec: RawRecord<'_>,
-) {
-    let index = report.read;
-    report.read += 1;
+/// A record parsed from its raw JSON, or why it could not be: `(id, reason)`.
+type Parsed<T> = Result<T, (Option<String>, String)>;
+
+fn parse_nvd_record_raw(rec: RawRecord<'_>) -> Parsed<raw::NvdCve> {
     let parsed = match rec {
         RawRecord::Wrapped(raw) => serde_json::from_str::<raw::NvdItem>(raw.get())
             .map(|i| i.cve)
             .map_err(|e| (e, raw.get())),
         RawRecord::Bare(text) => serde_json::from_str::<raw::NvdCve>(text).map_err(|e| (e, text)),
     };
+    parsed.map_err(|(e, text)| {
+        (
+            raw::IdProbe::id_of(text),
+            format!("invalid NVD record: {e}"),
+        )
+    })
+}
+
+fn apply_nvd_record(
+    store: &mut VulnStore,
+    report: &mut FeedReport,
+    file: Option<&str>,
+    parsed: Parsed<raw::NvdCve>,
+) {
+    let index = report.read;
+    report.read += 1;
     match parsed {
         Ok(cve) => {
             if !valid_cve_id(&cve.id) {
@@ -237,15 +251,17 @@ fn handle_nvd_record(
             let u = store.upsert_nvd(cve, report);
             report.count(u);
         }
-        Err((e, text)) => {
-            report.skip(
-                index,
-                file,
-                raw::IdProbe::id_of(text),
-                format!("invalid NVD record: {e}"),
-            );
-        }
+        Err((id, reason)) => report.skip(index, file, id, reason),
     }
+}
+
+fn handle_nvd_record(
+    store: &mut VulnStore,
+    report: &mut FeedReport,
+    file: Option<&str>,
+    rec: RawRecord<'_>,
+) {
+    apply_nvd_record(store, report, file, parse_nvd_record_raw(rec));
 }
 
 /// `CVE-YYYY-NNNN…`.
@@ -301,27 +317,39 @@ pub fn import_nvd_slice(bytes: &[u8], store: &mut VulnStore, report: &mut FeedRe
 }
 
 fn finish_nvd(r: Result<bool, serde_json::Error>, report: &mut FeedReport) {
+    if let Some(f) = nvd_fatal(r) {
+        report.fatal = Some(f);
+    }
+}
+
+fn nvd_fatal(r: Result<bool, serde_json::Error>) -> Option<String> {
     match r {
-        Ok(true) => {}
-        Ok(false) => {
-            report.fatal =
-                Some("no `vulnerabilities` array and no `id`: not an NVD 2.0 document".into())
-        }
-        Err(e) => report.fatal = Some(format!("malformed JSON: {e}")),
+        Ok(true) => None,
+        Ok(false) => Some("no `vulnerabilities` array and no `id`: not an NVD 2.0 document".into()),
+        Err(e) => Some(format!("malformed JSON: {e}")),
     }
 }
 
 // ------------------------------------------------------------------ CVE 5
 
-fn handle_cve5_text(
+fn parse_cve5_text(text: &str) -> Parsed<raw::Cve5Record> {
+    serde_json::from_str::<raw::Cve5Record>(text).map_err(|e| {
+        (
+            raw::IdProbe::id_of(text),
+            format!("invalid CVE 5 record: {e}"),
+        )
+    })
+}
+
+fn apply_cve5_record(
     store: &mut VulnStore,
     report: &mut FeedReport,
     file: Option<&str>,
-    text: &str,
+    parsed: Parsed<raw::Cve5Record>,
 ) {
     let index = report.read;
     report.read += 1;
-    match serde_json::from_str::<raw::Cve5Record>(text) {
+    match parsed {
         Ok(rec) => {
             if !valid_cve_id(&rec.cve_metadata.cve_id) {
                 let id = rec.cve_metadata.cve_id.clone();
@@ -336,12 +364,7 @@ fn handle_cve5_text(
             let u = store.upsert_cve5(rec, report);
             report.count(u);
         }
-        Err(e) => report.skip(
-            index,
-            file,
-            raw::IdProbe::id_of(text),
-            format!("invalid CVE 5 record: {e}"),
-        ),
+        Err((id, reason)) => report.skip(index, file, id, reason),
     }
 }
 
@@ -357,16 +380,25 @@ fn import_cve5_reader_in<R: Read>(
     report: &mut FeedReport,
     file: Option<&str>,
 ) {
+    if let Some(f) = cve5_texts(reader, |t| {
+        apply_cve5_record(store, report, file, parse_cve5_text(t))
+    }) {
+        report.fatal = Some(f);
+    }
+}
+
+/// Hand each CVE 5 record text of a stream (one document or JSON lines) to
+/// `on_text`; returns the fatal read error, if any.
+fn cve5_texts<R: Read>(reader: R, mut on_text: impl FnMut(&str)) -> Option<String> {
     let mut br = BufReader::with_capacity(256 * 1024, reader);
     let mut first = String::new();
     if let Err(e) = br.read_line(&mut first) {
-        report.fatal = Some(format!("read error: {e}"));
-        return;
+        return Some(format!("read error: {e}"));
     }
     let t = first.trim();
     let jsonl = t.starts_with('{') && t.ends_with('}');
     if jsonl {
-        handle_cve5_text(store, report, file, t);
+        on_text(t);
         let mut line = String::new();
         loop {
             line.clear();
@@ -375,25 +407,22 @@ fn import_cve5_reader_in<R: Read>(
                 Ok(_) => {
                     let l = line.trim();
                     if !l.is_empty() {
-                        handle_cve5_text(store, report, file, l);
+                        on_text(l);
                     }
                 }
-                Err(e) => {
-                    report.fatal = Some(format!("read error: {e}"));
-                    break;
-                }
+                Err(e) => return Some(format!("read error: {e}")),
             }
         }
     } else {
         let mut text = first;
         if let Err(e) = br.read_to_string(&mut text) {
-            report.fatal = Some(format!("read error: {e}"));
-            return;
+            return Some(format!("read error: {e}"));
         }
         if !text.trim().is_empty() {
-            handle_cve5_text(store, report, file, &text);
+            on_text(&text);
         }
     }
+    None
 }
 
 /// Parse one CVE 5 record (for tests and fuzzing).

@@ -14,7 +14,7 @@ use crate::model::{
 };
 
 /// A KEV catalogue entry.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KevEntry {
     /// Date added to the catalogue.
     pub date_added: Option<Box<str>>,
@@ -25,7 +25,7 @@ pub struct KevEntry {
 }
 
 /// An EPSS score.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Epss {
     /// Probability of exploitation in the next 30 days.
     pub score: f32,
@@ -122,6 +122,48 @@ impl VulnStore {
     /// EPSS of a CVE.
     pub fn epss(&self, id: &str) -> Option<Epss> {
         self.epss.get(id).copied()
+    }
+
+    /// Every KEV entry, sorted by CVE id.
+    pub fn kev_entries(&self) -> Vec<(&str, &KevEntry)> {
+        let mut v: Vec<_> = self.kev.iter().map(|(k, e)| (&**k, e)).collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
+    /// Every EPSS score, sorted by CVE id.
+    pub fn epss_entries(&self) -> Vec<(&str, Epss)> {
+        let mut v: Vec<_> = self.epss.iter().map(|(k, e)| (&**k, *e)).collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
+    /// Rebuild a store from its parts (as saved by [`crate::store`]): the
+    /// records in position order, the criteria table they refer to, KEV and
+    /// EPSS data. The embedded alias table is used for later imports.
+    pub fn from_parts(
+        entries: Vec<CveEntry>,
+        criteria: CriteriaTable,
+        kev: Vec<(Box<str>, KevEntry)>,
+        epss: Vec<(Box<str>, Epss)>,
+    ) -> VulnStore {
+        let mut s = VulnStore::new();
+        s.by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        s.entries = entries;
+        s.criteria = criteria;
+        s.kev = kev.into_iter().collect();
+        s.epss = epss.into_iter().collect();
+        s
+    }
+
+    /// Mutable access to the records (used to strip or restore the detail
+    /// fields when saving and loading a compiled store).
+    pub fn entries_mut(&mut self) -> &mut [CveEntry] {
+        &mut self.entries
     }
 
     /// Number of KEV entries.
