@@ -460,18 +460,32 @@ impl App {
         Ok(self.stores.jobs.enqueue(&id, &job, self.now()).await?)
     }
 
-    /// The scope of the jobs a caller administers: system administrators
-    /// only (their role's organisation-write scope; system jobs need it to
-    /// be system-wide). Anyone else sees no job at all.
-    fn job_scope(&self, p: &Principal) -> Result<OrgScope> {
+    /// The scope of the jobs (and recorded mail) a caller administers:
+    /// system administrators only, within their organisation-write scope;
+    /// work of no organisation (the deployment's) only for an administrator
+    /// whose scope covers the root of the tree, who gets the system-wide
+    /// scope. Anyone else sees no job at all.
+    pub(crate) async fn job_scope(&self, p: &Principal) -> Result<OrgScope> {
         if !p.has_role(zian_domain::Role::SystemAdmin) {
             return Err(AppError::Forbidden);
         }
-        Ok(p.scope(Permission::OrgWrite))
+        let scope = p.scope(Permission::OrgWrite);
+        let root = self
+            .stores
+            .orgs
+            .list(&OrgScope::system_wide(), &ListQuery::all(1))
+            .await?
+            .items
+            .into_iter()
+            .next();
+        Ok(match root {
+            Some(r) if r.parent_id.is_none() && scope.contains(&r.path) => OrgScope::system_wide(),
+            _ => scope,
+        })
     }
 
     pub async fn list_jobs(&self, p: &Principal, q: &ListQuery) -> Result<Page<Job>> {
-        let scope = self.job_scope(p)?;
+        let scope = self.job_scope(p).await?;
         if let Some(s) = q.filter_value("state")
             && JobState::parse(s).is_none()
         {
@@ -481,7 +495,7 @@ impl App {
     }
 
     pub async fn job_view(&self, p: &Principal, id: &str) -> Result<JobView> {
-        let scope = self.job_scope(p)?;
+        let scope = self.job_scope(p).await?;
         let job = self
             .stores
             .jobs
@@ -495,7 +509,7 @@ impl App {
     /// Queues a succeeded or dead job again with `max_attempts` more
     /// attempts (audited as `job.rerun`).
     pub async fn rerun_job(&self, p: &Principal, id: &str, more_attempts: u32) -> Result<()> {
-        let scope = self.job_scope(p)?;
+        let scope = self.job_scope(p).await?;
         let job = self
             .stores
             .jobs

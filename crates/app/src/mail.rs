@@ -16,7 +16,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use zian_domain::jobs::{MailMessage, MailStatus, NewJob};
-use zian_domain::{ListQuery, OrgScope, Permission, UserId};
+use zian_domain::{ListQuery, OrgScope, UserId};
 use zian_i18n::{Lang, Msg, catalogue, msg};
 
 use crate::jobs::{JobContext, JobHandler, KIND_MAIL};
@@ -405,14 +405,8 @@ impl App {
         p: &zian_domain::Principal,
         q: &ListQuery,
     ) -> Result<zian_domain::Page<MailMessage>> {
-        if !p.has_role(zian_domain::Role::SystemAdmin) {
-            return Err(AppError::Forbidden);
-        }
-        Ok(self
-            .stores
-            .mail
-            .list(&p.scope(Permission::OrgWrite), q)
-            .await?)
+        let scope = self.job_scope(p).await?;
+        Ok(self.stores.mail.list(&scope, q).await?)
     }
 }
 
