@@ -34,8 +34,8 @@ async fn job(env: &TestEnv, id: &str) -> zian_domain::jobs::Job {
     env.store
         .get(&zian_domain::OrgScope::system_wide(), id)
         .await
-        .unwrap()
-        .unwrap()
+        .expect("read job")
+        .expect("job exists")
 }
 
 backend_tests! {

@@ -13,8 +13,8 @@ use zian_domain::ListQuery;
 use zian_domain::jobs::{JobState, MailStatus};
 use zian_i18n::{Lang, msg};
 use zian_storage::{JobStore, MailStore};
+use zian_testkit::backend_tests;
 use zian_testkit::smtp::SmtpSink;
-use zian_testkit::{TestEnv, backend_tests};
 
 fn mailer(sink: &SmtpSink) -> Arc<SmtpMailer> {
     let cfg = MailConfig {
@@ -26,7 +26,7 @@ fn mailer(sink: &SmtpSink) -> Arc<SmtpMailer> {
         timeout_secs: 10,
         ..MailConfig::default()
     };
-    Arc::new(SmtpMailer::new(&cfg, None).unwrap())
+    Arc::new(SmtpMailer::new(&cfg, None).expect("mailer"))
 }
 
 fn worker(app: &App) -> Worker {
@@ -38,13 +38,13 @@ fn worker(app: &App) -> Worker {
             ..JobsConfig::default()
         },
     )
-    .unwrap()
+    .expect("worker")
 }
 
 /// Runs jobs until none is due.
 async fn drain(w: &mut Worker) -> usize {
     let mut n = 0;
-    while w.tick().await.unwrap() {
+    while w.tick().await.expect("tick") {
         n += 1;
     }
     n
