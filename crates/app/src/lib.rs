@@ -11,7 +11,10 @@
 //!   seeds the demonstration tree;
 //! - [`compliance`], [`systems`], [`risk`], [`plans`], [`evidence`],
 //!   [`reminders`] are the security programme's records, driven by the
-//!   `zian-rules` data.
+//!   `zian-rules` data;
+//! - [`jobs`] runs the durable background queue (worker, handlers,
+//!   schedules); [`mail`] composes, records and sends mail through the
+//!   injected [`mail::Mailer`].
 //!
 //! Time and ids are injected ([`zian_domain::ports`]); errors are [`AppError`].
 
@@ -24,6 +27,8 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod evidence;
+pub mod jobs;
+pub mod mail;
 pub mod orgs;
 pub mod plans;
 pub mod reminders;
@@ -54,6 +59,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGen>,
     pub cfg: Arc<AuthConfig>,
+    /// Where mail leaves (none: mail is not configured).
+    pub(crate) mailer: Option<Arc<dyn mail::Mailer>>,
 }
 
 /// The database as far as readiness checks see it.
@@ -76,7 +83,15 @@ impl App {
             clock,
             ids,
             cfg: Arc::new(cfg),
+            mailer: None,
         }
+    }
+
+    /// The application sending mail through `mailer`.
+    #[must_use]
+    pub fn with_mailer(mut self, mailer: Arc<dyn mail::Mailer>) -> App {
+        self.mailer = Some(mailer);
+        self
     }
 
     /// Current time as unix seconds.

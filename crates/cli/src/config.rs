@@ -26,6 +26,10 @@ pub struct Config {
     pub auth: AuthConfig,
     pub audit: AuditConfig,
     pub nvd: NvdConfig,
+    /// Background jobs (`[jobs]`).
+    pub jobs: zian_app::jobs::JobsConfig,
+    /// Outgoing mail (`[mail]`).
+    pub mail: zian_app::mail::MailConfig,
 }
 
 /// `zian feeds sync`: the NVD CVE API. The API key itself is never in the
@@ -83,6 +87,8 @@ impl Default for Config {
             auth: AuthConfig::default(),
             audit: AuditConfig::default(),
             nvd: NvdConfig::default(),
+            jobs: zian_app::jobs::JobsConfig::default(),
+            mail: zian_app::mail::MailConfig::default(),
         }
     }
 }
@@ -169,6 +175,8 @@ impl Config {
         if self.audit.checkpoint_minutes == 0 {
             bail!("audit.checkpoint_minutes must be at least 1");
         }
+        self.jobs.validate().map_err(|e| anyhow::anyhow!(e))?;
+        self.mail.validate().map_err(|e| anyhow::anyhow!(e))?;
         Ok(())
     }
 
@@ -234,5 +242,27 @@ mod tests {
             e.contains("trusted_proxies") && e.contains("proxy.local"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn jobs_and_mail_sections() {
+        let c: Config = toml::from_str(
+            "[jobs]\npoll_secs = 2\nschedules = [{ name = \"nightly\", cron = \"30 2 * * *\", kind = \"demo.sleep\", payload = { ms = 10 } }]\n\n[mail]\nenabled = true\nhost = \"smtp.example.gov.tw\"\nport = 465\nsecurity = \"tls\"\nusername_env = \"ZIAN_SMTP_USER\"\npassword_env = \"ZIAN_SMTP_PASSWORD\"\nfrom = \"資安通知 <noreply@example.gov.tw>\"",
+        )
+        .unwrap();
+        assert!(c.validate().is_ok(), "{:?}", c.validate());
+        assert_eq!(c.jobs.poll_secs, 2);
+        assert_eq!(c.mail.security, zian_app::mail::Security::Tls);
+        let e = toml::from_str::<Config>("[mail]\nsecurity = \"ssl\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("security") || e.contains("ssl"), "{e}");
+        let c: Config = toml::from_str(
+            "[jobs]\nschedules = [{ name = \"x\", cron = \"61 * * * *\", kind = \"demo.sleep\" }]",
+        )
+        .unwrap();
+        assert!(c.validate().unwrap_err().to_string().contains("cron"));
+        // the password is never in the file
+        assert!(toml::from_str::<Config>("[mail]\npassword = \"x\"").is_err());
     }
 }

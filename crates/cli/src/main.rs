@@ -8,6 +8,7 @@ mod bench_web;
 mod config;
 mod feeds_sync;
 mod https;
+mod jobs;
 mod platform;
 
 use std::io::{BufReader, IsTerminal, Write};
@@ -90,6 +91,15 @@ enum Cmd {
         #[arg(long, default_value = "text")]
         format: String,
     },
+    /// Run the background job worker alone (for deployments that run it
+    /// apart from `zian serve`; `[jobs] enabled = false` there).
+    Worker,
+    /// The background job queue.
+    #[command(subcommand)]
+    Jobs(jobs::JobsCmd),
+    /// Outgoing mail.
+    #[command(subcommand)]
+    Mail(jobs::MailCmd),
     /// Score CVSS vectors: one per stdin line, one JSON object per output line.
     Cvss,
     /// CPE 2.3 tools.

@@ -1,5 +1,6 @@
-//! Platform commands: serve, demo, migrate, org, user, backup, restore,
-//! audit verify.
+//! Platform commands: serve (with the job worker), demo, migrate, org,
+//! user, backup, restore, audit verify; `jobs.rs` holds worker, jobs and
+//! mail.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -189,12 +190,19 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
         .await
         .with_context(|| "cannot open the database (database_url)")?
         .with_audit_key(audit_key(cfg)?);
-    let app = App::new(
+    let mut app = App::new(
         &store,
         Arc::new(SystemClock),
         Arc::new(UuidV7),
         cfg.auth.clone(),
     );
+    if cfg.mail.enabled {
+        let secret = zian_app::mail::SmtpSecret::from_env(&cfg.mail, |k| std::env::var(k).ok())
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let mailer =
+            zian_app::mail::SmtpMailer::new(&cfg.mail, secret).map_err(|e| anyhow::anyhow!(e))?;
+        app = app.with_mailer(Arc::new(mailer));
+    }
     Ok((app, store))
 }
 
@@ -356,6 +364,18 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             let (app, _) = open(&cfg).await?;
             anchor(&app).await?;
             serve(app, &cfg, None).await?;
+        }
+        Cmd::Worker => {
+            let (app, _) = open(&cfg).await?;
+            crate::jobs::run_worker(&app, &cfg).await?;
+        }
+        Cmd::Jobs(c) => {
+            let (app, _) = open(&cfg).await?;
+            return crate::jobs::jobs_cmd(&app, &cfg, c).await;
+        }
+        Cmd::Mail(c) => {
+            let (app, _) = open(&cfg).await?;
+            return crate::jobs::mail_cmd(&app, c).await;
         }
         Cmd::Demo {
             admin_password,
@@ -563,6 +583,7 @@ fn bar() -> ProgressBar {
 
 async fn serve(app: App, cfg: &Config, banner: Option<String>) -> Result<()> {
     let checkpoint_app = app.clone();
+    let worker_app = app.clone();
     let state = zian_web::AppState::new(
         app,
         zian_web::WebConfig {
@@ -591,15 +612,27 @@ async fn serve(app: App, cfg: &Config, banner: Option<String>) -> Result<()> {
             }
         });
     }
+    // the job worker runs beside the web server unless `[jobs] enabled =
+    // false` (then `zian worker` runs it); on shutdown it finishes the job
+    // under way
+    let (stop_worker, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = if cfg.jobs.enabled {
+        let w = crate::jobs::worker(&worker_app, cfg)?;
+        Some(tokio::spawn(w.run(stop_rx)))
+    } else {
+        None
+    };
     tracing::info!(bind = %cfg.bind, "serving");
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(crate::jobs::shutdown_signal())
     .await?;
+    let _ = stop_worker.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
     Ok(())
 }
 

@@ -192,6 +192,8 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "plans",
     "evidence",
     "reminders",
+    "jobs",
+    "mail",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

@@ -38,6 +38,9 @@ pub const TABLES: &[&str] = &[
     "kpi_measurements",
     "evidence_files",
     "risk_settings",
+    "jobs",
+    "job_runs",
+    "mail_messages",
     "audit_log",
     "audit_head",
 ];

@@ -13,6 +13,8 @@
 //! | [`RiskStore`] | `risk` | the risk register and risk scales |
 //! | [`PlanStore`] | `plans` | maintenance-plan versions, KPI measurements |
 //! | [`EvidenceStore`] | `evidence` | evidence files |
+//! | [`JobStore`] | `jobs` | the background job queue and its attempts |
+//! | [`MailStore`] | `mail` | outgoing mail as recorded |
 //!
 //! Invariants:
 //! - every method over organisation-owned data takes an
@@ -32,6 +34,8 @@ mod compliance;
 mod db;
 pub mod error;
 mod evidence;
+mod jobs;
+mod mail;
 mod orgs;
 mod people;
 mod plans;
@@ -47,6 +51,8 @@ pub use compliance::ComplianceStore;
 pub use db::{Backend, SqlStore};
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
+pub use jobs::JobStore;
+pub use mail::MailStore;
 pub use orgs::OrgStore;
 pub use people::{NewAssignment, PeopleStore};
 pub use plans::PlanStore;
@@ -68,6 +74,8 @@ pub struct Stores {
     pub risk: Arc<dyn RiskStore>,
     pub plans: Arc<dyn PlanStore>,
     pub evidence: Arc<dyn EvidenceStore>,
+    pub jobs: Arc<dyn JobStore>,
+    pub mail: Arc<dyn MailStore>,
 }
 
 impl SqlStore {
@@ -84,6 +92,8 @@ impl SqlStore {
                 risk: s.clone(),
                 plans: s.clone(),
                 evidence: s.clone(),
+                jobs: s.clone(),
+                mail: s.clone(),
             },
             s,
         )

@@ -12,6 +12,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod smtp;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
