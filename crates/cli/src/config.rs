@@ -25,6 +25,9 @@ pub struct Config {
     pub max_concurrent_uploads: usize,
     pub auth: AuthConfig,
     pub audit: AuditConfig,
+    /// `[directory]`: sign-in through the agency's LDAP / Active Directory
+    /// (off unless `[directory.ldap]` is set).
+    pub directory: zian_app::directory::DirectoryConfig,
 }
 
 /// Anchoring the audit chain outside the database.
@@ -65,6 +68,7 @@ impl Default for Config {
             max_concurrent_uploads: 4,
             auth: AuthConfig::default(),
             audit: AuditConfig::default(),
+            directory: zian_app::directory::DirectoryConfig::default(),
         }
     }
 }
@@ -145,6 +149,7 @@ impl Config {
             bail!("database_url must start with sqlite: or postgres://");
         }
         self.auth.validate().map_err(|e| anyhow::anyhow!(e))?;
+        self.directory.validate().map_err(|e| anyhow::anyhow!(e))?;
         if !(1..=64).contains(&self.max_concurrent_uploads) {
             bail!("max_concurrent_uploads must be 1 to 64");
         }

@@ -194,7 +194,9 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
         Arc::new(SystemClock),
         Arc::new(UuidV7),
         cfg.auth.clone(),
-    );
+    )
+    .with_directory(cfg.directory.clone())
+    .map_err(|e| anyhow::anyhow!(e))?;
     Ok((app, store))
 }
 

@@ -192,6 +192,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "plans",
     "evidence",
     "reminders",
+    "directory",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.
