@@ -125,10 +125,15 @@ impl DirectoryConfig {
         let secrets = usize::from(l.bind_password_env.is_some())
             + usize::from(l.bind_password_file.is_some());
         if l.bind_dn.is_some() && secrets != 1 {
-            return Err("directory.ldap.bind_dn needs one of bind_password_env or bind_password_file".into());
+            return Err(
+                "directory.ldap.bind_dn needs one of bind_password_env or bind_password_file"
+                    .into(),
+            );
         }
         if l.bind_dn.is_none() && secrets != 0 {
-            return Err("directory.ldap.bind_password_env or bind_password_file without bind_dn".into());
+            return Err(
+                "directory.ldap.bind_password_env or bind_password_file without bind_dn".into(),
+            );
         }
         if l.bind_dn.is_some() && !l.user_filter.contains("{username}") {
             return Err("directory.ldap.user_filter must contain {username}".into());
@@ -321,7 +326,8 @@ impl App {
                             )
                             .await?;
                         }
-                        self.record_failure(c, now, meta, "not_in_directory").await?;
+                        self.record_failure(c, now, meta, "not_in_directory")
+                            .await?;
                     }
                     None => self.unknown_user(username, meta, now).await?,
                 }
@@ -349,9 +355,7 @@ impl App {
                     return Err(refuse(self));
                 }
                 if !c.user.active {
-                    let ours = account
-                        .as_ref()
-                        .and_then(|a| a.disabled_reason.as_deref())
+                    let ours = account.as_ref().and_then(|a| a.disabled_reason.as_deref())
                         == Some(DISABLED_DIRECTORY_REMOVED);
                     if !ours || grants.is_empty() {
                         self.record_failure(c, now, meta, "inactive").await?;
@@ -439,7 +443,8 @@ impl App {
 
     async fn unknown_user(&self, username: &str, meta: &RequestMeta, now: i64) -> Result<()> {
         let mut e = self.auth_event("login.failure", None, meta);
-        e.details = serde_json::json!({"username": username, "reason": "unknown_user", "via": LDAP});
+        e.details =
+            serde_json::json!({"username": username, "reason": "unknown_user", "via": LDAP});
         self.stores.audit.append(e, now).await?;
         Ok(())
     }

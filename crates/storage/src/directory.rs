@@ -54,8 +54,7 @@ pub struct GrantChanges {
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
     /// The directory identity of a user, if the account is directory-backed.
-    async fn system_directory_account(&self, user_id: &UserId)
-    -> Result<Option<DirectoryAccount>>;
+    async fn system_directory_account(&self, user_id: &UserId) -> Result<Option<DirectoryAccount>>;
     /// Every account of a provider (for the periodic sync).
     async fn system_directory_accounts(&self, provider: &str) -> Result<Vec<DirectoryAccount>>;
     /// The id of the active organisation with this code.
@@ -119,10 +118,7 @@ fn account_from_row(r: &AnyRow) -> Result<DirectoryAccount> {
 
 #[async_trait]
 impl DirectoryStore for SqlStore {
-    async fn system_directory_account(
-        &self,
-        user_id: &UserId,
-    ) -> Result<Option<DirectoryAccount>> {
+    async fn system_directory_account(&self, user_id: &UserId) -> Result<Option<DirectoryAccount>> {
         let mut q = Sql::new(format!(
             "SELECT {ACCOUNT_COLS} FROM users u JOIN user_identities ui ON ui.user_id = u.id WHERE u.id = "
         ));
@@ -198,7 +194,9 @@ impl DirectoryStore for SqlStore {
         );
         q.bind(user_id).and(" AND source = ", provider);
         let held: Vec<(String, String, String)> = q
-            .fetch_all(tx.conn(), |r| Ok((s(r, "id")?, s(r, "org_id")?, s(r, "role")?)))
+            .fetch_all(tx.conn(), |r| {
+                Ok((s(r, "id")?, s(r, "org_id")?, s(r, "role")?))
+            })
             .await?;
         let mut changes = GrantChanges::default();
         for (id, org, role) in &held {
@@ -216,7 +214,11 @@ impl DirectoryStore for SqlStore {
             let already = held
                 .iter()
                 .any(|(_, org, role)| w.org_id.as_str() == org && w.role.as_str() == role);
-            if already || changes.granted.contains(&format!("{}@{}", w.role.as_str(), w.org_id)) {
+            if already
+                || changes
+                    .granted
+                    .contains(&format!("{}@{}", w.role.as_str(), w.org_id))
+            {
                 continue;
             }
             let cols = Cols::new()

@@ -142,10 +142,22 @@ impl<'a> Client<'a> {
     }
 
     /// Finds the entry for a user name with the service account.
-    async fn find(&self, ldap: &mut Ldap, username: &str) -> Result<Option<SearchEntry>, Unavailable> {
-        let filter = self.cfg.user_filter.replace("{username}", &ldap_escape(username));
+    async fn find(
+        &self,
+        ldap: &mut Ldap,
+        username: &str,
+    ) -> Result<Option<SearchEntry>, Unavailable> {
+        let filter = self
+            .cfg
+            .user_filter
+            .replace("{username}", &ldap_escape(username));
         let (entries, _) = ldap
-            .search(&self.cfg.user_base_dn, Scope::Subtree, &filter, self.attrs())
+            .search(
+                &self.cfg.user_base_dn,
+                Scope::Subtree,
+                &filter,
+                self.attrs(),
+            )
             .await?
             .success()?;
         if entries.len() > 1 {
@@ -240,9 +252,10 @@ impl<'a> Client<'a> {
 pub fn normalise_dn(dn: &str) -> String {
     dn.split(',')
         .map(|rdn| {
-            rdn.trim()
-                .split_once('=')
-                .map_or_else(|| rdn.trim().to_string(), |(a, v)| format!("{}={}", a.trim(), v.trim()))
+            rdn.trim().split_once('=').map_or_else(
+                || rdn.trim().to_string(),
+                |(a, v)| format!("{}={}", a.trim(), v.trim()),
+            )
         })
         .collect::<Vec<_>>()
         .join(",")
