@@ -5,12 +5,16 @@
 #   poppler-utils              pdftotext/pdftoppm for report (PDF) tests
 #   fonts-noto-cjk             Traditional Chinese glyphs in browser screenshots
 #   postgresql                 the server package only; starting it is another script's job
+#   slapd, ldap-utils          OpenLDAP for the directory sign-in tests
+#                              (crates/testkit/src/slapd.rs starts its own
+#                              private server; the system one is not configured
+#                              and is stopped if the package started it)
 #
 # Idempotent: runs `apt-get update` once, and only when something has to be
 # installed. Meant to run as root on Debian 12 (bookworm). Prints what it installed.
 set -euo pipefail
 
-PACKAGES=(chromium chromium-driver poppler-utils fonts-noto-cjk postgresql)
+PACKAGES=(chromium chromium-driver poppler-utils fonts-noto-cjk postgresql slapd ldap-utils)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
@@ -34,12 +38,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# slapd: no initial directory (no questions, nothing listening on 389)
+echo 'slapd slapd/no_configuration boolean true' | debconf-set-selections
 # Wait for a dpkg/apt lock held by another installer instead of failing at once.
 APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
 
 echo "install-test-deps: installing ${missing[*]}"
 apt-get "${APT_OPTS[@]}" update -qq
 apt-get "${APT_OPTS[@]}" install -y -qq --no-install-recommends "${missing[@]}"
+
+# the tests start their own slapd; a system one is not wanted
+if command -v service >/dev/null 2>&1; then service slapd stop >/dev/null 2>&1 || true; fi
 
 for pkg in "${missing[@]}"; do
     if is_installed "$pkg"; then

@@ -26,7 +26,7 @@ bash scripts/install-test-deps.sh
 
 step "PostgreSQL"
 ZIAN_TEST_PG_URL=$(bash scripts/start-test-postgres.sh)
-export ZIAN_TEST_PG_URL ZIAN_REQUIRE_PG=1 ZIAN_REQUIRE_BROWSER=1
+export ZIAN_TEST_PG_URL ZIAN_REQUIRE_PG=1 ZIAN_REQUIRE_BROWSER=1 ZIAN_REQUIRE_LDAP=1
 echo "using $ZIAN_TEST_PG_URL"
 # drop databases left by earlier runs
 psql "$ZIAN_TEST_PG_URL" -Atc "select datname from pg_database where datname like 'zt\_%'" \

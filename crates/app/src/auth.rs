@@ -25,8 +25,8 @@ use crate::{App, AppError, Result};
 /// login throttle.
 #[derive(Clone)]
 pub struct Authenticator {
-    store: Arc<dyn AuthStore>,
-    throttle: Arc<Throttle>,
+    pub(crate) store: Arc<dyn AuthStore>,
+    pub(crate) throttle: Arc<Throttle>,
 }
 
 impl Authenticator {
@@ -209,7 +209,7 @@ pub struct TotpSetup {
 }
 
 impl App {
-    fn auth_event(
+    pub(crate) fn auth_event(
         &self,
         action: &str,
         user: Option<&Credentials>,
@@ -304,6 +304,12 @@ impl App {
             .store
             .system_credentials_by_username(&username_norm)
             .await?;
+        if self.goes_to_directory(creds.as_ref()).await? {
+            let c = self
+                .directory_login(&username_norm, password, creds, meta, now, &account_key)
+                .await?;
+            return self.start_session(&c, meta, now).await;
+        }
         let Some(c) = creds else {
             let _ = verify_password(password, dummy_hash());
             self.auth.throttle.count(&account_key, now, window);
@@ -335,6 +341,18 @@ impl App {
             .await?;
             return Err(AppError::InvalidCredentials);
         }
+        self.start_session(&c, meta, now).await
+    }
+
+    /// Starts the session of a user whose password step passed (local or
+    /// directory): clears the failure count, stores the session (its TOTP
+    /// step pending when TOTP is enrolled) and audits the login.
+    pub(crate) async fn start_session(
+        &self,
+        c: &Credentials,
+        meta: &RequestMeta,
+        now: i64,
+    ) -> Result<LoginOutcome> {
         self.auth
             .store
             .system_record_login_success(&c.user.id)
@@ -368,7 +386,7 @@ impl App {
             } else {
                 "login.success"
             },
-            Some(&c),
+            Some(c),
             meta,
         );
         e.details = serde_json::json!({"mfa_pending": needs_mfa});
@@ -382,7 +400,7 @@ impl App {
         })
     }
 
-    async fn record_failure(
+    pub(crate) async fn record_failure(
         &self,
         c: &Credentials,
         now: i64,

@@ -8,7 +8,8 @@
 //!   manages sessions and API tokens; it alone holds the unscoped
 //!   [`zian_storage::AuthStore`];
 //! - [`orgs`], [`users`], [`audit`] are the platform's use cases; [`demo`]
-//!   seeds the demonstration tree;
+//!   seeds the demonstration tree; [`directory`] signs people in through
+//!   the agency's LDAP / Active Directory;
 //! - [`compliance`], [`systems`], [`risk`], [`plans`], [`evidence`],
 //!   [`reminders`] are the security programme's records, driven by the
 //!   `zian-rules` data;
@@ -25,6 +26,7 @@ pub mod compliance;
 pub mod config;
 pub mod dashboard;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod evidence;
 pub mod jobs;
@@ -52,6 +54,7 @@ pub type Result<T> = std::result::Result<T, AppError>;
 pub struct App {
     pub(crate) stores: Stores,
     pub(crate) auth: auth::Authenticator,
+    pub(crate) directory: Arc<directory::Directory>,
     health: Health,
     /// The key that signs the audit chain (from the store), for verifying
     /// and signing checkpoints.
@@ -78,6 +81,7 @@ impl App {
         App {
             stores,
             auth: auth::Authenticator::new(auth_store),
+            directory: Arc::new(directory::Directory::new(store)),
             health: Health(store.clone()),
             audit_key: store.audit_key().cloned(),
             clock,

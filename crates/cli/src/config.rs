@@ -30,6 +30,9 @@ pub struct Config {
     pub jobs: zian_app::jobs::JobsConfig,
     /// Outgoing mail (`[mail]`).
     pub mail: zian_app::mail::MailConfig,
+    /// `[directory]`: sign-in through the agency's LDAP / Active Directory
+    /// (off unless `[directory.ldap]` is set).
+    pub directory: zian_app::directory::DirectoryConfig,
 }
 
 /// `zian feeds sync`: the NVD CVE API. The API key itself is never in the
@@ -89,6 +92,7 @@ impl Default for Config {
             nvd: NvdConfig::default(),
             jobs: zian_app::jobs::JobsConfig::default(),
             mail: zian_app::mail::MailConfig::default(),
+            directory: zian_app::directory::DirectoryConfig::default(),
         }
     }
 }
@@ -169,6 +173,7 @@ impl Config {
             bail!("database_url must start with sqlite: or postgres://");
         }
         self.auth.validate().map_err(|e| anyhow::anyhow!(e))?;
+        self.directory.validate().map_err(|e| anyhow::anyhow!(e))?;
         if !(1..=64).contains(&self.max_concurrent_uploads) {
             bail!("max_concurrent_uploads must be 1 to 64");
         }

@@ -195,7 +195,9 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
         Arc::new(SystemClock),
         Arc::new(UuidV7),
         cfg.auth.clone(),
-    );
+    )
+    .with_directory(cfg.directory.clone())
+    .map_err(|e| anyhow::anyhow!(e))?;
     if cfg.mail.enabled {
         let secret = zian_app::mail::SmtpSecret::from_env(&cfg.mail, |k| std::env::var(k).ok())
             .map_err(|e| anyhow::anyhow!(e))?;

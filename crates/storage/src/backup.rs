@@ -24,6 +24,7 @@ pub const TABLES: &[&str] = &[
     "users",
     "password_history",
     "recovery_codes",
+    "user_identities",
     "role_assignments",
     "deputies",
     "api_tokens",

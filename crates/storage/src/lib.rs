@@ -32,6 +32,7 @@ mod auth;
 pub mod backup;
 mod compliance;
 mod db;
+mod directory;
 pub mod error;
 mod evidence;
 mod jobs;
@@ -49,6 +50,9 @@ pub use audit::AuditStore;
 pub use auth::{AuthStore, Ending};
 pub use compliance::ComplianceStore;
 pub use db::{Backend, SqlStore};
+pub use directory::{
+    DISABLED_DIRECTORY_REMOVED, DirectoryAccount, DirectoryGrant, DirectoryStore, GrantChanges,
+};
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
 pub use jobs::JobStore;

@@ -243,6 +243,12 @@ impl PeopleStore for SqlStore {
             .set("updated_at", now)
             .update("users");
         q.push("id = ").bind(id);
+        if p.active.is_some() {
+            // an administrator's decision replaces the directory's
+            let mut reason = Sql::new("UPDATE users SET disabled_reason = NULL WHERE id = ");
+            reason.bind(id);
+            tx.exec(&reason).await?;
+        }
         if p.unlock {
             let mut unlock =
                 Sql::new("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ");

@@ -13,6 +13,7 @@
 pub mod browser;
 pub mod http;
 pub mod smtp;
+pub mod slapd;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -270,6 +271,15 @@ impl TestEnv {
             router,
             _dir: dir,
         }
+    }
+
+    /// The same environment with another application (one built from
+    /// `self.app`, e.g. with directory sign-in on) behind the router.
+    pub fn with_app(mut self, app: App) -> TestEnv {
+        self.state = AppState::new(app.clone(), WebConfig::default());
+        self.router = zian_web::router(self.state.clone());
+        self.app = app;
+        self
     }
 
     /// Sends a request through the real router (no network).
