@@ -30,6 +30,7 @@ pub mod scope;
 pub mod systems;
 pub mod text;
 pub mod totp;
+pub mod webhooks;
 pub mod user;
 
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
