@@ -29,6 +29,8 @@ pub struct Config {
     pub jobs: zian_app::jobs::JobsConfig,
     /// Outgoing mail (`[mail]`).
     pub mail: zian_app::mail::MailConfig,
+    /// Webhooks (`[webhooks]`): the SSRF guard's allowed blocks, the timeout.
+    pub webhooks: zian_app::webhooks::WebhooksConfig,
 }
 
 /// Anchoring the audit chain outside the database.
@@ -71,6 +73,7 @@ impl Default for Config {
             audit: AuditConfig::default(),
             jobs: zian_app::jobs::JobsConfig::default(),
             mail: zian_app::mail::MailConfig::default(),
+            webhooks: zian_app::webhooks::WebhooksConfig::default(),
         }
     }
 }
@@ -159,6 +162,7 @@ impl Config {
         }
         self.jobs.validate().map_err(|e| anyhow::anyhow!(e))?;
         self.mail.validate().map_err(|e| anyhow::anyhow!(e))?;
+        self.webhooks.validate().map_err(|e| anyhow::anyhow!(e))?;
         Ok(())
     }
 

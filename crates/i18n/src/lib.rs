@@ -194,6 +194,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "reminders",
     "jobs",
     "mail",
+    "webhooks",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.
