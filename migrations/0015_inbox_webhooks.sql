@@ -9,7 +9,7 @@ CREATE TABLE webhooks (
     url TEXT NOT NULL,
     events TEXT NOT NULL,
     secret TEXT NOT NULL,
-    active BOOLEAN NOT NULL,
+    active BIGINT NOT NULL,
     created_by TEXT,
     created_at BIGINT NOT NULL
 );

@@ -7,7 +7,6 @@
 //! and again when it is delivered; the secret is shown once.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
