@@ -441,17 +441,19 @@ impl App {
             .await?)
     }
 
-    /// The attempts of a delivery, in order.
+    /// The attempts of a delivery in scope (else `NotFound`), in order.
     pub async fn webhook_attempts(
         &self,
         p: &Principal,
         delivery: &str,
     ) -> Result<Vec<WebhookAttempt>> {
-        Ok(self
-            .stores
+        let scope = p.scope(Permission::OrgWrite);
+        self.stores
             .webhooks
-            .attempts(&p.scope(Permission::OrgWrite), delivery)
-            .await?)
+            .delivery(&scope, delivery)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(self.stores.webhooks.attempts(&scope, delivery).await?)
     }
 
     async fn queue_delivery(

@@ -52,6 +52,8 @@ pub trait WebhookStore: Send + Sync {
         webhook: &str,
         q: &ListQuery,
     ) -> Result<Page<WebhookDelivery>>;
+    /// A delivery in scope.
+    async fn delivery(&self, scope: &OrgScope, id: &str) -> Result<Option<WebhookDelivery>>;
     /// A delivery's attempts in scope, in order.
     async fn attempts(&self, scope: &OrgScope, delivery: &str) -> Result<Vec<WebhookAttempt>>;
 }
@@ -269,6 +271,14 @@ impl WebhookStore for SqlStore {
         }
         let order = order_by(&q, &[("created", "d.created_at")], "d.id");
         fetch_page(&self.pool, DCOLS, &w, &order, &q, delivery).await
+    }
+
+    async fn delivery(&self, scope: &OrgScope, id: &str) -> Result<Option<WebhookDelivery>> {
+        let mut q = Sql::new(format!(
+            "SELECT {DCOLS} FROM webhook_deliveries d JOIN orgs o ON o.id = d.org_id WHERE d.id = "
+        ));
+        q.bind(id).push(" AND ").scope(scope, "o.path");
+        q.fetch_optional(&self.pool, delivery).await
     }
 
     async fn attempts(&self, scope: &OrgScope, delivery_id: &str) -> Result<Vec<WebhookAttempt>> {
