@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite};
 use zian_domain::jobs::NewJob;
 use zian_domain::webhooks::{
-    Cidr, DeliveryStatus, EVENTS, PING, SIGNATURE_HEADER, Webhook, WebhookAttempt,
-    WebhookDelivery, WebhookSecret, is_internal, sign,
+    Cidr, DeliveryStatus, EVENTS, PING, SIGNATURE_HEADER, Webhook, WebhookAttempt, WebhookDelivery,
+    WebhookSecret, is_internal, sign,
 };
 use zian_domain::{ListQuery, OrgId, Page, Permission, Principal};
 
@@ -72,7 +72,9 @@ impl WebhooksConfig {
             .iter()
             .map(|s| {
                 Cidr::parse(s).ok_or_else(|| {
-                    format!("webhooks.allow_private: {s:?} is not an address block (a.b.c.d/n or x::/n)")
+                    format!(
+                        "webhooks.allow_private: {s:?} is not an address block (a.b.c.d/n or x::/n)"
+                    )
                 })
             })
             .collect()

@@ -30,8 +30,8 @@ pub mod scope;
 pub mod systems;
 pub mod text;
 pub mod totp;
-pub mod webhooks;
 pub mod user;
+pub mod webhooks;
 
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;

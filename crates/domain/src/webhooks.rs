@@ -359,7 +359,12 @@ mod tests {
         ] {
             assert!(is_internal(a.parse().unwrap()), "{a}");
         }
-        for a in ["8.8.8.8", "203.74.1.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"] {
+        for a in [
+            "8.8.8.8",
+            "203.74.1.1",
+            "2001:4860:4860::8888",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(!is_internal(a.parse().unwrap()), "{a}");
         }
     }

@@ -91,9 +91,8 @@ fn delivery(r: &AnyRow) -> Result<WebhookDelivery> {
         org_id: OrgId::new(s(r, "org_id")?),
         event: s(r, "event")?,
         body: s(r, "body")?,
-        status: DeliveryStatus::parse(&status).ok_or_else(|| {
-            StoreError::Corrupt(format!("webhook_deliveries.status: {status:?}"))
-        })?,
+        status: DeliveryStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("webhook_deliveries.status: {status:?}")))?,
         attempts: u(r, "attempts")?,
         last_status_code: code(oi(r, "last_status_code")?),
         last_error: os(r, "last_error")?,
@@ -214,7 +213,9 @@ impl WebhookStore for SqlStore {
     }
 
     async fn for_delivery(&self, id: &str) -> Result<Option<(WebhookDelivery, Webhook)>> {
-        let mut q = Sql::new(format!("SELECT {DCOLS} FROM webhook_deliveries d WHERE d.id = "));
+        let mut q = Sql::new(format!(
+            "SELECT {DCOLS} FROM webhook_deliveries d WHERE d.id = "
+        ));
         q.bind(id);
         let Some(d) = q.fetch_optional(&self.pool, delivery).await? else {
             return Ok(None);

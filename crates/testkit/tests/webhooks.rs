@@ -114,7 +114,13 @@ impl Receiver {
                     };
                     let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
                     let mut lines = head.split("\r\n");
-                    let path = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("").to_string();
+                    let path = lines
+                        .next()
+                        .unwrap_or("")
+                        .split(' ')
+                        .nth(1)
+                        .unwrap_or("")
+                        .to_string();
                     let headers: Vec<(String, String)> = lines
                         .filter_map(|l| l.split_once(':'))
                         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
@@ -132,13 +138,23 @@ impl Receiver {
                         buf.extend_from_slice(&chunk[..n]);
                     }
                     let body = buf[head_end..(head_end + len).min(buf.len())].to_vec();
-                    me.got.lock().unwrap().push(Received { path, headers, body });
+                    me.got.lock().unwrap().push(Received {
+                        path,
+                        headers,
+                        body,
+                    });
                     let code = {
                         let mut a = me.answers.lock().unwrap();
                         if a.is_empty() { 200 } else { a.remove(0) }
                     };
-                    let extra = if code == 302 { "location: http://169.254.169.254/\r\n" } else { "" };
-                    let resp = format!("HTTP/1.1 {code} X\r\n{extra}content-length: 0\r\nconnection: close\r\n\r\n");
+                    let extra = if code == 302 {
+                        "location: http://169.254.169.254/\r\n"
+                    } else {
+                        ""
+                    };
+                    let resp = format!(
+                        "HTTP/1.1 {code} X\r\n{extra}content-length: 0\r\nconnection: close\r\n\r\n"
+                    );
                     let _ = s.write_all(resp.as_bytes()).await;
                     let _ = s.shutdown().await;
                 });
