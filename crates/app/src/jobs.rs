@@ -221,6 +221,10 @@ impl Handlers {
             .with(KIND_MAIL, Arc::new(crate::mail::SendMail))
             .with(KIND_REMINDERS, Arc::new(crate::mail::DailyReminders))
             .with(KIND_SLEEP, Arc::new(Sleep))
+            .with(
+                crate::webhooks::KIND_DELIVER,
+                Arc::new(crate::webhooks::DeliverWebhook),
+            )
     }
 
     #[must_use]

@@ -15,7 +15,9 @@
 //!   `zian-rules` data;
 //! - [`jobs`] runs the durable background queue (worker, handlers,
 //!   schedules); [`mail`] composes, records and sends mail through the
-//!   injected [`mail::Mailer`].
+//!   injected [`mail::Mailer`]; [`webhooks`] signs and delivers events to
+//!   organisations' URLs through an SSRF guard and the injected
+//!   [`webhooks::WebhookTransport`].
 //!
 //! Time and ids are injected ([`zian_domain::ports`]); errors are [`AppError`].
 
@@ -38,6 +40,7 @@ pub mod risk;
 pub mod system;
 pub mod systems;
 pub mod users;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -64,6 +67,8 @@ pub struct App {
     pub cfg: Arc<AuthConfig>,
     /// Where mail leaves (none: mail is not configured).
     pub(crate) mailer: Option<Arc<dyn mail::Mailer>>,
+    /// Webhooks' guard, timeout and transport.
+    pub(crate) webhooks: Arc<webhooks::WebhookRuntime>,
 }
 
 /// The database as far as readiness checks see it.
@@ -88,6 +93,7 @@ impl App {
             ids,
             cfg: Arc::new(cfg),
             mailer: None,
+            webhooks: Arc::new(webhooks::WebhookRuntime::default()),
         }
     }
 

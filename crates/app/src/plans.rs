@@ -482,6 +482,9 @@ impl App {
             .plans
             .transition(&p.scope(Permission::RecordWrite), id, &t, e)
             .await?;
+        let data = serde_json::json!({"plan_id": id, "version": view.row.version});
+        self.emit_webhooks(&view.org.id, "plan.submitted", data)
+            .await;
         self.plan_view(p, id).await
     }
 
@@ -530,6 +533,9 @@ impl App {
             .plans
             .transition(&p.scope(Permission::PlanApprove), id, &t, e)
             .await?;
+        let data =
+            serde_json::json!({"plan_id": id, "version": row.version, "approved_on": ymd(on)});
+        self.emit_webhooks(&org.id, "plan.approved", data).await;
         self.plan_view(p, id).await
     }
 
@@ -556,6 +562,8 @@ impl App {
             .plans
             .transition(&p.scope(Permission::PlanApprove), id, &t, e)
             .await?;
+        let data = serde_json::json!({"plan_id": id, "version": row.version});
+        self.emit_webhooks(&org.id, "plan.returned", data).await;
         self.plan_view(p, id).await
     }
 

@@ -33,6 +33,8 @@ pub struct Config {
     /// `[directory]`: sign-in through the agency's LDAP / Active Directory
     /// (off unless `[directory.ldap]` is set).
     pub directory: zian_app::directory::DirectoryConfig,
+    /// Webhooks (`[webhooks]`): the SSRF guard's allowed blocks, the timeout.
+    pub webhooks: zian_app::webhooks::WebhooksConfig,
 }
 
 /// `zian feeds sync`: the NVD CVE API. The API key itself is never in the
@@ -93,6 +95,7 @@ impl Default for Config {
             jobs: zian_app::jobs::JobsConfig::default(),
             mail: zian_app::mail::MailConfig::default(),
             directory: zian_app::directory::DirectoryConfig::default(),
+            webhooks: zian_app::webhooks::WebhooksConfig::default(),
         }
     }
 }
@@ -182,6 +185,7 @@ impl Config {
         }
         self.jobs.validate().map_err(|e| anyhow::anyhow!(e))?;
         self.mail.validate().map_err(|e| anyhow::anyhow!(e))?;
+        self.webhooks.validate().map_err(|e| anyhow::anyhow!(e))?;
         Ok(())
     }
 

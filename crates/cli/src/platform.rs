@@ -205,6 +205,12 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
             zian_app::mail::SmtpMailer::new(&cfg.mail, secret).map_err(|e| anyhow::anyhow!(e))?;
         app = app.with_mailer(Arc::new(mailer));
     }
+    let hooks = zian_app::webhooks::WebhookRuntime::new(
+        &cfg.webhooks,
+        Arc::new(zian_app::webhooks::HttpTransport::default()),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    let app = app.with_webhooks(hooks);
     Ok((app, store))
 }
 

@@ -31,6 +31,7 @@ pub mod systems;
 pub mod text;
 pub mod totp;
 pub mod user;
+pub mod webhooks;
 
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;

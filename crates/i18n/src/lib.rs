@@ -195,6 +195,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "jobs",
     "mail",
     "directory",
+    "webhooks",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

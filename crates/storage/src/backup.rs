@@ -42,6 +42,9 @@ pub const TABLES: &[&str] = &[
     "jobs",
     "job_runs",
     "mail_messages",
+    "webhooks",
+    "webhook_deliveries",
+    "webhook_attempts",
     "audit_log",
     "audit_head",
 ];

@@ -15,6 +15,7 @@
 //! | [`EvidenceStore`] | `evidence` | evidence files |
 //! | [`JobStore`] | `jobs` | the background job queue and its attempts |
 //! | [`MailStore`] | `mail` | outgoing mail as recorded |
+//! | [`WebhookStore`] | `webhooks` | webhook subscriptions, deliveries, attempts |
 //!
 //! Invariants:
 //! - every method over organisation-owned data takes an
@@ -43,6 +44,7 @@ mod plans;
 mod risk;
 mod systems;
 mod tx;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -62,6 +64,7 @@ pub use people::{NewAssignment, PeopleStore};
 pub use plans::PlanStore;
 pub use risk::RiskStore;
 pub use systems::{ROLLUP_LIMIT, SystemStore};
+pub use webhooks::WebhookStore;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -80,6 +83,7 @@ pub struct Stores {
     pub evidence: Arc<dyn EvidenceStore>,
     pub jobs: Arc<dyn JobStore>,
     pub mail: Arc<dyn MailStore>,
+    pub webhooks: Arc<dyn WebhookStore>,
 }
 
 impl SqlStore {
@@ -98,6 +102,7 @@ impl SqlStore {
                 evidence: s.clone(),
                 jobs: s.clone(),
                 mail: s.clone(),
+                webhooks: s.clone(),
             },
             s,
         )

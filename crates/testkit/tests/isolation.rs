@@ -47,7 +47,7 @@ use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AuditStore, AuthStore, ComplianceStore, EvidenceStore, OrgStore, PeopleStore, PlanStore,
-    RiskStore, SystemStore,
+    RiskStore, SystemStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -178,6 +178,10 @@ struct Ids {
     risk: String,
     /// An exemption request of PIF-HLT, pending.
     override_: String,
+    /// A webhook of PIF-HLT, active.
+    webhook: String,
+    /// A delivery of that webhook, with one logged attempt.
+    delivery: String,
 }
 
 impl Ids {
@@ -196,6 +200,8 @@ impl Ids {
             evidence: f(),
             risk: f(),
             override_: f(),
+            webhook: f(),
+            delivery: f(),
         }
     }
 }
@@ -511,6 +517,41 @@ async fn setup(env: &TestEnv) -> Target {
         .await
         .expect("override request");
     all_ids.insert(ov.id.clone());
+    // a webhook of the bureau (a public address: nothing is sent without a
+    // worker) with one delivery whose attempt is logged
+    let hook = env
+        .app
+        .create_webhook(
+            &admin,
+            &hlt,
+            zian_app::webhooks::WebhookInput {
+                url: "https://93.184.215.14/isolation".into(),
+                events: vec!["plan.approved".into()],
+            },
+        )
+        .await
+        .expect("webhook");
+    let delivery = env
+        .app
+        .ping_webhook(&admin, &hook.webhook.id)
+        .await
+        .expect("ping");
+    WebhookStore::record_attempt(
+        &env.store,
+        &zian_domain::webhooks::WebhookAttempt {
+            delivery_id: delivery.clone(),
+            attempt: 1,
+            at: env.clock.unix(),
+            status_code: Some(500),
+            duration_ms: 3,
+            error: Some("HTTP 500".into()),
+        },
+        zian_domain::webhooks::DeliveryStatus::Queued,
+    )
+    .await
+    .expect("attempt");
+    all_ids.insert(hook.webhook.id.clone());
+    all_ids.insert(delivery.clone());
     markers.extend(all_ids.iter().cloned());
     markers.retain(|m| !m.is_empty());
     assert!(
@@ -531,6 +572,8 @@ async fn setup(env: &TestEnv) -> Target {
             evidence: evidence.id.into_string(),
             risk: risk.risk.id.to_string(),
             override_: ov.id,
+            webhook: hook.webhook.id,
+            delivery,
         },
         all_ids,
         markers,
@@ -620,6 +663,17 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         if !r.is_empty() {
             m.insert(format!("risks {}", o.id), format!("{r:?}"));
         }
+        for w in WebhookStore::list(&env.store, &all, &o.id, &q)
+            .await
+            .expect("webhooks")
+            .items
+        {
+            let d = WebhookStore::deliveries(&env.store, &all, &w.id, &q)
+                .await
+                .expect("deliveries")
+                .items;
+            m.insert(format!("webhook {}", w.id), format!("{w:?} {d:?}"));
+        }
     }
     m.insert(
         "deputies".into(),
@@ -696,6 +750,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
                 (_, "risks") => vec![ids.risk.clone()],
                 (_, "overrides") => vec![ids.override_.clone()],
+                (_, "webhooks") => vec![ids.webhook.clone()],
+                (_, "webhook-deliveries") => vec![ids.delivery.clone()],
                 _ => vec![
                     ids.org.clone(),
                     ids.user.clone(),
@@ -807,6 +863,9 @@ fn field_value(
         "content_type" => json!("application/pdf"),
         "content_base64" => json!("JVBERi0xLjcgaXNvbGF0aW9u"),
         "evidence_id" => Value::Null,
+        // webhooks: a public address (nothing is sent without a worker)
+        "url" => json!("https://93.184.215.14/isolation"),
+        "events" => json!(["plan.approved"]),
         _ => match schema["type"].as_str() {
             Some("integer") | Some("number") => json!(1),
             Some("boolean") => json!(true),

@@ -39,6 +39,7 @@ pub mod systems;
 pub mod tokens;
 pub mod users;
 pub mod values;
+pub mod webhooks;
 
 pub use routes::router;
 pub use state::{AppState, WebConfig};

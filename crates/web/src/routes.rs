@@ -104,6 +104,7 @@ pub fn routes() -> Vec<Route> {
         crate::plans::routes(),
         crate::evidence::routes(),
         crate::reminders::routes(),
+        crate::webhooks::routes(),
     ]
     .into_iter()
     .flatten()
