@@ -525,3 +525,26 @@ impl App {
         Ok(report)
     }
 }
+
+/// `directory.sync`: turns off the accounts whose directory entries are gone
+/// (scheduled nightly; nothing to do when LDAP is off).
+pub const KIND_SYNC: &str = "directory.sync";
+
+pub(crate) struct SyncJob;
+
+#[async_trait::async_trait]
+impl crate::jobs::JobHandler for SyncJob {
+    async fn run(&self, cx: &crate::jobs::JobContext) -> std::result::Result<(), String> {
+        let r = cx
+            .app
+            .directory_sync_users()
+            .await
+            .map_err(|e| e.to_string())?;
+        cx.progress(
+            100,
+            &format!("checked {}, disabled {}", r.checked, r.disabled.len()),
+        )
+        .await;
+        Ok(())
+    }
+}

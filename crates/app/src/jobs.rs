@@ -59,12 +59,26 @@ impl Default for JobsConfig {
             poll_secs: 5,
             lease_secs: 300,
             max_attempts: 5,
-            schedules: vec![ScheduleConfig {
-                name: "reminders.daily".into(),
-                cron: "0 7 * * *".into(),
-                kind: KIND_REMINDERS.into(),
-                payload: None,
-            }],
+            schedules: vec![
+                ScheduleConfig {
+                    name: "reminders.daily".into(),
+                    cron: "0 7 * * *".into(),
+                    kind: KIND_REMINDERS.into(),
+                    payload: None,
+                },
+                ScheduleConfig {
+                    name: "inbox.digest".into(),
+                    cron: "30 7 * * *".into(),
+                    kind: crate::inbox::KIND_DIGEST.into(),
+                    payload: None,
+                },
+                ScheduleConfig {
+                    name: "directory.sync".into(),
+                    cron: "15 2 * * *".into(),
+                    kind: crate::directory::KIND_SYNC.into(),
+                    payload: None,
+                },
+            ],
         }
     }
 }
@@ -215,12 +229,18 @@ pub trait JobHandler: Send + Sync {
 pub struct Handlers(HashMap<String, Arc<dyn JobHandler>>);
 
 impl Handlers {
-    /// The platform's kinds: `mail.send`, `reminders.daily`, `demo.sleep`.
+    /// The platform's kinds: `mail.send`, `reminders.daily`, `inbox.digest`,
+    /// `directory.sync`, `webhooks.deliver`, `demo.sleep`.
     pub fn standard() -> Handlers {
         Handlers::default()
             .with(KIND_MAIL, Arc::new(crate::mail::SendMail))
             .with(KIND_REMINDERS, Arc::new(crate::mail::DailyReminders))
             .with(KIND_SLEEP, Arc::new(Sleep))
+            .with(crate::inbox::KIND_DIGEST, Arc::new(crate::inbox::Digest))
+            .with(
+                crate::directory::KIND_SYNC,
+                Arc::new(crate::directory::SyncJob),
+            )
             .with(
                 crate::webhooks::KIND_DELIVER,
                 Arc::new(crate::webhooks::DeliverWebhook),
@@ -366,7 +386,7 @@ impl Worker {
     }
 
     async fn run_job(&self, job: Job) -> Result<()> {
-        let (id, kind) = (job.id.clone(), job.kind.clone());
+        let (id, kind, org) = (job.id.clone(), job.kind.clone(), job.org_id.clone());
         tracing::info!(job = %id, kind = %kind, attempt = job.attempts, "job started");
         let cx = JobContext {
             app: self.app.clone(),
@@ -409,6 +429,9 @@ impl Worker {
             Err(e) => match self.app.stores.jobs.fail(&id, &self.id, &e, now).await? {
                 Some(state) => {
                     tracing::warn!(job = %id, kind = %kind, error = %e, state = state.as_str(), "job failed");
+                    if state == JobState::Dead {
+                        self.app.raise_job_dead(&id, &kind, org.as_ref()).await;
+                    }
                 }
                 None => tracing::warn!(job = %id, "job failed after its lease was lost"),
             },

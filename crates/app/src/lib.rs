@@ -31,6 +31,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod evidence;
+pub mod inbox;
 pub mod jobs;
 pub mod mail;
 pub mod orgs;

@@ -278,7 +278,7 @@ pub fn compose(lang: Lang, subject: &Msg, paragraphs: &[Msg], items: &[String]) 
 }
 
 /// The deploying organisation's name (the tree's root) in a language.
-async fn org_name(app: &App, lang: Lang) -> Result<String> {
+pub(crate) async fn org_name(app: &App, lang: Lang) -> Result<String> {
     let root = app
         .stores
         .orgs

@@ -485,6 +485,8 @@ impl App {
         let data = serde_json::json!({"plan_id": id, "version": view.row.version});
         self.emit_webhooks(&view.org.id, "plan.submitted", data)
             .await;
+        self.raise_plan_notice(&view.org, "plan.submitted", id, view.row.version)
+            .await;
         self.plan_view(p, id).await
     }
 
@@ -536,6 +538,8 @@ impl App {
         let data =
             serde_json::json!({"plan_id": id, "version": row.version, "approved_on": ymd(on)});
         self.emit_webhooks(&org.id, "plan.approved", data).await;
+        self.raise_plan_notice(&org, "plan.approved", id, row.version)
+            .await;
         self.plan_view(p, id).await
     }
 
@@ -564,6 +568,8 @@ impl App {
             .await?;
         let data = serde_json::json!({"plan_id": id, "version": row.version});
         self.emit_webhooks(&org.id, "plan.returned", data).await;
+        self.raise_plan_notice(&org, "plan.returned", id, row.version)
+            .await;
         self.plan_view(p, id).await
     }
 

@@ -17,6 +17,7 @@ pub mod day;
 pub mod error;
 pub mod evidence;
 pub mod ids;
+pub mod inbox;
 pub mod jobs;
 pub mod list;
 pub mod org;

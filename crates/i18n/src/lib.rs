@@ -196,6 +196,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "mail",
     "directory",
     "webhooks",
+    "inbox",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

@@ -45,6 +45,8 @@ pub const TABLES: &[&str] = &[
     "webhooks",
     "webhook_deliveries",
     "webhook_attempts",
+    "notifications",
+    "notification_prefs",
     "audit_log",
     "audit_head",
 ];

@@ -54,7 +54,8 @@ pub trait JobStore: Send + Sync {
     async fn get(&self, scope: &OrgScope, id: &str) -> Result<Option<Job>>;
     /// A job's attempts in order.
     async fn runs(&self, scope: &OrgScope, id: &str) -> Result<Vec<JobRun>>;
-    /// Jobs in scope; filters `state`, `kind`; sort `created` (default,
+    /// Jobs in scope; filters `state`, `kind`, `org`; search over the kind,
+    /// id, last error and the organisation's code and names; sort `created` (default,
     /// newest first), `run_at`, `updated`.
     async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<Job>>;
     /// Queues a finished (succeeded or dead) job again with `more_attempts`
@@ -360,8 +361,21 @@ impl JobStore for SqlStore {
         if let Some(v) = q.filter_value("kind") {
             w.and(" AND j.kind = ", v);
         }
+        if let Some(v) = q.filter_value("org") {
+            w.and(" AND j.org_id = ", v);
+        }
         if let Some(t) = q.text() {
-            w.search(&["j.kind", "j.id", "j.last_error"], t);
+            w.search(
+                &[
+                    "j.kind",
+                    "j.id",
+                    "j.last_error",
+                    "o.code",
+                    "o.name_zh",
+                    "o.name_en",
+                ],
+                t,
+            );
         }
         let mut q = q.clone();
         if q.sort.is_none() {

@@ -16,6 +16,7 @@
 //! | [`JobStore`] | `jobs` | the background job queue and its attempts |
 //! | [`MailStore`] | `mail` | outgoing mail as recorded |
 //! | [`WebhookStore`] | `webhooks` | webhook subscriptions, deliveries, attempts |
+//! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
 //! - every method over organisation-owned data takes an
@@ -36,6 +37,7 @@ mod db;
 mod directory;
 pub mod error;
 mod evidence;
+mod inbox;
 mod jobs;
 mod mail;
 mod orgs;
@@ -57,6 +59,7 @@ pub use directory::{
 };
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
+pub use inbox::InboxStore;
 pub use jobs::JobStore;
 pub use mail::MailStore;
 pub use orgs::OrgStore;
@@ -84,6 +87,7 @@ pub struct Stores {
     pub jobs: Arc<dyn JobStore>,
     pub mail: Arc<dyn MailStore>,
     pub webhooks: Arc<dyn WebhookStore>,
+    pub inbox: Arc<dyn InboxStore>,
 }
 
 impl SqlStore {
@@ -103,6 +107,7 @@ impl SqlStore {
                 jobs: s.clone(),
                 mail: s.clone(),
                 webhooks: s.clone(),
+                inbox: s.clone(),
             },
             s,
         )

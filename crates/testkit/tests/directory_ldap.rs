@@ -206,9 +206,15 @@ backend_tests! {
 
         s.delete("uid=lin,ou=people,dc=example,dc=tw");
         env.app.authenticate_session(&lin_session.session_token, &meta()).await.expect("lin still in before the sync");
-        let report = env.app.directory_sync_users().await.expect("sync");
-        assert_eq!(report.checked, 1);
-        assert_eq!(report.disabled, vec!["lin".to_string()]);
+        // the nightly job does it
+        let now = env.clock.unix();
+        let (job, _) = env.app.enqueue_job(zian_domain::jobs::NewJob { kind: "directory.sync".into(), payload: "{}".into(), org_id: None, run_at: now, max_attempts: 1, idempotency_key: None }).await.unwrap();
+        let mut w = zian_app::jobs::Worker::new(env.app.clone(), zian_app::jobs::Handlers::standard(), zian_app::jobs::JobsConfig { schedules: vec![], ..Default::default() }).unwrap();
+        assert!(w.tick().await.unwrap());
+        let v = env.app.job_view(&env.principal("admin").await, &job).await.unwrap();
+        assert_eq!(v.job.state, zian_domain::jobs::JobState::Succeeded, "{:?}", v.job.last_error);
+        assert_eq!(v.job.progress_message.as_deref(), Some("checked 1, disabled 1"));
+        assert!(!env.store.system_credentials_by_username("lin").await.unwrap().unwrap().user.active);
         assert!(env.app.authenticate_session(&lin_session.session_token, &meta()).await.is_err(), "session ended by the sync");
         assert!(audit_actions(&env, "directory.user_disabled").await.len() >= 2);
 

@@ -46,8 +46,8 @@ use zian_domain::ports::IdGen;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
-    AuditStore, AuthStore, ComplianceStore, EvidenceStore, OrgStore, PeopleStore, PlanStore,
-    RiskStore, SystemStore, WebhookStore,
+    AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, JobStore, OrgStore,
+    PeopleStore, PlanStore, RiskStore, SystemStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -182,6 +182,11 @@ struct Ids {
     webhook: String,
     /// A delivery of that webhook, with one logged attempt.
     delivery: String,
+    /// A background job of PIF-HLT, dead (its only attempt failed).
+    job: String,
+    /// The administrator's notice about that job (notices are their
+    /// owner's alone: nobody else reaches it, not even above the bureau).
+    notice: String,
 }
 
 impl Ids {
@@ -202,6 +207,8 @@ impl Ids {
             override_: f(),
             webhook: f(),
             delivery: f(),
+            job: f(),
+            notice: f(),
         }
     }
 }
@@ -517,6 +524,61 @@ async fn setup(env: &TestEnv) -> Target {
         .await
         .expect("override request");
     all_ids.insert(ov.id.clone());
+    // a background job of the bureau whose only attempt failed (dead: an
+    // administrator may run it again); the oldest due job, so this claim
+    // takes it
+    let (job, _) = env
+        .app
+        .enqueue_job(zian_domain::jobs::NewJob {
+            kind: "demo.sleep".into(),
+            payload: r#"{"fail": true}"#.into(),
+            org_id: Some(hlt.clone()),
+            run_at: env.clock.unix() - 86_400,
+            max_attempts: 1,
+            idempotency_key: None,
+        })
+        .await
+        .expect("job");
+    let claimed = JobStore::claim(&env.store, "isolation", env.clock.unix(), 60)
+        .await
+        .expect("claim")
+        .expect("a due job");
+    assert_eq!(claimed.id, job);
+    JobStore::fail(
+        &env.store,
+        &job,
+        "isolation",
+        "盤點失敗（測試）",
+        env.clock.unix(),
+    )
+    .await
+    .expect("fail");
+    all_ids.insert(job.clone());
+    let admin_id = env.user_id("admin").await;
+    let raised = env
+        .app
+        .raise(
+            std::slice::from_ref(&admin_id),
+            &zian_app::inbox::Raise {
+                event: "job.dead",
+                org: Some(hlt.clone()),
+                title: zian_i18n::msg!("inbox.notice.job_dead", kind = "衛生局盤點"),
+                title_en: None,
+                link: Some(format!("/admin/jobs/{job}")),
+                dedupe_key: None,
+            },
+        )
+        .await;
+    assert_eq!(raised, 1);
+    let notice = InboxStore::list(&env.store, &admin_id, &ListQuery::all(10))
+        .await
+        .expect("inbox")
+        .items
+        .into_iter()
+        .next()
+        .expect("the notice")
+        .id;
+    all_ids.insert(notice.clone());
     // a webhook of the bureau (a public address: nothing is sent without a
     // worker) with one delivery whose attempt is logged
     let hook = env
@@ -574,6 +636,8 @@ async fn setup(env: &TestEnv) -> Target {
             override_: ov.id,
             webhook: hook.webhook.id,
             delivery,
+            job,
+            notice,
         },
         all_ids,
         markers,
@@ -607,6 +671,15 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         m.insert(format!("org {}", o.id), format!("{o:?} {h:?} {rs:?}"));
     }
     for u in env.store.list_users(&all, &q).await.expect("users").items {
+        // notices and preferences are their owner's: the caller's too
+        let n = InboxStore::list(&env.store, &u.id, &q)
+            .await
+            .expect("inbox")
+            .items;
+        let prefs = InboxStore::prefs(&env.store, &u.id).await.expect("prefs");
+        if !n.is_empty() || !prefs.is_empty() {
+            m.insert(format!("inbox {}", u.username), format!("{n:?} {prefs:?}"));
+        }
         if exclude_users.contains(u.id.as_str()) {
             continue;
         }
@@ -662,6 +735,13 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
             .items;
         if !r.is_empty() {
             m.insert(format!("risks {}", o.id), format!("{r:?}"));
+        }
+        let j = JobStore::list(&env.store, &all, &q.clone().with("org", o.id.as_str()))
+            .await
+            .expect("jobs")
+            .items;
+        if !j.is_empty() {
+            m.insert(format!("jobs {}", o.id), format!("{j:?}"));
         }
         for w in WebhookStore::list(&env.store, &all, &o.id, &q)
             .await
@@ -752,6 +832,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "overrides") => vec![ids.override_.clone()],
                 (_, "webhooks") => vec![ids.webhook.clone()],
                 (_, "webhook-deliveries") => vec![ids.delivery.clone()],
+                (_, "jobs") => vec![ids.job.clone()],
+                (_, "inbox") => vec![ids.notice.clone()],
                 _ => vec![
                     ids.org.clone(),
                     ids.user.clone(),

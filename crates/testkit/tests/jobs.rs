@@ -4,12 +4,14 @@
 //! and what administrators see and do. Killing a real worker process is
 //! tested in `crates/cli/tests/jobs.rs`.
 
+use axum::http::{Method, StatusCode};
 use zian_app::AppError;
 use zian_app::jobs::{Handlers, JobsConfig, ScheduleConfig, Worker};
 use zian_domain::ListQuery;
 use zian_domain::jobs::{JobState, NewJob};
 use zian_storage::JobStore;
-use zian_testkit::{TestEnv, backend_tests, test_config};
+use zian_testkit::http::form;
+use zian_testkit::{PASSWORD, TestEnv, backend_tests, test_config};
 
 fn cfg() -> JobsConfig {
     JobsConfig {
@@ -195,5 +197,74 @@ backend_tests! {
         let v = env.app.job_view(&admin, &dead).await.unwrap();
         assert_eq!(v.runs.len(), 2);
         assert_eq!(v.runs[1].attempt, 2);
+    }
+
+    async fn the_jobs_page_and_api_show_the_queue_and_rerun_a_dead_job(env: TestEnv) {
+        let now = env.clock.unix();
+        let pol = env.org("PIF-POL").await;
+        let mut dead_job = sleep_job(r#"{"fail": true}"#, 1, None, now);
+        dead_job.org_id = Some(pol.clone());
+        let (dead, _) = env.app.enqueue_job(dead_job).await.unwrap();
+        let (waiting, _) = env.app.enqueue_job(sleep_job("{}", 1, None, now + 3600)).await.unwrap();
+        let mut w = Worker::new(env.app.clone(), Handlers::standard(), cfg()).unwrap();
+        assert!(w.tick().await.unwrap());
+
+        // the API: filters, the detail with its attempt, the refusals
+        let token = env.token_for("admin").await;
+        let r = env.api(Method::GET, "/api/v1/jobs?state=dead", &token, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let items = r.json()["items"].as_array().unwrap().clone();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0]["id"], dead.as_str());
+        assert_eq!(items[0]["org_id"], pol.as_str());
+        // the organisation's name finds its jobs
+        let r = env.api(Method::GET, &format!("/api/v1/jobs?q={}", zian_testkit::http::pct("警察局")), &token, None).await;
+        assert_eq!(r.json()["total"], 1, "{}", r.text());
+        let r = env.api(Method::GET, "/api/v1/jobs?state=sleeping", &token, None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let r = env.api(Method::GET, &format!("/api/v1/jobs/{dead}"), &token, None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.json()["state"], "dead");
+        assert_eq!(r.json()["runs"].as_array().unwrap().len(), 1);
+        assert_eq!(r.json()["runs"][0]["outcome"], "failed");
+        let r = env.api(Method::POST, &format!("/api/v1/jobs/{waiting}/rerun"), &token, None).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        let officer = env.token_for("officer.police").await;
+        let r = env.api(Method::GET, "/api/v1/jobs", &officer, None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = env.api(Method::POST, &format!("/api/v1/jobs/{dead}/rerun"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+        // the pages: the list in words, the detail, re-run through the form
+        let s = env.login("admin", PASSWORD).await;
+        let r = env.request(Method::GET, "/admin/jobs?state=dead", &s.headers(), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let html = r.text();
+        assert!(html.contains(&format!("data-id=\"{dead}\"")), "{html}");
+        assert!(!html.contains(&format!("data-id=\"{waiting}\"")));
+        assert!(html.contains("已停止（重試用盡）"));
+        assert!(html.contains("屏東縣政府警察局"), "{html}");
+        let r = env.request(Method::GET, &format!("/admin/jobs/{dead}"), &s.headers(), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.text().contains("id=\"job-rerun\""));
+        let r = env.request(Method::GET, &format!("/admin/jobs/{waiting}"), &s.headers(), None).await;
+        assert!(!r.text().contains("id=\"job-rerun\""), "only finished jobs offer a re-run");
+        let mut h = s.headers();
+        h.push(("content-type", "application/x-www-form-urlencoded"));
+        let body = form(&[("_csrf", s.csrf.as_str())]);
+        let r = env.request(Method::POST, &format!("/admin/jobs/{dead}/rerun"), &h, Some(body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let loc = r.headers.get("location").unwrap().to_str().unwrap().to_string();
+        assert_eq!(loc, format!("/admin/jobs/{dead}?ok=job_rerun"));
+        let r = env.request(Method::GET, &loc, &s.headers(), None).await;
+        assert!(r.text().contains("已將作業重新排入佇列"), "{}", r.text());
+        assert!(r.text().contains("data-state=\"queued\""));
+        assert_eq!(job(&env, &dead).await.state, JobState::Queued);
+        // the nav shows the page to administrators only
+        let o = env.login("officer.police", PASSWORD).await;
+        let r = env.request(Method::GET, "/", &o.headers(), None).await;
+        assert!(!r.text().contains("id=\"nav-jobs\""));
+        let r = env.request(Method::GET, "/admin/jobs", &o.headers(), None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 }

@@ -33,6 +33,20 @@ fn problems(r: &Resp) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The caller's notices as (event, title, link).
+async fn inbox(env: &TestEnv, token: &str) -> Vec<(String, String, String)> {
+    let r = call(env, Method::GET, "/api/v1/inbox", token, None).await;
+    ok(&r, "inbox")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let f = |k: &str| n[k].as_str().unwrap().to_string();
+            (f("event"), f("title"), f("link"))
+        })
+        .collect()
+}
+
 /// Fills what the template leaves to the agency.
 async fn complete_the_draft(env: &TestEnv, token: &str, id: &str) {
     let r = call(
@@ -198,6 +212,16 @@ backend_tests! {
         assert_eq!(a["approved_on"], "2026-11-21");
         assert_eq!(a["approver_name"], "警察局資通安全長 陳建宏");
         assert_eq!(a["review_due"], "2027-11-21");
+        // each step told the people concerned in their inbox, linked to the plan
+        let to_ciso = inbox(&env, &ciso).await;
+        assert_eq!(to_ciso.iter().filter(|n| n.0 == "plan.submitted").count(), 2, "{to_ciso:?}");
+        assert!(to_ciso.iter().all(|n| n.2 == format!("/plans/{id1}")));
+        let submitted = to_ciso.iter().find(|n| n.0 == "plan.submitted").unwrap();
+        assert!(submitted.1.contains("屏東縣政府警察局") && submitted.1.contains("請審核"), "{to_ciso:?}");
+        let to_officer = inbox(&env, &officer).await;
+        let mut events: Vec<&str> = to_officer.iter().map(|n| n.0.as_str()).collect();
+        events.sort_unstable();
+        assert_eq!(events, vec!["plan.approved", "plan.returned"], "{to_officer:?}");
         let o = ok(&call(&env, Method::GET, &format!("/api/v1/orgs/{pol}/plans"), &officer, None).await, "overview");
         assert_eq!(o["approved_id"], json!(id1));
         assert_eq!(o["review_status"], "ok");

@@ -120,6 +120,11 @@ const BUTTONS: &[&str] = &[
     "/risks/{id}/delete",
     "/systems/{id}/archive",
     "/systems/{id}/restore",
+    "/admin/jobs/{id}/rerun",
+    "/inbox/{id}/read",
+    "/inbox/read-all",
+    // choices only (one select per kind of event; refusals in the inbox tests)
+    "/account/notifications",
     // a file upload: its refusals are about the file (evidence tests)
     "/orgs/{id}/evidence",
     "/evidence/{id}/replace",

@@ -168,6 +168,10 @@ pub struct PageCtx {
     pub idle_secs: i64,
     pub can_admin_users: bool,
     pub can_audit: bool,
+    /// System administrators: the background jobs page.
+    pub can_admin_jobs: bool,
+    /// The caller's unread notices (the header's badge).
+    pub unread: i64,
     pub is_vendor: bool,
     /// The page's own path and query: the language switch returns here.
     pub here: String,
@@ -177,6 +181,14 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
+    /// The badge's text: the count, or "99+".
+    pub fn unread_label(&self) -> String {
+        if self.unread > 99 {
+            "99+".into()
+        } else {
+            self.unread.to_string()
+        }
+    }
     pub fn t(&self, key: &str) -> String {
         catalogue().t(self.lang, key).to_string()
     }
@@ -316,6 +328,8 @@ pub async fn ctx(
         idle_secs: app.cfg.idle_timeout_secs,
         can_admin_users: !pc.p.scope(Permission::UserRead).is_empty(),
         can_audit: !pc.p.scope(Permission::AuditRead).is_empty(),
+        can_admin_jobs: pc.p.has_role(zian_domain::Role::SystemAdmin),
+        unread: app.inbox_unread(&pc.p).await?,
         is_vendor: pc.p.is_vendor_only(),
         here: crate::extract::safe_next(Some(&pc.here)),
         current_org,

@@ -22,6 +22,8 @@ pub mod dashboard;
 pub mod error;
 pub mod evidence;
 pub mod extract;
+pub mod inbox;
+pub mod jobs;
 pub mod layout;
 pub mod list;
 pub mod metrics;

@@ -105,6 +105,8 @@ pub fn routes() -> Vec<Route> {
         crate::evidence::routes(),
         crate::reminders::routes(),
         crate::webhooks::routes(),
+        crate::jobs::routes(),
+        crate::inbox::routes(),
     ]
     .into_iter()
     .flatten()
