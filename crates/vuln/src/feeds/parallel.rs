@@ -6,10 +6,10 @@
 //! resulting store and reports are exactly those of a sequential
 //! [`super::import_path`] over the same arguments, whatever the thread timing.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 

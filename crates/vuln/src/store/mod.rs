@@ -58,8 +58,8 @@ use sha2::{Digest, Sha256};
 use crate::VulnError;
 use crate::feeds::{Epss, FeedKind, FeedReport, KevEntry, VulnStore, import_paths};
 use crate::matching::{CriteriaTable, Criterion};
-use zian_cpe::{Value, Wfn};
 use crate::model::{CveEntry, Reference, Weakness};
+use zian_cpe::{Value, Wfn};
 
 /// Magic bytes at the start of a snapshot.
 pub const MAGIC: &[u8; 8] = b"ZIANVST\0";
@@ -71,8 +71,7 @@ const HEADER_FIXED: usize = 16;
 const SECTION_HEADER: usize = 40;
 const SECTIONS: u32 = 2;
 /// What to do about a store of another format version.
-const REIMPORT: &str =
-    "rebuild the store: run `zian feeds import --store DIR FEED…` into a new (or emptied) directory";
+const REIMPORT: &str = "rebuild the store: run `zian feeds import --store DIR FEED…` into a new (or emptied) directory";
 
 /// One import recorded in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -534,7 +533,10 @@ fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, 
     let mut items = Vec::with_capacity(core.criteria.len());
     for c in core.criteria {
         items.push(c.into_criterion().ok_or_else(|| {
-            store_err(path, "criterion with an invalid CPE value: corrupt snapshot")
+            store_err(
+                path,
+                "criterion with an invalid CPE value: corrupt snapshot",
+            )
         })?);
     }
     let table = CriteriaTable::from_criteria(items);
@@ -619,9 +621,8 @@ fn any_snapshot_name(name: &str) -> bool {
         .is_some_and(|(v, r)| {
             !v.is_empty()
                 && v.bytes().all(|b| b.is_ascii_digit())
-                && r.strip_suffix(".bin").is_some_and(|h| {
-                    h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit())
-                })
+                && r.strip_suffix(".bin")
+                    .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
         })
 }
 
