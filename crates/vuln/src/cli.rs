@@ -343,7 +343,7 @@ pub fn run_scan(
     prog.message(&format!("reading {} feed(s)", feeds.len()));
     let reports = import_paths(feeds, &mut store)?;
     let import_seconds = t0.elapsed().as_secs_f64();
-    scan_store(
+    let summary = scan_store(
         &store,
         reports,
         import_seconds,
@@ -351,7 +351,21 @@ pub fn run_scan(
         format,
         out,
         prog,
-    )
+    );
+    drop_in_background(store);
+    summary
+}
+
+/// Free a store (millions of small allocations) on another thread, so the
+/// caller (typically a CLI about to exit) does not wait for it.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    if std::thread::Builder::new()
+        .name("zian-free".into())
+        .spawn(move || drop(value))
+        .is_err()
+    {
+        // No thread: the value was dropped with the failed closure.
+    }
 }
 
 /// Offline scan from a compiled store directory (`zian feeds import`): the
@@ -369,7 +383,7 @@ pub fn run_scan_store(
     prog.message("loading store");
     let store = crate::store::Store::open_for_matching(store_dir)?;
     let import_seconds = t0.elapsed().as_secs_f64();
-    let mut summary = scan_store(
+    let summary = scan_store(
         store.vulns(),
         Vec::new(),
         import_seconds,
@@ -377,7 +391,9 @@ pub fn run_scan_store(
         format,
         out,
         prog,
-    )?;
+    );
+    drop_in_background(store);
+    let mut summary = summary?;
     summary.store = Some(store_dir.to_owned());
     Ok(summary)
 }

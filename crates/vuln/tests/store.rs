@@ -385,16 +385,33 @@ fn corrupt_or_truncated_store_is_refused() {
     mj["size"] = serde_json::json!(good.len() - 10);
     std::fs::write(store.join(MANIFEST), serde_json::to_vec(&mj).expect("j")).expect("w");
     assert_refused(&store, "truncated, manifest adjusted");
-    // Another format version.
-    let mut v2 = good.clone();
-    v2[8] = 2;
+    // Another format version (1: criteria stored as text), in the snapshot
+    // header and in the manifest: refused, asking for a re-import.
+    let mut v1 = good.clone();
+    v1[8] = 1;
     mj["size"] = serde_json::json!(good.len());
     std::fs::write(store.join(MANIFEST), serde_json::to_vec(&mj).expect("j")).expect("w");
-    std::fs::write(&snap, &v2).expect("w");
-    let Err(e) = Store::open(&store) else {
-        panic!("version 2 accepted")
+    std::fs::write(&snap, &v1).expect("w");
+    for r in [Store::open(&store), Store::open_for_matching(&store)] {
+        let Err(e) = r else {
+            panic!("version 1 accepted")
+        };
+        assert!(e.to_string().contains("format version 1"), "{e}");
+        assert!(e.to_string().contains("zian feeds import"), "{e}");
+    }
+    let mut old_manifest = mj.clone();
+    old_manifest["format"] = serde_json::json!(1);
+    std::fs::write(
+        store.join(MANIFEST),
+        serde_json::to_vec(&old_manifest).expect("j"),
+    )
+    .expect("w");
+    let Err(e) = Store::open_for_matching(&store) else {
+        panic!("format 1 manifest accepted")
     };
-    assert!(e.to_string().contains("format version 2"), "{e}");
+    assert!(e.to_string().contains("format version 1"), "{e}");
+    assert!(e.to_string().contains("zian feeds import"), "{e}");
+    std::fs::write(store.join(MANIFEST), serde_json::to_vec(&mj).expect("j")).expect("w");
     // A manifest naming a file outside the store, or garbage.
     std::fs::write(&snap, &good).expect("w");
     mj["file"] = serde_json::json!("../../etc/passwd");

@@ -1,15 +1,17 @@
 //! Parallel import of several feed files: decompression and JSON parsing run
 //! on `std::thread::available_parallelism` workers (one file at a time per
-//! worker); the parsed records are then applied to the store on the calling
-//! thread in argument order, file by file (directories in name order), so the
+//! worker); the parsed records are applied to the store on the calling
+//! thread (while the workers parse the next files) in argument order, file
+//! by file (directories in name order), so the
 //! resulting store and reports are exactly those of a sequential
 //! [`super::import_path`] over the same arguments, whatever the thread timing.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use serde::de::DeserializeSeed;
 
@@ -19,6 +21,22 @@ use super::{
     parse_cve5_text, parse_nvd_record_raw, peek, raw,
 };
 use crate::VulnError;
+
+/// Largest decompressed NVD document parsed from memory (larger ones are
+/// streamed).
+const IN_MEMORY: u64 = 512 * 1024 * 1024;
+
+/// A reader that fails with the given error (once, then reports EOF).
+struct Failing(Option<std::io::Error>);
+
+impl Read for Failing {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}
 
 /// One file decompressed and parsed, not yet applied.
 enum Body {
@@ -55,10 +73,36 @@ fn prepare(path: &Path, report_name: &str) -> Result<Prepared, VulnError> {
         FeedKind::Nvd => {
             let mut items = Vec::new();
             let mut cb = |rec: RawRecord<'_>| items.push(parse_nvd_record_raw(rec));
-            let mut de = serde_json::Deserializer::from_reader(r);
-            let res = TopSeed { on_record: &mut cb }
-                .deserialize(&mut de)
-                .and_then(|f| de.end().map(|()| f));
+            // Up to IN_MEMORY bytes, the decompressed document is parsed
+            // from memory (serde_json reads a slice several times faster
+            // than an `io::Read`); a larger one is streamed, so memory
+            // stays bounded whatever the file size.
+            let mut buf = Vec::new();
+            let read = r.by_ref().take(IN_MEMORY).read_to_end(&mut buf);
+            let res = match read {
+                Err(e) => {
+                    // What was read before the error is still parsed (its
+                    // records kept), then the error is reported, as when
+                    // streaming.
+                    let failing = Cursor::new(buf).chain(Failing(Some(e)));
+                    let mut de = serde_json::Deserializer::from_reader(failing);
+                    TopSeed { on_record: &mut cb }
+                        .deserialize(&mut de)
+                        .and_then(|f| de.end().map(|()| f))
+                }
+                Ok(n) if (n as u64) < IN_MEMORY => {
+                    let mut de = serde_json::Deserializer::from_slice(&buf);
+                    TopSeed { on_record: &mut cb }
+                        .deserialize(&mut de)
+                        .and_then(|f| de.end().map(|()| f))
+                }
+                Ok(_) => {
+                    let mut de = serde_json::Deserializer::from_reader(Cursor::new(buf).chain(r));
+                    TopSeed { on_record: &mut cb }
+                        .deserialize(&mut de)
+                        .and_then(|f| de.end().map(|()| f))
+                }
+            };
             let fatal = nvd_fatal(res);
             Prepared {
                 kind,
@@ -151,13 +195,24 @@ pub fn import_paths(
             });
         }
     }
-    let slots: Vec<Mutex<Option<Result<Prepared, VulnError>>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let mut reports: Vec<FeedReport> = paths
+        .iter()
+        .map(|p| FeedReport::new(p.display().to_string(), FeedKind::Directory))
+        .collect();
     let next = AtomicUsize::new(0);
+    // Set when the calling thread stops early (an error), so that workers
+    // do not parse files nobody will apply.
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel::<(usize, Result<Prepared, VulnError>)>();
     std::thread::scope(|s| {
         for _ in 0..workers_for(jobs.len()) {
-            s.spawn(|| {
+            let tx = tx.clone();
+            let (jobs, next, stop) = (&jobs, &next, &stop);
+            s.spawn(move || {
                 loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     let name = job
@@ -165,38 +220,56 @@ pub fn import_paths(
                         .clone()
                         .unwrap_or_else(|| job.path.display().to_string());
                     let r = prepare(&job.path, &name);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(r);
+                    if tx.send((i, r)).is_err() {
+                        break;
                     }
                 }
             });
         }
-    });
-    // Apply in job order: argument order, then file name order.
-    let mut reports: Vec<FeedReport> = paths
-        .iter()
-        .map(|p| FeedReport::new(p.display().to_string(), FeedKind::Directory))
-        .collect();
-    for (job, slot) in jobs.iter().zip(slots) {
-        let prepared = slot.into_inner().ok().flatten().unwrap_or_else(|| {
-            Err(VulnError::io(
-                &job.path,
-                std::io::Error::other("worker failed"),
-            ))
-        });
-        match &job.label {
-            Some(label) => match prepared {
-                Ok(p) => {
-                    let r = apply(p, store, label, Some(label));
-                    reports[job.arg].absorb(r);
+        drop(tx);
+        // Apply in job order (argument order, then file name order) on this
+        // thread, each file as soon as it and those before it are parsed,
+        // while the workers parse the next ones.
+        let mut ready: BTreeMap<usize, Result<Prepared, VulnError>> = BTreeMap::new();
+        let mut want = 0usize;
+        let result = (|| {
+            while want < jobs.len() {
+                let prepared = match ready.remove(&want) {
+                    Some(p) => p,
+                    None => match rx.recv() {
+                        Ok((i, p)) => {
+                            ready.insert(i, p);
+                            continue;
+                        }
+                        Err(_) => Err(VulnError::io(
+                            &jobs[want].path,
+                            std::io::Error::other("worker failed"),
+                        )),
+                    },
+                };
+                let job = &jobs[want];
+                want += 1;
+                match &job.label {
+                    Some(label) => match prepared {
+                        Ok(p) => {
+                            let r = apply(p, store, label, Some(label));
+                            reports[job.arg].absorb(r);
+                        }
+                        Err(e) => reports[job.arg].skip(0, Some(label), None, e.to_string()),
+                    },
+                    None => {
+                        let name = job.path.display().to_string();
+                        reports[job.arg] = apply(prepared?, store, &name, None);
+                    }
                 }
-                Err(e) => reports[job.arg].skip(0, Some(label), None, e.to_string()),
-            },
-            None => {
-                let name = job.path.display().to_string();
-                reports[job.arg] = apply(prepared?, store, &name, None);
             }
+            Ok(())
+        })();
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
         }
-    }
+        drop(rx);
+        result
+    })?;
     Ok(reports)
 }

@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+/// The hasher of the store's maps (CVE ids): foldhash, seeded per process.
+type FastHash = foldhash::fast::RandomState;
+
 use crate::feeds::aliases::{AliasTable, is_placeholder};
 use crate::feeds::raw;
 use crate::feeds::report::{CleanCounts, FeedReport, Upsert};
@@ -37,11 +40,11 @@ pub struct Epss {
 #[derive(Debug, Clone)]
 pub struct VulnStore {
     entries: Vec<CveEntry>,
-    by_id: HashMap<Box<str>, u32>,
+    by_id: HashMap<Box<str>, u32, FastHash>,
     /// Interned criteria referenced by configurations and affected products.
     pub criteria: CriteriaTable,
-    kev: HashMap<Box<str>, KevEntry>,
-    epss: HashMap<Box<str>, Epss>,
+    kev: HashMap<Box<str>, KevEntry, FastHash>,
+    epss: HashMap<Box<str>, Epss, FastHash>,
     aliases: AliasTable,
     /// Incremented on every change; lets an index know it is stale.
     generation: u64,
@@ -65,10 +68,10 @@ impl VulnStore {
     pub fn with_aliases(aliases: AliasTable) -> VulnStore {
         VulnStore {
             entries: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: HashMap::default(),
             criteria: CriteriaTable::default(),
-            kev: HashMap::new(),
-            epss: HashMap::new(),
+            kev: HashMap::default(),
+            epss: HashMap::default(),
             aliases,
             generation: 0,
         }

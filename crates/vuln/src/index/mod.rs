@@ -23,7 +23,7 @@ use crate::model::CveEntry;
 /// Criteria that can make a record apply, by key.
 #[derive(Debug, Clone, Default)]
 pub struct CriteriaIndex {
-    by_key: HashMap<Box<str>, Vec<(u32, bool)>>,
+    by_key: HashMap<Box<str>, Vec<(u32, bool)>, foldhash::fast::RandomState>,
     wildcard: Vec<(u32, bool)>,
     users: Vec<Vec<u32>>,
     generation: u64,
@@ -95,7 +95,12 @@ impl CriteriaIndex {
                     idx.wildcard.push((cid, target));
                 } else {
                     for k in &c.keys {
-                        idx.by_key.entry(k.clone()).or_default().push((cid, target));
+                        match idx.by_key.get_mut(&**k) {
+                            Some(list) => list.push((cid, target)),
+                            None => {
+                                idx.by_key.insert(k.clone(), vec![(cid, target)]);
+                            }
+                        }
                     }
                 }
             }
@@ -162,7 +167,7 @@ impl CriteriaIndex {
         let total = inv.hosts().len();
         for (hi, host) in inv.hosts().iter().enumerate() {
             let mut cands: Vec<u32> = Vec::new();
-            let mut hm: HostMatches = HashMap::new();
+            let mut hm = HostMatches::default();
             for &aid in &host.assets {
                 let slot = &mut memo[aid as usize];
                 if slot.is_none() {

@@ -322,8 +322,71 @@ pub fn criterion_keys(w: &Wfn) -> Vec<String> {
 #[derive(Debug, Default, Clone)]
 pub struct CriteriaTable {
     items: Vec<Criterion>,
-    lookup: HashMap<Box<str>, u32>,
+    /// `(criteria, bounds)` text → id; complete when `lookup_complete`,
+    /// else built on the first [`CriteriaTable::intern`] (a table loaded
+    /// from a compiled store for matching never needs it).
+    lookup: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    lookup_complete: bool,
     invalid: u64,
+}
+
+fn lookup_key(
+    criteria: &str,
+    si: Option<&str>,
+    se: Option<&str>,
+    ei: Option<&str>,
+    ee: Option<&str>,
+) -> String {
+    format!(
+        "{}|{}|{}|{}|{}",
+        criteria,
+        si.unwrap_or(""),
+        se.unwrap_or(""),
+        ei.unwrap_or(""),
+        ee.unwrap_or("")
+    )
+}
+
+impl Criterion {
+    /// A criterion from its already parsed parts (as saved in a compiled
+    /// store): no CPE parsing; the bounds' versions are parsed from their
+    /// text. `start`/`end` are `(text, inclusive)`.
+    pub fn from_parts(
+        fs: Box<str>,
+        wfn: Option<Wfn>,
+        match_id: Option<Box<str>>,
+        start: Option<(Box<str>, bool)>,
+        end: Option<(Box<str>, bool)>,
+        keys: Vec<Box<str>>,
+    ) -> Criterion {
+        let bound = |(raw, inclusive): (Box<str>, bool)| Bound {
+            version: Version::parse(&raw),
+            raw,
+            inclusive,
+        };
+        Criterion {
+            fs,
+            wfn,
+            match_id,
+            start: start.map(bound),
+            end: end.map(bound),
+            keys,
+        }
+    }
+
+    fn lookup_key(&self) -> String {
+        let (si, se) = match &self.start {
+            Some(b) if b.inclusive => (Some(&*b.raw), None),
+            Some(b) => (None, Some(&*b.raw)),
+            None => (None, None),
+        };
+        let (ei, ee) = match &self.end {
+            Some(b) if b.inclusive => (Some(&*b.raw), None),
+            Some(b) => (None, Some(&*b.raw)),
+            None => (None, None),
+        };
+        lookup_key(&self.fs, si, se, ei, ee)
+    }
 }
 
 impl CriteriaTable {
@@ -347,14 +410,10 @@ impl CriteriaTable {
             norm(end_incl),
             norm(end_excl),
         );
-        let key = format!(
-            "{}|{}|{}|{}|{}",
-            criteria,
-            si.unwrap_or(""),
-            se.unwrap_or(""),
-            ei.unwrap_or(""),
-            ee.unwrap_or("")
-        );
+        if !self.lookup_complete {
+            self.rebuild_lookup();
+        }
+        let key = lookup_key(criteria, si, se, ei, ee);
         if let Some(&id) = self.lookup.get(key.as_str()) {
             let ok = self.items[id as usize].wfn.is_some();
             return (id, ok);
@@ -390,6 +449,33 @@ impl CriteriaTable {
         });
         self.lookup.insert(key.into_boxed_str(), id);
         (id, ok)
+    }
+
+    /// A table of criteria already parsed (as saved in a compiled store),
+    /// ids in order. The lookup used by [`CriteriaTable::intern`] is built
+    /// on its first call.
+    pub fn from_criteria(items: Vec<Criterion>) -> CriteriaTable {
+        let invalid = items.iter().filter(|c| c.wfn.is_none()).count() as u64;
+        CriteriaTable {
+            items,
+            lookup: HashMap::default(),
+            lookup_complete: false,
+            invalid,
+        }
+    }
+
+    fn rebuild_lookup(&mut self) {
+        self.lookup.clear();
+        self.lookup.reserve(self.items.len());
+        for (i, c) in self.items.iter().enumerate() {
+            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            // The first of equal criteria keeps the key (a table from a
+            // store never holds two, but a corrupt one must not panic).
+            self.lookup
+                .entry(c.lookup_key().into_boxed_str())
+                .or_insert(id);
+        }
+        self.lookup_complete = true;
     }
 
     /// The criterion with this id.

@@ -255,7 +255,7 @@ pub struct Finding {
 /// is_cve5_target)` → assets of the host it matched (for targets: every
 /// attribute but the version). Built by the indexes so that evaluating a
 /// candidate record does not test its vulnerable entries again.
-pub type HostMatches = HashMap<(u32, bool), Vec<u32>>;
+pub type HostMatches = HashMap<(u32, bool), Vec<u32>, foldhash::fast::RandomState>;
 
 /// Assets of a host matching one entry, with their hit.
 type EntryHits = Vec<(u32, Option<Hit>)>;

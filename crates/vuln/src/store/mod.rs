@@ -17,14 +17,17 @@
 //!   `lastModified`, size) without loading the records.
 //!
 //! ## Layout
-//! * `DIR/store-v1-<first 16 hex digits of the SHA-256>.bin`: the snapshot.
+//! * `DIR/store-v2-<first 16 hex digits of the SHA-256>.bin`: the snapshot.
 //!   Header: magic `ZIANVST\0`, format version (u32 LE), section count
 //!   (u32 LE), then per section its length (u64 LE) and SHA-256; then the
 //!   sections. Section 0 (*core*): postcard encoding of the records without
-//!   their descriptive fields, the criteria table (as written in the feeds;
-//!   re-parsed and re-interned in the same order on load, so ids are
-//!   stable), KEV and EPSS. Section 1 (*details*): postcard encoding of the
-//!   descriptive fields, record by record.
+//!   their descriptive fields, the criteria table in id order (each as
+//!   written in the feeds plus its parsed name, attribute by attribute, and
+//!   its index keys, so loading parses no CPE name and builds no lookup
+//!   table; only the range bounds' version texts are parsed), KEV and EPSS.
+//!   Section 1 (*details*): postcard encoding of the descriptive fields,
+//!   record by record. Format 1 (criteria as text, re-parsed on load) is
+//!   refused with a message asking for a re-import.
 //! * `DIR/CURRENT`: JSON manifest (format, snapshot file name, its SHA-256
 //!   and size, sources imported, counts, newest `lastModified`).
 //!
@@ -54,18 +57,21 @@ use sha2::{Digest, Sha256};
 
 use crate::VulnError;
 use crate::feeds::{Epss, FeedKind, FeedReport, KevEntry, VulnStore, import_paths};
-use crate::matching::CriteriaTable;
+use crate::matching::{CriteriaTable, Criterion};
 use crate::model::{CveEntry, Reference, Weakness};
+use zian_cpe::{Value, Wfn};
 
 /// Magic bytes at the start of a snapshot.
 pub const MAGIC: &[u8; 8] = b"ZIANVST\0";
 /// Format version written and accepted.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Name of the manifest.
 pub const MANIFEST: &str = "CURRENT";
 const HEADER_FIXED: usize = 16;
 const SECTION_HEADER: usize = 40;
 const SECTIONS: u32 = 2;
+/// What to do about a store of another format version.
+const REIMPORT: &str = "rebuild the store: run `zian feeds import --store DIR FEED…` into a new (or emptied) directory";
 
 /// One import recorded in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,12 +220,117 @@ pub enum Stage {
     BeforeSwitch,
 }
 
+/// One attribute of a parsed CPE name as saved: ANY, NA or the canonical
+/// WFN-quoted string.
+#[derive(Serialize, Deserialize)]
+enum Attr {
+    Any,
+    Na,
+    Str(String),
+}
+
+impl Attr {
+    fn from_value(v: &Value) -> Attr {
+        match v {
+            Value::Any => Attr::Any,
+            Value::Na => Attr::Na,
+            Value::Str(s) => Attr::Str(s.clone()),
+        }
+    }
+
+    /// The value; `None` for a string no parser could have produced
+    /// (empty, or not printable non-blank ASCII): a corrupt snapshot.
+    fn into_value(self) -> Option<Value> {
+        match self {
+            Attr::Any => Some(Value::Any),
+            Attr::Na => Some(Value::Na),
+            Attr::Str(s) => (!s.is_empty() && s.bytes().all(|b| (0x21..=0x7e).contains(&b)))
+                .then_some(Value::Str(s)),
+        }
+    }
+}
+
+/// A criterion as saved: the text as written in the feeds plus what
+/// parsing it gave (the WFN in attribute order, the index keys), so that
+/// loading parses no CPE name (only the bounds' version texts).
 #[derive(Serialize, Deserialize)]
 struct CritRec {
     fs: Box<str>,
     match_id: Option<Box<str>>,
     start: Option<(Box<str>, bool)>,
     end: Option<(Box<str>, bool)>,
+    wfn: Option<[Attr; 11]>,
+    keys: Vec<Box<str>>,
+}
+
+impl CritRec {
+    fn from_criterion(c: &Criterion) -> CritRec {
+        CritRec {
+            fs: c.fs.clone(),
+            match_id: c.match_id.clone(),
+            start: c.start.as_ref().map(|b| (b.raw.clone(), b.inclusive)),
+            end: c.end.as_ref().map(|b| (b.raw.clone(), b.inclusive)),
+            wfn: c.wfn.as_ref().map(|w| {
+                [
+                    &w.part,
+                    &w.vendor,
+                    &w.product,
+                    &w.version,
+                    &w.update,
+                    &w.edition,
+                    &w.language,
+                    &w.sw_edition,
+                    &w.target_sw,
+                    &w.target_hw,
+                    &w.other,
+                ]
+                .map(Attr::from_value)
+            }),
+            keys: c.keys.clone(),
+        }
+    }
+
+    fn into_criterion(self) -> Option<Criterion> {
+        let wfn = match self.wfn {
+            None => None,
+            Some(a) => {
+                let [
+                    part,
+                    vendor,
+                    product,
+                    version,
+                    update,
+                    edition,
+                    language,
+                    sw_edition,
+                    target_sw,
+                    target_hw,
+                    other,
+                ] = a.map(Attr::into_value);
+                Some(Wfn {
+                    part: part?,
+                    vendor: vendor?,
+                    product: product?,
+                    version: version?,
+                    update: update?,
+                    edition: edition?,
+                    language: language?,
+                    sw_edition: sw_edition?,
+                    target_sw: target_sw?,
+                    target_hw: target_hw?,
+                    other: other?,
+                })
+            }
+        };
+        Some(Criterion::from_parts(
+            self.fs,
+            wfn,
+            self.match_id,
+            self.start,
+            self.end,
+            self.keys,
+        ))
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -286,12 +397,7 @@ fn encode(mut store: VulnStore) -> Result<Vec<u8>, String> {
     let criteria = store
         .criteria
         .iter()
-        .map(|(_, c)| CritRec {
-            fs: c.fs.clone(),
-            match_id: c.match_id.clone(),
-            start: c.start.as_ref().map(|b| (b.raw.clone(), b.inclusive)),
-            end: c.end.as_ref().map(|b| (b.raw.clone(), b.inclusive)),
-        })
+        .map(|(_, c)| CritRec::from_criterion(c))
         .collect();
     let kev = store
         .kev_entries()
@@ -354,7 +460,7 @@ fn parse_header(
         return Err(store_err(
             path,
             format!(
-                "format version {version} is not supported (this build reads {FORMAT_VERSION}); re-import the feeds"
+                "format version {version} is not supported (this build reads {FORMAT_VERSION}); {REIMPORT}"
             ),
         ));
     }
@@ -424,23 +530,16 @@ pub fn decode(path: &Path, bytes: &[u8], with_details: bool) -> Result<VulnStore
 fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, VulnError> {
     let core: Core =
         postcard::from_bytes(core).map_err(|e| store_err(path, format!("core section: {e}")))?;
-    let mut table = CriteriaTable::default();
-    for (i, c) in core.criteria.iter().enumerate() {
-        let (si, se) = match &c.start {
-            Some((s, true)) => (Some(&**s), None),
-            Some((s, false)) => (None, Some(&**s)),
-            None => (None, None),
-        };
-        let (ei, ee) = match &c.end {
-            Some((s, true)) => (Some(&**s), None),
-            Some((s, false)) => (None, Some(&**s)),
-            None => (None, None),
-        };
-        let (id, _) = table.intern(&c.fs, c.match_id.as_deref(), si, se, ei, ee);
-        if id as usize != i {
-            return Err(store_err(path, "duplicate criteria: corrupt snapshot"));
-        }
+    let mut items = Vec::with_capacity(core.criteria.len());
+    for c in core.criteria {
+        items.push(c.into_criterion().ok_or_else(|| {
+            store_err(
+                path,
+                "criterion with an invalid CPE value: corrupt snapshot",
+            )
+        })?);
     }
+    let table = CriteriaTable::from_criteria(items);
     let n = table.len();
     for e in &core.entries {
         if !crate::feeds::valid_cve_id(&e.id) {
@@ -509,9 +608,22 @@ fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, 
 }
 
 fn valid_snapshot_name(name: &str) -> bool {
-    name.strip_prefix("store-v1-")
+    name.strip_prefix(&format!("store-v{FORMAT_VERSION}-"))
         .and_then(|r| r.strip_suffix(".bin"))
         .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A snapshot of any format version (`store-vN-<16 hex>.bin`): what an
+/// import removes once the new one is in place.
+fn any_snapshot_name(name: &str) -> bool {
+    name.strip_prefix("store-v")
+        .and_then(|r| r.split_once('-'))
+        .is_some_and(|(v, r)| {
+            !v.is_empty()
+                && v.bytes().all(|b| b.is_ascii_digit())
+                && r.strip_suffix(".bin")
+                    .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
 }
 
 fn read_manifest(dir: &Path) -> Result<Option<Manifest>, VulnError> {
@@ -527,7 +639,7 @@ fn read_manifest(dir: &Path) -> Result<Option<Manifest>, VulnError> {
         return Err(store_err(
             &p,
             format!(
-                "format version {} is not supported (this build reads {FORMAT_VERSION})",
+                "format version {} is not supported (this build reads {FORMAT_VERSION}); {REIMPORT}",
                 m.format
             ),
         ));
@@ -713,7 +825,7 @@ impl Store {
         if let Ok(rd) = fs::read_dir(dir) {
             for e in rd.flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
-                let stale_snapshot = valid_snapshot_name(&n) && n != name;
+                let stale_snapshot = any_snapshot_name(&n) && n != name;
                 let leftover = n.starts_with(".store-v") && n.ends_with(".tmp");
                 if stale_snapshot || leftover {
                     let _ = fs::remove_file(e.path());
