@@ -38,10 +38,10 @@ async fn inbox(env: &TestEnv, token: &str) -> Vec<(String, String, String)> {
     let r = call(env, Method::GET, "/api/v1/inbox", token, None).await;
     ok(&r, "inbox")["items"]
         .as_array()
-        .unwrap()
+        .expect("items")
         .iter()
         .map(|n| {
-            let f = |k: &str| n[k].as_str().unwrap().to_string();
+            let f = |k: &str| n[k].as_str().expect("text").to_string();
             (f("event"), f("title"), f("link"))
         })
         .collect()
