@@ -220,7 +220,9 @@ fn tls_config(
         }
     }
     if roots.is_empty() {
-        return Err(format!("{what}: no CA certificate to verify the server with"));
+        return Err(format!(
+            "{what}: no CA certificate to verify the server with"
+        ));
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let cfg = rustls::ClientConfig::builder_with_provider(provider)
@@ -397,7 +399,10 @@ impl App {
             display_name: person.display_name.clone(),
             email: person.email.clone(),
         };
-        match self.external_account(&who, &grants, local, meta, now).await? {
+        match self
+            .external_account(&who, &grants, local, meta, now)
+            .await?
+        {
             Ok(c) => Ok(c),
             Err(_) => Err(refuse(self)),
         }

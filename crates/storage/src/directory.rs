@@ -69,8 +69,11 @@ pub struct OidcPending {
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
     /// The user tied to a provider's subject, whatever the user name.
-    async fn system_user_by_identity(&self, provider: &str, subject: &str)
-    -> Result<Option<UserId>>;
+    async fn system_user_by_identity(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<UserId>>;
     /// Keeps a sign-in in progress (and forgets the expired ones).
     async fn system_oidc_begin(&self, p: &OidcPending, now: i64) -> Result<()>;
     /// Takes a sign-in in progress by its state: returned once, deleted by

@@ -13,8 +13,8 @@
 pub mod browser;
 pub mod http;
 pub mod oidc_provider;
-pub mod smtp;
 pub mod slapd;
+pub mod smtp;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};

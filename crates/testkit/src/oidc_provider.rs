@@ -297,7 +297,11 @@ fn client_ok(headers: &HeaderMap) -> bool {
         .is_some_and(|pair| pair == format!("{CLIENT_ID}:{CLIENT_SECRET}"))
 }
 
-async fn token(State(s): State<Arc<Shared>>, headers: HeaderMap, form: Form<TokenForm>) -> Response {
+async fn token(
+    State(s): State<Arc<Shared>>,
+    headers: HeaderMap,
+    form: Form<TokenForm>,
+) -> Response {
     let f = form.0;
     if !client_ok(&headers) {
         return bad(StatusCode::UNAUTHORIZED, "invalid_client");
@@ -417,12 +421,7 @@ pub async fn get(url: &str, cookies: &[(&str, &str)]) -> Reply {
         .expect("response");
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let body = resp.into_body().collect().await.expect("body").to_bytes();
     driver.abort();
     Reply {
         status,

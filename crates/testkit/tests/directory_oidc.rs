@@ -108,13 +108,21 @@ async fn to_callback(s: &Sso) -> (String, String) {
     let cookie = r.set_cookie("zian_oidc").expect("binding cookie");
     let at = r.location().expect("to the provider").to_string();
     assert!(at.starts_with(&s.provider.issuer), "{at}");
-    for p in ["code_challenge_method=S256", "code_challenge=", "nonce=", "state="] {
+    for p in [
+        "code_challenge_method=S256",
+        "code_challenge=",
+        "nonce=",
+        "state=",
+    ] {
         assert!(at.contains(p), "{p} missing from {at}");
     }
     let r = get(&at, &[]).await;
     assert_eq!(r.status, 302, "{}", r.body);
     let back = r.location().expect("back to the platform").to_string();
-    assert!(back.starts_with(&format!("{}/auth/oidc/callback?", s.base)), "{back}");
+    assert!(
+        back.starts_with(&format!("{}/auth/oidc/callback?", s.base)),
+        "{back}"
+    );
     (back, cookie)
 }
 
@@ -130,7 +138,11 @@ fn outcome(r: &Reply) -> Result<(String, String), String> {
     }
     assert_eq!(r.status, 200, "{}", r.body);
     let session = r.set_cookie("zian_session").expect("session cookie");
-    assert_eq!(r.set_cookie("zian_oidc").as_deref(), Some(""), "binding cookie cleared");
+    assert_eq!(
+        r.set_cookie("zian_oidc").as_deref(),
+        Some(""),
+        "binding cookie cleared"
+    );
     let next = r
         .body
         .split("url=")
@@ -171,10 +183,12 @@ async fn roles_of(env: &TestEnv, username: &str) -> Vec<Role> {
 /// (most have no user, so no organisation's administrator lists them: read
 /// from the trail itself).
 async fn oidc_failures(env: &TestEnv) -> Vec<String> {
-    let rows: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'login.failure' ORDER BY seq")
-        .fetch_all(env.store.pool())
-        .await
-        .expect("audit rows");
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT details FROM audit_log WHERE action = 'login.failure' ORDER BY seq",
+    )
+    .fetch_all(env.store.pool())
+    .await
+    .expect("audit rows");
     rows.iter()
         .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
         .filter(|d| d["via"] == "oidc")

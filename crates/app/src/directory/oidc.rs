@@ -449,11 +449,14 @@ impl App {
 
     fn oidc_http(&self) -> Option<(&OidcConfig, Http)> {
         let c = self.oidc_cfg()?;
-        Some((c, Http::new(
+        Some((
+            c,
+            Http::new(
                 self.directory.oidc_tls.clone(),
                 c.allow_insecure,
                 c.timeout_secs,
-            )))
+            ),
+        ))
     }
 
     /// The provider's metadata and a client for it. The secret comes from
@@ -480,12 +483,7 @@ impl App {
         let secret = match (&c.client_secret_env, &c.client_secret_file) {
             (Some(var), _) => std::env::var(var).unwrap_or_default(),
             (None, Some(path)) => std::fs::read_to_string(path)
-                .map_err(|e| {
-                    format!(
-                        "directory.oidc.client_secret_file {}: {e}",
-                        path.display()
-                    )
-                })?
+                .map_err(|e| format!("directory.oidc.client_secret_file {}: {e}", path.display()))?
                 .trim_end_matches(['\r', '\n'])
                 .to_string(),
             (None, None) => String::new(),
@@ -583,7 +581,11 @@ impl App {
         let Some((c, http)) = self.oidc_http() else {
             return Ok(Err(OidcFailure::NotConfigured));
         };
-        let pending = match cb.state.as_deref().filter(|s| !s.is_empty() && s.len() <= 512) {
+        let pending = match cb
+            .state
+            .as_deref()
+            .filter(|s| !s.is_empty() && s.len() <= 512)
+        {
             Some(state) => {
                 self.directory
                     .store
