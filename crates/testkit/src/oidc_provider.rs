@@ -325,7 +325,8 @@ async fn token(
         i.exchanged += 1;
         i.tamper_nonce
     });
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // the real time: the platform's token validation uses it too
+    let now = zian_domain::ports::Clock::now(&zian_app::system::SystemClock).unix_timestamp();
     let p = &g.person;
     let claims = json!({
         "iss": s.issuer,
