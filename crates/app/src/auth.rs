@@ -353,13 +353,26 @@ impl App {
         meta: &RequestMeta,
         now: i64,
     ) -> Result<LoginOutcome> {
+        self.start_session_with(c, meta, now, false).await
+    }
+
+    /// [`App::start_session`], saying whether the identity provider
+    /// asserted a second factor (OpenID Connect `amr`/`acr`): then no TOTP
+    /// step is pending and no enrolment is asked of this session.
+    pub(crate) async fn start_session_with(
+        &self,
+        c: &Credentials,
+        meta: &RequestMeta,
+        now: i64,
+        mfa_external: bool,
+    ) -> Result<LoginOutcome> {
         self.auth
             .store
             .system_record_login_success(&c.user.id)
             .await?;
         let session_token = random_token(32);
         let csrf_token = random_token(20);
-        let needs_mfa = c.user.totp_enabled;
+        let needs_mfa = c.user.totp_enabled && !mfa_external;
         let assignments =
             effective_assignments(self.auth.store.system_assignments(&c.user.id, now).await?);
         self.auth
@@ -371,6 +384,7 @@ impl App {
                 last_seen_at: now,
                 expires_at: now + self.cfg.absolute_timeout_secs,
                 mfa_passed: !needs_mfa,
+                mfa_external,
                 csrf_token: csrf_token.clone(),
                 current_org_id: assignments
                     .first()
@@ -389,7 +403,11 @@ impl App {
             Some(c),
             meta,
         );
-        e.details = serde_json::json!({"mfa_pending": needs_mfa});
+        e.details = if mfa_external {
+            serde_json::json!({"mfa_pending": false, "mfa": "provider"})
+        } else {
+            serde_json::json!({"mfa_pending": needs_mfa})
+        };
         self.stores.audit.append(e, now).await?;
         Ok(LoginOutcome {
             session_token,
@@ -467,7 +485,8 @@ impl App {
                 .cfg
                 .password
                 .is_expired(c.user.password_changed_at, now);
-        let must_enrol_mfa = !c.user.totp_enabled && self.mfa_required(&assignments);
+        let must_enrol_mfa =
+            !c.user.totp_enabled && !s.mfa_external && self.mfa_required(&assignments);
         let info = SessionInfo {
             id_hash,
             csrf_token: s.csrf_token.clone(),

@@ -17,6 +17,7 @@
 //! `auth.mfa_required_roles` whatever the sign-in method.
 
 pub mod ldap;
+pub mod oidc;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +43,8 @@ const NO_LOCAL_PASSWORD: &str = "!directory";
 #[serde(default, deny_unknown_fields)]
 pub struct DirectoryConfig {
     pub ldap: Option<LdapConfig>,
+    /// `[directory.oidc]`: the agency's OpenID Connect provider.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 /// `[directory.ldap]`: the agency's LDAP server or Active Directory.
@@ -116,6 +119,9 @@ pub struct GroupRole {
 impl DirectoryConfig {
     /// Checks that the values make sense; names the bad setting.
     pub fn validate(&self) -> std::result::Result<(), String> {
+        if let Some(o) = &self.oidc {
+            o.validate()?;
+        }
         let Some(l) = &self.ldap else {
             return Ok(());
         };
@@ -167,6 +173,7 @@ pub(crate) struct Directory {
     pub(crate) cfg: DirectoryConfig,
     pub(crate) store: Arc<dyn DirectoryStore>,
     tls: Option<Arc<rustls::ClientConfig>>,
+    pub(crate) oidc_tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl Directory {
@@ -175,6 +182,7 @@ impl Directory {
             cfg: DirectoryConfig::default(),
             store: Arc::new(store.clone()),
             tls: None,
+            oidc_tls: None,
         }
     }
 
@@ -186,19 +194,22 @@ impl Directory {
 
 /// The TLS settings for the directory: the configured CA, or the system's
 /// roots; the `ring` provider.
-fn tls_config(l: &LdapConfig) -> std::result::Result<Arc<rustls::ClientConfig>, String> {
+fn tls_config(
+    ca_file: Option<&std::path::Path>,
+    what: &str,
+) -> std::result::Result<Arc<rustls::ClientConfig>, String> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
-    match &l.ca_file {
+    match ca_file {
         Some(path) => {
             let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| format!("directory.ldap.ca_file {}: {e}", path.display()))?;
+                .map_err(|e| format!("{what}.ca_file {}: {e}", path.display()))?;
             for c in certs {
-                let c = c.map_err(|e| format!("directory.ldap.ca_file {}: {e}", path.display()))?;
+                let c = c.map_err(|e| format!("{what}.ca_file {}: {e}", path.display()))?;
                 roots
                     .add(c)
-                    .map_err(|e| format!("directory.ldap.ca_file {}: {e}", path.display()))?;
+                    .map_err(|e| format!("{what}.ca_file {}: {e}", path.display()))?;
             }
         }
         None => {
@@ -209,12 +220,14 @@ fn tls_config(l: &LdapConfig) -> std::result::Result<Arc<rustls::ClientConfig>, 
         }
     }
     if roots.is_empty() {
-        return Err("directory.ldap: no CA certificate to verify the server with".into());
+        return Err(format!(
+            "{what}: no CA certificate to verify the server with"
+        ));
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let cfg = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("directory.ldap TLS: {e}"))?
+        .map_err(|e| format!("{what} TLS: {e}"))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(Arc::new(cfg))
@@ -227,6 +240,30 @@ fn rustls_native_roots() -> Vec<rustls::pki_types::CertificateDer<'static>> {
     CertificateDer::pem_file_iter("/etc/ssl/certs/ca-certificates.crt")
         .map(|it| it.filter_map(std::result::Result::ok).collect())
         .unwrap_or_default()
+}
+
+/// A person a provider vouched for, as [`App::external_account`] takes
+/// them.
+#[derive(Debug, Clone)]
+pub(crate) struct External {
+    pub provider: &'static str,
+    /// The provider's name for the person (LDAP: the DN; OIDC: `sub`).
+    pub subject: String,
+    /// The user name on the platform (lower case).
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+}
+
+/// Why [`App::external_account`] gave no account (already audited).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// The account is tied to another identity.
+    SubjectMismatch,
+    /// Turned off by an administrator (or gone).
+    Inactive,
+    /// No group of the person maps to a role.
+    NoMappedGroup,
 }
 
 /// What [`App::directory_sync_users`] did.
@@ -242,12 +279,21 @@ impl App {
     pub fn with_directory(mut self, cfg: DirectoryConfig) -> std::result::Result<App, String> {
         cfg.validate()?;
         let tls = match &cfg.ldap {
-            Some(l) if !l.allow_insecure || l.url.starts_with("ldaps://") => Some(tls_config(l)?),
+            Some(l) if !l.allow_insecure || l.url.starts_with("ldaps://") => {
+                Some(tls_config(l.ca_file.as_deref(), "directory.ldap")?)
+            }
+            _ => None,
+        };
+        let oidc_tls = match &cfg.oidc {
+            Some(o) if o.issuer_url.starts_with("https://") => {
+                Some(tls_config(o.ca_file.as_deref(), "directory.oidc")?)
+            }
             _ => None,
         };
         let mut d = (*self.directory).clone();
         d.cfg = cfg;
         d.tls = tls;
+        d.oidc_tls = oidc_tls;
         self.directory = Arc::new(d);
         Ok(self)
     }
@@ -341,7 +387,46 @@ impl App {
                 return Err(refuse(self));
             }
         };
-        let grants = self.map_groups(lcfg, &person.groups).await?;
+        let grants = self
+            .map_groups(&lcfg.group_roles, |g| {
+                person.groups.contains(&ldap::normalise_dn(g))
+            })
+            .await?;
+        let who = External {
+            provider: LDAP,
+            subject: person.dn.clone(),
+            username: username.to_string(),
+            display_name: person.display_name.clone(),
+            email: person.email.clone(),
+        };
+        match self
+            .external_account(&who, &grants, local, meta, now)
+            .await?
+        {
+            Ok(c) => Ok(c),
+            Err(_) => Err(refuse(self)),
+        }
+    }
+
+    /// The account of a person a provider vouched for (the directory
+    /// checked the password, or the OpenID Connect provider signed an ID
+    /// token): shared by every provider. `local` is the account already tied
+    /// to the person (LDAP: by user name, OIDC: by subject). Checks the
+    /// account is the provider's and on, creates it on first sign-in, makes
+    /// the provider-granted roles exactly `grants` (hand-granted roles stay),
+    /// and restarts the local password clock. Every refusal is audited
+    /// (`login.failure` with the reason and the provider); none counts
+    /// toward the throttle, which is the caller's business.
+    pub(crate) async fn external_account(
+        &self,
+        who: &External,
+        grants: &[DirectoryGrant],
+        local: Option<Credentials>,
+        meta: &RequestMeta,
+        now: i64,
+    ) -> Result<std::result::Result<Credentials, Refused>> {
+        let provider = who.provider;
+        let username = who.username.as_str();
         let user_id = match &local {
             Some(c) => {
                 let account = self
@@ -349,20 +434,23 @@ impl App {
                     .store
                     .system_directory_account(&c.user.id)
                     .await?;
-                if account.as_ref().is_some_and(|a| a.subject != person.dn) {
+                if account
+                    .as_ref()
+                    .is_some_and(|a| a.subject != who.subject || a.provider != provider)
+                {
                     self.record_failure(c, now, meta, "directory_subject_mismatch")
                         .await?;
-                    return Err(refuse(self));
+                    return Ok(Err(Refused::SubjectMismatch));
                 }
                 if !c.user.active {
                     let ours = account.as_ref().and_then(|a| a.disabled_reason.as_deref())
                         == Some(DISABLED_DIRECTORY_REMOVED);
                     if !ours || grants.is_empty() {
                         self.record_failure(c, now, meta, "inactive").await?;
-                        return Err(refuse(self));
+                        return Ok(Err(Refused::Inactive));
                     }
                     let mut e = self.auth_event("directory.user_enabled", Some(c), meta);
-                    e.details = serde_json::json!({"provider": LDAP});
+                    e.details = serde_json::json!({"provider": provider});
                     self.directory
                         .store
                         .system_set_directory_active(&c.user.id, true, e, now)
@@ -374,21 +462,21 @@ impl App {
                 let Some(first) = grants.first() else {
                     // nobody without a mapped group gets an account
                     let mut e = self.auth_event("login.failure", None, meta);
-                    e.details = serde_json::json!({"username": username, "reason": "no_mapped_group", "via": LDAP});
+                    e.details = serde_json::json!({"username": username, "reason": "no_mapped_group", "via": provider});
                     self.stores.audit.append(e, now).await?;
-                    return Err(refuse(self));
+                    return Ok(Err(Refused::NoMappedGroup));
                 };
                 let id = UserId::from(self.ids.new_id());
-                let display = if person.display_name.trim().is_empty() {
+                let display = if who.display_name.trim().is_empty() {
                     username.to_string()
                 } else {
-                    person.display_name.clone()
+                    who.display_name.clone()
                 };
                 let u = NewUser {
                     id: id.clone(),
                     username: username.to_string(),
                     display_name: display,
-                    email: person.email.clone(),
+                    email: who.email.clone(),
                     home_org_id: first.org_id.clone(),
                     password_hash: NO_LOCAL_PASSWORD.into(),
                     must_change_password: false,
@@ -399,10 +487,10 @@ impl App {
                 e.actor_user_id = Some(id.to_string());
                 e.org_id = Some(first.org_id.to_string());
                 e.ip.clone_from(&meta.ip);
-                e.details = serde_json::json!({"provider": LDAP, "username": username, "subject": person.dn});
+                e.details = serde_json::json!({"provider": provider, "username": username, "subject": who.subject});
                 self.directory
                     .store
-                    .system_create_directory_user(&u, LDAP, &person.dn, e)
+                    .system_create_directory_user(&u, provider, &who.subject, e)
                     .await?;
                 id
             }
@@ -416,29 +504,30 @@ impl App {
         e.ip.clone_from(&meta.ip);
         self.directory
             .store
-            .system_sync_directory_roles(&user_id, LDAP, &grants, e, now)
+            .system_sync_directory_roles(&user_id, provider, grants, e, now)
             .await?;
         if grants.is_empty() {
-            // the directory grants nothing any more: no session
+            // the provider grants nothing any more: no session
             if let Some(c) = &local {
                 self.record_failure(c, now, meta, "no_mapped_group").await?;
             }
-            return Err(refuse(self));
+            return Ok(Err(Refused::NoMappedGroup));
         }
-        let name = if person.display_name.trim().is_empty() {
+        let name = if who.display_name.trim().is_empty() {
             username
         } else {
-            person.display_name.as_str()
+            who.display_name.as_str()
         };
         self.directory
             .store
-            .system_directory_login(&user_id, name, &person.email, now)
+            .system_directory_login(&user_id, name, &who.email, now)
             .await?;
-        self.auth
+        Ok(self
+            .auth
             .store
             .system_credentials(&user_id)
             .await?
-            .ok_or(AppError::InvalidCredentials)
+            .ok_or(Refused::Inactive))
     }
 
     async fn unknown_user(&self, username: &str, meta: &RequestMeta, now: i64) -> Result<()> {
@@ -449,16 +538,22 @@ impl App {
         Ok(())
     }
 
-    /// The roles the configuration gives for these groups; a mapping whose
-    /// organisation code is unknown is skipped with a warning.
-    async fn map_groups(&self, l: &LdapConfig, groups: &[String]) -> Result<Vec<DirectoryGrant>> {
+    /// The roles the configuration gives for the groups the person is in
+    /// (`member` says whether a configured group is one of them); a mapping
+    /// whose organisation code is unknown is skipped with a warning. The
+    /// same for every provider.
+    pub(crate) async fn map_groups(
+        &self,
+        mapping: &[GroupRole],
+        member: impl Fn(&str) -> bool,
+    ) -> Result<Vec<DirectoryGrant>> {
         let mut out: Vec<DirectoryGrant> = Vec::new();
-        for m in &l.group_roles {
-            if !groups.contains(&ldap::normalise_dn(&m.group)) {
+        for m in mapping {
+            if !member(&m.group) {
                 continue;
             }
             let Some(org_id) = self.directory.store.system_org_by_code(&m.org).await? else {
-                tracing::warn!(org = %m.org, "directory.ldap.group_roles names an unknown organisation code");
+                tracing::warn!(org = %m.org, "directory group_roles names an unknown organisation code");
                 continue;
             };
             if !out.iter().any(|g| g.org_id == org_id && g.role == m.role) {

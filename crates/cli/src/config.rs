@@ -31,7 +31,11 @@ pub struct Config {
     /// Outgoing mail (`[mail]`).
     pub mail: zian_app::mail::MailConfig,
     /// `[directory]`: sign-in through the agency's LDAP / Active Directory
-    /// (off unless `[directory.ldap]` is set).
+    /// (`[directory.ldap]`) and OpenID Connect provider (`[directory.oidc]`:
+    /// issuer, client id, the secret's environment variable or file, the
+    /// redirect URL, scopes, the groups claim, the `amr`/`acr` values that
+    /// count as a second factor, `group_roles`, the button's labels); each
+    /// off unless set.
     pub directory: zian_app::directory::DirectoryConfig,
     /// Webhooks (`[webhooks]`): the SSRF guard's allowed blocks, the timeout.
     pub webhooks: zian_app::webhooks::WebhooksConfig,
@@ -251,6 +255,30 @@ mod tests {
             e.contains("trusted_proxies") && e.contains("proxy.local"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn directory_oidc_section() {
+        let c: Config = toml::from_str(
+            "[directory.oidc]\nissuer_url = \"https://sso.example.gov.tw/realms/agency\"\nclient_id = \"zian\"\nclient_secret_env = \"ZIAN_OIDC_SECRET\"\nredirect_url = \"https://zian.example.gov.tw/auth/oidc/callback\"\nmfa_acr = [\"urn:gov:tw:loa:3\"]\nlabel_zh_tw = \"使用本部單一登入\"\n\n[[directory.oidc.group_roles]]\ngroup = \"zian-officers\"\nrole = \"security_officer\"\norg = \"PIF-POL\"",
+        )
+        .unwrap();
+        assert!(c.validate().is_ok(), "{:?}", c.validate());
+        let o = c.directory.oidc.as_ref().unwrap();
+        assert_eq!(o.groups_claim, "groups");
+        assert_eq!(o.scopes, vec!["profile".to_string(), "email".into()]);
+        // a secret in the file is not a setting
+        let e = toml::from_str::<Config>(
+            "[directory.oidc]\nissuer_url = \"https://x\"\nclient_id = \"z\"\nclient_secret = \"s\"\nredirect_url = \"https://z/auth/oidc/callback\"",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("client_secret"), "{e}");
+        let c: Config = toml::from_str(
+            "[directory.oidc]\nissuer_url = \"http://sso.example.gov.tw\"\nclient_id = \"z\"\nclient_secret_env = \"S\"\nredirect_url = \"https://z/auth/oidc/callback\"\ngroup_roles = [{ group = \"g\", role = \"auditor\", org = \"ACS\" }]",
+        )
+        .unwrap();
+        assert!(c.validate().unwrap_err().to_string().contains("issuer_url"));
     }
 
     #[test]

@@ -124,6 +124,9 @@ pub struct Session {
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub mfa_passed: bool,
+    /// The identity provider asserted a second factor at sign-in (OpenID
+    /// Connect `amr`/`acr`): no TOTP step or enrolment is asked.
+    pub mfa_external: bool,
     pub csrf_token: String,
     pub current_org_id: Option<OrgId>,
     pub ip: Option<String>,

@@ -140,7 +140,7 @@ pub trait AuthStore: Send + Sync {
     async fn system_shares_for_vendor(&self, vendor: &UserId) -> Result<Vec<Share>>;
 }
 
-const SESSION_COLS: &str = "id_hash, user_id, created_at, last_seen_at, expires_at, mfa_passed, csrf_token, current_org_id, ip, user_agent";
+const SESSION_COLS: &str = "id_hash, user_id, created_at, last_seen_at, expires_at, mfa_passed, mfa_external, csrf_token, current_org_id, ip, user_agent";
 
 fn session_from_row(r: &AnyRow) -> Result<Session> {
     Ok(Session {
@@ -150,6 +150,7 @@ fn session_from_row(r: &AnyRow) -> Result<Session> {
         last_seen_at: i(r, "last_seen_at")?,
         expires_at: i(r, "expires_at")?,
         mfa_passed: b(r, "mfa_passed")?,
+        mfa_external: b(r, "mfa_external")?,
         csrf_token: s(r, "csrf_token")?,
         current_org_id: os(r, "current_org_id")?.map(OrgId::from),
         ip: os(r, "ip")?,
@@ -449,6 +450,7 @@ impl AuthStore for SqlStore {
             .set("last_seen_at", x.last_seen_at)
             .set("expires_at", x.expires_at)
             .set("mfa_passed", x.mfa_passed)
+            .set("mfa_external", x.mfa_external)
             .set("csrf_token", x.csrf_token.as_str())
             .set("current_org_id", x.current_org_id.as_ref())
             .set("ip", x.ip.clone())

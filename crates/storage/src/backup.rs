@@ -51,9 +51,10 @@ pub const TABLES: &[&str] = &[
     "audit_head",
 ];
 
-/// Tables deliberately not backed up: migration bookkeeping and sessions
-/// (a restore starts with everyone logged out).
-pub const NOT_BACKED_UP: &[&str] = &["_sqlx_migrations", "sessions"];
+/// Tables deliberately not backed up: migration bookkeeping, sessions and
+/// OpenID Connect sign-ins in progress (a restore starts with everyone
+/// logged out).
+pub const NOT_BACKED_UP: &[&str] = &["_sqlx_migrations", "sessions", "oidc_logins"];
 
 /// Header line of an archive.
 pub const MAGIC: &str = zian_domain::archive::MAGIC;

@@ -1,8 +1,9 @@
-//! Directory-backed accounts (LDAP / Active Directory): a user's external
-//! identity, the roles granted from directory groups (`role_assignments.
+//! Directory-backed accounts (LDAP / Active Directory, OpenID Connect): a
+//! user's external identity, the roles granted from directory groups (`role_assignments.
 //! source` names the provider; a role granted by hand has none and is never
 //! touched here), and turning an account off when the directory no longer
-//! has it. Like [`crate::AuthStore`] this is what scopes are built from, so
+//! has it; and the OpenID Connect sign-ins in progress (`oidc_logins`).
+//! Like [`crate::AuthStore`] this is what scopes are built from, so
 //! every method is `system_*` and only the application's sign-in code
 //! (`zian_app::directory`) holds it.
 
@@ -12,7 +13,7 @@ use zian_domain::audit::AuditEvent;
 use zian_domain::user::NewUser;
 use zian_domain::{OrgId, Role, UserId};
 
-use crate::db::{Cols, Sql, b, os, s};
+use crate::db::{Cols, Sql, b, i, os, s};
 use crate::tx::AuditedTx;
 use crate::{Result, SqlStore};
 
@@ -51,8 +52,33 @@ pub struct GrantChanges {
     pub revoked: Vec<String>,
 }
 
+/// An OpenID Connect sign-in in progress: what the callback needs to finish
+/// it, kept on the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcPending {
+    /// SHA-256 (hex) of the `state` sent to the provider.
+    pub state_hash: String,
+    /// SHA-256 (hex) of the cookie that binds the sign-in to the browser.
+    pub browser_hash: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
+    /// The user tied to a provider's subject, whatever the user name.
+    async fn system_user_by_identity(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<UserId>>;
+    /// Keeps a sign-in in progress (and forgets the expired ones).
+    async fn system_oidc_begin(&self, p: &OidcPending, now: i64) -> Result<()>;
+    /// Takes a sign-in in progress by its state: returned once, deleted by
+    /// the same call (a second call with the same state gets `None`).
+    async fn system_oidc_take(&self, state_hash: &str) -> Result<Option<OidcPending>>;
     /// The directory identity of a user, if the account is directory-backed.
     async fn system_directory_account(&self, user_id: &UserId) -> Result<Option<DirectoryAccount>>;
     /// Every account of a provider (for the periodic sync).
@@ -118,6 +144,61 @@ fn account_from_row(r: &AnyRow) -> Result<DirectoryAccount> {
 
 #[async_trait]
 impl DirectoryStore for SqlStore {
+    async fn system_user_by_identity(
+        &self,
+        provider: &str,
+        subject: &str,
+    ) -> Result<Option<UserId>> {
+        let mut q = Sql::new("SELECT user_id FROM user_identities WHERE provider = ");
+        q.bind(provider).and(" AND subject = ", subject);
+        q.fetch_optional(&self.pool, |r| Ok(UserId::from(s(r, "user_id")?)))
+            .await
+    }
+
+    async fn system_oidc_begin(&self, p: &OidcPending, now: i64) -> Result<()> {
+        let mut q = Sql::new("DELETE FROM oidc_logins WHERE expires_at <= ");
+        q.bind(now);
+        q.execute(&self.pool).await?;
+        Cols::new()
+            .set("state_hash", p.state_hash.as_str())
+            .set("browser_hash", p.browser_hash.as_str())
+            .set("nonce", p.nonce.as_str())
+            .set("pkce_verifier", p.pkce_verifier.as_str())
+            .set("created_at", p.created_at)
+            .set("expires_at", p.expires_at)
+            .insert("oidc_logins")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn system_oidc_take(&self, state_hash: &str) -> Result<Option<OidcPending>> {
+        let mut q = Sql::new(
+            "SELECT state_hash, browser_hash, nonce, pkce_verifier, created_at, expires_at FROM oidc_logins WHERE state_hash = ",
+        );
+        q.bind(state_hash);
+        let found = q
+            .fetch_optional(&self.pool, |r| {
+                Ok(OidcPending {
+                    state_hash: s(r, "state_hash")?,
+                    browser_hash: s(r, "browser_hash")?,
+                    nonce: s(r, "nonce")?,
+                    pkce_verifier: s(r, "pkce_verifier")?,
+                    created_at: i(r, "created_at")?,
+                    expires_at: i(r, "expires_at")?,
+                })
+            })
+            .await?;
+        let Some(found) = found else {
+            return Ok(None);
+        };
+        // whoever deletes the row owns it: a replay racing the first use
+        // finds nothing to delete
+        let mut q = Sql::new("DELETE FROM oidc_logins WHERE state_hash = ");
+        q.bind(state_hash);
+        Ok((q.execute(&self.pool).await? == 1).then_some(found))
+    }
+
     async fn system_directory_account(&self, user_id: &UserId) -> Result<Option<DirectoryAccount>> {
         let mut q = Sql::new(format!(
             "SELECT {ACCOUNT_COLS} FROM users u JOIN user_identities ui ON ui.user_id = u.id WHERE u.id = "

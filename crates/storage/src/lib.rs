@@ -56,6 +56,7 @@ pub use compliance::ComplianceStore;
 pub use db::{Backend, SqlStore};
 pub use directory::{
     DISABLED_DIRECTORY_REMOVED, DirectoryAccount, DirectoryGrant, DirectoryStore, GrantChanges,
+    OidcPending,
 };
 pub use error::StoreError;
 pub use evidence::EvidenceStore;

@@ -12,6 +12,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod oidc_provider;
 pub mod slapd;
 pub mod smtp;
 
@@ -485,6 +486,13 @@ impl TestEnv {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
+        self.serve_on(listener)
+    }
+
+    /// Serves the router on a listener already bound (when the address
+    /// must be known before the application is configured, e.g. for an
+    /// OpenID Connect redirect URL); returns the base URL.
+    pub fn serve_on(&self, listener: tokio::net::TcpListener) -> String {
         let addr = listener.local_addr().expect("addr");
         let router = self.router.clone();
         tokio::spawn(async move {

@@ -54,6 +54,7 @@ fn ldap_config(s: &Slapd, url: &str) -> DirectoryConfig {
                 },
             ],
         }),
+        oidc: None,
     }
 }
 

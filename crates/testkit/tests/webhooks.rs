@@ -89,9 +89,11 @@ struct Receiver {
 
 impl Receiver {
     async fn start() -> Receiver {
-        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let r = Receiver {
-            port: l.local_addr().unwrap().port(),
+            port: l.local_addr().expect("addr").port(),
             got: Arc::default(),
             answers: Arc::default(),
         };
@@ -138,13 +140,13 @@ impl Receiver {
                         buf.extend_from_slice(&chunk[..n]);
                     }
                     let body = buf[head_end..(head_end + len).min(buf.len())].to_vec();
-                    me.got.lock().unwrap().push(Received {
+                    me.got.lock().expect("lock").push(Received {
                         path,
                         headers,
                         body,
                     });
                     let code = {
-                        let mut a = me.answers.lock().unwrap();
+                        let mut a = me.answers.lock().expect("lock");
                         if a.is_empty() { 200 } else { a.remove(0) }
                     };
                     let extra = if code == 302 {
@@ -164,11 +166,11 @@ impl Receiver {
     }
 
     fn answer_next(&self, codes: &[u16]) {
-        self.answers.lock().unwrap().extend_from_slice(codes);
+        self.answers.lock().expect("lock").extend_from_slice(codes);
     }
 
     fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
+        self.got.lock().expect("lock").clone()
     }
 }
 
@@ -182,7 +184,7 @@ fn loopback_app(env: &TestEnv) -> App {
         },
         Arc::new(HttpTransport::default()),
     )
-    .unwrap();
+    .expect("webhook runtime");
     env.app.clone().with_webhooks(rt)
 }
 
@@ -195,12 +197,12 @@ fn worker(app: &App) -> Worker {
             ..JobsConfig::default()
         },
     )
-    .unwrap()
+    .expect("worker")
 }
 
 async fn drain(w: &mut Worker) -> usize {
     let mut n = 0;
-    while w.tick().await.unwrap() {
+    while w.tick().await.expect("tick") {
         n += 1;
     }
     n

@@ -1,8 +1,10 @@
-//! Sessions: logging in with a password and the second factor, logging
+//! Sessions: logging in with a password (or through the agency's OpenID
+//! Connect provider) and the second factor, logging
 //! out (one session or all), and the display language — as JSON under
 //! `/api/v1/session` and as the login pages.
 
 pub mod api;
+pub mod oidc;
 pub mod pages;
 
 use axum::http::Method as M;
@@ -62,6 +64,22 @@ pub(crate) fn routes() -> Vec<Route> {
             "page",
             "Log in",
             post(pages::login_submit),
+        ),
+        r(
+            M::GET,
+            "/auth/oidc/start",
+            Public,
+            "page",
+            "Sign in through the agency's OpenID Connect provider",
+            get(oidc::start),
+        ),
+        r(
+            M::GET,
+            "/auth/oidc/callback",
+            Public,
+            "page",
+            "Return from the OpenID Connect provider",
+            get(oidc::callback),
         ),
         r(
             M::GET,

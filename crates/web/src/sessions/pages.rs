@@ -27,6 +27,16 @@ pub struct LoginPage {
     pub username: String,
     /// Running as `zian demo` (see [`crate::WebConfig::demo`]).
     pub demo: bool,
+    /// The single sign-on button's label, when OpenID Connect is on.
+    pub sso: Option<String>,
+}
+
+/// The label of the single sign-on button, when OpenID Connect is
+/// configured (the configuration's wording, or the catalogue's).
+fn sso_label(st: &AppState, lang: Lang) -> Option<String> {
+    st.app
+        .oidc_button(lang.code())
+        .map(|l| l.unwrap_or_else(|| catalogue().t(lang, "oidc.button").to_string()))
 }
 
 impl LoginPage {
@@ -43,6 +53,8 @@ pub struct LoginQuery {
     next: Option<String>,
     expired: Option<String>,
     out: Option<String>,
+    /// An OpenID Connect sign-in failed (a failure code).
+    sso: Option<String>,
 }
 
 pub async fn login_form(
@@ -59,14 +71,24 @@ pub async fn login_form(
     } else {
         None
     };
+    let error = q
+        .sso
+        .as_deref()
+        .and_then(zian_app::directory::oidc::OidcFailure::from_code)
+        .map(|f| {
+            catalogue()
+                .t(ctx.lang, &format!("oidc.error.{}", f.code()))
+                .to_string()
+        });
     let page = LoginPage {
         lang: ctx.lang,
         csrf: csrf.clone(),
         next: safe_next(q.next.as_deref()),
-        error: None,
+        error,
         info,
         username: String::new(),
         demo: st.web.demo,
+        sso: sso_label(&st, ctx.lang),
     };
     Ok(cookies::set(render(&page)?, &cookies::pre_csrf(&st, &csrf)))
 }
@@ -119,6 +141,7 @@ pub async fn login_submit(
                 info: None,
                 username: f.username.chars().take(64).collect(),
                 demo: st.web.demo,
+                sso: sso_label(&st, ctx.lang),
             };
             let mut resp = render(&page)?;
             *resp.status_mut() = crate::error::status_of(&e);
