@@ -102,12 +102,23 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
         (_, "org_id" | "home_org_id" | "parent_id") => Some("orgs"),
         (_, "user_id" | "principal_user_id" | "deputy_user_id" | "vendor_user_id") => Some("users"),
         (_, "system_id") => Some("info_systems"),
+        ("job_runs", "job_id") => Some("jobs"),
+        ("webhook_deliveries", "webhook_id") => Some("webhooks"),
+        ("webhook_attempts", "delivery_id") => Some("webhook_deliveries"),
         _ => None,
     }
 }
 
 /// Text columns with a unique index (values made unique).
-const UNIQUE: &[&str] = &["path", "code", "username", "token_hash", "control_id"];
+const UNIQUE: &[&str] = &[
+    "path",
+    "code",
+    "username",
+    "token_hash",
+    "control_id",
+    "subject",
+    "idempotency_key",
+];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
 const INDEXED: &[&str] = &["status", "kpi", "period_end", "rule_id", "action"];
 
@@ -152,8 +163,12 @@ async fn fill(store: &SqlStore, c: &Contents) {
                             depth = 1;
                             pool.first().cloned().map(Value::Text)
                         }
-                    } else if *table == "risk_settings" {
-                        // one row per organisation (the key is the org)
+                    } else if *table == "risk_settings"
+                        || (names.is_empty()
+                            && matches!(*table, "user_identities" | "notification_prefs"))
+                    {
+                        // one row per organisation or person (the key, or
+                        // the key's first part, is the reference)
                         pool.get(k).cloned().map(Value::Text)
                     } else if pool.is_empty() || (null && col.name != "org_id") {
                         None
@@ -166,11 +181,12 @@ async fn fill(store: &SqlStore, c: &Contents) {
                     None
                 } else {
                     match col.kind {
-                        // (unique per organisation, with the year for a risk number)
+                        // (unique per organisation, with the year for a risk number; per job)
                         Kind::Int
                             if col.name == "seq"
                                 || col.name == "version"
-                                || col.name == "number_seq" =>
+                                || col.name == "number_seq"
+                                || col.name == "attempt" =>
                         {
                             Some(Value::Int(n as i64))
                         }
