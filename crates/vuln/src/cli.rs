@@ -55,7 +55,7 @@ pub struct ScanSummary {
     pub possible: usize,
     /// Seconds spent importing feeds.
     pub import_seconds: f64,
-    /// Seconds spent matching.
+    /// Seconds spent matching (index, match and formatting the findings).
     pub match_seconds: f64,
 }
 
@@ -338,20 +338,14 @@ pub fn run_scan(
     progress: bool,
 ) -> Result<ScanSummary, VulnError> {
     let mut prog = Progress::new(progress);
+    prog.message("loading inventory");
+    let loaded = load_inventory(inventory)?;
     let t0 = Instant::now();
     let mut store = VulnStore::new();
     prog.message(&format!("reading {} feed(s)", feeds.len()));
     let reports = import_paths(feeds, &mut store)?;
     let import_seconds = t0.elapsed().as_secs_f64();
-    let summary = scan_store(
-        &store,
-        reports,
-        import_seconds,
-        inventory,
-        format,
-        out,
-        prog,
-    );
+    let summary = scan_store(&store, reports, import_seconds, loaded, format, out, prog);
     drop_in_background(store);
     summary
 }
@@ -379,15 +373,19 @@ pub fn run_scan_store(
     progress: bool,
 ) -> Result<ScanSummary, VulnError> {
     let mut prog = Progress::new(progress);
+    prog.message("loading inventory");
+    let loaded = load_inventory(inventory)?;
     let t0 = Instant::now();
     prog.message("loading store");
-    let store = crate::store::Store::open_for_matching(store_dir)?;
+    let keys: Vec<&str> = loaded.0.assets().iter().map(|a| a.key.as_str()).collect();
+    let store = crate::store::Store::open_for_keys(store_dir, &keys)?;
+    drop(keys);
     let import_seconds = t0.elapsed().as_secs_f64();
     let summary = scan_store(
         store.vulns(),
         Vec::new(),
         import_seconds,
-        inventory,
+        loaded,
         format,
         out,
         prog,
@@ -398,40 +396,34 @@ pub fn run_scan_store(
     Ok(summary)
 }
 
-fn scan_store(
-    store: &VulnStore,
-    reports: Vec<FeedReport>,
-    import_seconds: f64,
-    inventory: &Path,
-    format: ScanFormat,
-    mut out: impl Write,
-    mut prog: Progress,
-) -> Result<ScanSummary, VulnError> {
-    prog.message("loading inventory");
-    let (inv, bad_assets) = load_inventory(inventory)?;
-    let t1 = Instant::now();
-    prog.message("indexing");
-    let index = CriteriaIndex::build(store);
-    let findings = index.match_inventory_with(store, &inv, |d, t| prog.bar("matching", d, t));
-    let match_seconds = t1.elapsed().as_secs_f64();
-    prog.finish();
-    let kev = findings.iter().filter(|f| f.kev).count();
-    let high = findings
-        .iter()
-        .filter(|f| f.score.is_some_and(|s| s >= 7.0))
-        .count();
-    let possible = findings
-        .iter()
-        .filter(|f| f.certainty == Certainty::Possible)
-        .count();
+/// Findings of a run of hosts, formatted, with their counts.
+#[derive(Default)]
+struct Chunk {
+    bytes: Vec<u8>,
+    findings: usize,
+    kev: usize,
+    high: usize,
+    possible: usize,
+}
+
+fn format_chunk(findings: &[Finding], format: ScanFormat) -> Result<Chunk, VulnError> {
+    let mut c = Chunk {
+        findings: findings.len(),
+        kev: findings.iter().filter(|f| f.kev).count(),
+        high: findings
+            .iter()
+            .filter(|f| f.score.is_some_and(|s| s >= 7.0))
+            .count(),
+        possible: findings
+            .iter()
+            .filter(|f| f.certainty == Certainty::Possible)
+            .count(),
+        bytes: Vec::with_capacity(findings.len() * 512),
+    };
     match format {
         ScanFormat::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record([
-                "host", "cpe23", "cve", "source", "score", "severity", "kev", "evidence",
-            ])
-            .map_err(|e| VulnError::Write(e.into()))?;
-            for f in &findings {
+            let mut w = csv::Writer::from_writer(&mut c.bytes);
+            for f in findings {
                 let ev =
                     serde_json::to_string(&f.evidence).map_err(|e| VulnError::Write(e.into()))?;
                 w.write_record([
@@ -449,10 +441,94 @@ fn scan_store(
             w.flush().map_err(VulnError::Write)?;
         }
         ScanFormat::Jsonl => {
-            for f in &findings {
-                write_jsonl(&mut out, f)?;
+            for f in findings {
+                write_jsonl(&mut c.bytes, f)?;
             }
         }
+    }
+    Ok(c)
+}
+
+/// Match an inventory and format the findings on every core: the hosts are
+/// cut into runs taken by worker threads in turn; the output is the runs'
+/// text in host order (the same bytes as matching on one thread).
+fn scan_store(
+    store: &VulnStore,
+    reports: Vec<FeedReport>,
+    import_seconds: f64,
+    (inv, bad_assets): (Inventory, Vec<BadAsset>),
+    format: ScanFormat,
+    mut out: impl Write,
+    mut prog: Progress,
+) -> Result<ScanSummary, VulnError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let t1 = Instant::now();
+    prog.message("indexing");
+    let index = CriteriaIndex::build(store);
+    let total = inv.hosts().len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 16);
+    let run = total.div_ceil(threads * 4).max(1);
+    let runs = total.div_ceil(run);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let one = |i: usize| {
+        let hosts = i * run..((i + 1) * run).min(total);
+        let findings = index.match_hosts(store, &inv, hosts, || {
+            done.fetch_add(1, Ordering::Relaxed);
+        });
+        format_chunk(&findings, format)
+    };
+    let work = || -> Vec<(usize, Result<Chunk, VulnError>)> {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= runs {
+                return mine;
+            }
+            mine.push((i, one(i)));
+        }
+    };
+    let mut chunks: Vec<Option<Result<Chunk, VulnError>>> = (0..runs).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads.min(runs))
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
+            .collect();
+        // This thread works too, and shows progress between its runs.
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= runs {
+                break;
+            }
+            chunks[i] = Some(one(i));
+            prog.bar("matching", done.load(Ordering::Relaxed), total);
+        }
+        for h in helpers {
+            for (i, c) in h.join().unwrap_or_default() {
+                chunks[i] = Some(c);
+            }
+        }
+    });
+    let match_seconds = t1.elapsed().as_secs_f64();
+    prog.finish();
+    if format == ScanFormat::Csv {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record([
+            "host", "cpe23", "cve", "source", "score", "severity", "kev", "evidence",
+        ])
+        .map_err(|e| VulnError::Write(e.into()))?;
+        w.flush().map_err(VulnError::Write)?;
+    }
+    let mut sum = Chunk::default();
+    for c in chunks {
+        let c =
+            c.ok_or_else(|| VulnError::Write(std::io::Error::other("a matching thread failed")))??;
+        out.write_all(&c.bytes).map_err(VulnError::Write)?;
+        sum.findings += c.findings;
+        sum.kev += c.kev;
+        sum.high += c.high;
+        sum.possible += c.possible;
     }
     out.flush().map_err(VulnError::Write)?;
     Ok(ScanSummary {
@@ -461,11 +537,11 @@ fn scan_store(
         hosts: inv.hosts().len(),
         assets: inv.pair_count(),
         bad_assets,
-        findings: findings.len(),
-        kev_findings: kev,
-        high_or_critical: high,
-        confirmed: findings.len() - possible,
-        possible,
+        findings: sum.findings,
+        kev_findings: sum.kev,
+        high_or_critical: sum.high,
+        confirmed: sum.findings - sum.possible,
+        possible: sum.possible,
         import_seconds,
         match_seconds,
     })

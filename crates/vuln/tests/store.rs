@@ -123,6 +123,61 @@ fn store_scan_output_is_identical_to_feed_scan() {
 }
 
 #[test]
+fn load_for_an_inventorys_keys_decodes_less_and_finds_the_same() {
+    let dir = tmpdir("keys");
+    let feeds = all_feeds(&dir);
+    let mut direct = VulnStore::new();
+    import_paths(&feeds, &mut direct).expect("import");
+    let full_inv = inventory_from(&direct, &dir);
+    // A narrow inventory: the first two hosts of the broad one.
+    let text = std::fs::read_to_string(&full_inv).expect("inventory");
+    let narrow: String = text
+        .lines()
+        .filter(|l| l.starts_with("host,") || l.starts_with("h000,") || l.starts_with("h001,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let inv = dir.join("narrow.csv");
+    std::fs::write(&inv, narrow).expect("narrow inventory");
+    let store = dir.join("store");
+    Store::import(&store, &feeds).expect("store import");
+    let a = scan_bytes(Some(&feeds), None, &inv, ScanFormat::Jsonl);
+    let b = scan_bytes(None, Some(&store), &inv, ScanFormat::Jsonl);
+    assert!(a.iter().filter(|c| **c == b'\n').count() > 0, "findings");
+    assert!(a == b, "store scan for the inventory's keys differs");
+    let (loaded_inv, _) = zian_vuln::cli::load_inventory(&inv).expect("inventory");
+    let keys: Vec<&str> = loaded_inv.assets().iter().map(|a| a.key.as_str()).collect();
+    let part = Store::open_for_keys(&store, &keys).expect("open for keys");
+    let v = part.vulns();
+    assert!(!v.entries().is_empty());
+    assert!(v.len() < direct.len(), "{} of {}", v.len(), direct.len());
+    assert!(v.criteria.len() < direct.criteria.len());
+    // Each loaded record is the stored one, its criteria renumbered: the
+    // same texts in the same places.
+    let texts = |s: &VulnStore, e: &zian_vuln::model::CveEntry| -> Vec<String> {
+        e.nvd
+            .iter()
+            .flat_map(|n| n.configurations.iter())
+            .flat_map(|c| c.nodes.iter())
+            .flat_map(|n| n.matches.iter())
+            .map(|m| {
+                s.criteria
+                    .get(m.criterion)
+                    .expect("criterion")
+                    .fs
+                    .to_string()
+            })
+            .collect()
+    };
+    for e in v.entries() {
+        let d = direct.get(&e.id).expect("record in the full store");
+        assert_eq!(texts(v, e), texts(&direct, d), "{}", e.id);
+    }
+    // No keys: only the records with an unkeyed trigger.
+    let none = Store::open_for_keys(&store, &[]).expect("open for no keys");
+    assert!(none.vulns().len() < v.len());
+}
+
+#[test]
 fn full_load_round_trips_every_record() {
     let dir = tmpdir("roundtrip");
     let feeds = all_feeds(&dir);

@@ -161,11 +161,29 @@ impl CriteriaIndex {
         inv: &Inventory,
         mut progress: impl FnMut(usize, usize),
     ) -> Vec<Finding> {
+        let total = inv.hosts().len();
+        let mut done = 0;
+        self.match_hosts(store, inv, 0..total, || {
+            done += 1;
+            progress(done, total)
+        })
+    }
+
+    /// Match the hosts `hosts` (positions in [`Inventory::hosts`]) of an
+    /// inventory, calling `host_done` after each: the findings
+    /// [`CriteriaIndex::match_inventory`] gives for those hosts, in the same
+    /// order. Disjoint ranges can be matched on separate threads.
+    pub fn match_hosts(
+        &self,
+        store: &VulnStore,
+        inv: &Inventory,
+        hosts: std::ops::Range<usize>,
+        mut host_done: impl FnMut(),
+    ) -> Vec<Finding> {
         type Memo = Option<(Vec<(u32, bool)>, Vec<u32>)>;
         let mut memo: Vec<Memo> = vec![None; inv.assets().len()];
         let mut out = Vec::new();
-        let total = inv.hosts().len();
-        for (hi, host) in inv.hosts().iter().enumerate() {
+        for host in inv.hosts().get(hosts).unwrap_or_default() {
             let mut cands: Vec<u32> = Vec::new();
             let mut hm = HostMatches::default();
             for &aid in &host.assets {
@@ -187,7 +205,7 @@ impl CriteriaIndex {
                     out.extend(match_entry_on_host_with(store, inv, host, e, Some(&hm)));
                 }
             }
-            progress(hi + 1, total);
+            host_done();
         }
         out
     }

@@ -12,22 +12,32 @@
 //!   replaced), and write a new snapshot atomically. Creates `dir` if needed.
 //! * [`Store::open`]`(dir)`: load the whole snapshot;
 //!   [`Store::open_for_matching`] skips the descriptive section
-//!   (descriptions, references, weaknesses), which no finding uses.
+//!   (descriptions, references, weaknesses), which no finding uses;
+//!   [`Store::open_for_keys`]`(dir, keys)` decodes only the records an
+//!   inventory with those `part:vendor:product` keys can match and the
+//!   criteria they use (what `zian vuln scan --store` does).
 //! * [`Store::status`]`(dir)`: the manifest (sources, counts, newest
 //!   `lastModified`, size) without loading the records.
 //!
 //! ## Layout
-//! * `DIR/store-v2-<first 16 hex digits of the SHA-256>.bin`: the snapshot.
+//! * `DIR/store-v3-<first 16 hex digits of the SHA-256>.bin`: the snapshot.
 //!   Header: magic `ZIANVST\0`, format version (u32 LE), section count
 //!   (u32 LE), then per section its length (u64 LE) and SHA-256; then the
-//!   sections. Section 0 (*core*): postcard encoding of the records without
-//!   their descriptive fields, the criteria table in id order (each as
-//!   written in the feeds plus its parsed name, attribute by attribute, and
-//!   its index keys, so loading parses no CPE name and builds no lookup
-//!   table; only the range bounds' version texts are parsed), KEV and EPSS.
-//!   Section 1 (*details*): postcard encoding of the descriptive fields,
-//!   record by record. Format 1 (criteria as text, re-parsed on load) is
-//!   refused with a message asking for a re-import.
+//!   sections, each in postcard encoding:
+//!
+//!   - section 0, *directory*: the encoded length of every record and criterion (so
+//!     any one can be decoded alone), the trigger index (each
+//!     `part:vendor:product` key → the positions of the records with a
+//!     triggering criterion under it; records with an unkeyed trigger
+//!     apart), KEV and EPSS;
+//!   - section 1, *records*: each record without its descriptive fields, in position
+//!     order, referring to criteria by id;
+//!   - section 2, *criteria*: each criterion as written in the feeds plus its parsed
+//!     name, attribute by attribute, and its index keys (loading parses no
+//!     CPE name; only the range bounds' version texts are parsed);
+//!   - section 3, *details*: the descriptive fields, record by record.
+//!
+//!   Older formats are refused with a message asking for a re-import.
 //! * `DIR/CURRENT`: JSON manifest (format, snapshot file name, its SHA-256
 //!   and size, sources imported, counts, newest `lastModified`).
 //!
@@ -57,6 +67,7 @@ use sha2::{Digest, Sha256};
 
 use crate::VulnError;
 use crate::feeds::{Epss, FeedKind, FeedReport, KevEntry, VulnStore, import_paths};
+use crate::index::triggers;
 use crate::matching::{CriteriaTable, Criterion};
 use crate::model::{CveEntry, Reference, Weakness};
 use zian_cpe::{Value, Wfn};
@@ -64,12 +75,13 @@ use zian_cpe::{Value, Wfn};
 /// Magic bytes at the start of a snapshot.
 pub const MAGIC: &[u8; 8] = b"ZIANVST\0";
 /// Format version written and accepted.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Name of the manifest.
 pub const MANIFEST: &str = "CURRENT";
 const HEADER_FIXED: usize = 16;
 const SECTION_HEADER: usize = 40;
-const SECTIONS: u32 = 2;
+const SECTIONS: u32 = 4;
+const HEADER_LEN: usize = HEADER_FIXED + SECTION_HEADER * SECTIONS as usize;
 /// What to do about a store of another format version.
 const REIMPORT: &str = "rebuild the store: run `zian feeds import --store DIR FEED…` into a new (or emptied) directory";
 
@@ -333,10 +345,21 @@ impl CritRec {
     }
 }
 
-#[derive(Serialize, Deserialize)]
-struct Core {
-    criteria: Vec<CritRec>,
-    entries: Vec<CveEntry>,
+/// Section 0 (*directory*): how to find each record and criterion in
+/// sections 1 and 2, which records an inventory key can trigger, KEV and
+/// EPSS.
+#[derive(Serialize, Deserialize, Default)]
+struct Directory {
+    /// Encoded length of each record in section 1, in position order.
+    record_lens: Vec<u32>,
+    /// Encoded length of each criterion in section 2, in id order.
+    criterion_lens: Vec<u32>,
+    /// Index key (`part:vendor:product`) → positions of the records with a
+    /// triggering criterion filed under it (ascending).
+    keys: Vec<(Box<str>, Vec<u32>)>,
+    /// Records with a triggering criterion that has no key (vendor or
+    /// product not specific): candidates for every asset.
+    wildcard: Vec<u32>,
     kev: Vec<(Box<str>, KevEntry)>,
     epss: Vec<(Box<str>, Epss)>,
 }
@@ -375,6 +398,14 @@ fn kind_name(k: FeedKind) -> &'static str {
     }
 }
 
+/// Append `value`'s postcard encoding to `buf`; its length.
+fn put<T: Serialize>(buf: &mut Vec<u8>, value: &T) -> Result<u32, String> {
+    let before = buf.len();
+    let taken = std::mem::take(buf);
+    *buf = postcard::to_extend(value, taken).map_err(|e| format!("encoding: {e}"))?;
+    u32::try_from(buf.len() - before).map_err(|_| "a record over 4 GiB".to_owned())
+}
+
 /// Encode a store as snapshot bytes (consumes it: the descriptive fields are
 /// moved out, not copied).
 fn encode(mut store: VulnStore) -> Result<Vec<u8>, String> {
@@ -394,47 +425,68 @@ fn encode(mut store: VulnStore) -> Result<Vec<u8>, String> {
             d
         })
         .collect();
-    let criteria = store
-        .criteria
-        .iter()
-        .map(|(_, c)| CritRec::from_criterion(c))
-        .collect();
-    let kev = store
+    let mut dir = Directory::default();
+    let mut records = Vec::new();
+    let mut keys: std::collections::BTreeMap<&str, Vec<u32>> = Default::default();
+    for (pos, e) in store.entries().iter().enumerate() {
+        dir.record_lens.push(put(&mut records, e)?);
+        let pos = u32::try_from(pos).map_err(|_| "over 4 billion records".to_owned())?;
+        for (cid, _) in triggers(e) {
+            let Some(c) = store.criteria.get(cid).filter(|c| c.wfn.is_some()) else {
+                continue;
+            };
+            if c.keys.is_empty() && dir.wildcard.last() != Some(&pos) {
+                dir.wildcard.push(pos);
+            }
+            for k in &c.keys {
+                let list = keys.entry(k).or_default();
+                if list.last() != Some(&pos) {
+                    list.push(pos);
+                }
+            }
+        }
+    }
+    dir.keys = keys.into_iter().map(|(k, v)| (Box::from(k), v)).collect();
+    let mut criteria = Vec::new();
+    for (_, c) in store.criteria.iter() {
+        dir.criterion_lens
+            .push(put(&mut criteria, &CritRec::from_criterion(c))?);
+    }
+    dir.kev = store
         .kev_entries()
         .into_iter()
         .map(|(k, e)| (Box::from(k), e.clone()))
         .collect();
-    let epss = store
+    dir.epss = store
         .epss_entries()
         .into_iter()
         .map(|(k, e)| (Box::from(k), e))
         .collect();
-    let core = Core {
-        criteria,
-        entries: store.entries().to_vec(),
-        kev,
-        epss,
-    };
-    let core = postcard::to_stdvec(&core).map_err(|e| format!("encoding: {e}"))?;
+    let dir = postcard::to_stdvec(&dir).map_err(|e| format!("encoding: {e}"))?;
     let details = postcard::to_stdvec(&details).map_err(|e| format!("encoding: {e}"))?;
-    Ok(frame(&core, &details))
+    Ok(frame(&[&dir, &records, &criteria, &details]))
 }
 
-/// Frame two section payloads as a snapshot with a valid header and
-/// checksums (for fuzzing the decoder past the checksum check).
+/// Frame the four section payloads (directory, records, criteria, details)
+/// as a snapshot with a valid header and checksums (also for fuzzing the
+/// decoder past the checksum check). Missing sections are empty.
 #[doc(hidden)]
-pub fn frame(core: &[u8], details: &[u8]) -> Vec<u8> {
-    let mut out =
-        Vec::with_capacity(HEADER_FIXED + SECTION_HEADER * 2 + core.len() + details.len());
+pub fn frame(sections: &[&[u8]]) -> Vec<u8> {
+    let parts: Vec<&[u8]> = (0..SECTIONS as usize)
+        .map(|i| sections.get(i).copied().unwrap_or(&[]))
+        .collect();
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let mut out = Vec::with_capacity(HEADER_FIXED + SECTION_HEADER * parts.len() + total);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&SECTIONS.to_le_bytes());
-    for s in [core, details] {
+    for s in &parts {
         out.extend_from_slice(&(s.len() as u64).to_le_bytes());
         out.extend_from_slice(&Sha256::digest(s));
     }
-    out.extend_from_slice(core);
-    out.extend_from_slice(details);
+    for s in &parts {
+        out.extend_from_slice(s);
+    }
     out
 }
 
@@ -471,12 +523,11 @@ fn parse_header(
             format!("{n} sections, expected {SECTIONS}"),
         ));
     }
-    let need = HEADER_FIXED + SECTION_HEADER * SECTIONS as usize;
-    if head.len() < need {
+    if head.len() < HEADER_LEN {
         return Err(store_err(path, "truncated header"));
     }
     let mut out = Vec::new();
-    let mut total = need as u64;
+    let mut total = HEADER_LEN as u64;
     for i in 0..SECTIONS as usize {
         let at = HEADER_FIXED + i * SECTION_HEADER;
         let mut l = [0u8; 8];
@@ -511,27 +562,107 @@ fn check(path: &Path, what: &str, bytes: &[u8], digest: &[u8; 32]) -> Result<(),
 /// Decode snapshot bytes (a whole file) into a store. `with_details`:
 /// also decode the descriptive section.
 pub fn decode(path: &Path, bytes: &[u8], with_details: bool) -> Result<VulnStore, VulnError> {
-    let sections = parse_header(path, bytes, bytes.len() as u64)?;
-    let start = HEADER_FIXED + SECTION_HEADER * SECTIONS as usize;
-    let (core_len, core_sha) = sections[0];
-    let core_end = start + core_len as usize;
-    let core_bytes = &bytes[start..core_end];
-    check(path, "core", core_bytes, &core_sha)?;
-    let details = if with_details {
-        let d = &bytes[core_end..];
-        check(path, "details", d, &sections[1].1)?;
-        Some(d)
-    } else {
-        None
-    };
-    build(path, core_bytes, details)
+    decode_select(path, bytes, None, with_details)
 }
 
-fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, VulnError> {
-    let core: Core =
-        postcard::from_bytes(core).map_err(|e| store_err(path, format!("core section: {e}")))?;
-    let mut items = Vec::with_capacity(core.criteria.len());
-    for c in core.criteria {
+/// Decode from snapshot bytes only the records an inventory with these
+/// index keys (`part:vendor:product`, [`crate::matching::Asset::key`]) can
+/// match, and the criteria they use (without the descriptive section):
+/// matching that inventory against the result gives exactly the findings
+/// it gives against the whole store.
+pub fn decode_for_keys(path: &Path, bytes: &[u8], keys: &[&str]) -> Result<VulnStore, VulnError> {
+    decode_select(path, bytes, Some(keys), false)
+}
+
+fn decode_select(
+    path: &Path,
+    bytes: &[u8],
+    keys: Option<&[&str]>,
+    with_details: bool,
+) -> Result<VulnStore, VulnError> {
+    let sections = parse_header(path, bytes, bytes.len() as u64)?;
+    let mut parts = Vec::with_capacity(sections.len());
+    let mut at = HEADER_LEN;
+    for (len, _) in &sections {
+        let end = at + usize::try_from(*len).unwrap_or(usize::MAX);
+        parts.push(&bytes[at..end]);
+        at = end;
+    }
+    let want = if with_details { 4 } else { 3 };
+    build(path, &parts[..want], &sections, keys)
+}
+
+/// Byte ranges of consecutive items of the given lengths in a section.
+fn offsets(path: &Path, what: &str, lens: &[u32], section: &[u8]) -> Result<Vec<usize>, VulnError> {
+    let mut out = Vec::with_capacity(lens.len() + 1);
+    let mut at = 0usize;
+    out.push(0);
+    for &l in lens {
+        at = at.saturating_add(l as usize);
+        out.push(at);
+    }
+    if at != section.len() {
+        return Err(store_err(
+            path,
+            format!(
+                "{what} section holds {} bytes, the directory {at}: corrupt snapshot",
+                section.len()
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// One item of a section, which must use all its bytes.
+fn item<'de, T: Deserialize<'de>>(
+    path: &Path,
+    what: &str,
+    bytes: &'de [u8],
+) -> Result<T, VulnError> {
+    match postcard::take_from_bytes::<T>(bytes) {
+        Ok((v, [])) => Ok(v),
+        Ok(_) => Err(store_err(
+            path,
+            format!("{what}: trailing bytes: corrupt snapshot"),
+        )),
+        Err(e) => Err(store_err(path, format!("{what}: {e}"))),
+    }
+}
+
+/// Every criterion id a record refers to.
+fn refs_mut(e: &mut CveEntry, f: &mut impl FnMut(&mut u32)) {
+    for s in e.nvd.iter_mut().flat_map(|s| s.configurations.iter_mut()) {
+        for n in &mut s.nodes {
+            for m in &mut n.matches {
+                f(&mut m.criterion);
+            }
+        }
+    }
+    if let Some(c) = e.cve5.as_mut() {
+        for s in &mut c.configurations {
+            for n in &mut s.nodes {
+                for m in &mut n.matches {
+                    f(&mut m.criterion);
+                }
+            }
+        }
+        for a in &mut c.affected {
+            for t in &mut a.targets {
+                f(t);
+            }
+        }
+    }
+}
+
+fn decode_criteria(
+    path: &Path,
+    section: &[u8],
+    at: &[usize],
+    ids: impl Iterator<Item = usize>,
+) -> Result<Vec<Criterion>, VulnError> {
+    let mut items = Vec::new();
+    for id in ids {
+        let c: CritRec = item(path, "criterion", &section[at[id]..at[id + 1]])?;
         items.push(c.into_criterion().ok_or_else(|| {
             store_err(
                 path,
@@ -539,61 +670,146 @@ fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, 
             )
         })?);
     }
-    let table = CriteriaTable::from_criteria(items);
-    let n = table.len();
-    for e in &core.entries {
-        if !crate::feeds::valid_cve_id(&e.id) {
-            return Err(store_err(
-                path,
-                format!("record id {:?} is not a CVE id", e.id),
-            ));
-        }
-        let refs = e
-            .nvd
+    Ok(items)
+}
+
+/// `parts`: directory, records, criteria and optionally details.
+fn build(
+    path: &Path,
+    parts: &[&[u8]],
+    sections: &[(u64, [u8; 32])],
+    keys: Option<&[&str]>,
+) -> Result<VulnStore, VulnError> {
+    const NAMES: [&str; 4] = ["directory", "records", "criteria", "details"];
+    // Checksums: the large sections on two threads.
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
+            parts
+                .iter()
+                .enumerate()
+                .skip(2)
+                .try_for_each(|(i, p)| check(path, NAMES[i], p, &sections[i].1))
+        });
+        let mine = parts
             .iter()
-            .flat_map(|s| s.configurations.iter())
-            .chain(e.cve5.iter().flat_map(|s| s.configurations.iter()))
-            .flat_map(|c| c.nodes.iter())
-            .flat_map(|n| n.matches.iter().map(|m| m.criterion))
-            .chain(
-                e.cve5
-                    .iter()
-                    .flat_map(|s| s.affected.iter())
-                    .flat_map(|a| a.targets.iter().copied()),
-            );
-        for r in refs {
-            if r as usize >= n {
-                return Err(store_err(
-                    path,
-                    format!(
-                        "record {} refers to criterion {r} of {n}: corrupt snapshot",
-                        e.id
-                    ),
-                ));
+            .enumerate()
+            .take(2)
+            .try_for_each(|(i, p)| check(path, NAMES[i], p, &sections[i].1));
+        (mine, other.join())
+    });
+    a?;
+    b.map_err(|_| store_err(path, "checksum thread failed"))??;
+    let dir: Directory = item(path, "directory section", parts[0])?;
+    let (records, criteria) = (parts[1], parts[2]);
+    let rat = offsets(path, "records", &dir.record_lens, records)?;
+    let cat = offsets(path, "criteria", &dir.criterion_lens, criteria)?;
+    let n_records = dir.record_lens.len();
+    let n_crit = dir.criterion_lens.len();
+    let out_of_range = || store_err(path, "record position out of range: corrupt snapshot");
+    let positions: Option<Vec<usize>> = match keys {
+        None => None,
+        Some(keys) => {
+            let wanted: std::collections::HashSet<&str> = keys.iter().copied().collect();
+            let mut pos: Vec<u32> = dir.wildcard.clone();
+            for (k, list) in &dir.keys {
+                if wanted.contains(&**k) {
+                    pos.extend_from_slice(list);
+                }
             }
+            pos.sort_unstable();
+            pos.dedup();
+            if pos.last().is_some_and(|&p| p as usize >= n_records) {
+                return Err(out_of_range());
+            }
+            Some(pos.into_iter().map(|p| p as usize).collect())
         }
-    }
-    let mut entries = core.entries;
+    };
+    let decode_records =
+        |sel: &mut dyn Iterator<Item = usize>| -> Result<Vec<CveEntry>, VulnError> {
+            let mut out = Vec::new();
+            for p in sel {
+                let mut e: CveEntry = item(path, "record", &records[rat[p]..rat[p + 1]])?;
+                if !crate::feeds::valid_cve_id(&e.id) {
+                    return Err(store_err(
+                        path,
+                        format!("record id {:?} is not a CVE id", e.id),
+                    ));
+                }
+                let mut bad = None;
+                refs_mut(&mut e, &mut |r| {
+                    if *r as usize >= n_crit {
+                        bad = Some(*r);
+                    }
+                });
+                if let Some(r) = bad {
+                    return Err(store_err(
+                        path,
+                        format!(
+                            "record {} refers to criterion {r} of {n_crit}: corrupt snapshot",
+                            e.id
+                        ),
+                    ));
+                }
+                out.push(e);
+            }
+            Ok(out)
+        };
+    let (mut entries, items) = match &positions {
+        // Everything: records and criteria on two threads.
+        None => {
+            let (e, c) = std::thread::scope(|s| {
+                let crit = s.spawn(|| decode_criteria(path, criteria, &cat, 0..n_crit));
+                let e = decode_records(&mut (0..n_records));
+                (e, crit.join())
+            });
+            let c = c.map_err(|_| store_err(path, "decoding thread failed"))??;
+            (e?, c)
+        }
+        // The records the keys can trigger, then the criteria they use,
+        // renumbered densely.
+        Some(pos) => {
+            let mut entries = decode_records(&mut pos.iter().copied())?;
+            let mut new_id = vec![u32::MAX; n_crit];
+            for e in &mut entries {
+                refs_mut(e, &mut |r| new_id[*r as usize] = 0);
+            }
+            let mut used = Vec::new();
+            for (old, slot) in new_id.iter_mut().enumerate() {
+                if *slot == 0 {
+                    *slot = u32::try_from(used.len()).unwrap_or(u32::MAX);
+                    used.push(old);
+                }
+            }
+            for e in &mut entries {
+                refs_mut(e, &mut |r| *r = new_id[*r as usize]);
+            }
+            let items = decode_criteria(path, criteria, &cat, used.into_iter())?;
+            (entries, items)
+        }
+    };
+    let table = CriteriaTable::from_criteria(items);
     let mut seen = std::collections::HashSet::with_capacity(entries.len());
     for e in &entries {
         if !seen.insert(&e.id) {
             return Err(store_err(path, format!("record {} appears twice", e.id)));
         }
     }
-    if let Some(d) = details {
+    if let Some(d) = parts.get(3) {
         let details: Vec<Detail> = postcard::from_bytes(d)
             .map_err(|e| store_err(path, format!("details section: {e}")))?;
-        if details.len() != entries.len() {
+        if details.len() != n_records {
             return Err(store_err(
                 path,
-                format!(
-                    "{} detail records for {} records",
-                    details.len(),
-                    entries.len()
-                ),
+                format!("{} detail records for {n_records} records", details.len()),
             ));
         }
-        for (e, d) in entries.iter_mut().zip(details) {
+        let mut details: Vec<Option<Detail>> = details.into_iter().map(Some).collect();
+        let picked = match &positions {
+            None => (0..n_records).collect::<Vec<_>>(),
+            Some(p) => p.clone(),
+        };
+        for (e, p) in entries.iter_mut().zip(picked) {
+            let Some(d) = details[p].take() else { continue };
             if let Some(n) = e.nvd.as_mut() {
                 n.descriptions = d.descriptions;
                 n.weaknesses = d.weaknesses;
@@ -604,7 +820,7 @@ fn build(path: &Path, core: &[u8], details: Option<&[u8]>) -> Result<VulnStore, 
             }
         }
     }
-    Ok(VulnStore::from_parts(entries, table, core.kev, core.epss))
+    Ok(VulnStore::from_parts(entries, table, dir.kev, dir.epss))
 }
 
 fn valid_snapshot_name(name: &str) -> bool {
@@ -682,16 +898,30 @@ impl Store {
     /// references and weaknesses). A directory without a manifest is an
     /// error.
     pub fn open(dir: &Path) -> Result<Store, VulnError> {
-        Store::open_with(dir, true)
+        Store::open_with(dir, true, None)
     }
 
     /// Load what matching needs (no descriptions, references or weaknesses):
     /// faster and smaller; findings are identical.
     pub fn open_for_matching(dir: &Path) -> Result<Store, VulnError> {
-        Store::open_with(dir, false)
+        Store::open_with(dir, false, None)
     }
 
-    fn open_with(dir: &Path, with_details: bool) -> Result<Store, VulnError> {
+    /// Load only what matching an inventory with these index keys
+    /// (`part:vendor:product`, [`crate::matching::Asset::key`]) needs: the
+    /// records those keys (or a criterion without a key) can trigger and
+    /// the criteria they use. Findings for that inventory are identical to
+    /// those from [`Store::open_for_matching`]; other lookups see only the
+    /// loaded records.
+    pub fn open_for_keys(dir: &Path, keys: &[&str]) -> Result<Store, VulnError> {
+        Store::open_with(dir, false, Some(keys))
+    }
+
+    fn open_with(
+        dir: &Path,
+        with_details: bool,
+        keys: Option<&[&str]>,
+    ) -> Result<Store, VulnError> {
         let m = read_manifest(dir)?.ok_or_else(|| {
             store_err(
                 dir,
@@ -710,24 +940,21 @@ impl Store {
                 ),
             ));
         }
-        let vulns = if with_details {
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes)
-                .map_err(|e| VulnError::io(&path, e))?;
-            decode(&path, &bytes, true)?
-        } else {
-            let hlen = HEADER_FIXED + SECTION_HEADER * SECTIONS as usize;
-            let mut head = vec![0u8; hlen];
-            f.read_exact(&mut head)
-                .map_err(|_| store_err(&path, "truncated header"))?;
-            let sections = parse_header(&path, &head, len)?;
-            let (core_len, core_sha) = sections[0];
-            let mut core = vec![0u8; usize::try_from(core_len).unwrap_or(usize::MAX)];
-            f.read_exact(&mut core)
-                .map_err(|_| store_err(&path, "truncated core section"))?;
-            check(&path, "core", &core, &core_sha)?;
-            build(&path, &core, None)?
-        };
+        let mut head = vec![0u8; HEADER_LEN];
+        f.read_exact(&mut head)
+            .map_err(|_| store_err(&path, "truncated header"))?;
+        let sections = parse_header(&path, &head, len)?;
+        // Read the sections needed (the details last, only when asked for).
+        let want = if with_details { 4 } else { 3 };
+        let mut parts = Vec::with_capacity(want);
+        for (i, (slen, _)) in sections.iter().enumerate().take(want) {
+            let mut b = vec![0u8; usize::try_from(*slen).unwrap_or(usize::MAX)];
+            f.read_exact(&mut b)
+                .map_err(|_| store_err(&path, format!("truncated section {i}")))?;
+            parts.push(b);
+        }
+        let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        let vulns = build(&path, &parts, &sections, keys)?;
         Ok(Store {
             manifest: Some(m),
             vulns,
