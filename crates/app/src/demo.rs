@@ -2,7 +2,8 @@
 //! county governments, five agencies of levels A, B, C, C and D with units,
 //! and a user for every role, and two exemptions: one requested by the police
 //! bureau and awaiting its supervisors, one of the health bureau approved by
-//! the Kaohsiung supervisor. Idempotent: existing organisations (matched by
+//! the Kaohsiung supervisor; the police bureau's asset register
+//! ([`crate::demo_assets`]). Idempotent: existing organisations (matched by
 //! code) and users (matched by username) are kept; the exemptions are seeded
 //! only where no override exists yet.
 
@@ -208,7 +209,7 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
     ),
 ];
 
-fn system_event(action: &str, org_id: &str, target: &str) -> AuditEvent {
+pub(crate) fn system_event(action: &str, org_id: &str, target: &str) -> AuditEvent {
     let mut e = AuditEvent::new(action);
     e.org_id = Some(org_id.to_string());
     e.target = Some(target.to_string());
@@ -320,6 +321,7 @@ impl App {
             });
         }
         self.seed_demo_overrides(&by_code).await?;
+        self.seed_demo_assets(&by_code).await?;
         Ok(out)
     }
 

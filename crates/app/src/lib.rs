@@ -21,6 +21,7 @@
 //!
 //! Time and ids are injected ([`zian_domain::ports`]); errors are [`AppError`].
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod authz;
@@ -28,6 +29,7 @@ pub mod compliance;
 pub mod config;
 pub mod dashboard;
 pub mod demo;
+mod demo_assets;
 pub mod directory;
 pub mod error;
 pub mod evidence;

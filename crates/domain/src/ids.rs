@@ -103,6 +103,8 @@ id_type!(
     PlanId,
     /// An evidence file.
     EvidenceId,
+    /// An asset of the register (資產).
+    AssetId,
 );
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! grade) is `zian_rules`', re-exported here: one spelling everywhere.
 
 pub mod archive;
+pub mod assets;
 pub mod audit;
 pub mod authz;
 pub mod compliance;
@@ -36,7 +37,7 @@ pub mod webhooks;
 
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
-pub use ids::{EvidenceId, OrgId, PlanId, RiskId, SystemId, UserId};
+pub use ids::{AssetId, EvidenceId, OrgId, PlanId, RiskId, SystemId, UserId};
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};
 pub use role::{Permission, Role};

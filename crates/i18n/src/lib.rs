@@ -188,6 +188,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "audit",
     "compliance",
     "systems",
+    "assets",
     "risk",
     "plans",
     "evidence",

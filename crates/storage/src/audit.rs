@@ -16,11 +16,10 @@ use crate::{Result, SqlStore, StoreError};
 pub trait AuditStore: Send + Sync {
     /// Appends an event that changes nothing else (a login, an export).
     async fn append(&self, event: AuditEvent, now: i64) -> Result<i64>;
-    /// Entries about organisations in scope, newest first. Filters: `action`
-    /// (prefix), `actor` (user id).
-    /// Newest first, with the actor's name and the organisation's names.
-    /// Filters: `action` (prefix), `actor` (user id), `org` (organisation
-    /// id), `from_at` and `to_at` (unix seconds, from inclusive, to
+    /// Entries about organisations in scope, newest first, with the actor's
+    /// name and the organisation's names. Filters: `action` (prefix),
+    /// `actor` (user id), `target` (the record's id: its change history),
+    /// `org` (organisation id), `from_at` and `to_at` (unix seconds, from inclusive, to
     /// exclusive).
     async fn list(&self, scope: &OrgScope, q: &ListQuery) -> Result<Page<AuditRow>>;
     /// Up to `limit` entries after `after_seq`, in order — the whole chain,
@@ -95,6 +94,9 @@ impl AuditStore for SqlStore {
         }
         if let Some(a) = q.filter_value("actor") {
             w.and(" AND a.actor_user_id = ", a);
+        }
+        if let Some(t) = q.filter_value("target") {
+            w.and(" AND a.target = ", t);
         }
         if let Some(o) = q.filter_value("org") {
             w.and(" AND a.org_id = ", o);

@@ -34,6 +34,8 @@ pub const TABLES: &[&str] = &[
     "info_systems",
     "system_gradings",
     "control_status",
+    "assets",
+    "asset_software",
     "risks",
     "plan_versions",
     "kpi_measurements",

@@ -239,7 +239,8 @@ text_args!(
     zian_domain::SystemId,
     zian_domain::RiskId,
     zian_domain::PlanId,
-    zian_domain::EvidenceId
+    zian_domain::EvidenceId,
+    zian_domain::AssetId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

@@ -10,6 +10,7 @@
 //! | [`AuditStore`] | `audit` | the audit chain |
 //! | [`ComplianceStore`] | `compliance` | obligation completions, rule overrides |
 //! | [`SystemStore`] | `systems` | information systems, gradings, control status |
+//! | [`AssetStore`] | `assets` | the asset register, installed software |
 //! | [`RiskStore`] | `risk` | the risk register and risk scales |
 //! | [`PlanStore`] | `plans` | maintenance-plan versions, KPI measurements |
 //! | [`EvidenceStore`] | `evidence` | evidence files |
@@ -29,6 +30,7 @@
 //!   record types of its own;
 //! - SQL uses `$n` placeholders and portable types only.
 
+mod assets;
 mod audit;
 mod auth;
 pub mod backup;
@@ -50,6 +52,7 @@ mod webhooks;
 
 use std::sync::Arc;
 
+pub use assets::AssetStore;
 pub use audit::AuditStore;
 pub use auth::{AuthStore, Ending};
 pub use compliance::ComplianceStore;
@@ -82,6 +85,7 @@ pub struct Stores {
     pub audit: Arc<dyn AuditStore>,
     pub compliance: Arc<dyn ComplianceStore>,
     pub systems: Arc<dyn SystemStore>,
+    pub assets: Arc<dyn AssetStore>,
     pub risk: Arc<dyn RiskStore>,
     pub plans: Arc<dyn PlanStore>,
     pub evidence: Arc<dyn EvidenceStore>,
@@ -102,6 +106,7 @@ impl SqlStore {
                 audit: s.clone(),
                 compliance: s.clone(),
                 systems: s.clone(),
+                assets: s.clone(),
                 risk: s.clone(),
                 plans: s.clone(),
                 evidence: s.clone(),

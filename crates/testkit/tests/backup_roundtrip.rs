@@ -105,6 +105,7 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
         ("job_runs", "job_id") => Some("jobs"),
         ("webhook_deliveries", "webhook_id") => Some("webhooks"),
         ("webhook_attempts", "delivery_id") => Some("webhook_deliveries"),
+        ("asset_software", "asset_id") => Some("assets"),
         _ => None,
     }
 }
@@ -120,7 +121,17 @@ const UNIQUE: &[&str] = &[
     "idempotency_key",
 ];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
-const INDEXED: &[&str] = &["status", "kpi", "period_end", "rule_id", "action"];
+const INDEXED: &[&str] = &[
+    "status",
+    "kpi",
+    "period_end",
+    "rule_id",
+    "action",
+    "target",
+    "name",
+    "category",
+    "cpe23",
+];
 
 fn short(s: &str) -> String {
     s.chars().take(100).collect()

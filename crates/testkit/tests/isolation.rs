@@ -46,8 +46,8 @@ use zian_domain::ports::IdGen;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
-    AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, JobStore, OrgStore,
-    PeopleStore, PlanStore, RiskStore, SystemStore, WebhookStore,
+    AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, JobStore,
+    OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -187,6 +187,10 @@ struct Ids {
     /// The administrator's notice about that job (notices are their
     /// owner's alone: nobody else reaches it, not even above the bureau).
     notice: String,
+    /// An asset of PIF-HLT (a host serving the system).
+    asset: String,
+    /// A piece of software installed on that asset.
+    software: String,
 }
 
 impl Ids {
@@ -209,6 +213,8 @@ impl Ids {
             delivery: f(),
             job: f(),
             notice: f(),
+            asset: f(),
+            software: f(),
         }
     }
 }
@@ -230,6 +236,8 @@ struct Target {
 const TARGET_SYSTEM: &str = "衛生局隔離測試系統";
 /// The asset of the target's risk (a marker).
 const TARGET_RISK_ASSET: &str = "衛生局隔離測試資產";
+/// The name of the target's asset in the register (a marker).
+const TARGET_ASSET: &str = "衛生局隔離測試主機";
 
 /// Creates a user through the application as the administrator, with a
 /// role, able to log in with [`PASSWORD`] ([`TestEnv::make_user`]).
@@ -478,7 +486,47 @@ async fn setup(env: &TestEnv) -> Target {
     all_ids.insert(kpi.id.clone());
     all_ids.insert(system.id.to_string());
     all_ids.insert(risk.risk.id.to_string());
-    markers.extend([TARGET_SYSTEM.to_string(), TARGET_RISK_ASSET.to_string()]);
+    // an asset of the register, serving the system, with installed software
+    let asset = env
+        .app
+        .create_asset(
+            &admin,
+            &hlt,
+            zian_app::assets::AssetInput {
+                name: TARGET_ASSET.into(),
+                category: "hardware".into(),
+                owner: "衛生局資訊室".into(),
+                system_id: Some(system.id.to_string()),
+                hostname: Some("hlt-iso-01".into()),
+                ip: Some("10.99.0.1".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("asset");
+    let software = env
+        .app
+        .add_software(
+            &admin,
+            &asset.id,
+            zian_app::assets::SoftwareInput {
+                name: "衛生局隔離測試軟體".into(),
+                version: Some("1.0".into()),
+                publisher: None,
+                cpe23: None,
+            },
+        )
+        .await
+        .expect("software");
+    all_ids.insert(asset.id.to_string());
+    all_ids.insert(software.id.clone());
+    markers.extend([
+        TARGET_SYSTEM.to_string(),
+        TARGET_RISK_ASSET.to_string(),
+        TARGET_ASSET.to_string(),
+        "hlt-iso-01".to_string(),
+        "衛生局隔離測試軟體".to_string(),
+    ]);
     // a recurring obligation that applies to PIF-HLT (level C, public)
     let compliance = env
         .app
@@ -638,6 +686,8 @@ async fn setup(env: &TestEnv) -> Target {
             delivery,
             job,
             notice,
+            asset: asset.id.to_string(),
+            software: software.id,
         },
         all_ids,
         markers,
@@ -743,6 +793,16 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         if !j.is_empty() {
             m.insert(format!("jobs {}", o.id), format!("{j:?}"));
         }
+        for a in AssetStore::list(&env.store, &all, &o.id, &q.clone().with("status", "all"))
+            .await
+            .expect("assets")
+            .items
+        {
+            let sw = AssetStore::software(&env.store, &all, &a.id)
+                .await
+                .expect("software");
+            m.insert(format!("asset {}", a.id), format!("{a:?} {sw:?}"));
+        }
         for w in WebhookStore::list(&env.store, &all, &o.id, &q)
             .await
             .expect("webhooks")
@@ -834,6 +894,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "webhook-deliveries") => vec![ids.delivery.clone()],
                 (_, "jobs") => vec![ids.job.clone()],
                 (_, "inbox") => vec![ids.notice.clone()],
+                (_, "assets") => vec![ids.asset.clone()],
+                ("software_id", _) | (_, "software") => vec![ids.software.clone()],
                 _ => vec![
                     ids.org.clone(),
                     ids.user.clone(),
@@ -922,6 +984,15 @@ fn field_value(
         "answers" => c.answers.clone(),
         "control_id" => json!(c.ids.control),
         "status" if props.contains("likelihood") => json!("open"),
+        // assets: a host of the register; software with a CPE name
+        "status" if props.contains("category") => json!("in_service"),
+        "category" => json!("hardware"),
+        "quantity" => json!(2),
+        "ip" => json!("10.99.0.2"),
+        "mac" => json!("00:11:22:33:44:55"),
+        "kbs" => json!("KB5034441"),
+        "disposed_on" | "disposal_method" => Value::Null,
+        "cpe23" => json!("cpe:2.3:a:isolation:test:1.0:*:*:*:*:*:*:*"),
         "status" => json!("implemented"),
         "owner" => json!("隔離測試負責人"),
         "description" | "evidence" | "na_reason" => json!("隔離測試"),
@@ -1006,9 +1077,11 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
     } else {
         "public"
     };
-    // `status` is a control's status, except on a risk's edit form
+    // `status` is a control's status, except on a risk's or an asset's form
     let status = if path.starts_with("/risks/") {
         "open"
+    } else if path.starts_with("/assets/") || path.ends_with("/assets") {
+        "in_service"
     } else {
         "implemented"
     };
@@ -1105,6 +1178,9 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("value", "99.9".into()),
         // risk settings: a 1–4 scale
         ("scale_max", "4".into()),
+        // assets: a host of the register
+        ("category", "hardware".into()),
+        ("quantity", "2".into()),
     ]);
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }

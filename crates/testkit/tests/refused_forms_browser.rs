@@ -85,6 +85,20 @@ const BAD: &[Case] = &[
     ("/orgs/{id}/risk-settings", "threshold", "99", &[]),
     ("/risks/{id}", "likelihood", "7", &[]),
     ("/orgs/{id}/systems", "name", "", &[]),
+    (
+        "/orgs/{id}/assets",
+        "mac",
+        "zz:zz",
+        &[("name", "公文系統主機"), ("owner", "秘書室")],
+    ),
+    ("/assets/{id}", "ip", "10.0.0.300", &[]),
+    (
+        "/assets/{id}/software",
+        "cpe23",
+        "firefox 115",
+        &[("name", "Mozilla Firefox (x64 zh-TW)")],
+    ),
+    ("/assets/{id}/software/{id}", "cpe23", "firefox 115", &[]),
     ("/systems/{id}", "name", "", &[]),
     ("/systems/{id}/controls", "status", "bogus", &[]),
     (
@@ -120,6 +134,7 @@ const BUTTONS: &[&str] = &[
     "/risks/{id}/delete",
     "/systems/{id}/archive",
     "/systems/{id}/restore",
+    "/assets/{id}/software/{id}/delete",
     "/admin/jobs/{id}/rerun",
     "/inbox/{id}/read",
     "/inbox/read-all",
@@ -376,6 +391,35 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
     }))
     .unwrap();
     let risk = env.app.create_risk(&p, &pol, risk).await.unwrap();
+    let asset = env
+        .app
+        .create_asset(
+            &p,
+            &pol,
+            zian_app::assets::AssetInput {
+                name: "刑案系統應用伺服器".into(),
+                category: "hardware".into(),
+                owner: "資訊室".into(),
+                system_id: Some(system.id.to_string()),
+                ip: Some("10.20.1.15".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    env.app
+        .add_software(
+            &p,
+            &asset.id,
+            zian_app::assets::SoftwareInput {
+                name: "7-Zip 19.00 (x64)".into(),
+                version: Some("19.00".into()),
+                publisher: Some("Igor Pavlov".into()),
+                cpe23: None,
+            },
+        )
+        .await
+        .unwrap();
     let plan = env
         .app
         .create_plan_version(&p, &pol, zian_app::plans::PlanStart::Latest, "年度修訂")
@@ -466,6 +510,8 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/risks/{}", risk.risk.id),
                     format!("/orgs/{pol}/systems"),
                     format!("/systems/{}", system.id),
+                    format!("/orgs/{pol}/assets"),
+                    format!("/assets/{}", asset.id),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
                     "/overrides".into(),

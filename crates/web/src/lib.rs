@@ -14,6 +14,7 @@
 //!   request settled on ([`error::RequestLang`]).
 
 pub mod account;
+pub mod assets;
 pub mod audit;
 pub mod compliance;
 pub mod cookies;

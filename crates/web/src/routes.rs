@@ -100,6 +100,7 @@ pub fn routes() -> Vec<Route> {
         crate::audit::routes(),
         crate::compliance::routes(),
         crate::systems::routes(),
+        crate::assets::routes(),
         crate::risk::routes(),
         crate::plans::routes(),
         crate::evidence::routes(),

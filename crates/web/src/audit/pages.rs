@@ -94,6 +94,18 @@ pub fn detail_lines(lang: Lang, details: &str) -> Vec<String> {
         {
             continue;
         }
+        // `changes`: each changed field with `[before, after]`
+        if let (true, Some(m)) = (k == "changes", x.as_object()) {
+            for (f, v) in m {
+                match v.as_array().map(Vec::as_slice) {
+                    Some([a, b]) => {
+                        out.push(format!("{}: {} → {}", label(lang, f), value(a), value(b)))
+                    }
+                    _ => out.push(format!("{}: {}", label(lang, f), value(v))),
+                }
+            }
+            continue;
+        }
         match change(x) {
             Some((a, b)) => out.push(format!("{}: {a} → {b}", label(lang, k))),
             None => out.push(format!("{}: {}", label(lang, k), value(x))),
