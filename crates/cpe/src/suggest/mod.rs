@@ -12,15 +12,19 @@
 //! * Matching: the display name is stripped of architecture, locale, installer and version
 //!   noise ([`normalise_name`]); candidates share a word with it (or its compact form, so
 //!   "7zip" meets "7-zip"); each is scored by an IDF-weighted Dice similarity of product
-//!   words, by vendor evidence (the publisher, or the vendor's name inside the display
-//!   name) and a weak prior (how many entries the pair has in the 2015 dictionary).
+//!   words (edition words such as "Professional" weigh a quarter; a year of the name found
+//!   in a product id counts half), by vendor evidence (the publisher, or the vendor's name
+//!   inside the display name) and priors: how many CVEs name the pair and its vendor (of
+//!   several NVD spellings of one product, the one CVE data uses), and how many entries the
+//!   pair has in the 2015 dictionary. Words are interned at load with their IDF weights.
+//!   Aliases stand back when the name carries a year ("Adobe Acrobat 2017").
 //! * The version is brought to the shape NVD uses for the product ([`normalise_version`]).
 //!
 //! Everything here is pure: no I/O, no clock, no randomness.
 
 mod normalise;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -45,7 +49,7 @@ const ALIAS_CONFIDENCE: f64 = 0.97;
 /// Words in more product ids than this do not by themselves make an entry a candidate.
 const MAX_POSTING: usize = 4000;
 /// Entries scored in full per line.
-const SHORTLIST: usize = 400;
+const SHORTLIST: usize = 200;
 
 /// A vendor and product as CPE 2.3 formatted-string components (`notepad\+\+`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -105,100 +109,194 @@ pub struct Candidate {
     pub confidence: f64,
 }
 
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+fn map<K, V>() -> Map<K, V> {
+    HashMap::with_hasher(foldhash::fast::RandomState::default())
+}
+
+/// A vendor of the dictionary.
+struct Vendor {
+    name: Box<str>,
+    compact: Box<str>,
+    /// Word ids, without repeats.
+    words: Box<[u32]>,
+    /// Products of the vendor in the dictionary.
+    size: u32,
+    /// CVEs naming any product of the vendor (sum over its pairs).
+    cves: u32,
+}
+
 struct Entry {
-    vendor: Box<str>,
+    vendor: u32,
     product: Box<str>,
-    vendor_compact: Box<str>,
-    vendor_words: Vec<String>,
-    product_words: Vec<String>,
     product_compact: Box<str>,
-    title_words: Vec<String>,
+    /// Word ids of the product id, without repeats.
+    product_words: Box<[u32]>,
+    /// Word ids of the 2015 title, without repeats.
+    title_words: Box<[u32]>,
+    /// The title's word ids without the vendor's.
+    title_rest: Box<[u32]>,
     shape: Shape,
     count: u32,
-    /// Products of the same vendor in the dictionary.
-    vendor_size: u32,
+    cves: u32,
 }
 
 /// NVD vendor,product pairs with the words, titles and version shapes used for matching.
 pub struct Dictionary {
+    /// Sorted by vendor and product, without repeats.
     entries: Vec<Entry>,
-    by_word: HashMap<String, Vec<u32>>,
-    by_compact: HashMap<String, Vec<u32>>,
-    by_key: HashMap<VendorProduct, u32>,
-    vendors: HashSet<Box<str>>,
+    vendors: Vec<Vendor>,
+    /// Vendor ids by compact form ("trend_micro" and "trendmicro" share one).
+    vendor_by_compact: Map<Box<str>, Vec<u32>>,
+    word_ids: Map<Box<str>, u32>,
+    /// Per word id: entries whose product id or title has the word.
+    postings: Vec<Vec<u32>>,
+    /// Per word id: IDF weight, computed once at load.
+    weights: Vec<f64>,
+    by_compact: Map<Box<str>, Vec<u32>>,
 }
 
 fn unquote(s: &str) -> String {
     s.replace('\\', "")
 }
 
-impl Dictionary {
-    /// Reads the TSV form (`vendor<TAB>product<TAB>title<TAB>shape<TAB>count`, see
-    /// `data/SOURCE.md`). Lines that do not have two non-empty first fields are skipped.
-    pub fn from_tsv(tsv: &str) -> Dictionary {
-        let mut d = Dictionary {
-            entries: Vec::new(),
-            by_word: HashMap::new(),
-            by_compact: HashMap::new(),
-            by_key: HashMap::new(),
-            vendors: HashSet::new(),
+/// Interns `words` (dropping repeats) into `ids`.
+fn intern(
+    word_ids: &mut Map<Box<str>, u32>,
+    postings: &mut Vec<Vec<u32>>,
+    words: Vec<String>,
+) -> Box<[u32]> {
+    let mut out: Vec<u32> = Vec::with_capacity(words.len());
+    for w in words {
+        let id = match word_ids.get(w.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(postings.len()).unwrap_or(u32::MAX);
+                postings.push(Vec::new());
+                word_ids.insert(w.into_boxed_str(), id);
+                id
+            }
         };
-        for line in tsv.lines() {
-            let mut f = line.split('\t');
-            let (Some(vendor), Some(product)) = (f.next(), f.next()) else {
-                continue;
-            };
-            if vendor.is_empty() || product.is_empty() {
-                continue;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out.into_boxed_slice()
+}
+
+impl Dictionary {
+    /// Reads the TSV form (`vendor<TAB>product<TAB>title<TAB>shape<TAB>count<TAB>cves`, see
+    /// `data/SOURCE.md`). Lines that do not have two non-empty first fields are skipped; of
+    /// repeated pairs the first line counts.
+    pub fn from_tsv(tsv: &str) -> Dictionary {
+        let mut rows: Vec<[&str; 6]> = tsv
+            .lines()
+            .filter_map(|line| {
+                let mut f = line.split('\t');
+                let mut row = [""; 6];
+                for slot in &mut row {
+                    *slot = f.next().unwrap_or("");
+                }
+                (!row[0].is_empty() && !row[1].is_empty()).then_some(row)
+            })
+            .collect();
+        // Stable: of repeated pairs the first stays first. The shipped file is sorted.
+        if !rows.is_sorted_by(|a, b| (a[0], a[1]) <= (b[0], b[1])) {
+            rows.sort_by(|a, b| (a[0], a[1]).cmp(&(b[0], b[1])));
+        }
+        rows.dedup_by(|b, a| (a[0], a[1]) == (b[0], b[1]));
+        rows.truncate(u32::MAX as usize);
+
+        let mut word_ids: Map<Box<str>, u32> = map();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut vendors: Vec<Vendor> = Vec::new();
+        let mut vendor_by_compact: Map<Box<str>, Vec<u32>> = map();
+        let mut by_compact: Map<Box<str>, Vec<u32>> = map();
+        let mut entries: Vec<Entry> = Vec::with_capacity(rows.len());
+        for (id, [vendor, product, title, shape, count, cves]) in rows.into_iter().enumerate() {
+            let id = id as u32;
+            if vendors.last().is_none_or(|v| *v.name != *vendor) {
+                let v = unquote(vendor);
+                let compact: Box<str> = compact(&v).into();
+                let vid = vendors.len() as u32;
+                vendor_by_compact
+                    .entry(compact.clone())
+                    .or_default()
+                    .push(vid);
+                vendors.push(Vendor {
+                    name: vendor.into(),
+                    compact,
+                    words: intern(&mut word_ids, &mut postings, normalise::words(&v)),
+                    size: 0,
+                    cves: 0,
+                });
             }
-            let title = f.next().unwrap_or("");
-            let shape = Shape::parse(f.next().unwrap_or(""));
-            let count = f.next().and_then(|c| c.parse().ok()).unwrap_or(0);
-            let key = VendorProduct {
-                vendor: vendor.to_owned(),
-                product: product.to_owned(),
+            let vid = vendors.len() - 1;
+            let p = unquote(product);
+            let product_words = intern(&mut word_ids, &mut postings, normalise::words(&p));
+            let title_words = if title.is_empty() {
+                Box::default()
+            } else {
+                intern(&mut word_ids, &mut postings, normalise::words(title))
             };
-            if d.by_key.contains_key(&key) {
-                continue;
-            }
-            let Ok(id) = u32::try_from(d.entries.len()) else {
-                break;
-            };
-            let (v, p) = (unquote(vendor), unquote(product));
-            let entry = Entry {
-                vendor: vendor.into(),
-                product: product.into(),
-                vendor_compact: compact(&v).into(),
-                vendor_words: normalise::words(&v),
-                product_words: normalise::words(&p),
-                product_compact: compact(&p).into(),
-                title_words: normalise::words(title),
-                shape,
-                count,
-                vendor_size: 0,
-            };
-            let mut seen: HashSet<&str> = HashSet::new();
-            for w in entry.product_words.iter().chain(&entry.title_words) {
-                if seen.insert(w) {
-                    d.by_word.entry(w.clone()).or_default().push(id);
+            let v = &mut vendors[vid];
+            let title_rest: Box<[u32]> = title_words
+                .iter()
+                .copied()
+                .filter(|w| !v.words.contains(w))
+                .collect();
+            for &w in product_words.iter().chain(title_words.iter()) {
+                let list = &mut postings[w as usize];
+                if list.last() != Some(&id) {
+                    list.push(id);
                 }
             }
-            d.by_compact
-                .entry(entry.product_compact.to_string())
+            let product_compact: Box<str> = compact(&p).into();
+            by_compact
+                .entry(product_compact.clone())
                 .or_default()
                 .push(id);
-            d.vendors.insert(entry.vendor_compact.clone());
-            d.by_key.insert(key, id);
-            d.entries.push(entry);
+            let cves: u32 = cves.parse().unwrap_or(0);
+            v.size += 1;
+            v.cves = v.cves.saturating_add(cves);
+            entries.push(Entry {
+                vendor: vid as u32,
+                product: product.into(),
+                product_compact,
+                product_words,
+                title_words,
+                title_rest,
+                shape: Shape::parse(shape),
+                count: count.parse().unwrap_or(0),
+                cves,
+            });
         }
-        let mut sizes: HashMap<Box<str>, u32> = HashMap::new();
-        for e in &d.entries {
-            *sizes.entry(e.vendor.clone()).or_default() += 1;
+        let n = entries.len().max(1) as f64;
+        let mut weights: Vec<f64> = postings
+            .iter()
+            .map(|ids| {
+                if ids.is_empty() {
+                    1.0
+                } else {
+                    1.0 + (n / (1.0 + ids.len() as f64)).ln()
+                }
+            })
+            .collect();
+        for w in EDITION {
+            if let Some(&id) = word_ids.get(*w) {
+                weights[id as usize] *= EDITION_FACTOR;
+            }
         }
-        for e in &mut d.entries {
-            e.vendor_size = sizes.get(&e.vendor).copied().unwrap_or(0);
+        Dictionary {
+            entries,
+            vendors,
+            vendor_by_compact,
+            word_ids,
+            postings,
+            weights,
+            by_compact,
         }
-        d
     }
 
     /// The dictionary shipped in the crate, decompressed on first use.
@@ -223,20 +321,24 @@ impl Dictionary {
         self.entries.is_empty()
     }
 
-    /// Whether the dictionary holds this pair.
-    pub fn contains(&self, vp: &VendorProduct) -> bool {
-        self.by_key.contains_key(vp)
+    fn find(&self, vp: &VendorProduct) -> Option<u32> {
+        self.entries
+            .binary_search_by(|e| {
+                (&*self.vendors[e.vendor as usize].name, &*e.product)
+                    .cmp(&(vp.vendor.as_str(), vp.product.as_str()))
+            })
+            .ok()
+            .map(|i| i as u32)
     }
 
-    fn weight(&self, word: &str) -> f64 {
-        match self.by_word.get(word) {
-            Some(ids) => {
-                let n = self.entries.len().max(1) as f64;
-                1.0 + (n / (1.0 + ids.len() as f64)).ln()
-            }
-            None if word.is_ascii() => 1.0,
-            None => 0.5,
-        }
+    /// Whether the dictionary holds this pair.
+    pub fn contains(&self, vp: &VendorProduct) -> bool {
+        self.find(vp).is_some()
+    }
+
+    #[cfg(test)]
+    fn has_vendor_compact(&self, c: &str) -> bool {
+        self.vendor_by_compact.contains_key(c)
     }
 }
 
@@ -332,11 +434,18 @@ impl<'d> Suggester<'d> {
             }
             out.push(self.candidate(vp, &parts, version, shape, conf));
         };
+        // An alias is keyed on a name without numbers; a year in the name ("Adobe Acrobat
+        // 2017", "Acrobat Reader 2020") names a product line of its own, so aliases then
+        // stand back (overrides do not).
+        let has_year = parts.numbers.iter().any(|n| is_year(n));
         if !key.is_empty() {
             for (map, conf) in [
                 (&self.overrides, OVERRIDE_CONFIDENCE),
                 (&self.aliases, ALIAS_CONFIDENCE),
             ] {
+                if has_year && conf < OVERRIDE_CONFIDENCE {
+                    continue;
+                }
                 if let Some(t) = map.get(&key) {
                     let shape = t.shape.unwrap_or_else(|| self.shape_of(&t.vp));
                     push(&mut out, &t.vp, shape, conf);
@@ -349,7 +458,7 @@ impl<'d> Suggester<'d> {
             }
             let e = &self.dict.entries[id as usize];
             let vp = VendorProduct {
-                vendor: e.vendor.to_string(),
+                vendor: self.dict.vendors[e.vendor as usize].name.to_string(),
                 product: e.product.to_string(),
             };
             push(&mut out, &vp, e.shape, score);
@@ -360,9 +469,8 @@ impl<'d> Suggester<'d> {
 
     fn shape_of(&self, vp: &VendorProduct) -> Shape {
         self.dict
-            .by_key
-            .get(vp)
-            .map(|&id| self.dict.entries[id as usize].shape)
+            .find(vp)
+            .map(|id| self.dict.entries[id as usize].shape)
             .unwrap_or_default()
     }
 
@@ -389,52 +497,62 @@ impl<'d> Suggester<'d> {
     /// Dictionary entries scoring at least [`MIN_CONFIDENCE`], best first.
     fn rank(&self, parts: &NameParts, publisher: Option<&str>) -> Vec<(u32, f64)> {
         let d = self.dict;
-        let words = &parts.tokens;
-        if words.is_empty() {
+        if parts.tokens.is_empty() {
             return Vec::new();
         }
+        let toks = self.tokens(&parts.tokens);
         let pub_words = publisher.map(publisher_words).unwrap_or_default();
         let pub_compact: String = pub_words.concat();
         let pub_alias = self.publisher_aliases.get(&pub_words.join(" "));
 
-        // Vendor keys the line speaks of: publisher and name words, adjacent pairs.
-        let mut vendor_keys: HashSet<String> = HashSet::new();
-        for w in words.iter().chain(&pub_words) {
-            vendor_keys.insert(compact(w));
+        // Vendors the line speaks of: publisher and name words, adjacent pairs.
+        let mut vendor_keys: Vec<u32> = Vec::new();
+        let mut add_key = |k: &str| {
+            if let Some(ids) = d.vendor_by_compact.get(k) {
+                vendor_keys.extend(ids);
+            }
+        };
+        for t in &toks {
+            add_key(&t.compact);
         }
-        for pair in words.windows(2).chain(pub_words.windows(2)) {
-            vendor_keys.insert(compact(&pair.concat()));
+        for pair in toks.windows(2) {
+            add_key(&format!("{}{}", pair[0].compact, pair[1].compact));
         }
-        vendor_keys.insert(pub_compact.clone());
+        let pub_compacts: Vec<String> = pub_words.iter().map(|w| compact(w)).collect();
+        for w in &pub_compacts {
+            add_key(w);
+        }
+        for pair in pub_compacts.windows(2) {
+            add_key(&pair.concat());
+        }
+        add_key(&pub_compact);
         if let Some(v) = pub_alias {
-            vendor_keys.insert(compact(&unquote(v)));
+            add_key(&compact(&unquote(v)));
         }
-        vendor_keys.retain(|k| !k.is_empty() && d.vendors.contains(k.as_str()));
+        vendor_keys.sort_unstable();
+        vendor_keys.dedup();
 
         // Shortlist: shared words (IDF-weighted), compact forms, vendor keys.
-        let mut acc: HashMap<u32, f64> = HashMap::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        for w in words {
-            if !seen.insert(w) {
-                continue;
-            }
-            if let Some(ids) = d.by_word.get(w)
-                && ids.len() <= MAX_POSTING
-            {
-                let wt = d.weight(w);
-                for &id in ids {
-                    *acc.entry(id).or_default() += wt;
+        let mut acc: Map<u32, f64> = map();
+        for t in &toks {
+            if let Some(id) = t.id {
+                let ids = &d.postings[id as usize];
+                if ids.len() <= MAX_POSTING {
+                    for &e in ids {
+                        *acc.entry(e).or_default() += t.weight;
+                    }
                 }
             }
         }
-        let mut compacts: Vec<String> = vec![compact(&words.concat())];
+        let whole: String = toks.iter().map(|t| t.compact.as_str()).collect();
+        let mut compacts: Vec<String> = vec![whole.clone()];
         for n in 2..=3 {
-            for win in words.windows(n) {
-                compacts.push(compact(&win.concat()));
+            for win in toks.windows(n) {
+                compacts.push(win.iter().map(|t| t.compact.as_str()).collect());
             }
         }
         for c in &compacts {
-            if let Some(ids) = d.by_compact.get(c) {
+            if let Some(ids) = d.by_compact.get(c.as_str()) {
                 for &id in ids {
                     *acc.entry(id).or_default() += 10.0;
                 }
@@ -444,7 +562,7 @@ impl<'d> Suggester<'d> {
             .into_iter()
             .map(|(id, a)| {
                 let e = &d.entries[id as usize];
-                let bonus = if vendor_keys.contains(&*e.vendor_compact) {
+                let bonus = if vendor_keys.binary_search(&e.vendor).is_ok() {
                     5.0
                 } else {
                     0.0
@@ -452,60 +570,115 @@ impl<'d> Suggester<'d> {
                 (id, a + bonus)
             })
             .collect();
-        short.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        short.truncate(SHORTLIST);
+        if short.len() > SHORTLIST {
+            short.select_nth_unstable_by(SHORTLIST, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            short.truncate(SHORTLIST);
+        }
 
+        let numbers: Vec<u32> = parts
+            .numbers
+            .iter()
+            .filter_map(|n| d.word_ids.get(n.as_str()).copied())
+            .collect();
+        let pub_ids: Vec<u32> = pub_words
+            .iter()
+            .filter_map(|w| d.word_ids.get(w.as_str()).copied())
+            .collect();
         let ctx = Ctx {
-            words,
-            whole: compact(&words.concat()),
+            toks: &toks,
+            whole,
+            numbers: &numbers,
             pub_words: &pub_words,
+            pub_ids: &pub_ids,
             pub_compact: &pub_compact,
             pub_alias: pub_alias.map(String::as_str),
         };
+        let mut rest = Vec::with_capacity(toks.len());
         let mut scored: Vec<(u32, f64)> = short
             .into_iter()
-            .map(|(id, _)| (id, self.score(&d.entries[id as usize], &ctx)))
+            .map(|(id, _)| (id, self.score(&d.entries[id as usize], &ctx, &mut rest)))
             .filter(|&(_, s)| s >= MIN_CONFIDENCE)
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         scored
     }
 
-    fn wdice(&self, a: &[&str], b: &[String]) -> f64 {
+    /// The line's words with their ids and weights (edition words weigh less), without
+    /// repeats.
+    fn tokens(&self, words: &[String]) -> Vec<Tok> {
+        let d = self.dict;
+        let mut out: Vec<Tok> = Vec::with_capacity(words.len());
+        for w in words {
+            if out.iter().any(|t| t.word == *w) {
+                continue;
+            }
+            let id = d.word_ids.get(w.as_str()).copied();
+            let weight = match id {
+                Some(id) => d.weights[id as usize],
+                None if EDITION.contains(&w.as_str()) => EDITION_FACTOR,
+                None if w.is_ascii() => 1.0,
+                None => 0.5,
+            };
+            out.push(Tok {
+                word: w.clone(),
+                id,
+                weight,
+                compact: compact(w),
+            });
+        }
+        out
+    }
+
+    /// IDF-weighted Dice similarity of the line's tokens `a` (indices into `ctx.toks`) and
+    /// an entry's words `b`; an entry word that is a number of the name (a year) counts as
+    /// shared.
+    fn wdice(&self, ctx: &Ctx<'_>, a: &[usize], b: &[u32]) -> f64 {
         if a.is_empty() || b.is_empty() {
             return 0.0;
         }
-        let d = self.dict;
-        let sa: HashSet<&str> = a.iter().copied().collect();
-        let sb: HashSet<&str> = b.iter().map(String::as_str).collect();
-        let wa: f64 = sa.iter().map(|w| d.weight(w)).sum();
-        let wb: f64 = sb.iter().map(|w| d.weight(w)).sum();
-        let common: f64 = sa.intersection(&sb).map(|w| d.weight(w)).sum();
+        let mut wa: f64 = a.iter().map(|&i| ctx.toks[i].weight).sum();
+        let mut wb = 0.0;
+        let mut common = 0.0;
+        for &w in b {
+            let x = self.dict.weights[w as usize];
+            wb += x;
+            if a.iter().any(|&i| ctx.toks[i].id == Some(w)) {
+                common += x;
+            } else if ctx.numbers.contains(&w) {
+                // A year of the name in the product id ("visual_studio_2022") is weak
+                // evidence: editions share the year with the product line.
+                common += NUMBER_FACTOR * x;
+                wa += NUMBER_FACTOR * x;
+                wb -= (1.0 - NUMBER_FACTOR) * x;
+            }
+        }
+        if common == 0.0 {
+            return 0.0;
+        }
         2.0 * common / (wa + wb)
     }
 
-    fn score(&self, e: &Entry, ctx: &Ctx<'_>) -> f64 {
-        let all: Vec<&str> = ctx.words.iter().map(String::as_str).collect();
-        let (rest, vendor_in_name) = strip_vendor(&all, e);
-        let title_rest: Vec<String> = e
-            .title_words
-            .iter()
-            .filter(|w| !e.vendor_words.contains(w))
-            .cloned()
-            .collect();
+    fn score(&self, e: &Entry, ctx: &Ctx<'_>, rest: &mut Vec<usize>) -> f64 {
+        let d = self.dict;
+        let v = &d.vendors[e.vendor as usize];
+        let all: Vec<usize> = (0..ctx.toks.len()).collect();
+        let vendor_in_name = strip_vendor(ctx.toks, v, rest);
         let mut prod = [
-            self.wdice(&all, &e.product_words),
-            self.wdice(&rest, &e.product_words),
+            self.wdice(ctx, &all, &e.product_words),
+            self.wdice(ctx, rest, &e.product_words),
             // A 2015 title is a weaker witness than the product id itself.
-            0.9 * self.wdice(&all, &e.title_words),
-            0.9 * self.wdice(&rest, &title_rest),
+            0.9 * self.wdice(ctx, &all, &e.title_words),
+            0.9 * self.wdice(ctx, rest, &e.title_rest),
         ]
         .into_iter()
         .fold(0.0, f64::max);
-        let rest_compact = compact(&rest.concat());
-        if ctx.whole == *e.product_compact || rest_compact == *e.product_compact {
+        let rest_compact: String = rest.iter().map(|&i| ctx.toks[i].compact.as_str()).collect();
+        if ctx.whole == *e.product_compact
+            || rest_compact == *e.product_compact
+            || rest_plain_compact(ctx, rest) == *e.product_compact
+        {
             prod = prod.max(1.0);
-        } else if rest_compact.chars().count() >= 4 && e.product_compact.chars().count() >= 4 {
+        } else if rest_compact.len() >= 4 && e.product_compact.len() >= 4 {
             let jw = strsim::jaro_winkler(&rest_compact, &e.product_compact);
             if jw >= 0.9 {
                 prod = prod.max(jw * 0.85);
@@ -514,12 +687,10 @@ impl<'d> Suggester<'d> {
 
         let mut vendor = vendor_in_name;
         if !ctx.pub_words.is_empty() {
-            let vc: &str = &e.vendor_compact;
-            let pubv = if ctx.pub_alias == Some(&*e.vendor) || ctx.pub_compact == vc {
+            let vc: &str = &v.compact;
+            let pubv = if ctx.pub_alias == Some(&*v.name) || ctx.pub_compact == vc {
                 1.0
-            } else if !e.vendor_words.is_empty()
-                && e.vendor_words.iter().all(|w| ctx.pub_words.contains(w))
-            {
+            } else if !v.words.is_empty() && v.words.iter().all(|w| ctx.pub_ids.contains(w)) {
                 0.9
             } else if vc.len() >= 4 && ctx.pub_compact.starts_with(vc)
                 || ctx.pub_compact.len() >= 4 && vc.starts_with(ctx.pub_compact)
@@ -532,40 +703,103 @@ impl<'d> Suggester<'d> {
             };
             vendor = vendor.max(pubv);
         }
-        // Weak priors: entries in the 2015 dictionary, and the vendor's size (a current
-        // vendor name has more products than a deprecated spelling of it).
-        let prior = ((f64::from(e.count) + 1.0).ln() / 1000f64.ln()).min(1.0);
-        let size = ((f64::from(e.vendor_size) + 1.0).ln() / 1000f64.ln()).min(1.0);
-        0.63 * prod + 0.30 * vendor + 0.03 * prior + 0.04 * size
+        // Priors: CVEs naming the pair and its vendor (of several spellings of one product,
+        // the one NVD uses today carries the CVEs), entries in the 2015 dictionary, and the
+        // vendor's size.
+        let log = |x: u32, full: f64| ((f64::from(x) + 1.0).ln() / full.ln()).min(1.0);
+        0.57 * prod
+            + 0.28 * vendor
+            + W_PAIR_CVES * log(e.cves, 100.0)
+            + W_VENDOR_CVES * log(v.cves, 1000.0)
+            + 0.02 * log(e.count, 1000.0)
+            + 0.02 * log(v.size, 1000.0)
     }
 }
 
+const W_PAIR_CVES: f64 = 0.08;
+const W_VENDOR_CVES: f64 = 0.03;
+
+/// Edition and licence words: they tell editions of one product apart, not products.
+const EDITION: &[&str] = &[
+    "professional",
+    "pro",
+    "plus",
+    "standard",
+    "home",
+    "business",
+    "enterprise",
+    "community",
+    "ultimate",
+    "premium",
+    "basic",
+    "ltsc",
+    "lts",
+    "edition",
+    "free",
+    "personal",
+    "express",
+    "starter",
+    "student",
+    "stable",
+];
+const EDITION_FACTOR: f64 = 0.25;
+/// Weight of a number of the name found among an entry's words, relative to the word's.
+const NUMBER_FACTOR: f64 = 0.5;
+
+/// The compact form of the tokens `rest` without edition words ("Visio Professional" →
+/// "visio").
+fn rest_plain_compact(ctx: &Ctx<'_>, rest: &[usize]) -> String {
+    rest.iter()
+        .map(|&i| &ctx.toks[i])
+        .filter(|t| !EDITION.contains(&t.word.as_str()))
+        .map(|t| t.compact.as_str())
+        .collect()
+}
+
+fn is_year(n: &str) -> bool {
+    n.len() == 4 && (n.starts_with("19") || n.starts_with("20"))
+}
+
+/// A word of the display name.
+struct Tok {
+    word: String,
+    id: Option<u32>,
+    weight: f64,
+    compact: String,
+}
+
 struct Ctx<'a> {
-    words: &'a [String],
+    toks: &'a [Tok],
     whole: String,
+    numbers: &'a [u32],
     pub_words: &'a [String],
+    /// Ids of the publisher's words.
+    pub_ids: &'a [u32],
     pub_compact: &'a str,
     pub_alias: Option<&'a str>,
 }
 
-/// The name's words without the vendor's (as words, or a run of words spelling the vendor's
-/// compact form), and how much of the vendor the name holds (0..1).
-fn strip_vendor<'w>(words: &[&'w str], e: &Entry) -> (Vec<&'w str>, f64) {
-    let mut rest = Vec::with_capacity(words.len());
+/// Fills `rest` with the name's tokens without the vendor's (as words, or a run of words
+/// spelling the vendor's compact form), and returns how much of the vendor the name holds
+/// (0..1).
+fn strip_vendor(toks: &[Tok], v: &Vendor, rest: &mut Vec<usize>) -> f64 {
+    rest.clear();
     let mut matched = 0usize;
     let mut full = false;
     let mut i = 0;
-    while i < words.len() {
-        let mut run = String::new();
+    while i < toks.len() {
+        let mut left: &str = &v.compact;
         let mut hit = None;
-        for (j, w) in words.iter().enumerate().skip(i).take(4) {
-            run.push_str(&compact(w));
-            if run == *e.vendor_compact {
-                hit = Some(j);
-                break;
-            }
-            if run.len() >= e.vendor_compact.len() {
-                break;
+        for (j, t) in toks.iter().enumerate().skip(i).take(4) {
+            match left.strip_prefix(t.compact.as_str()) {
+                Some(r) if !t.compact.is_empty() => {
+                    left = r;
+                    if left.is_empty() {
+                        hit = Some(j);
+                        break;
+                    }
+                }
+                _ => break,
             }
         }
         if let Some(j) = hit {
@@ -573,21 +807,20 @@ fn strip_vendor<'w>(words: &[&'w str], e: &Entry) -> (Vec<&'w str>, f64) {
             i = j + 1;
             continue;
         }
-        if e.vendor_words.iter().any(|v| v == words[i]) {
+        if toks[i].id.is_some_and(|id| v.words.contains(&id)) {
             matched += 1;
         } else {
-            rest.push(words[i]);
+            rest.push(i);
         }
         i += 1;
     }
-    let share = if full {
+    if full {
         1.0
-    } else if e.vendor_words.is_empty() {
+    } else if v.words.is_empty() {
         0.0
     } else {
-        (matched as f64 / e.vendor_words.len() as f64).min(1.0) * 0.8
-    };
-    (rest, share)
+        (matched as f64 / v.words.len() as f64).min(1.0) * 0.8
+    }
 }
 
 #[cfg(test)]
@@ -671,6 +904,18 @@ mod tests {
     }
 
     #[test]
+    fn from_tsv_sorts_and_keeps_first_of_repeats() {
+        let d = Dictionary::from_tsv("b\tx\t\t\t\t3\na\ty\t\t\t\t\nb\tx\t\t\t\t9\n\tz\n");
+        assert_eq!(d.len(), 2);
+        assert!(d.contains(&VendorProduct::parse("a:y").expect("valid")));
+        let id = d
+            .find(&VendorProduct::parse("b:x").expect("valid"))
+            .expect("present");
+        assert_eq!(d.entries[id as usize].cves, 3);
+        assert_eq!(d.vendors[d.entries[id as usize].vendor as usize].cves, 3);
+    }
+
+    #[test]
     fn builtin_dictionary_loads() {
         let d = Dictionary::builtin();
         assert!(d.len() > 70_000);
@@ -689,7 +934,7 @@ mod tests {
         }
         for (k, v) in &s.publisher_aliases {
             assert!(
-                Dictionary::builtin().vendors.contains(compact(v).as_str()),
+                Dictionary::builtin().has_vendor_compact(&compact(v)),
                 "publisher alias {k} → {v} not a vendor"
             );
         }

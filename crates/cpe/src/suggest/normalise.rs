@@ -116,6 +116,9 @@ pub struct NameParts {
 /// Lower-cases and removes trademark signs.
 fn clean(s: &str) -> String {
     let mut t = s.to_lowercase();
+    if t.is_ascii() && !t.contains('(') {
+        return t;
+    }
     for mark in ["(tm)", "(r)", "(c)", "™", "®", "©"] {
         t = t.replace(mark, " ");
     }
@@ -217,7 +220,13 @@ pub fn split_name(name: &str) -> NameParts {
         {
             parts.java_update.get_or_insert((n, m));
         }
-        if NOISE.contains(&t.as_str()) {
+        // "Update" is noise before a number (Java's "8 Update 281"), a word of the name
+        // otherwise ("Microsoft Edge Update", "Dell Command | Update").
+        let numbered = raw
+            .get(i + 1)
+            .is_some_and(|n| is_number(n) || is_dotted_version(n));
+        if NOISE.contains(&t.as_str()) && (numbered || !matches!(t.as_str(), "update" | "updates"))
+        {
             continue;
         }
         if is_dotted_version(t) {
@@ -256,7 +265,9 @@ pub fn split_name(name: &str) -> NameParts {
         }
         for piece in t.split(['-', '.']) {
             let piece = piece.trim_matches(|c: char| !c.is_alphanumeric() && c != '+' && c != '#');
-            if !piece.is_empty() && !NOISE.contains(&piece) {
+            let noise =
+                NOISE.contains(&piece) && (numbered || !matches!(piece, "update" | "updates"));
+            if !piece.is_empty() && !noise {
                 parts.tokens.push(piece.to_owned());
             }
         }
@@ -446,6 +457,12 @@ mod tests {
             "自然人憑證 hicos 卡片管理工具"
         );
         assert_eq!(normalise_name("LINE"), "line");
+        // "Update" is a word of the name unless a number follows (Java's naming).
+        assert_eq!(
+            normalise_name("Microsoft Edge Update"),
+            "microsoft edge update"
+        );
+        assert_eq!(normalise_name("Java 8 Update 281"), "java");
         assert_eq!(normalise_name("  "), "");
     }
 
