@@ -125,6 +125,9 @@ enum CpeCmd {
     Compare,
     /// stdin lines of CPE names (formatted string or URI); WFN, FS and URI as JSON lines.
     Convert,
+    /// stdin lines `NAME<TAB>VERSION[<TAB>PUBLISHER]` (Windows installed programs); up to five
+    /// CPE 2.3 candidates per line as JSON lines.
+    Suggest,
 }
 
 #[derive(Subcommand)]
@@ -254,6 +257,13 @@ fn main() -> ExitCode {
         Cmd::Cpe(CpeCmd::Convert) => zian_cpe::cli::run_convert(stdin.lock(), stdout.lock())
             .map(|_| ExitCode::SUCCESS)
             .map_err(Into::into),
+        Cmd::Cpe(CpeCmd::Suggest) => zian_cpe::cli::run_suggest(
+            stdin.lock(),
+            stdout.lock(),
+            &zian_cpe::suggest::Suggester::builtin(),
+        )
+        .map(|_| ExitCode::SUCCESS)
+        .map_err(Into::into),
         Cmd::Vuln(VulnCmd::Scan {
             feeds,
             store,

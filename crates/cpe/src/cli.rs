@@ -1,6 +1,7 @@
-//! Line-oriented commands behind `zian cpe compare` and `zian cpe convert`.
+//! Line-oriented commands behind `zian cpe compare`, `zian cpe convert` and
+//! `zian cpe suggest`.
 //!
-//! Both read one item per line (empty and blank lines are skipped, surrounding blanks and
+//! All read one item per line (empty and blank lines are skipped, surrounding blanks and
 //! a trailing `\r` are ignored) and write one JSON object per line. A bad line produces an
 //! object with an `"error"` member and processing continues; only I/O errors abort.
 
@@ -9,6 +10,7 @@ use std::io::{self, BufRead, Write};
 use serde::Serialize;
 
 use crate::matching::{NameRelation, compare_defined};
+use crate::suggest::{Candidate, MAX_CANDIDATES, Suggester};
 use crate::value::Value;
 use crate::wfn::Wfn;
 
@@ -177,6 +179,68 @@ pub fn run_convert(input: impl BufRead, mut out: impl Write) -> io::Result<()> {
                 },
             )?,
         }
+    }
+    out.flush()
+}
+
+/// Error text for a `suggest` line without a tab.
+pub const SUGGEST_MISSING_TAB: &str = "需要「名稱<TAB>版本[<TAB>發行者]」 / expected NAME<TAB>VERSION[<TAB>PUBLISHER]: the line has no tab";
+/// Error text for a `suggest` line with more than three fields.
+pub const SUGGEST_TOO_MANY_FIELDS: &str =
+    "欄位過多（最多三欄） / too many tabs: expected NAME<TAB>VERSION[<TAB>PUBLISHER]";
+/// Error text for a `suggest` line whose name is blank.
+pub const SUGGEST_EMPTY_NAME: &str = "名稱為空白 / the name is empty";
+
+#[derive(Serialize)]
+struct SuggestOk<'a> {
+    input: &'a str,
+    candidates: Vec<Candidate>,
+}
+
+/// Reads `NAME<TAB>VERSION[<TAB>PUBLISHER]` lines (a Windows installed program's
+/// DisplayName, DisplayVersion and Publisher; blank lines skipped, a trailing `\r` ignored,
+/// each field trimmed) and writes, per line, `{"input","candidates":[{"cpe23","vendor",
+/// "product","version","confidence"}]}` with at most five candidates, best first (possibly
+/// none), or `{"input","error"}` for a line without a tab, with more than three fields or with
+/// a blank name. Only I/O errors abort.
+pub fn run_suggest(
+    input: impl BufRead,
+    mut out: impl Write,
+    suggester: &Suggester<'_>,
+) -> io::Result<()> {
+    for line in input.lines() {
+        let line = line?;
+        let line = line.strip_suffix('\r').unwrap_or(&line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let error = match fields.as_slice() {
+            [_] => Some(SUGGEST_MISSING_TAB),
+            ["", ..] => Some(SUGGEST_EMPTY_NAME),
+            f if f.len() > 3 => Some(SUGGEST_TOO_MANY_FIELDS),
+            _ => None,
+        };
+        if let Some(error) = error {
+            write_line(
+                &mut out,
+                &ConvertErr {
+                    input: line,
+                    error: error.to_owned(),
+                },
+            )?;
+            continue;
+        }
+        let publisher = fields.get(2).copied().filter(|p| !p.is_empty());
+        let mut candidates = suggester.suggest(fields[0], fields[1], publisher);
+        candidates.truncate(MAX_CANDIDATES);
+        write_line(
+            &mut out,
+            &SuggestOk {
+                input: line,
+                candidates,
+            },
+        )?;
     }
     out.flush()
 }

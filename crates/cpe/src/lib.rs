@@ -110,3 +110,4 @@ pub use matching::{
 };
 pub use value::Value;
 pub use wfn::{Attribute, Wfn};
+pub mod suggest;
