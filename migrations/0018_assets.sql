@@ -53,5 +53,18 @@ CREATE TABLE asset_software (
 CREATE INDEX asset_software_asset ON asset_software(asset_id, name, id);
 CREATE INDEX asset_software_org_cpe ON asset_software(org_id, cpe23);
 
+-- A person's confirmation that installed software of this (normalised) name
+-- is this product: suggested first and applied to the organisation's new
+-- software of the same name.
+CREATE TABLE cpe_mappings (
+    org_id TEXT NOT NULL REFERENCES orgs(id),
+    name_key TEXT NOT NULL,
+    vendor TEXT NOT NULL,
+    product TEXT NOT NULL,
+    confirmed_by TEXT,
+    confirmed_at BIGINT NOT NULL,
+    PRIMARY KEY (org_id, name_key)
+);
+
 -- A record's change history is its audit entries (who, when, before/after).
 CREATE INDEX audit_log_target ON audit_log(target, seq);

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
+pub use zian_cpe::suggest::Candidate;
+use zian_cpe::suggest::{Suggester, VendorProduct, normalise_name};
 use zian_domain::assets::{
-    Asset, AssetCategory, AssetStatus, InstalledSoftware, parse_cpe, parse_ips, parse_kbs,
-    parse_labels, parse_macs, parse_quantity,
+    Asset, AssetCategory, AssetStatus, CpeMapping, InstalledSoftware, UnmappedSoftware, parse_cpe,
+    parse_ips, parse_kbs, parse_labels, parse_macs, parse_quantity,
 };
 use zian_domain::audit::AuditRow;
 use zian_domain::day::parse_opt;
@@ -95,6 +97,20 @@ pub struct SoftwareInput {
     pub cpe23: Option<String>,
 }
 
+// A CPE name for every unmapped installation of one program as found.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "UnmappedMapIn")]
+pub struct MapUnmappedInput {
+    /// The program as found (name, version, publisher: the group of the
+    /// unmapped list).
+    pub name: String,
+    pub version: Option<String>,
+    pub publisher: Option<String>,
+    /// The CPE 2.3 name to give them.
+    pub cpe23: String,
+}
+
 /// An asset with what its page shows.
 #[derive(Debug, Clone)]
 pub struct AssetView {
@@ -105,6 +121,9 @@ pub struct AssetView {
     pub software: Vec<InstalledSoftware>,
     /// The record's audit entries, newest first (at most 200).
     pub history: Vec<AuditRow>,
+    /// CPE candidates for each installed program without a CPE name (by
+    /// software id), best first.
+    pub suggestions: BTreeMap<String, Vec<Candidate>>,
 }
 
 /// A page of the register with the organisation's systems (id → system)
@@ -124,7 +143,44 @@ fn invalid(field: &'static str, reason: zian_i18n::Msg) -> AppError {
     AppError::from(DomainError::Invalid { field, reason })
 }
 
+/// The vendor and product of a CPE formatted string.
+fn vendor_product(cpe23: &str) -> Option<VendorProduct> {
+    let w = zian_cpe::Wfn::parse(cpe23).ok()?;
+    let fs = w.to_fs();
+    let parts: Vec<&str> = fs.splitn(6, ':').collect();
+    VendorProduct::parse(&format!("{}:{}", parts.get(3)?, parts.get(4)?))
+}
+
 impl App {
+    /// The CPE suggester with an organisation's confirmed mappings.
+    async fn suggester(&self, p: &Principal, org: &OrgId) -> Result<Suggester<'static>> {
+        let maps = self
+            .stores
+            .assets
+            .mappings(&p.scope(Permission::RecordRead), org)
+            .await?;
+        Ok(
+            Suggester::builtin().with_overrides(maps.into_iter().filter_map(|m| {
+                VendorProduct::parse(&format!("{}:{}", m.vendor, m.product))
+                    .map(|vp| (m.name_key, vp))
+            })),
+        )
+    }
+
+    /// A mapping of `name` to the product of `cpe23`, confirmed by the caller.
+    fn mapping(&self, p: &Principal, org: &OrgId, name: &str, cpe23: &str) -> Option<CpeMapping> {
+        let vp = vendor_product(cpe23)?;
+        let name_key = normalise_name(name);
+        (!name_key.is_empty()).then(|| CpeMapping {
+            org_id: org.clone(),
+            name_key,
+            vendor: vp.vendor,
+            product: vp.product,
+            confirmed_by: Some(p.user.id.clone()),
+            confirmed_at: self.now(),
+        })
+    }
+
     /// Builds an asset from input, checked; `base` supplies id, organisation
     /// and times.
     async fn asset_from(&self, p: &Principal, base: Asset, input: &AssetInput) -> Result<Asset> {
@@ -346,6 +402,14 @@ impl App {
             None => None,
         };
         let software = self.stores.assets.software(&scope, &asset.id).await?;
+        let mut suggestions = BTreeMap::new();
+        if software.iter().any(|s| s.cpe23.is_none()) {
+            let sg = self.suggester(p, &org.id).await?;
+            for s in software.iter().filter(|s| s.cpe23.is_none()) {
+                let pubr = Some(s.publisher.as_str()).filter(|x| !x.is_empty());
+                suggestions.insert(s.id.clone(), sg.suggest(&s.name, &s.version, pubr));
+            }
+        }
         let history = self
             .stores
             .audit
@@ -363,6 +427,7 @@ impl App {
             system,
             software,
             history,
+            suggestions,
         })
     }
 
@@ -404,10 +469,26 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        let row = self.software_from(base, &input)?;
+        let mut row = self.software_from(base, &input)?;
+        // a name the organisation has confirmed before gets its product
+        let mut remembered = false;
+        if row.cpe23.is_none() {
+            let sg = self.suggester(p, &org.id).await?;
+            let pubr = Some(row.publisher.as_str()).filter(|x| !x.is_empty());
+            if let Some(c) = sg
+                .suggest(&row.name, &row.version, pubr)
+                .into_iter()
+                .next()
+                .filter(|c| c.confidence >= 1.0)
+            {
+                row.cpe23 = parse_cpe(&c.cpe23)?;
+                remembered = row.cpe23.is_some();
+            }
+        }
         let mut e = p.event("asset.software_added", Some(&org.id), Some(&asset.id));
         e.details = serde_json::json!({
-            "software": row.id, "name": row.name, "version": row.version, "cpe23": row.cpe23
+            "software": row.id, "name": row.name, "version": row.version, "cpe23": row.cpe23,
+            "cpe_from_confirmed_mapping": remembered
         });
         self.stores
             .assets
@@ -470,11 +551,18 @@ impl App {
                 changes.insert(k.into(), serde_json::json!([a, b]));
             }
         }
+        // a CPE name given by a person is remembered for the name
+        let mapping = match (&row.cpe23, &old.cpe23) {
+            (Some(new), old_cpe) if old_cpe.as_ref() != Some(new) => {
+                self.mapping(p, &org.id, &row.name, new)
+            }
+            _ => None,
+        };
         let mut e = p.event("asset.software_updated", Some(&org.id), Some(asset_id));
         e.details = serde_json::json!({"software": row.id, "name": row.name, "changes": changes});
         self.stores
             .assets
-            .update_software(&p.scope(Permission::RecordWrite), &row, e)
+            .update_software(&p.scope(Permission::RecordWrite), &row, mapping.as_ref(), e)
             .await?;
         Ok(row)
     }
@@ -497,5 +585,65 @@ impl App {
             .delete_software(&p.scope(Permission::RecordWrite), &sw, e)
             .await
             .map_err(AppError::from)
+    }
+
+    /// An organisation's installed software without a CPE name (尚未對應
+    /// CPE), grouped as found, most installations first, each with its
+    /// candidates.
+    pub async fn unmapped_software(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+    ) -> Result<(Organisation, Vec<(UnmappedSoftware, Vec<Candidate>)>)> {
+        let org = self.org_with(p, org_id, Permission::RecordRead).await?;
+        let groups = self
+            .stores
+            .assets
+            .unmapped(&p.scope(Permission::RecordRead), &org.id, 500)
+            .await?;
+        let sg = self.suggester(p, &org.id).await?;
+        let out = groups
+            .into_iter()
+            .map(|g| {
+                let pubr = Some(g.publisher.as_str()).filter(|x| !x.is_empty());
+                let c = sg.suggest(&g.name, &g.version, pubr);
+                (g, c)
+            })
+            .collect();
+        Ok((org, out))
+    }
+
+    /// Gives every unmapped installation of one program (as found) in an
+    /// organisation a CPE name, and remembers the choice for its name; the
+    /// number of installations changed.
+    pub async fn map_unmapped(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+        input: MapUnmappedInput,
+    ) -> Result<u64> {
+        let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
+        let cpe =
+            parse_cpe(&input.cpe23)?.ok_or_else(|| invalid("cpe23", msg!("reason.required")))?;
+        let group = UnmappedSoftware {
+            name: input.name.trim().to_string(),
+            version: opt(&input.version).trim().to_string(),
+            publisher: opt(&input.publisher).trim().to_string(),
+            count: 0,
+            assets: 0,
+        };
+        let mapping = self
+            .mapping(p, &org.id, &group.name, &cpe)
+            .ok_or_else(|| invalid("name", msg!("reason.required")))?;
+        let mut e = p.event("asset.software_mapped", Some(&org.id), None);
+        e.details = serde_json::json!({
+            "name": group.name, "version": group.version, "publisher": group.publisher, "cpe23": cpe
+        });
+        let n = self
+            .stores
+            .assets
+            .map_unmapped(&p.scope(Permission::RecordWrite), &group, &cpe, &mapping, e)
+            .await?;
+        Ok(n)
     }
 }

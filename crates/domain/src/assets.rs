@@ -251,6 +251,30 @@ pub struct InstalledSoftware {
     pub updated_at: i64,
 }
 
+/// A confirmed mapping of an organisation: software whose name normalises
+/// to `name_key` is `vendor:product` (CPE formatted-string components).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CpeMapping {
+    pub org_id: OrgId,
+    pub name_key: String,
+    pub vendor: String,
+    pub product: String,
+    pub confirmed_by: Option<crate::UserId>,
+    pub confirmed_at: i64,
+}
+
+/// Installed software without a CPE name, grouped as found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnmappedSoftware {
+    pub name: String,
+    pub version: String,
+    pub publisher: String,
+    /// Installations (rows) of it.
+    pub count: i64,
+    /// Assets it is installed on.
+    pub assets: i64,
+}
+
 /// Quantity: a whole number from 1 to 1,000,000.
 pub fn parse_quantity(s: &str) -> Result<i64, DomainError> {
     let t = s.trim();

@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
-use zian_domain::assets::{Asset, AssetCategory, AssetStatus, InstalledSoftware};
+use zian_domain::assets::{
+    Asset, AssetCategory, AssetStatus, CpeMapping, InstalledSoftware, UnmappedSoftware,
+};
 use zian_domain::audit::AuditEvent;
 use zian_domain::{AssetId, ListQuery, Memo, OrgId, OrgScope, Page, Text};
 
@@ -36,13 +38,38 @@ pub trait AssetStore: Send + Sync {
         x: &InstalledSoftware,
         audit: AuditEvent,
     ) -> Result<()>;
-    /// Saves a piece of software's name, version, publisher and CPE name.
+    /// Saves a piece of software's name, version, publisher and CPE name,
+    /// and remembers `mapping` (a person's confirmation) in the same
+    /// transaction.
     async fn update_software(
         &self,
         scope: &OrgScope,
         x: &InstalledSoftware,
+        mapping: Option<&CpeMapping>,
         audit: AuditEvent,
     ) -> Result<()>;
+    /// Gives every unmapped installation of `(name, version, publisher)` in
+    /// the organisation the CPE name `cpe23`, remembers `mapping`; the
+    /// number of installations changed.
+    async fn map_unmapped(
+        &self,
+        scope: &OrgScope,
+        group: &UnmappedSoftware,
+        cpe23: &str,
+        mapping: &CpeMapping,
+        audit: AuditEvent,
+    ) -> Result<u64>;
+    /// An organisation's installed software without a CPE name, grouped by
+    /// name, version and publisher, most installations first (at most
+    /// `limit` groups).
+    async fn unmapped(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        limit: i64,
+    ) -> Result<Vec<UnmappedSoftware>>;
+    /// An organisation's confirmed mappings.
+    async fn mappings(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<CpeMapping>>;
     /// Removes a piece of software from its asset.
     async fn delete_software(
         &self,
@@ -127,6 +154,21 @@ fn asset_cols(x: &Asset) -> Cols {
         .set("kbs", &x.kbs)
         .set("notes", &x.notes)
         .set("updated_at", x.updated_at)
+}
+
+const UPSERT_MAPPING: &str = " ON CONFLICT (org_id, name_key) DO UPDATE SET vendor = excluded.vendor, product = excluded.product, confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at";
+
+fn mapping_sql(m: &CpeMapping) -> Sql {
+    let mut q = Cols::new()
+        .set("org_id", &m.org_id)
+        .set("name_key", m.name_key.as_str())
+        .set("vendor", m.vendor.as_str())
+        .set("product", m.product.as_str())
+        .set("confirmed_by", m.confirmed_by.as_ref())
+        .set("confirmed_at", m.confirmed_at)
+        .insert("cpe_mappings");
+    q.push(UPSERT_MAPPING);
+    q
 }
 
 /// Finds the asset when it belongs to the organisation.
@@ -276,9 +318,13 @@ impl AssetStore for SqlStore {
         &self,
         scope: &OrgScope,
         x: &InstalledSoftware,
+        mapping: Option<&CpeMapping>,
         audit: AuditEvent,
     ) -> Result<()> {
         let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.updated_at).await?;
+        if let Some(m) = mapping.filter(|m| m.org_id == x.org_id) {
+            tx.exec(&mapping_sql(m)).await?;
+        }
         let mut q = Cols::new()
             .set("name", &x.name)
             .set("version", &x.version)
@@ -309,5 +355,80 @@ impl AssetStore for SqlStore {
         tx.exec_one(&q).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn map_unmapped(
+        &self,
+        scope: &OrgScope,
+        group: &UnmappedSoftware,
+        cpe23: &str,
+        mapping: &CpeMapping,
+        audit: AuditEvent,
+    ) -> Result<u64> {
+        let now = mapping.confirmed_at;
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &mapping.org_id, audit, now).await?;
+        tx.exec(&mapping_sql(mapping)).await?;
+        let mut q = Cols::new()
+            .set("cpe23", cpe23)
+            .set("updated_at", now)
+            .update("asset_software");
+        q.push("org_id = ")
+            .bind(&mapping.org_id)
+            .and(" AND name = ", group.name.as_str())
+            .and(" AND version = ", group.version.as_str())
+            .and(" AND publisher = ", group.publisher.as_str())
+            .push(" AND cpe23 IS NULL");
+        let n = tx.exec(&q).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn unmapped(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        limit: i64,
+    ) -> Result<Vec<UnmappedSoftware>> {
+        let mut q = Sql::new(
+            "SELECT w.name, w.version, w.publisher, COUNT(*) AS n, COUNT(DISTINCT w.asset_id) AS a FROM asset_software w JOIN orgs o ON o.id = w.org_id WHERE w.org_id = ",
+        );
+        q.bind(org)
+            .push(" AND w.cpe23 IS NULL AND ")
+            .scope(scope, "o.path")
+            .push(&format!(
+                " GROUP BY w.name, w.version, w.publisher ORDER BY n DESC, w.name, w.version, w.publisher LIMIT {}",
+                limit.clamp(1, 10_000)
+            ));
+        q.fetch_all(&self.pool, |r| {
+            Ok(UnmappedSoftware {
+                name: s(r, "name")?,
+                version: s(r, "version")?,
+                publisher: s(r, "publisher")?,
+                count: i(r, "n")?,
+                assets: i(r, "a")?,
+            })
+        })
+        .await
+    }
+
+    async fn mappings(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<CpeMapping>> {
+        let mut q = Sql::new(
+            "SELECT m.org_id, m.name_key, m.vendor, m.product, m.confirmed_by, m.confirmed_at FROM cpe_mappings m JOIN orgs o ON o.id = m.org_id WHERE m.org_id = ",
+        );
+        q.bind(org)
+            .push(" AND ")
+            .scope(scope, "o.path")
+            .push(" ORDER BY m.name_key");
+        q.fetch_all(&self.pool, |r| {
+            Ok(CpeMapping {
+                org_id: s(r, "org_id")?.into(),
+                name_key: s(r, "name_key")?,
+                vendor: s(r, "vendor")?,
+                product: s(r, "product")?,
+                confirmed_by: os(r, "confirmed_by")?.map(Into::into),
+                confirmed_at: i(r, "confirmed_at")?,
+            })
+        })
+        .await
     }
 }

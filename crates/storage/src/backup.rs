@@ -36,6 +36,7 @@ pub const TABLES: &[&str] = &[
     "control_status",
     "assets",
     "asset_software",
+    "cpe_mappings",
     "risks",
     "plan_versions",
     "kpi_measurements",

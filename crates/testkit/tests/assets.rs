@@ -54,7 +54,7 @@ backend_tests! {
         let officer = env.token_for("officer.police").await;
         let health = env.token_for("officer.health").await;
         let committee = env.token_for("committee.police").await;
-        let (pol, hlt) = (env.org("PIF-POL").await, env.org("PIF-HLT").await);
+        let (pol, hlt) = (env.org("PIF-POL-IT").await, env.org("PIF-HLT").await);
         let sys = graded_system(&env, &officer, &pol, "刑案資訊系統").await;
         let other_sys = graded_system(&env, &health, &hlt, "醫療資訊系統").await;
 
@@ -166,7 +166,7 @@ backend_tests! {
 
     async fn the_register_lists_filters_exports_and_prints(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
-        let pol = env.org("PIF-POL").await;
+        let pol = env.org("PIF-POL-IT").await;
         let sys = graded_system(&env, &officer, &pol, "報案系統").await;
         let url = format!("/api/v1/orgs/{pol}/assets");
         let mut ids = Vec::new();
@@ -255,5 +255,72 @@ backend_tests! {
         let t = r.text();
         assert!(t.contains("「MAC 位址」不正確"), "{t}");
         assert_eq!(get("status=all").await["total"], 6);
+    }
+
+    async fn unmapped_software_gets_suggestions_and_confirmations_are_remembered_per_organisation(env: TestEnv) {
+        let officer = env.token_for("officer.police").await;
+        let health = env.token_for("officer.health").await;
+        let (pol, hlt) = (env.org("PIF-POL-IT").await, env.org("PIF-HLT").await);
+        let mut ids = Vec::new();
+        for name in ["刑大公務電腦 A", "刑大公務電腦 B"] {
+            let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/assets"), &officer, Some(json!({"name": name, "category": "hardware", "owner": "刑事警察大隊"}))).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            ids.push(r.json()["id"].as_str().expect("id").to_string());
+        }
+        let add = |asset: String, name: &'static str, version: &'static str, publisher: &'static str, token: String| {
+            let env = &env;
+            async move {
+                let r = env.api(Method::POST, &format!("/api/v1/assets/{asset}/software"), &token, Some(json!({"name": name, "version": version, "publisher": publisher}))).await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+                r.json()
+            }
+        };
+        let ff = add(ids[0].clone(), "Mozilla Firefox (x64 zh-TW)", "115.3.1", "Mozilla", officer.clone()).await;
+        assert!(ff["cpe23"].is_null());
+        for a in &ids {
+            add(a.clone(), "7-Zip 19.00 (x64)", "19.00", "Igor Pavlov", officer.clone()).await;
+        }
+        // suggestions on the asset, best first
+        let d = env.api(Method::GET, &format!("/api/v1/assets/{}", ids[0]), &officer, None).await.json();
+        let s = &d["suggestions"][ff["id"].as_str().expect("id")];
+        assert_eq!(s[0]["cpe23"], "cpe:2.3:a:mozilla:firefox:115.3.1:*:*:*:*:*:*:*", "{d}");
+        // the unmapped list: grouped as found, most installations first
+        let u = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets/unmapped"), &officer, None).await.json();
+        let u = u.as_array().expect("groups").clone();
+        assert_eq!((u[0]["name"].as_str(), u[0]["count"].as_i64(), u[0]["assets"].as_i64()), (Some("7-Zip 19.00 (x64)"), Some(2), Some(2)));
+        assert_eq!(u[0]["candidates"][0]["cpe23"], "cpe:2.3:a:7-zip:7-zip:19.00:*:*:*:*:*:*:*");
+        assert_eq!(u[1]["name"], "Mozilla Firefox (x64 zh-TW)");
+        assert_eq!(env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets/unmapped"), &health, None).await.status, StatusCode::NOT_FOUND);
+
+        // a person takes the suggestion on the page: remembered for the name
+        let sess = env.login("officer.police", PASSWORD).await;
+        let page = env.request(Method::GET, &format!("/assets/{}", ids[0]), &sess.headers(), None).await.text();
+        assert!(page.contains(&format!("/software/{}/cpe", ff["id"].as_str().expect("id"))), "suggestion buttons");
+        let mut h = sess.headers();
+        h.push(("content-type", "application/x-www-form-urlencoded"));
+        let body = form(&[("_csrf", sess.csrf.as_str()), ("cpe23", "cpe:2.3:a:mozilla:firefox:115.3.1:*:*:*:*:*:*:*")]);
+        let r = env.request(Method::POST, &format!("/assets/{}/software/{}/cpe", ids[0], ff["id"].as_str().expect("id")), &h, Some(body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        // the next Firefox of the bureau, another build and locale, is mapped at once
+        let ff2 = add(ids[1].clone(), "Mozilla Firefox (x64 en-US)", "116.0", "Mozilla", officer.clone()).await;
+        assert_eq!(ff2["cpe23"], "cpe:2.3:a:mozilla:firefox:116.0:*:*:*:*:*:*:*", "{ff2}");
+        // another organisation's confirmations are its own
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{hlt}/assets"), &health, Some(json!({"name": "衛生局電腦", "category": "hardware", "owner": "衛生局資訊室"}))).await;
+        let hid = r.json()["id"].as_str().expect("id").to_string();
+        let other = add(hid, "Mozilla Firefox (x64 en-US)", "116.0", "Mozilla", health.clone()).await;
+        assert!(other["cpe23"].is_null(), "{other}");
+
+        // every unmapped 7-Zip of the bureau at once
+        let url = format!("/api/v1/orgs/{pol}/assets/unmapped");
+        let r = env.api(Method::POST, &url, &officer, Some(json!({"name": "7-Zip 19.00 (x64)", "version": "19.00", "publisher": "Igor Pavlov", "cpe23": "7-zip"}))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(r.json()["error"]["field"], "cpe23");
+        let r = env.api(Method::POST, &url, &officer, Some(json!({"name": "7-Zip 19.00 (x64)", "version": "19.00", "publisher": "Igor Pavlov", "cpe23": "cpe:2.3:a:7-zip:7-zip:19.00:*:*:*:*:*:*:*"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["updated"], 2);
+        let u = env.api(Method::GET, &url, &officer, None).await.json();
+        assert_eq!(u, json!([]), "nothing left unmapped");
+        let d = env.api(Method::GET, &format!("/api/v1/assets/{}", ids[1]), &officer, None).await.json();
+        assert!(d["software"].as_array().expect("software").iter().all(|s| s["cpe23"].is_string()), "{d}");
     }
 }

@@ -119,6 +119,7 @@ const UNIQUE: &[&str] = &[
     "control_id",
     "subject",
     "idempotency_key",
+    "name_key",
 ];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
 const INDEXED: &[&str] = &[

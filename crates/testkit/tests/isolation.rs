@@ -803,6 +803,12 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
                 .expect("software");
             m.insert(format!("asset {}", a.id), format!("{a:?} {sw:?}"));
         }
+        let maps = AssetStore::mappings(&env.store, &all, &o.id)
+            .await
+            .expect("cpe mappings");
+        if !maps.is_empty() {
+            m.insert(format!("cpe mappings {}", o.id), format!("{maps:?}"));
+        }
         for w in WebhookStore::list(&env.store, &all, &o.id, &q)
             .await
             .expect("webhooks")
@@ -1178,9 +1184,12 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("value", "99.9".into()),
         // risk settings: a 1–4 scale
         ("scale_max", "4".into()),
-        // assets: a host of the register
+        // assets: a host of the register; software's CPE name
         ("category", "hardware".into()),
         ("quantity", "2".into()),
+        ("version", "1.0".into()),
+        ("publisher", String::new()),
+        ("cpe23", "cpe:2.3:a:isolation:test:1.0:*:*:*:*:*:*:*".into()),
     ]);
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }

@@ -135,6 +135,9 @@ const BUTTONS: &[&str] = &[
     "/systems/{id}/archive",
     "/systems/{id}/restore",
     "/assets/{id}/software/{id}/delete",
+    // suggestions: a CPE name chosen by a button (refusals in the assets tests)
+    "/assets/{id}/software/{id}/cpe",
+    "/orgs/{id}/assets/unmapped",
     "/admin/jobs/{id}/rerun",
     "/inbox/{id}/read",
     "/inbox/read-all",
@@ -512,6 +515,7 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/systems/{}", system.id),
                     format!("/orgs/{pol}/assets"),
                     format!("/assets/{}", asset.id),
+                    format!("/orgs/{pol}/assets/unmapped"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
                     "/overrides".into(),

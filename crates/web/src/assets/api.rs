@@ -4,7 +4,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;
-use zian_app::assets::{AssetInput, AssetList, AssetView, SoftwareInput};
+use zian_app::assets::{
+    AssetInput, AssetList, AssetView, Candidate, MapUnmappedInput, SoftwareInput,
+};
+
 use zian_domain::assets::{Asset, InstalledSoftware};
 use zian_domain::{AssetId, OrgId, Permission};
 use zian_i18n::Lang;
@@ -116,6 +119,49 @@ impl From<InstalledSoftware> for SoftwareOut {
     }
 }
 
+/// A CPE candidate for installed software.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CandidateOut {
+    pub cpe23: String,
+    pub vendor: String,
+    pub product: String,
+    pub version: String,
+    /// 0..1; 1 for the organisation's confirmed mapping.
+    pub confidence: f64,
+}
+
+impl From<Candidate> for CandidateOut {
+    fn from(c: Candidate) -> Self {
+        CandidateOut {
+            cpe23: c.cpe23,
+            vendor: c.vendor,
+            product: c.product,
+            version: c.version,
+            confidence: c.confidence,
+        }
+    }
+}
+
+/// Installed software without a CPE name, as found.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UnmappedOut {
+    pub name: String,
+    pub version: String,
+    pub publisher: String,
+    /// Installations.
+    pub count: i64,
+    /// Assets it is installed on.
+    pub assets: i64,
+    /// Best first.
+    pub candidates: Vec<CandidateOut>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct MappedOut {
+    /// Installations given the CPE name.
+    pub updated: u64,
+}
+
 /// One entry of an asset's change history.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ChangeOut {
@@ -137,6 +183,9 @@ pub struct AssetDetailOut {
     pub software: Vec<SoftwareOut>,
     /// Newest first.
     pub history: Vec<ChangeOut>,
+    /// CPE candidates for each installed program without a CPE name, by
+    /// software id, best first.
+    pub suggestions: std::collections::BTreeMap<String, Vec<CandidateOut>>,
 }
 
 impl From<AssetView> for AssetDetailOut {
@@ -150,6 +199,11 @@ impl From<AssetView> for AssetDetailOut {
                 .map(|l| l.code().to_string()),
             asset: v.asset.into(),
             software: v.software.into_iter().map(SoftwareOut::from).collect(),
+            suggestions: v
+                .suggestions
+                .into_iter()
+                .map(|(k, c)| (k, c.into_iter().map(CandidateOut::from).collect()))
+                .collect(),
             history: v
                 .history
                 .into_iter()
@@ -317,4 +371,37 @@ pub async fn csv(
     let l = st.app.export_assets(&c.p, &org.id, &q).await?;
     let name = format!("assets-{}.csv", org.code.as_deref().unwrap_or("org"));
     Ok(register_csv(&l, c.lang).into_download(&ascii_name(&name)))
+}
+
+/// An organisation's installed software without a CPE name, with candidates.
+pub async fn unmapped(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+) -> ApiResult<ApiJson<Vec<UnmappedOut>>> {
+    let (_, groups) = st.app.unmapped_software(&c.p, &id).await?;
+    Ok(ApiJson(
+        groups
+            .into_iter()
+            .map(|(g, cands)| UnmappedOut {
+                name: g.name,
+                version: g.version,
+                publisher: g.publisher,
+                count: g.count,
+                assets: g.assets,
+                candidates: cands.into_iter().map(CandidateOut::from).collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// Gives every unmapped installation of one program a CPE name.
+pub async fn map_unmapped(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiJson(b): ApiJson<MapUnmappedInput>,
+) -> ApiResult<ApiJson<MappedOut>> {
+    let updated = st.app.map_unmapped(&c.p, &id, b).await?;
+    Ok(ApiJson(MappedOut { updated }))
 }

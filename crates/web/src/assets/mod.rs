@@ -7,7 +7,7 @@ pub mod pages;
 
 use axum::http::Method as M;
 use axum::routing::{delete, get, post, put};
-use zian_app::assets::{AssetInput, SoftwareInput};
+use zian_app::assets::{AssetInput, MapUnmappedInput, SoftwareInput};
 
 use crate::routes::{Kind::*, Route, r};
 
@@ -21,13 +21,18 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::POST, "/api/v1/assets/{id}/software", Api, "assets", "Add installed software to an asset", post(api::software_add)).req::<SoftwareInput>().resp::<api::SoftwareOut>(),
         r(M::PUT, "/api/v1/assets/{id}/software/{software_id}", Api, "assets", "Save installed software (name, version, publisher, CPE 2.3 name)", put(api::software_update)).req::<SoftwareInput>().resp::<api::SoftwareOut>(),
         r(M::DELETE, "/api/v1/assets/{id}/software/{software_id}", Api, "assets", "Remove installed software from an asset", delete(api::software_remove)),
+        r(M::GET, "/api/v1/orgs/{id}/assets/unmapped", Api, "assets", "Installed software without a CPE name (尚未對應 CPE), grouped as found, most installations first, with CPE candidates", get(api::unmapped)).resp::<Vec<api::UnmappedOut>>(),
+        r(M::POST, "/api/v1/orgs/{id}/assets/unmapped", Api, "assets", "Give every unmapped installation of one program a CPE name (remembered for its name)", post(api::map_unmapped)).req::<MapUnmappedInput>().resp::<api::MappedOut>(),
         r(M::GET, "/orgs/{id}/assets", Page, "page", "Asset register", get(pages::list)),
         r(M::POST, "/orgs/{id}/assets", Page, "page", "Register an asset", post(pages::create)),
         r(M::GET, "/orgs/{id}/assets/register", Page, "page", "The asset register as the official table, for printing", get(pages::register)),
+        r(M::GET, "/orgs/{id}/assets/unmapped", Page, "page", "Installed software without a CPE name, with suggestions", get(pages::unmapped)),
+        r(M::POST, "/orgs/{id}/assets/unmapped", Page, "page", "Give unmapped software a suggested CPE name", post(pages::map_unmapped)),
         r(M::GET, "/assets/{id}", Page, "page", "An asset, its software and its history", get(pages::show)),
         r(M::POST, "/assets/{id}", Page, "page", "Save an asset", post(pages::update)),
         r(M::POST, "/assets/{id}/software", Page, "page", "Add installed software", post(pages::software_add)),
         r(M::POST, "/assets/{id}/software/{software_id}", Page, "page", "Save installed software", post(pages::software_update)),
+        r(M::POST, "/assets/{id}/software/{software_id}/cpe", Page, "page", "Use a suggested CPE name for installed software", post(pages::software_cpe)),
         r(M::POST, "/assets/{id}/software/{software_id}/delete", Page, "page", "Remove installed software", post(pages::software_remove)),
     ]
 }

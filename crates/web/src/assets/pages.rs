@@ -7,7 +7,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use zian_app::AppError;
-use zian_app::assets::{AssetInput, AssetList, AssetView, QuantityIn, SoftwareInput};
+use zian_app::assets::{
+    AssetInput, AssetList, AssetView, Candidate, MapUnmappedInput, QuantityIn, SoftwareInput,
+};
+
+use zian_domain::assets::UnmappedSoftware;
 use zian_domain::assets::{Asset, AssetCategory, AssetStatus, InstalledSoftware};
 use zian_domain::audit::AuditRow;
 use zian_domain::systems::InfoSystem;
@@ -344,6 +348,12 @@ impl AssetPage {
         self.ctx
             .tn("assets.unmapped_count", &(self.unmapped() as i64))
     }
+    pub fn candidates(&self, s: &InstalledSoftware) -> &[Candidate] {
+        self.v
+            .suggestions
+            .get(&s.id)
+            .map_or(&[][..], |c| &c[..c.len().min(3)])
+    }
     pub fn cpe(&self, s: &InstalledSoftware) -> String {
         s.cpe23.clone().unwrap_or_default()
     }
@@ -451,5 +461,127 @@ pub async fn software_remove(
     st.app.remove_software(&pc.p, &id, &sw).await?;
     Ok(see_other(&format!(
         "/assets/{id}?ok=assets.software_removed#software-h"
+    )))
+}
+
+/// The form behind a suggestion's button: the CPE name only.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CpeForm {
+    cpe23: String,
+}
+
+/// Uses a suggested CPE name for installed software (remembered for its name).
+pub async fn software_cpe(
+    State(st): State<AppState>,
+    PagePath((id, sw)): PagePath<(AssetId, String)>,
+    form: PageForm<CpeForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let cur = st
+        .app
+        .asset_view(&pc.p, &id)
+        .await?
+        .software
+        .into_iter()
+        .find(|s| s.id == sw)
+        .ok_or(AppError::NotFound)?;
+    st.app
+        .update_software(
+            &pc.p,
+            &id,
+            &sw,
+            SoftwareInput {
+                name: cur.name.to_string(),
+                version: Some(cur.version.to_string()),
+                publisher: Some(cur.publisher.to_string()),
+                cpe23: Some(f.cpe23),
+            },
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/assets/{id}?ok=assets.software_saved#software-h"
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "assets_unmapped.html")]
+pub struct UnmappedPage {
+    pub ctx: PageCtx,
+    pub org: Organisation,
+    pub groups: Vec<(UnmappedSoftware, Vec<Candidate>)>,
+    pub can_write: bool,
+}
+
+impl UnmappedPage {
+    pub fn total(&self) -> i64 {
+        self.groups.iter().map(|(g, _)| g.count).sum()
+    }
+    pub fn total_label(&self) -> String {
+        self.ctx.tn("assets.unmapped_count", &self.total())
+    }
+    pub fn top<'a>(&self, c: &'a [Candidate]) -> &'a [Candidate] {
+        &c[..c.len().min(3)]
+    }
+    pub fn pct(&self, c: &Candidate) -> String {
+        format!("{:.0}%", c.confidence * 100.0)
+    }
+}
+
+/// Installed software without a CPE name, grouped, with suggestions.
+pub async fn unmapped(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<OrgId>,
+    Query(fq): Query<FlashQuery>,
+) -> PageResult {
+    let (org, groups) = st.app.unmapped_software(&pc.p, &id).await?;
+    let cx = ctx(
+        &st.app,
+        &pc,
+        "assets.unmapped_title",
+        "assets",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    let can_write = pc.p.scope(Permission::RecordWrite).contains(&org.path);
+    render(&UnmappedPage {
+        ctx: cx,
+        org,
+        groups,
+        can_write,
+    })
+}
+
+/// The form behind a suggestion on the unmapped list.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MapForm {
+    name: String,
+    version: String,
+    publisher: String,
+    cpe23: String,
+}
+
+pub async fn map_unmapped(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<OrgId>,
+    form: PageForm<MapForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    st.app
+        .map_unmapped(
+            &pc.p,
+            &id,
+            MapUnmappedInput {
+                name: f.name,
+                version: Some(f.version),
+                publisher: Some(f.publisher),
+                cpe23: f.cpe23,
+            },
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/orgs/{id}/assets/unmapped?ok=assets.mapped"
     )))
 }
