@@ -1,5 +1,6 @@
-//! The demo's asset register: the police bureau's criminal-case system with
-//! the hosts, network gear, support services and data that serve it, end
+//! The demo's asset register: the police bureau's hosts, network gear,
+//! support services and data behind its criminal-case work (not yet linked
+//! to an information system: the demo has none), end
 //! users' PCs with installed software as CPE 2.3 names (products of the NVD
 //! 2012–2015 feeds shipped with the vulnerability engine, so a scan of the
 //! demo finds real CVEs) and one program not mapped yet; a retired and a
@@ -12,8 +13,7 @@ use zian_domain::assets::{
     Asset, AssetCategory, AssetStatus, InstalledSoftware, parse_cpe, parse_ips, parse_kbs,
     parse_labels, parse_macs,
 };
-use zian_domain::systems::InfoSystem;
-use zian_domain::{AssetId, ListQuery, Memo, OrgScope, Organisation, SystemId, Text};
+use zian_domain::{AssetId, ListQuery, Memo, OrgScope, Organisation, Text};
 
 use crate::demo::system_event;
 use crate::{App, Result};
@@ -34,7 +34,6 @@ struct Seed {
     model: &'static str,
     quantity: i64,
     core: bool,
-    on_system: bool,
     status: AssetStatus,
     host: (&'static str, &'static str, &'static str, &'static str),
     kbs: &'static str,
@@ -56,7 +55,6 @@ const SEEDS: &[Seed] = &[
         model: "PowerEdge R650",
         quantity: 1,
         core: true,
-        on_system: true,
         status: AssetStatus::InService,
         host: (
             "pol-app-01",
@@ -106,7 +104,6 @@ const SEEDS: &[Seed] = &[
         model: "ProLiant DL380 Gen10",
         quantity: 1,
         core: true,
-        on_system: true,
         status: AssetStatus::InService,
         host: (
             "pol-db-01",
@@ -144,7 +141,6 @@ const SEEDS: &[Seed] = &[
         model: "Veriton M4680G",
         quantity: 35,
         core: false,
-        on_system: false,
         status: AssetStatus::InService,
         host: (
             "pol-pc-cib-01",
@@ -194,7 +190,6 @@ const SEEDS: &[Seed] = &[
         model: "Catalyst 9300-48P",
         quantity: 2,
         core: true,
-        on_system: true,
         status: AssetStatus::InService,
         host: ("pol-core-sw", "10.20.0.1", "", "Cisco IOS XE 16.12"),
         kbs: "",
@@ -214,7 +209,6 @@ const SEEDS: &[Seed] = &[
         model: "FortiGate 100F",
         quantity: 1,
         core: true,
-        on_system: true,
         status: AssetStatus::InService,
         host: ("pol-fw-01", "10.20.0.254", "", "FortiOS 7.2"),
         kbs: "",
@@ -234,7 +228,6 @@ const SEEDS: &[Seed] = &[
         model: "Smart-UPS SRT 10kVA",
         quantity: 1,
         core: true,
-        on_system: true,
         status: AssetStatus::InService,
         host: ("", "", "", ""),
         kbs: "",
@@ -254,7 +247,6 @@ const SEEDS: &[Seed] = &[
         model: "",
         quantity: 1,
         core: true,
-        on_system: true,
         status: AssetStatus::InService,
         host: ("", "", "", ""),
         kbs: "",
@@ -274,7 +266,6 @@ const SEEDS: &[Seed] = &[
         model: "ExpertBook B1400",
         quantity: 1,
         core: false,
-        on_system: false,
         status: AssetStatus::Retired,
         host: ("pol-nb-07", "", "", "Windows 10 Pro 22H2"),
         kbs: "",
@@ -294,7 +285,6 @@ const SEEDS: &[Seed] = &[
         model: "ThinkSystem SR630",
         quantity: 1,
         core: false,
-        on_system: false,
         status: AssetStatus::InService,
         host: ("hlt-web-01", "10.30.1.10", "", "CentOS 6.6"),
         kbs: "",
@@ -319,7 +309,6 @@ const SEEDS: &[Seed] = &[
         model: "",
         quantity: 1,
         core: false,
-        on_system: false,
         status: AssetStatus::InService,
         host: ("", "", "", ""),
         kbs: "",
@@ -353,23 +342,6 @@ impl App {
             e.actor_user_id = actor.as_ref().map(|u| u.id.to_string());
             e
         };
-        // the system the core assets serve
-        let system = InfoSystem {
-            id: SystemId::new(self.ids.new_id()),
-            org_id: pol.id.clone(),
-            name: Text::stored("刑案資訊系統".into()),
-            owner: Text::stored("刑事警察大隊".into()),
-            description: Memo::stored("刑案紀錄之登錄、查詢與統計；核心資通系統。".into()),
-            level: None,
-            graded_on: None,
-            review_due: None,
-            created_at: now,
-            updated_at: now,
-            archived_at: None,
-        };
-        let mut e = event("system.created", &pol.id, &system.id);
-        e.details = serde_json::json!({"name": system.name});
-        self.stores.systems.insert(&all, &system, e).await?;
         for s in SEEDS {
             let Some(org) = by_code.get(s.org) else {
                 continue;
@@ -378,7 +350,9 @@ impl App {
             let a = Asset {
                 id: AssetId::new(self.ids.new_id()),
                 org_id: org.id.clone(),
-                system_id: (s.on_system && org.id == pol.id).then(|| system.id.clone()),
+                // linked to systems once the demo grades some (the
+                // obligations and plan tests expect no system in the demo)
+                system_id: None,
                 name: Text::stored(s.name.into()),
                 category: s.category,
                 owner: Text::stored(s.owner.into()),
