@@ -69,7 +69,7 @@ fn every_fixture_parses() {
     }
 }
 
-/// 100,000 rows of a registry export over 500 hosts, one in ten repeated.
+/// 100,000 rows of a registry export: 500 hosts, 200 programs each.
 /// Run: cargo test -p zian-inventory --release --test robustness -- --ignored --nocapture
 #[test]
 #[ignore = "timing, run by hand in release"]
