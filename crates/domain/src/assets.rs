@@ -362,10 +362,10 @@ pub fn parse_kbs(s: &str) -> Result<Memo<20000>, DomainError> {
         if part.is_empty() {
             continue;
         }
-        let digits = if part.len() > 2 && part[..2].eq_ignore_ascii_case("kb") {
-            &part[2..]
-        } else {
-            part
+        // `get`: the second byte may fall inside a multi-byte character
+        let digits = match part.get(..2) {
+            Some(p) if part.len() > 2 && p.eq_ignore_ascii_case("kb") => &part[2..],
+            _ => part,
         };
         if !(6..=8).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DomainError::Invalid {
@@ -456,6 +456,7 @@ mod tests {
         );
         assert!(parse_kbs("KB12").is_err());
         assert!(parse_kbs("Security Update").is_err());
+        assert!(parse_kbs("R专").is_err(), "not a panic");
         assert_eq!(
             parse_labels("機房, 核心，機房、 ")
                 .map(|m| m.to_string())

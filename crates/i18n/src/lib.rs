@@ -189,6 +189,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "compliance",
     "systems",
     "assets",
+    "inventory",
     "risk",
     "plans",
     "evidence",

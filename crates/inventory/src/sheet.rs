@@ -1,0 +1,91 @@
+//! XLSX: the first sheet, read cell by cell (never as a dense grid, so a
+//! sheet with one cell at A1 and one at XFD1048576 costs two cells), with the
+//! header rules of CSV.
+
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, Xlsx};
+
+use crate::table::Tabular;
+use crate::{Encoding, FileError, Format, MAX_ROWS, ParsedFile};
+
+/// Columns beyond this are not read (no inventory has that many).
+const MAX_COLUMNS: usize = 256;
+
+fn cell_text(v: &DataRef<'_>) -> String {
+    match v {
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => {
+            if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                f.to_string()
+            }
+        }
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(d) => d.to_string(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+pub(crate) fn parse_xlsx(
+    bytes: &[u8],
+    default_host: Option<&str>,
+) -> Result<ParsedFile, FileError> {
+    let workbook = |e: calamine::XlsxError| FileError::Workbook {
+        error: e.to_string(),
+    };
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(workbook)?;
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or(FileError::NoSheet)?;
+    let mut cells = book.worksheet_cells_reader(&first).map_err(workbook)?;
+    let mut t = Tabular::new(default_host);
+    let mut row: Vec<String> = Vec::new();
+    let mut row_index: Option<u32> = None;
+    let mut cells_read = 0usize;
+    loop {
+        let cell = match cells.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => return Err(workbook(e)),
+        };
+        cells_read += 1;
+        if cells_read > MAX_ROWS.saturating_mul(8) {
+            return Err(FileError::TooManyRows { limit: MAX_ROWS });
+        }
+        let (r, col) = cell.get_position();
+        let col = col as usize;
+        if row_index != Some(r) {
+            if let Some(prev) = row_index {
+                // the cells of a row arrive together, in row order: the
+                // previous row is complete
+                let go_on = t.feed(prev as usize + 1, &row, false)?;
+                row.clear();
+                if !go_on {
+                    return t.finish(Format::Xlsx, Encoding::Binary);
+                }
+            }
+            row_index = Some(r);
+        }
+        if col >= MAX_COLUMNS {
+            continue;
+        }
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        if row.len() <= col {
+            row.resize(col + 1, String::new());
+        }
+        row[col] = text;
+    }
+    if let Some(prev) = row_index {
+        t.feed(prev as usize + 1, &row, false)?;
+    }
+    t.finish(Format::Xlsx, Encoding::Binary)
+}
