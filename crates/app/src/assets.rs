@@ -587,6 +587,56 @@ impl App {
             .map_err(AppError::from)
     }
 
+    /// The organisation's hosts in service with their CPE names, for the
+    /// national VANS upload: `(host identifier, CPE 2.3 names)` — the host
+    /// name, else the property number, else the asset's name — in register
+    /// order; hosts without a mapped program are left out.
+    pub async fn vans_cpe_list(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+    ) -> Result<(Organisation, Vec<(String, Vec<String>)>)> {
+        let org = self.org_with(p, org_id, Permission::RecordRead).await?;
+        let scope = p.scope(Permission::RecordRead);
+        let assets = self
+            .stores
+            .assets
+            .list(
+                &scope,
+                &org.id,
+                &ListQuery::all(HARD_LIMIT).with("status", "in_service"),
+            )
+            .await?
+            .items;
+        let mut by_asset: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for s in self
+            .stores
+            .assets
+            .mapped_software(&scope, &org.id, 1_000_000)
+            .await?
+        {
+            if let Some(c) = s.cpe23 {
+                let v = by_asset.entry(s.asset_id.to_string()).or_default();
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+            }
+        }
+        let out = assets
+            .into_iter()
+            .filter_map(|a| {
+                let cpes = by_asset.remove(a.id.as_str())?;
+                let host = [a.hostname.as_str(), a.property_no.as_str(), a.name.as_str()]
+                    .into_iter()
+                    .find(|s| !s.trim().is_empty())
+                    .unwrap_or("")
+                    .to_string();
+                Some((host, cpes))
+            })
+            .collect();
+        Ok((org, out))
+    }
+
     /// An organisation's installed software without a CPE name (尚未對應
     /// CPE), grouped as found, most installations first, each with its
     /// candidates.

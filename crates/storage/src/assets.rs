@@ -68,6 +68,14 @@ pub trait AssetStore: Send + Sync {
         org: &OrgId,
         limit: i64,
     ) -> Result<Vec<UnmappedSoftware>>;
+    /// Installed software with a CPE name on an organisation's assets in
+    /// service, by asset, at most `limit` rows.
+    async fn mapped_software(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        limit: i64,
+    ) -> Result<Vec<InstalledSoftware>>;
     /// An organisation's confirmed mappings.
     async fn mappings(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<CpeMapping>>;
     /// Removes a piece of software from its asset.
@@ -409,6 +417,25 @@ impl AssetStore for SqlStore {
             })
         })
         .await
+    }
+
+    async fn mapped_software(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        limit: i64,
+    ) -> Result<Vec<InstalledSoftware>> {
+        let mut q = Sql::new(format!(
+            "SELECT {SOFTWARE_COLS} FROM asset_software w JOIN assets x ON x.id = w.asset_id JOIN orgs o ON o.id = w.org_id WHERE w.org_id = "
+        ));
+        q.bind(org)
+            .push(" AND w.cpe23 IS NOT NULL AND x.status = 'in_service' AND ")
+            .scope(scope, "o.path")
+            .push(&format!(
+                " ORDER BY w.asset_id, w.cpe23, w.id LIMIT {}",
+                limit.clamp(1, 1_000_000)
+            ));
+        q.fetch_all(&self.pool, software).await
     }
 
     async fn mappings(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<CpeMapping>> {

@@ -143,6 +143,15 @@ backend_tests! {
         assert_eq!(d["software"].as_array().map(Vec::len), Some(2));
         assert_eq!(d["software"][0]["name"], "7-Zip 19.00 (x64)", "by name");
         assert_eq!(d["history"][0]["action"], "asset.software_updated");
+        // the VANS upload: one line per host and CPE name, hosts by host name
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets/vans.csv"), &officer, None).await;
+        let (header, rows) = parse_csv(&r);
+        assert_eq!(header, ["host", "cpe23"]);
+        assert_eq!(rows, vec![
+            vec!["pol-app-01".to_string(), "cpe:2.3:a:7-zip:7-zip:19.00:*:*:*:*:*:*:*".to_string()],
+            vec!["pol-app-01".to_string(), "cpe:2.3:a:mozilla:firefox:115.3.1:*:*:*:*:*:*:*".to_string()],
+        ]);
+        assert_eq!(env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets/vans.csv"), &health, None).await.status, StatusCode::NOT_FOUND);
         assert_eq!(d["history"][0]["details"]["changes"]["cpe23"], json!(["", "cpe:2.3:a:7-zip:7-zip:19.00:*:*:*:*:*:*:*"]));
         let r = env.api(Method::DELETE, &format!("{sw}/{}", zip["id"].as_str().expect("id")), &officer, None).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());

@@ -405,3 +405,22 @@ pub async fn map_unmapped(
     let updated = st.app.map_unmapped(&c.p, &id, b).await?;
     Ok(ApiJson(MappedOut { updated }))
 }
+
+/// The VANS upload: `host,cpe23`, one line per host and CPE name (UTF-8
+/// with BOM, like every download).
+pub async fn vans_csv(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+) -> ApiResult<axum::response::Response> {
+    let (org, hosts) = st.app.vans_cpe_list(&c.p, &id).await?;
+    let mut out = Csv::new();
+    out.row(["host", "cpe23"]);
+    for (host, cpes) in &hosts {
+        for cpe in cpes {
+            out.row([host.as_str(), cpe.as_str()]);
+        }
+    }
+    let name = format!("vans-cpe-{}.csv", org.code.as_deref().unwrap_or("org"));
+    Ok(out.into_download(&ascii_name(&name)))
+}
