@@ -518,8 +518,24 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("software");
+    // and one with a CPE name (the VANS upload lists the host by it)
+    let mapped = env
+        .app
+        .add_software(
+            &admin,
+            &asset.id,
+            zian_app::assets::SoftwareInput {
+                name: "Apache Tomcat".into(),
+                version: Some("7.0.47".into()),
+                publisher: None,
+                cpe23: Some("cpe:2.3:a:apache:tomcat:7.0.47:*:*:*:*:*:*:*".into()),
+            },
+        )
+        .await
+        .expect("mapped software");
     all_ids.insert(asset.id.to_string());
     all_ids.insert(software.id.clone());
+    all_ids.insert(mapped.id.clone());
     markers.extend([
         TARGET_SYSTEM.to_string(),
         TARGET_RISK_ASSET.to_string(),
