@@ -153,14 +153,14 @@ fn vendor_product(cpe23: &str) -> Option<VendorProduct> {
 
 impl App {
     /// The CPE suggester with an organisation's confirmed mappings.
-    async fn suggester(&self, p: &Principal, org: &OrgId) -> Result<Suggester<'static>> {
+    pub(crate) async fn suggester(&self, p: &Principal, org: &OrgId) -> Result<Suggester<'static>> {
         let maps = self
             .stores
             .assets
             .mappings(&p.scope(Permission::RecordRead), org)
             .await?;
         Ok(
-            Suggester::builtin().with_overrides(maps.into_iter().filter_map(|m| {
+            Suggester::builtin().with_normalised_overrides(maps.into_iter().filter_map(|m| {
                 VendorProduct::parse(&format!("{}:{}", m.vendor, m.product))
                     .map(|vp| (m.name_key, vp))
             })),

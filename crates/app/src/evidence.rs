@@ -39,6 +39,30 @@ pub fn clean_filename(name: &str) -> String {
     }
 }
 
+/// A file sent as standard base64 text (line breaks allowed) of at most
+/// `max` bytes decoded (`max_label` in the message); `content_base64` names
+/// the field in errors.
+pub(crate) fn decode_base64(text: &str, max: usize, max_label: &str) -> Result<Vec<u8>> {
+    // no copy of the text unless it holds line breaks
+    let cleaned: std::borrow::Cow<'_, [u8]> = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        text.bytes()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect::<Vec<u8>>()
+            .into()
+    } else {
+        text.as_bytes().into()
+    };
+    if cleaned.len() > max / 3 * 4 + 8 {
+        return Err(AppError::invalid(
+            "content_base64",
+            msg!("reason.evidence.too_large", max = max_label),
+        ));
+    }
+    BASE64
+        .decode(&cleaned)
+        .map_err(|_| AppError::invalid("content_base64", msg!("reason.evidence.base64")))
+}
+
 impl App {
     /// Checks an uploaded file (name, size, type by extension and content)
     /// and describes it; `org` is the organisation it belongs to.
@@ -237,27 +261,7 @@ impl App {
     ) -> Result<EvidenceFile> {
         // the access check comes first, so outsiders learn nothing from errors
         self.org_with(p, org_id, Permission::RecordWrite).await?;
-        // no copy of the text unless it holds line breaks
-        let cleaned: std::borrow::Cow<'_, [u8]> =
-            if content_base64.bytes().any(|b| b.is_ascii_whitespace()) {
-                content_base64
-                    .bytes()
-                    .filter(|b| !b.is_ascii_whitespace())
-                    .collect::<Vec<u8>>()
-                    .into()
-            } else {
-                content_base64.as_bytes().into()
-            };
-        if cleaned.len() > MAX_BYTES / 3 * 4 + 8 {
-            return Err(AppError::invalid(
-                "content_base64",
-                msg!("reason.evidence.too_large", max = "10 MB"),
-            ));
-        }
-        let bytes = BASE64
-            .decode(&cleaned)
-            .map_err(|_| AppError::invalid("content_base64", msg!("reason.evidence.base64")))?;
-        drop(cleaned);
+        let bytes = decode_base64(content_base64, MAX_BYTES, "10 MB")?;
         self.upload_evidence(p, org_id, filename, content_type, bytes)
             .await
     }

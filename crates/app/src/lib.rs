@@ -34,6 +34,7 @@ pub mod directory;
 pub mod error;
 pub mod evidence;
 pub mod inbox;
+pub mod inventory;
 pub mod jobs;
 pub mod mail;
 pub mod orgs;

@@ -8,6 +8,7 @@ mod bench_web;
 mod config;
 mod feeds_sync;
 mod https;
+mod inventory;
 mod jobs;
 mod platform;
 
@@ -63,6 +64,10 @@ enum Cmd {
     /// Users and roles.
     #[command(subcommand)]
     User(platform::UserCmd),
+    /// Software inventories: import an agency's installed-software file into
+    /// the asset register (preview, then `--commit`).
+    #[command(subcommand)]
+    Inventory(inventory::InventoryCmd),
     /// Write a consistent backup archive of the database (online), then
     /// read it back and verify it; `zian backup verify FILE` checks an
     /// existing archive.

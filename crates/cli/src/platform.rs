@@ -309,7 +309,7 @@ fn read_checkpoints(path: &std::path::Path) -> Result<Vec<zian_domain::audit::Ch
 
 /// The operator at the server's shell acts as a system administrator of the
 /// whole tree; their actions are audited as `via: cli`.
-async fn cli_principal(app: &App) -> Result<Principal> {
+pub(crate) async fn cli_principal(app: &App) -> Result<Principal> {
     match app.operator().await? {
         Some(p) => Ok(p),
         None => bail!(
@@ -319,7 +319,7 @@ async fn cli_principal(app: &App) -> Result<Principal> {
 }
 
 /// Resolves an organisation given by id or by code.
-async fn org_id(app: &App, p: &Principal, key: &str) -> Result<OrgId> {
+pub(crate) async fn org_id(app: &App, p: &Principal, key: &str) -> Result<OrgId> {
     if let Ok(o) = app.get_org(p, &OrgId::from(key)).await {
         return Ok(o.id);
     }
@@ -380,6 +380,10 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
         Cmd::Jobs(c) => {
             let (app, _) = open(&cfg).await?;
             return crate::jobs::jobs_cmd(&app, &cfg, c).await;
+        }
+        Cmd::Inventory(c) => {
+            let (app, _) = open(&cfg).await?;
+            return crate::inventory::inventory_cmd(&app, c).await;
         }
         Cmd::Mail(c) => {
             let (app, _) = open(&cfg).await?;

@@ -105,6 +105,9 @@ id_type!(
     EvidenceId,
     /// An asset of the register (資產).
     AssetId,
+    /// A software inventory import (an uploaded file, previewed, then
+    /// committed).
+    ImportId,
 );
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod error;
 pub mod evidence;
 pub mod ids;
 pub mod inbox;
+pub mod inventory;
 pub mod jobs;
 pub mod list;
 pub mod org;
@@ -37,7 +38,7 @@ pub mod webhooks;
 
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
-pub use ids::{AssetId, EvidenceId, OrgId, PlanId, RiskId, SystemId, UserId};
+pub use ids::{AssetId, EvidenceId, ImportId, OrgId, PlanId, RiskId, SystemId, UserId};
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};
 pub use role::{Permission, Role};

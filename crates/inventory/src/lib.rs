@@ -23,9 +23,13 @@
 //! Everything here is pure: bytes in, [`ParsedFile`] out. A problem with one
 //! row becomes a [`RowError`] and leaves that row out; a problem with the
 //! whole file is a [`FileError`]. Both carry a localised [`Msg`].
+//!
+//! [`plan::plan`] then says what a read file would change in an
+//! organisation's register (the import's preview and commit).
 
 mod collect;
 mod decode;
+pub mod plan;
 mod sbom;
 mod sheet;
 mod table;

@@ -87,9 +87,9 @@ pub trait AssetStore: Send + Sync {
     ) -> Result<()>;
 }
 
-const ASSET_COLS: &str = "x.id, x.org_id, x.system_id, x.name, x.category, x.owner, x.custodian, x.users, x.location, x.property_no, x.brand, x.model, x.quantity, x.core, x.status, x.disposed_on, x.disposal_method, x.labels, x.hostname, x.ip, x.mac, x.os, x.kbs, x.notes, x.created_at, x.updated_at";
+pub(crate) const ASSET_COLS: &str = "x.id, x.org_id, x.system_id, x.name, x.category, x.owner, x.custodian, x.users, x.location, x.property_no, x.brand, x.model, x.quantity, x.core, x.status, x.disposed_on, x.disposal_method, x.labels, x.hostname, x.ip, x.mac, x.os, x.kbs, x.notes, x.created_at, x.updated_at";
 
-fn asset(r: &AnyRow) -> Result<Asset> {
+pub(crate) fn asset_row(r: &AnyRow) -> Result<Asset> {
     Ok(Asset {
         id: s(r, "id")?.into(),
         org_id: s(r, "org_id")?.into(),
@@ -120,9 +120,9 @@ fn asset(r: &AnyRow) -> Result<Asset> {
     })
 }
 
-const SOFTWARE_COLS: &str = "w.id, w.asset_id, w.org_id, w.name, w.version, w.publisher, w.cpe23, w.source, w.created_at, w.updated_at";
+pub(crate) const SOFTWARE_COLS: &str = "w.id, w.asset_id, w.org_id, w.name, w.version, w.publisher, w.cpe23, w.source, w.created_at, w.updated_at";
 
-fn software(r: &AnyRow) -> Result<InstalledSoftware> {
+pub(crate) fn software_row(r: &AnyRow) -> Result<InstalledSoftware> {
     Ok(InstalledSoftware {
         id: s(r, "id")?,
         asset_id: s(r, "asset_id")?.into(),
@@ -164,6 +164,29 @@ fn asset_cols(x: &Asset) -> Cols {
         .set("updated_at", x.updated_at)
 }
 
+/// Every column of a new asset.
+pub(crate) fn asset_insert_cols(x: &Asset) -> Cols {
+    asset_cols(x)
+        .set("id", &x.id)
+        .set("org_id", &x.org_id)
+        .set("created_at", x.created_at)
+}
+
+/// Every column of a new piece of installed software.
+pub(crate) fn software_insert_cols(x: &InstalledSoftware) -> Cols {
+    Cols::new()
+        .set("id", x.id.as_str())
+        .set("asset_id", &x.asset_id)
+        .set("org_id", &x.org_id)
+        .set("name", &x.name)
+        .set("version", &x.version)
+        .set("publisher", &x.publisher)
+        .set("cpe23", x.cpe23.as_deref())
+        .set("source", &x.source)
+        .set("created_at", x.created_at)
+        .set("updated_at", x.updated_at)
+}
+
 const UPSERT_MAPPING: &str = " ON CONFLICT (org_id, name_key) DO UPDATE SET vendor = excluded.vendor, product = excluded.product, confirmed_by = excluded.confirmed_by, confirmed_at = excluded.confirmed_at";
 
 fn mapping_sql(m: &CpeMapping) -> Sql {
@@ -193,11 +216,8 @@ impl AssetStore for SqlStore {
         if let Some(sys) = &x.system_id {
             tx.require(&system_of_org(sys, &x.org_id)).await?;
         }
-        let cols = asset_cols(x)
-            .set("id", &x.id)
-            .set("org_id", &x.org_id)
-            .set("created_at", x.created_at);
-        tx.insert(&cols.insert("assets"), "asset").await?;
+        tx.insert(&asset_insert_cols(x).insert("assets"), "asset")
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -207,7 +227,7 @@ impl AssetStore for SqlStore {
             "SELECT {ASSET_COLS} FROM assets x JOIN orgs o ON o.id = x.org_id WHERE x.id = "
         ));
         q.bind(id).push(" AND ").scope(scope, "o.path");
-        q.fetch_optional(&self.pool, asset).await
+        q.fetch_optional(&self.pool, asset_row).await
     }
 
     async fn list(&self, scope: &OrgScope, org: &OrgId, q: &ListQuery) -> Result<Page<Asset>> {
@@ -271,7 +291,7 @@ impl AssetStore for SqlStore {
             ],
             "x.id",
         );
-        fetch_page(&self.pool, ASSET_COLS, &w, &order, q, asset).await
+        fetch_page(&self.pool, ASSET_COLS, &w, &order, q, asset_row).await
     }
 
     async fn update(&self, scope: &OrgScope, x: &Asset, audit: AuditEvent) -> Result<()> {
@@ -294,7 +314,7 @@ impl AssetStore for SqlStore {
             .push(" AND ")
             .scope(scope, "o.path")
             .push(" ORDER BY w.name, w.version, w.id");
-        q.fetch_all(&self.pool, software).await
+        q.fetch_all(&self.pool, software_row).await
     }
 
     async fn insert_software(
@@ -305,19 +325,11 @@ impl AssetStore for SqlStore {
     ) -> Result<()> {
         let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.created_at).await?;
         tx.require(&asset_of_org(&x.asset_id, &x.org_id)).await?;
-        let cols = Cols::new()
-            .set("id", x.id.as_str())
-            .set("asset_id", &x.asset_id)
-            .set("org_id", &x.org_id)
-            .set("name", &x.name)
-            .set("version", &x.version)
-            .set("publisher", &x.publisher)
-            .set("cpe23", x.cpe23.as_deref())
-            .set("source", &x.source)
-            .set("created_at", x.created_at)
-            .set("updated_at", x.updated_at);
-        tx.insert(&cols.insert("asset_software"), "software")
-            .await?;
+        tx.insert(
+            &software_insert_cols(x).insert("asset_software"),
+            "software",
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -435,7 +447,7 @@ impl AssetStore for SqlStore {
                 " ORDER BY w.asset_id, w.cpe23, w.id LIMIT {}",
                 limit.clamp(1, 1_000_000)
             ));
-        q.fetch_all(&self.pool, software).await
+        q.fetch_all(&self.pool, software_row).await
     }
 
     async fn mappings(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<CpeMapping>> {

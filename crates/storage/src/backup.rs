@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "assets",
     "asset_software",
     "cpe_mappings",
+    "inventory_imports",
     "risks",
     "plan_versions",
     "kpi_measurements",

@@ -240,7 +240,8 @@ text_args!(
     zian_domain::RiskId,
     zian_domain::PlanId,
     zian_domain::EvidenceId,
-    zian_domain::AssetId
+    zian_domain::AssetId,
+    zian_domain::ImportId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {
@@ -432,6 +433,23 @@ impl Cols {
         }
         q.push(")");
         q
+    }
+    /// `INSERT INTO table (…) VALUES (…), (…) …`: one statement for rows
+    /// that all set the same columns in the same order (the first row's).
+    pub(crate) fn insert_many(rows: Vec<Cols>, table: &str) -> Option<Sql> {
+        let mut rows = rows.into_iter();
+        let mut q = rows.next()?.insert(table);
+        for row in rows {
+            q.push(", (");
+            for (i, (_, v)) in row.0.into_iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.bind(v);
+            }
+            q.push(")");
+        }
+        Some(q)
     }
     /// `UPDATE table SET … WHERE` (the caller appends the condition).
     pub(crate) fn update(self, table: &str) -> Sql {

@@ -11,6 +11,7 @@
 //! | [`ComplianceStore`] | `compliance` | obligation completions, rule overrides |
 //! | [`SystemStore`] | `systems` | information systems, gradings, control status |
 //! | [`AssetStore`] | `assets` | the asset register, installed software |
+//! | [`InventoryStore`] | `inventory` | software inventory imports (uploads, previews, commits) |
 //! | [`RiskStore`] | `risk` | the risk register and risk scales |
 //! | [`PlanStore`] | `plans` | maintenance-plan versions, KPI measurements |
 //! | [`EvidenceStore`] | `evidence` | evidence files |
@@ -40,6 +41,7 @@ mod directory;
 pub mod error;
 mod evidence;
 mod inbox;
+mod inventory;
 mod jobs;
 mod mail;
 mod orgs;
@@ -64,6 +66,7 @@ pub use directory::{
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
 pub use inbox::InboxStore;
+pub use inventory::{InventoryStore, PREVIEW_KEPT_SECONDS};
 pub use jobs::JobStore;
 pub use mail::MailStore;
 pub use orgs::OrgStore;
@@ -86,6 +89,7 @@ pub struct Stores {
     pub compliance: Arc<dyn ComplianceStore>,
     pub systems: Arc<dyn SystemStore>,
     pub assets: Arc<dyn AssetStore>,
+    pub inventory: Arc<dyn InventoryStore>,
     pub risk: Arc<dyn RiskStore>,
     pub plans: Arc<dyn PlanStore>,
     pub evidence: Arc<dyn EvidenceStore>,
@@ -107,6 +111,7 @@ impl SqlStore {
                 compliance: s.clone(),
                 systems: s.clone(),
                 assets: s.clone(),
+                inventory: s.clone(),
                 risk: s.clone(),
                 plans: s.clone(),
                 evidence: s.clone(),

@@ -106,6 +106,13 @@ impl AuditedTx {
         &mut self.event
     }
 
+    /// Appends another event to the chain inside this transaction, ahead of
+    /// the transaction's own (a change that touches many records leaves an
+    /// entry on each record's history).
+    pub(crate) async fn also(&mut self, event: AuditEvent) -> Result<i64> {
+        append(&mut self.tx, event, self.now, self.key.as_deref()).await
+    }
+
     /// Appends the event to the audit chain and commits; returns the
     /// event's sequence number.
     pub(crate) async fn commit(mut self) -> Result<i64> {

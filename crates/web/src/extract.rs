@@ -383,15 +383,30 @@ impl PageUpload {
         &self.pc.p
     }
 
-    /// Reads the form: the caller (its CSRF token checked) and the `file`.
+    /// Reads the form: the caller (its CSRF token checked) and the `file`
+    /// (an evidence file: read up to its limit).
     pub async fn read(self) -> Result<(PageCaller, Option<UploadedFile>), PageError> {
+        let (pc, file, _) = self
+            .read_with(zian_domain::evidence::MAX_BYTES, &[])
+            .await?;
+        Ok((pc, file))
+    }
+
+    /// Reads the form: the caller (its CSRF token checked), the `file` (read
+    /// up to just past `max` bytes: the application refuses it then) and the
+    /// text fields named in `fields` (at most 4 KiB each).
+    pub async fn read_with(
+        self,
+        max: usize,
+        fields: &[&str],
+    ) -> Result<(PageCaller, Option<UploadedFile>, Vec<(String, String)>), PageError> {
         let cut = || bad_form(msg!("reason.evidence.upload_unreadable"));
         let mut mp = self
             .body
             .map_err(|_| bad_form(msg!("reason.evidence.upload_unreadable")))?;
         let permit = UploadPermit::acquire(&self.state).await?;
         let mut permit = Some(permit);
-        let (mut csrf, mut file) = (String::new(), None);
+        let (mut csrf, mut file, mut texts) = (String::new(), None, Vec::new());
         while let Some(mut field) = mp.next_field().await.map_err(|_| cut())? {
             match field.name() {
                 Some(CSRF_FIELD) => csrf = field.text().await.map_err(|_| cut())?,
@@ -399,11 +414,11 @@ impl PageUpload {
                     let name = field.file_name().unwrap_or("").to_string();
                     let content_type = field.content_type().unwrap_or("").to_string();
                     // read chunk by chunk, stopping just past the largest
-                    // file accepted (the application refuses it then)
+                    // file accepted
                     let mut bytes = Vec::new();
                     while let Some(chunk) = field.chunk().await.map_err(|_| cut())? {
                         bytes.extend_from_slice(&chunk);
-                        if bytes.len() > zian_domain::evidence::MAX_BYTES {
+                        if bytes.len() > max {
                             break;
                         }
                     }
@@ -417,16 +432,24 @@ impl PageUpload {
                         permit,
                     });
                 }
+                Some(n) if fields.contains(&n) => {
+                    let n = n.to_string();
+                    let v = field.text().await.map_err(|_| cut())?;
+                    if v.len() > 4096 {
+                        return Err(cut());
+                    }
+                    texts.push((n, v));
+                }
                 _ => {}
             }
         }
         self.pc.check_csrf(&csrf)?;
-        // a refused file goes back to its page (crate::refill); a file
-        // input is never written back
+        // a refused file goes back to its page (crate::refill) with the
+        // text fields; a file input is never written back
         if let Some(echo) = &self.echo {
-            echo.set(Vec::new());
+            echo.set(texts.clone());
         }
-        Ok((self.pc, file))
+        Ok((self.pc, file, texts))
     }
 }
 

@@ -24,6 +24,7 @@ pub mod error;
 pub mod evidence;
 pub mod extract;
 pub mod inbox;
+pub mod inventory;
 pub mod jobs;
 pub mod layout;
 pub mod list;

@@ -101,6 +101,7 @@ pub fn routes() -> Vec<Route> {
         crate::compliance::routes(),
         crate::systems::routes(),
         crate::assets::routes(),
+        crate::inventory::routes(),
         crate::risk::routes(),
         crate::plans::routes(),
         crate::evidence::routes(),
@@ -118,6 +119,10 @@ pub fn routes() -> Vec<Route> {
 /// or as a multipart form.
 pub const EVIDENCE_BODY_BYTES: usize = 15 * 1024 * 1024;
 
+/// Body limit of the inventory upload routes: a 64 MiB file as base64 JSON
+/// or as a multipart form.
+pub const INVENTORY_BODY_BYTES: usize = 88 * 1024 * 1024;
+
 /// The application router with its middleware.
 pub fn router(st: AppState) -> Router {
     let mut router: Router<AppState> = Router::new();
@@ -126,6 +131,8 @@ pub fn router(st: AppState) -> Router {
         // route keeps the small configured limit
         let max = if route.path.ends_with("/evidence") {
             EVIDENCE_BODY_BYTES
+        } else if route.path.ends_with("/inventory") {
+            INVENTORY_BODY_BYTES
         } else {
             st.web.max_body_bytes
         };

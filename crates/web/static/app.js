@@ -38,6 +38,38 @@
       el.insertAdjacentElement("afterend", c);
     });
   }
+  // uploads with a progress bar: the file is sent by XMLHttpRequest so its
+  // progress shows, then the page follows the server's answer (the preview,
+  // or the form again with the error); without scripts the form posts as is
+  document.querySelectorAll("form[data-progress]").forEach(function (f) {
+    var bar = f.querySelector("progress");
+    var label = f.querySelector("[aria-live]");
+    if (!bar || !window.FormData || !window.XMLHttpRequest) { return; }
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", f.action);
+      bar.hidden = false;
+      var button = f.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      xhr.upload.addEventListener("progress", function (ev) {
+        if (ev.lengthComputable) {
+          var pct = Math.round(ev.loaded * 100 / ev.total);
+          bar.value = pct;
+          if (label) { label.textContent = bar.getAttribute("data-uploading") + " " + pct + "%"; }
+        }
+      });
+      xhr.upload.addEventListener("load", function () {
+        bar.removeAttribute("value");
+        if (label) { label.textContent = bar.getAttribute("data-analysing"); }
+      });
+      xhr.addEventListener("load", function () {
+        window.location.href = xhr.responseURL || f.action;
+      });
+      xhr.addEventListener("error", function () { f.submit(); });
+      xhr.send(new FormData(f));
+    });
+  });
   // idle logout: the server enforces it; the page follows so that a
   // screen left open does not keep showing data
   var idle = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);

@@ -420,6 +420,32 @@ impl<'d> Suggester<'d> {
         self
     }
 
+    /// The candidate an override (a confirmed mapping) gives the name, with
+    /// the version normalised; `None` when no override names it. Much
+    /// cheaper than [`Suggester::suggest`] (no dictionary ranking), for
+    /// applying confirmations to large imports.
+    pub fn confirmed(&self, name: &str, version: &str) -> Option<Candidate> {
+        let parts = split_name(name);
+        let t = self.overrides.get(&parts.tokens.join(" "))?;
+        let shape = t.shape.unwrap_or_else(|| self.shape_of(&t.vp));
+        Some(self.candidate(&t.vp, &parts, version, shape, OVERRIDE_CONFIDENCE))
+    }
+
+    /// Adds known mappings keyed by names already normalised with
+    /// [`normalise_name`] (as stored): normalising is not idempotent ("7 zip"
+    /// would become "zip"), so stored keys are taken as they are.
+    pub fn with_normalised_overrides(
+        mut self,
+        overrides: impl IntoIterator<Item = (String, VendorProduct)>,
+    ) -> Suggester<'d> {
+        for (key, vp) in overrides {
+            if !key.is_empty() {
+                self.overrides.insert(key, Target { vp, shape: None });
+            }
+        }
+        self
+    }
+
     /// Up to [`MAX_CANDIDATES`] candidates, best first.
     pub fn suggest(&self, name: &str, version: &str, publisher: Option<&str>) -> Vec<Candidate> {
         let parts = split_name(name);
@@ -880,6 +906,24 @@ mod tests {
         assert!((c[0].confidence - 1.0).abs() < 1e-9);
         assert_eq!(c[1].product, "firefox");
         assert!(c.len() <= MAX_CANDIDATES);
+        // the cheap path gives the same first candidate, and nothing for
+        // names no override covers
+        assert_eq!(
+            s.confirmed("Mozilla Firefox (x64 zh-TW) 115.3.1", "115.3.1"),
+            Some(c[0].clone())
+        );
+        assert_eq!(s.confirmed("7-Zip 19.00 (x64)", "19.00"), None);
+        // stored keys are taken as they are: "7 zip" normalised again would
+        // be "zip"
+        let key = normalise_name("7-Zip 23.01 (x64)");
+        let s = Suggester::builtin().with_normalised_overrides([(
+            key,
+            VendorProduct::parse("7-zip:7-zip").expect("valid"),
+        )]);
+        assert_eq!(
+            s.confirmed("7-Zip 23.01 (x64)", "23.01").map(|c| c.cpe23),
+            Some("cpe:2.3:a:7-zip:7-zip:23.01:*:*:*:*:*:*:*".to_string())
+        );
     }
 
     #[test]

@@ -94,8 +94,27 @@ pub async fn list(
 
 /// The file as an attachment: never rendered by the browser as a page.
 pub fn attachment(row: &EvidenceFile, bytes: Vec<u8>) -> Response {
-    let encoded: String = row
-        .filename
+    file_download(
+        &row.filename,
+        &row.content_type,
+        "evidence",
+        "x-evidence-sha256",
+        &row.sha256,
+        bytes,
+    )
+}
+
+/// A stored file as an attachment named `filename` (RFC 5987; `fallback` for
+/// old clients), with its SHA-256 in the header `sha_header`.
+pub fn file_download(
+    filename: &str,
+    content_type: &str,
+    fallback: &str,
+    sha_header: &'static str,
+    sha256: &str,
+    bytes: Vec<u8>,
+) -> Response {
+    let encoded: String = filename
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -107,15 +126,15 @@ pub fn attachment(row: &EvidenceFile, bytes: Vec<u8>) -> Response {
         .collect();
     (
         [
-            (header::CONTENT_TYPE, row.content_type.clone()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"evidence\"; filename*=UTF-8''{encoded}"),
+                format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             (
-                header::HeaderName::from_static("x-evidence-sha256"),
-                row.sha256.clone(),
+                header::HeaderName::from_static(sha_header),
+                sha256.to_string(),
             ),
         ],
         bytes,
