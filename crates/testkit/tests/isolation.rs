@@ -46,8 +46,8 @@ use zian_domain::ports::IdGen;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
-    AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, JobStore,
-    OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, WebhookStore,
+    AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, InventoryStore,
+    JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -191,6 +191,9 @@ struct Ids {
     asset: String,
     /// A piece of software installed on that asset.
     software: String,
+    /// A software inventory import of PIF-HLT, previewed (its commit
+    /// changes that asset).
+    import: String,
 }
 
 impl Ids {
@@ -215,6 +218,7 @@ impl Ids {
             notice: f(),
             asset: f(),
             software: f(),
+            import: f(),
         }
     }
 }
@@ -238,6 +242,13 @@ const TARGET_SYSTEM: &str = "衛生局隔離測試系統";
 const TARGET_RISK_ASSET: &str = "衛生局隔離測試資產";
 /// The name of the target's asset in the register (a marker).
 const TARGET_ASSET: &str = "衛生局隔離測試主機";
+/// The file name of the target's inventory import (a marker).
+const TARGET_IMPORT_FILE: &str = "衛生局隔離測試清單.csv";
+/// A program in that file (a marker).
+const TARGET_IMPORT_SOFTWARE: &str = "衛生局隔離測試匯入軟體";
+/// The inventory file the upload routes send (a host of the caller's
+/// making, one program).
+const UPLOAD_CSV: &str = "host,name,version\nhlt-iso-09,Isolation Upload,1.0\n";
 
 /// Creates a user through the application as the administrator, with a
 /// role, able to log in with [`PASSWORD`] ([`TestEnv::make_user`]).
@@ -536,12 +547,27 @@ async fn setup(env: &TestEnv) -> Target {
     all_ids.insert(asset.id.to_string());
     all_ids.insert(software.id.clone());
     all_ids.insert(mapped.id.clone());
+    // a software list uploaded for that host, previewed
+    let import = env
+        .app
+        .preview_inventory(
+            &admin,
+            &hlt,
+            TARGET_IMPORT_FILE,
+            format!("host,name,version\nhlt-iso-01,{TARGET_IMPORT_SOFTWARE},2.0\n").as_bytes(),
+            None,
+        )
+        .await
+        .expect("import");
+    all_ids.insert(import.import.id.to_string());
     markers.extend([
         TARGET_SYSTEM.to_string(),
         TARGET_RISK_ASSET.to_string(),
         TARGET_ASSET.to_string(),
         "hlt-iso-01".to_string(),
         "衛生局隔離測試軟體".to_string(),
+        TARGET_IMPORT_FILE.to_string(),
+        TARGET_IMPORT_SOFTWARE.to_string(),
     ]);
     // a recurring obligation that applies to PIF-HLT (level C, public)
     let compliance = env
@@ -704,6 +730,7 @@ async fn setup(env: &TestEnv) -> Target {
             notice,
             asset: asset.id.to_string(),
             software: software.id,
+            import: import.import.id.into_string(),
         },
         all_ids,
         markers,
@@ -819,6 +846,15 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
                 .expect("software");
             m.insert(format!("asset {}", a.id), format!("{a:?} {sw:?}"));
         }
+        let imports = InventoryStore::imports(&env.store, &all, &o.id, 1000)
+            .await
+            .expect("imports");
+        if !imports.is_empty() {
+            m.insert(
+                format!("inventory imports {}", o.id),
+                format!("{imports:?}"),
+            );
+        }
         let maps = AssetStore::mappings(&env.store, &all, &o.id)
             .await
             .expect("cpe mappings");
@@ -917,6 +953,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "jobs") => vec![ids.job.clone()],
                 (_, "inbox") => vec![ids.notice.clone()],
                 (_, "assets") => vec![ids.asset.clone()],
+                (_, "inventory") => vec![ids.import.clone()],
                 ("software_id", _) | (_, "software") => vec![ids.software.clone()],
                 _ => vec![
                     ids.org.clone(),
@@ -1036,7 +1073,14 @@ fn field_value(
         // evidence: a small file; completions without one
         "filename" => json!("隔離測試.pdf"),
         "content_type" => json!("application/pdf"),
+        "content_base64" if path.ends_with("/inventory") => {
+            json!(data_encoding::BASE64.encode(UPLOAD_CSV.as_bytes()))
+        }
         "content_base64" => json!("JVBERi0xLjcgaXNvbGF0aW9u"),
+        // inventory: a file of one host; a commit without a fingerprint
+        "file_name" => json!("isolation.csv"),
+        "default_host" | "expect" => Value::Null,
+        "accept_errors" => json!(false),
         "evidence_id" => Value::Null,
         // webhooks: a public address (nothing is sent without a worker)
         "url" => json!("https://93.184.215.14/isolation"),
@@ -1263,9 +1307,10 @@ fn build(
             "content-type".into(),
             format!("multipart/form-data; boundary={boundary}"),
         ));
+        let (name, ct, content) = upload_file(template);
         Some(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"iso.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7 iso\r\n--{boundary}--\r\n",
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {ct}\r\n\r\n{content}\r\n--{boundary}--\r\n",
                 caller.form_csrf()
             )
             .into_bytes(),
@@ -1994,7 +2039,19 @@ enum Encoding {
 /// The page forms that upload a file (multipart): evidence, and a new
 /// version of an evidence file.
 fn is_upload(path: &str) -> bool {
-    path.ends_with("/evidence") || (path.starts_with("/evidence/") && path.ends_with("/replace"))
+    path.ends_with("/evidence")
+        || (path.starts_with("/evidence/") && path.ends_with("/replace"))
+        || path.ends_with("/inventory")
+}
+
+/// The file an upload form sends: an inventory file to the inventory form,
+/// a small PDF to the evidence forms.
+fn upload_file(path: &str) -> (&'static str, &'static str, &'static str) {
+    if path.ends_with("/inventory") {
+        ("iso.csv", "text/csv", UPLOAD_CSV)
+    } else {
+        ("iso.pdf", "application/pdf", "%PDF-1.7 iso")
+    }
 }
 
 fn multipart(pairs: &[(String, String)], file: bool) -> (String, Vec<u8>) {
