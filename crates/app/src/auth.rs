@@ -1077,7 +1077,6 @@ impl App {
         Ok(self.auth.store.system_shares_for_vendor(&p.user.id).await?)
     }
 
-    /// Whether a username is taken (seeding the demonstration).
     /// The user with this username (the demo's seeding acts as its users).
     pub(crate) async fn demo_user(&self, username: &str) -> Result<Option<zian_domain::User>> {
         Ok(self
@@ -1088,6 +1087,32 @@ impl App {
             .map(|c| c.user))
     }
 
+    /// A demo user as the authoriser sees them (the demo acts through the
+    /// same services people use, where it can).
+    pub(crate) async fn demo_principal(&self, username: &str) -> Result<Option<Principal>> {
+        let Some(c) = self
+            .auth
+            .store
+            .system_credentials_by_username(username)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let assignments = effective_assignments(
+            self.auth
+                .store
+                .system_assignments(&c.user.id, self.now())
+                .await?,
+        );
+        Ok(Some(Principal {
+            user: c.user,
+            assignments,
+            token: None,
+            meta: Default::default(),
+        }))
+    }
+
+    /// Whether a username is taken (seeding the demonstration).
     pub(crate) async fn username_taken(&self, username: &str) -> Result<bool> {
         Ok(self
             .auth

@@ -4,8 +4,9 @@
 //! users' PCs with installed software as CPE 2.3 names (products of the NVD
 //! 2012–2015 feeds shipped with the vulnerability engine, so a scan of the
 //! demo finds real CVEs) and one program not mapped yet; a retired and a
-//! disposed asset; and two assets of the health bureau. Seeded only where
-//! the police bureau has no asset yet.
+//! disposed asset; and two assets of the health bureau; an inventory import
+//! committed and one awaiting confirmation. Seeded only where the police
+//! bureau has no asset yet.
 
 use std::collections::HashMap;
 
@@ -15,7 +16,9 @@ use zian_domain::assets::{
 };
 use zian_domain::{AssetId, ListQuery, Memo, OrgScope, Organisation, Text};
 
+use crate::assets::MapUnmappedInput;
 use crate::demo::system_event;
+use crate::inventory::CommitInput;
 use crate::{App, Result};
 
 /// One demo asset: (org code, name, category, owner, custodian, users,
@@ -430,6 +433,70 @@ impl App {
         let mut e = event("asset.created", &pol.id, &disposed.id);
         e.details = serde_json::json!({"name": disposed.name, "category": "hardware"});
         self.stores.assets.insert(&all, &disposed, e).await?;
+        self.seed_demo_imports(pol).await
+    }
+
+    /// The officer's inventory imports, through the import service: the
+    /// criminal investigation PC's installed programs exported from Windows
+    /// (Firefox upgraded and named by the bureau's confirmed mapping, Java
+    /// added and left to map), committed; then its Get-HotFix list, uploaded
+    /// and waiting for confirmation.
+    async fn seed_demo_imports(&self, pol: &Organisation) -> Result<()> {
+        let Some(p) = self.demo_principal("officer.police").await? else {
+            return Ok(());
+        };
+        self.map_unmapped(
+            &p,
+            &pol.id,
+            MapUnmappedInput {
+                name: "Mozilla Firefox 30.0 (x86 zh-TW)".into(),
+                version: Some("30.0".into()),
+                publisher: Some("Mozilla".into()),
+                cpe23: "cpe:2.3:a:mozilla:firefox:30.0:*:*:*:*:*:*:*".into(),
+            },
+        )
+        .await?;
+        let v = self
+            .preview_inventory(
+                &p,
+                &pol.id,
+                "POL-PC-CIB-01-programs.csv",
+                DEMO_PROGRAMS.as_bytes(),
+                None,
+            )
+            .await?;
+        self.commit_inventory(&p, &v.import.id, CommitInput::default())
+            .await?;
+        self.preview_inventory(
+            &p,
+            &pol.id,
+            "POL-PC-CIB-01-hotfix.csv",
+            DEMO_HOTFIX.as_bytes(),
+            None,
+        )
+        .await?;
         Ok(())
     }
 }
+
+/// `Get-ItemProperty …\Uninstall\* | Select-Object PSComputerName,
+/// DisplayName, DisplayVersion, Publisher, InstallDate | Export-Csv
+/// -Encoding UTF8` on the criminal investigation PC (invented values).
+const DEMO_PROGRAMS: &str = "\u{feff}#TYPE Selected.System.Management.Automation.PSCustomObject\r
+\"PSComputerName\",\"DisplayName\",\"DisplayVersion\",\"Publisher\",\"InstallDate\"\r
+\"POL-PC-CIB-01\",\"Adobe Reader XI (11.0.0)\",\"11.0.0\",\"Adobe Systems Incorporated\",\"20140212\"\r
+\"POL-PC-CIB-01\",\"Mozilla Firefox 31.0 (x86 zh-TW)\",\"31.0\",\"Mozilla\",\"20140801\"\r
+\"POL-PC-CIB-01\",\"7-Zip 9.20\",\"9.20.00.0\",\"Igor Pavlov\",\"20130105\"\r
+\"POL-PC-CIB-01\",\"HiCOS PKI Smart Card Client\",\"3.0.3.21207\",\"Chunghwa Telecom Co., Ltd.\",\"20131120\"\r
+\"POL-PC-CIB-01\",\"Java 7 Update 60\",\"7.0.600\",\"Oracle\",\"20140620\"\r
+";
+
+/// `Get-HotFix -ComputerName POL-PC-CIB-01 | Select-Object PSComputerName,
+/// HotFixID, InstalledOn | Export-Csv` (invented values).
+const DEMO_HOTFIX: &str = "\"PSComputerName\",\"HotFixID\",\"InstalledOn\"\r
+\"POL-PC-CIB-01\",\"KB2532531\",\"2014/6/11\"\r
+\"POL-PC-CIB-01\",\"KB2533552\",\"2014/6/11\"\r
+\"POL-PC-CIB-01\",\"KB976902\",\"2014/6/11\"\r
+\"POL-PC-CIB-01\",\"KB2972280\",\"2014/8/13\"\r
+\"POL-PC-CIB-01\",\"KB2977629\",\"2014/8/13\"\r
+";

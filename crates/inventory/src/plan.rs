@@ -8,8 +8,9 @@
 //!   (ASCII case ignored; an asset in service before a retired one, then the
 //!   oldest); a host the register lacks becomes a new hardware asset;
 //! - the file lists a host's whole software: a program with the same name,
-//!   version and publisher is unchanged; one with the same name and
-//!   publisher but another version is changed (upgraded); the rest are added,
+//!   version and publisher is unchanged; one of the same product (its name
+//!   without version, architecture and language, and its publisher) but
+//!   another version is changed (upgraded); the rest are added,
 //!   and what the register holds beyond the file is removed (never software
 //!   entered by hand; nothing at all when the file has rows in error, its
 //!   full list being unknown then; nor from a host the file lists with
@@ -167,8 +168,21 @@ fn host_key(h: &str) -> String {
     h.trim().to_ascii_lowercase()
 }
 
+/// Programs that are the same product: the name without its version,
+/// architecture and language ("Mozilla Firefox 115.3.1 (x64 zh-TW)" and
+/// "Mozilla Firefox 128.0 (x64 zh-TW)"), and the publisher.
 fn same_key(name: &str, publisher: &str) -> (String, String) {
-    (name.trim().to_lowercase(), publisher.trim().to_lowercase())
+    let key = zian_cpe::suggest::normalise_name(name);
+    let key = if key.is_empty() {
+        name.trim().to_lowercase()
+    } else {
+        key
+    };
+    (key, publisher.trim().to_lowercase())
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// What importing `file` does to the register's `existing` hosts.
@@ -277,9 +291,11 @@ fn plan_host(
     for item in &h.software {
         let rows = by_name.get(&same_key(&item.name, &item.publisher));
         let exact = rows.and_then(|rows| {
-            rows.iter()
-                .copied()
-                .find(|&i| !used[i] && stored[i].version.as_str() == item.version)
+            rows.iter().copied().find(|&i| {
+                !used[i]
+                    && stored[i].version.as_str() == item.version
+                    && same_name(&stored[i].name, &item.name)
+            })
         });
         match exact {
             Some(i) => {
@@ -501,6 +517,42 @@ mod tests {
         assert!(!p.is_noop());
         // the unchanged program with a CPE name never asks for a mapping
         assert_eq!(calls, 3);
+    }
+
+    #[test]
+    fn a_version_in_the_name_is_still_an_upgrade() {
+        let existing = vec![ExistingHost {
+            asset: asset("a1", "PC-01", AssetStatus::InService, 1, ""),
+            software: vec![sw(
+                "s1",
+                "Mozilla Firefox 115.3.1 (x64 zh-TW)",
+                "115.3.1",
+                None,
+                "csv",
+            )],
+        }];
+        let f = file(
+            vec![host(
+                "PC-01",
+                vec![item(2, "Mozilla Firefox 128.0 (x64 zh-TW)", "128.0")],
+                &[],
+            )],
+            0,
+        );
+        let p = plan(&f, &existing, &mut |_| None);
+        assert_eq!(p.hosts[0].changed.len(), 1, "{p:?}");
+        assert!(p.hosts[0].added.is_empty() && p.hosts[0].removed.is_empty());
+        // the same name in another case, same version: unchanged
+        let f = file(
+            vec![host(
+                "PC-01",
+                vec![item(2, "MOZILLA Firefox 115.3.1 (x64 zh-TW)", "115.3.1")],
+                &[],
+            )],
+            0,
+        );
+        let p = plan(&f, &existing, &mut |_| None);
+        assert_eq!(p.hosts[0].changed.len(), 1, "the name as written changes");
     }
 
     #[test]

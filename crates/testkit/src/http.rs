@@ -150,3 +150,41 @@ pub fn resolve<'a>(doc: &'a Value, s: &'a Value) -> &'a Value {
         None => s,
     }
 }
+
+/// Checks an Excel export (200, the `.xlsx` content type, an attachment) and
+/// reads its first sheet back: every row's cells as text (calamine).
+pub fn parse_xlsx(r: &Resp) -> Vec<Vec<String>> {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let ct = r
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert_eq!(
+        ct,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let cd = r
+        .headers
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(cd.starts_with("attachment"), "{cd}");
+    xlsx_rows(&r.body).expect("a workbook")
+}
+
+/// The first sheet of a workbook as rows of text; `None` when the bytes are
+/// not a workbook.
+pub fn xlsx_rows(bytes: &[u8]) -> Option<Vec<Vec<String>>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).ok()?;
+    let first = book.sheet_names().into_iter().next()?;
+    let range = book.worksheet_range(&first).ok()?;
+    Some(
+        range
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+    )
+}

@@ -236,6 +236,13 @@ backend_tests! {
         assert_eq!((db[c].as_str(), db[l].as_str(), db[0].as_str()), ("資訊", "普", "報案系統"));
         let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets.csv?status=all"), &officer, None).await;
         assert_eq!(parse_csv(&r).1.len(), 5);
+        // Excel: the same rows and columns, read back from the workbook
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets.xlsx?sort=property_no"), &officer, None).await;
+        let sheet = zian_testkit::http::parse_xlsx(&r);
+        assert_eq!(sheet[0], header);
+        assert_eq!(&sheet[1..], &rows[..]);
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets.xlsx"), &env.token_for("officer.health").await, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
 
         // the pages: the list, the printable register, an asset with its history
         let s = env.login("officer.police", PASSWORD).await;

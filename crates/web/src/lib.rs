@@ -44,6 +44,7 @@ pub mod tokens;
 pub mod users;
 pub mod values;
 pub mod webhooks;
+pub mod xlsx;
 
 pub use routes::router;
 pub use state::{AppState, WebConfig};

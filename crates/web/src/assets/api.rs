@@ -294,11 +294,13 @@ pub async fn software_remove(
 /// The register as CSV: the seed's columns first (資通系統及資訊名稱、資產名稱、
 /// 資產類別、擁有者、管理者、使用者、存放位置、防護需求等級), then the label and
 /// host fields.
-pub fn register_csv(l: &AssetList, lang: Lang) -> Csv {
+/// The register as rows of text, the header first (the CSV and Excel
+/// downloads).
+pub fn register_rows(l: &AssetList, lang: Lang) -> Vec<Vec<String>> {
     let i = zian_i18n::catalogue();
     let t = |k: &str| i.t(lang, k).to_string();
-    let mut c = Csv::new();
-    c.row(
+    let mut rows = Vec::with_capacity(l.page.items.len() + 1);
+    rows.push(
         [
             "assets.system",
             "assets.name",
@@ -324,11 +326,12 @@ pub fn register_csv(l: &AssetList, lang: Lang) -> Csv {
             "assets.kbs",
             "assets.notes",
         ]
-        .map(t),
+        .map(t)
+        .to_vec(),
     );
     for a in &l.page.items {
         let sys = a.system_id.as_ref().and_then(|s| l.systems.get(s.as_str()));
-        c.row([
+        rows.push(vec![
             sys.map(|s| s.name.to_string()).unwrap_or_default(),
             a.name.to_string(),
             t(&format!("assets.cat.{}", a.category.as_str())),
@@ -356,7 +359,31 @@ pub fn register_csv(l: &AssetList, lang: Lang) -> Csv {
             a.notes.to_string(),
         ]);
     }
+    rows
+}
+
+pub fn register_csv(l: &AssetList, lang: Lang) -> Csv {
+    let mut c = Csv::new();
+    for r in register_rows(l, lang) {
+        c.row(r);
+    }
     c
+}
+
+/// The register as an Excel workbook, with the list's filters.
+pub async fn xlsx(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
+    let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
+    let q = super::pages::list_query(&q)?;
+    let l = st.app.export_assets(&c.p, &org.id, &q).await?;
+    let name = format!("assets-{}.xlsx", org.code.as_deref().unwrap_or("org"));
+    let sheet = zian_i18n::catalogue().t(c.lang, "assets.sheet").to_string();
+    let bytes = crate::xlsx::workbook(&sheet, &register_rows(&l, c.lang))?;
+    Ok(crate::xlsx::download(bytes, &ascii_name(&name)))
 }
 
 /// The register as CSV (UTF-8 with BOM), with the list's filters.

@@ -16,6 +16,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::GET, "/api/v1/orgs/{id}/assets", Api, "assets", "An organisation's asset register, paged (filters: q, category, status (default: not disposed; all), system (id or none), core=true, host=true; sort: name, category, location, property_no, status, updated)", get(api::list)).resp::<crate::list::PageOut<api::AssetOut>>().listed(FILTERS),
         r(M::POST, "/api/v1/orgs/{id}/assets", Api, "assets", "Register an asset", post(api::create)).req::<AssetInput>().resp::<api::AssetOut>(),
         r(M::GET, "/api/v1/orgs/{id}/assets.csv", Api, "assets", "The asset register as CSV (UTF-8 with BOM; the list's filters)", get(api::csv)),
+        r(M::GET, "/api/v1/orgs/{id}/assets.xlsx", Api, "assets", "The asset register as an Excel workbook (the list's filters)", get(api::xlsx)),
         r(M::GET, "/api/v1/orgs/{id}/assets/vans.csv", Api, "assets", "Each host in service with its CPE 2.3 names, one line per host and name (host,cpe23), for the national VANS upload; also readable by zian vuln scan", get(api::vans_csv)),
         r(M::GET, "/api/v1/assets/{id}", Api, "assets", "An asset with its installed software and change history", get(api::get)).resp::<api::AssetDetailOut>(),
         r(M::PUT, "/api/v1/assets/{id}", Api, "assets", "Save every field of an asset (each change recorded before/after)", put(api::update)).req::<AssetInput>().resp::<api::AssetOut>(),
