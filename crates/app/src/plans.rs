@@ -18,7 +18,9 @@ use zian_domain::plan::{
     PlanTransition, PlanVersion, RequirementCheck, Severity,
 };
 use zian_domain::systems::ControlStatus;
-use zian_domain::{Frequency, Memo, OrgId, Organisation, Permission, PlanId, Principal, Text};
+use zian_domain::{
+    Frequency, ListQuery, Memo, OrgId, Organisation, Permission, PlanId, Principal, Text,
+};
 
 use crate::error::Problem;
 use crate::{App, AppError, Result};
@@ -383,6 +385,86 @@ impl App {
         self.save_content(p, &row, &org, &c, change_note, None)
             .await?;
         self.plan_view(p, id).await
+    }
+
+    /// Fills the core-system table of the risk chapter (核心資通系統及最大可
+    /// 容忍中斷時間) from the register: one row per active information
+    /// system of the organisation that a core asset serves (every active
+    /// system when no asset is flagged core), with the assets in service
+    /// that serve it; systems already in the table (by name) are left as
+    /// they are. The number of rows added.
+    pub async fn plan_core_systems_from_register(
+        &self,
+        p: &Principal,
+        id: &PlanId,
+    ) -> Result<usize> {
+        let (_, org) = self.writable_draft(p, id).await?;
+        let view = self.plan_view(p, id).await?;
+        let scope = p.scope(Permission::RecordRead);
+        let systems = self
+            .stores
+            .systems
+            .all(&scope, Some(&org.id), false)
+            .await?;
+        let assets = self
+            .stores
+            .assets
+            .list(
+                &scope,
+                &org.id,
+                &ListQuery::all(zian_domain::list::HARD_LIMIT).with("status", "in_service"),
+            )
+            .await?
+            .items;
+        let serving = |s: &zian_domain::systems::InfoSystem| {
+            assets
+                .iter()
+                .filter(|a| a.system_id.as_ref() == Some(&s.id))
+                .collect::<Vec<_>>()
+        };
+        let any_core = assets.iter().any(|a| a.core && a.system_id.is_some());
+        let mut chapter = view.content.chapter("risk").clone();
+        let mut rows: Vec<Value> = chapter
+            .get("core_systems")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let listed: std::collections::BTreeSet<String> = rows
+            .iter()
+            .filter_map(|r| r.get("name").and_then(Value::as_str))
+            .map(|n| n.trim().to_string())
+            .collect();
+        let mut added = 0;
+        for s in systems.iter().filter(|s| s.archived_at.is_none()) {
+            let serve = serving(s);
+            if (any_core && !serve.iter().any(|a| a.core)) || listed.contains(s.name.trim()) {
+                continue;
+            }
+            let names: Vec<Value> = serve
+                .iter()
+                .take(60)
+                .map(|a| {
+                    let pn = a.property_no.trim();
+                    Value::String(if pn.is_empty() {
+                        a.name.to_string()
+                    } else {
+                        format!("{}（{pn}）", a.name)
+                    })
+                })
+                .collect();
+            let function: String = s.description.chars().take(2000).collect();
+            rows.push(serde_json::json!({
+                "name": s.name, "assets": names, "mtd_hours": null, "function": function,
+            }));
+            added += 1;
+        }
+        if added == 0 {
+            return Ok(0);
+        }
+        chapter.insert("core_systems".into(), Value::Array(rows));
+        self.update_plan_chapter(p, id, "risk", &Value::Object(chapter))
+            .await?;
+        Ok(added)
     }
 
     /// Replaces one chapter of a draft.

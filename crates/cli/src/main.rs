@@ -3,6 +3,7 @@
 //! composition root: it wires configuration, storage, the application and
 //! the web layer together, and holds no business rules.
 
+mod bench_inventory;
 mod bench_soak;
 mod bench_web;
 mod config;
@@ -236,6 +237,9 @@ enum BenchCmd {
     /// Web reads over real HTTP: one record and one page of 50 at N clients,
     /// on SQLite and PostgreSQL, at each size of one agency's register.
     Web(bench_web::Options),
+    /// Inventory import: a large installed-software file previewed and
+    /// committed, against the same programs entered one at a time.
+    Inventory(bench_inventory::Options),
     /// Soak: mixed reads and writes against a `zian serve` that is killed
     /// with SIGKILL every few minutes; proves nothing acknowledged is lost,
     /// the audit chain verifies and backup → restore → backup is identical.
@@ -347,6 +351,7 @@ fn main() -> ExitCode {
         ),
         Cmd::Bench(BenchCmd::Web(o)) => bench_web::main(o).map(|()| ExitCode::SUCCESS),
         Cmd::Bench(BenchCmd::Soak(o)) => bench_soak::main(o).map(|()| ExitCode::SUCCESS),
+        Cmd::Bench(BenchCmd::Inventory(o)) => bench_inventory::main(o).map(|()| ExitCode::SUCCESS),
         platform_cmd => platform::run(platform_cmd, cli.config, cli.data_dir, cli.database_url),
     };
     match result {

@@ -50,6 +50,47 @@ async fn graded_system(env: &TestEnv, token: &str, org: &str, name: &str) -> Str
 }
 
 backend_tests! {
+    async fn the_plans_core_system_table_is_filled_from_the_register(env: TestEnv) {
+        let officer = env.token_for("officer.police").await;
+        let org = env.org("PIF-POL-IT").await;
+        let core = graded_system(&env, &officer, &org, "刑案資訊系統").await;
+        let other = graded_system(&env, &officer, &org, "差勤系統").await;
+        for (name, sys, is_core, pn) in [("刑案資料庫主機", &core, true, "3140101-03-000777"), ("差勤主機", &other, false, "")] {
+            let r = env
+                .api(
+                    Method::POST,
+                    &format!("/api/v1/orgs/{org}/assets"),
+                    &officer,
+                    Some(json!({"name": name, "category": "hardware", "owner": "資訊室", "system_id": sys, "core": is_core, "property_no": pn})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        }
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{org}/plans"), &officer, Some(json!({"change_note": "初版"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let plan = r.json()["id"].as_str().expect("plan").to_string();
+        let url = format!("/api/v1/plans/{plan}/core-systems/from-register");
+        // another agency cannot touch the plan
+        let r = env.api(Method::POST, &url, &env.token_for("officer.health").await, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        let r = env.api(Method::POST, &url, &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["added"], 1, "only the system a core asset serves");
+        let p = env.principal("officer.police").await;
+        let v = env.app.plan_view(&p, &zian_domain::PlanId::from(plan.as_str())).await.expect("plan");
+        let rows = v.content.chapter("risk")["core_systems"].as_array().expect("rows").clone();
+        let row = rows.iter().find(|r| r["name"] == "刑案資訊系統").expect("row");
+        assert_eq!(row["assets"], json!(["刑案資料庫主機（3140101-03-000777）"]));
+        assert!(rows.iter().all(|r| r["name"] != "差勤系統"));
+        // again: nothing new
+        let r = env.api(Method::POST, &url, &officer, None).await;
+        assert_eq!(r.json()["added"], 0);
+        // the page's button
+        let s = env.login("officer.police", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/plans/{plan}/chapters/risk"), &s.headers(), None).await.text();
+        assert!(html.contains("core-systems/from-register"), "{html}");
+    }
+
     async fn assets_are_registered_checked_changed_with_history_and_scoped(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let health = env.token_for("officer.health").await;

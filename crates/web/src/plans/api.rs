@@ -450,6 +450,21 @@ pub async fn update_chapter(
     )))
 }
 
+/// Rows added to the core-system table.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CoreSystemsOut {
+    pub added: usize,
+}
+
+pub async fn core_systems_from_register(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<PlanId>,
+) -> ApiResult<ApiJson<CoreSystemsOut>> {
+    let added = st.app.plan_core_systems_from_register(&c.p, &id).await?;
+    Ok(ApiJson(CoreSystemsOut { added }))
+}
+
 pub async fn submit(
     State(st): State<AppState>,
     c: ApiCaller,

@@ -779,6 +779,25 @@ pub struct DecisionForm {
     reason: String,
 }
 
+/// Fills the core-system table from the asset register, then shows the
+/// plan at the risk chapter.
+pub async fn core_systems_from_register(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<PlanId>,
+    form: PageForm<NoFields>,
+) -> PageResult {
+    let n = st
+        .app
+        .plan_core_systems_from_register(&form.pc.p, &id)
+        .await?;
+    let key = if n == 0 {
+        "plan.core_systems_none"
+    } else {
+        "plan.core_systems_added"
+    };
+    Ok(see_other(&format!("/plans/{id}?ok={key}#ch-risk")))
+}
+
 pub async fn submit(
     State(st): State<AppState>,
     PagePath(id): PagePath<PlanId>,
