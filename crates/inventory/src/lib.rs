@@ -40,6 +40,9 @@ use zian_i18n::{Msg, msg};
 
 pub use table::{Column, Field};
 
+/// The most a workbook's parts may unpack to (bytes).
+pub const MAX_UNPACKED_BYTES: usize = 512 * 1024 * 1024;
+
 /// The largest file read (bytes).
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 /// The most data rows (CSV lines, sheet rows, SBOM components) read.
@@ -224,6 +227,11 @@ pub enum FileError {
     },
     /// A workbook without a sheet.
     NoSheet,
+    /// A workbook whose parts would unpack to more than `limit` bytes (or
+    /// that packs them more tightly than any spreadsheet does: a zip bomb).
+    WorkbookTooLarge {
+        limit: usize,
+    },
 }
 
 impl FileError {
@@ -244,6 +252,7 @@ impl FileError {
             FileError::SbomField { .. } => "inventory.sbom_field",
             FileError::Workbook { .. } => "inventory.workbook",
             FileError::NoSheet => "inventory.no_sheet",
+            FileError::WorkbookTooLarge { .. } => "inventory.workbook_too_large",
         }
     }
 
@@ -286,6 +295,10 @@ impl FileError {
                 msg!("reason.inventory.file.workbook", error = error)
             }
             FileError::NoSheet => msg!("reason.inventory.file.no_sheet"),
+            FileError::WorkbookTooLarge { limit } => msg!(
+                "reason.inventory.file.workbook_too_large",
+                mib = limit / (1024 * 1024)
+            ),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsx};
 
 use crate::table::Tabular;
-use crate::{Encoding, FileError, Format, MAX_ROWS, ParsedFile};
+use crate::{Encoding, FileError, Format, MAX_ROWS, MAX_UNPACKED_BYTES, ParsedFile};
 
 /// Columns beyond this are not read (no inventory has that many).
 const MAX_COLUMNS: usize = 256;
@@ -30,6 +30,35 @@ fn cell_text(v: &DataRef<'_>) -> String {
     }
 }
 
+/// Refuses a workbook whose parts, as its directory declares them, would
+/// unpack to more than [`MAX_UNPACKED_BYTES`] or compress more than 200 to 1
+/// (real sheets compress about 10 to 1): the reader holds the shared
+/// strings in memory, so a small file must not become gigabytes. The zip
+/// reader never yields more than a part's declared size.
+fn check_unpacked(bytes: &[u8]) -> Result<(), FileError> {
+    let too_large = FileError::WorkbookTooLarge {
+        limit: MAX_UNPACKED_BYTES,
+    };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileError::Workbook {
+        error: e.to_string(),
+    })?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|e| FileError::Workbook {
+            error: e.to_string(),
+        })?;
+        let size = part.size();
+        if size > 1_000_000 && size / part.compressed_size().max(1) > 200 {
+            return Err(too_large);
+        }
+        total = total.saturating_add(size);
+    }
+    if total > MAX_UNPACKED_BYTES as u64 {
+        return Err(too_large);
+    }
+    Ok(())
+}
+
 pub(crate) fn parse_xlsx(
     bytes: &[u8],
     default_host: Option<&str>,
@@ -37,6 +66,7 @@ pub(crate) fn parse_xlsx(
     let workbook = |e: calamine::XlsxError| FileError::Workbook {
         error: e.to_string(),
     };
+    check_unpacked(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(workbook)?;
     let first = book
         .sheet_names()

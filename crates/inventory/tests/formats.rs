@@ -253,6 +253,37 @@ fn an_xlsx_register() {
     );
 }
 
+/// A workbook whose shared strings would unpack far beyond their packed
+/// size (a zip bomb) is refused before the reader unpacks it; the fixture
+/// workbook itself passes the check.
+#[test]
+fn a_workbook_that_would_unpack_to_too_much_is_refused() {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", opts).expect("part");
+    zip.write_all(b"<Types/>").expect("write");
+    zip.start_file("xl/sharedStrings.xml", opts).expect("part");
+    let zeros = vec![b'0'; 4 * 1024 * 1024];
+    zip.write_all(&zeros).expect("write");
+    let bytes = zip.finish().expect("zip").into_inner();
+    assert!(bytes.len() < 100_000, "{}", bytes.len());
+    let e = parse("bomb.xlsx", &bytes, Some("PC-01")).expect_err("refused");
+    assert_eq!(
+        e,
+        FileError::WorkbookTooLarge {
+            limit: zian_inventory::MAX_UNPACKED_BYTES
+        }
+    );
+    assert!(
+        e.reason()
+            .render(zian_i18n::Lang::ZhTw)
+            .contains("解壓縮後過大")
+    );
+    assert!(parse("清冊.xlsx", &fixture("inventory.xlsx"), None).is_ok());
+}
+
 #[test]
 fn a_cyclonedx_sbom() {
     let p = parse("bom.json", &fixture("cyclonedx-1.5.json"), None).expect("parses");
