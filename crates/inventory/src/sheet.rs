@@ -34,7 +34,7 @@ fn cell_text(v: &DataRef<'_>) -> String {
 /// unpack to more than [`MAX_UNPACKED_BYTES`] or compress more than 200 to 1
 /// (real sheets compress about 10 to 1): the reader holds the shared
 /// strings in memory, so a small file must not become gigabytes. The zip
-/// reader never yields more than a part's declared size.
+/// reader refuses a part that grows past its declared size.
 fn check_unpacked(bytes: &[u8]) -> Result<(), FileError> {
     let too_large = FileError::WorkbookTooLarge {
         limit: MAX_UNPACKED_BYTES,
