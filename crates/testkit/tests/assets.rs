@@ -89,6 +89,12 @@ backend_tests! {
         let s = env.login("officer.police", PASSWORD).await;
         let html = env.request(Method::GET, &format!("/plans/{plan}/chapters/risk"), &s.headers(), None).await.text();
         assert!(html.contains("core-systems/from-register"), "{html}");
+        // the system's page leads to the assets that serve it
+        let html = env.request(Method::GET, &format!("/systems/{core}"), &s.headers(), None).await.text();
+        let link = format!("/orgs/{org}/assets?system={core}");
+        assert!(html.contains(&link), "{html}");
+        let html = env.request(Method::GET, &link, &s.headers(), None).await.text();
+        assert!(html.contains("刑案資料庫主機") && !html.contains("差勤主機"), "{html}");
     }
 
     async fn assets_are_registered_checked_changed_with_history_and_scoped(env: TestEnv) {
