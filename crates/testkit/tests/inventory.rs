@@ -314,6 +314,41 @@ backend_tests! {
         assert_eq!(software_rows(&env, &org).await, sw + 1001);
     }
 
+    async fn a_file_the_page_cannot_read_comes_back_with_the_reason(env: TestEnv) {
+        let s = env.login("officer.police", PASSWORD).await;
+        let org = env.org("PIF-POL-IT").await;
+        let page = format!("/orgs/{org}/inventory");
+        let boundary = "invBoundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"host\"\r\n\r\nPC-0099\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"清冊.xls\"\r\nContent-Type: application/vnd.ms-excel\r\n\r\n",
+            s.csrf
+        )
+        .into_bytes();
+        body.extend_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 legacy workbook");
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        let referer = format!("http://zian.test{page}");
+        let h = [
+            ("cookie", s.cookie.as_str()),
+            ("content-type", ct.as_str()),
+            ("host", "zian.test"),
+            ("referer", referer.as_str()),
+        ];
+        let r = env.request(Method::POST, &page, &h, Some(body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(r.location(), Some(page.as_str()));
+        let html = env
+            .request(Method::GET, &page, &[("cookie", s.cookie.as_str()), ("host", "zian.test")], None)
+            .await
+            .text();
+        let refused = html.split("id=\"refused\"").nth(1).expect("summary").split("</div>").next().unwrap_or("").to_string();
+        assert!(refused.contains("另存為「Excel 活頁簿（.xlsx）」"), "{refused}");
+        // the host typed is kept, nothing was recorded
+        assert!(html.contains("value=\"PC-0099\""), "{html}");
+        let p = env.principal("officer.police").await;
+        assert!(env.app.inventory_imports(&p, &org).await.expect("list").1.is_empty());
+    }
+
     async fn the_api_previews_commits_and_keeps_the_file(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let health = env.token_for("officer.health").await;
