@@ -494,6 +494,7 @@ impl App {
             .assets
             .insert_software(&p.scope(Permission::RecordWrite), &row, e)
             .await?;
+        self.queue_vuln_match(&org.id).await;
         Ok(row)
     }
 
@@ -564,6 +565,7 @@ impl App {
             .assets
             .update_software(&p.scope(Permission::RecordWrite), &row, mapping.as_ref(), e)
             .await?;
+        self.queue_vuln_match(&org.id).await;
         Ok(row)
     }
 
@@ -583,8 +585,9 @@ impl App {
         self.stores
             .assets
             .delete_software(&p.scope(Permission::RecordWrite), &sw, e)
-            .await
-            .map_err(AppError::from)
+            .await?;
+        self.queue_vuln_match(&org.id).await;
+        Ok(())
     }
 
     /// The organisation's hosts in service with their CPE names, for the

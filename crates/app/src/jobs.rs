@@ -230,7 +230,7 @@ pub struct Handlers(HashMap<String, Arc<dyn JobHandler>>);
 
 impl Handlers {
     /// The platform's kinds: `mail.send`, `reminders.daily`, `inbox.digest`,
-    /// `directory.sync`, `webhooks.deliver`, `demo.sleep`.
+    /// `directory.sync`, `webhooks.deliver`, `vulns.match`, `demo.sleep`.
     pub fn standard() -> Handlers {
         Handlers::default()
             .with(KIND_MAIL, Arc::new(crate::mail::SendMail))
@@ -245,6 +245,7 @@ impl Handlers {
                 crate::webhooks::KIND_DELIVER,
                 Arc::new(crate::webhooks::DeliverWebhook),
             )
+            .with(crate::vulns::KIND_MATCH, Arc::new(crate::vulns::MatchJob))
     }
 
     #[must_use]

@@ -13,6 +13,9 @@
 //! - [`compliance`], [`systems`], [`risk`], [`plans`], [`evidence`],
 //!   [`reminders`] are the security programme's records, driven by the
 //!   `zian-rules` data;
+//! - [`assets`], [`inventory`] and [`vulns`] are VANS: the asset register,
+//!   software inventory imports, and vulnerability findings matched against
+//!   the feed store with their remediation;
 //! - [`jobs`] runs the durable background queue (worker, handlers,
 //!   schedules); [`mail`] composes, records and sends mail through the
 //!   injected [`mail::Mailer`]; [`webhooks`] signs and delivers events to
@@ -30,6 +33,7 @@ pub mod config;
 pub mod dashboard;
 pub mod demo;
 mod demo_assets;
+pub mod demo_vulns;
 pub mod directory;
 pub mod error;
 pub mod evidence;
@@ -44,6 +48,7 @@ pub mod risk;
 pub mod system;
 pub mod systems;
 pub mod users;
+pub mod vulns;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -73,6 +78,8 @@ pub struct App {
     pub(crate) mailer: Option<Arc<dyn mail::Mailer>>,
     /// Webhooks' guard, timeout and transport.
     pub(crate) webhooks: Arc<webhooks::WebhookRuntime>,
+    /// The vulnerability feed store findings are matched against.
+    pub(crate) feeds: Arc<vulns::FeedStore>,
 }
 
 /// The database as far as readiness checks see it.
@@ -98,6 +105,7 @@ impl App {
             cfg: Arc::new(cfg),
             mailer: None,
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
+            feeds: Arc::new(vulns::FeedStore::default()),
         }
     }
 

@@ -39,6 +39,17 @@ pub struct Config {
     pub directory: zian_app::directory::DirectoryConfig,
     /// Webhooks (`[webhooks]`): the SSRF guard's allowed blocks, the timeout.
     pub webhooks: zian_app::webhooks::WebhooksConfig,
+    /// The vulnerability feed store (`[feeds]`).
+    pub feeds: FeedsConfig,
+}
+
+/// `[feeds]`: where the compiled vulnerability feed store lives (what
+/// `zian feeds import --store` writes and findings are matched against).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeedsConfig {
+    /// Default: `<data_dir>/feeds`.
+    pub store_dir: Option<PathBuf>,
 }
 
 /// `zian feeds sync`: the NVD CVE API. The API key itself is never in the
@@ -100,6 +111,7 @@ impl Default for Config {
             mail: zian_app::mail::MailConfig::default(),
             directory: zian_app::directory::DirectoryConfig::default(),
             webhooks: zian_app::webhooks::WebhooksConfig::default(),
+            feeds: FeedsConfig::default(),
         }
     }
 }
@@ -191,6 +203,14 @@ impl Config {
         self.mail.validate().map_err(|e| anyhow::anyhow!(e))?;
         self.webhooks.validate().map_err(|e| anyhow::anyhow!(e))?;
         Ok(())
+    }
+
+    /// The feed store's directory: configured, else `<data_dir>/feeds`.
+    pub fn feeds_store_dir(&self) -> PathBuf {
+        self.feeds
+            .store_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("feeds"))
     }
 
     /// The audit key file: configured, else `<data_dir>/audit.key`.

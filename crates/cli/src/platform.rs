@@ -210,7 +210,9 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
         Arc::new(zian_app::webhooks::HttpTransport::default()),
     )
     .map_err(|e| anyhow::anyhow!(e))?;
-    let app = app.with_webhooks(hooks);
+    let app = app
+        .with_webhooks(hooks)
+        .with_feed_store(cfg.feeds_store_dir());
     Ok((app, store))
 }
 

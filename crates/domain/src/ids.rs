@@ -108,6 +108,8 @@ id_type!(
     /// A software inventory import (an uploaded file, previewed, then
     /// committed).
     ImportId,
+    /// A vulnerability finding (an asset × a CVE).
+    FindingId,
 );
 
 #[cfg(test)]

@@ -34,11 +34,12 @@ pub mod systems;
 pub mod text;
 pub mod totp;
 pub mod user;
+pub mod vulns;
 pub mod webhooks;
 
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
-pub use ids::{AssetId, EvidenceId, ImportId, OrgId, PlanId, RiskId, SystemId, UserId};
+pub use ids::{AssetId, EvidenceId, FindingId, ImportId, OrgId, PlanId, RiskId, SystemId, UserId};
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};
 pub use role::{Permission, Role};

@@ -190,6 +190,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "systems",
     "assets",
     "inventory",
+    "vulns",
     "risk",
     "plans",
     "evidence",

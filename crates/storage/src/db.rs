@@ -418,6 +418,10 @@ impl Cols {
         self.0.push((col, v.into()));
         self
     }
+    /// The columns and values, in order.
+    pub(crate) fn into_pairs(self) -> Vec<(&'static str, Arg)> {
+        self.0
+    }
     /// `INSERT INTO table (…) VALUES (…)`.
     pub(crate) fn insert(self, table: &str) -> Sql {
         let names: Vec<&str> = self.0.iter().map(|(c, _)| *c).collect();

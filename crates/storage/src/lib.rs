@@ -12,6 +12,7 @@
 //! | [`SystemStore`] | `systems` | information systems, gradings, control status |
 //! | [`AssetStore`] | `assets` | the asset register, installed software |
 //! | [`InventoryStore`] | `inventory` | software inventory imports (uploads, previews, commits) |
+//! | [`VulnStore`] | `vulns` | vulnerability findings, remediation policy, match runs |
 //! | [`RiskStore`] | `risk` | the risk register and risk scales |
 //! | [`PlanStore`] | `plans` | maintenance-plan versions, KPI measurements |
 //! | [`EvidenceStore`] | `evidence` | evidence files |
@@ -50,6 +51,7 @@ mod plans;
 mod risk;
 mod systems;
 mod tx;
+mod vulns;
 mod webhooks;
 
 use std::sync::Arc;
@@ -74,6 +76,7 @@ pub use people::{NewAssignment, PeopleStore};
 pub use plans::PlanStore;
 pub use risk::RiskStore;
 pub use systems::{ROLLUP_LIMIT, SystemStore};
+pub use vulns::VulnStore;
 pub use webhooks::WebhookStore;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -90,6 +93,7 @@ pub struct Stores {
     pub systems: Arc<dyn SystemStore>,
     pub assets: Arc<dyn AssetStore>,
     pub inventory: Arc<dyn InventoryStore>,
+    pub vulns: Arc<dyn VulnStore>,
     pub risk: Arc<dyn RiskStore>,
     pub plans: Arc<dyn PlanStore>,
     pub evidence: Arc<dyn EvidenceStore>,
@@ -112,6 +116,7 @@ impl SqlStore {
                 systems: s.clone(),
                 assets: s.clone(),
                 inventory: s.clone(),
+                vulns: s.clone(),
                 risk: s.clone(),
                 plans: s.clone(),
                 evidence: s.clone(),

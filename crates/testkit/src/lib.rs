@@ -205,6 +205,41 @@ impl Drop for TempDir {
     }
 }
 
+/// A feed store holding the demo's vulnerability feed (real NVD 2012–2015
+/// records of the demo's products and their KEV entries), shared by every
+/// test process of this build: imported once into a private directory,
+/// then moved into place (a directory rename is atomic; a process that
+/// loses the race uses the winner's).
+pub fn feed_store() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let tag = format!(
+            "zian-test-feeds-{}-{}",
+            zian_app::demo_vulns::DEMO_NVD.len(),
+            zian_app::demo_vulns::DEMO_KEV.len()
+        );
+        let dir = std::env::temp_dir().join(tag);
+        if zian_vuln::store::Store::status(&dir).is_ok() {
+            return dir;
+        }
+        let tmp = TempDir::new("zian-test-feeds-build");
+        zian_app::demo_vulns::install_demo_feeds(&tmp.0).expect("import the demo feed");
+        if dir.exists() {
+            // a stale or broken copy (another store format)
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        if std::fs::rename(&tmp.0, &dir).is_err() {
+            // another process put its copy there first
+            assert!(
+                zian_vuln::store::Store::status(&dir).is_ok(),
+                "feed store {} is unusable",
+                dir.display()
+            );
+        }
+        dir
+    })
+}
+
 /// A fresh, migrated, empty database URL for the backend.
 pub async fn fresh_database(backend: Backend) -> (String, Option<TempDir>) {
     match backend {
@@ -272,6 +307,23 @@ impl TestEnv {
             router,
             _dir: dir,
         }
+    }
+
+    /// A fresh database with the demo tree, users and the demo's
+    /// vulnerability findings (matched against [`feed_store`]).
+    pub async fn demo_with_feeds(backend: Backend) -> TestEnv {
+        let mut cfg = test_config();
+        cfg.mfa_required_roles.clear();
+        let env = TestEnv::empty(backend, cfg).await.with_feeds();
+        env.app.seed_demo(PASSWORD).await.expect("seed demo");
+        env
+    }
+
+    /// The same environment matching vulnerabilities against
+    /// [`feed_store`].
+    pub fn with_feeds(self) -> TestEnv {
+        let app = self.app.clone().with_feed_store(feed_store().to_path_buf());
+        self.with_app(app)
     }
 
     /// The same environment with another application (one built from

@@ -47,7 +47,7 @@ use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, InventoryStore,
-    JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, WebhookStore,
+    JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, VulnStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -194,6 +194,8 @@ struct Ids {
     /// A software inventory import of PIF-HLT, previewed (its commit
     /// changes that asset).
     import: String,
+    /// A vulnerability finding of the target's asset (Tomcat 7.0.47).
+    finding: String,
 }
 
 impl Ids {
@@ -219,6 +221,7 @@ impl Ids {
             asset: f(),
             software: f(),
             import: f(),
+            finding: f(),
         }
     }
 }
@@ -547,6 +550,25 @@ async fn setup(env: &TestEnv) -> Target {
     all_ids.insert(asset.id.to_string());
     all_ids.insert(software.id.clone());
     all_ids.insert(mapped.id.clone());
+    // its vulnerabilities, matched against the demo feed
+    let all = OrgScope::system_wide();
+    env.app
+        .clone()
+        .with_feed_store(zian_testkit::feed_store().to_path_buf())
+        .match_org(
+            &all,
+            &hlt,
+            zian_domain::audit::AuditEvent::new("vulns.matched"),
+        )
+        .await
+        .expect("match");
+    let finding = VulnStore::all_findings(&env.store, &all, &hlt)
+        .await
+        .expect("findings")
+        .into_iter()
+        .find(|f| f.asset_id == asset.id)
+        .expect("a finding of the target's asset");
+    all_ids.insert(finding.id.to_string());
     // a software list uploaded for that host, previewed
     let import = env
         .app
@@ -731,6 +753,7 @@ async fn setup(env: &TestEnv) -> Target {
             asset: asset.id.to_string(),
             software: software.id,
             import: import.import.id.into_string(),
+            finding: finding.id.into_string(),
         },
         all_ids,
         markers,
@@ -855,6 +878,22 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
                 format!("{imports:?}"),
             );
         }
+        let findings = VulnStore::all_findings(&env.store, &all, &o.id)
+            .await
+            .expect("findings");
+        if !findings.is_empty() {
+            m.insert(format!("findings {}", o.id), format!("{findings:?}"));
+        }
+        let policy = VulnStore::policy(&env.store, &all, &o.id)
+            .await
+            .expect("policy");
+        let run = VulnStore::last_run(&env.store, &all, &o.id)
+            .await
+            .expect("run");
+        m.insert(
+            format!("vuln policy {}", o.id),
+            format!("{policy:?} {run:?}"),
+        );
         let maps = AssetStore::mappings(&env.store, &all, &o.id)
             .await
             .expect("cpe mappings");
@@ -954,6 +993,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "inbox") => vec![ids.notice.clone()],
                 (_, "assets") => vec![ids.asset.clone()],
                 (_, "inventory") => vec![ids.import.clone()],
+                (_, "vulns") => vec![ids.finding.clone()],
                 ("software_id", _) | (_, "software") => vec![ids.software.clone()],
                 _ => vec![
                     ids.org.clone(),
@@ -1043,6 +1083,14 @@ fn field_value(
         "answers" => c.answers.clone(),
         "control_id" => json!(c.ids.control),
         "status" if props.contains("likelihood") => json!("open"),
+        // vulnerabilities: one assessment of the target's open findings
+        "action" if props.contains("plan_action") => json!("needs_fix"),
+        "status" | "severity" | "kev" | "certainty" | "overdue" | "cve" | "asset" | "core"
+        | "q" | "accepted_until" | "plan_action" | "plan_due"
+            if props.contains("plan_action") =>
+        {
+            Value::Null
+        }
         // assets: a host of the register; software with a CPE name
         "status" if props.contains("category") => json!("in_service"),
         "category" => json!("hardware"),
@@ -1146,6 +1194,8 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
     // `status` is a control's status, except on a risk's or an asset's form
     let status = if path.starts_with("/risks/") {
         "open"
+    } else if path.contains("/vulns") {
+        ""
     } else if path.starts_with("/assets/") || path.ends_with("/assets") {
         "in_service"
     } else {
@@ -1226,7 +1276,14 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("evidence", "隔離測試".into()),
         // risk: unlinked, scored 1×1×1, accepted
         ("system_id", String::new()),
-        ("asset", "隔離測試".into()),
+        (
+            "asset",
+            if path.contains("/vulns") {
+                String::new()
+            } else {
+                "隔離測試".into()
+            },
+        ),
         ("threat", "隔離測試".into()),
         ("weakness", "隔離測試".into()),
         ("asset_value", "1".into()),
@@ -1250,6 +1307,12 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("version", "1.0".into()),
         ("publisher", String::new()),
         ("cpe23", "cpe:2.3:a:isolation:test:1.0:*:*:*:*:*:*:*".into()),
+        // vulnerabilities: an assessment; the remediation policy
+        ("action", "needs_fix".into()),
+        ("critical_days", "7".into()),
+        ("high_days", "7".into()),
+        ("medium_days", "30".into()),
+        ("low_days", "90".into()),
     ]);
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
@@ -1378,6 +1441,7 @@ fn outcome(r: &Resp) -> String {
 
 backend_tests! {
     async fn every_route_keeps_the_health_bureau_out_of_reach(env: TestEnv) {
+        let env = env.with_feeds();
         let started = Instant::now();
         let t = setup(&env).await;
         let doc = zian_web::openapi::document();
@@ -1523,6 +1587,7 @@ async fn audit_about_target(env: &TestEnv, t: &Target, after: i64) -> Vec<String
 
 backend_tests! {
     async fn authorised_callers_reach_the_target_through_the_same_requests(env: TestEnv) {
+        let env = env.with_feeds();
         let t = setup(&env).await;
         let admin_s = Caller::new(&env, Some("admin"), Mode::Session, [10, 1, 0, 1]).await;
         let admin_t = Caller::new(&env, Some("admin"), Mode::Bearer, [10, 1, 0, 2]).await;
@@ -1625,7 +1690,7 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         .iter()
         .filter(|r| !matches!(r.method, Method::GET) && r.kind != Kind::Public)
     {
-        let env = TestEnv::demo(backend).await;
+        let env = TestEnv::demo(backend).await.with_feeds();
         let t = setup(&env).await;
         prepare_plan(&env, &t, route.path).await;
         prepare_override(&env, &t, route.path).await;
@@ -2117,6 +2182,7 @@ backend_tests! {
     /// pre-session forms of [`PRE_SESSION_FORMS`]; the list must match the
     /// registry exactly, and the forms' own protection is checked too.
     async fn every_page_post_without_the_csrf_token_is_refused(env: TestEnv) {
+        let env = env.with_feeds();
         let started = Instant::now();
         let t = setup(&env).await;
         let registry = routes();

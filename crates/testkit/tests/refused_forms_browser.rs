@@ -100,6 +100,18 @@ const BAD: &[Case] = &[
     ),
     ("/assets/{id}/software/{id}", "cpe23", "firefox 115", &[]),
     ("/systems/{id}", "name", "", &[]),
+    ("/orgs/{id}/vulns/policy", "high_days", "many", &[]),
+    (
+        "/orgs/{id}/vulns/bulk",
+        "plan_action",
+        "{long}",
+        &[
+            ("action", "plan"),
+            ("plan_owner", "資訊室"),
+            ("plan_due", "2026-12-31"),
+        ],
+    ),
+    ("/vulns/{id}/decision", "evidence", "", &[("action", "fix")]),
     ("/systems/{id}/controls", "status", "bogus", &[]),
     (
         "/systems/{id}/controls/bulk",
@@ -138,6 +150,8 @@ const BUTTONS: &[&str] = &[
     // suggestions: a CPE name chosen by a button (refusals in the assets tests)
     "/assets/{id}/software/{id}/cpe",
     "/orgs/{id}/assets/unmapped",
+    // a match of the organisation's software now
+    "/orgs/{id}/vulns/match",
     "/admin/jobs/{id}/rerun",
     "/inbox/{id}/read",
     "/inbox/read-all",
@@ -348,8 +362,19 @@ fn login(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
-    let env = TestEnv::demo(Backend::Sqlite).await;
+    let env = TestEnv::demo_with_feeds(Backend::Sqlite).await;
     let pol = env.org("PIF-POL").await;
+    // a finding of the police bureau's application server (PHP, high)
+    let finding = env
+        .app
+        .select_findings(
+            &env.principal("officer.police").await,
+            &pol,
+            &zian_domain::ListQuery::all(1).with("cve", "CVE-2013-6420"),
+        )
+        .await
+        .unwrap()
+        .remove(0);
     let hlt = env.org("PIF-HLT").await;
     let officer = env.user_id("officer.police").await;
     // what the demo does not hold yet: a system, a risk, a plan awaiting
@@ -516,6 +541,9 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/orgs/{pol}/assets"),
                     format!("/assets/{}", asset.id),
                     format!("/orgs/{pol}/assets/unmapped"),
+                    format!("/orgs/{pol}/vulns?severity=high"),
+                    format!("/orgs/{pol}/vulns/policy"),
+                    format!("/vulns/{}", finding.id),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
                     "/overrides".into(),

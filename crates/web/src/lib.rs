@@ -43,6 +43,7 @@ pub mod systems;
 pub mod tokens;
 pub mod users;
 pub mod values;
+pub mod vulns;
 pub mod webhooks;
 pub mod xlsx;
 

@@ -102,6 +102,7 @@ pub fn routes() -> Vec<Route> {
         crate::systems::routes(),
         crate::assets::routes(),
         crate::inventory::routes(),
+        crate::vulns::routes(),
         crate::risk::routes(),
         crate::plans::routes(),
         crate::evidence::routes(),

@@ -1,0 +1,488 @@
+//! Vulnerability findings in the platform, on every backend: the demo's
+//! register matched against real NVD 2012–2015 records and KEV entries;
+//! the clock by Asia/Taipei calendar days (due dates by policy, KEV's
+//! earlier date, overdue from the first minute of the next day); the
+//! decisions and the transitions they may take; a fix confirmed by an
+//! inventory without the vulnerable version, and a reappearance that
+//! reopens (a false positive stays suppressed); one decision over a
+//! filtered set; the policy inherited down the tree; patch lists and CSV;
+//! a match queued by an inventory commit and run by the worker; the pages;
+//! and the triage → plan → fix → automatic verification journey in
+//! Chromium.
+
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use zian_app::jobs::{Handlers, JobsConfig, Worker};
+use zian_testkit::browser::Browser;
+use zian_testkit::http::{audit_actions, col, form, parse_csv};
+use zian_testkit::{Backend, PASSWORD, TestEnv, backend_tests};
+
+/// 2026-11-21 09:00 Asia/Taipei: the demo's clock, when it was matched.
+const DEMO_NOW: i64 = 1_795_222_800;
+
+async fn findings(env: &TestEnv, token: &str, org: &str, query: &str) -> Vec<Value> {
+    let r = env
+        .api(
+            Method::GET,
+            &format!("/api/v1/orgs/{org}/vulns?{query}"),
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text());
+    r.json()["items"].as_array().cloned().unwrap_or_default()
+}
+
+async fn one(env: &TestEnv, token: &str, org: &str, query: &str) -> Value {
+    let v = findings(env, token, org, query).await;
+    assert_eq!(v.len(), 1, "{query}: {v:?}");
+    v[0].clone()
+}
+
+async fn decide(env: &TestEnv, token: &str, id: &str, body: Value) -> (StatusCode, Value) {
+    let r = env
+        .api(
+            Method::POST,
+            &format!("/api/v1/vulns/{id}/decision"),
+            token,
+            Some(body),
+        )
+        .await;
+    (r.status, r.json())
+}
+
+/// Audit entries whose action starts with `vulns.`.
+async fn vuln_audits(env: &TestEnv) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'vulns.%'")
+        .fetch_one(env.store.pool())
+        .await
+        .expect("count")
+        .try_get::<i64, _>(0)
+        .expect("n")
+}
+
+async fn rematch(env: &TestEnv, token: &str, org: &str) -> Value {
+    let r = env
+        .api(
+            Method::POST,
+            &format!("/api/v1/orgs/{org}/vulns/match"),
+            token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()
+}
+
+backend_tests! {
+    async fn the_demo_finds_real_vulnerabilities_and_the_clock_counts_taipei_days(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+
+        let s = env
+            .api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns/summary"), &tok, None)
+            .await
+            .json();
+        assert!(s["open"].as_u64().unwrap() > 100, "{s}");
+        // the officer's demo decisions: Heartbleed fixed, a false positive,
+        // an accepted risk (Shellshock is planned: still open)
+        assert_eq!(s["handled"], 3, "{s}");
+        assert!(s["possible"].as_u64().unwrap() > 0, "{s}");
+        assert!(s["matched_at"].as_i64().is_some() && s["feed"].as_str().unwrap().contains("CVE"));
+
+        // Shellshock on the application server: KEV, planned; the KEV due
+        // date (2022-07-28) is earlier than seven days from notification
+        let f = one(&env, &tok, &pol, "cve=CVE-2014-6271").await;
+        assert_eq!(f["status"], "planned");
+        assert_eq!(f["kev"], true);
+        assert_eq!(f["kev_due"], "2022-07-28");
+        assert_eq!(f["due_on"], "2022-07-28");
+        assert_eq!(f["overdue"], true);
+        assert_eq!(f["cvss"], 9.8);
+        assert_eq!(f["software"], json!(["GNU Bash 4.1"]));
+        // a high PHP finding: 7 days from the day of notification
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        assert_eq!((f["status"].as_str(), f["severity"].as_str()), (Some("new"), Some("high")));
+        assert_eq!(f["notified_at"], DEMO_NOW);
+        assert_eq!(f["due_on"], "2026-11-28");
+        assert_eq!((f["days_left"].as_i64(), f["overdue"].as_bool()), (Some(7), Some(false)));
+        let id = f["id"].as_str().unwrap().to_string();
+        // 2026-11-28 23:59:59 in Taipei: due today, not overdue
+        env.clock.advance(7 * 86_400 + 15 * 3600 - 1);
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        assert_eq!((f["days_left"].as_i64(), f["overdue"].as_bool()), (Some(0), Some(false)));
+        assert!(!findings(&env, &tok, &pol, "overdue=true").await.iter().any(|x| x["id"] == id.as_str()));
+        // one second later it is the 29th in Taipei (16:00 UTC): overdue
+        env.clock.advance(1);
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        assert_eq!((f["days_left"].as_i64(), f["overdue"].as_bool()), (Some(-1), Some(true)));
+        assert!(findings(&env, &tok, &pol, "overdue=true&limit=500").await.iter().any(|x| x["id"] == id.as_str()));
+
+        // decisions are checked
+        let (st, e) = decide(&env, &tok, &id, json!({"action": "plan", "plan_action": "更新 PHP", "plan_due": "2026-12-05"})).await;
+        assert_eq!((st, e["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("plan_owner")), "{e}");
+        let (st, e) = decide(&env, &tok, &id, json!({"action": "accept", "reason": "x", "approver": "資安長", "accepted_until": "2026-11-20"})).await;
+        assert_eq!((st, e["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("accepted_until")), "{e}");
+        let (st, e) = decide(&env, &tok, &id, json!({"action": "verify"})).await;
+        assert_eq!((st, e["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("action")), "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("不得執行"), "{e}");
+        let possible = findings(&env, &tok, &pol, "certainty=possible").await;
+        let p0 = possible[0]["id"].as_str().unwrap();
+        let (st, e) = decide(&env, &tok, p0, json!({"action": "needs_fix"})).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains("可能受影響"), "{e}");
+
+        // plan → fix → verify by a person
+        let (st, f) = decide(&env, &tok, &id, json!({"action": "plan", "plan_action": "更新 PHP 至 5.4.45", "plan_owner": "資訊室 林工程師", "plan_due": "2026-12-05"})).await;
+        assert_eq!(st, StatusCode::OK, "{f}");
+        assert_eq!((f["status"].as_str(), f["plan_due"].as_str()), (Some("planned"), Some("2026-12-05")));
+        assert!(f["handled_at"].is_null(), "a plan does not handle it");
+        let (_, f) = decide(&env, &tok, &id, json!({"action": "fix", "evidence": "yum update php，版本已為 5.4.45"})).await;
+        assert_eq!(f["status"], "fixed");
+        assert!(f["handled_at"].as_i64().is_some());
+        let (_, f) = decide(&env, &tok, &id, json!({"action": "verify", "evidence": "php -v 確認"})).await;
+        assert_eq!(f["status"], "verified");
+        assert!(f["verified_by"].as_str().is_some());
+        let d = env.api(Method::GET, &format!("/api/v1/vulns/{id}"), &tok, None).await.json();
+        let actions: Vec<&str> = d["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+        assert_eq!(actions, ["vulns.decided"; 3]);
+        assert_eq!(d["history"][0]["details"]["changes"]["status"], json!(["fixed", "verified"]));
+        assert_eq!(d["policy_days"], 7);
+        assert!(d["match_evidence"][0]["cpe23"].as_str().unwrap().starts_with("cpe:2.3:a:php:php:5.4.16"));
+
+        // another agency sees none of it
+        let outsider = env.token_for("officer.health").await;
+        let r = env.api(Method::GET, &format!("/api/v1/vulns/{id}"), &outsider, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let (st, _) = decide(&env, &outsider, &id, json!({"action": "needs_fix"})).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns"), &outsider, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn an_inventory_without_the_vulnerable_version_confirms_the_fix_and_a_return_reopens(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        let asset = f["asset_id"].as_str().unwrap().to_string();
+        let open_php: Vec<Value> = findings(&env, &tok, &pol, &format!("asset={asset}&q=PHP&limit=500")).await;
+        let n = open_php.len() as u64;
+        assert!(n > 10, "{n}");
+        let fp = one(&env, &tok, &pol, "cve=CVE-2015-0235&status=all").await;
+        assert_eq!(fp["status"], "false_positive");
+
+        // PHP is removed from the server
+        let a = env.api(Method::GET, &format!("/api/v1/assets/{asset}"), &tok, None).await.json();
+        let php = a["software"].as_array().unwrap().iter().find(|s| s["name"] == "PHP").expect("PHP").clone();
+        let r = env.api(Method::DELETE, &format!("/api/v1/assets/{asset}/software/{}", php["id"].as_str().unwrap()), &tok, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        env.clock.advance(3600);
+        let c = rematch(&env, &tok, &pol).await;
+        assert_eq!(c["confirmed_fixed"], n, "{c}");
+        assert_eq!(c["new"], 0);
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420&status=all").await;
+        assert_eq!(f["status"], "verified");
+        assert_eq!(f["present"], false);
+        assert!(f["verified_by"].is_null(), "confirmed by the inventory");
+        assert_eq!(f["verified_at"], DEMO_NOW + 3600);
+        assert_eq!(f["handled_at"], DEMO_NOW + 3600);
+        let fp = one(&env, &tok, &pol, "cve=CVE-2015-0235&status=all").await;
+        assert_eq!((fp["status"].as_str(), fp["present"].as_bool()), (Some("false_positive"), Some(false)));
+        assert!(findings(&env, &tok, &pol, &format!("asset={asset}&q=PHP")).await.is_empty());
+        // matching again changes nothing
+        let c = rematch(&env, &tok, &pol).await;
+        assert_eq!((c["new"].as_u64(), c["confirmed_fixed"].as_u64(), c["reopened"].as_u64(), c["updated"].as_u64()), (Some(0), Some(0), Some(0), Some(0)), "{c}");
+
+        // it comes back ten days later: every one reopens with a new clock,
+        // the false positive stays suppressed
+        env.clock.advance(10 * 86_400);
+        let r = env.api(Method::POST, &format!("/api/v1/assets/{asset}/software"), &tok, Some(json!({
+            "name": "PHP", "version": "5.4.16", "cpe23": "cpe:2.3:a:php:php:5.4.16:*:*:*:*:*:*:*"
+        }))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let c = rematch(&env, &tok, &pol).await;
+        assert_eq!(c["reopened"], n, "{c}");
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        assert_eq!((f["status"].as_str(), f["reopened"].as_i64()), (Some("new"), Some(1)));
+        let now = DEMO_NOW + 3600 + 10 * 86_400;
+        assert_eq!(f["notified_at"], now);
+        assert_eq!(f["first_seen_at"], DEMO_NOW);
+        assert_eq!(f["due_on"], "2026-12-08");
+        assert!(f["verified_at"].is_null());
+        let fp = one(&env, &tok, &pol, "cve=CVE-2015-0235&status=all").await;
+        assert_eq!((fp["status"].as_str(), fp["present"].as_bool()), (Some("false_positive"), Some(true)));
+        let actions = audit_actions(&env, "vulns.").await;
+        assert!(actions.iter().filter(|a| *a == "vulns.matched").count() >= 3, "{actions:?}");
+    }
+
+    async fn one_decision_covers_a_filtered_set_and_policies_are_inherited(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns?severity=medium&limit=1"), &tok, None).await.json();
+        let n = r["total"].as_i64().unwrap();
+        assert!(n > 50 && r["total_exact"] == true, "{r}");
+        let bulk = |expect: i64, action: &str| json!({"action": action, "severity": "medium", "expect": expect});
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/vulns/bulk"), &tok, Some(bulk(n + 1, "needs_fix"))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        assert_eq!(r.json()["error"]["code"], "conflict");
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("篩選結果"), "{}", r.text());
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/vulns/bulk"), &tok, Some(bulk(n, "fix"))).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("evidence")));
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/vulns/bulk"), &tok, Some(json!({"action": "needs_fix", "severity": "severe"}))).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("severity")));
+        let before = vuln_audits(&env).await;
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/vulns/bulk"), &tok, Some(bulk(n, "needs_fix"))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json(), json!({"matched": n, "saved": n, "skipped": 0}));
+        assert_eq!(vuln_audits(&env).await - before, n + 1);
+        assert!(findings(&env, &tok, &pol, "severity=medium&status=needs_fix&limit=500").await.len() as i64 == n);
+        // verify applies to none of them: all skipped, nothing written
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/vulns/bulk"), &tok, Some(json!({"action": "verify", "severity": "medium"}))).await;
+        assert_eq!(r.json(), json!({"matched": n, "saved": 0, "skipped": n}));
+
+        // the policy: the default, then the county's, inherited by the bureau
+        let pif = env.org("PIF").await.to_string();
+        let p = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns/policy"), &tok, None).await.json();
+        assert_eq!((p["critical_days"].as_i64(), p["high_days"].as_i64(), p["medium_days"].as_i64(), p["low_days"].as_i64()), (Some(7), Some(7), Some(30), Some(90)));
+        assert!(p["from_org_id"].is_null());
+        let admin = env.token_for("admin").await;
+        let pif_policy = format!("/api/v1/orgs/{pif}/vulns/policy");
+        let put = |b: Value| env.api(Method::PUT, &pif_policy, &admin, Some(b));
+        let r = put(json!({"critical_days": 7, "high_days": 5, "medium_days": 20, "low_days": 60})).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("critical_days")));
+        let r = put(json!({"critical_days": 3, "high_days": 0, "medium_days": 20, "low_days": 60})).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("high_days")));
+        let r = put(json!({"critical_days": 3, "high_days": 5, "medium_days": 20, "low_days": 60})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let p = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns/policy"), &tok, None).await.json();
+        assert_eq!((p["high_days"].as_i64(), p["from_org_id"].as_str()), (Some(5), Some(pif.as_str())));
+        // the officer cannot set the county's policy
+        let r = env.api(Method::PUT, &format!("/api/v1/orgs/{pif}/vulns/policy"), &tok, Some(json!({"critical_days": 1, "high_days": 1, "medium_days": 1, "low_days": 1}))).await;
+        assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+        // the next match gives open findings their new due dates
+        rematch(&env, &tok, &pol).await;
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        assert_eq!(f["due_on"], "2026-11-26");
+    }
+
+    async fn patch_lists_and_exports_group_what_to_update(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        let asset = f["asset_id"].as_str().unwrap();
+        let items = env.api(Method::GET, &format!("/api/v1/assets/{asset}/patches"), &tok, None).await.json();
+        let items = items.as_array().unwrap();
+        let php = items.iter().find(|i| i["product"] == "php:php").expect("php");
+        assert_eq!(php["software"], json!(["PHP 5.4.16"]));
+        assert!(php["cves"].as_array().unwrap().iter().any(|c| c == "CVE-2013-6420"));
+        assert!(!php["cves"].as_array().unwrap().iter().any(|c| c == "CVE-2015-0235"), "the false positive is not to patch");
+        // KEV first: bash
+        assert_eq!(items[0]["product"], "gnu:bash");
+        assert_eq!(items[0]["kev"], true);
+
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns/patches.csv"), &tok, None).await;
+        let (h, rows) = parse_csv(&r);
+        let (host, product) = (col(&h, "主機名稱"), col(&h, "產品"));
+        assert!(rows.iter().any(|r| r[product] == "php:php" && !r[host].is_empty()));
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns.csv?cve=CVE-2014-6271"), &tok, None).await;
+        let (h, rows) = parse_csv(&r);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0][col(&h, "CVE 編號")], "CVE-2014-6271");
+        assert_eq!(rows[0][col(&h, "處理狀態")], "已排定修補");
+        assert_eq!(rows[0][col(&h, "處理期限")], "2022-07-28");
+    }
+
+    async fn an_inventory_commit_queues_a_match_the_worker_runs(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let p = env.principal("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let tok = env.token_for("officer.police").await;
+        let file = "host,name,version,cpe23\nPOL-PC-NEW-01,Mozilla Firefox,30.0,cpe:2.3:a:mozilla:firefox:30.0:*:*:*:*:*:*:*\n";
+        let v = env.app.preview_inventory(&p, &pol, "new-pc.csv", file.as_bytes(), None).await.unwrap();
+        env.app.commit_inventory(&p, &v.import.id, zian_app::inventory::CommitInput::default()).await.unwrap();
+        assert!(findings(&env, &tok, pol.as_str(), "q=POL-PC-NEW-01").await.is_empty(), "not matched yet");
+        let mut w = Worker::new(env.app.clone(), Handlers::standard(), JobsConfig { schedules: vec![], ..Default::default() }).unwrap();
+        assert!(w.tick().await.unwrap(), "the match job ran");
+        let found = findings(&env, &tok, pol.as_str(), "q=POL-PC-NEW-01&limit=500").await;
+        assert!(found.len() > 20, "{}", found.len());
+        assert!(found.iter().all(|f| f["notified_at"] == DEMO_NOW && f["status"] == "new"));
+        assert!(found.iter().any(|f| f["cve_id"] == "CVE-2015-4495" && f["kev"] == true));
+    }
+
+    async fn the_pages_show_the_clock_and_take_decisions(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let pol = env.org("PIF-POL").await.to_string();
+        let s = env.login("officer.police", PASSWORD).await;
+        let cookie = s.cookie.clone();
+        let get = |path: String| {
+            let cookie = cookie.clone();
+            let env = &env;
+            async move { env.request(Method::GET, &path, &[("cookie", cookie.as_str())], None).await }
+        };
+        let r = get(format!("/orgs/{pol}/vulns?cve=CVE-2014-6271")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let html = r.text();
+        assert!(html.contains("CVE-2014-6271") && html.contains("逾期") && html.contains("KEV"), "{html}");
+        assert!(html.contains("已排定修補"));
+        let r = get(format!("/orgs/{pol}/vulns?severity=severe")).await;
+        assert!(r.status.is_client_error(), "{}", r.status);
+
+        let tok = env.token_for("officer.police").await;
+        let f = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        let id = f["id"].as_str().unwrap().to_string();
+        let page = get(format!("/vulns/{id}")).await.text();
+        assert!(page.contains("剩 7 天") && page.contains("PHP 5.4.16") && page.contains("decision-form"), "{page}");
+        let post = |path: String, fields: Vec<(&'static str, String)>| {
+            let (cookie, csrf) = (s.cookie.clone(), s.csrf.clone());
+            let env = &env;
+            async move {
+                let mut fields = fields;
+                fields.push(("_csrf", csrf));
+                env.request(
+                    Method::POST,
+                    &path,
+                    &[("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")],
+                    Some(form(&fields)),
+                )
+                .await
+            }
+        };
+        let r = post(format!("/vulns/{id}/decision"), vec![("action", "plan".into()), ("plan_action", "更新".into()), ("plan_owner", "林工程師".into()), ("plan_due", "2026-12-01".into())]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert_eq!(r.location(), Some(format!("/vulns/{id}?ok=vulns.decided").as_str()));
+        let page = get(format!("/vulns/{id}")).await.text();
+        assert!(page.contains("已排定修補") && page.contains("林工程師"));
+        // one decision for the filtered set, from the list's form
+        let r = post(format!("/orgs/{pol}/vulns/bulk"), vec![("action", "needs_fix".into()), ("cve", "CVE-2014-7169".into())]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        assert!(r.location().unwrap().contains("ok=vulns.bulk_done"), "{:?}", r.location());
+        assert_eq!(one(&env, &tok, &pol, "cve=CVE-2014-7169").await["status"], "needs_fix");
+        // the policy page and a host's patch list
+        let r = post(format!("/orgs/{pol}/vulns/policy"), vec![("critical_days", "5".into()), ("high_days", "7".into()), ("medium_days", "30".into()), ("low_days", "90".into())]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let html = get(format!("/orgs/{pol}/vulns/policy")).await.text();
+        assert!(html.contains("value=\"5\"") && html.contains("本機關之設定"), "{html}");
+        let asset = f["asset_id"].as_str().unwrap();
+        let html = get(format!("/assets/{asset}/patches")).await.text();
+        assert!(html.contains("php:php") && html.contains("gnu:bash"));
+    }
+}
+
+const T: Duration = Duration::from_secs(20);
+
+/// Triage → plan → fix in the browser, then the inventory no longer lists
+/// the program and the next match verifies the fix by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_plan_fix_and_automatic_verification_in_chromium() {
+    let env = TestEnv::demo_with_feeds(Backend::Sqlite).await;
+    let pol = env.org("PIF-POL").await.to_string();
+    let tok = env.token_for("officer.police").await;
+    let f = one(&env, &tok, &pol, "cve=CVE-2012-0883&status=all").await;
+    let (id, asset) = (
+        f["id"].as_str().unwrap().to_string(),
+        f["asset_id"].as_str().unwrap().to_string(),
+    );
+    let base = env.serve().await;
+    let (b2, pol2, id2) = (base.clone(), pol.clone(), id.clone());
+    let result = tokio::task::spawn_blocking(move || -> Result<(), zian_testkit::browser::BrowserError> {
+        let Some(b) = Browser::launch_or_skip("triage_plan_fix_and_automatic_verification_in_chromium")? else {
+            return Ok(());
+        };
+        let (base, pol, id) = (b2, pol2, id2);
+        b.goto(&format!("{base}/login"))?;
+        b.find("#username")?.send_keys("officer.police")?;
+        b.find("#password")?.send_keys(PASSWORD)?;
+        b.find("#login-submit")?.click()?;
+        b.wait_for("#lang-switch", T)?;
+        // the navigation leads to the findings; search one CVE
+        b.goto(&format!("{base}/orgs/{pol}"))?;
+        b.find("#nav-vulns")?.click()?;
+        b.wait_for("#vulns-summary", T)?;
+        b.find("#f-cve")?.send_keys("CVE-2012-0883")?;
+        b.find("#vulns-search button")?.click()?;
+        b.wait_for(&format!("tr[data-id='{id}']"), T)?;
+        b.find(&format!("tr[data-id='{id}'] a"))?.click()?;
+        b.wait_for("#decision-form", T)?;
+        // triage: needs fixing
+        b.execute("document.getElementById('d-action').value = 'needs_fix';", &[])?;
+        b.find("#decision-form button")?.click()?;
+        b.wait_for_text("#finding-status", "須修復", T)?;
+        // plan, with the owner forgotten: the form comes back with the reason
+        b.execute("document.getElementById('d-action').value = 'plan'; document.getElementById('d-plan_due').value = '2026-11-25';", &[])?;
+        b.find("#d-plan_action")?.send_keys("更新 Apache HTTP Server 至 2.4.62")?;
+        b.find("#decision-form button")?.click()?;
+        b.wait_for("[aria-invalid='true']", T)?;
+        assert!(b.page_source()?.contains("更新 Apache HTTP Server 至 2.4.62"), "what was typed is kept");
+        b.execute("document.getElementById('d-action').value = 'plan'; document.getElementById('d-plan_due').value = '2026-11-25';", &[])?;
+        b.find("#d-plan_owner")?.send_keys("資訊室 林工程師")?;
+        b.find("#decision-form button")?.click()?;
+        b.wait_for_text("#finding-status", "已排定修補", T)?;
+        assert!(b.find("#finding-plan")?.text()?.contains("林工程師"));
+        // fixed, with evidence
+        b.execute("document.getElementById('d-action').value = 'fix';", &[])?;
+        b.find("#d-evidence")?.send_keys("已更新 Apache HTTP Server 至 2.4.62（變更單 IT-2026-120）")?;
+        b.find("#decision-form button")?.click()?;
+        b.wait_for_text("#finding-status", "已修補", T)?;
+        assert!(b.exists("#verify-form")?);
+        Ok(())
+    })
+    .await
+    .expect("join");
+    result.expect("browser journey");
+    if !Browser::available() {
+        return;
+    }
+    // the inventory no longer lists the old Apache: the next match verifies it
+    let a = env
+        .api(Method::GET, &format!("/api/v1/assets/{asset}"), &tok, None)
+        .await
+        .json();
+    let sw = a["software"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["cpe23"]
+                .as_str()
+                .is_some_and(|c| c.contains(":http_server:"))
+        })
+        .expect("apache")
+        .clone();
+    let r = env.api(Method::PUT, &format!("/api/v1/assets/{asset}/software/{}", sw["id"].as_str().unwrap()), &tok, Some(json!({
+        "name": "Apache HTTP Server", "version": "2.4.62", "cpe23": "cpe:2.3:a:apache:http_server:2.4.62:*:*:*:*:*:*:*"
+    }))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    rematch(&env, &tok, &pol).await;
+    let base2 = base.clone();
+    let result =
+        tokio::task::spawn_blocking(move || -> Result<(), zian_testkit::browser::BrowserError> {
+            let Some(b) =
+                Browser::launch_or_skip("triage_plan_fix_and_automatic_verification_in_chromium")?
+            else {
+                return Ok(());
+            };
+            b.goto(&format!("{base2}/login"))?;
+            b.find("#username")?.send_keys("officer.police")?;
+            b.find("#password")?.send_keys(PASSWORD)?;
+            b.find("#login-submit")?.click()?;
+            b.wait_for("#lang-switch", T)?;
+            b.goto(&format!("{base2}/vulns/{id}"))?;
+            b.wait_for_text("#finding-status", "已驗證", T)?;
+            assert!(
+                b.find("#finding-verified")?
+                    .text()?
+                    .contains("系統自動確認")
+            );
+            Ok(())
+        })
+        .await
+        .expect("join");
+    result.expect("browser verification");
+}
