@@ -97,6 +97,12 @@ impl App {
         self.raise_to_roles(Some(org), &roles, r).await
     }
 
+    /// Raises a notice to the supervisors over `org` (a Supervisor role on
+    /// it or above).
+    pub async fn raise_to_supervisors(&self, org: &OrgId, r: &Raise) -> usize {
+        self.raise_to_roles(Some(org), &[Role::Supervisor], r).await
+    }
+
     /// Raises a notice to the system administrators over `org` (none: over
     /// the whole tree).
     pub async fn raise_to_admins(&self, org: Option<&OrgId>, r: &Raise) -> usize {

@@ -78,6 +78,12 @@ impl Default for JobsConfig {
                     kind: crate::directory::KIND_SYNC.into(),
                     payload: None,
                 },
+                ScheduleConfig {
+                    name: "vulns.daily".into(),
+                    cron: "10 7 * * *".into(),
+                    kind: crate::vulns::KIND_DAILY.into(),
+                    payload: None,
+                },
             ],
         }
     }
@@ -230,7 +236,8 @@ pub struct Handlers(HashMap<String, Arc<dyn JobHandler>>);
 
 impl Handlers {
     /// The platform's kinds: `mail.send`, `reminders.daily`, `inbox.digest`,
-    /// `directory.sync`, `webhooks.deliver`, `vulns.match`, `demo.sleep`.
+    /// `directory.sync`, `webhooks.deliver`, `vulns.match`, `vulns.daily`,
+    /// `vulns.rematch`, `demo.sleep`.
     pub fn standard() -> Handlers {
         Handlers::default()
             .with(KIND_MAIL, Arc::new(crate::mail::SendMail))
@@ -246,6 +253,11 @@ impl Handlers {
                 Arc::new(crate::webhooks::DeliverWebhook),
             )
             .with(crate::vulns::KIND_MATCH, Arc::new(crate::vulns::MatchJob))
+            .with(crate::vulns::KIND_DAILY, Arc::new(crate::vulns::DailyJob))
+            .with(
+                crate::feeds::KIND_REMATCH,
+                Arc::new(crate::vulns::RematchJob),
+            )
     }
 
     #[must_use]

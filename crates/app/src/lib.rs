@@ -37,6 +37,7 @@ pub mod demo_vulns;
 pub mod directory;
 pub mod error;
 pub mod evidence;
+pub mod feeds;
 pub mod inbox;
 pub mod inventory;
 pub mod jobs;

@@ -50,6 +50,9 @@ pub struct Config {
 pub struct FeedsConfig {
     /// Default: `<data_dir>/feeds`.
     pub store_dir: Option<PathBuf>,
+    /// Days after which the store counts as stale (the feeds page warns and
+    /// the administrators are told every morning). Default 8.
+    pub stale_days: Option<i64>,
 }
 
 /// `zian feeds sync`: the NVD CVE API. The API key itself is never in the

@@ -212,7 +212,8 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
     .map_err(|e| anyhow::anyhow!(e))?;
     let app = app
         .with_webhooks(hooks)
-        .with_feed_store(cfg.feeds_store_dir());
+        .with_feed_store(cfg.feeds_store_dir())
+        .with_feeds_stale_after(cfg.feeds.stale_days.unwrap_or(zian_app::feeds::STALE_DAYS));
     Ok((app, store))
 }
 

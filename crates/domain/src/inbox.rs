@@ -74,6 +74,26 @@ pub const KINDS: &[NoticeKind] = &[
         event: "job.dead",
         default: Channel::Email,
     },
+    // vulnerabilities: to the organisation's officers; KEV or critical on a
+    // core asset at once, the others in the daily digest
+    NoticeKind {
+        event: "vulns.urgent",
+        default: Channel::Email,
+    },
+    NoticeKind {
+        event: "vulns.found",
+        default: Channel::Digest,
+    },
+    // overdue findings: to the CISO and the supervising organisations
+    NoticeKind {
+        event: "vulns.overdue",
+        default: Channel::Email,
+    },
+    // to the administrators of the whole tree
+    NoticeKind {
+        event: "feeds.stale",
+        default: Channel::Email,
+    },
 ];
 
 /// The kind named `event`.

@@ -191,6 +191,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "assets",
     "inventory",
     "vulns",
+    "feeds",
     "risk",
     "plans",
     "evidence",

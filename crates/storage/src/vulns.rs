@@ -5,8 +5,10 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
+use zian_domain::vulns::kpi::{KpiRow, Month};
 use zian_domain::vulns::{
-    Certainty, Finding, FindingStatus, MatchInput, MatchRun, Policy, Reconciled, Severity,
+    Certainty, Finding, FindingStatus, MatchInput, MatchRun, OrgOverview, Policy, Reconciled,
+    Severity,
 };
 use zian_domain::{FindingId, ListQuery, OrgId, OrgScope, Page, day};
 
@@ -81,6 +83,38 @@ pub trait VulnStore: Send + Sync {
         audit: AuditEvent,
     ) -> Result<()>;
     async fn last_run(&self, scope: &OrgScope, org: &OrgId) -> Result<Option<MatchRun>>;
+    /// Confirmed findings of the subtree of `root` notified or fixed in
+    /// `[from, to)`, as the KPIs read them.
+    async fn kpi_rows(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<KpiRow>>;
+    /// Each organisation of the subtree of `root_path` that has findings, an
+    /// inventory or mapped software: open findings by severity, overdue on
+    /// `today`, latest inventory, hosts.
+    async fn overview(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        today: time::Date,
+    ) -> Result<Vec<OrgOverview>>;
+    /// Every organisation in scope with in-service software that has a CPE
+    /// name (what the daily match covers).
+    async fn orgs_with_software(&self, scope: &OrgScope) -> Result<Vec<OrgId>>;
+    /// Per organisation in scope, its open confirmed findings due on `due`
+    /// (overdue from the next day).
+    async fn due_on(&self, scope: &OrgScope, due: time::Date) -> Result<Vec<(OrgId, u64)>>;
+    /// The organisations of the subtree with findings of `cve`: `(org, all,
+    /// open)`.
+    async fn with_cve(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        cve: &str,
+    ) -> Result<Vec<(OrgId, u64, u64)>>;
 }
 
 pub(crate) const FINDING_COLS: &str = "f.id, f.org_id, f.asset_id, a.name AS asset_name, a.hostname, f.cve_id, f.software, f.cpes, f.certainty, f.undecided, f.source, f.score, f.severity, f.kev, f.kev_due, f.epss, f.core, f.present, f.first_seen_at, f.notified_at, f.last_seen_at, f.due_on, f.status, f.reason, f.accepted_until, f.approver, f.action, f.owner, f.plan_due, f.evidence, f.decided_by, f.decided_at, f.fixed_at, f.verified_by, f.verified_at, f.handled_at, f.reopened, f.match_evidence, f.updated_at";
@@ -250,7 +284,55 @@ fn filtered(scope: &OrgScope, org: &OrgId, q: &ListQuery, today: time::Date) -> 
     if let Some(a) = q.filter_value("asset") {
         w.and(" AND f.asset_id = ", a);
     }
+    if let Some(m) = q
+        .filter_value("notified")
+        .and_then(|m| Month::parse("notified", m).ok())
+    {
+        w.and(" AND f.notified_at >= ", m.start())
+            .and(" AND f.notified_at < ", m.end());
+    }
+    match q.filter_value("kpi") {
+        Some("high") => {
+            w.push(" AND f.score >= 70");
+        }
+        Some("week_handled") => {
+            w.push(" AND f.score >= 70 AND f.handled_at IS NOT NULL AND f.handled_at - f.notified_at <= 604800");
+        }
+        Some("week_missed") => {
+            w.push(" AND f.score >= 70 AND (f.handled_at IS NULL OR f.handled_at - f.notified_at > 604800)");
+        }
+        _ => {}
+    }
     w
+}
+
+/// `o.path LIKE root%` for a subtree, within the scope.
+fn subtree(w: &mut Sql, scope: &OrgScope, root_path: &str) {
+    w.and(" o.path LIKE ", format!("{root_path}%"))
+        .push(" AND ")
+        .scope(scope, "o.path");
+}
+
+fn kpi_row(r: &AnyRow) -> Result<KpiRow> {
+    let status = FindingStatus::parse(&s(r, "status")?)?;
+    // assessed as needing a fix: by the assessment itself, a plan or a fix
+    // (only people plan and fix), or a verification after one
+    let decided = oi(r, "decided_at")?.is_some() || os(r, "verified_by")?.is_some();
+    let assessed_fix = match status {
+        FindingStatus::NeedsFix | FindingStatus::Planned | FindingStatus::Fixed => true,
+        FindingStatus::Verified => decided,
+        _ => false,
+    };
+    Ok(KpiRow {
+        id: s(r, "id")?.into(),
+        org_id: s(r, "org_id")?.into(),
+        score: oi(r, "score")?,
+        status,
+        notified_at: i(r, "notified_at")?,
+        handled_at: oi(r, "handled_at")?,
+        fixed_at: oi(r, "fixed_at")?,
+        assessed_fix,
+    })
 }
 
 fn list_order(q: &ListQuery) -> String {
@@ -463,6 +545,143 @@ impl VulnStore for SqlStore {
         tx.insert(&ins, "policy").await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn kpi_rows(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<KpiRow>> {
+        let mut q = Sql::new(
+            "SELECT f.id, f.org_id, f.score, f.status, f.notified_at, f.handled_at, f.fixed_at, \
+             f.decided_at, f.verified_by FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE",
+        );
+        subtree(&mut q, scope, root_path);
+        q.push(" AND f.certainty = 'confirmed' AND ((f.notified_at >= ")
+            .bind(from)
+            .push(" AND f.notified_at < ")
+            .bind(to)
+            .push(") OR (f.fixed_at >= ")
+            .bind(from)
+            .push(" AND f.fixed_at < ")
+            .bind(to)
+            .push(")) ORDER BY f.id");
+        q.fetch_all(&self.pool, kpi_row).await
+    }
+
+    async fn overview(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        today: time::Date,
+    ) -> Result<Vec<OrgOverview>> {
+        let mut by: std::collections::BTreeMap<String, OrgOverview> = Default::default();
+        let mut q =
+            Sql::new("SELECT f.org_id, f.severity, COUNT(*) AS n, SUM(CASE WHEN f.due_on < ");
+        q.bind(day::ymd(today)).push(
+            " THEN 1 ELSE 0 END) AS late, SUM(CASE WHEN f.kev = 1 THEN 1 ELSE 0 END) AS kev \
+             FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE",
+        );
+        subtree(&mut q, scope, root_path);
+        q.push(
+            " AND f.certainty = 'confirmed' AND f.status IN ('new', 'needs_fix', 'planned') \
+             GROUP BY f.org_id, f.severity",
+        );
+        for row in q.query().fetch_all(&self.pool).await? {
+            let org = s(&row, "org_id")?;
+            let e = by.entry(org.clone()).or_insert_with(|| OrgOverview {
+                org_id: org.into(),
+                ..OrgOverview::default()
+            });
+            let n = i(&row, "n")?.max(0) as u64;
+            e.open.insert(s(&row, "severity")?, n);
+            e.overdue += oi(&row, "late")?.unwrap_or(0).max(0) as u64;
+            e.kev_open += oi(&row, "kev")?.unwrap_or(0).max(0) as u64;
+        }
+        let mut q = Sql::new(
+            "SELECT m.org_id, MAX(m.committed_at) AS at FROM inventory_imports m \
+             JOIN orgs o ON o.id = m.org_id WHERE",
+        );
+        subtree(&mut q, scope, root_path);
+        q.push(" AND m.committed_at IS NOT NULL GROUP BY m.org_id");
+        for row in q.query().fetch_all(&self.pool).await? {
+            let org = s(&row, "org_id")?;
+            by.entry(org.clone())
+                .or_insert_with(|| OrgOverview {
+                    org_id: org.into(),
+                    ..OrgOverview::default()
+                })
+                .last_inventory_at = oi(&row, "at")?;
+        }
+        let mut q = Sql::new(
+            "SELECT a.org_id, COUNT(DISTINCT a.id) AS n FROM assets a \
+             JOIN asset_software w ON w.asset_id = a.id JOIN orgs o ON o.id = a.org_id WHERE",
+        );
+        subtree(&mut q, scope, root_path);
+        q.push(" AND a.status = 'in_service' AND w.cpe23 IS NOT NULL GROUP BY a.org_id");
+        for row in q.query().fetch_all(&self.pool).await? {
+            let org = s(&row, "org_id")?;
+            by.entry(org.clone())
+                .or_insert_with(|| OrgOverview {
+                    org_id: org.into(),
+                    ..OrgOverview::default()
+                })
+                .hosts = i(&row, "n")?.max(0) as u64;
+        }
+        Ok(by.into_values().collect())
+    }
+
+    async fn orgs_with_software(&self, scope: &OrgScope) -> Result<Vec<OrgId>> {
+        let mut q = Sql::new(
+            "SELECT DISTINCT w.org_id FROM asset_software w JOIN assets a ON a.id = w.asset_id \
+             JOIN orgs o ON o.id = w.org_id WHERE w.cpe23 IS NOT NULL AND a.status = 'in_service' AND ",
+        );
+        q.scope(scope, "o.path").push(" ORDER BY w.org_id");
+        q.fetch_all(&self.pool, |r| Ok(OrgId::from(s(r, "org_id")?)))
+            .await
+    }
+
+    async fn due_on(&self, scope: &OrgScope, due: time::Date) -> Result<Vec<(OrgId, u64)>> {
+        let mut q = Sql::new(
+            "SELECT f.org_id, COUNT(*) AS n FROM vuln_findings f JOIN orgs o ON o.id = f.org_id \
+             WHERE f.due_on = ",
+        );
+        q.bind(day::ymd(due))
+            .push(
+                " AND f.status IN ('new', 'needs_fix', 'planned') AND f.certainty = 'confirmed' AND ",
+            )
+            .scope(scope, "o.path")
+            .push(" GROUP BY f.org_id ORDER BY f.org_id");
+        q.fetch_all(&self.pool, |r| {
+            Ok((OrgId::from(s(r, "org_id")?), i(r, "n")?.max(0) as u64))
+        })
+        .await
+    }
+
+    async fn with_cve(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        cve: &str,
+    ) -> Result<Vec<(OrgId, u64, u64)>> {
+        let mut q = Sql::new(
+            "SELECT f.org_id, COUNT(*) AS n, \
+             SUM(CASE WHEN f.status IN ('new', 'needs_fix', 'planned') THEN 1 ELSE 0 END) AS open \
+             FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE f.cve_id = ",
+        );
+        q.bind(cve.trim().to_ascii_uppercase()).push(" AND");
+        subtree(&mut q, scope, root_path);
+        q.push(" AND f.certainty = 'confirmed' GROUP BY f.org_id ORDER BY f.org_id");
+        q.fetch_all(&self.pool, |r| {
+            Ok((
+                OrgId::from(s(r, "org_id")?),
+                i(r, "n")?.max(0) as u64,
+                oi(r, "open")?.unwrap_or(0).max(0) as u64,
+            ))
+        })
+        .await
     }
 
     async fn last_run(&self, scope: &OrgScope, org: &OrgId) -> Result<Option<MatchRun>> {

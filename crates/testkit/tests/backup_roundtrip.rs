@@ -105,7 +105,7 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
         ("job_runs", "job_id") => Some("jobs"),
         ("webhook_deliveries", "webhook_id") => Some("webhooks"),
         ("webhook_attempts", "delivery_id") => Some("webhook_deliveries"),
-        ("asset_software", "asset_id") => Some("assets"),
+        ("asset_software" | "vuln_findings", "asset_id") => Some("assets"),
         _ => None,
     }
 }
@@ -120,6 +120,7 @@ const UNIQUE: &[&str] = &[
     "subject",
     "idempotency_key",
     "name_key",
+    "cve_id",
 ];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
 const INDEXED: &[&str] = &[
@@ -132,6 +133,7 @@ const INDEXED: &[&str] = &[
     "name",
     "category",
     "cpe23",
+    "due_on",
 ];
 
 fn short(s: &str) -> String {
@@ -175,9 +177,11 @@ async fn fill(store: &SqlStore, c: &Contents) {
                             depth = 1;
                             pool.first().cloned().map(Value::Text)
                         }
-                    } else if *table == "risk_settings"
-                        || (names.is_empty()
-                            && matches!(*table, "user_identities" | "notification_prefs"))
+                    } else if matches!(
+                        *table,
+                        "risk_settings" | "vuln_policies" | "vuln_match_runs"
+                    ) || (names.is_empty()
+                        && matches!(*table, "user_identities" | "notification_prefs"))
                     {
                         // one row per organisation or person (the key, or
                         // the key's first part, is the reference)

@@ -2111,6 +2111,7 @@ fn is_upload(path: &str) -> bool {
     path.ends_with("/evidence")
         || (path.starts_with("/evidence/") && path.ends_with("/replace"))
         || path.ends_with("/inventory")
+        || path.ends_with("/feeds/import")
 }
 
 /// The file an upload form sends: an inventory file to the inventory form,

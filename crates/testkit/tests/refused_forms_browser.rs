@@ -351,6 +351,12 @@ fn login(
     b.find("#username")?.send_keys(username)?;
     b.find("#password")?.send_keys(PASSWORD)?;
     b.find("#login-submit")?.click()?;
+    // wait for the answer to the form (under load the login page's own
+    // heading is still there for a while)
+    let started = std::time::Instant::now();
+    while b.current_url()?.ends_with("/login") && started.elapsed() < T {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     b.wait_for("h1", T)?;
     if b.current_url()?.contains("/login/mfa") {
         b.find("#code")?.send_keys(&totp())?;

@@ -486,3 +486,234 @@ async fn triage_plan_fix_and_automatic_verification_in_chromium() {
         .expect("join");
     result.expect("browser verification");
 }
+
+backend_tests! {
+    async fn the_monthly_review_computes_the_seed_kpis_for_a_subtree(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let sup = env.token_for("supervisor.khh").await;
+        let (pif, pol, hlt) = (env.org("PIF").await.to_string(), env.org("PIF-POL").await.to_string(), env.org("PIF-HLT").await.to_string());
+        let high_total = |org: String| {
+            let env = &env;
+            let tok = sup.clone();
+            async move {
+                env.api(Method::GET, &format!("/api/v1/orgs/{org}/vulns?status=all&kpi=high&notified=2026-11&limit=1"), &tok, None).await.json()["total"].as_u64().unwrap()
+            }
+        };
+        let (d_pol, d_hlt) = (high_total(pol.clone()).await, high_total(hlt.clone()).await);
+        assert!(d_pol > 100 && d_hlt > 0, "{d_pol} {d_hlt}");
+        // the demo's officer handled three CVSS >= 7 findings at once (a fix,
+        // a false positive, an accepted risk); Shellshock is only planned
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-11"), &sup, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = r.json();
+        assert_eq!(r["handled_within_week"]["numerator"], 3, "{}", r["handled_within_week"]);
+        assert_eq!(r["handled_within_week"]["denominator"], d_pol + d_hlt);
+        // one agency assessed a CVSS >= 7 finding as needing a fix (the plan);
+        // its 30 days have not run out
+        assert_eq!((r["agencies_not_fixed_within_month"]["numerator"].as_u64(), r["agencies_not_fixed_within_month"]["denominator"].as_u64()), (Some(0), Some(1)));
+        // PIF (A), PIF-POL (B) and PIF-HLT (C) must run VANS; only the police
+        // bureau imported an inventory
+        assert_eq!((r["coverage"]["numerator"].as_u64(), r["coverage"]["denominator"].as_u64(), r["coverage"]["percent"].as_f64()), (Some(1), Some(3), Some(33.3)));
+        let agencies = r["agencies"].as_array().unwrap();
+        assert_eq!(agencies.len(), 3, "units roll into their agency: {agencies:?}");
+        let polrow = agencies.iter().find(|a| a["org_id"] == pol.as_str()).unwrap();
+        assert_eq!(polrow["fresh"], true);
+        assert!(polrow["hosts"].as_u64().unwrap() >= 3);
+        assert_eq!(polrow["handled_within_week"]["denominator"], d_pol);
+        assert_eq!(polrow["rank"], 1, "the only agency that handled anything");
+        let open_pol: u64 = polrow["open"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+        let s = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns/summary"), &tok, None).await.json();
+        assert_eq!(open_pol, s["open"].as_u64().unwrap(), "the review counts what the agency's summary counts");
+        assert_eq!(r["trend"].as_array().unwrap().len(), 12);
+        assert_eq!(r["trend"][11]["month"], "2026-11");
+        assert!(r["trend"][10]["handled_within_week"]["percent"].is_null(), "nothing notified in October");
+
+        // three days later one more is fixed (in time), eight days later
+        // another (too late); the fixes give the time to remediate
+        let a = one(&env, &tok, &pol, "cve=CVE-2013-6420").await;
+        let b = one(&env, &tok, &pol, "cve=CVE-2014-3515").await;
+        env.clock.advance(3 * 86_400);
+        decide(&env, &tok, a["id"].as_str().unwrap(), json!({"action": "fix", "evidence": "更新 PHP"})).await;
+        env.clock.advance(5 * 86_400);
+        decide(&env, &tok, b["id"].as_str().unwrap(), json!({"action": "fix", "evidence": "更新 PHP"})).await;
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-11"), &sup, None).await.json();
+        assert_eq!(r["handled_within_week"]["numerator"], 4);
+        let all = r["time_to_remediate"].as_array().unwrap().iter().find(|x| x["severity"] == "all").unwrap().clone();
+        // fixed: Heartbleed at once (0 days), then 3 and 8 days
+        assert_eq!((all["fixed"].as_u64(), all["mean_days"].as_f64(), all["p90_days"].as_f64()), (Some(3), Some(3.7), Some(8.0)));
+        // a month on, the planned Shellshock finding is late
+        env.clock.advance(23 * 86_400);
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-11"), &sup, None).await.json();
+        assert_eq!((r["agencies_not_fixed_within_month"]["numerator"].as_u64(), r["agencies_not_fixed_within_month"]["denominator"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(r["coverage"]["numerator"], 0, "the inventory is now over 30 days old");
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-13"), &sup, None).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("month")));
+
+        // which agencies have Tomcat's CVE-2014-0230, and Shellshock
+        let w = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/which?cve=cve-2014-0230"), &sup, None).await.json();
+        assert_eq!(w["cve"], "CVE-2014-0230");
+        let orgs: Vec<&str> = w["orgs"].as_array().unwrap().iter().map(|o| o["org_id"].as_str().unwrap()).collect();
+        assert_eq!(orgs, [hlt.as_str()]);
+        let w = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/which?cve=CVE-2014-6271"), &sup, None).await.json();
+        assert_eq!(w["orgs"][0]["org_id"], pol.as_str());
+        assert_eq!((w["orgs"][0]["findings"].as_u64(), w["orgs"][0]["open"].as_u64()), (Some(1), Some(1)));
+        // the police officer sees only the police subtree
+        let w = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns/which?cve=CVE-2014-0230"), &tok, None).await.json();
+        assert!(w["orgs"].as_array().unwrap().is_empty());
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review"), &tok, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        // and the Penghu supervisor's review knows nothing of Pingtung
+        let pen = env.org("PEN").await.to_string();
+        let other = env.token_for("supervisor.khh").await;
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pen}/vulns/review?month=2026-11"), &other, None).await.json();
+        assert_eq!(r["handled_within_week"]["denominator"], 0);
+
+        // the page: KPI table, trend chart, agencies, CSV
+        let s = env.login("supervisor.khh", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/orgs/{pif}/vulns/review?month=2026-11&cve=CVE-2014-6271"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"vulns-trend\"") && html.contains("data-month=\"2026-11\"") && html.contains("class=\"target\""), "{html}");
+        // a month on: no inventory is fresh any more (0 of 3)
+        assert!(html.contains("1 週內完成處置比率") && html.contains("<td>0</td><td>3</td><td class=\"value\">0.0%</td>"), "{html}");
+        assert!(html.contains(&format!("data-org=\"{pol}\"")) && html.contains("id=\"which\""));
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review.csv?month=2026-11"), &sup, None).await;
+        let (h, rows) = parse_csv(&r);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0][col(&h, "排名")], "1");
+        assert_eq!(rows[0][col(&h, "機關")], "屏東縣政府警察局");
+    }
+}
+
+fn sink_mailer(sink: &zian_testkit::smtp::SmtpSink) -> std::sync::Arc<zian_app::mail::SmtpMailer> {
+    let cfg = zian_app::mail::MailConfig {
+        enabled: true,
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        security: zian_app::mail::Security::None,
+        from: "資安通知 <noreply@demo.zian.example>".into(),
+        timeout_secs: 10,
+        ..zian_app::mail::MailConfig::default()
+    };
+    std::sync::Arc::new(zian_app::mail::SmtpMailer::new(&cfg, None).expect("mailer"))
+}
+
+async fn notices(env: &TestEnv, user: &str) -> Vec<Value> {
+    let tok = env.token_for(user).await;
+    env.api(Method::GET, "/api/v1/inbox?limit=100", &tok, None)
+        .await
+        .json()["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+backend_tests! {
+    async fn officers_hear_of_findings_and_overdue_ones_are_escalated(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        // the demo's first match told the police officers: KEV at once, the
+        // rest in the digest
+        let got = notices(&env, "officer.police").await;
+        let events: Vec<&str> = got.iter().map(|n| n["event"].as_str().unwrap()).collect();
+        assert!(events.contains(&"vulns.urgent") && events.contains(&"vulns.found"), "{events:?}");
+        let urgent = got.iter().find(|n| n["event"] == "vulns.urgent").unwrap();
+        assert!(urgent["title"].as_str().unwrap().contains("CVE-2014-6271"), "{urgent}");
+        assert!(notices(&env, "officer.health").await.iter().all(|n| n["event"] != "vulns.urgent" || n["title"].as_str().unwrap().contains("衛生局")));
+
+        // a new PC with Firefox 31 (KEV CVE-2015-4495): the match job raises
+        // an urgent notice, mailed at once through the SMTP sink
+        let sink = zian_testkit::smtp::SmtpSink::start().await;
+        let app = env.app.clone().with_mailer(sink_mailer(&sink));
+        let env = env.with_app(app);
+        let p = env.principal("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        env.clock.advance(3600);
+        let file = "host,name,version,cpe23\nPOL-PC-NEW-02,Mozilla Firefox,31.0,cpe:2.3:a:mozilla:firefox:31.0:*:*:*:*:*:*:*\n";
+        let v = env.app.preview_inventory(&p, &pol, "pc.csv", file.as_bytes(), None).await.unwrap();
+        env.app.commit_inventory(&p, &v.import.id, zian_app::inventory::CommitInput::default()).await.unwrap();
+        let mut w = Worker::new(env.app.clone(), Handlers::standard(), JobsConfig { schedules: vec![], max_attempts: 1, ..Default::default() }).unwrap();
+        while w.tick().await.unwrap() {}
+        let mail = sink.wait_for(1, Duration::from_secs(10)).await;
+        let m = mail.iter().find(|m| m.subject().contains("須立即處理")).unwrap_or_else(|| panic!("{:?}", mail.iter().map(|m| m.subject()).collect::<Vec<_>>()));
+        assert!(m.text().contains("CVE-2015-4495"), "{}", m.text());
+        assert!(m.to.iter().any(|t| t.contains("police")), "{:?}", m.to);
+
+        // 2026-11-29 07:10 in Taipei: what was due on the 28th is overdue;
+        // the CISO and the Kaohsiung supervisor are told once
+        env.clock.advance(7 * 86_400 + 22 * 3600 + 10 * 60 - 3600);
+        let (matched, raised) = env.app.vulns_daily().await.unwrap();
+        assert!(matched >= 2, "{matched}");
+        assert!(raised >= 2, "{raised}");
+        let ciso = notices(&env, "ciso.police").await;
+        let over = ciso.iter().find(|n| n["event"] == "vulns.overdue").expect("the CISO is told");
+        assert!(over["title"].as_str().unwrap().contains("逾處理期限"));
+        assert!(notices(&env, "supervisor.khh").await.iter().any(|n| n["event"] == "vulns.overdue"));
+        assert!(!notices(&env, "officer.health").await.iter().any(|n| n["event"] == "vulns.overdue"), "not another agency's");
+        // the same day again: no second notice
+        env.app.vulns_daily().await.unwrap();
+        let again = notices(&env, "ciso.police").await.into_iter().filter(|n| n["event"] == "vulns.overdue").count();
+        assert_eq!(again, 1);
+    }
+}
+
+fn engine_fixture(name: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../vuln/tests/fixtures")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+backend_tests! {
+    async fn administrators_import_feeds_through_the_platform_and_everyone_is_matched_again(backend: Backend) {
+        let env = TestEnv::demo(backend).await;
+        let dir = zian_testkit::TempDir::new("zian-feeds");
+        let app = env.app.clone().with_feed_store(dir.0.clone()).with_feeds_stale_after(3);
+        let env = env.with_app(app);
+        let admin = env.token_for("admin").await;
+        let officer = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+        let s = env.api(Method::GET, "/api/v1/feeds", &admin, None).await;
+        assert_eq!(s.status, StatusCode::OK, "{}", s.text());
+        assert_eq!((s.json()["ready"].as_bool(), s.json()["records"].as_u64()), (Some(false), Some(0)));
+        // only the administrators of the whole tree
+        let r = env.api(Method::GET, "/api/v1/feeds", &officer, None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let body = |name: &str, bytes: &[u8]| json!({"file_name": name, "content_base64": data_encoding::BASE64.encode(bytes)});
+        let r = env.api(Method::POST, "/api/v1/feeds/import", &officer, Some(body("CVE-2014-6271.json", &engine_fixture("nvd-sample/CVE-2014-6271.json")))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // a file that is not a feed: refused with its reason, recorded
+        let r = env.api(Method::POST, "/api/v1/feeds/import", &admin, Some(body("notes.txt", "這不是弱點資料".as_bytes()))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.json()["error"]["message"].as_str().unwrap().contains("無法匯入"), "{}", r.text());
+        // Shellshock's NVD record (as changed by NVD yesterday), then the
+        // KEV catalogue subset
+        let record = String::from_utf8(engine_fixture("nvd-sample/CVE-2014-6271.json")).unwrap().replace("2021-11-17T22:15:35.810", "2026-11-20T22:15:35.810");
+        let r = env.api(Method::POST, "/api/v1/feeds/import", &admin, Some(body("CVE-2014-6271.json", record.as_bytes()))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!((r.json()[0]["kind"].as_str(), r.json()[0]["inserted"].as_u64(), r.json()[0]["records_after"].as_u64()), (Some("nvd"), Some(1), Some(1)));
+        let r = env.api(Method::POST, "/api/v1/feeds/import", &admin, Some(body("kev.json", &engine_fixture("kev-subset.json")))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let s = env.api(Method::GET, "/api/v1/feeds", &admin, None).await.json();
+        assert_eq!((s["ready"].as_bool(), s["records"].as_u64(), s["kev"].as_u64(), s["stale"].as_bool()), (Some(true), Some(1), Some(54), Some(false)));
+        assert_eq!(s["age_days"], 1, "the newest record changed yesterday");
+        assert_eq!(s["sources"].as_array().unwrap().len(), 2);
+        // every organisation is matched again by the queued job
+        assert!(findings(&env, &officer, &pol, "cve=CVE-2014-6271").await.is_empty());
+        let mut w = Worker::new(env.app.clone(), Handlers::standard(), JobsConfig { schedules: vec![], ..Default::default() }).unwrap();
+        while w.tick().await.unwrap() {}
+        let f = one(&env, &officer, &pol, "cve=CVE-2014-6271").await;
+        assert_eq!((f["kev"].as_bool(), f["kev_due"].as_str()), (Some(true), Some("2022-07-28")));
+        // the page shows the store and the imports, the failed one too
+        let sess = env.login("admin", PASSWORD).await;
+        let html = env.request(Method::GET, "/admin/feeds", &[("cookie", sess.cookie.as_str())], None).await.text();
+        assert!(html.contains("CVE-2014-6271.json") && html.contains("匯入弱點資料失敗") && html.contains("notes.txt"), "{html}");
+        assert!(!html.contains("id=\"feeds-stale\""));
+        // three days on the data is four days old, over the limit of three:
+        // the page warns, the administrators hear of it
+        env.clock.advance(3 * 86_400);
+        let sess = env.login("admin", PASSWORD).await;
+        let html = env.request(Method::GET, "/admin/feeds", &[("cookie", sess.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"feeds-stale\""), "{html}");
+        env.app.vulns_daily().await.unwrap();
+        assert!(notices(&env, "admin").await.iter().any(|n| n["event"] == "feeds.stale"));
+    }
+}

@@ -23,6 +23,7 @@ pub mod dashboard;
 pub mod error;
 pub mod evidence;
 pub mod extract;
+pub mod feeds;
 pub mod inbox;
 pub mod inventory;
 pub mod jobs;

@@ -103,6 +103,7 @@ pub fn routes() -> Vec<Route> {
         crate::assets::routes(),
         crate::inventory::routes(),
         crate::vulns::routes(),
+        crate::feeds::routes(),
         crate::risk::routes(),
         crate::plans::routes(),
         crate::evidence::routes(),
@@ -120,8 +121,8 @@ pub fn routes() -> Vec<Route> {
 /// or as a multipart form.
 pub const EVIDENCE_BODY_BYTES: usize = 15 * 1024 * 1024;
 
-/// Body limit of the inventory upload routes: a 64 MiB file as base64 JSON
-/// or as a multipart form.
+/// Body limit of the inventory and feed upload routes: a 64 MiB file as
+/// base64 JSON or as a multipart form.
 pub const INVENTORY_BODY_BYTES: usize = 88 * 1024 * 1024;
 
 /// The application router with its middleware.
@@ -132,7 +133,7 @@ pub fn router(st: AppState) -> Router {
         // route keeps the small configured limit
         let max = if route.path.ends_with("/evidence") {
             EVIDENCE_BODY_BYTES
-        } else if route.path.ends_with("/inventory") {
+        } else if route.path.ends_with("/inventory") || route.path.ends_with("/feeds/import") {
             INVENTORY_BODY_BYTES
         } else {
             st.web.max_body_bytes

@@ -427,3 +427,312 @@ pub async fn asset_patches(
         st.app.patch_list(&c.p, &a.org_id, Some(&a.id)).await?,
     ))
 }
+
+/// A share with its per cent.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RatioOut {
+    pub numerator: u64,
+    pub denominator: u64,
+    /// One decimal; null when nothing was counted.
+    pub percent: Option<f64>,
+}
+
+impl From<zian_domain::vulns::kpi::Ratio> for RatioOut {
+    fn from(r: zian_domain::vulns::kpi::Ratio) -> Self {
+        RatioOut {
+            numerator: r.numerator,
+            denominator: r.denominator,
+            percent: r.percent(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RemediationOut {
+    /// `critical`, `high`, `medium`, `low`, `none`, `unknown` or `all`.
+    pub severity: String,
+    pub fixed: u64,
+    pub mean_days: Option<f64>,
+    pub p90_days: Option<f64>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TrendOut {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub handled_within_week: RatioOut,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AgencyOut {
+    pub org_id: String,
+    pub code: Option<String>,
+    pub name: String,
+    /// Responsibility level (A–E).
+    pub level: Option<String>,
+    pub rank: usize,
+    /// Unix seconds of the latest committed inventory.
+    pub last_inventory_at: Option<i64>,
+    /// An inventory in the last 30 days.
+    pub fresh: bool,
+    pub hosts: u64,
+    /// Open confirmed findings by severity.
+    pub open: std::collections::BTreeMap<String, u64>,
+    pub kev_open: u64,
+    pub overdue: u64,
+    pub handled_within_week: RatioOut,
+}
+
+/// The VANS KPIs of a month for a subtree, with every agency of it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReviewOut {
+    pub org_id: String,
+    /// `YYYY-MM` (Asia/Taipei).
+    pub month: String,
+    /// KPI 2-3: confirmed CVSS >= 7 findings notified in the month handled within 7 × 24 h (target 75 %).
+    pub handled_within_week: RatioOut,
+    /// Agencies with a CVSS >= 7 finding assessed as needing a fix not fixed within 30 days (target < 30 %).
+    pub agencies_not_fixed_within_month: RatioOut,
+    /// Agencies at level C or above with an inventory in the last 30 days.
+    pub coverage: RatioOut,
+    pub time_to_remediate: Vec<RemediationOut>,
+    pub trend: Vec<TrendOut>,
+    pub agencies: Vec<AgencyOut>,
+}
+
+pub fn review_out(r: zian_app::vulns::review::Review, lang: Lang) -> ReviewOut {
+    ReviewOut {
+        org_id: r.org.id.to_string(),
+        month: r.month.to_string(),
+        handled_within_week: r.handled_week.into(),
+        agencies_not_fixed_within_month: r.not_fixed_month.into(),
+        coverage: r.coverage.into(),
+        time_to_remediate: r
+            .remediation
+            .into_iter()
+            .map(|(k, v)| RemediationOut {
+                severity: k,
+                fixed: v.fixed,
+                mean_days: v.mean_days,
+                p90_days: v.p90_days,
+            })
+            .collect(),
+        trend: r
+            .trend
+            .into_iter()
+            .map(|(m, x)| TrendOut {
+                month: m.to_string(),
+                handled_within_week: x.into(),
+            })
+            .collect(),
+        agencies: r
+            .agencies
+            .into_iter()
+            .map(|a| AgencyOut {
+                name: if lang == Lang::En && !a.org.name_en.is_empty() {
+                    a.org.name_en.clone()
+                } else {
+                    a.org.name_zh.clone()
+                },
+                org_id: a.org.id.to_string(),
+                code: a.org.code.clone(),
+                level: a.org.level.map(|l| l.as_str().to_string()),
+                rank: a.rank,
+                last_inventory_at: a.overview.last_inventory_at,
+                fresh: a.fresh,
+                hosts: a.overview.hosts,
+                open: a.overview.open,
+                kev_open: a.overview.kev_open,
+                overdue: a.overview.overdue,
+                handled_within_week: a.handled_week.into(),
+            })
+            .collect(),
+    }
+}
+
+/// `month` of a query, checked.
+fn month_param(
+    q: &[(String, String)],
+) -> Result<Option<zian_domain::vulns::kpi::Month>, zian_app::AppError> {
+    for (k, _) in q {
+        if k != "month" {
+            return Err(zian_app::AppError::invalid(
+                "query",
+                zian_i18n::msg!("reason.unknown_parameter", name = k),
+            ));
+        }
+    }
+    let m = q
+        .iter()
+        .find(|(k, _)| k == "month")
+        .map_or("", |(_, v)| v.as_str());
+    super::pages::month_of(m)
+}
+
+pub async fn review(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<ApiJson<ReviewOut>> {
+    let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
+    let month = month_param(&q)?;
+    let r = st.app.vuln_review(&c.p, &org.id, month).await?;
+    Ok(ApiJson(review_out(r, c.lang)))
+}
+
+/// The review's agencies as rows, the header first.
+pub fn review_rows(r: &zian_app::vulns::review::Review, lang: Lang) -> Vec<Vec<String>> {
+    let i = zian_i18n::catalogue();
+    let t = |k: &str| i.t(lang, k).to_string();
+    let mut out = vec![
+        [
+            "vulns.rank",
+            "vulns.agency",
+            "vulns.level",
+            "vulns.last_inventory",
+            "vulns.hosts",
+            "vulns.sev.critical",
+            "vulns.sev.high",
+            "vulns.sev.medium",
+            "vulns.sev.low",
+            "vulns.kev",
+            "vulns.overdue",
+            "vulns.kpi_week_n",
+            "vulns.kpi_week_d",
+            "vulns.kpi_week_pct",
+        ]
+        .map(t)
+        .to_vec(),
+    ];
+    for a in &r.agencies {
+        let open = |k: &str| a.overview.open.get(k).copied().unwrap_or(0).to_string();
+        out.push(vec![
+            a.rank.to_string(),
+            a.org.name_zh.clone(),
+            a.org
+                .level
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
+            a.overview
+                .last_inventory_at
+                .map(|t| zian_domain::day::ymd(zian_domain::day::of_unix(t)))
+                .unwrap_or_default(),
+            a.overview.hosts.to_string(),
+            open("critical"),
+            open("high"),
+            open("medium"),
+            open("low"),
+            a.overview.kev_open.to_string(),
+            a.overview.overdue.to_string(),
+            a.handled_week.numerator.to_string(),
+            a.handled_week.denominator.to_string(),
+            a.handled_week
+                .percent()
+                .map(|p| format!("{p:.1}"))
+                .unwrap_or_default(),
+        ]);
+    }
+    out
+}
+
+pub async fn review_csv(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
+    let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
+    let month = month_param(&q)?;
+    let r = st.app.vuln_review(&c.p, &org.id, month).await?;
+    let mut out = Csv::new();
+    for row in review_rows(&r, c.lang) {
+        out.row(row);
+    }
+    let name = format!(
+        "vans-review-{}-{}.csv",
+        org.code.as_deref().unwrap_or("org"),
+        r.month
+    );
+    Ok(out.into_download(&ascii_name(&name)))
+}
+
+pub async fn review_xlsx(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
+    let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
+    let month = month_param(&q)?;
+    let r = st.app.vuln_review(&c.p, &org.id, month).await?;
+    let sheet = zian_i18n::catalogue()
+        .t(c.lang, "vulns.review_sheet")
+        .to_string();
+    let bytes = crate::xlsx::workbook(&sheet, &review_rows(&r, c.lang))?;
+    let name = format!(
+        "vans-review-{}-{}.xlsx",
+        org.code.as_deref().unwrap_or("org"),
+        r.month
+    );
+    Ok(crate::xlsx::download(bytes, &ascii_name(&name)))
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WhichOrgOut {
+    pub org_id: String,
+    pub code: Option<String>,
+    pub name: String,
+    /// Confirmed findings of the CVE.
+    pub findings: u64,
+    /// Of which still open.
+    pub open: u64,
+}
+
+/// The organisations of a subtree with findings of a CVE.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct WhichOut {
+    pub org_id: String,
+    /// The CVE asked for (null: none given).
+    pub cve: Option<String>,
+    pub orgs: Vec<WhichOrgOut>,
+}
+
+pub async fn which(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<ApiJson<WhichOut>> {
+    let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
+    let mut cve = None;
+    for (k, v) in &q {
+        if k != "cve" {
+            return Err(zian_app::AppError::invalid(
+                "query",
+                zian_i18n::msg!("reason.unknown_parameter", name = k),
+            )
+            .into());
+        }
+        if !v.trim().is_empty() {
+            cve = Some(super::pages::cve_id(v)?);
+        }
+    }
+    let mut orgs = Vec::new();
+    if let Some(cve) = &cve {
+        for (o, n, open) in st.app.orgs_with_cve(&c.p, &org.id, cve).await?.1 {
+            orgs.push(WhichOrgOut {
+                org_id: o.id.to_string(),
+                code: o.code.clone(),
+                name: o.name_zh.clone(),
+                findings: n,
+                open,
+            });
+        }
+    }
+    Ok(ApiJson(WhichOut {
+        org_id: org.id.to_string(),
+        cve,
+        orgs,
+    }))
+}

@@ -44,6 +44,15 @@ fn check_filter(k: &str, v: &str) -> Result<Option<String>, AppError> {
             let on = crate::values::flag(&[(k.to_string(), v.to_string())], k)?;
             return Ok(on.then(|| "1".to_string()));
         }
+        "notified" => {
+            zian_domain::vulns::kpi::Month::parse("notified", v)?;
+        }
+        "kpi" if !matches!(v, "high" | "week_handled" | "week_missed") => {
+            return Err(AppError::invalid(
+                "kpi",
+                msg!("reason.one_of", values = "high, week_handled, week_missed"),
+            ));
+        }
         "cve" => {
             let ok = v.len() <= 30
                 && v.to_ascii_uppercase()
@@ -64,6 +73,11 @@ fn check_filter(k: &str, v: &str) -> Result<Option<String>, AppError> {
         _ => {}
     }
     Ok(Some(v.to_string()))
+}
+
+/// A CVE id as typed (`cve-2014-0160` → `CVE-2014-0160`), checked.
+pub fn cve_id(v: &str) -> Result<String, AppError> {
+    check_filter("cve", v)?.ok_or_else(|| AppError::invalid("cve", msg!("reason.vulns.cve")))
 }
 
 /// The list's query: paging, search, sort and the checked filters.
@@ -89,6 +103,8 @@ pub fn check_filters(b: &BulkInput) -> Result<(), AppError> {
         ("overdue", &b.overdue),
         ("cve", &b.cve),
         ("core", &b.core),
+        ("notified", &b.notified),
+        ("kpi", &b.kpi),
     ] {
         if let Some(v) = v {
             check_filter(k, v)?;
@@ -160,6 +176,8 @@ pub struct VulnsPage {
     pub certainty: String,
     pub cve: String,
     pub asset: String,
+    pub notified: String,
+    pub kpi: String,
     pub kev: bool,
     pub overdue_only: bool,
     pub core: bool,
@@ -192,6 +210,10 @@ impl VulnsPage {
             .get(sev.as_str())
             .copied()
             .unwrap_or(0)
+    }
+    /// The message key of the `kpi` filter.
+    pub fn kpi_label(&self) -> String {
+        format!("vulns.kpi_filter_{}", self.kpi)
     }
     /// The set a bulk action applies to, as the list counts it.
     pub fn set_size(&self) -> i64 {
@@ -231,6 +253,8 @@ pub async fn list(
         certainty: get("certainty"),
         cve: get("cve"),
         asset: get("asset"),
+        notified: get("notified"),
+        kpi: get("kpi"),
         kev: q.filter_value("kev").is_some(),
         overdue_only: q.filter_value("overdue").is_some(),
         core: q.filter_value("core").is_some(),
@@ -302,6 +326,8 @@ pub struct BulkForm {
     cve: String,
     asset: String,
     core: String,
+    notified: String,
+    kpi: String,
     expect: String,
 }
 
@@ -331,6 +357,8 @@ pub async fn bulk(
         cve: some(f.cve),
         asset: some(f.asset),
         core: some(f.core),
+        notified: some(f.notified),
+        kpi: some(f.kpi),
         expect,
     };
     check_filters(&b)?;
@@ -542,5 +570,91 @@ pub async fn asset_patches(
         ctx: cx,
         asset,
         items,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "vuln_review.html")]
+pub struct ReviewPage {
+    pub ctx: PageCtx,
+    pub r: zian_app::vulns::review::Review,
+    pub month: String,
+    pub trend_svg: String,
+    pub cve: String,
+    /// The CVE search's answer (none: nothing searched).
+    pub which: Option<Vec<(Organisation, u64, u64)>>,
+}
+
+impl ReviewPage {
+    pub fn pct(&self, r: &zian_domain::vulns::kpi::Ratio) -> String {
+        r.percent()
+            .map_or_else(|| "—".into(), |p| format!("{p:.1}%"))
+    }
+    pub fn spark(&self, a: &zian_app::vulns::review::AgencyReview) -> String {
+        super::chart::spark(&a.trend)
+    }
+    pub fn open(&self, a: &zian_app::vulns::review::AgencyReview, sev: &str) -> u64 {
+        a.overview.open.get(sev).copied().unwrap_or(0)
+    }
+    pub fn days(&self, v: &Option<f64>) -> String {
+        v.map_or_else(|| "—".into(), |d| format!("{d:.1}"))
+    }
+    pub fn remediation(&self) -> Vec<(String, zian_domain::vulns::kpi::Remediation)> {
+        ["critical", "high", "medium", "low", "all"]
+            .iter()
+            .filter_map(|k| self.r.remediation.get(*k).map(|v| (k.to_string(), *v)))
+            .collect()
+    }
+    pub fn level(&self, o: &Organisation) -> String {
+        o.level
+            .map_or_else(|| "—".into(), |l| l.as_str().to_string())
+    }
+}
+
+/// The month and CVE of the review page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewQuery {
+    month: String,
+    cve: String,
+}
+
+/// `month=YYYY-MM` (blank: none).
+pub fn month_of(s: &str) -> Result<Option<zian_domain::vulns::kpi::Month>, AppError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(zian_domain::vulns::kpi::Month::parse("month", s)?))
+}
+
+pub async fn review(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<OrgId>,
+    PageQuery(q): PageQuery<ReviewQuery>,
+) -> PageResult {
+    let org = st.app.org_with(&pc.p, &id, Permission::RecordRead).await?;
+    let month = month_of(&q.month)?;
+    let which = if q.cve.trim().is_empty() {
+        None
+    } else {
+        let cve = cve_id(&q.cve)?;
+        Some(st.app.orgs_with_cve(&pc.p, &org.id, &cve).await?.1)
+    };
+    let r = st.app.vuln_review(&pc.p, &org.id, month).await?;
+    let cx = ctx(&st.app, &pc, "vulns.review_title", "vulns", None).await?;
+    let points: Vec<(String, Option<f64>)> = r
+        .trend
+        .iter()
+        .map(|(m, x)| (m.to_string(), x.percent()))
+        .collect();
+    let trend_svg = super::chart::bars("vulns-trend", &cx.t("vulns.kpi_week"), &points, Some(75.0));
+    render(&ReviewPage {
+        ctx: cx,
+        month: r.month.to_string(),
+        r,
+        trend_svg,
+        cve: q.cve.trim().to_ascii_uppercase(),
+        which,
     })
 }

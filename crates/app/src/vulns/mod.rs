@@ -12,6 +12,12 @@
 //! request; it reads only the feed records the organisation's products can
 //! trigger (`Store::open_for_keys`).
 
+mod notify;
+pub mod review;
+
+pub(crate) use notify::{DailyJob, RematchJob};
+pub use notify::{KIND_DAILY, urgent};
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -69,7 +75,7 @@ pub struct BulkInput {
     pub plan_due: Option<String>,
     pub evidence: Option<String>,
     /// The list's filters: `q`, `status`, `severity`, `kev`, `certainty`,
-    /// `overdue`, `cve`, `asset`, `core`.
+    /// `overdue`, `cve`, `asset`, `core`, `notified`, `kpi`.
     pub q: Option<String>,
     pub status: Option<String>,
     pub severity: Option<String>,
@@ -79,6 +85,8 @@ pub struct BulkInput {
     pub cve: Option<String>,
     pub asset: Option<String>,
     pub core: Option<String>,
+    pub notified: Option<String>,
+    pub kpi: Option<String>,
     /// How many findings the person saw in the set: refused when the set
     /// has changed size since.
     pub expect: Option<i64>,
@@ -111,6 +119,8 @@ impl BulkInput {
             ("cve", &self.cve),
             ("asset", &self.asset),
             ("core", &self.core),
+            ("notified", &self.notified),
+            ("kpi", &self.kpi),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
                 q = q.with(k, v.to_string());
@@ -199,17 +209,41 @@ pub struct PatchItem {
     pub overdue: bool,
 }
 
-/// The feed store a deployment matches against (`[feeds] store_dir`).
-#[derive(Debug, Clone, Default)]
+/// The feed store a deployment matches against (`[feeds] store_dir`) and
+/// the age at which it is stale (`[feeds] stale_days`).
+#[derive(Debug, Clone)]
 pub struct FeedStore {
     pub dir: Option<PathBuf>,
+    pub stale_days: i64,
+}
+
+impl Default for FeedStore {
+    fn default() -> Self {
+        FeedStore {
+            dir: None,
+            stale_days: crate::feeds::STALE_DAYS,
+        }
+    }
 }
 
 impl App {
     /// The application matching against the feed store in `dir`.
     #[must_use]
     pub fn with_feed_store(mut self, dir: PathBuf) -> App {
-        self.feeds = std::sync::Arc::new(FeedStore { dir: Some(dir) });
+        self.feeds = std::sync::Arc::new(FeedStore {
+            dir: Some(dir),
+            stale_days: self.feeds.stale_days,
+        });
+        self
+    }
+
+    /// The application calling its feed store stale after `days` days.
+    #[must_use]
+    pub fn with_feeds_stale_after(mut self, days: i64) -> App {
+        self.feeds = std::sync::Arc::new(FeedStore {
+            dir: self.feeds.dir.clone(),
+            stale_days: days.max(1),
+        });
         self
     }
 
@@ -286,6 +320,7 @@ impl App {
             .vulns
             .apply_match(scope, org, &r, &run, event)
             .await?;
+        self.notify_findings(org, &r, now).await;
         Ok(counts)
     }
 

@@ -15,6 +15,8 @@
 //! findings (an attribute such as the version not stated) wait outside the
 //! flow until the inventory states it.
 
+pub mod kpi;
+
 use serde::Serialize;
 use time::Date;
 use zian_i18n::msg;
@@ -576,6 +578,22 @@ pub struct MatchRun {
     pub counts: serde_json::Value,
 }
 
+/// One organisation's open findings, overdue count, latest inventory and
+/// hosts with mapped software (a supervisor's review reads one per
+/// organisation of the subtree).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrgOverview {
+    pub org_id: OrgId,
+    /// Open confirmed findings by severity.
+    pub open: std::collections::BTreeMap<String, u64>,
+    pub overdue: u64,
+    pub kev_open: u64,
+    /// When its latest inventory was committed.
+    pub last_inventory_at: Option<i64>,
+    /// Assets in service with software that has a CPE name.
+    pub hosts: u64,
+}
+
 /// Reconciles a match of a whole organisation (`observed`, one per asset ×
 /// CVE) with what is recorded (`existing`): new findings get their clock
 /// (`now`); a finding the match no longer sees is confirmed fixed when it
@@ -676,6 +694,8 @@ pub fn reconcile(
                     f.verified_at = None;
                     f.verified_by = None;
                     f.accepted_until = None;
+                    // a new episode: handled again only when someone acts
+                    f.handled_at = None;
                 }
                 if old.certainty == Certainty::Possible && f.certainty == Certainty::Confirmed {
                     // Entering the flow now: the clock starts now.
@@ -979,6 +999,7 @@ mod tests {
         assert_eq!(h.notified_at, later);
         assert_eq!(h.due_on, date!(2026 - 12 - 30));
         assert_eq!(h.first_seen_at, t0);
+        assert!(h.handled_at.is_none(), "a new episode is not handled yet");
     }
 
     #[test]

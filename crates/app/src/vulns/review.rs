@@ -1,0 +1,219 @@
+//! The seed's VANS KPIs and the supervisors' monthly review: for an
+//! organisation's subtree, the KPIs of a month (formulas in
+//! `zian_domain::vulns::kpi`) with their trend, and each agency of the
+//! subtree (its units rolled into it) with inventory freshness, open
+//! findings by severity, overdue findings, its KPI and rank; and which
+//! agencies have a given CVE.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use zian_domain::list::HARD_LIMIT;
+use zian_domain::vulns::OrgOverview;
+use zian_domain::vulns::kpi::{self, KpiRow, Month, Ratio, Remediation, THIRTY_DAYS};
+use zian_domain::{Level, ListQuery, OrgId, OrgTier, Organisation, Permission, Principal};
+
+use crate::{App, Result};
+
+/// Months of trend shown.
+pub const TREND_MONTHS: usize = 12;
+
+/// One agency of the subtree in the review.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyReview {
+    pub org: Organisation,
+    /// Its own numbers and its units'.
+    pub overview: OrgOverview,
+    /// An inventory committed in the thirty days before now.
+    pub fresh: bool,
+    /// Level C or above (VANS is required).
+    pub required: bool,
+    pub handled_week: Ratio,
+    /// KPI 2-3 of the last six months, oldest first (none: nothing to count).
+    pub trend: Vec<Option<f64>>,
+    /// 1 = best.
+    pub rank: usize,
+}
+
+/// The review of a subtree for a month.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub org: Organisation,
+    pub month: Month,
+    /// When it was computed.
+    pub now: i64,
+    pub handled_week: Ratio,
+    pub not_fixed_month: Ratio,
+    pub coverage: Ratio,
+    pub remediation: BTreeMap<String, Remediation>,
+    /// KPI 2-3 of the subtree by month, oldest first.
+    pub trend: Vec<(Month, Ratio)>,
+    pub agencies: Vec<AgencyReview>,
+}
+
+/// The agency an organisation belongs to: itself unless it is a unit, else
+/// its nearest ancestor that is not (within `orgs`).
+fn agency_of<'a>(
+    o: &'a Organisation,
+    by_path: &BTreeMap<&str, &'a Organisation>,
+) -> &'a Organisation {
+    if o.tier != OrgTier::Unit {
+        return o;
+    }
+    let mut best: Option<&Organisation> = None;
+    for (path, a) in by_path {
+        if a.tier != OrgTier::Unit
+            && o.path.starts_with(path)
+            && best.is_none_or(|b| b.path.len() < path.len())
+        {
+            best = Some(a);
+        }
+    }
+    best.unwrap_or(o)
+}
+
+fn merge(into: &mut OrgOverview, x: &OrgOverview) {
+    for (k, v) in &x.open {
+        *into.open.entry(k.clone()).or_default() += v;
+    }
+    into.overdue += x.overdue;
+    into.kev_open += x.kev_open;
+    into.hosts += x.hosts;
+    into.last_inventory_at = into.last_inventory_at.max(x.last_inventory_at);
+}
+
+impl App {
+    /// The KPIs of `month` (default: the current month in Asia/Taipei) for
+    /// the subtree of `org`, with the review of each agency in it.
+    pub async fn vuln_review(
+        &self,
+        p: &Principal,
+        org: &OrgId,
+        month: Option<Month>,
+    ) -> Result<Review> {
+        let root = self.org_with(p, org, Permission::RecordRead).await?;
+        let scope = p.scope(Permission::RecordRead);
+        let now = self.now();
+        let month = month.unwrap_or_else(|| Month::of(now));
+        let months = month.last(TREND_MONTHS);
+        let rows: Vec<KpiRow> = self
+            .stores
+            .vulns
+            .kpi_rows(&scope, &root.path, months[0].start(), month.end())
+            .await?;
+        let orgs: Vec<Organisation> = self
+            .stores
+            .orgs
+            .list(&scope, &ListQuery::all(HARD_LIMIT))
+            .await?
+            .items
+            .into_iter()
+            .filter(|o| o.path.starts_with(&root.path) && o.active)
+            .collect();
+        let by_path: BTreeMap<&str, &Organisation> =
+            orgs.iter().map(|o| (o.path.as_str(), o)).collect();
+        let agency: BTreeMap<OrgId, OrgId> = orgs
+            .iter()
+            .map(|o| (o.id.clone(), agency_of(o, &by_path).id.clone()))
+            .collect();
+        let overview = self
+            .stores
+            .vulns
+            .overview(&scope, &root.path, self.today())
+            .await?;
+        let mut rolled: BTreeMap<OrgId, OrgOverview> = BTreeMap::new();
+        for x in &overview {
+            if let Some(a) = agency.get(&x.org_id) {
+                let e = rolled.entry(a.clone()).or_insert_with(|| OrgOverview {
+                    org_id: a.clone(),
+                    ..OrgOverview::default()
+                });
+                merge(e, x);
+            }
+        }
+        let mut rows_by_agency: BTreeMap<OrgId, Vec<KpiRow>> = BTreeMap::new();
+        for r in &rows {
+            if let Some(a) = agency.get(&r.org_id) {
+                rows_by_agency.entry(a.clone()).or_default().push(r.clone());
+            }
+        }
+        let six = month.last(6);
+        let mut agencies: Vec<AgencyReview> = orgs
+            .iter()
+            .filter(|o| o.tier != OrgTier::Unit)
+            .map(|o| {
+                let ov = rolled.get(&o.id).cloned().unwrap_or_else(|| OrgOverview {
+                    org_id: o.id.clone(),
+                    ..OrgOverview::default()
+                });
+                let mine: &[KpiRow] = rows_by_agency.get(&o.id).map_or(&[], Vec::as_slice);
+                AgencyReview {
+                    fresh: ov.last_inventory_at.is_some_and(|t| now - t <= THIRTY_DAYS),
+                    required: o.level.is_some_and(|l| l <= Level::C),
+                    handled_week: kpi::handled_within_week(mine, month),
+                    trend: six
+                        .iter()
+                        .map(|m| kpi::handled_within_week(mine, *m).percent())
+                        .collect(),
+                    org: o.clone(),
+                    overview: ov,
+                    rank: 0,
+                }
+            })
+            .collect();
+        agencies.sort_by(|a, b| {
+            let pa = a.handled_week.percent().unwrap_or(-1.0);
+            let pb = b.handled_week.percent().unwrap_or(-1.0);
+            pb.total_cmp(&pa)
+                .then(a.overview.overdue.cmp(&b.overview.overdue))
+                .then(a.org.path.cmp(&b.org.path))
+        });
+        for (i, a) in agencies.iter_mut().enumerate() {
+            a.rank = i + 1;
+        }
+        let coverage = kpi::coverage(
+            &agencies
+                .iter()
+                .map(|a| (a.required, a.overview.last_inventory_at))
+                .collect::<Vec<_>>(),
+            now,
+        );
+        Ok(Review {
+            handled_week: kpi::handled_within_week(&rows, month),
+            not_fixed_month: kpi::agencies_not_fixed_within_month(&rows, month, now, |o| {
+                agency.get(o).cloned()
+            }),
+            coverage,
+            remediation: kpi::time_to_remediate(&rows, month),
+            trend: months
+                .iter()
+                .map(|m| (*m, kpi::handled_within_week(&rows, *m)))
+                .collect(),
+            org: root,
+            month,
+            now,
+            agencies,
+        })
+    }
+
+    /// Which organisations of the subtree of `org` have findings of `cve`:
+    /// `(organisation, findings, open)`, in tree order.
+    pub async fn orgs_with_cve(
+        &self,
+        p: &Principal,
+        org: &OrgId,
+        cve: &str,
+    ) -> Result<(Organisation, Vec<(Organisation, u64, u64)>)> {
+        let root = self.org_with(p, org, Permission::RecordRead).await?;
+        let scope = p.scope(Permission::RecordRead);
+        let hits = self.stores.vulns.with_cve(&scope, &root.path, cve).await?;
+        let mut out = Vec::with_capacity(hits.len());
+        for (o, n, open) in hits {
+            if let Some(org) = self.stores.orgs.get(&scope, &o).await? {
+                out.push((org, n, open));
+            }
+        }
+        out.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        Ok((root, out))
+    }
+}
