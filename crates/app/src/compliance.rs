@@ -201,6 +201,11 @@ pub struct ModuleEvidence {
     /// number of full-time (專職) security staff it lists. Proves the staffing
     /// obligation when it lists at least the required number.
     pub plan: Option<(zian_domain::PlanId, Date, usize)>,
+    /// The latest vulnerability match of the organisation's inventory: its
+    /// date and the hosts matched. Proves VANS in operation (an inventory
+    /// kept as CPE names and matched against the vulnerability feeds) when
+    /// at least one host was matched.
+    pub vans: Option<(Date, u64)>,
 }
 
 fn derived_completions(
@@ -251,6 +256,17 @@ fn derived_completions(
                 None => Vec::new(),
             }
         }
+        "vans" => match ev.vans {
+            Some((on, hosts)) if hosts > 0 => {
+                vec![row(
+                    first,
+                    on,
+                    msg!("compliance.auto_note.vans", hosts = hosts),
+                    format!("/orgs/{}/vulns", org.id),
+                )]
+            }
+            _ => Vec::new(),
+        },
         "security-staff" => match (&ev.plan, ob.count) {
             (Some((id, approved_on, staff)), Some(n)) if *staff >= n as usize => vec![row(
                 first,
@@ -792,8 +808,8 @@ impl App {
             .await?)
     }
 
-    /// What other modules prove, per organisation (two queries whatever the
-    /// number of organisations).
+    /// What other modules prove, per organisation (three queries whatever
+    /// the number of organisations).
     async fn module_evidence(
         &self,
         scope: &OrgScope,
@@ -821,6 +837,11 @@ impl App {
                 })
                 .unwrap_or(0);
             out.entry(p.org_id.clone()).or_default().plan = Some((p.id.clone(), on, staff));
+        }
+        for r in self.stores.vulns.runs(scope, org_id).await? {
+            let hosts = r.counts["hosts"].as_u64().unwrap_or(0);
+            out.entry(r.org_id.clone()).or_default().vans =
+                Some((zian_domain::day::of_unix(r.matched_at), hosts));
         }
         Ok(out)
     }

@@ -862,8 +862,10 @@ impl App {
                 .collect(),
             overdue_treatments: n(counts.overdue_treatments),
         };
-        // objectives and their latest measurements
+        // objectives and their latest measurements; the VANS handling rate
+        // comes from the findings themselves
         let kpis = self.stores.plans.kpis(&scope, &org.id).await?;
+        let vans = self.vans_handling_rate(p, org).await?;
         let objectives = content
             .rows("policy", "quantitative")
             .iter()
@@ -874,7 +876,10 @@ impl App {
                 let comparator = s("comparator");
                 // list is newest period first
                 let latest = kpis.iter().find(|k| !kpi.is_empty() && k.kpi == kpi);
-                let measured = latest.map(KpiMeasurement::value);
+                let live = vans
+                    .filter(|_| kpi == "vans_handling_rate")
+                    .and_then(|(m, r)| r.percent().map(|v| (m, v)));
+                let measured = live.map(|(_, v)| v).or(latest.map(KpiMeasurement::value));
                 let met = match (measured, target, comparator.as_str()) {
                     (Some(m), Some(t), ">=") => Some(m >= t),
                     (Some(m), Some(t), "<=") => Some(m <= t),
@@ -887,8 +892,16 @@ impl App {
                     target,
                     unit: s("unit"),
                     measured,
-                    period_end: latest.map(|k| ymd(k.period_end)),
-                    source: latest.map(|k| k.source.clone()),
+                    period_end: match live {
+                        Some((m, _)) => Some(ymd(
+                            zian_domain::day::of_unix(m.end()) - time::Duration::days(1)
+                        )),
+                        None => latest.map(|k| ymd(k.period_end)),
+                    },
+                    source: match live {
+                        Some((m, _)) => Some(format!("VANS {m}")),
+                        None => latest.map(|k| k.source.clone()),
+                    },
                     met,
                 }
             })

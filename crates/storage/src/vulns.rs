@@ -83,6 +83,8 @@ pub trait VulnStore: Send + Sync {
         audit: AuditEvent,
     ) -> Result<()>;
     async fn last_run(&self, scope: &OrgScope, org: &OrgId) -> Result<Option<MatchRun>>;
+    /// The latest match run of every organisation in scope (or of one).
+    async fn runs(&self, scope: &OrgScope, org: Option<&OrgId>) -> Result<Vec<MatchRun>>;
     /// Confirmed findings of the subtree of `root` notified or fixed in
     /// `[from, to)`, as the KPIs read them.
     async fn kpi_rows(
@@ -680,6 +682,27 @@ impl VulnStore for SqlStore {
                 i(r, "n")?.max(0) as u64,
                 oi(r, "open")?.unwrap_or(0).max(0) as u64,
             ))
+        })
+        .await
+    }
+
+    async fn runs(&self, scope: &OrgScope, org: Option<&OrgId>) -> Result<Vec<MatchRun>> {
+        let mut q = Sql::new(
+            "SELECT r.org_id, r.matched_at, r.feed, r.counts FROM vuln_match_runs r \
+             JOIN orgs o ON o.id = r.org_id WHERE ",
+        );
+        q.scope(scope, "o.path");
+        if let Some(o) = org {
+            q.and(" AND r.org_id = ", o);
+        }
+        q.push(" ORDER BY r.org_id");
+        q.fetch_all(&self.pool, |r| {
+            Ok(MatchRun {
+                org_id: s(r, "org_id")?.into(),
+                matched_at: i(r, "matched_at")?,
+                feed: s(r, "feed")?,
+                counts: json(r, "counts")?,
+            })
         })
         .await
     }

@@ -1086,7 +1086,7 @@ fn field_value(
         // vulnerabilities: one assessment of the target's open findings
         "action" if props.contains("plan_action") => json!("needs_fix"),
         "status" | "severity" | "kev" | "certainty" | "overdue" | "cve" | "asset" | "core"
-        | "q" | "accepted_until" | "plan_action" | "plan_due"
+        | "q" | "notified" | "kpi" | "accepted_until" | "plan_action" | "plan_due"
             if props.contains("plan_action") =>
         {
             Value::Null
@@ -1296,7 +1296,14 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("change_note", "隔離測試".into()),
         ("f.month", "5".into()),
         ("f.recipient", "隔離測試".into()),
-        ("kpi", "core_system_availability".into()),
+        (
+            "kpi",
+            if path.contains("/vulns") {
+                String::new()
+            } else {
+                "core_system_availability".into()
+            },
+        ),
         ("period_end", "2026-11-21".into()),
         ("value", "99.9".into()),
         // risk settings: a 1–4 scale

@@ -717,3 +717,104 @@ backend_tests! {
         assert!(notices(&env, "admin").await.iter().any(|n| n["event"] == "feeds.stale"));
     }
 }
+
+backend_tests! {
+    async fn the_plan_objective_on_vans_reads_the_findings(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+        let d = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns?status=all&kpi=high&notified=2026-11&limit=1"), &tok, None).await.json()["total"].as_u64().unwrap();
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/plans"), &tok, Some(json!({}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let plan = r.json()["id"].as_str().unwrap().to_string();
+        let r = env.api(Method::PUT, &format!("/api/v1/plans/{plan}/chapters/policy"), &tok, Some(json!({
+            "quantitative": [{"name": "CVSS 7 分以上弱點 1 週內完成處置", "kpi": "vans_handling_rate", "comparator": ">=", "target": 75, "unit": "%"}]
+        }))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let view = env.api(Method::GET, &format!("/api/v1/plans/{plan}"), &tok, None).await.json();
+        let o = view["live"]["objectives"].as_array().unwrap().iter().find(|o| o["kpi"] == "vans_handling_rate").unwrap().clone();
+        // three of the month's CVSS >= 7 findings were handled at once
+        let expected = (3.0 * 1000.0 / d as f64).round() / 10.0;
+        assert_eq!(o["measured"].as_f64(), Some(expected), "{o}");
+        assert_eq!((o["period_end"].as_str(), o["source"].as_str()), (Some("2026-11-30"), Some("VANS 2026-11")));
+        assert_eq!(o["met"], false);
+    }
+}
+
+backend_tests! {
+    async fn a_matched_inventory_proves_the_vans_obligation(backend: Backend) {
+        let vans = |obs: &Value| -> Value {
+            obs["obligations"].as_array().unwrap().iter().find(|o| o["id"].as_str().unwrap().ends_with(".vans")).cloned().unwrap_or_else(|| panic!("no VANS obligation: {obs}"))
+        };
+        // without a feed store nothing is matched: the obligation stands open
+        let plain = TestEnv::demo(backend).await;
+        let tok = plain.token_for("officer.police").await;
+        let pol = plain.org("PIF-POL").await;
+        let obs = plain.api(Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &tok, None).await.json();
+        let o = vans(&obs);
+        assert!(o["completions"].as_array().unwrap().is_empty(), "{o}");
+        assert_ne!(o["status"], "met");
+        drop(plain);
+        // the demo with its feed: the bureau's hosts were matched on 2026-11-21
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let obs = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/obligations"), &tok, None).await.json();
+        let o = vans(&obs);
+        assert_eq!(o["status"], "met", "{o}");
+        let c = &o["completions"][0];
+        assert_eq!(c["completed_on"], "2026-11-21");
+        assert_eq!(c["evidence_link"], json!(format!("/orgs/{pol}/vulns")));
+        assert!(c["note"].as_str().unwrap().contains("部主機"), "{c}");
+    }
+}
+
+/// The Kaohsiung supervisor's monthly review in the browser: the KPIs, the
+/// agencies, a CVE asked about, and the drill-down to an agency's findings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_supervisor_reviews_the_month_in_chromium() {
+    let env = TestEnv::demo_with_feeds(Backend::Sqlite).await;
+    let pif = env.org("PIF").await.to_string();
+    let pol = env.org("PIF-POL").await.to_string();
+    let base = env.serve().await;
+    let result =
+        tokio::task::spawn_blocking(move || -> Result<(), zian_testkit::browser::BrowserError> {
+            let Some(b) = Browser::launch_or_skip("the_supervisor_reviews_the_month_in_chromium")?
+            else {
+                return Ok(());
+            };
+            b.goto(&format!("{base}/login"))?;
+            b.find("#username")?.send_keys("supervisor.khh")?;
+            b.find("#password")?.send_keys(PASSWORD)?;
+            b.find("#login-submit")?.click()?;
+            b.wait_for("#lang-switch", T)?;
+            b.goto(&format!("{base}/orgs/{pif}/vulns/review?month=2026-11"))?;
+            b.wait_for("#review-kpis", T)?;
+            assert!(
+                b.exists("#vulns-trend rect.bar")?,
+                "the month's bar is drawn"
+            );
+            assert_eq!(b.find_all("#agencies tbody tr")?.len(), 3);
+            let first = b.find("#agencies tbody tr")?;
+            assert_eq!(first.attr("data-org")?.as_deref(), Some(pol.as_str()));
+            assert!(first.text()?.contains("屏東縣政府警察局"));
+            // which agencies have Shellshock?
+            b.find("#w-cve")?.send_keys("cve-2014-6271")?;
+            b.find("#which-form button")?.click()?;
+            b.wait_for("#which tbody tr", T)?;
+            let rows = b.find_all("#which tbody tr")?;
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].attr("data-org")?.as_deref(), Some(pol.as_str()));
+            b.find("#which tbody a")?.click()?;
+            b.wait_for("#vulns", T)?;
+            assert!(b.find("#vulns tbody tr")?.text()?.contains("CVE-2014-6271"));
+            assert!(
+                !b.exists("#bulk-form")?,
+                "the supervisor reads; it does not decide"
+            );
+            Ok(())
+        })
+        .await
+        .expect("join");
+    result.expect("browser review");
+}

@@ -299,6 +299,11 @@ impl App {
             return Err(AppError::invalid("feeds", msg!("reason.vulns.no_feeds")));
         };
         let inputs = self.stores.vulns.match_inputs(scope, org).await?;
+        let hosts = inputs
+            .iter()
+            .map(|m| m.asset_id.as_str())
+            .collect::<BTreeSet<_>>()
+            .len();
         let (observed, feed) = tokio::task::spawn_blocking(move || observe(&dir, &inputs))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
@@ -310,11 +315,15 @@ impl App {
         });
         let counts = r.counts;
         event.details = serde_json::json!({ "feed": feed, "counts": counts });
+        let mut run_counts = serde_json::to_value(counts).unwrap_or_default();
+        if let Some(m) = run_counts.as_object_mut() {
+            m.insert("hosts".into(), serde_json::json!(hosts));
+        }
         let run = MatchRun {
             org_id: org.clone(),
             matched_at: now,
             feed,
-            counts: serde_json::to_value(counts).unwrap_or_default(),
+            counts: run_counts,
         };
         self.stores
             .vulns

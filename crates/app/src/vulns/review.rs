@@ -196,6 +196,28 @@ impl App {
         })
     }
 
+    /// KPI 2-3 of the subtree of `org` for its latest month with findings
+    /// to count: the last complete month, else the current one (none when
+    /// neither has any) — what the maintenance plan's `vans_handling_rate`
+    /// shows instead of a typed measurement.
+    pub async fn vans_handling_rate(
+        &self,
+        p: &Principal,
+        org: &Organisation,
+    ) -> Result<Option<(Month, Ratio)>> {
+        let scope = p.scope(Permission::RecordRead);
+        let this = Month::of(self.now());
+        let rows = self
+            .stores
+            .vulns
+            .kpi_rows(&scope, &org.path, this.prev().start(), this.end())
+            .await?;
+        Ok([this.prev(), this]
+            .into_iter()
+            .map(|m| (m, kpi::handled_within_week(&rows, m)))
+            .find(|(_, r)| r.denominator > 0))
+    }
+
     /// Which organisations of the subtree of `org` have findings of `cve`:
     /// `(organisation, findings, open)`, in tree order.
     pub async fn orgs_with_cve(

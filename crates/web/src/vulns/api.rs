@@ -302,6 +302,8 @@ pub async fn bulk(
     ApiPath(id): ApiPath<OrgId>,
     ApiJson(b): ApiJson<BulkInput>,
 ) -> ApiResult<ApiJson<BulkResult>> {
+    // access first: the filters' validity is told only to those who may act
+    st.app.org_with(&c.p, &id, Permission::RecordWrite).await?;
     super::pages::check_filters(&b)?;
     Ok(ApiJson(st.app.bulk_decide(&c.p, &id, b).await?))
 }

@@ -337,6 +337,8 @@ pub async fn bulk(
     form: PageForm<BulkForm>,
 ) -> PageResult {
     let (pc, f) = (form.pc, form.form);
+    // access first: the filters' validity is told only to those who may act
+    st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
     let expect = crate::values::number("expect", Some(&f.expect))?.map(i64::from);
     let d: DecisionInput = f.decision.into();
     let b = BulkInput {
