@@ -299,7 +299,8 @@ impl WebhookRuntime {
 pub struct WebhookInput {
     /// `https://…` (plain `http://` only to an allowed loopback address).
     pub url: String,
-    /// Event kinds: `plan.submitted`, `plan.approved`, `plan.returned`.
+    /// Event kinds: `plan.submitted`, `plan.approved`, `plan.returned`,
+    /// `vulns.found`.
     pub events: Vec<String>,
 }
 

@@ -20,7 +20,12 @@ pub const SIGNATURE_HEADER: &str = "Zian-Signature";
 pub const TOLERANCE_SECS: i64 = 300;
 
 /// The events an organisation may subscribe to.
-pub const EVENTS: [&str; 3] = ["plan.submitted", "plan.approved", "plan.returned"];
+pub const EVENTS: [&str; 4] = [
+    "plan.submitted",
+    "plan.approved",
+    "plan.returned",
+    "vulns.found",
+];
 /// The event of a test delivery (sent on request, whatever the events).
 pub const PING: &str = "webhook.ping";
 

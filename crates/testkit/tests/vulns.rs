@@ -818,3 +818,52 @@ async fn the_supervisor_reviews_the_month_in_chromium() {
         .expect("join");
     result.expect("browser review");
 }
+
+backend_tests! {
+    async fn new_findings_are_sent_to_the_organisations_webhooks(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let admin = env.token_for("admin").await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/webhooks"), &admin, Some(json!({"url": "https://93.184.215.14/vans", "events": ["vulns.found"]}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let hook = r.json()["id"].as_str().unwrap().to_string();
+        // a PC with Firefox 31 is registered and matched
+        let a = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/assets"), &tok, Some(json!({
+            "name": "刑事警察大隊公務電腦 2", "category": "hardware", "owner": "刑事警察大隊", "hostname": "POL-PC-CIB-02"
+        }))).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+        let asset = a.json()["id"].as_str().unwrap().to_string();
+        let r = env.api(Method::POST, &format!("/api/v1/assets/{asset}/software"), &tok, Some(json!({
+            "name": "Mozilla Firefox", "version": "31.0", "cpe23": "cpe:2.3:a:mozilla:firefox:31.0:*:*:*:*:*:*:*"
+        }))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let c = rematch(&env, &tok, &pol).await;
+        let n = c["new"].as_u64().unwrap();
+        assert!(n > 20, "{c}");
+        let d = env.api(Method::GET, &format!("/api/v1/webhooks/{hook}/deliveries"), &admin, None).await.json();
+        let items = d["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{d}");
+        assert_eq!(items[0]["event"], "vulns.found");
+        // the signed body as it will be sent
+        let body: String = {
+            use sqlx::Row;
+            sqlx::query("SELECT body FROM webhook_deliveries WHERE webhook_id = $1")
+                .bind(&hook)
+                .fetch_one(env.store.pool())
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap()
+        };
+        let body: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((body["event"].as_str(), body["org_id"].as_str()), (Some("vulns.found"), Some(pol.as_str())));
+        let data = body["data"].clone();
+        assert_eq!(data["findings"].as_u64(), Some(n), "{items:?}");
+        assert!(data["urgent"].as_array().unwrap().iter().any(|c| c == "CVE-2015-4495"), "{data}");
+        // matching again finds nothing new: nothing is sent
+        rematch(&env, &tok, &pol).await;
+        let d = env.api(Method::GET, &format!("/api/v1/webhooks/{hook}/deliveries"), &admin, None).await.json();
+        assert_eq!(d["items"].as_array().unwrap().len(), 1);
+    }
+}

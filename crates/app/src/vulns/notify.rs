@@ -1,4 +1,5 @@
-//! Who hears of findings: after a match, the organisation's officers
+//! Who hears of findings: after a match, the organisation's webhooks
+//! (`vulns.found`) and its officers
 //! (holders of record-write on it) — at once when a new finding is on the
 //! KEV list or critical on a core asset (`vulns.urgent`), else in the daily
 //! digest (`vulns.found`); every morning, the CISO and the supervising
@@ -48,6 +49,24 @@ impl App {
         let Ok(Some(o)) = self.stores.orgs.get(&OrgScope::system_wide(), org).await else {
             return;
         };
+        let mut pressing: Vec<&str> = Vec::new();
+        for f in fresh.iter().filter(|f| urgent(f)) {
+            if pressing.len() < 50 && !pressing.contains(&f.cve_id.as_str()) {
+                pressing.push(&f.cve_id);
+            }
+        }
+        self.emit_webhooks(
+            org,
+            "vulns.found",
+            serde_json::json!({
+                "findings": fresh.len(),
+                "cvss7": fresh.iter().filter(|f| f.score.is_some_and(|s| s >= 70)).count(),
+                "kev": fresh.iter().filter(|f| f.kev).count(),
+                "urgent": pressing,
+                "link": format!("/orgs/{org}/vulns"),
+            }),
+        )
+        .await;
         let en = if o.name_en.is_empty() {
             &o.name_zh
         } else {
