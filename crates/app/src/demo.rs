@@ -229,7 +229,7 @@ impl App {
         let existing = self
             .stores
             .orgs
-            .list(&all, &ListQuery::all(500))
+            .list(&all, &ListQuery::all(zian_domain::list::HARD_LIMIT))
             .await?
             .items;
         if !existing.is_empty() && !existing.iter().any(|o| o.code.as_deref() == Some("ACS")) {

@@ -2,6 +2,8 @@
 //! the one reader of the operating system's random source. clippy.toml keeps
 //! every other caller away from the wall clock, UUID makers and getrandom.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use time::OffsetDateTime;
 use zian_domain::ports::{Clock, IdGen};
 
@@ -13,6 +15,32 @@ impl Clock for SystemClock {
     #[expect(clippy::disallowed_methods)]
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
+    }
+}
+
+/// A clock moved by hand: tests, and the scale generator replaying months
+/// of an agency's work.
+#[derive(Debug, Default)]
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    pub fn new(unix: i64) -> Self {
+        ManualClock(AtomicI64::new(unix))
+    }
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+    pub fn set(&self, unix: i64) {
+        self.0.store(unix, Ordering::SeqCst);
+    }
+    pub fn unix(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(self.unix()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 }
 

@@ -63,15 +63,16 @@ pub struct Options {
 }
 
 /// One measured request kind.
-struct Stats {
-    requests: usize,
-    elapsed: Duration,
-    p50: Duration,
-    p99: Duration,
+pub(crate) struct Stats {
+    pub requests: usize,
+    pub elapsed: Duration,
+    pub p50: Duration,
+    pub p95: Duration,
+    pub p99: Duration,
 }
 
 impl Stats {
-    fn rps(&self) -> f64 {
+    pub fn rps(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
 }
@@ -158,15 +159,18 @@ async fn bench_backend(
     let mut first_page: Option<(usize, Stats)> = None;
     for &size in sizes {
         fill(&store, &org, size, &mut ids).await?;
-        let base = measure(addr, &token, opts, |_| "/healthz".to_string()).await?;
+        let base = measure(addr, &token, opts.clients, opts.seconds, |_| {
+            "/healthz".to_string()
+        })
+        .await?;
         let ids_now = Arc::new(ids.clone());
-        let one = measure(addr, &token, opts, move |r| {
+        let one = measure(addr, &token, opts.clients, opts.seconds, move |r| {
             format!("/api/v1/systems/{}", ids_now[r.below(ids_now.len())])
         })
         .await?;
         let pages = (size / 50).clamp(1, 10);
         let org_page = org.clone();
-        let page = measure(addr, &token, opts, move |r| {
+        let page = measure(addr, &token, opts.clients, opts.seconds, move |r| {
             format!(
                 "/api/v1/orgs/{org_page}/systems?limit=50&offset={}",
                 r.below(pages) * 50
@@ -209,7 +213,7 @@ async fn bench_backend(
     Ok(())
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -323,18 +327,19 @@ pub(crate) async fn api_token(
 
 /// Runs `clients` connections for the configured time, each sending the
 /// paths `path` draws; a short warm-up is not counted.
-async fn measure(
+pub(crate) async fn measure(
     addr: SocketAddr,
     token: &str,
-    opts: &Options,
+    clients: usize,
+    seconds: f64,
     path: impl Fn(&mut Rng) -> String + Send + Sync + 'static,
 ) -> Result<Stats> {
     let path = Arc::new(path);
     let auth = format!("Bearer {token}");
-    let warm_up = Duration::from_secs_f64((opts.seconds / 5.0).min(1.0));
-    let run = Duration::from_secs_f64(opts.seconds);
+    let warm_up = Duration::from_secs_f64((seconds / 5.0).min(1.0));
+    let run = Duration::from_secs_f64(seconds);
     let mut tasks = Vec::new();
-    for c in 0..opts.clients {
+    for c in 0..clients {
         let (path, auth) = (path.clone(), auth.clone());
         tasks.push(tokio::spawn(async move {
             let mut client = Client::connect(addr).await?;
@@ -370,7 +375,7 @@ async fn measure(
         all.extend(lat);
     }
     if all.is_empty() {
-        bail!("bench web: no request completed in {} s", opts.seconds);
+        bail!("bench web: no request completed in {seconds} s");
     }
     all.sort_unstable();
     let at = |q: f64| all[((all.len() as f64 * q) as usize).min(all.len() - 1)];
@@ -378,6 +383,7 @@ async fn measure(
         requests: all.len(),
         elapsed: window,
         p50: at(0.50),
+        p95: at(0.95),
         p99: at(0.99),
     })
 }

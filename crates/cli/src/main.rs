@@ -5,6 +5,7 @@
 
 mod bench_inventory;
 mod bench_soak;
+mod bench_vans;
 mod bench_web;
 mod config;
 mod feeds_sync;
@@ -58,6 +59,12 @@ enum Cmd {
         /// Seed and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Add a deployment's worth of agencies under the Kaohsiung hub, each
+        /// with hosts, installed software, findings and decisions:
+        /// `municipal` (500 agencies, 60,000 hosts, 1.5 million programs;
+        /// for PostgreSQL) or `AGENCIESxHOSTSxPROGRAMS` (e.g. `20x50x25`).
+        #[arg(long)]
+        scale: Option<String>,
     },
     /// Organisations.
     #[command(subcommand)]
@@ -244,6 +251,11 @@ enum BenchCmd {
     /// with SIGKILL every few minutes; proves nothing acknowledged is lost,
     /// the audit chain verifies and backup → restore → backup is identical.
     Soak(bench_soak::Options),
+    /// VANS at municipal scale: `zian demo --scale`'s agencies on
+    /// PostgreSQL; dashboard, findings page and supervisor review at N
+    /// clients, the whole tree's KPIs, the re-match after a feed delta,
+    /// and the query plans.
+    Vans(bench_vans::Options),
 }
 
 /// Today in Asia/Taipei, from the real clock (the composition root's).
@@ -350,6 +362,7 @@ fn main() -> ExitCode {
             store_only,
         ),
         Cmd::Bench(BenchCmd::Web(o)) => bench_web::main(o).map(|()| ExitCode::SUCCESS),
+        Cmd::Bench(BenchCmd::Vans(o)) => bench_vans::main(o).map(|()| ExitCode::SUCCESS),
         Cmd::Bench(BenchCmd::Soak(o)) => bench_soak::main(o).map(|()| ExitCode::SUCCESS),
         Cmd::Bench(BenchCmd::Inventory(o)) => bench_inventory::main(o).map(|()| ExitCode::SUCCESS),
         platform_cmd => platform::run(platform_cmd, cli.config, cli.data_dir, cli.database_url),

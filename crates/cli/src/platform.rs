@@ -395,14 +395,23 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
         Cmd::Demo {
             admin_password,
             no_serve,
+            scale,
             ..
         } => {
+            let scale = scale
+                .as_deref()
+                .map(zian_app::demo_scale::ScaleSpec::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
             let (app, _) = open(&cfg).await?;
             anchor(&app).await?;
             let logins = app
                 .seed_demo(&admin_password)
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            if let Some(spec) = scale {
+                seed_scale(&app, &spec).await?;
+            }
             let mut banner = String::new();
             banner.push_str("\n  Zian 資安管理平台 — 示範環境 / demo\n");
             banner.push_str(&format!("  網址 URL: http://{}/\n", cfg.bind));
@@ -813,5 +822,40 @@ async fn user_cmd(c: UserCmd, cfg: &Config) -> Result<()> {
             println!("unlocked");
         }
     }
+    Ok(())
+}
+
+/// `zian demo --scale`: the generated agencies, with progress on stderr.
+async fn seed_scale(app: &App, spec: &zian_app::demo_scale::ScaleSpec) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    eprintln!(
+        "demo --scale: {} agencies × {} hosts × {} programs",
+        spec.agencies, spec.hosts_per_agency, spec.programs_per_host
+    );
+    let report = app
+        .seed_scale(spec, |done, r| {
+            if done % 25 == 0 || done == spec.agencies {
+                eprintln!(
+                    "  {done}/{} agencies ({} filled now): {} hosts, {} programs, {} findings, {} decided; {:.0} s",
+                    spec.agencies,
+                    r.agencies_filled,
+                    r.hosts,
+                    r.programs,
+                    r.findings,
+                    r.decided,
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("demo --scale: {e}"))?;
+    eprintln!(
+        "demo --scale: {} agencies created, {} filled, {} findings, {} decided in {:.0} s",
+        report.agencies_created,
+        report.agencies_filled,
+        report.findings,
+        report.decided,
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -5,10 +5,10 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
-use zian_domain::vulns::kpi::{KpiRow, Month};
+use zian_domain::vulns::kpi::{self, FixCount, KpiCount, Month};
 use zian_domain::vulns::{
     Certainty, Finding, FindingStatus, MatchInput, MatchRun, OrgOverview, Policy, Reconciled,
-    Severity,
+    Severity, StatusCount,
 };
 use zian_domain::{FindingId, ListQuery, OrgId, OrgScope, Page, day};
 
@@ -85,15 +85,32 @@ pub trait VulnStore: Send + Sync {
     async fn last_run(&self, scope: &OrgScope, org: &OrgId) -> Result<Option<MatchRun>>;
     /// The latest match run of every organisation in scope (or of one).
     async fn runs(&self, scope: &OrgScope, org: Option<&OrgId>) -> Result<Vec<MatchRun>>;
-    /// Confirmed findings of the subtree of `root` notified or fixed in
-    /// `[from, to)`, as the KPIs read them.
-    async fn kpi_rows(
+    /// The CVSS ≥ 7 confirmed findings of the subtree of `root` notified
+    /// in `months` (consecutive), counted as the KPIs read them as of
+    /// `now` (one aggregate; [`kpi::tally`] is its reference).
+    async fn kpi_counts(
         &self,
         scope: &OrgScope,
         root_path: &str,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<KpiRow>>;
+        months: &[Month],
+        now: i64,
+    ) -> Result<Vec<KpiCount>>;
+    /// The confirmed findings of the subtree fixed in `month`, counted by
+    /// score and days to fix ([`kpi::tally_fixes`] is its reference).
+    async fn fix_counts(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        month: Month,
+    ) -> Result<Vec<FixCount>>;
+    /// The organisation's findings counted by certainty, status, severity
+    /// and presence; `past_due`: due before `today`.
+    async fn status_counts(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        today: time::Date,
+    ) -> Result<Vec<StatusCount>>;
     /// Each organisation of the subtree of `root_path` that has findings, an
     /// inventory or mapped software: open findings by severity, overdue on
     /// `today`, latest inventory, hosts.
@@ -315,28 +332,6 @@ fn subtree(w: &mut Sql, scope: &OrgScope, root_path: &str) {
         .scope(scope, "o.path");
 }
 
-fn kpi_row(r: &AnyRow) -> Result<KpiRow> {
-    let status = FindingStatus::parse(&s(r, "status")?)?;
-    // assessed as needing a fix: by the assessment itself, a plan or a fix
-    // (only people plan and fix), or a verification after one
-    let decided = oi(r, "decided_at")?.is_some() || os(r, "verified_by")?.is_some();
-    let assessed_fix = match status {
-        FindingStatus::NeedsFix | FindingStatus::Planned | FindingStatus::Fixed => true,
-        FindingStatus::Verified => decided,
-        _ => false,
-    };
-    Ok(KpiRow {
-        id: s(r, "id")?.into(),
-        org_id: s(r, "org_id")?.into(),
-        score: oi(r, "score")?,
-        status,
-        notified_at: i(r, "notified_at")?,
-        handled_at: oi(r, "handled_at")?,
-        fixed_at: oi(r, "fixed_at")?,
-        assessed_fix,
-    })
-}
-
 fn list_order(q: &ListQuery) -> String {
     order_by(
         q,
@@ -549,28 +544,122 @@ impl VulnStore for SqlStore {
         Ok(())
     }
 
-    async fn kpi_rows(
+    async fn kpi_counts(
         &self,
         scope: &OrgScope,
         root_path: &str,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<KpiRow>> {
-        let mut q = Sql::new(
-            "SELECT f.id, f.org_id, f.score, f.status, f.notified_at, f.handled_at, f.fixed_at, \
-             f.decided_at, f.verified_by FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE",
+        months: &[Month],
+        now: i64,
+    ) -> Result<Vec<KpiCount>> {
+        let (Some(first), Some(last)) = (months.first(), months.last()) else {
+            return Ok(Vec::new());
+        };
+        // which month: the first whose end is after the notification
+        let mut q = Sql::new("SELECT f.org_id, CASE");
+        for (k, m) in months.iter().enumerate() {
+            q.and(" WHEN f.notified_at < ", m.end())
+                .push(&format!(" THEN {k}"));
+        }
+        q.push(&format!(" ELSE {} END AS m, ", months.len()));
+        q.and(
+            "CASE WHEN f.handled_at IS NOT NULL AND f.handled_at - f.notified_at <= ",
+            kpi::WEEK,
+        )
+        .push(
+            " THEN 1 ELSE 0 END AS week, \
+             CASE WHEN f.status IN ('needs_fix', 'planned', 'fixed') OR (f.status = 'verified' \
+             AND (f.decided_at IS NOT NULL OR f.verified_by IS NOT NULL)) THEN 1 ELSE 0 END AS fix, ",
+        )
+        .and(
+            "CASE WHEN f.fixed_at IS NOT NULL AND f.fixed_at - f.notified_at > ",
+            kpi::THIRTY_DAYS,
+        )
+        .and(" THEN 1 WHEN f.fixed_at IS NULL AND f.notified_at < ", now - kpi::THIRTY_DAYS)
+        .push(
+            " THEN 1 ELSE 0 END AS late, COUNT(*) AS n \
+             FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE",
         );
         subtree(&mut q, scope, root_path);
-        q.push(" AND f.certainty = 'confirmed' AND ((f.notified_at >= ")
-            .bind(from)
-            .push(" AND f.notified_at < ")
-            .bind(to)
-            .push(") OR (f.fixed_at >= ")
-            .bind(from)
-            .push(" AND f.fixed_at < ")
-            .bind(to)
-            .push(")) ORDER BY f.id");
-        q.fetch_all(&self.pool, kpi_row).await
+        q.and(" AND f.certainty = 'confirmed' AND f.score >= ", kpi::HIGH)
+            .and(" AND f.notified_at >= ", first.start())
+            .and(" AND f.notified_at < ", last.end())
+            .push(" GROUP BY f.org_id, 2, 3, 4, 5");
+        let mut out = Vec::new();
+        for r in q.query().fetch_all(&self.pool).await? {
+            let m = usize::try_from(i(&r, "m")?).unwrap_or(usize::MAX);
+            out.push(KpiCount {
+                org_id: s(&r, "org_id")?.into(),
+                month: *months.get(m).ok_or_else(|| {
+                    crate::StoreError::Corrupt(format!("kpi month {m} out of range"))
+                })?,
+                handled_in_week: b(&r, "week")?,
+                assessed_fix: b(&r, "fix")?,
+                fix_late: b(&r, "late")?,
+                n: i(&r, "n")?.max(0) as u64,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn fix_counts(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+        month: Month,
+    ) -> Result<Vec<FixCount>> {
+        const SECS: &str =
+            "CASE WHEN f.fixed_at > f.notified_at THEN f.fixed_at - f.notified_at ELSE 0 END";
+        let mut q = Sql::new(format!(
+            "SELECT f.score, ({SECS} * 2 + 8640) / 17280 AS tenths, \
+             CAST(SUM({SECS}) AS BIGINT) AS secs, COUNT(*) AS n \
+             FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE"
+        ));
+        subtree(&mut q, scope, root_path);
+        q.push(" AND f.certainty = 'confirmed'")
+            .and(" AND f.fixed_at >= ", month.start())
+            .and(" AND f.fixed_at < ", month.end())
+            .push(" GROUP BY f.score, 2");
+        q.fetch_all(&self.pool, |r| {
+            Ok(FixCount {
+                score: oi(r, "score")?,
+                tenths: i(r, "tenths")?,
+                seconds: i(r, "secs")?,
+                n: i(r, "n")?.max(0) as u64,
+            })
+        })
+        .await
+    }
+
+    async fn status_counts(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        today: time::Date,
+    ) -> Result<Vec<StatusCount>> {
+        let mut q = Sql::new(
+            "SELECT f.certainty, f.status, f.severity, f.present, COUNT(*) AS n, \
+             SUM(CASE WHEN f.due_on < ",
+        );
+        q.bind(day::ymd(today)).push(
+            " THEN 1 ELSE 0 END) AS late, SUM(CASE WHEN f.kev = 1 THEN 1 ELSE 0 END) AS kev \
+             FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE f.org_id = ",
+        );
+        q.bind(org)
+            .push(" AND ")
+            .scope(scope, "o.path")
+            .push(" GROUP BY f.certainty, f.status, f.severity, f.present");
+        q.fetch_all(&self.pool, |r| {
+            Ok(StatusCount {
+                certainty: Certainty::parse(&s(r, "certainty")?)?,
+                status: FindingStatus::parse(&s(r, "status")?)?,
+                severity: Severity::parse(&s(r, "severity")?)?,
+                present: b(r, "present")?,
+                n: i(r, "n")?.max(0) as u64,
+                past_due: oi(r, "late")?.unwrap_or(0).max(0) as u64,
+                kev: oi(r, "kev")?.unwrap_or(0).max(0) as u64,
+            })
+        })
+        .await
     }
 
     async fn overview(

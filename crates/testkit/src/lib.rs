@@ -17,15 +17,13 @@ pub mod slapd;
 pub mod smtp;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use time::OffsetDateTime;
 use tower::ServiceExt;
 use zian_app::system::UuidV7;
 use zian_app::{App, AuthConfig};
-use zian_domain::ports::{Clock, IdGen};
+use zian_domain::ports::IdGen;
 use zian_domain::{ListQuery, OrgScope};
 use zian_storage::{AuthStore, OrgStore, SqlStore};
 use zian_web::{AppState, WebConfig};
@@ -34,26 +32,7 @@ use zian_web::{AppState, WebConfig};
 pub const PASSWORD: &str = "Zian-Demo-2026!";
 
 /// A clock the test moves by hand.
-#[derive(Debug)]
-pub struct FakeClock(AtomicI64);
-
-impl FakeClock {
-    pub fn new(unix: i64) -> Self {
-        FakeClock(AtomicI64::new(unix))
-    }
-    pub fn advance(&self, secs: i64) {
-        self.0.fetch_add(secs, Ordering::SeqCst);
-    }
-    pub fn unix(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-impl Clock for FakeClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp(self.unix()).unwrap_or(OffsetDateTime::UNIX_EPOCH)
-    }
-}
+pub use zian_app::system::ManualClock as FakeClock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

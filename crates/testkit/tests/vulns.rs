@@ -867,3 +867,63 @@ backend_tests! {
         assert_eq!(d["items"].as_array().unwrap().len(), 1);
     }
 }
+
+backend_tests! {
+    async fn the_scale_generator_fills_agencies_and_the_kpi_aggregates_equal_the_rows(backend: Backend) {
+        use zian_app::demo_scale::{ScaleSpec, agency_code};
+        use zian_domain::vulns::kpi::{self, KpiRow, Month};
+        use zian_domain::{ListQuery, OrgScope};
+        use zian_storage::{OrgStore, VulnStore};
+
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let spec = ScaleSpec::parse("3x12x25").unwrap();
+        let r = env.app.seed_scale(&spec, |_, _| {}).await.expect("scale");
+        assert_eq!((r.agencies_created, r.agencies_filled, r.hosts, r.programs), (3, 3, 36, 900), "{r:?}");
+        assert!(r.findings > 100 && r.decided > 0, "{r:?}");
+        // an interrupted run resumes: nothing is added twice
+        let again = env.app.seed_scale(&spec, |_, _| {}).await.expect("again");
+        assert_eq!((again.agencies_created, again.agencies_filled), (0, 0));
+
+        let all = OrgScope::system_wide();
+        let orgs = OrgStore::list(&env.store, &all, &ListQuery::all(500)).await.unwrap().items;
+        let khh = orgs.iter().find(|o| o.code.as_deref() == Some("KHH")).unwrap().clone();
+        let a0 = orgs.iter().find(|o| o.code.as_deref() == Some(agency_code(0).as_str())).unwrap().clone();
+        assert!(a0.path.starts_with(&khh.path), "the agencies are under the Kaohsiung hub");
+        let mut rows = Vec::new();
+        for o in orgs.iter().filter(|o| o.path.starts_with(&khh.path)) {
+            let found = VulnStore::all_findings(&env.store, &all, &o.id).await.unwrap();
+            rows.extend(found.iter().filter_map(KpiRow::of));
+        }
+        let now = env.clock.unix();
+        let months = Month::of(now).last(12);
+        // the store's KPI aggregate is the domain's count of the rows
+        let mut got = VulnStore::kpi_counts(&env.store, &all, &khh.path, &months, now).await.unwrap();
+        got.sort();
+        let want = kpi::tally(&rows, &months, now);
+        assert_eq!(got, want);
+        assert!(want.iter().any(|c| c.handled_in_week) && want.iter().any(|c| !c.handled_in_week), "{want:?}");
+        assert!(want.iter().filter(|c| c.month != months[11]).count() > 0, "spread over months: {want:?}");
+        let mut fixes_seen = 0;
+        for m in &months {
+            let mut got = VulnStore::fix_counts(&env.store, &all, &khh.path, *m).await.unwrap();
+            got.sort();
+            let want = kpi::tally_fixes(&rows, *m);
+            assert_eq!(got, want, "{m}");
+            fixes_seen += want.iter().map(|f| f.n).sum::<u64>();
+        }
+        assert!(fixes_seen > 0);
+        // and the agency's figures are the count of its findings
+        let found = VulnStore::all_findings(&env.store, &all, &a0.id).await.unwrap();
+        let today = zian_domain::day::taipei(env.app.clock.now());
+        let counts = VulnStore::status_counts(&env.store, &all, &a0.id, today).await.unwrap();
+        assert_eq!(counts.iter().map(|c| c.n).sum::<u64>(), found.len() as u64);
+        let overdue = found.iter().filter(|f| f.overdue(today)).count() as u64;
+        let counted: u64 = counts.iter().filter(|c| c.status.is_open() && c.certainty == zian_domain::vulns::Certainty::Confirmed).map(|c| c.past_due).sum();
+        assert_eq!(counted, overdue);
+        let tok = env.token_for("supervisor.khh").await;
+        let s = env.api(Method::GET, &format!("/api/v1/orgs/{}/vulns/summary", a0.id), &tok, None).await.json();
+        assert_eq!(s["overdue"].as_u64(), Some(overdue));
+        let open = found.iter().filter(|f| f.status.is_open() && f.certainty == zian_domain::vulns::Certainty::Confirmed).count() as u64;
+        assert_eq!(s["open"].as_u64(), Some(open));
+    }
+}

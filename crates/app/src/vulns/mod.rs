@@ -389,40 +389,32 @@ impl App {
     pub async fn vuln_summary(&self, p: &Principal, org: &OrgId) -> Result<Summary> {
         let org = self.org_with(p, org, Permission::RecordRead).await?;
         let scope = p.scope(Permission::RecordRead);
-        let all = self
+        let today = self.today();
+        let counts = self
             .stores
             .vulns
-            .select(
-                &scope,
-                &org.id,
-                &ListQuery::all(1)
-                    .with("status", "all")
-                    .with("certainty", "all"),
-                self.today(),
-                i64::MAX / 2,
-            )
+            .status_counts(&scope, &org.id, today)
             .await?;
-        let today = self.today();
         let mut s = Summary {
             org_id: org.id.to_string(),
             ..Summary::default()
         };
-        for f in &all {
-            if f.certainty == Certainty::Possible {
-                if f.status == FindingStatus::New && f.present {
-                    s.possible += 1;
+        for c in &counts {
+            if c.certainty == Certainty::Possible {
+                if c.status == FindingStatus::New && c.present {
+                    s.possible += c.n;
                 }
                 continue;
             }
-            if f.status.is_open() {
-                s.open += 1;
+            if c.status.is_open() {
+                s.open += c.n;
                 *s.open_by_severity
-                    .entry(f.severity.as_str().to_owned())
-                    .or_default() += 1;
-                s.overdue += u64::from(f.overdue(today));
-                s.kev_open += u64::from(f.kev);
+                    .entry(c.severity.as_str().to_owned())
+                    .or_default() += c.n;
+                s.overdue += c.past_due;
+                s.kev_open += c.kev;
             } else {
-                s.handled += 1;
+                s.handled += c.n;
             }
         }
         if let Some(run) = self.stores.vulns.last_run(&scope, &org.id).await? {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use zian_domain::list::HARD_LIMIT;
 use zian_domain::vulns::OrgOverview;
-use zian_domain::vulns::kpi::{self, KpiRow, Month, Ratio, Remediation, THIRTY_DAYS};
+use zian_domain::vulns::kpi::{self, KpiCount, Month, Ratio, Remediation, THIRTY_DAYS};
 use zian_domain::{Level, ListQuery, OrgId, OrgTier, Organisation, Permission, Principal};
 
 use crate::{App, Result};
@@ -96,10 +96,15 @@ impl App {
         let now = self.now();
         let month = month.unwrap_or_else(|| Month::of(now));
         let months = month.last(TREND_MONTHS);
-        let rows: Vec<KpiRow> = self
+        let rows: Vec<KpiCount> = self
             .stores
             .vulns
-            .kpi_rows(&scope, &root.path, months[0].start(), month.end())
+            .kpi_counts(&scope, &root.path, &months, now)
+            .await?;
+        let fixes = self
+            .stores
+            .vulns
+            .fix_counts(&scope, &root.path, month)
             .await?;
         let orgs: Vec<Organisation> = self
             .stores
@@ -131,7 +136,7 @@ impl App {
                 merge(e, x);
             }
         }
-        let mut rows_by_agency: BTreeMap<OrgId, Vec<KpiRow>> = BTreeMap::new();
+        let mut rows_by_agency: BTreeMap<OrgId, Vec<KpiCount>> = BTreeMap::new();
         for r in &rows {
             if let Some(a) = agency.get(&r.org_id) {
                 rows_by_agency.entry(a.clone()).or_default().push(r.clone());
@@ -146,7 +151,7 @@ impl App {
                     org_id: o.id.clone(),
                     ..OrgOverview::default()
                 });
-                let mine: &[KpiRow] = rows_by_agency.get(&o.id).map_or(&[], Vec::as_slice);
+                let mine: &[KpiCount] = rows_by_agency.get(&o.id).map_or(&[], Vec::as_slice);
                 AgencyReview {
                     fresh: ov.last_inventory_at.is_some_and(|t| now - t <= THIRTY_DAYS),
                     required: o.level.is_some_and(|l| l <= Level::C),
@@ -180,11 +185,11 @@ impl App {
         );
         Ok(Review {
             handled_week: kpi::handled_within_week(&rows, month),
-            not_fixed_month: kpi::agencies_not_fixed_within_month(&rows, month, now, |o| {
+            not_fixed_month: kpi::agencies_not_fixed_within_month(&rows, month, |o| {
                 agency.get(o).cloned()
             }),
             coverage,
-            remediation: kpi::time_to_remediate(&rows, month),
+            remediation: kpi::time_to_remediate(&fixes),
             trend: months
                 .iter()
                 .map(|m| (*m, kpi::handled_within_week(&rows, *m)))
@@ -210,7 +215,7 @@ impl App {
         let rows = self
             .stores
             .vulns
-            .kpi_rows(&scope, &org.path, this.prev().start(), this.end())
+            .kpi_counts(&scope, &org.path, &[this.prev(), this], self.now())
             .await?;
         Ok([this.prev(), this]
             .into_iter()

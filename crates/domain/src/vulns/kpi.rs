@@ -150,6 +150,31 @@ pub struct KpiRow {
 }
 
 impl KpiRow {
+    /// A confirmed finding as the KPIs read it (none for a possible one).
+    pub fn of(f: &super::Finding) -> Option<KpiRow> {
+        if f.certainty != super::Certainty::Confirmed {
+            return None;
+        }
+        // assessed as needing a fix: by the assessment itself, a plan or a
+        // fix (only people plan and fix), or a verification after one
+        let decided = f.decided_at.is_some() || f.verified_by.is_some();
+        let assessed_fix = match f.status {
+            FindingStatus::NeedsFix | FindingStatus::Planned | FindingStatus::Fixed => true,
+            FindingStatus::Verified => decided,
+            _ => false,
+        };
+        Some(KpiRow {
+            id: f.id.clone(),
+            org_id: f.org_id.clone(),
+            score: f.score,
+            status: f.status,
+            notified_at: f.notified_at,
+            handled_at: f.handled_at,
+            fixed_at: f.fixed_at,
+            assessed_fix,
+        })
+    }
+
     pub fn is_high(&self) -> bool {
         self.score.is_some_and(|s| s >= HIGH)
     }
@@ -182,15 +207,99 @@ impl Ratio {
     }
 }
 
+/// CVSS ≥ 7 confirmed findings of one organisation notified in one month,
+/// counted together by what the KPIs ask of them (what the store's
+/// aggregate returns; [`tally`] is the same count from rows).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KpiCount {
+    pub org_id: OrgId,
+    pub month: Month,
+    pub handled_in_week: bool,
+    pub assessed_fix: bool,
+    /// Not fixed within thirty days of notification, as of the count.
+    pub fix_late: bool,
+    pub n: u64,
+}
+
+/// Confirmed findings fixed in one month with the same score and the same
+/// days to fix (in tenths of a day, rounded): the time-to-remediate input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FixCount {
+    pub score: Option<i64>,
+    /// Days from notification to fix, in tenths, rounded half up.
+    pub tenths: i64,
+    /// Seconds from notification to fix, summed over the findings.
+    pub seconds: i64,
+    pub n: u64,
+}
+
+/// Days to fix in tenths, rounded half up (never negative).
+pub fn fix_tenths(seconds: i64) -> i64 {
+    (seconds.max(0) * 2 + 8_640) / 17_280
+}
+
+/// The KPI counts of `rows` for `months`, as of `now`: the reference for
+/// the store's aggregate.
+pub fn tally(rows: &[KpiRow], months: &[Month], now: i64) -> Vec<KpiCount> {
+    let mut by: BTreeMap<(OrgId, Month, bool, bool, bool), u64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.is_high()) {
+        let Some(m) = months.iter().find(|m| m.contains(r.notified_at)) else {
+            continue;
+        };
+        *by.entry((
+            r.org_id.clone(),
+            *m,
+            r.handled_in_week(),
+            r.assessed_fix,
+            r.fix_late(now),
+        ))
+        .or_default() += 1;
+    }
+    by.into_iter()
+        .map(
+            |((org_id, month, handled_in_week, assessed_fix, fix_late), n)| KpiCount {
+                org_id,
+                month,
+                handled_in_week,
+                assessed_fix,
+                fix_late,
+                n,
+            },
+        )
+        .collect()
+}
+
+/// The fix counts of `rows` fixed in `month`: the reference for the
+/// store's aggregate.
+pub fn tally_fixes(rows: &[KpiRow], month: Month) -> Vec<FixCount> {
+    let mut by: BTreeMap<(Option<i64>, i64), (i64, u64)> = BTreeMap::new();
+    for r in rows {
+        let Some(f) = r.fixed_at.filter(|f| month.contains(*f)) else {
+            continue;
+        };
+        let secs = (f - r.notified_at).max(0);
+        let e = by.entry((r.score, fix_tenths(secs))).or_default();
+        e.0 += secs;
+        e.1 += 1;
+    }
+    by.into_iter()
+        .map(|((score, tenths), (seconds, n))| FixCount {
+            score,
+            tenths,
+            seconds,
+            n,
+        })
+        .collect()
+}
+
 /// KPI 2-3: CVSS ≥ 7 findings notified in `month` handled within a week.
-pub fn handled_within_week(rows: &[KpiRow], month: Month) -> Ratio {
-    let pop = rows
-        .iter()
-        .filter(|r| r.is_high() && month.contains(r.notified_at));
+pub fn handled_within_week(counts: &[KpiCount], month: Month) -> Ratio {
     let mut r = Ratio::default();
-    for x in pop {
-        r.denominator += 1;
-        r.numerator += u64::from(x.handled_in_week());
+    for c in counts.iter().filter(|c| c.month == month) {
+        r.denominator += c.n;
+        if c.handled_in_week {
+            r.numerator += c.n;
+        }
     }
     r
 }
@@ -198,22 +307,21 @@ pub fn handled_within_week(rows: &[KpiRow], month: Month) -> Ratio {
 /// The Kaohsiung definition: of the agencies (`agency_of` maps an
 /// organisation to its agency) with a CVSS ≥ 7 finding notified in `month`
 /// and assessed as needing a fix, those with at least one not fixed within
-/// thirty days, as of `now`.
+/// thirty days (as of when the counts were taken).
 pub fn agencies_not_fixed_within_month(
-    rows: &[KpiRow],
+    counts: &[KpiCount],
     month: Month,
-    now: i64,
     agency_of: impl Fn(&OrgId) -> Option<OrgId>,
 ) -> Ratio {
     let mut late: BTreeMap<OrgId, bool> = BTreeMap::new();
-    for x in rows
+    for c in counts
         .iter()
-        .filter(|r| r.is_high() && r.assessed_fix && month.contains(r.notified_at))
+        .filter(|c| c.assessed_fix && c.month == month && c.n > 0)
     {
-        let Some(a) = agency_of(&x.org_id) else {
+        let Some(a) = agency_of(&c.org_id) else {
             continue;
         };
-        *late.entry(a).or_default() |= x.fix_late(now);
+        *late.entry(a).or_default() |= c.fix_late;
     }
     Ratio {
         numerator: late.values().filter(|l| **l).count() as u64,
@@ -246,34 +354,41 @@ pub struct Remediation {
     pub p90_days: Option<f64>,
 }
 
-/// Time to remediate by severity (`critical`, `high`, …, and `all`).
-pub fn time_to_remediate(rows: &[KpiRow], month: Month) -> BTreeMap<String, Remediation> {
-    let mut by: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for x in rows {
-        let Some(f) = x.fixed_at.filter(|f| month.contains(*f)) else {
-            continue;
-        };
-        let days = (f - x.notified_at).max(0) as f64 / 86_400.0;
-        by.entry(Severity::of_tenths(x.score).as_str().to_owned())
-            .or_default()
-            .push(days);
-        by.entry("all".to_owned()).or_default().push(days);
+/// Time to remediate by severity (`critical`, `high`, …, and `all`) of the
+/// findings fixed in one month (`fixes`: [`tally_fixes`] or the store's
+/// aggregate for that month).
+pub fn time_to_remediate(fixes: &[FixCount]) -> BTreeMap<String, Remediation> {
+    // severity → (tenths → findings), seconds, findings
+    type Acc = (BTreeMap<i64, u64>, i64, u64);
+    let mut by: BTreeMap<String, Acc> = BTreeMap::new();
+    for f in fixes.iter().filter(|f| f.n > 0) {
+        for key in [Severity::of_tenths(f.score).as_str(), "all"] {
+            let e = by.entry(key.to_owned()).or_default();
+            *e.0.entry(f.tenths).or_default() += f.n;
+            e.1 += f.seconds;
+            e.2 += f.n;
+        }
     }
     by.into_iter()
-        .map(|(k, mut v)| {
-            v.sort_by(f64::total_cmp);
-            let n = v.len();
-            let mean = v.iter().sum::<f64>() / n as f64;
+        .map(|(k, (dist, seconds, n))| {
+            let mean = seconds as f64 / 86_400.0 / n as f64;
             // nearest rank: the smallest value with at least 90 % at or below it
-            let rank = ((n as f64) * 0.9).ceil() as usize;
-            let p90 = v[rank.clamp(1, n) - 1];
-            let one = |x: f64| (x * 10.0).round() / 10.0;
+            let rank = (((n as f64) * 0.9).ceil() as u64).clamp(1, n);
+            let mut seen = 0;
+            let mut p90 = 0;
+            for (t, c) in dist {
+                seen += c;
+                if seen >= rank {
+                    p90 = t;
+                    break;
+                }
+            }
             (
                 k,
                 Remediation {
-                    fixed: n as u64,
-                    mean_days: Some(one(mean)),
-                    p90_days: Some(one(p90)),
+                    fixed: n,
+                    mean_days: Some((mean * 10.0).round() / 10.0),
+                    p90_days: Some(p90 as f64 / 10.0),
                 },
             )
         })
@@ -336,7 +451,10 @@ mod tests {
         let e = row(5, "o", 98, NOV - 1); // October: not counted
         let mut f = row(6, "o", 80, NOV + 29 * 86_400);
         f.handled_at = Some(NOV + 31 * 86_400); // handled in December, within the week
-        let r = handled_within_week(&[a, b, c, d, e, f], m);
+        let r = handled_within_week(
+            &tally(&[a, b, c, d, e, f], &m.last(2), NOV + 40 * 86_400),
+            m,
+        );
         assert_eq!(
             r,
             Ratio {
@@ -380,7 +498,11 @@ mod tests {
         // agency E: not assessed as needing a fix → not counted
         let e1 = row(6, "e", 98, NOV);
         let agency = |o: &OrgId| Some(OrgId::from(o.as_str().split('-').next().unwrap_or("")));
-        let r = agencies_not_fixed_within_month(&[a1, a2, b1, c1, d1, e1], m, now, agency);
+        let r = agencies_not_fixed_within_month(
+            &tally(&[a1, a2, b1, c1, d1, e1], &[m], now),
+            m,
+            agency,
+        );
         assert_eq!(
             r,
             Ratio {
@@ -417,7 +539,7 @@ mod tests {
                 x
             })
             .collect();
-        let t = time_to_remediate(&rows, m);
+        let t = time_to_remediate(&tally_fixes(&rows, m));
         // fixed on days 1..10 after notification, all in November
         assert_eq!(t["all"].fixed, 10);
         assert_eq!(t["all"].mean_days, Some(5.5));
@@ -425,5 +547,15 @@ mod tests {
         assert_eq!(t["critical"].mean_days, Some(3.0));
         assert_eq!(t["critical"].p90_days, Some(5.0));
         assert_eq!(t["medium"].fixed, 5);
+        // rounding: 1.25 days is 12.5 tenths → 1.3; a fix "before" the
+        // notification counts as none
+        assert_eq!(fix_tenths(108_000), 13);
+        assert_eq!(fix_tenths(107_999), 12);
+        assert_eq!(fix_tenths(-5), 0);
+        let mut odd = row(11, "o", 98, NOV);
+        odd.fixed_at = Some(NOV + 108_000);
+        let t = time_to_remediate(&tally_fixes(&[odd], m));
+        assert_eq!(t["all"].p90_days, Some(1.3));
+        assert_eq!(t["all"].mean_days, Some(1.3));
     }
 }

@@ -578,6 +578,20 @@ pub struct MatchRun {
     pub counts: serde_json::Value,
 }
 
+/// An organisation's findings counted by certainty, status, severity and
+/// whether the match still sees them (the findings page's figures).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount {
+    pub certainty: Certainty,
+    pub status: FindingStatus,
+    pub severity: Severity,
+    pub present: bool,
+    pub n: u64,
+    /// Of them, due before the day counted on.
+    pub past_due: u64,
+    pub kev: u64,
+}
+
 /// One organisation's open findings, overdue count, latest inventory and
 /// hosts with mapped software (a supervisor's review reads one per
 /// organisation of the subtree).
