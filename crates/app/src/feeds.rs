@@ -193,9 +193,23 @@ impl App {
                     "records": report.manifest.records, "kev": report.manifest.kev,
                 });
                 self.stores.audit.append(e, now).await?;
+                // only the changed records are matched again, unless the
+                // import changed most of the store (then everything is)
+                let mut changed: Vec<String> = report
+                    .feeds
+                    .iter()
+                    .flat_map(|f| f.changed.iter().cloned())
+                    .collect();
+                changed.sort_unstable();
+                changed.dedup();
+                let payload = if changed.len() <= crate::vulns::DELTA_CAP {
+                    serde_json::json!({ "cves": changed }).to_string()
+                } else {
+                    "{}".to_string()
+                };
                 let job = zian_domain::jobs::NewJob {
                     kind: KIND_REMATCH.into(),
-                    payload: "{}".into(),
+                    payload,
                     org_id: None,
                     run_at: now,
                     max_attempts: 3,

@@ -27,6 +27,13 @@ pub trait VulnStore: Send + Sync {
     async fn match_inputs(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<MatchInput>>;
     /// Every recorded finding of the organisation.
     async fn all_findings(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<Finding>>;
+    /// The organisation's findings of the CVEs `cves`.
+    async fn findings_of_cves(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        cves: &[String],
+    ) -> Result<Vec<Finding>>;
     /// Writes a reconciliation and the run in one audited transaction.
     async fn apply_match(
         &self,
@@ -382,6 +389,34 @@ impl VulnStore for SqlStore {
             .scope(scope, "o.path")
             .push(" ORDER BY f.id");
         q.fetch_all(&self.pool, finding_row).await
+    }
+
+    async fn findings_of_cves(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        cves: &[String],
+    ) -> Result<Vec<Finding>> {
+        let mut out = Vec::new();
+        for chunk in cves.chunks(500) {
+            let mut q = Sql::new(format!(
+                "SELECT {FINDING_COLS} FROM vuln_findings f JOIN assets a ON a.id = f.asset_id \
+                 JOIN orgs o ON o.id = f.org_id WHERE f.org_id = "
+            ));
+            q.bind(org)
+                .push(" AND ")
+                .scope(scope, "o.path")
+                .push(" AND f.cve_id IN (");
+            for (k, c) in chunk.iter().enumerate() {
+                if k > 0 {
+                    q.push(", ");
+                }
+                q.bind(c.as_str());
+            }
+            q.push(") ORDER BY f.id");
+            out.extend(q.fetch_all(&self.pool, finding_row).await?);
+        }
+        Ok(out)
     }
 
     async fn apply_match(

@@ -927,3 +927,73 @@ backend_tests! {
         assert_eq!(s["open"].as_u64(), Some(open));
     }
 }
+
+/// The demo feed's record `id`, with its configurations replaced by
+/// `configurations` and modified at `when`, as a one-record API page.
+fn demo_record(id: &str, configurations: Value, when: &str) -> Vec<u8> {
+    let page = demo_page();
+    let mut v = page["vulnerabilities"]
+        .as_array()
+        .and_then(|l| l.iter().find(|v| v["cve"]["id"] == id))
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} is not in the demo feed"));
+    v["cve"]["configurations"] = configurations;
+    v["cve"]["lastModified"] = json!(when);
+    let page = json!({"resultsPerPage": 1, "startIndex": 0, "totalResults": 1, "format": "NVD_CVE", "version": "2.0", "timestamp": when, "vulnerabilities": [v]});
+    serde_json::to_vec(&page).expect("json")
+}
+
+/// The demo feed as one NVD API page.
+fn demo_page() -> Value {
+    use std::io::Read;
+    let mut text = String::new();
+    xz2::read::XzDecoder::new(zian_app::demo_vulns::DEMO_NVD)
+        .read_to_string(&mut text)
+        .expect("the demo feed");
+    serde_json::from_str(&text).expect("the demo feed's JSON")
+}
+
+backend_tests! {
+    async fn a_feed_change_matches_only_the_changed_records_again(backend: Backend) {
+        let env = TestEnv::demo(backend).await;
+        let dir = zian_testkit::TempDir::new("zian-delta");
+        zian_app::demo_vulns::install_demo_feeds(&dir.0).unwrap();
+        let app = env.app.clone().with_feed_store(dir.0.clone());
+        let env = env.with_app(app);
+        env.app.seed_demo(PASSWORD).await.unwrap();
+        let (admin, officer) = (env.token_for("admin").await, env.token_for("officer.police").await);
+        let pol = env.org("PIF-POL").await.to_string();
+        let before = findings(&env, &officer, &pol, "status=all&certainty=all&limit=500").await;
+        assert!(before.len() > 100);
+        let php = one(&env, &officer, &pol, "cve=CVE-2013-6420").await;
+        assert_eq!(php["status"], "new");
+        // NVD re-analyses CVE-2013-6420: no configuration names PHP any more
+        env.clock.advance(86_400);
+        let body = json!({"file_name": "delta.json", "content_base64": data_encoding::BASE64.encode(&demo_record("CVE-2013-6420", json!([]), "2026-11-22T01:00:00.000"))});
+        let r = env.api(Method::POST, "/api/v1/feeds/import", &admin, Some(body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()[0]["replaced"], 1);
+        let mut w = Worker::new(env.app.clone(), Handlers::standard(), JobsConfig { schedules: vec![], ..Default::default() }).unwrap();
+        while w.tick().await.unwrap() {}
+        let php = one(&env, &officer, &pol, "cve=CVE-2013-6420&status=all").await;
+        assert_eq!((php["status"].as_str(), php["present"].as_bool()), (Some("verified"), Some(false)), "{php}");
+        // nothing else was touched
+        let after = findings(&env, &officer, &pol, "status=all&certainty=all&limit=500").await;
+        assert_eq!(after.len(), before.len());
+        let changed: Vec<&str> = after.iter().filter(|a| before.iter().find(|b| b["id"] == a["id"]).unwrap()["updated_at"] != a["updated_at"]).map(|a| a["cve_id"].as_str().unwrap()).collect();
+        assert_eq!(changed, ["CVE-2013-6420"]);
+        // the match is recorded with the records it read
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'vulns.matched' AND details LIKE '%\"changed_records\":1%'")
+            .fetch_one(env.store.pool()).await.unwrap();
+        assert_eq!(n, 1, "one organisation had findings of the record");
+        // the record comes back (configurations restored): the finding reopens
+        env.clock.advance(86_400);
+        let page = demo_page();
+        let conf = page["vulnerabilities"].as_array().unwrap().iter().find(|v| v["cve"]["id"] == "CVE-2013-6420").unwrap()["cve"]["configurations"].clone();
+        let body = json!({"file_name": "delta2.json", "content_base64": data_encoding::BASE64.encode(&demo_record("CVE-2013-6420", conf, "2026-11-23T01:00:00.000"))});
+        assert_eq!(env.api(Method::POST, "/api/v1/feeds/import", &admin, Some(body)).await.status, StatusCode::OK);
+        while w.tick().await.unwrap() {}
+        let php = one(&env, &officer, &pol, "cve=CVE-2013-6420&status=all").await;
+        assert_eq!((php["status"].as_str(), php["present"].as_bool(), php["reopened"].as_u64()), (Some("new"), Some(true), Some(1)), "{php}");
+    }
+}

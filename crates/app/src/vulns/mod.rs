@@ -20,6 +20,7 @@ pub use notify::{KIND_DAILY, urgent};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -331,6 +332,99 @@ impl App {
             .await?;
         self.notify_findings(org, &r, now).await;
         Ok(counts)
+    }
+
+    /// Matches every organisation with mapped software against only the
+    /// records `cves` (a feed import's changes): the store is loaded once,
+    /// each organisation's assets indexed and matched against each record,
+    /// and only the findings of those CVEs reconciled. Organisations where
+    /// nothing changes are not written. Returns how many were changed.
+    pub async fn rematch_cves(&self, cves: &[String]) -> Result<usize> {
+        let Some(dir) = self.feeds.dir.clone() else {
+            return Ok(0);
+        };
+        if cves.is_empty() || !self.feeds_ready() {
+            return Ok(0);
+        }
+        let mut cves: Vec<String> = cves.iter().map(|c| c.trim().to_ascii_uppercase()).collect();
+        cves.sort_unstable();
+        cves.dedup();
+        let d = dir.clone();
+        let (store, feed) = tokio::task::spawn_blocking(move || {
+            let feed = feed_name(&d)?;
+            let store =
+                zian_vuln::store::Store::open(&d).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok::<_, AppError>((store, feed))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+        let (store, cves) = (Arc::new(store), Arc::new(cves));
+        let all = OrgScope::system_wide();
+        let mut changed = 0;
+        for org in self.stores.vulns.orgs_with_software(&all).await? {
+            match self
+                .match_org_records(&all, &org, &store, &cves, &feed)
+                .await
+            {
+                Ok(true) => changed += 1,
+                Ok(false) => {}
+                Err(err) => {
+                    tracing::warn!(org = %org, error = %err, "match of changed records failed")
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    /// One organisation matched against the records `cves` only; whether
+    /// anything was written.
+    async fn match_org_records(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        store: &Arc<zian_vuln::store::Store>,
+        cves: &Arc<Vec<String>>,
+        feed: &str,
+    ) -> Result<bool> {
+        let inputs = self.stores.vulns.match_inputs(scope, org).await?;
+        let existing = self.stores.vulns.findings_of_cves(scope, org, cves).await?;
+        let (st, c) = (store.clone(), cves.clone());
+        let observed = tokio::task::spawn_blocking(move || observe_records(&st, &c, &inputs))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if observed.is_empty() && existing.is_empty() {
+            return Ok(false);
+        }
+        let policy = self.policy_of(scope, org).await?.policy;
+        let now = self.now();
+        let r = vulns::reconcile(existing, observed, org, policy, now, || {
+            FindingId::from(self.ids.new_id())
+        });
+        if r.inserts.is_empty() && r.updates.is_empty() && r.deletes.is_empty() {
+            return Ok(false);
+        }
+        let mut event = AuditEvent::new("vulns.matched");
+        event.org_id = Some(org.to_string());
+        event.target = Some(org.to_string());
+        event.details = serde_json::json!({
+            "feed": feed, "counts": r.counts, "changed_records": cves.len(),
+        });
+        let mut counts = serde_json::to_value(r.counts).unwrap_or_default();
+        if let Some(m) = counts.as_object_mut() {
+            m.insert("changed_records".into(), serde_json::json!(cves.len()));
+        }
+        let run = MatchRun {
+            org_id: org.clone(),
+            matched_at: now,
+            feed: feed.to_string(),
+            counts,
+        };
+        self.stores
+            .vulns
+            .apply_match(scope, org, &r, &run, event)
+            .await?;
+        self.notify_findings(org, &r, now).await;
+        Ok(true)
     }
 
     async fn policy_of(&self, scope: &OrgScope, org: &OrgId) -> Result<PolicyView> {
@@ -704,21 +798,28 @@ fn decision_details(
     })
 }
 
-/// Matches the inputs against the store in `dir`: one observation per
-/// asset × CVE, and the feed snapshot's name.
-fn observe(dir: &Path, inputs: &[MatchInput]) -> Result<(Vec<Observed>, String)> {
-    use zian_vuln::index::CriteriaIndex;
-    use zian_vuln::matching::{Asset, Inventory};
-    use zian_vuln::store::Store;
-
-    let status = Store::status(dir)
+/// The name of the feed snapshot in `dir` (its hash, records, KEV).
+fn feed_name(dir: &Path) -> Result<String> {
+    let status = zian_vuln::store::Store::status(dir)
         .map_err(|_| AppError::invalid("feeds", msg!("reason.vulns.no_feeds")))?;
-    let feed = format!(
+    Ok(format!(
         "{} ({} CVE, KEV {})",
         status.manifest.sha256.get(..12).unwrap_or_default(),
         status.manifest.records,
         status.manifest.kev
-    );
+    ))
+}
+
+/// An organisation's inputs as the engine's inventory, with the programs
+/// behind each (asset, CPE name) and which assets are core.
+struct Inputs<'a> {
+    inv: zian_vuln::matching::Inventory,
+    names: HashMap<(&'a str, String), BTreeSet<String>>,
+    core: HashMap<&'a str, bool>,
+}
+
+fn inputs_inventory(inputs: &[MatchInput]) -> Inputs<'_> {
+    use zian_vuln::matching::{Asset, Inventory};
     let mut inv = Inventory::new();
     // (asset, cpe) → programs as installed; asset → core.
     let mut names: HashMap<(&str, String), BTreeSet<String>> = HashMap::new();
@@ -740,14 +841,63 @@ fn observe(dir: &Path, inputs: &[MatchInput]) -> Result<(Vec<Observed>, String)>
             .insert(label);
         *core.entry(m.asset_id.as_str()).or_default() |= m.core;
     }
+    Inputs { inv, names, core }
+}
+
+/// At most this many changed records are matched on their own after a feed
+/// import; more, and every organisation is matched in full.
+pub const DELTA_CAP: usize = 20_000;
+
+/// Matches the inputs against the store in `dir`: one observation per
+/// asset × CVE, and the feed snapshot's name.
+fn observe(dir: &Path, inputs: &[MatchInput]) -> Result<(Vec<Observed>, String)> {
+    use zian_vuln::index::CriteriaIndex;
+    use zian_vuln::store::Store;
+
+    let feed = feed_name(dir)?;
     if inputs.is_empty() {
         return Ok((Vec::new(), feed));
     }
-    let keys: Vec<&str> = inv.assets().iter().map(|a| a.key.as_str()).collect();
+    let i = inputs_inventory(inputs);
+    let keys: Vec<&str> = i.inv.assets().iter().map(|a| a.key.as_str()).collect();
     let store = Store::open_for_keys(dir, &keys).map_err(|e| AppError::Internal(e.to_string()))?;
     let vs = store.vulns();
     let index = CriteriaIndex::build(vs);
-    let found = index.match_inventory(vs, &inv);
+    let found = index.match_inventory(vs, &i.inv);
+    Ok((observations(found, &i.names, &i.core, vs), feed))
+}
+
+/// Matches the inputs against only the records `cves` of a loaded store
+/// (the engine's one-record index over the organisation's assets): the
+/// observations of those CVEs.
+fn observe_records(
+    store: &zian_vuln::store::Store,
+    cves: &[String],
+    inputs: &[MatchInput],
+) -> Vec<Observed> {
+    use zian_vuln::index::AssetIndex;
+    if inputs.is_empty() {
+        return Vec::new();
+    }
+    let vs = store.vulns();
+    let Inputs { inv, names, core } = inputs_inventory(inputs);
+    let index = AssetIndex::build(inv);
+    let mut found = Vec::new();
+    for id in cves {
+        if let Some(e) = vs.get(id) {
+            found.extend(index.match_entry(vs, e));
+        }
+    }
+    observations(found, &names, &core, vs)
+}
+
+/// The engine's findings as observations: one per asset × CVE.
+fn observations(
+    found: Vec<zian_vuln::matching::Finding>,
+    names: &HashMap<(&str, String), BTreeSet<String>>,
+    core: &HashMap<&str, bool>,
+    vs: &zian_vuln::feeds::VulnStore,
+) -> Vec<Observed> {
     let mut by: BTreeMap<(String, String), Observed> = BTreeMap::new();
     for f in found {
         let key = (f.host.clone(), f.cve.clone());
@@ -812,7 +962,7 @@ fn observe(dir: &Path, inputs: &[MatchInput]) -> Result<(Vec<Observed>, String)>
         o.software.sort();
         o.cpes.sort();
     }
-    Ok((out, feed))
+    out
 }
 
 /// `vulns.match`: `{"org": id}`.

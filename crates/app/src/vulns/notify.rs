@@ -201,10 +201,24 @@ impl App {
 /// `vulns.rematch` (queued by a feed import).
 pub(crate) struct RematchJob;
 
+/// `vulns.rematch`: `{}` (everything) or `{"cves": [id, …]}` (the records a
+/// feed import changed).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RematchPayload {
+    #[serde(default)]
+    cves: Option<Vec<String>>,
+}
+
 #[async_trait::async_trait]
 impl JobHandler for RematchJob {
     async fn run(&self, cx: &JobContext) -> std::result::Result<(), String> {
-        let matched = cx.app.rematch_all().await.map_err(|e| e.to_string())?;
+        let input: RematchPayload = cx.payload()?;
+        let matched = match input.cves {
+            Some(cves) => cx.app.rematch_cves(&cves).await,
+            None => cx.app.rematch_all().await,
+        }
+        .map_err(|e| e.to_string())?;
         cx.progress(100, &format!("{matched} organisations matched"))
             .await;
         Ok(())

@@ -248,8 +248,9 @@ fn apply_nvd_record(
                 report.skip(index, file, Some(id), "id is not a CVE identifier".into());
                 return;
             }
+            let id = cve.id.trim().to_owned();
             let u = store.upsert_nvd(cve, report);
-            report.count(u);
+            report.count(u, &id);
         }
         Err((id, reason)) => report.skip(index, file, id, reason),
     }
@@ -361,8 +362,9 @@ fn apply_cve5_record(
                 );
                 return;
             }
+            let id = rec.cve_metadata.cve_id.trim().to_owned();
             let u = store.upsert_cve5(rec, report);
-            report.count(u);
+            report.count(u, &id);
         }
         Err((id, reason)) => report.skip(index, file, id, reason),
     }
@@ -462,6 +464,7 @@ pub fn import_kev_reader<R: Read>(reader: R, store: &mut VulnStore, report: &mut
         let id = v.get("cveID").and_then(|x| x.as_str()).map(str::to_owned);
         match serde_json::from_value::<raw::KevItem>(v) {
             Ok(item) if valid_cve_id(&item.cve_id) => {
+                report.changed.push(item.cve_id.clone());
                 store.insert_kev(item);
                 report.inserted += 1;
             }
@@ -501,6 +504,7 @@ pub fn import_epss_reader<R: Read>(reader: R, store: &mut VulnStore, report: &mu
         };
         match parsed {
             Some((c, e, p)) => {
+                report.changed.push(c.to_owned());
                 store.insert_epss(
                     c,
                     Epss {

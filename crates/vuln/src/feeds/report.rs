@@ -124,6 +124,10 @@ pub struct FeedReport {
     pub inserted: u64,
     /// Records that replaced an older version.
     pub replaced: u64,
+    /// The CVE ids whose record, KEV entry or EPSS score was inserted or
+    /// replaced (what a re-match of only the changed records reads).
+    #[serde(skip)]
+    pub changed: Vec<String>,
     /// Records ignored because a newer version was already stored.
     pub stale: u64,
     /// Rejected records (stored as rejected, never matched).
@@ -147,6 +151,7 @@ impl FeedReport {
             read: 0,
             inserted: 0,
             replaced: 0,
+            changed: Vec::new(),
             stale: 0,
             rejected: 0,
             skipped: 0,
@@ -169,13 +174,17 @@ impl FeedReport {
         }
     }
 
-    /// Count an upsert outcome.
-    pub fn count(&mut self, u: Upsert) {
+    /// Count an upsert outcome of the record `id`.
+    pub fn count(&mut self, u: Upsert, id: &str) {
         match u {
             Upsert::Inserted => self.inserted += 1,
             Upsert::Replaced => self.replaced += 1,
-            Upsert::Stale => self.stale += 1,
+            Upsert::Stale => {
+                self.stale += 1;
+                return;
+            }
         }
+        self.changed.push(id.to_owned());
     }
 
     /// Merge a sub-report (a file of a directory) into this one.
@@ -183,6 +192,7 @@ impl FeedReport {
         self.read += o.read;
         self.inserted += o.inserted;
         self.replaced += o.replaced;
+        self.changed.extend(o.changed);
         self.stale += o.stale;
         self.rejected += o.rejected;
         self.cleaned.add(&o.cleaned);
