@@ -305,6 +305,7 @@ impl App {
                 e,
             )
             .await?;
+        self.review_cache.touch();
         self.queue_vuln_match(&view.org.id).await;
         Ok(view.counts)
     }

@@ -82,6 +82,8 @@ pub struct App {
     pub(crate) webhooks: Arc<webhooks::WebhookRuntime>,
     /// The vulnerability feed store findings are matched against.
     pub(crate) feeds: Arc<vulns::FeedStore>,
+    /// Supervisors' reviews computed recently.
+    pub(crate) review_cache: Arc<vulns::review::ReviewCache>,
 }
 
 /// The database as far as readiness checks see it.
@@ -108,6 +110,7 @@ impl App {
             mailer: None,
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
             feeds: Arc::new(vulns::FeedStore::default()),
+            review_cache: Arc::default(),
         }
     }
 

@@ -330,6 +330,7 @@ impl App {
             .vulns
             .apply_match(scope, org, &r, &run, event)
             .await?;
+        self.review_cache.touch();
         self.notify_findings(org, &r, now).await;
         Ok(counts)
     }
@@ -423,6 +424,7 @@ impl App {
             .vulns
             .apply_match(scope, org, &r, &run, event)
             .await?;
+        self.review_cache.touch();
         self.notify_findings(org, &r, now).await;
         Ok(true)
     }
@@ -594,6 +596,7 @@ impl App {
                 e,
             )
             .await?;
+        self.review_cache.touch();
         if saved == 0 {
             return Err(AppError::Conflict("finding_changed"));
         }
@@ -665,6 +668,7 @@ impl App {
                 e,
             )
             .await?;
+        self.review_cache.touch();
         Ok(BulkResult {
             matched,
             saved,
@@ -709,6 +713,7 @@ impl App {
                 e,
             )
             .await?;
+        self.review_cache.touch();
         Ok(policy)
     }
 

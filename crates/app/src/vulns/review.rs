@@ -5,7 +5,9 @@
 //! findings by severity, overdue findings, its KPI and rank; and which
 //! agencies have a given CVE.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use zian_domain::list::HARD_LIMIT;
@@ -49,6 +51,53 @@ pub struct Review {
     /// KPI 2-3 of the subtree by month, oldest first.
     pub trend: Vec<(Month, Ratio)>,
     pub agencies: Vec<AgencyReview>,
+}
+
+/// How long a computed review is served again (unless a finding, an
+/// inventory or a policy changed since): five minutes.
+pub const REVIEW_TTL: i64 = 300;
+/// Reviews kept at most (the oldest half is dropped beyond).
+const REVIEW_CACHE_MAX: usize = 256;
+
+/// Reviews computed in the last [`REVIEW_TTL`] seconds, by subtree, month
+/// and the caller's scope. A review reads every finding of a subtree (about
+/// a second for 500 agencies and three million findings) and supervisors
+/// open it again and again; every write to findings, inventories or
+/// policies moves the generation, so a review is never older than the
+/// last change made through this server, and never older than the TTL.
+#[derive(Default)]
+pub(crate) struct ReviewCache {
+    generation: AtomicU64,
+    entries: Mutex<HashMap<String, Cached>>,
+}
+
+/// When a review was computed, at which generation, and the review.
+type Cached = (i64, u64, Arc<Review>);
+
+impl ReviewCache {
+    /// Something a review counts has changed.
+    pub(crate) fn touch(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn get(&self, key: &str, now: i64) -> Option<Arc<Review>> {
+        let generation = self.generation.load(Ordering::SeqCst);
+        let entries = self.entries.lock().ok()?;
+        let (at, g, r) = entries.get(key)?;
+        (*g == generation && now - at < REVIEW_TTL && now >= *at).then(|| r.clone())
+    }
+
+    fn put(&self, key: String, generation: u64, now: i64, r: Arc<Review>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= REVIEW_CACHE_MAX {
+                let mut ats: Vec<i64> = entries.values().map(|e| e.0).collect();
+                ats.sort_unstable();
+                let cut = ats[ats.len() / 2];
+                entries.retain(|_, e| e.0 > cut);
+            }
+            entries.insert(key, (now, generation, r));
+        }
+    }
 }
 
 /// The agency an organisation belongs to: itself unless it is a unit, else
@@ -95,6 +144,25 @@ impl App {
         let scope = p.scope(Permission::RecordRead);
         let now = self.now();
         let month = month.unwrap_or_else(|| Month::of(now));
+        let key = format!("{}|{month}|{scope:?}", root.id);
+        if let Some(r) = self.review_cache.get(&key, now) {
+            return Ok((*r).clone());
+        }
+        let generation = self.review_cache.generation.load(Ordering::SeqCst);
+        let r = self.compute_review(root, &scope, month, now).await?;
+        self.review_cache
+            .put(key, generation, now, Arc::new(r.clone()));
+        Ok(r)
+    }
+
+    async fn compute_review(
+        &self,
+        root: Organisation,
+        scope: &zian_domain::OrgScope,
+        month: Month,
+        now: i64,
+    ) -> Result<Review> {
+        let scope = scope.clone();
         let months = month.last(TREND_MONTHS);
         let rows: Vec<KpiCount> = self
             .stores
