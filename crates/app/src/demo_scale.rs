@@ -384,6 +384,10 @@ impl App {
             }
             app.fill_agency(&admin, &org.id, i, spec, &clock, end, &mut rng, &mut report)
                 .await?;
+            if report.agencies_filled % 20 == 1 {
+                // the tables grow a hundredfold during a run
+                app.health.0.analyze().await?;
+            }
             progress(i + 1, &report);
         }
         Ok(report)

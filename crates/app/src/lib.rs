@@ -69,7 +69,7 @@ pub struct App {
     pub(crate) stores: Stores,
     pub(crate) auth: auth::Authenticator,
     pub(crate) directory: Arc<directory::Directory>,
-    health: Health,
+    pub(crate) health: Health,
     /// The key that signs the audit chain (from the store), for verifying
     /// and signing checkpoints.
     audit_key: Option<zian_domain::audit::AuditKey>,
@@ -88,7 +88,7 @@ pub struct App {
 
 /// The database as far as readiness checks see it.
 #[derive(Clone)]
-struct Health(SqlStore);
+struct Health(pub(crate) SqlStore);
 
 impl App {
     pub fn new(

@@ -140,6 +140,14 @@ impl SqlStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// Gathers the planner's statistics (`ANALYZE`) after a bulk load, as
+    /// PostgreSQL's autovacuum would within minutes; without them a table
+    /// that grew from nothing is planned as if it were still empty.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
 }
 
 // ---- statements
