@@ -572,6 +572,7 @@ backend_tests! {
         // the page: KPI table, trend chart, agencies, CSV
         let s = env.login("supervisor.khh", PASSWORD).await;
         let html = env.request(Method::GET, &format!("/orgs/{pif}/vulns/review?month=2026-11&cve=CVE-2014-6271"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"review-computed\"") && html.contains("統計時間"), "{html}");
         assert!(html.contains("id=\"vulns-trend\"") && html.contains("data-month=\"2026-11\"") && html.contains("class=\"target\""), "{html}");
         // a month on: no inventory is fresh any more (0 of 3)
         assert!(html.contains("1 週內完成處置比率") && html.contains("<td>0</td><td>3</td><td class=\"value\">0.0%</td>"), "{html}");
