@@ -547,6 +547,7 @@ backend_tests! {
         let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-11"), &sup, None).await.json();
         assert_eq!((r["agencies_not_fixed_within_month"]["numerator"].as_u64(), r["agencies_not_fixed_within_month"]["denominator"].as_u64()), (Some(1), Some(1)));
         assert_eq!(r["coverage"]["numerator"], 0, "the inventory is now over 30 days old");
+        assert_eq!((r["notification_rate"]["numerator"].as_u64(), r["notification_rate"]["denominator"].as_u64()), (Some(1), Some(3)), "joined VANS once is joined");
         let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-13"), &sup, None).await;
         assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("month")));
 

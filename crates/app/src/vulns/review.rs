@@ -47,6 +47,8 @@ pub struct Review {
     pub handled_week: Ratio,
     pub not_fixed_month: Ratio,
     pub coverage: Ratio,
+    /// Agencies at level C or above that joined VANS (通報率).
+    pub notification_rate: Ratio,
     pub remediation: BTreeMap<String, Remediation>,
     /// KPI 2-3 of the subtree by month, oldest first.
     pub trend: Vec<(Month, Ratio)>,
@@ -244,19 +246,19 @@ impl App {
         for (i, a) in agencies.iter_mut().enumerate() {
             a.rank = i + 1;
         }
-        let coverage = kpi::coverage(
-            &agencies
-                .iter()
-                .map(|a| (a.required, a.overview.last_inventory_at))
-                .collect::<Vec<_>>(),
-            now,
-        );
+        let uploads: Vec<(bool, Option<i64>)> = agencies
+            .iter()
+            .map(|a| (a.required, a.overview.last_inventory_at))
+            .collect();
+        let coverage = kpi::coverage(&uploads, now);
+        let notification_rate = kpi::notification_rate(&uploads);
         Ok(Review {
             handled_week: kpi::handled_within_week(&rows, month),
             not_fixed_month: kpi::agencies_not_fixed_within_month(&rows, month, |o| {
                 agency.get(o).cloned()
             }),
             coverage,
+            notification_rate,
             remediation: kpi::time_to_remediate(&fixes),
             trend: months
                 .iter()

@@ -14,6 +14,8 @@
 //!   failure yet).
 //! - **VANS coverage**: of the agencies at responsibility level C or above,
 //!   the share with an inventory committed in the last 30 days.
+//! - **Notification rate** (通報率, target 100 %): of the same agencies, the
+//!   share that joined VANS (committed an inventory at least once).
 //! - **Time to remediate**: days from notification to the fix of the
 //!   findings fixed in the month, mean and 90th percentile, by severity.
 
@@ -344,6 +346,20 @@ pub fn coverage(agencies: &[(bool, Option<i64>)], now: i64) -> Ratio {
     r
 }
 
+/// The notification rate (通報率, seed 004: C-level agencies joined to VANS,
+/// target 100 %): of the agencies at level C or above, those that have
+/// ever committed an inventory (so VANS matches and notifies them).
+pub fn notification_rate(agencies: &[(bool, Option<i64>)]) -> Ratio {
+    let mut r = Ratio::default();
+    for (c_or_above, last) in agencies {
+        if *c_or_above {
+            r.denominator += 1;
+            r.numerator += u64::from(last.is_some());
+        }
+    }
+    r
+}
+
 /// Days from notification to fix of the findings fixed in a month.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Remediation {
@@ -530,6 +546,17 @@ mod tests {
                 numerator: 1,
                 denominator: 3
             }
+        );
+        let joined = notification_rate(&[
+            (true, Some(now - 86_400)),
+            (true, Some(now - 31 * 86_400)),
+            (true, None),
+            (false, Some(now)),
+        ]);
+        assert_eq!(
+            (joined.numerator, joined.denominator),
+            (2, 3),
+            "an old inventory still counts as joined"
         );
         let m = Month::parse("m", "2026-11").unwrap();
         let rows: Vec<KpiRow> = (1..=10)

@@ -497,6 +497,8 @@ pub struct ReviewOut {
     pub agencies_not_fixed_within_month: RatioOut,
     /// Agencies at level C or above with an inventory in the last 30 days.
     pub coverage: RatioOut,
+    /// Agencies at level C or above that joined VANS (ever committed an inventory; target 100 %).
+    pub notification_rate: RatioOut,
     pub time_to_remediate: Vec<RemediationOut>,
     pub trend: Vec<TrendOut>,
     pub agencies: Vec<AgencyOut>,
@@ -509,6 +511,7 @@ pub fn review_out(r: zian_app::vulns::review::Review, lang: Lang) -> ReviewOut {
         handled_within_week: r.handled_week.into(),
         agencies_not_fixed_within_month: r.not_fixed_month.into(),
         coverage: r.coverage.into(),
+        notification_rate: r.notification_rate.into(),
         time_to_remediate: r
             .remediation
             .into_iter()
