@@ -390,6 +390,11 @@ impl App {
             }
             progress(i + 1, &report);
         }
+        if report.agencies_filled > 0 {
+            // what autovacuum does in time: statistics, and the visibility
+            // map that lets the review's counts read the indexes alone
+            app.health.0.vacuum_analyze().await?;
+        }
         Ok(report)
     }
 

@@ -148,6 +148,17 @@ impl SqlStore {
         sqlx::query("ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
+
+    /// After a bulk load: on PostgreSQL `VACUUM (ANALYZE)` (statistics, and
+    /// the visibility map index-only scans need), on SQLite `ANALYZE`.
+    pub async fn vacuum_analyze(&self) -> Result<()> {
+        let sql = match self.backend {
+            Backend::Postgres => "VACUUM (ANALYZE)",
+            Backend::Sqlite => "ANALYZE",
+        };
+        sqlx::query(sql).execute(&self.pool).await?;
+        Ok(())
+    }
 }
 
 // ---- statements
@@ -461,6 +472,39 @@ impl Cols {
             }
             q.push(")");
         }
+        Some(q)
+    }
+    /// One `UPDATE` of many rows: `WITH v (…) AS (VALUES (…), …) UPDATE
+    /// table SET c = v.c, … FROM v WHERE table.k = v.k …`. Every row sets
+    /// the same columns in the same order (the first row's), the `keys`
+    /// among them; the others are written. Both databases run it (SQLite
+    /// since 3.33).
+    pub(crate) fn update_many(rows: Vec<Cols>, table: &str, keys: &[&str]) -> Option<Sql> {
+        let mut rows = rows.into_iter();
+        let first = rows.next()?;
+        let names: Vec<&'static str> = first.0.iter().map(|(c, _)| *c).collect();
+        let mut q = Sql::new(format!("WITH v ({}) AS (VALUES ", names.join(", ")));
+        for (n, row) in std::iter::once(first).chain(rows).enumerate() {
+            q.push(if n == 0 { "(" } else { ", (" });
+            for (i, (_, v)) in row.0.into_iter().enumerate() {
+                if i > 0 {
+                    q.push(", ");
+                }
+                q.bind(v);
+            }
+            q.push(")");
+        }
+        let set: Vec<String> = names
+            .iter()
+            .filter(|c| !keys.contains(c))
+            .map(|c| format!("{c} = v.{c}"))
+            .collect();
+        let on: Vec<String> = keys.iter().map(|k| format!("{table}.{k} = v.{k}")).collect();
+        q.push(&format!(
+            ") UPDATE {table} SET {} FROM v WHERE {}",
+            set.join(", "),
+            on.join(" AND ")
+        ));
         Some(q)
     }
     /// `UPDATE table SET … WHERE` (the caller appends the condition).

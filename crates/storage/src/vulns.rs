@@ -433,10 +433,25 @@ impl VulnStore for SqlStore {
             q.bind(&**id).and(" AND org_id = ", org);
             tx.exec(&q).await?;
         }
-        for f in &r.updates {
-            let mut q = finding_cols(f).update("vuln_findings");
-            q.push("id = ").bind(&*f.id).and(" AND org_id = ", org);
-            tx.exec_one(&q).await?;
+        // many rows to one statement: a feed change can touch a finding on
+        // every host of a subtree
+        for chunk in r.updates.chunks(BATCH) {
+            let rows: Vec<Cols> = chunk
+                .iter()
+                .map(|f| {
+                    let mut c = Cols::new().set("id", &*f.id).set("org_id", org);
+                    for (col, v) in finding_cols(f).into_pairs() {
+                        c = c.set(col, v);
+                    }
+                    c
+                })
+                .collect();
+            if let Some(q) = Cols::update_many(rows, "vuln_findings", &["id", "org_id"])
+                && tx.exec(&q).await? != chunk.len() as u64
+            {
+                // a finding went away meanwhile
+                return Err(crate::StoreError::NotFound);
+            }
         }
         for chunk in r.inserts.chunks(BATCH) {
             if let Some(q) =
@@ -615,7 +630,8 @@ impl VulnStore for SqlStore {
              FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE",
         );
         subtree(&mut q, scope, root_path);
-        q.and(" AND f.certainty = 'confirmed' AND f.score >= ", kpi::HIGH)
+        // the threshold written out, as the partial index's predicate is
+        q.push(&format!(" AND f.certainty = 'confirmed' AND f.score >= {}", kpi::HIGH))
             .and(" AND f.notified_at >= ", first.start())
             .and(" AND f.notified_at < ", last.end())
             .push(" GROUP BY f.org_id, 2, 3, 4, 5");
@@ -650,7 +666,7 @@ impl VulnStore for SqlStore {
              FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE"
         ));
         subtree(&mut q, scope, root_path);
-        q.push(" AND f.certainty = 'confirmed'")
+        q.push(" AND f.certainty = 'confirmed' AND f.fixed_at IS NOT NULL")
             .and(" AND f.fixed_at >= ", month.start())
             .and(" AND f.fixed_at < ", month.end())
             .push(" GROUP BY f.score, 2");
@@ -741,20 +757,23 @@ impl VulnStore for SqlStore {
                 })
                 .last_inventory_at = oi(&row, "at")?;
         }
+        // hosts: as many as the organisation's latest match read (its
+        // in-service assets with mapped software), not a count over the
+        // installed software of the whole subtree
         let mut q = Sql::new(
-            "SELECT a.org_id, COUNT(DISTINCT a.id) AS n FROM assets a \
-             JOIN asset_software w ON w.asset_id = a.id JOIN orgs o ON o.id = a.org_id WHERE",
+            "SELECT r.org_id, r.counts FROM vuln_match_runs r JOIN orgs o ON o.id = r.org_id WHERE",
         );
         subtree(&mut q, scope, root_path);
-        q.push(" AND a.status = 'in_service' AND w.cpe23 IS NOT NULL GROUP BY a.org_id");
         for row in q.query().fetch_all(&self.pool).await? {
             let org = s(&row, "org_id")?;
+            let counts: serde_json::Value =
+                serde_json::from_str(&s(&row, "counts")?).unwrap_or_default();
             by.entry(org.clone())
                 .or_insert_with(|| OrgOverview {
                     org_id: org.into(),
                     ..OrgOverview::default()
                 })
-                .hosts = i(&row, "n")?.max(0) as u64;
+                .hosts = counts["hosts"].as_u64().unwrap_or(0);
         }
         Ok(by.into_values().collect())
     }

@@ -388,6 +388,11 @@ impl App {
         feed: &str,
     ) -> Result<bool> {
         let inputs = self.stores.vulns.match_inputs(scope, org).await?;
+        let hosts = inputs
+            .iter()
+            .map(|m| m.asset_id.as_str())
+            .collect::<BTreeSet<_>>()
+            .len();
         let existing = self.stores.vulns.findings_of_cves(scope, org, cves).await?;
         let (st, c) = (store.clone(), cves.clone());
         let observed = tokio::task::spawn_blocking(move || observe_records(&st, &c, &inputs))
@@ -413,6 +418,7 @@ impl App {
         let mut counts = serde_json::to_value(r.counts).unwrap_or_default();
         if let Some(m) = counts.as_object_mut() {
             m.insert("changed_records".into(), serde_json::json!(cves.len()));
+            m.insert("hosts".into(), serde_json::json!(hosts));
         }
         let run = MatchRun {
             org_id: org.clone(),

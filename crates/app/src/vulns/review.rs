@@ -71,6 +71,8 @@ const REVIEW_CACHE_MAX: usize = 256;
 pub(crate) struct ReviewCache {
     generation: AtomicU64,
     entries: Mutex<HashMap<String, Cached>>,
+    /// One computation per key at a time: the others wait for it.
+    computing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// When a review was computed, at which generation, and the review.
@@ -87,6 +89,17 @@ impl ReviewCache {
         let entries = self.entries.lock().ok()?;
         let (at, g, r) = entries.get(key)?;
         (*g == generation && now - at < REVIEW_TTL && now >= *at).then(|| r.clone())
+    }
+
+    /// The lock of `key`'s computation.
+    fn computing(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let Ok(mut m) = self.computing.lock() else {
+            return Arc::default();
+        };
+        if m.len() >= REVIEW_CACHE_MAX {
+            m.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        m.entry(key.to_owned()).or_default().clone()
     }
 
     fn put(&self, key: String, generation: u64, now: i64, r: Arc<Review>) {
@@ -148,6 +161,13 @@ impl App {
         let month = month.unwrap_or_else(|| Month::of(now));
         let key = format!("{}|{month}|{scope:?}", root.id);
         if let Some(r) = self.review_cache.get(&key, now) {
+            return Ok((*r).clone());
+        }
+        // supervisors opening the same review at once wait for one
+        // computation instead of each running it
+        let lock = self.review_cache.computing(&key);
+        let _computing = lock.lock().await;
+        if let Some(r) = self.review_cache.get(&key, self.now()) {
             return Ok((*r).clone());
         }
         let generation = self.review_cache.generation.load(Ordering::SeqCst);
