@@ -79,6 +79,12 @@ impl Default for JobsConfig {
                     payload: None,
                 },
                 ScheduleConfig {
+                    name: "feeds.sync".into(),
+                    cron: "30 6 * * *".into(),
+                    kind: crate::feeds_sync::KIND_SYNC.into(),
+                    payload: None,
+                },
+                ScheduleConfig {
                     name: "vulns.daily".into(),
                     cron: "10 7 * * *".into(),
                     kind: crate::vulns::KIND_DAILY.into(),
@@ -254,6 +260,10 @@ impl Handlers {
             )
             .with(crate::vulns::KIND_MATCH, Arc::new(crate::vulns::MatchJob))
             .with(crate::vulns::KIND_DAILY, Arc::new(crate::vulns::DailyJob))
+            .with(
+                crate::feeds_sync::KIND_SYNC,
+                Arc::new(crate::feeds_sync::SyncJob),
+            )
             .with(
                 crate::feeds::KIND_REMATCH,
                 Arc::new(crate::vulns::RematchJob),

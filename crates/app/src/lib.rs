@@ -39,6 +39,7 @@ pub mod directory;
 pub mod error;
 pub mod evidence;
 pub mod feeds;
+pub mod feeds_sync;
 pub mod inbox;
 pub mod inventory;
 pub mod jobs;
@@ -82,6 +83,8 @@ pub struct App {
     pub(crate) webhooks: Arc<webhooks::WebhookRuntime>,
     /// The vulnerability feed store findings are matched against.
     pub(crate) feeds: Arc<vulns::FeedStore>,
+    /// Where the feeds come from when online (none: imports only).
+    pub(crate) feed_sync: Option<Arc<feeds_sync::FeedSync>>,
     /// Supervisors' reviews computed recently.
     pub(crate) review_cache: Arc<vulns::review::ReviewCache>,
 }
@@ -110,6 +113,7 @@ impl App {
             mailer: None,
             webhooks: Arc::new(webhooks::WebhookRuntime::default()),
             feeds: Arc::new(vulns::FeedStore::default()),
+            feed_sync: None,
             review_cache: Arc::default(),
         }
     }

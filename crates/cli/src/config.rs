@@ -53,6 +53,36 @@ pub struct FeedsConfig {
     /// Days after which the store counts as stale (the feeds page warns and
     /// the administrators are told every morning). Default 8.
     pub stale_days: Option<i64>,
+    /// Online deployments: the `feeds.sync` job fetches NVD's changes (the
+    /// `[nvd]` section: URL, API key variable, CA file, proxy), the KEV
+    /// catalogue and the EPSS scores every morning. Default off (air-gapped
+    /// deployments import files on the feeds page or with `zian feeds
+    /// import`).
+    pub sync: bool,
+    /// The KEV catalogue's URL (default CISA's); `""` skips it.
+    pub kev_url: Option<String>,
+    /// The EPSS scores' URL (default FIRST's current CSV); `""` skips it.
+    pub epss_url: Option<String>,
+    /// A first sync fetches the records modified in this many days (1–120,
+    /// default 30); older ones come from an imported bundle.
+    pub first_days: Option<i64>,
+}
+
+/// CISA's Known Exploited Vulnerabilities catalogue.
+pub const KEV_URL: &str =
+    "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
+/// FIRST's current EPSS scores.
+pub const EPSS_URL: &str = "https://epss.cyentia.com/epss_scores-current.csv.gz";
+
+impl FeedsConfig {
+    /// A configured URL, the default when unset, none when set empty.
+    pub fn url(set: Option<&String>, default: &str) -> Option<String> {
+        match set.map(|s| s.trim()) {
+            None => Some(default.to_string()),
+            Some("") => None,
+            Some(u) => Some(u.to_string()),
+        }
+    }
 }
 
 /// `zian feeds sync`: the NVD CVE API. The API key itself is never in the
@@ -205,6 +235,28 @@ impl Config {
         self.jobs.validate().map_err(|e| anyhow::anyhow!(e))?;
         self.mail.validate().map_err(|e| anyhow::anyhow!(e))?;
         self.webhooks.validate().map_err(|e| anyhow::anyhow!(e))?;
+        if self
+            .feeds
+            .first_days
+            .is_some_and(|d| !(1..=120).contains(&d))
+        {
+            bail!("feeds.first_days must be 1 to 120");
+        }
+        if self.feeds.stale_days.is_some_and(|d| d < 1) {
+            bail!("feeds.stale_days must be at least 1");
+        }
+        for (name, url) in [
+            ("feeds.kev_url", &self.feeds.kev_url),
+            ("feeds.epss_url", &self.feeds.epss_url),
+            ("nvd.base_url", &self.nvd.base_url),
+        ] {
+            if let Some(u) = url.as_deref().map(str::trim)
+                && !u.is_empty()
+                && !u.starts_with("https://")
+            {
+                bail!("{name} must be an https:// URL, not {u:?}");
+            }
+        }
         Ok(())
     }
 

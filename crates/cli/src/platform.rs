@@ -210,10 +210,35 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
         Arc::new(zian_app::webhooks::HttpTransport::default()),
     )
     .map_err(|e| anyhow::anyhow!(e))?;
-    let app = app
+    let mut app = app
         .with_webhooks(hooks)
         .with_feed_store(cfg.feeds_store_dir())
         .with_feeds_stale_after(cfg.feeds.stale_days.unwrap_or(zian_app::feeds::STALE_DAYS));
+    if cfg.feeds.sync {
+        let s = crate::feeds_sync::SyncSettings::resolve(&cfg.nvd, None, None, None, |n| {
+            std::env::var(n).ok()
+        });
+        let http = crate::https::Https::new(&crate::https::HttpsOptions {
+            ca_file: s.ca_file.as_deref(),
+            proxy: s.proxy.as_deref(),
+            timeout: std::time::Duration::from_secs(300),
+            ..crate::https::HttpsOptions::default()
+        })?;
+        app = app.with_feed_sync(zian_app::feeds_sync::FeedSync {
+            nvd_url: s.base_url,
+            api_key: s.api_key.map(|k| k.expose().to_owned()),
+            kev_url: crate::config::FeedsConfig::url(
+                cfg.feeds.kev_url.as_ref(),
+                crate::config::KEV_URL,
+            ),
+            epss_url: crate::config::FeedsConfig::url(
+                cfg.feeds.epss_url.as_ref(),
+                crate::config::EPSS_URL,
+            ),
+            first_days: cfg.feeds.first_days.unwrap_or(30),
+            http: Arc::new(http),
+        });
+    }
     Ok((app, store))
 }
 

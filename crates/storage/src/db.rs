@@ -499,7 +499,10 @@ impl Cols {
             .filter(|c| !keys.contains(c))
             .map(|c| format!("{c} = v.{c}"))
             .collect();
-        let on: Vec<String> = keys.iter().map(|k| format!("{table}.{k} = v.{k}")).collect();
+        let on: Vec<String> = keys
+            .iter()
+            .map(|k| format!("{table}.{k} = v.{k}"))
+            .collect();
         q.push(&format!(
             ") UPDATE {table} SET {} FROM v WHERE {}",
             set.join(", "),

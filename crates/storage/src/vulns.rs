@@ -631,10 +631,13 @@ impl VulnStore for SqlStore {
         );
         subtree(&mut q, scope, root_path);
         // the threshold written out, as the partial index's predicate is
-        q.push(&format!(" AND f.certainty = 'confirmed' AND f.score >= {}", kpi::HIGH))
-            .and(" AND f.notified_at >= ", first.start())
-            .and(" AND f.notified_at < ", last.end())
-            .push(" GROUP BY f.org_id, 2, 3, 4, 5");
+        q.push(&format!(
+            " AND f.certainty = 'confirmed' AND f.score >= {}",
+            kpi::HIGH
+        ))
+        .and(" AND f.notified_at >= ", first.start())
+        .and(" AND f.notified_at < ", last.end())
+        .push(" GROUP BY f.org_id, 2, 3, 4, 5");
         let mut out = Vec::new();
         for r in q.query().fetch_all(&self.pool).await? {
             let m = usize::try_from(i(&r, "m")?).unwrap_or(usize::MAX);

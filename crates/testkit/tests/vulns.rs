@@ -999,3 +999,121 @@ backend_tests! {
         assert_eq!((php["status"].as_str(), php["present"].as_bool(), php["reopened"].as_u64()), (Some("new"), Some(true), Some(1)), "{php}");
     }
 }
+
+/// A stand-in for NVD, CISA and FIRST on a local port: the NVD API answers
+/// `nvd` (one page), `/kev.json` and `/epss.csv` their bodies, anything else
+/// 404. Every request line with its headers is kept.
+fn feeds_server(
+    nvd: Vec<u8>,
+    kev: Vec<u8>,
+    epss: Vec<u8>,
+) -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut request = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                request.push_str(&line);
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("").to_string();
+            log.lock().expect("log").push(request);
+            let (status, body) = if path.starts_with("/cves") {
+                ("200 OK", nvd.clone())
+            } else if path == "/kev.json" {
+                ("200 OK", kev.clone())
+            } else if path == "/epss.csv" {
+                ("200 OK", epss.clone())
+            } else {
+                ("404 Not Found", b"not here".to_vec())
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    (addr, seen)
+}
+
+backend_tests! {
+    async fn an_online_deployment_keeps_its_feeds_current_and_matches_what_changed(backend: Backend) {
+        use zian_app::feeds_sync::FeedSync;
+        let env = TestEnv::demo(backend).await;
+        let dir = zian_testkit::TempDir::new("zian-sync");
+        zian_app::demo_vulns::install_demo_feeds(&dir.0).unwrap();
+        // offline (no sync configured): nothing is fetched
+        let offline = env.app.clone().with_feed_store(dir.0.clone());
+        assert!(offline.sync_feeds().await.unwrap().is_none());
+        // NVD re-analysed CVE-2013-6420 (no product any more); KEV; EPSS
+        let nvd = demo_record("CVE-2013-6420", json!([]), "2026-11-21T00:30:00.000");
+        let epss = b"#model_version:v2025.03.14,score_date:2026-11-21T00:00:00+0000\ncve,epss,percentile\nCVE-2014-6271,0.94358,0.99961\n".to_vec();
+        let (addr, seen) = feeds_server(nvd, engine_fixture("kev-subset.json"), epss);
+        let sync = FeedSync {
+            nvd_url: format!("http://{addr}/cves/2.0"),
+            api_key: Some("nvd-key-0f1e2d".into()),
+            kev_url: Some(format!("http://{addr}/kev.json")),
+            epss_url: Some(format!("http://{addr}/epss.csv")),
+            first_days: 7,
+            http: std::sync::Arc::new(zian_vuln::nvd_api::TcpHttp { timeout: Duration::from_secs(10) }),
+        };
+        assert!(!format!("{sync:?}").contains("nvd-key"), "the key is never shown");
+        let app = env.app.clone().with_feed_store(dir.0.clone()).with_feed_sync(sync.clone());
+        let env = env.with_app(app);
+        env.app.seed_demo(PASSWORD).await.unwrap();
+        let officer = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await.to_string();
+        assert_eq!(one(&env, &officer, &pol, "cve=CVE-2013-6420").await["status"], "new");
+
+        let r = env.app.sync_feeds().await.unwrap().expect("online");
+        assert_eq!((r.pages, r.records, r.kev, r.epss), (1, 1, true, true), "{r:?}");
+        assert!(r.changed >= 2 && r.organisations >= 1, "{r:?}");
+        // the NVD request: the API key in its header, the week asked for
+        let requests = seen.lock().unwrap().clone();
+        let api = requests.iter().find(|q| q.contains("/cves/2.0")).expect("an NVD request");
+        assert!(api.contains("lastModStartDate=") && api.contains("lastModEndDate="), "{api}");
+        assert!(api.to_ascii_lowercase().contains("apikey: nvd-key-0f1e2d"), "{api}");
+        // what changed reached the findings
+        let php = one(&env, &officer, &pol, "cve=CVE-2013-6420&status=all").await;
+        assert_eq!((php["status"].as_str(), php["present"].as_bool()), (Some("verified"), Some(false)), "{php}");
+        let bash = one(&env, &officer, &pol, "cve=CVE-2014-6271&status=all").await;
+        assert_eq!(bash["epss_percentile"].as_f64(), Some(99.96), "{bash}");
+        // audited, without the key
+        let details: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'feeds.synced'")
+            .fetch_all(env.store.pool()).await.unwrap();
+        assert_eq!(details.len(), 1);
+        assert!(details[0].contains("\"pages\":1") && !details[0].contains("nvd-key"), "{}", details[0]);
+        // the next morning continues where this run stopped
+        env.clock.advance(86_400);
+        let r = env.app.sync_feeds().await.unwrap().expect("online");
+        assert_eq!(r.changed, 0, "the same records again change nothing: {r:?}");
+        let requests = seen.lock().unwrap().clone();
+        let second = requests.iter().filter(|q| q.contains("/cves/2.0")).nth(1).expect("a second NVD request");
+        assert_ne!(second.lines().next(), api.lines().next(), "a new window");
+
+        // a source that fails: the run fails, audited, and nothing is lost
+        let broken = FeedSync { kev_url: Some(format!("http://{addr}/missing.json")), ..sync };
+        let app = env.app.clone().with_feed_sync(broken);
+        let env = env.with_app(app);
+        let e = env.app.sync_feeds().await.unwrap_err();
+        assert!(format!("{e:?}").contains("404"), "{e:?}");
+        let failed: Vec<String> = sqlx::query_scalar("SELECT details FROM audit_log WHERE action = 'feeds.sync_failed'")
+            .fetch_all(env.store.pool()).await.unwrap();
+        assert!(failed.len() == 1 && failed[0].contains("missing.json") && !failed[0].contains("nvd-key"), "{failed:?}");
+        assert_eq!(one(&env, &officer, &pol, "cve=CVE-2013-6420&status=all").await["status"], "verified");
+    }
+}

@@ -147,6 +147,12 @@ fn merge(into: &mut OrgOverview, x: &OrgOverview) {
 }
 
 impl App {
+    /// Forgets the reviews computed so far: the next ones are computed
+    /// afresh (a benchmark's cold measurement; an administrator's refresh).
+    pub fn refresh_reviews(&self) {
+        self.review_cache.touch();
+    }
+
     /// The KPIs of `month` (default: the current month in Asia/Taipei) for
     /// the subtree of `org`, with the review of each agency in it.
     pub async fn vuln_review(

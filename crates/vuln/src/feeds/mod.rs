@@ -464,8 +464,12 @@ pub fn import_kev_reader<R: Read>(reader: R, store: &mut VulnStore, report: &mut
         let id = v.get("cveID").and_then(|x| x.as_str()).map(str::to_owned);
         match serde_json::from_value::<raw::KevItem>(v) {
             Ok(item) if valid_cve_id(&item.cve_id) => {
-                report.changed.push(item.cve_id.clone());
+                let id = item.cve_id.trim().to_owned();
+                let before = store.kev(&id).cloned();
                 store.insert_kev(item);
+                if store.kev(&id) != before.as_ref() {
+                    report.changed.push(id);
+                }
                 report.inserted += 1;
             }
             Ok(_) => report.skip(i as u64, None, id, "cveID is not a CVE identifier".into()),
@@ -504,14 +508,14 @@ pub fn import_epss_reader<R: Read>(reader: R, store: &mut VulnStore, report: &mu
         };
         match parsed {
             Some((c, e, p)) => {
-                report.changed.push(c.to_owned());
-                store.insert_epss(
-                    c,
-                    Epss {
-                        score: e,
-                        percentile: p,
-                    },
-                );
+                let value = Epss {
+                    score: e,
+                    percentile: p,
+                };
+                if store.epss(c.trim()) != Some(value) {
+                    report.changed.push(c.trim().to_owned());
+                }
+                store.insert_epss(c, value);
                 report.inserted += 1;
             }
             None => report.skip(

@@ -124,8 +124,9 @@ pub struct FeedReport {
     pub inserted: u64,
     /// Records that replaced an older version.
     pub replaced: u64,
-    /// The CVE ids whose record, KEV entry or EPSS score was inserted or
-    /// replaced (what a re-match of only the changed records reads).
+    /// The CVE ids whose record was inserted or replaced, or whose KEV
+    /// entry or EPSS score is new or different (what a re-match of only the
+    /// changed records reads).
     #[serde(skip)]
     pub changed: Vec<String>,
     /// Records ignored because a newer version was already stored.
