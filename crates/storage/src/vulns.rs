@@ -363,7 +363,10 @@ impl VulnStore for SqlStore {
              JOIN assets a ON a.id = w.asset_id JOIN orgs o ON o.id = w.org_id \
              WHERE w.org_id = ",
         );
+        // the asset's organisation named too: the planner then reads the
+        // organisation's assets, not every asset of the deployment
         q.bind(org)
+            .and(" AND a.org_id = ", org)
             .push(" AND w.cpe23 IS NOT NULL AND a.status = 'in_service' AND ")
             .scope(scope, "o.path")
             .push(" ORDER BY w.asset_id, w.cpe23, w.id");
