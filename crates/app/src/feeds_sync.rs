@@ -158,7 +158,15 @@ fn fetch_and_import(
         until: out.to.clone(),
         ..SyncReport::default()
     };
-    let mut files = out.files;
+    // every page in the spool: this run's, and any an earlier run fetched
+    // but could not import (imported pages are removed below)
+    let mut pages = spool_pages(&spool)?;
+    for f in out.files {
+        if !pages.contains(&f) {
+            pages.push(f);
+        }
+    }
+    let mut files = pages.clone();
     let incoming = dir.join("incoming");
     let stamp = now.unix_timestamp();
     let mut downloads = Vec::new();
@@ -187,11 +195,36 @@ fn fetch_and_import(
         for f in r?.feeds {
             changed.extend(f.changed);
         }
+        // in the store now: the spool keeps only its sync state
+        for p in &pages {
+            let _ = std::fs::remove_file(p);
+        }
     }
     changed.sort_unstable();
     changed.dedup();
     report.changed = changed.len();
     Ok((report, changed))
+}
+
+/// The NVD page files waiting in the spool, in name (window) order.
+fn spool_pages(spool: &Path) -> std::result::Result<Vec<std::path::PathBuf>, String> {
+    let mut out = Vec::new();
+    let rd = match std::fs::read_dir(spool) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(format!("{}: {e}", spool.display())),
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("nvd-")
+            && name.ends_with(".json")
+            && name != zian_vuln::nvd_api::sync::STATE_FILE
+        {
+            out.push(e.path());
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn download(http: &Transport, url: &str) -> std::result::Result<Vec<u8>, String> {

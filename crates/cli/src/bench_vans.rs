@@ -351,7 +351,7 @@ async fn bench(
         )?;
     }
 
-    plans(&store, &agencies[0], &khh, out).await?;
+    plans(&store, &agencies[0], &khh, app.now(), out).await?;
     store.close().await;
     Ok(())
 }
@@ -411,7 +411,13 @@ fn xz2_read(bytes: &'static [u8]) -> Result<impl std::io::Read> {
 
 /// The query plans of one agency's default findings page and of the
 /// review's per-agency aggregate (PostgreSQL's EXPLAIN ANALYZE).
-async fn plans(store: &SqlStore, org: &str, khh: &str, out: &mut impl Write) -> Result<()> {
+async fn plans(
+    store: &SqlStore,
+    org: &str,
+    khh: &str,
+    now: i64,
+    out: &mut impl Write,
+) -> Result<()> {
     let path: String = sqlx::query("SELECT path FROM orgs WHERE id = $1")
         .bind(khh)
         .fetch_one(store.pool())
@@ -427,10 +433,24 @@ async fn plans(store: &SqlStore, org: &str, khh: &str, out: &mut impl Write) -> 
             ),
         ),
         (
-            "review aggregate (open findings by agency and severity)",
+            "review: open findings by agency and severity (as VulnStore::overview)",
             format!(
-                "SELECT f.org_id, f.severity, COUNT(*) FROM vuln_findings f JOIN orgs o ON o.id = f.org_id \
-                 WHERE o.path LIKE '{path}%' AND f.status IN ('new', 'needs_fix', 'planned') GROUP BY f.org_id, f.severity"
+                "SELECT f.org_id, f.severity, COUNT(*) AS n, SUM(CASE WHEN f.due_on < '{today}' THEN 1 ELSE 0 END) AS late, \
+                 SUM(CASE WHEN f.kev = 1 THEN 1 ELSE 0 END) AS kev FROM vuln_findings f JOIN orgs o ON o.id = f.org_id \
+                 WHERE o.path LIKE '{path}%' AND f.certainty = 'confirmed' AND f.status IN ('new', 'needs_fix', 'planned') \
+                 GROUP BY f.org_id, f.severity",
+                today = zian_domain::day::ymd(zian_domain::day::of_unix(now)),
+            ),
+        ),
+        (
+            "review: CVSS >= 7 findings of twelve months for the KPIs (as VulnStore::kpi_counts, months folded)",
+            format!(
+                "SELECT f.org_id, CASE WHEN f.handled_at IS NOT NULL AND f.handled_at - f.notified_at <= 604800 THEN 1 ELSE 0 END AS week, \
+                 CASE WHEN f.status IN ('needs_fix', 'planned', 'fixed') THEN 1 ELSE 0 END AS fix, COUNT(*) AS n \
+                 FROM vuln_findings f JOIN orgs o ON o.id = f.org_id WHERE o.path LIKE '{path}%' AND f.certainty = 'confirmed' \
+                 AND f.score >= 70 AND f.notified_at >= {from} AND f.notified_at < {to} GROUP BY f.org_id, 2, 3",
+                from = now - 365 * 86_400,
+                to = now + 86_400,
             ),
         ),
     ] {

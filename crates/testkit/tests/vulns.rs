@@ -1097,6 +1097,9 @@ backend_tests! {
             .fetch_all(env.store.pool()).await.unwrap();
         assert_eq!(details.len(), 1);
         assert!(details[0].contains("\"pages\":1") && !details[0].contains("nvd-key"), "{}", details[0]);
+        // imported pages leave the spool; its state stays
+        let spool: Vec<String> = std::fs::read_dir(dir.0.join("nvd-api")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(spool, ["nvd-sync-state.json"]);
         // the next morning continues where this run stopped
         env.clock.advance(86_400);
         let r = env.app.sync_feeds().await.unwrap().expect("online");
