@@ -64,6 +64,8 @@ pub struct AssetInput {
     pub quantity: Option<QuantityIn>,
     /// Supports a core information system.
     pub core: Option<bool>,
+    /// Reachable from the Internet (對外服務).
+    pub exposed: Option<bool>,
     /// `in_service` (default), `retired` or `disposed` (with `disposed_on`
     /// and `disposal_method`).
     pub status: Option<String>,
@@ -242,6 +244,7 @@ impl App {
             model: Memo::parse("model", opt(&input.model))?,
             quantity,
             core: input.core.unwrap_or(false),
+            exposed: input.exposed.unwrap_or(false),
             status,
             disposed_on,
             disposal_method,
@@ -280,6 +283,7 @@ impl App {
             model: Memo::default(),
             quantity: 1,
             core: false,
+            exposed: false,
             status: AssetStatus::InService,
             disposed_on: None,
             disposal_method: Memo::default(),

@@ -414,6 +414,7 @@ fn new_host(
         model: Memo::default(),
         quantity: 1,
         core: false,
+        exposed: false,
         status: AssetStatus::InService,
         disposed_on: None,
         disposal_method: Memo::default(),

@@ -162,6 +162,9 @@ pub struct Asset {
     pub quantity: i64,
     /// Supports a core information system (核心資通系統及相關資產, labelled).
     pub core: bool,
+    /// Reachable from the Internet (對外服務: web site, VPN gateway, mail
+    /// relay …): a finding on it is prioritised.
+    pub exposed: bool,
     pub status: AssetStatus,
     #[serde(with = "crate::day::serde_opt_ymd")]
     pub disposed_on: Option<Date>,
@@ -204,6 +207,7 @@ impl Asset {
             ("model", self.model.to_string()),
             ("quantity", self.quantity.to_string()),
             ("core", self.core.to_string()),
+            ("exposed", self.exposed.to_string()),
             ("status", self.status.as_str().to_string()),
             (
                 "disposed_on",
@@ -496,6 +500,7 @@ mod tests {
             model: Memo::default(),
             quantity: 1,
             core: false,
+            exposed: false,
             status: AssetStatus::InService,
             disposed_on: None,
             disposal_method: Memo::default(),

@@ -378,6 +378,7 @@ mod tests {
             model: Memo::default(),
             quantity: 1,
             core: false,
+            exposed: false,
             status,
             disposed_on: None,
             disposal_method: Memo::default(),

@@ -87,7 +87,7 @@ pub trait AssetStore: Send + Sync {
     ) -> Result<()>;
 }
 
-pub(crate) const ASSET_COLS: &str = "x.id, x.org_id, x.system_id, x.name, x.category, x.owner, x.custodian, x.users, x.location, x.property_no, x.brand, x.model, x.quantity, x.core, x.status, x.disposed_on, x.disposal_method, x.labels, x.hostname, x.ip, x.mac, x.os, x.kbs, x.notes, x.created_at, x.updated_at";
+pub(crate) const ASSET_COLS: &str = "x.id, x.org_id, x.system_id, x.name, x.category, x.owner, x.custodian, x.users, x.location, x.property_no, x.brand, x.model, x.quantity, x.core, x.exposed, x.status, x.disposed_on, x.disposal_method, x.labels, x.hostname, x.ip, x.mac, x.os, x.kbs, x.notes, x.created_at, x.updated_at";
 
 pub(crate) fn asset_row(r: &AnyRow) -> Result<Asset> {
     Ok(Asset {
@@ -105,6 +105,7 @@ pub(crate) fn asset_row(r: &AnyRow) -> Result<Asset> {
         model: Memo::stored(s(r, "model")?),
         quantity: i(r, "quantity")?,
         core: b(r, "core")?,
+        exposed: b(r, "exposed")?,
         status: AssetStatus::parse(&s(r, "status")?)?,
         disposed_on: odate(r, "disposed_on")?,
         disposal_method: Memo::stored(s(r, "disposal_method")?),
@@ -151,6 +152,7 @@ fn asset_cols(x: &Asset) -> Cols {
         .set("model", &x.model)
         .set("quantity", x.quantity)
         .set("core", x.core)
+        .set("exposed", x.exposed)
         .set("status", x.status.as_str())
         .set("disposed_on", x.disposed_on)
         .set("disposal_method", &x.disposal_method)
@@ -275,6 +277,9 @@ impl AssetStore for SqlStore {
         }
         if matches!(q.filter_value("core"), Some("1") | Some("true")) {
             w.push(" AND x.core = 1");
+        }
+        if matches!(q.filter_value("exposed"), Some("1") | Some("true")) {
+            w.push(" AND x.exposed = 1");
         }
         if matches!(q.filter_value("host"), Some("1") | Some("true")) {
             w.push(" AND (x.hostname <> '' OR x.ip <> '' OR x.mac <> '')");

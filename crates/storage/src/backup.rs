@@ -41,6 +41,7 @@ pub const TABLES: &[&str] = &[
     "vuln_findings",
     "vuln_policies",
     "vuln_match_runs",
+    "vuln_declared_endpoints",
     "risks",
     "plan_versions",
     "kpi_measurements",

@@ -73,6 +73,14 @@ impl SqlStore {
             .acquire_timeout(std::time::Duration::from_secs(15))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
+                    if backend == Backend::Postgres {
+                        // solid-state storage, as every server this runs on
+                        // has: a random read costs about a sequential one.
+                        // With the default (4, spinning disks) the planner
+                        // hashes every asset of a deployment to join a small
+                        // bureau's page of findings (30 ms instead of 2 ms).
+                        conn.execute("SET random_page_cost = 1.1").await?;
+                    }
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 15000").await?;
@@ -101,6 +109,29 @@ impl SqlStore {
         MIGRATOR.run(&self.pool).await?;
         self.decode_base64_evidence().await?;
         self.number_risks().await?;
+        self.tune_statistics().await?;
+        Ok(())
+    }
+
+    /// On PostgreSQL, statistics that know every organisation: a column
+    /// whose rows are spread over hundreds of organisations keeps the most
+    /// common values of each (up to 1,000, not the default 100), so a small
+    /// agency's findings are estimated as the few they are instead of the
+    /// average (the planner otherwise hashes every asset of the deployment
+    /// to join one bureau's 500 findings: 30 ms instead of 2 ms). A column
+    /// attribute, idempotent; SQLite has no equivalent and needs none (its
+    /// planner reads the indexes' own statistics).
+    async fn tune_statistics(&self) -> Result<()> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        for table in ["vuln_findings", "assets", "asset_software"] {
+            sqlx::query(&format!(
+                "ALTER TABLE {table} ALTER COLUMN org_id SET STATISTICS 1000"
+            ))
+            .execute(&self.pool)
+            .await?;
+        }
         Ok(())
     }
 

@@ -141,9 +141,27 @@ pub trait VulnStore: Send + Sync {
         root_path: &str,
         cve: &str,
     ) -> Result<Vec<(OrgId, u64, u64)>>;
+    /// The endpoints each organisation of the subtree of `root_path`
+    /// declared (none declared: absent).
+    async fn declared_endpoints(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+    ) -> Result<Vec<(OrgId, u64)>>;
+    /// Records the endpoints an organisation declares (none: withdraws the
+    /// declaration), in one audited transaction.
+    async fn declare_endpoints(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        endpoints: Option<u64>,
+        by: Option<&str>,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<()>;
 }
 
-pub(crate) const FINDING_COLS: &str = "f.id, f.org_id, f.asset_id, a.name AS asset_name, a.hostname, f.cve_id, f.software, f.cpes, f.certainty, f.undecided, f.source, f.score, f.severity, f.kev, f.kev_due, f.epss, f.core, f.present, f.first_seen_at, f.notified_at, f.last_seen_at, f.due_on, f.status, f.reason, f.accepted_until, f.approver, f.action, f.owner, f.plan_due, f.evidence, f.decided_by, f.decided_at, f.fixed_at, f.verified_by, f.verified_at, f.handled_at, f.reopened, f.match_evidence, f.updated_at";
+pub(crate) const FINDING_COLS: &str = "f.id, f.org_id, f.asset_id, a.name AS asset_name, a.hostname, f.cve_id, f.software, f.cpes, f.certainty, f.undecided, f.source, f.score, f.severity, f.kev, f.kev_due, f.epss, f.core, f.exposed, f.present, f.first_seen_at, f.notified_at, f.last_seen_at, f.due_on, f.status, f.reason, f.accepted_until, f.approver, f.action, f.owner, f.plan_due, f.evidence, f.decided_by, f.decided_at, f.fixed_at, f.verified_by, f.verified_at, f.handled_at, f.reopened, f.match_evidence, f.updated_at";
 
 fn lines(v: String) -> Vec<String> {
     if v.is_empty() {
@@ -172,6 +190,7 @@ pub(crate) fn finding_row(r: &AnyRow) -> Result<Finding> {
         kev_due: odate(r, "kev_due")?,
         epss: oi(r, "epss")?,
         core: b(r, "core")?,
+        exposed: b(r, "exposed")?,
         present: b(r, "present")?,
         first_seen_at: i(r, "first_seen_at")?,
         notified_at: i(r, "notified_at")?,
@@ -219,6 +238,7 @@ fn finding_cols(f: &Finding) -> Cols {
         .set("kev_due", odate_arg(f.kev_due))
         .set("epss", f.epss)
         .set("core", i64::from(f.core))
+        .set("exposed", i64::from(f.exposed))
         .set("present", i64::from(f.present))
         .set("first_seen_at", f.first_seen_at)
         .set("notified_at", f.notified_at)
@@ -300,6 +320,9 @@ fn filtered(scope: &OrgScope, org: &OrgId, q: &ListQuery, today: time::Date) -> 
     if matches!(q.filter_value("core"), Some("1" | "true")) {
         w.push(" AND f.core = 1");
     }
+    if matches!(q.filter_value("exposed"), Some("1" | "true")) {
+        w.push(" AND f.exposed = 1");
+    }
     if matches!(q.filter_value("overdue"), Some("1" | "true")) {
         w.push(" AND f.status IN ('new', 'needs_fix', 'planned') AND f.certainty = 'confirmed'")
             .and(" AND f.due_on < ", day::ymd(today));
@@ -359,7 +382,7 @@ fn list_order(q: &ListQuery) -> String {
 impl VulnStore for SqlStore {
     async fn match_inputs(&self, scope: &OrgScope, org: &OrgId) -> Result<Vec<MatchInput>> {
         let mut q = Sql::new(
-            "SELECT w.asset_id, a.core, w.name, w.version, w.cpe23 FROM asset_software w \
+            "SELECT w.asset_id, a.core, a.exposed, w.name, w.version, w.cpe23 FROM asset_software w \
              JOIN assets a ON a.id = w.asset_id JOIN orgs o ON o.id = w.org_id \
              WHERE w.org_id = ",
         );
@@ -374,6 +397,7 @@ impl VulnStore for SqlStore {
             Ok(MatchInput {
                 asset_id: s(r, "asset_id")?.into(),
                 core: b(r, "core")?,
+                exposed: b(r, "exposed")?,
                 name: s(r, "name")?,
                 version: s(r, "version")?,
                 cpe23: s(r, "cpe23")?,
@@ -833,6 +857,52 @@ impl VulnStore for SqlStore {
             ))
         })
         .await
+    }
+
+    async fn declared_endpoints(
+        &self,
+        scope: &OrgScope,
+        root_path: &str,
+    ) -> Result<Vec<(OrgId, u64)>> {
+        let mut q = Sql::new(
+            "SELECT d.org_id, d.endpoints FROM vuln_declared_endpoints d \
+             JOIN orgs o ON o.id = d.org_id WHERE",
+        );
+        subtree(&mut q, scope, root_path);
+        q.push(" ORDER BY d.org_id");
+        q.fetch_all(&self.pool, |r| {
+            Ok((
+                OrgId::from(s(r, "org_id")?),
+                i(r, "endpoints")?.max(0) as u64,
+            ))
+        })
+        .await
+    }
+
+    async fn declare_endpoints(
+        &self,
+        scope: &OrgScope,
+        org: &OrgId,
+        endpoints: Option<u64>,
+        by: Option<&str>,
+        now: i64,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, org, audit, now).await?;
+        let mut del = Sql::new("DELETE FROM vuln_declared_endpoints WHERE org_id = ");
+        del.bind(org);
+        tx.exec(&del).await?;
+        if let Some(n) = endpoints {
+            let ins = Cols::new()
+                .set("org_id", org)
+                .set("endpoints", i64::try_from(n).unwrap_or(i64::MAX))
+                .set("updated_by", by)
+                .set("updated_at", now)
+                .insert("vuln_declared_endpoints");
+            tx.insert(&ins, "declared_endpoints").await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn runs(&self, scope: &OrgScope, org: Option<&OrgId>) -> Result<Vec<MatchRun>> {

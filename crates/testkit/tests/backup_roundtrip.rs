@@ -179,7 +179,10 @@ async fn fill(store: &SqlStore, c: &Contents) {
                         }
                     } else if matches!(
                         *table,
-                        "risk_settings" | "vuln_policies" | "vuln_match_runs"
+                        "risk_settings"
+                            | "vuln_policies"
+                            | "vuln_match_runs"
+                            | "vuln_declared_endpoints"
                     ) || (names.is_empty()
                         && matches!(*table, "user_identities" | "notification_prefs"))
                     {

@@ -890,9 +890,15 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         let run = VulnStore::last_run(&env.store, &all, &o.id)
             .await
             .expect("run");
+        let declared: Vec<_> = VulnStore::declared_endpoints(&env.store, &all, &o.path)
+            .await
+            .expect("declared endpoints")
+            .into_iter()
+            .filter(|(x, _)| *x == o.id)
+            .collect();
         m.insert(
             format!("vuln policy {}", o.id),
-            format!("{policy:?} {run:?}"),
+            format!("{policy:?} {run:?} {declared:?}"),
         );
         let maps = AssetStore::mappings(&env.store, &all, &o.id)
             .await
@@ -1086,7 +1092,7 @@ fn field_value(
         // vulnerabilities: one assessment of the target's open findings
         "action" if props.contains("plan_action") => json!("needs_fix"),
         "status" | "severity" | "kev" | "certainty" | "overdue" | "cve" | "asset" | "core"
-        | "q" | "notified" | "kpi" | "accepted_until" | "plan_action" | "plan_due"
+        | "exposed" | "q" | "notified" | "kpi" | "accepted_until" | "plan_action" | "plan_due"
             if props.contains("plan_action") =>
         {
             Value::Null
@@ -1128,6 +1134,8 @@ fn field_value(
         // inventory: a file of one host; a commit without a fingerprint
         "file_name" => json!("isolation.csv"),
         "default_host" | "expect" => Value::Null,
+        // vulnerabilities: the endpoints an organisation declares
+        "endpoints" => json!(5),
         "accept_errors" => json!(false),
         "evidence_id" => Value::Null,
         // webhooks: a public address (nothing is sent without a worker)
@@ -1320,6 +1328,7 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("high_days", "7".into()),
         ("medium_days", "30".into()),
         ("low_days", "90".into()),
+        ("endpoints", "5".into()),
     ]);
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }

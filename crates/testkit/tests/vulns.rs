@@ -1120,3 +1120,94 @@ backend_tests! {
         assert_eq!(one(&env, &officer, &pol, "cve=CVE-2013-6420&status=all").await["status"], "verified");
     }
 }
+
+backend_tests! {
+    async fn exposure_is_shown_with_the_priority_and_declared_endpoints_give_the_coverage(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let pol_tok = env.token_for("officer.police").await;
+        let hlt_tok = env.token_for("officer.health").await;
+        let sup = env.token_for("supervisor.khh").await;
+        let (pif, pol, hlt) = (env.org("PIF").await.to_string(), env.org("PIF-POL").await.to_string(), env.org("PIF-HLT").await.to_string());
+
+        // the health bureau's web site is Internet-facing: its Tomcat
+        // findings carry it, the filter finds them, the police PCs are not
+        let exposed = findings(&env, &hlt_tok, &hlt, "exposed=true&limit=200").await;
+        assert!(!exposed.is_empty());
+        assert!(exposed.iter().all(|f| f["exposed"] == true && f["asset_name"] == "衛生局官網伺服器"), "{exposed:?}");
+        let all = findings(&env, &hlt_tok, &hlt, "limit=200").await;
+        assert_eq!(all.iter().filter(|f| f["exposed"] == true).count(), exposed.len());
+        assert!(findings(&env, &pol_tok, &pol, "exposed=true").await.is_empty());
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{hlt}/vulns?exposed=maybe"), &hlt_tok, None).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("exposed")));
+        let s = env.login("officer.health", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/orgs/{hlt}/vulns?exposed=true"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"f-exposed\" name=\"exposed\" value=\"true\" checked") && html.contains(">對外</span>"), "{html}");
+        let csv = env.api(Method::GET, &format!("/api/v1/orgs/{hlt}/vulns.csv?exposed=true"), &hlt_tok, None).await;
+        let (h, rows) = parse_csv(&csv);
+        assert_eq!(rows.len(), exposed.len());
+        assert!(rows.iter().all(|r| r[col(&h, "對外服務")] == "是"), "{rows:?}");
+
+        // marking a police PC Internet-facing reaches its findings at the next match
+        let pc = one(&env, &pol_tok, &pol, "cve=CVE-2014-6271").await;
+        let asset = env.api(Method::GET, &format!("/api/v1/assets/{}", pc["asset_id"].as_str().unwrap()), &pol_tok, None).await.json()["asset"].clone();
+        assert_eq!(asset["exposed"], false, "{asset}");
+        let mut body = json!({"exposed": true});
+        for k in ["name", "category", "owner", "hostname", "os", "core", "status"] {
+            body[k] = asset[k].clone();
+        }
+        let r = env.api(Method::PUT, &format!("/api/v1/assets/{}", pc["asset_id"].as_str().unwrap()), &pol_tok, Some(body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["exposed"], true);
+        rematch(&env, &pol_tok, &pol).await;
+        assert_eq!(one(&env, &pol_tok, &pol, "cve=CVE-2014-6271").await["exposed"], true);
+
+        // declared endpoints: the police bureau 2 (fewer than it inventoried,
+        // so it counts 2), the health bureau 100; the county government
+        // itself declares nothing
+        let put = |org: String, tok: String, body: Value| {
+            let env = &env;
+            async move { env.api(Method::PUT, &format!("/api/v1/orgs/{org}/vulns/endpoints"), &tok, Some(body)).await }
+        };
+        let r = put(pol.clone(), pol_tok.clone(), json!({"endpoints": 2})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let pol_hosts = r.json()["inventoried"].as_u64().unwrap();
+        assert_eq!(r.json()["declared"], 2);
+        assert!(pol_hosts >= 3, "{pol_hosts}");
+        let r = put(hlt.clone(), hlt_tok.clone(), json!({"endpoints": 100})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let hlt_hosts = r.json()["inventoried"].as_u64().unwrap();
+        assert!((1..100).contains(&hlt_hosts), "{hlt_hosts}");
+        for bad in [json!({"endpoints": -1}), json!({"endpoints": 1_000_001})] {
+            let r = put(hlt.clone(), hlt_tok.clone(), bad).await;
+            assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("endpoints")), "{}", r.text());
+        }
+        // not another agency's
+        let r = put(pol.clone(), hlt_tok.clone(), json!({"endpoints": 9})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-11"), &sup, None).await.json();
+        let e = &r["endpoints_inventoried"];
+        assert_eq!((e["numerator"].as_u64(), e["denominator"].as_u64()), (Some(2 + hlt_hosts), Some(102)), "{e}");
+        assert_eq!(r["undeclared"], 1, "PIF (level A) declared nothing");
+        let row = |org: &str| r["agencies"].as_array().unwrap().iter().find(|a| a["org_id"] == org).unwrap().clone();
+        assert_eq!((row(&pol)["declared_endpoints"].as_u64(), row(&pol)["hosts"].as_u64()), (Some(2), Some(pol_hosts)));
+        assert!(row(&pif)["declared_endpoints"].is_null());
+        // withdrawn: the police bureau leaves the denominator
+        let r = put(pol.clone(), pol_tok.clone(), json!({"endpoints": null})).await;
+        assert_eq!((r.status, r.json()["declared"].is_null()), (StatusCode::OK, true));
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pif}/vulns/review?month=2026-11"), &sup, None).await.json();
+        assert_eq!((r["endpoints_inventoried"]["numerator"].as_u64(), r["endpoints_inventoried"]["denominator"].as_u64(), r["undeclared"].as_u64()), (Some(hlt_hosts), Some(100), Some(2)));
+        let actions = audit_actions(&env, "vulns.endpoints_declared").await;
+        assert_eq!(actions.len(), 3, "{actions:?}");
+
+        // the page: declared through the policy page's form, shown in the review
+        let s = env.login("officer.police", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/orgs/{pol}/vulns/policy"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"endpoints-form\"") && html.contains(&format!("最近一次比對涵蓋主機數：{pol_hosts}")), "{html}");
+        let r = env.request(Method::POST, &format!("/orgs/{pol}/vulns/endpoints"), &[("cookie", s.cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")], Some(form(&[("_csrf", s.csrf.as_str()), ("endpoints", "40")]))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let s = env.login("supervisor.khh", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/orgs/{pif}/vulns/review?month=2026-11"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"kpi-endpoints\"") && html.contains(&format!("<td>{}</td><td>140</td>", pol_hosts.min(40) + hlt_hosts)), "{html}");
+        assert!(html.contains(&format!("{pol_hosts} / 40")), "{html}");
+    }
+}

@@ -22,6 +22,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use futures_util::{StreamExt, stream};
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zian_domain::audit::{AuditEvent, AuditRow};
@@ -86,6 +88,7 @@ pub struct BulkInput {
     pub cve: Option<String>,
     pub asset: Option<String>,
     pub core: Option<String>,
+    pub exposed: Option<String>,
     pub notified: Option<String>,
     pub kpi: Option<String>,
     /// How many findings the person saw in the set: refused when the set
@@ -120,6 +123,7 @@ impl BulkInput {
             ("cve", &self.cve),
             ("asset", &self.asset),
             ("core", &self.core),
+            ("exposed", &self.exposed),
             ("notified", &self.notified),
             ("kpi", &self.kpi),
         ] {
@@ -141,6 +145,31 @@ pub struct PolicyInput {
     pub medium_days: i64,
     pub low_days: i64,
 }
+
+/// The endpoints an organisation declares it has (none: withdraws the
+/// declaration).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "VulnEndpointsIn")]
+pub struct EndpointsInput {
+    /// 0 to 1,000,000.
+    pub endpoints: Option<i64>,
+}
+
+/// Endpoints declared and inventoried (the coverage KPI's two numbers for
+/// one organisation).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "VulnEndpointsOut")]
+pub struct EndpointsView {
+    pub org_id: String,
+    /// Declared by the organisation (none: not declared).
+    pub declared: Option<u64>,
+    /// Hosts with mapped software that its latest match read.
+    pub inventoried: u64,
+}
+
+/// The most endpoints an organisation may declare.
+pub const MAX_ENDPOINTS: i64 = 1_000_000;
 
 /// The policy in force for an organisation and where it comes from.
 #[derive(Debug, Clone, Serialize)]
@@ -361,12 +390,23 @@ impl App {
         .map_err(|e| AppError::Internal(e.to_string()))??;
         let (store, cves) = (Arc::new(store), Arc::new(cves));
         let all = OrgScope::system_wide();
+        let orgs = self.stores.vulns.orgs_with_software(&all).await?;
+        // a few organisations at a time: one is matched while another's
+        // findings are written
+        let results: Vec<(OrgId, Result<bool>)> = stream::iter(orgs)
+            .map(|org| {
+                let (all, store, cves, feed) = (&all, &store, &cves, &feed);
+                async move {
+                    let r = self.match_org_records(all, &org, store, cves, feed).await;
+                    (org, r)
+                }
+            })
+            .buffer_unordered(self.match_parallelism())
+            .collect()
+            .await;
         let mut changed = 0;
-        for org in self.stores.vulns.orgs_with_software(&all).await? {
-            match self
-                .match_org_records(&all, &org, &store, &cves, &feed)
-                .await
-            {
+        for (org, r) in results {
+            match r {
                 Ok(true) => changed += 1,
                 Ok(false) => {}
                 Err(err) => {
@@ -433,6 +473,16 @@ impl App {
         self.review_cache.touch();
         self.notify_findings(org, &r, now).await;
         Ok(true)
+    }
+
+    /// Organisations matched at once after a feed change: a few on
+    /// PostgreSQL, whose writers do not wait for one another; one on SQLite,
+    /// which has a single writer.
+    fn match_parallelism(&self) -> usize {
+        match self.health.0.backend() {
+            zian_storage::Backend::Postgres => 4,
+            zian_storage::Backend::Sqlite => 1,
+        }
     }
 
     async fn policy_of(&self, scope: &OrgScope, org: &OrgId) -> Result<PolicyView> {
@@ -723,6 +773,70 @@ impl App {
         Ok(policy)
     }
 
+    /// The endpoints an organisation declared and those its latest match
+    /// read.
+    pub async fn vuln_endpoints(&self, p: &Principal, org: &OrgId) -> Result<EndpointsView> {
+        let org = self.org_with(p, org, Permission::RecordRead).await?;
+        let scope = p.scope(Permission::RecordRead);
+        let declared = self
+            .stores
+            .vulns
+            .declared_endpoints(&scope, &org.path)
+            .await?
+            .into_iter()
+            .find(|(o, _)| *o == org.id)
+            .map(|(_, n)| n);
+        let inventoried = self
+            .stores
+            .vulns
+            .last_run(&scope, &org.id)
+            .await?
+            .and_then(|r| r.counts.get("hosts").and_then(serde_json::Value::as_u64))
+            .unwrap_or(0);
+        Ok(EndpointsView {
+            org_id: org.id.to_string(),
+            declared,
+            inventoried,
+        })
+    }
+
+    /// Records how many endpoints (PCs and servers) an organisation has:
+    /// the denominator of the coverage KPI "endpoints inventoried over
+    /// endpoints declared". Not inherited by its subtree.
+    pub async fn declare_vuln_endpoints(
+        &self,
+        p: &Principal,
+        org: &OrgId,
+        input: EndpointsInput,
+    ) -> Result<EndpointsView> {
+        let o = self.org_with(p, org, Permission::RecordWrite).await?;
+        let n = match input.endpoints {
+            None => None,
+            Some(n) if (0..=MAX_ENDPOINTS).contains(&n) => Some(n.unsigned_abs()),
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "endpoints",
+                    msg!("reason.vulns.endpoints", max = MAX_ENDPOINTS),
+                ));
+            }
+        };
+        let mut e = p.event("vulns.endpoints_declared", Some(&o.id), Some(&o.id));
+        e.details = serde_json::json!({ "endpoints": n });
+        self.stores
+            .vulns
+            .declare_endpoints(
+                &p.scope(Permission::RecordWrite),
+                &o.id,
+                n,
+                Some(p.user.id.as_str()),
+                self.now(),
+                e,
+            )
+            .await?;
+        self.review_cache.touch();
+        self.vuln_endpoints(p, org).await
+    }
+
     /// What to update on hosts: open confirmed findings grouped by host and
     /// product, most urgent first. `asset` narrows it to one host.
     pub async fn patch_list(
@@ -822,19 +936,26 @@ fn feed_name(dir: &Path) -> Result<String> {
 }
 
 /// An organisation's inputs as the engine's inventory, with the programs
-/// behind each (asset, CPE name) and which assets are core.
+/// behind each (asset, CPE name) and which assets are core or exposed.
 struct Inputs<'a> {
     inv: zian_vuln::matching::Inventory,
     names: HashMap<(&'a str, String), BTreeSet<String>>,
-    core: HashMap<&'a str, bool>,
+    flags: HashMap<&'a str, Flags>,
+}
+
+/// What an asset adds to the priority of its findings.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    core: bool,
+    exposed: bool,
 }
 
 fn inputs_inventory(inputs: &[MatchInput]) -> Inputs<'_> {
     use zian_vuln::matching::{Asset, Inventory};
     let mut inv = Inventory::new();
-    // (asset, cpe) → programs as installed; asset → core.
+    // (asset, cpe) → programs as installed; asset → core, exposed.
     let mut names: HashMap<(&str, String), BTreeSet<String>> = HashMap::new();
-    let mut core: HashMap<&str, bool> = HashMap::new();
+    let mut flags: HashMap<&str, Flags> = HashMap::new();
     for m in inputs {
         let Ok(a) = Asset::from_cpe(&m.cpe23) else {
             continue;
@@ -850,9 +971,11 @@ fn inputs_inventory(inputs: &[MatchInput]) -> Inputs<'_> {
             .entry((m.asset_id.as_str(), cpe))
             .or_default()
             .insert(label);
-        *core.entry(m.asset_id.as_str()).or_default() |= m.core;
+        let f = flags.entry(m.asset_id.as_str()).or_default();
+        f.core |= m.core;
+        f.exposed |= m.exposed;
     }
-    Inputs { inv, names, core }
+    Inputs { inv, names, flags }
 }
 
 /// At most this many changed records are matched on their own after a feed
@@ -875,7 +998,7 @@ fn observe(dir: &Path, inputs: &[MatchInput]) -> Result<(Vec<Observed>, String)>
     let vs = store.vulns();
     let index = CriteriaIndex::build(vs);
     let found = index.match_inventory(vs, &i.inv);
-    Ok((observations(found, &i.names, &i.core, vs), feed))
+    Ok((observations(found, &i.names, &i.flags, vs), feed))
 }
 
 /// Matches the inputs against only the records `cves` of a loaded store
@@ -891,7 +1014,7 @@ fn observe_records(
         return Vec::new();
     }
     let vs = store.vulns();
-    let Inputs { inv, names, core } = inputs_inventory(inputs);
+    let Inputs { inv, names, flags } = inputs_inventory(inputs);
     let index = AssetIndex::build(inv);
     let mut found = Vec::new();
     for id in cves {
@@ -899,14 +1022,14 @@ fn observe_records(
             found.extend(index.match_entry(vs, e));
         }
     }
-    observations(found, &names, &core, vs)
+    observations(found, &names, &flags, vs)
 }
 
 /// The engine's findings as observations: one per asset × CVE.
 fn observations(
     found: Vec<zian_vuln::matching::Finding>,
     names: &HashMap<(&str, String), BTreeSet<String>>,
-    core: &HashMap<&str, bool>,
+    flags: &HashMap<&str, Flags>,
     vs: &zian_vuln::feeds::VulnStore,
 ) -> Vec<Observed> {
     let mut by: BTreeMap<(String, String), Observed> = BTreeMap::new();
@@ -918,6 +1041,7 @@ fn observations(
             .unwrap_or_default();
         let o = by.entry(key).or_insert_with(|| {
             let kev = vs.kev(&f.cve);
+            let flags = flags.get(f.host.as_str()).copied().unwrap_or_default();
             Observed {
                 asset_id: AssetId::from(f.host.clone()),
                 cve_id: f.cve.clone(),
@@ -934,7 +1058,8 @@ fn observations(
                 epss: vs
                     .epss(&f.cve)
                     .map(|e| (f64::from(e.percentile) * 10_000.0).round() as i64),
-                core: core.get(f.host.as_str()).copied().unwrap_or(false),
+                core: flags.core,
+                exposed: flags.exposed,
                 match_evidence: serde_json::Value::Array(Vec::new()),
             }
         });
@@ -1031,6 +1156,7 @@ mod tests {
                 kev_due: None,
                 epss: None,
                 core: false,
+                exposed: false,
                 match_evidence: serde_json::Value::Null,
             }],
             &OrgId::from("o"),

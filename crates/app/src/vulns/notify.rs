@@ -24,9 +24,11 @@ pub const KIND_DAILY: &str = "vulns.daily";
 /// At most this many CVE ids are named in a notice.
 const NAMED: usize = 5;
 
-/// Whether a new finding needs someone at once.
+/// Whether a new finding needs someone at once: a known exploited
+/// vulnerability, or a critical one on a core system's asset or on an asset
+/// reachable from the Internet.
 pub fn urgent(f: &Finding) -> bool {
-    f.kev || (f.severity == Severity::Critical && f.core)
+    f.kev || (f.severity == Severity::Critical && (f.core || f.exposed))
 }
 
 impl App {

@@ -31,6 +31,8 @@ pub struct AgencyReview {
     /// Level C or above (VANS is required).
     pub required: bool,
     pub handled_week: Ratio,
+    /// Endpoints it (and its units) declared; none: not declared.
+    pub declared_endpoints: Option<u64>,
     /// KPI 2-3 of the last six months, oldest first (none: nothing to count).
     pub trend: Vec<Option<f64>>,
     /// 1 = best.
@@ -49,6 +51,10 @@ pub struct Review {
     pub coverage: Ratio,
     /// Agencies at level C or above that joined VANS (通報率).
     pub notification_rate: Ratio,
+    /// Endpoints inventoried over endpoints declared.
+    pub endpoints: Ratio,
+    /// Agencies at level C or above that declared no endpoints.
+    pub undeclared: usize,
     pub remediation: BTreeMap<String, Remediation>,
     /// KPI 2-3 of the subtree by month, oldest first.
     pub trend: Vec<(Month, Ratio)>,
@@ -232,6 +238,17 @@ impl App {
                 merge(e, x);
             }
         }
+        let mut declared: BTreeMap<OrgId, u64> = BTreeMap::new();
+        for (o, n) in self
+            .stores
+            .vulns
+            .declared_endpoints(&scope, &root.path)
+            .await?
+        {
+            if let Some(a) = agency.get(&o) {
+                *declared.entry(a.clone()).or_default() += n;
+            }
+        }
         let mut rows_by_agency: BTreeMap<OrgId, Vec<KpiCount>> = BTreeMap::new();
         for r in &rows {
             if let Some(a) = agency.get(&r.org_id) {
@@ -252,6 +269,7 @@ impl App {
                     fresh: ov.last_inventory_at.is_some_and(|t| now - t <= THIRTY_DAYS),
                     required: o.level.is_some_and(|l| l <= Level::C),
                     handled_week: kpi::handled_within_week(mine, month),
+                    declared_endpoints: declared.get(&o.id).copied(),
                     trend: six
                         .iter()
                         .map(|m| kpi::handled_within_week(mine, *m).percent())
@@ -278,6 +296,16 @@ impl App {
             .collect();
         let coverage = kpi::coverage(&uploads, now);
         let notification_rate = kpi::notification_rate(&uploads);
+        let endpoints = kpi::endpoint_coverage(
+            &agencies
+                .iter()
+                .map(|a| (a.overview.hosts, a.declared_endpoints))
+                .collect::<Vec<_>>(),
+        );
+        let undeclared = agencies
+            .iter()
+            .filter(|a| a.required && a.declared_endpoints.is_none())
+            .count();
         Ok(Review {
             handled_week: kpi::handled_within_week(&rows, month),
             not_fixed_month: kpi::agencies_not_fixed_within_month(&rows, month, |o| {
@@ -285,6 +313,8 @@ impl App {
             }),
             coverage,
             notification_rate,
+            endpoints,
+            undeclared,
             remediation: kpi::time_to_remediate(&fixes),
             trend: months
                 .iter()

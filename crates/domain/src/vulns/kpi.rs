@@ -360,6 +360,23 @@ pub fn notification_rate(agencies: &[(bool, Option<i64>)]) -> Ratio {
     r
 }
 
+/// Endpoints inventoried over endpoints declared (VANS coverage, seed
+/// 004): of the organisations that declared how many endpoints they have
+/// (`(hosts inventoried, endpoints declared)`; none: not declared), the
+/// hosts their latest match read, each counted up to its declaration (an
+/// agency inventorying more than it declared does not make up for one that
+/// inventoried less), over the endpoints declared.
+pub fn endpoint_coverage(agencies: &[(u64, Option<u64>)]) -> Ratio {
+    let mut r = Ratio::default();
+    for (hosts, declared) in agencies {
+        if let Some(d) = declared {
+            r.denominator += d;
+            r.numerator += (*hosts).min(*d);
+        }
+    }
+    r
+}
+
 /// Days from notification to fix of the findings fixed in a month.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Remediation {
@@ -584,5 +601,15 @@ mod tests {
         let t = time_to_remediate(&tally_fixes(&[odd], m));
         assert_eq!(t["all"].p90_days, Some(1.3));
         assert_eq!(t["all"].mean_days, Some(1.3));
+    }
+
+    #[test]
+    fn endpoint_coverage_counts_each_agency_up_to_its_declaration() {
+        // 80 of 100, 120 of 100 (counted as 100), 5 of none (not declared),
+        // 0 of 20: (80 + 100 + 0) / (100 + 100 + 20) = 180 / 220
+        let r = endpoint_coverage(&[(80, Some(100)), (120, Some(100)), (5, None), (0, Some(20))]);
+        assert_eq!((r.numerator, r.denominator), (180, 220));
+        assert_eq!(r.percent(), Some(81.8));
+        assert_eq!(endpoint_coverage(&[(3, None)]).percent(), None);
     }
 }

@@ -297,6 +297,8 @@ pub struct Finding {
     pub epss: Option<i64>,
     /// The asset serves a core system or is marked core.
     pub core: bool,
+    /// The asset is reachable from the Internet (對外服務).
+    pub exposed: bool,
     /// The latest match still finds it.
     pub present: bool,
     pub first_seen_at: i64,
@@ -530,6 +532,7 @@ pub struct Observed {
     pub kev_due: Option<Date>,
     pub epss: Option<i64>,
     pub core: bool,
+    pub exposed: bool,
     pub match_evidence: serde_json::Value,
 }
 
@@ -563,6 +566,7 @@ pub struct ReconcileCounts {
 pub struct MatchInput {
     pub asset_id: AssetId,
     pub core: bool,
+    pub exposed: bool,
     pub name: String,
     pub version: String,
     pub cpe23: String,
@@ -654,6 +658,7 @@ pub fn reconcile(
                     kev_due: o.kev_due,
                     epss: o.epss,
                     core: o.core,
+                    exposed: o.exposed,
                     present: true,
                     first_seen_at: now,
                     notified_at: now,
@@ -691,6 +696,7 @@ pub fn reconcile(
                 f.kev_due = o.kev_due;
                 f.epss = o.epss;
                 f.core = o.core;
+                f.exposed = o.exposed;
                 f.match_evidence = o.match_evidence;
                 f.present = true;
                 let reopen = matches!(f.status, FindingStatus::Fixed | FindingStatus::Verified)
@@ -772,6 +778,7 @@ fn same_observation(a: &Finding, b: &Finding) -> bool {
         && a.kev_due == b.kev_due
         && a.epss == b.epss
         && a.core == b.core
+        && a.exposed == b.exposed
         && a.present == b.present
         && a.status == b.status
         && a.notified_at == b.notified_at
@@ -856,6 +863,7 @@ mod tests {
             kev_due: None,
             epss: None,
             core: false,
+            exposed: false,
             match_evidence: serde_json::Value::Null,
         }
     }

@@ -36,6 +36,8 @@ pub struct AssetOut {
     pub model: String,
     pub quantity: i64,
     pub core: bool,
+    /// Reachable from the Internet (對外服務).
+    pub exposed: bool,
     /// `in_service`, `retired`, `disposed`.
     pub status: String,
     pub disposed_on: Option<String>,
@@ -76,6 +78,7 @@ impl From<Asset> for AssetOut {
             model: a.model.into(),
             quantity: a.quantity,
             core: a.core,
+            exposed: a.exposed,
             status: a.status.as_str().into(),
             disposed_on: d(a.disposed_on),
             disposal_method: a.disposal_method.into(),
@@ -315,6 +318,7 @@ pub fn register_rows(l: &AssetList, lang: Lang) -> Vec<Vec<String>> {
             "assets.model",
             "assets.quantity",
             "assets.core",
+            "assets.exposed",
             "assets.status",
             "assets.disposed_on",
             "assets.disposal_method",
@@ -347,6 +351,11 @@ pub fn register_rows(l: &AssetList, lang: Lang) -> Vec<Vec<String>> {
             a.model.to_string(),
             a.quantity.to_string(),
             t(if a.core { "systems.yes" } else { "systems.no" }),
+            t(if a.exposed {
+                "systems.yes"
+            } else {
+                "systems.no"
+            }),
             t(&format!("assets.st.{}", a.status.as_str())),
             d(a.disposed_on).unwrap_or_default(),
             a.disposal_method.to_string(),

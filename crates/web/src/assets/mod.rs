@@ -13,7 +13,7 @@ use crate::routes::{Kind::*, Route, r};
 
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        r(M::GET, "/api/v1/orgs/{id}/assets", Api, "assets", "An organisation's asset register, paged (filters: q, category, status (default: not disposed; all), system (id or none), core=true, host=true; sort: name, category, location, property_no, status, updated)", get(api::list)).resp::<crate::list::PageOut<api::AssetOut>>().listed(FILTERS),
+        r(M::GET, "/api/v1/orgs/{id}/assets", Api, "assets", "An organisation's asset register, paged (filters: q, category, status (default: not disposed; all), system (id or none), core=true, exposed=true, host=true; sort: name, category, location, property_no, status, updated)", get(api::list)).resp::<crate::list::PageOut<api::AssetOut>>().listed(FILTERS),
         r(M::POST, "/api/v1/orgs/{id}/assets", Api, "assets", "Register an asset", post(api::create)).req::<AssetInput>().resp::<api::AssetOut>(),
         r(M::GET, "/api/v1/orgs/{id}/assets.csv", Api, "assets", "The asset register as CSV (UTF-8 with BOM; the list's filters)", get(api::csv)),
         r(M::GET, "/api/v1/orgs/{id}/assets.xlsx", Api, "assets", "The asset register as an Excel workbook (the list's filters)", get(api::xlsx)),
@@ -40,4 +40,4 @@ pub(crate) fn routes() -> Vec<Route> {
 }
 
 /// The filters of the asset list.
-pub const FILTERS: &[&str] = &["category", "status", "system", "core", "host"];
+pub const FILTERS: &[&str] = &["category", "status", "system", "core", "exposed", "host"];

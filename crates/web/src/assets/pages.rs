@@ -23,18 +23,20 @@ use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::list::Pager;
 use crate::state::AppState;
 
-/// The list's query: paging, search, the filters, and the two flags
-/// checked (`core`, `host`).
+/// The list's query: paging, search, the filters, and the flags checked
+/// (`core`, `exposed`, `host`).
 pub fn list_query(pairs: &[(String, String)]) -> Result<ListQuery, AppError> {
-    let core = crate::values::flag(pairs, "core")?;
-    let host = crate::values::flag(pairs, "host")?;
-    let mut q = crate::list::query(pairs, super::FILTERS)?;
-    q.filter.retain(|(k, _)| k != "core" && k != "host");
-    if core {
-        q.filter.push(("core".into(), "1".into()));
+    const FLAGS: [&str; 3] = ["core", "exposed", "host"];
+    let mut on = Vec::new();
+    for f in FLAGS {
+        if crate::values::flag(pairs, f)? {
+            on.push(f);
+        }
     }
-    if host {
-        q.filter.push(("host".into(), "1".into()));
+    let mut q = crate::list::query(pairs, super::FILTERS)?;
+    q.filter.retain(|(k, _)| !FLAGS.contains(&k.as_str()));
+    for f in on {
+        q.filter.push((f.into(), "1".into()));
     }
     Ok(q)
 }
@@ -76,6 +78,7 @@ pub struct AssetsPage {
     pub status: String,
     pub system: String,
     pub core: bool,
+    pub exposed: bool,
     pub host: bool,
     pub can_write: bool,
     /// The query string of the current filters (for the CSV and print links).
@@ -164,6 +167,7 @@ pub async fn list(
         status: get("status"),
         system: get("system"),
         core: q.filter_value("core").is_some(),
+        exposed: q.filter_value("exposed").is_some(),
         host: q.filter_value("host").is_some(),
         q: q.q.clone().unwrap_or_default(),
         list,
@@ -235,6 +239,7 @@ pub struct AssetForm {
     model: String,
     quantity: String,
     core: Option<String>,
+    exposed: Option<String>,
     status: String,
     disposed_on: String,
     disposal_method: String,
@@ -263,6 +268,7 @@ impl From<AssetForm> for AssetInput {
             model: some(f.model),
             quantity: some(f.quantity).map(QuantityIn::Text),
             core: Some(f.core.is_some_and(|v| !v.is_empty() && v != "false")),
+            exposed: Some(f.exposed.is_some_and(|v| !v.is_empty() && v != "false")),
             status: some(f.status),
             disposed_on: some(f.disposed_on),
             disposal_method: some(f.disposal_method),

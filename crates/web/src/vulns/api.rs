@@ -4,7 +4,8 @@ use axum::extract::State;
 use schemars::JsonSchema;
 use serde::Serialize;
 use zian_app::vulns::{
-    BulkInput, BulkResult, DecisionInput, FindingView, PatchItem, PolicyInput, PolicyView, Summary,
+    BulkInput, BulkResult, DecisionInput, EndpointsInput, EndpointsView, FindingView, PatchItem,
+    PolicyInput, PolicyView, Summary,
 };
 use zian_domain::vulns::{Finding, Policy};
 use zian_domain::{AssetId, FindingId, OrgId, Permission};
@@ -42,6 +43,8 @@ pub struct FindingOut {
     /// EPSS percentile, 0–100.
     pub epss_percentile: Option<f64>,
     pub core: bool,
+    /// The asset is reachable from the Internet (對外服務).
+    pub exposed: bool,
     /// The latest match still finds it.
     pub present: bool,
     /// `new`, `needs_fix`, `planned`, `fixed`, `verified`, `accepted`, `false_positive`, `not_applicable`.
@@ -94,6 +97,7 @@ impl FindingOut {
             kev_due: d(f.kev_due),
             epss_percentile: f.epss.map(|e| e as f64 / 100.0),
             core: f.core,
+            exposed: f.exposed,
             present: f.present,
             status: f.status.as_str().into(),
             first_seen_at: f.first_seen_at,
@@ -210,6 +214,7 @@ pub fn rows(findings: &[Finding], today: time::Date, lang: Lang) -> Vec<Vec<Stri
             "vulns.kev",
             "vulns.epss",
             "vulns.core",
+            "vulns.exposed",
             "vulns.status",
             "vulns.notified",
             "vulns.due",
@@ -237,6 +242,11 @@ pub fn rows(findings: &[Finding], today: time::Date, lang: Lang) -> Vec<Vec<Stri
                 .map(|e| format!("{:.2}", e as f64 / 100.0))
                 .unwrap_or_default(),
             t(if f.core { "systems.yes" } else { "systems.no" }),
+            t(if f.exposed {
+                "systems.yes"
+            } else {
+                "systems.no"
+            }),
             t(&format!("vulns.st.{}", f.status.as_str())),
             zian_domain::day::ymd(zian_domain::day::of_unix(f.notified_at)),
             zian_domain::day::ymd(f.due_on),
@@ -324,6 +334,23 @@ pub async fn set_policy(
 ) -> ApiResult<ApiJson<PolicyOut>> {
     st.app.set_vuln_policy(&c.p, &id, b).await?;
     Ok(ApiJson(st.app.vuln_policy(&c.p, &id).await?.into()))
+}
+
+pub async fn endpoints(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+) -> ApiResult<ApiJson<EndpointsView>> {
+    Ok(ApiJson(st.app.vuln_endpoints(&c.p, &id).await?))
+}
+
+pub async fn declare_endpoints(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiJson(b): ApiJson<EndpointsInput>,
+) -> ApiResult<ApiJson<EndpointsView>> {
+    Ok(ApiJson(st.app.declare_vuln_endpoints(&c.p, &id, b).await?))
 }
 
 /// Patch list rows, the header first.
@@ -478,6 +505,8 @@ pub struct AgencyOut {
     /// An inventory in the last 30 days.
     pub fresh: bool,
     pub hosts: u64,
+    /// Endpoints the agency (with its units) declared; null: not declared.
+    pub declared_endpoints: Option<u64>,
     /// Open confirmed findings by severity.
     pub open: std::collections::BTreeMap<String, u64>,
     pub kev_open: u64,
@@ -499,6 +528,10 @@ pub struct ReviewOut {
     pub coverage: RatioOut,
     /// Agencies at level C or above that joined VANS (ever committed an inventory; target 100 %).
     pub notification_rate: RatioOut,
+    /// Hosts read by each agency's latest match (up to its declaration) over the endpoints declared.
+    pub endpoints_inventoried: RatioOut,
+    /// Agencies at level C or above that have not declared their endpoints.
+    pub undeclared: usize,
     pub time_to_remediate: Vec<RemediationOut>,
     pub trend: Vec<TrendOut>,
     pub agencies: Vec<AgencyOut>,
@@ -512,6 +545,8 @@ pub fn review_out(r: zian_app::vulns::review::Review, lang: Lang) -> ReviewOut {
         agencies_not_fixed_within_month: r.not_fixed_month.into(),
         coverage: r.coverage.into(),
         notification_rate: r.notification_rate.into(),
+        endpoints_inventoried: r.endpoints.into(),
+        undeclared: r.undeclared,
         time_to_remediate: r
             .remediation
             .into_iter()
@@ -546,6 +581,7 @@ pub fn review_out(r: zian_app::vulns::review::Review, lang: Lang) -> ReviewOut {
                 last_inventory_at: a.overview.last_inventory_at,
                 fresh: a.fresh,
                 hosts: a.overview.hosts,
+                declared_endpoints: a.declared_endpoints,
                 open: a.overview.open,
                 kev_open: a.overview.kev_open,
                 overdue: a.overview.overdue,
@@ -597,6 +633,7 @@ pub fn review_rows(r: &zian_app::vulns::review::Review, lang: Lang) -> Vec<Vec<S
             "vulns.level",
             "vulns.last_inventory",
             "vulns.hosts",
+            "vulns.endpoints_declared",
             "vulns.sev.critical",
             "vulns.sev.high",
             "vulns.sev.medium",
@@ -624,6 +661,9 @@ pub fn review_rows(r: &zian_app::vulns::review::Review, lang: Lang) -> Vec<Vec<S
                 .map(|t| zian_domain::day::ymd(zian_domain::day::of_unix(t)))
                 .unwrap_or_default(),
             a.overview.hosts.to_string(),
+            a.declared_endpoints
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             open("critical"),
             open("high"),
             open("medium"),

@@ -7,7 +7,8 @@ use axum::extract::State;
 use serde::Deserialize;
 use zian_app::AppError;
 use zian_app::vulns::{
-    BULK_CAP, BulkInput, DecisionInput, FindingView, PatchItem, PolicyInput, PolicyView, Summary,
+    BULK_CAP, BulkInput, DecisionInput, EndpointsInput, EndpointsView, FindingView, PatchItem,
+    PolicyInput, PolicyView, Summary,
 };
 use zian_domain::assets::Asset;
 use zian_domain::vulns::{Finding, FindingStatus, Severity};
@@ -40,7 +41,7 @@ fn check_filter(k: &str, v: &str) -> Result<Option<String>, AppError> {
                 msg!("reason.one_of", values = "confirmed, possible, all"),
             ));
         }
-        "kev" | "overdue" | "core" => {
+        "kev" | "overdue" | "core" | "exposed" => {
             let on = crate::values::flag(&[(k.to_string(), v.to_string())], k)?;
             return Ok(on.then(|| "1".to_string()));
         }
@@ -103,6 +104,7 @@ pub fn check_filters(b: &BulkInput) -> Result<(), AppError> {
         ("overdue", &b.overdue),
         ("cve", &b.cve),
         ("core", &b.core),
+        ("exposed", &b.exposed),
         ("notified", &b.notified),
         ("kpi", &b.kpi),
     ] {
@@ -181,6 +183,7 @@ pub struct VulnsPage {
     pub kev: bool,
     pub overdue_only: bool,
     pub core: bool,
+    pub exposed: bool,
     pub can_write: bool,
     pub filters: String,
     pub today: time::Date,
@@ -258,6 +261,7 @@ pub async fn list(
         kev: q.filter_value("kev").is_some(),
         overdue_only: q.filter_value("overdue").is_some(),
         core: q.filter_value("core").is_some(),
+        exposed: q.filter_value("exposed").is_some(),
         q: q.q.clone().unwrap_or_default(),
         filters: query_string(&q),
         org,
@@ -326,6 +330,7 @@ pub struct BulkForm {
     cve: String,
     asset: String,
     core: String,
+    exposed: String,
     notified: String,
     kpi: String,
     expect: String,
@@ -359,6 +364,7 @@ pub async fn bulk(
         cve: some(f.cve),
         asset: some(f.asset),
         core: some(f.core),
+        exposed: some(f.exposed),
         notified: some(f.notified),
         kpi: some(f.kpi),
         expect,
@@ -382,6 +388,7 @@ pub struct PolicyPage {
     pub org: Organisation,
     pub view: PolicyView,
     pub from: Option<Organisation>,
+    pub endpoints: EndpointsView,
     pub can_write: bool,
 }
 
@@ -393,6 +400,7 @@ pub async fn policy(
 ) -> PageResult {
     let org = st.app.org_with(&pc.p, &id, Permission::RecordRead).await?;
     let view = st.app.vuln_policy(&pc.p, &org.id).await?;
+    let endpoints = st.app.vuln_endpoints(&pc.p, &org.id).await?;
     let from = match &view.from {
         Some(o) if *o != org.id => st.app.org_with(&pc.p, o, Permission::OrgRead).await.ok(),
         _ => None,
@@ -411,8 +419,31 @@ pub async fn policy(
         org,
         view,
         from,
+        endpoints,
         can_write,
     })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EndpointsForm {
+    endpoints: String,
+}
+
+pub async fn declare_endpoints(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<OrgId>,
+    form: PageForm<EndpointsForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
+    let input = EndpointsInput {
+        endpoints: crate::values::number("endpoints", Some(&f.endpoints))?.map(i64::from),
+    };
+    st.app.declare_vuln_endpoints(&pc.p, &id, input).await?;
+    Ok(see_other(&format!(
+        "/orgs/{id}/vulns/policy?ok=vulns.endpoints_saved"
+    )))
 }
 
 #[derive(Deserialize, Default)]
