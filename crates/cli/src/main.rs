@@ -124,7 +124,7 @@ enum Cmd {
     /// Vulnerability feeds: the compiled store and the NVD sync.
     #[command(subcommand)]
     Feeds(FeedsCmd),
-    /// Regulation rules (資通安全責任等級分級辦法).
+    /// Regulation rules (資通安全責任等級分級辦法, 資通安全事件通報及應變辦法).
     #[command(subcommand)]
     Rules(RulesCmd),
     /// Benchmarks (figures compared with a baseline measured in the same run).
@@ -212,6 +212,12 @@ enum RulesCmd {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Incident level (art. 2) and the legal clocks: one JSON object a line
+    /// on stdin ({"kind","on","aware","asset","confidentiality","integrity",
+    /// "availability","notified","recovered"}), one a line on stdout
+    /// ({"level","notify_by","review_by","recover_by","report_by"} in
+    /// Asia/Taipei time, or {"error"}).
+    Incident,
 }
 
 #[derive(Subcommand)]
@@ -325,6 +331,10 @@ fn main() -> ExitCode {
                 stdout.lock(),
             ))
         }
+        Cmd::Rules(RulesCmd::Incident) => rules_result(zian_rules::cli::run_incident(
+            std::io::stdin().lock(),
+            stdout.lock(),
+        )),
         Cmd::Rules(RulesCmd::Grade { c, i, a, l, on }) => {
             let on = match on.as_deref().map(|s| {
                 time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))

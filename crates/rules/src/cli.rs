@@ -136,3 +136,120 @@ pub fn run_grade(
     out.flush()?;
     Ok(())
 }
+
+/// One line of `zian rules incident`'s input.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IncidentLine {
+    kind: String,
+    on: String,
+    aware: String,
+    asset: String,
+    confidentiality: String,
+    integrity: String,
+    availability: String,
+    #[serde(default)]
+    notified: Option<String>,
+    #[serde(default)]
+    recovered: Option<String>,
+}
+
+#[derive(Serialize)]
+struct IncidentOut {
+    level: Option<u8>,
+    notify_by: String,
+    review_by: Option<String>,
+    recover_by: Option<String>,
+    report_by: Option<String>,
+}
+
+fn rfc3339(field: &str, s: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("{field}: not an RFC 3339 time ({e})"))
+}
+
+fn taipei(t: time::OffsetDateTime) -> String {
+    t.to_offset(crate::incident::TAIPEI)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// One input line's answer, or why there is none.
+fn incident_line(
+    rules: &crate::incident::IncidentRules,
+    line: &str,
+) -> Result<IncidentOut, String> {
+    use crate::incident::{AssetClass, Availability, Facts, Severity};
+    let l: IncidentLine = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    if !matches!(l.kind.as_str(), "public" | "non_public") {
+        return Err(format!("kind: {:?} is not public or non_public", l.kind));
+    }
+    let on = parse_date(&l.on).map_err(|e| format!("on: {e}"))?;
+    let version = rules
+        .version_on(on)
+        .ok_or_else(|| format!("on: no incident rules in force on {}", format_date(on)))?;
+    let facts = Facts {
+        asset: AssetClass::parse(&l.asset).ok_or_else(|| {
+            format!("asset: {:?} is not non_core, core, core_ci, official_secret, sensitive or state_secret", l.asset)
+        })?,
+        confidentiality: Severity::parse(&l.confidentiality)
+            .ok_or_else(|| format!("confidentiality: {:?} is not none, minor or serious", l.confidentiality))?,
+        integrity: Severity::parse(&l.integrity)
+            .ok_or_else(|| format!("integrity: {:?} is not none, minor or serious", l.integrity))?,
+        availability: Availability::parse(&l.availability).ok_or_else(|| {
+            format!("availability: {:?} is not none, within_mtd or beyond_mtd", l.availability)
+        })?,
+    };
+    let aware = rfc3339("aware", &l.aware)?;
+    let notified = l
+        .notified
+        .as_deref()
+        .map(|s| rfc3339("notified", s))
+        .transpose()?;
+    let recovered = l
+        .recovered
+        .as_deref()
+        .map(|s| rfc3339("recovered", s))
+        .transpose()?;
+    if notified.is_some_and(|n| n < aware) || recovered.is_some_and(|r| r < aware) {
+        return Err("notified and recovered cannot be before aware".to_string());
+    }
+    let c = version.clocks(
+        version.level(&facts),
+        aware,
+        notified,
+        recovered,
+        &rules.calendar,
+    );
+    Ok(IncidentOut {
+        level: c.level,
+        notify_by: taipei(c.notify_by),
+        review_by: c.review_by.map(taipei),
+        recover_by: c.recover_by.map(taipei),
+        report_by: c.report_by.map(taipei),
+    })
+}
+
+/// `zian rules incident`: one JSON object a line on `input` (an incident's
+/// assessment and times), one a line on `out`: its level and deadlines in
+/// Asia/Taipei time, or `{"error": …}` for a line that cannot be read (the
+/// next lines are still answered). Blank lines are skipped.
+pub fn run_incident(
+    input: impl std::io::BufRead,
+    mut out: impl Write,
+) -> Result<(), RulesCliError> {
+    let rules = crate::incident::IncidentRules::embedded()?;
+    for line in input.lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match incident_line(&rules, &line) {
+            Ok(o) => serde_json::to_writer(&mut out, &o)?,
+            Err(e) => serde_json::to_writer(&mut out, &serde_json::json!({ "error": e }))?,
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -84,6 +84,7 @@ pub mod cli;
 mod data;
 pub mod dates;
 mod grading;
+pub mod incident;
 mod model;
 mod obligations;
 pub mod risk;

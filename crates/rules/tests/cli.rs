@@ -115,3 +115,81 @@ fn grade_output_shape() {
     assert_eq!(e.to_string(), r#"unknown --c "低": expected 普, 中 or 高"#);
     assert!(e.is_usage_error());
 }
+
+fn incident(input: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    zian_rules::cli::run_incident(input.as_bytes(), &mut v).expect("runs");
+    String::from_utf8(v)
+        .expect("utf8")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn incident_lines_in_and_out() {
+    let input = concat!(
+        // a level 2 (core, minor leak) the officer became aware of on a
+        // Friday evening, notified 40 minutes later, recovered on 1/30
+        r#"{"kind":"public","on":"2026-01-23","aware":"2026-01-23T18:20:00+08:00","asset":"core","confidentiality":"minor","integrity":"none","availability":"none","notified":"2026-01-23T19:00:00+08:00","recovered":"2026-01-30T10:00:00+08:00"}"#,
+        "\n\n",
+        // a level 4 in UTC, not yet notified
+        r#"{"kind":"non_public","on":"2026-06-01","aware":"2026-06-01T02:00:00Z","asset":"core_ci","confidentiality":"none","integrity":"none","availability":"beyond_mtd","notified":null,"recovered":null}"#,
+        "\n",
+        // nothing meets a level
+        r#"{"kind":"public","on":"2025-03-01","aware":"2025-03-01T09:00:00+08:00","asset":"state_secret","confidentiality":"none","integrity":"none","availability":"within_mtd"}"#,
+        "\n",
+        "not json\n",
+        r#"{"kind":"public","on":"2018-06-01","aware":"2018-06-01T09:00:00+08:00","asset":"core","confidentiality":"minor","integrity":"none","availability":"none"}"#,
+        "\n",
+        r#"{"kind":"public","on":"2026-01-23","aware":"yesterday","asset":"core","confidentiality":"minor","integrity":"none","availability":"none"}"#,
+        "\n",
+        r#"{"kind":"public","on":"2026-01-23","aware":"2026-01-23T18:20:00+08:00","asset":"core","confidentiality":"huge","integrity":"none","availability":"none"}"#,
+        "\n",
+    );
+    let out = incident(input);
+    assert_eq!(out.len(), 7, "{out:?}");
+    // 1/30 recovered → 2/28 is a Saturday → Monday 3/2 at noon
+    assert_eq!(
+        out[0],
+        r#"{"level":2,"notify_by":"2026-01-23T19:20:00+08:00","review_by":"2026-01-24T03:00:00+08:00","recover_by":"2026-01-26T18:20:00+08:00","report_by":"2026-03-02T12:00:00+08:00"}"#
+    );
+    assert_eq!(
+        out[1],
+        r#"{"level":4,"notify_by":"2026-06-01T11:00:00+08:00","review_by":null,"recover_by":"2026-06-02T22:00:00+08:00","report_by":null}"#
+    );
+    assert_eq!(
+        out[2],
+        r#"{"level":null,"notify_by":"2025-03-01T10:00:00+08:00","review_by":null,"recover_by":null,"report_by":null}"#
+    );
+    for (k, needle) in [
+        (3, "expected"),
+        (4, "no incident rules in force on 2018-06-01"),
+        (5, "aware"),
+        (6, "confidentiality"),
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&out[k]).expect("json");
+        let e = v["error"].as_str().unwrap_or_else(|| panic!("{}", out[k]));
+        assert!(e.contains(needle), "{e}");
+        assert_eq!(v.as_object().map(|o| o.len()), Some(1));
+    }
+}
+
+#[test]
+fn incident_input_never_panics() {
+    // arbitrary bytes and truncated objects: an error line each, never a panic
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let valid = r#"{"kind":"public","on":"2026-01-23","aware":"2026-01-23T18:20:00+08:00","asset":"core","confidentiality":"minor","integrity":"none","availability":"none","notified":"2026-01-23T19:00:00+08:00","recovered":"2026-12-30T10:00:00+08:00"}"#;
+    for _ in 0..2_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let cut = (seed as usize) % valid.len();
+        let mut s: Vec<u8> = valid.as_bytes()[..cut].to_vec();
+        s.push((seed >> 32) as u8);
+        s.extend_from_slice(&valid.as_bytes()[cut..]);
+        let line = String::from_utf8_lossy(&s).replace('\n', " ");
+        let out = incident(&line);
+        assert!(out.len() <= 1);
+    }
+}
