@@ -19,6 +19,10 @@
 //!   高 18). Ids are family code (AC, AU, CP, IA, SA, SC, SI) + sequence in the 2026 order; a measure
 //!   that continues keeps its id across versions. `level` is the lowest system level requiring it.
 //! * `data/grading.toml` — 附表九 criteria and the guided questionnaire ([`Questionnaire`]).
+//! * `data/incident.toml` — 資通安全事件通報及應變辦法 art. 2 levels and the clocks of arts 4–6
+//!   and 11–13, versions 2018-11-21 (in force 2019-01-01) and 2026-01-05; `data/holidays.toml` —
+//!   the government office calendar (days off, Saturday workdays) of 2024–2026
+//!   ([`incident`]).
 //!
 //! Schema checks at load: every entry has a URL source and a known confidence, dates parse and
 //! windows are well-formed, and no two entries with the same id — or for the same item and an
