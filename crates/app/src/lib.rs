@@ -41,6 +41,7 @@ pub mod evidence;
 pub mod feeds;
 pub mod feeds_sync;
 pub mod inbox;
+pub mod incidents;
 pub mod inventory;
 pub mod jobs;
 pub mod mail;

@@ -201,6 +201,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "directory",
     "webhooks",
     "inbox",
+    "incidents",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

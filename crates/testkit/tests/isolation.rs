@@ -1097,6 +1097,12 @@ fn field_value(
         {
             Value::Null
         }
+        // incidents: an assessment (nothing recorded)
+        "aware_at" => json!("2026-11-21T08:30"),
+        "asset" if props.contains("aware_at") => json!("core"),
+        "confidentiality" | "integrity" => json!("minor"),
+        "availability" => json!("within_mtd"),
+        "notified_at" | "recovered_at" => Value::Null,
         // assets: a host of the register; software with a CPE name
         "status" if props.contains("category") => json!("in_service"),
         "category" => json!("hardware"),

@@ -101,6 +101,7 @@ const BAD: &[Case] = &[
     ("/assets/{id}/software/{id}", "cpe23", "firefox 115", &[]),
     ("/systems/{id}", "name", "", &[]),
     ("/orgs/{id}/vulns/policy", "high_days", "many", &[]),
+    ("/orgs/{id}/vulns/endpoints", "endpoints", "很多", &[]),
     (
         "/orgs/{id}/vulns/bulk",
         "plan_action",

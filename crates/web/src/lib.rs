@@ -25,6 +25,7 @@ pub mod evidence;
 pub mod extract;
 pub mod feeds;
 pub mod inbox;
+pub mod incidents;
 pub mod inventory;
 pub mod jobs;
 pub mod layout;

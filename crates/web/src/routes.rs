@@ -111,6 +111,7 @@ pub fn routes() -> Vec<Route> {
         crate::webhooks::routes(),
         crate::jobs::routes(),
         crate::inbox::routes(),
+        crate::incidents::routes(),
     ]
     .into_iter()
     .flatten()
