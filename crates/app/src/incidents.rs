@@ -123,7 +123,7 @@ impl App {
                 msg!("reason.incidents.future"),
             ));
         }
-        let rules = IncidentRules::embedded().map_err(|e| AppError::Internal(e.to_string()))?;
+        let rules = IncidentRules::shipped().map_err(|e| AppError::Internal(e.to_string()))?;
         let on = aware.to_offset(TAIPEI).date();
         let v = rules
             .version_on(on)

@@ -232,19 +232,25 @@ fn incident_line(
 
 /// `zian rules incident`: one JSON object a line on `input` (an incident's
 /// assessment and times), one a line on `out`: its level and deadlines in
-/// Asia/Taipei time, or `{"error": …}` for a line that cannot be read (the
-/// next lines are still answered). Blank lines are skipped.
+/// Asia/Taipei time, or `{"error": …}` for a line that cannot be read (not
+/// UTF-8, not JSON, a bad value; the next lines are still answered). Blank
+/// lines are skipped.
 pub fn run_incident(
     input: impl std::io::BufRead,
     mut out: impl Write,
 ) -> Result<(), RulesCliError> {
-    let rules = crate::incident::IncidentRules::embedded()?;
-    for line in input.lines() {
+    let rules = crate::incident::IncidentRules::shipped()?;
+    for line in input.split(b'\n') {
         let line = line?;
+        let Ok(line) = String::from_utf8(line) else {
+            serde_json::to_writer(&mut out, &serde_json::json!({ "error": "not UTF-8" }))?;
+            out.write_all(b"\n")?;
+            continue;
+        };
         if line.trim().is_empty() {
             continue;
         }
-        match incident_line(&rules, &line) {
+        match incident_line(rules, &line) {
             Ok(o) => serde_json::to_writer(&mut out, &o)?,
             Err(e) => serde_json::to_writer(&mut out, &serde_json::json!({ "error": e }))?,
         }

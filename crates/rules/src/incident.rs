@@ -372,6 +372,19 @@ impl IncidentRules {
         Self::parse(INCIDENT_TOML, HOLIDAYS_TOML)
     }
 
+    /// The shipped data, parsed once per process.
+    pub fn shipped() -> Result<&'static IncidentRules, RulesError> {
+        static SHIPPED: std::sync::OnceLock<Result<IncidentRules, String>> =
+            std::sync::OnceLock::new();
+        SHIPPED
+            .get_or_init(|| Self::embedded().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| RulesError::Parse {
+                file: "incident.toml".to_string(),
+                message: e.clone(),
+            })
+    }
+
     /// Parses and checks the two files: known names, levels 1–4, no two
     /// cells for the same asset × impact × severity, versions in order
     /// without overlap, URL sources, calendar dates in their year.

@@ -188,8 +188,28 @@ fn incident_input_never_panics() {
         let mut s: Vec<u8> = valid.as_bytes()[..cut].to_vec();
         s.push((seed >> 32) as u8);
         s.extend_from_slice(&valid.as_bytes()[cut..]);
-        let line = String::from_utf8_lossy(&s).replace('\n', " ");
-        let out = incident(&line);
-        assert!(out.len() <= 1);
+        let mut v = Vec::new();
+        zian_rules::cli::run_incident(&s[..], &mut v).expect("every line is answered");
+        let out = String::from_utf8(v).expect("utf8");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines.len(),
+            s.split(|b| *b == b'\n')
+                .filter(|l| !String::from_utf8_lossy(l).trim().is_empty())
+                .count(),
+            "{out}"
+        );
     }
+}
+
+#[test]
+fn a_line_that_is_not_utf8_gets_its_error_and_the_next_is_answered() {
+    let mut input = b"\xff\xfe{\n".to_vec();
+    input.extend_from_slice(br#"{"kind":"public","on":"2026-01-23","aware":"2026-01-23T18:20:00+08:00","asset":"non_core","confidentiality":"minor","integrity":"none","availability":"none"}"#);
+    let mut v = Vec::new();
+    zian_rules::cli::run_incident(&input[..], &mut v).expect("runs");
+    let out = String::from_utf8(v).expect("utf8");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], r#"{"error":"not UTF-8"}"#);
+    assert!(lines[1].starts_with(r#"{"level":1,"#), "{out}");
 }
