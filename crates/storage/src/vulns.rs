@@ -665,8 +665,21 @@ impl VulnStore for SqlStore {
         .and(" AND f.notified_at >= ", first.start())
         .and(" AND f.notified_at < ", last.end())
         .push(" GROUP BY f.org_id, 2, 3, 4, 5");
+        // The aggregate reads a year of high findings of the whole tree and
+        // returns a few rows per organisation: on PostgreSQL its parallel
+        // plan is the fast one (1.1 s against 1.7 s on 3.5 million
+        // findings), which the default cost of passing a row between
+        // workers talks the planner out of. Set for this read only.
+        let mut tx = self.pool.begin().await?;
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SET LOCAL parallel_tuple_cost = 0.01")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let rows = q.query().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
         let mut out = Vec::new();
-        for r in q.query().fetch_all(&self.pool).await? {
+        for r in rows {
             let m = usize::try_from(i(&r, "m")?).unwrap_or(usize::MAX);
             out.push(KpiCount {
                 org_id: s(&r, "org_id")?.into(),

@@ -198,21 +198,20 @@ impl App {
     ) -> Result<Review> {
         let scope = scope.clone();
         let months = month.last(TREND_MONTHS);
-        let rows: Vec<KpiCount> = self
-            .stores
-            .vulns
-            .kpi_counts(&scope, &root.path, &months, now)
-            .await?;
-        let fixes = self
-            .stores
-            .vulns
-            .fix_counts(&scope, &root.path, month)
-            .await?;
-        let orgs: Vec<Organisation> = self
-            .stores
-            .orgs
-            .list(&scope, &ListQuery::all(HARD_LIMIT))
-            .await?
+        // The four reads are independent; on PostgreSQL each takes its own
+        // connection, so the review costs the slowest of them, not the sum.
+        let today = self.today();
+        let vulns = &self.stores.vulns;
+        let all = ListQuery::all(HARD_LIMIT);
+        let (rows, fixes, orgs, overview, declared_rows) = tokio::try_join!(
+            vulns.kpi_counts(&scope, &root.path, &months, now),
+            vulns.fix_counts(&scope, &root.path, month),
+            self.stores.orgs.list(&scope, &all),
+            vulns.overview(&scope, &root.path, today),
+            vulns.declared_endpoints(&scope, &root.path),
+        )?;
+        let rows: Vec<KpiCount> = rows;
+        let orgs: Vec<Organisation> = orgs
             .items
             .into_iter()
             .filter(|o| o.path.starts_with(&root.path) && o.active)
@@ -223,11 +222,6 @@ impl App {
             .iter()
             .map(|o| (o.id.clone(), agency_of(o, &by_path).id.clone()))
             .collect();
-        let overview = self
-            .stores
-            .vulns
-            .overview(&scope, &root.path, self.today())
-            .await?;
         let mut rolled: BTreeMap<OrgId, OrgOverview> = BTreeMap::new();
         for x in &overview {
             if let Some(a) = agency.get(&x.org_id) {
@@ -239,12 +233,7 @@ impl App {
             }
         }
         let mut declared: BTreeMap<OrgId, u64> = BTreeMap::new();
-        for (o, n) in self
-            .stores
-            .vulns
-            .declared_endpoints(&scope, &root.path)
-            .await?
-        {
+        for (o, n) in declared_rows {
             if let Some(a) = agency.get(&o) {
                 *declared.entry(a.clone()).or_default() += n;
             }
