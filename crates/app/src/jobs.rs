@@ -90,6 +90,12 @@ impl Default for JobsConfig {
                     kind: crate::vulns::KIND_DAILY.into(),
                     payload: None,
                 },
+                ScheduleConfig {
+                    name: "incidents.clocks".into(),
+                    cron: "*/5 * * * *".into(),
+                    kind: crate::incidents::KIND_CLOCKS.into(),
+                    payload: None,
+                },
             ],
         }
     }
@@ -260,6 +266,10 @@ impl Handlers {
             )
             .with(crate::vulns::KIND_MATCH, Arc::new(crate::vulns::MatchJob))
             .with(crate::vulns::KIND_DAILY, Arc::new(crate::vulns::DailyJob))
+            .with(
+                crate::incidents::KIND_CLOCKS,
+                Arc::new(crate::incidents::ClocksJob),
+            )
             .with(
                 crate::feeds_sync::KIND_SYNC,
                 Arc::new(crate::feeds_sync::SyncJob),

@@ -110,6 +110,8 @@ id_type!(
     ImportId,
     /// A vulnerability finding (an asset × a CVE).
     FindingId,
+    /// A security incident (資通安全事件).
+    IncidentId,
 );
 
 #[cfg(test)]

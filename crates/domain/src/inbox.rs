@@ -89,6 +89,21 @@ pub const KINDS: &[NoticeKind] = &[
         event: "vulns.overdue",
         default: Channel::Email,
     },
+    // incidents: a notification, to the supervising organisations (their
+    // review is due within hours); a deadline near and a deadline passed,
+    // to the organisation's officers and CISO and its supervisors
+    NoticeKind {
+        event: "incidents.notified",
+        default: Channel::Email,
+    },
+    NoticeKind {
+        event: "incidents.deadline",
+        default: Channel::Email,
+    },
+    NoticeKind {
+        event: "incidents.overdue",
+        default: Channel::Email,
+    },
     // to the administrators of the whole tree
     NoticeKind {
         event: "feeds.stale",

@@ -17,6 +17,7 @@ pub mod compliance;
 pub mod day;
 pub mod error;
 pub mod evidence;
+pub mod incidents;
 pub mod ids;
 pub mod inbox;
 pub mod inventory;
@@ -39,7 +40,8 @@ pub mod webhooks;
 
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
-pub use ids::{AssetId, EvidenceId, FindingId, ImportId, OrgId, PlanId, RiskId, SystemId, UserId};
+pub use ids::{
+    AssetId, EvidenceId, FindingId, ImportId, IncidentId, OrgId, PlanId, RiskId, SystemId, UserId};
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};
 pub use role::{Permission, Role};

@@ -291,7 +291,8 @@ text_args!(
     zian_domain::PlanId,
     zian_domain::EvidenceId,
     zian_domain::AssetId,
-    zian_domain::ImportId
+    zian_domain::ImportId,
+    zian_domain::IncidentId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

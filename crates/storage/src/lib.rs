@@ -41,6 +41,7 @@ mod db;
 mod directory;
 pub mod error;
 mod evidence;
+mod incidents;
 mod inbox;
 mod inventory;
 mod jobs;
@@ -67,6 +68,7 @@ pub use directory::{
 };
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
+pub use incidents::IncidentStore;
 pub use inbox::InboxStore;
 pub use inventory::{InventoryStore, PREVIEW_KEPT_SECONDS};
 pub use jobs::JobStore;
@@ -95,6 +97,7 @@ pub struct Stores {
     pub inventory: Arc<dyn InventoryStore>,
     pub vulns: Arc<dyn VulnStore>,
     pub risk: Arc<dyn RiskStore>,
+    pub incidents: Arc<dyn IncidentStore>,
     pub plans: Arc<dyn PlanStore>,
     pub evidence: Arc<dyn EvidenceStore>,
     pub jobs: Arc<dyn JobStore>,
@@ -118,6 +121,7 @@ impl SqlStore {
                 inventory: s.clone(),
                 vulns: s.clone(),
                 risk: s.clone(),
+                incidents: s.clone(),
                 plans: s.clone(),
                 evidence: s.clone(),
                 jobs: s.clone(),

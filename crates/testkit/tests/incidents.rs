@@ -64,4 +64,153 @@ backend_tests! {
         let html = env.request(Method::GET, "/incidents/assess?aware_at=2026-11-21T08%3A30&asset=core&confidentiality=huge&integrity=none&availability=none", &[("cookie", s.cookie.as_str())], None).await.text();
         assert!(html.contains("id=\"assess-error\"") && html.contains("機密性"), "{html}");
     }
+
+    async fn an_incident_is_recorded_notified_escalated_and_closed(backend: Backend) {
+        let env = TestEnv::demo(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let assets = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/assets?limit=1"), &tok, None).await.json();
+        let asset = assets["items"][0]["id"].as_str().unwrap().to_string();
+        let body = json!({
+            "title": "警政網站遭植入惡意程式", "description": "WAF 告警，網頁遭竄改並外洩會員資料。",
+            "occurred_at": "2026-11-21T07:50", "aware_at": "2026-11-21T08:30",
+            "reporter": "王小明", "reporter_contact": "wang@police.gov.tw, 07-2345678",
+            "asset_ids": [asset], "asset_class": "core", "confidentiality": "serious",
+            "integrity": "minor", "availability": "none", "data_kinds": ["personal"],
+        });
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/incidents"), &tok, Some(body.clone())).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let x = r.json();
+        let id = x["id"].as_str().unwrap().to_string();
+        assert_eq!((x["number"].as_str(), x["level"].as_u64(), x["major"].as_bool()), (Some("INC-2026-001"), Some(3), Some(true)));
+        let clock = |x: &serde_json::Value, c: &str| x["clocks"].as_array().unwrap().iter().find(|k| k["clock"] == c).unwrap().clone();
+        assert_eq!((clock(&x, "notify")["deadline"].as_i64(), clock(&x, "notify")["state"].as_str()), (Some(NOW + 1800), Some("pending")));
+        assert_eq!(clock(&x, "review")["state"], "waiting");
+        assert_eq!(clock(&x, "recover")["deadline"], NOW - 1800 + 36 * 3600);
+        assert_eq!((x["next_deadline"].as_i64(), x["timeline"][0]["kind"].as_str()), (Some(NOW + 1800), Some("recorded")));
+        // refusals name the field
+        for (patch, field) in [
+            (json!({"occurred_at": "2026-11-21T09:00"}), "occurred_at"),
+            (json!({"level_override": 4}), "override_reason"),
+            (json!({"level_override": 5, "override_reason": "x"}), "level_override"),
+            (json!({"asset_ids": ["nope"]}), "asset_ids"),
+            (json!({"data_kinds": ["secret"]}), "data_kinds"),
+            (json!({"title": " "}), "title"),
+        ] {
+            let mut b = body.clone();
+            for (k, v) in patch.as_object().unwrap() { b[k] = v.clone(); }
+            let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/incidents"), &tok, Some(b)).await;
+            assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{patch}: {}", r.text());
+        }
+
+        // the clocks job at 09:00: the notification is due within 30 minutes
+        let raised = env.app.incidents_clocks().await.unwrap();
+        assert!(raised > 0, "{raised}");
+        assert_eq!(env.app.incidents_clocks().await.unwrap(), 0, "raised once");
+        let sup = env.token_for("supervisor.khh").await;
+        let inbox = env.api(Method::GET, "/api/v1/inbox", &sup, None).await.json();
+        let notice = inbox["items"].as_array().unwrap().iter().find(|n| n["event"] == "incidents.deadline").cloned().unwrap_or_default();
+        assert!(notice["title"].as_str().unwrap_or("").contains("INC-2026-001"), "{inbox}");
+        let url = format!("/api/v1/incidents/{id}");
+        let x = env.api(Method::GET, &url, &tok, None).await.json();
+        assert!(x["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "escalated" && e["text"] == "notify.soon"), "{x}");
+
+        // notified at 09:10: the supervisors' review is due 2 h later (level 3)
+        let act = format!("{url}/actions");
+        let r = env.api(Method::POST, &act, &tok, Some(json!({"action": "reviewed"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        env.clock.advance(15 * 60);
+        let x = env.api(Method::POST, &act, &tok, Some(json!({"action": "notified", "at": "2026-11-21T09:10", "text": "已於通報應變網站完成通報"}))).await.json();
+        assert_eq!((clock(&x, "notify")["state"].as_str(), clock(&x, "review")["deadline"].as_i64()), (Some("met"), Some(NOW + 600 + 7200)));
+        let inbox = env.api(Method::GET, "/api/v1/inbox", &sup, None).await.json();
+        assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["event"] == "incidents.notified"), "{inbox}");
+        let r = env.api(Method::POST, &act, &tok, Some(json!({"action": "notified"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "notified twice at one level");
+        let r = env.api(Method::POST, &act, &tok, Some(json!({"action": "recovered", "at": "2026-11-22T09:00"}))).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("at")));
+
+        // raised to level 4 by hand after the notification: a new report within the hour
+        let mut b = body.clone();
+        b["level_override"] = json!(4);
+        b["override_reason"] = json!("影響範圍擴及關鍵基礎設施");
+        let x = env.api(Method::PUT, &url, &tok, Some(b)).await.json();
+        let now = env.clock.unix();
+        assert_eq!((x["level"].as_u64(), x["renotify"].as_bool()), (Some(4), Some(true)), "{x}");
+        assert_eq!((clock(&x, "notify")["deadline"].as_i64(), clock(&x, "notify")["state"].as_str()), (Some(now + 3600), Some("pending")));
+        let x = env.api(Method::POST, &act, &tok, Some(json!({"action": "notified"}))).await.json();
+        assert_eq!((x["renotify"].as_bool(), clock(&x, "notify")["state"].as_str()), (Some(false), Some("met")));
+
+        // the supervisor reads it masked and may not change it
+        let y = env.api(Method::GET, &url, &sup, None).await.json();
+        assert_eq!((y["masked"].as_bool(), y["reporter"].as_str(), y["reporter_contact"].as_str()), (Some(true), Some("王○明"), Some("w***@police.gov.tw, ***678")));
+        let r = env.api(Method::POST, &act, &sup, Some(json!({"action": "recovered"}))).await;
+        assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
+        let khh = env.org("KHH").await;
+        let l = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/incidents"), &sup, None).await.json();
+        assert_eq!((l["open"][0]["id"].as_str(), l["open"][0]["reporter"].as_str()), (Some(id.as_str()), Some("王○明")), "{l}");
+        assert_eq!((l["metrics"]["total"].as_u64(), l["metrics"]["by_level"][3].as_u64()), (Some(1), Some(1)));
+        assert_eq!(l["metrics"]["mean_respond_secs"], 40 * 60);
+        let l = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/incidents?level=2"), &sup, None).await.json();
+        assert_eq!(l["incidents"]["total"], 0);
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/incidents?level=9"), &sup, None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // recovered the next day; the report a month later; closed with its lessons
+        env.clock.advance(86_400);
+        let r = env.api(Method::POST, &act, &tok, Some(json!({"action": "closed"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let x = env.api(Method::POST, &act, &tok, Some(json!({"action": "recovered", "at": "2026-11-22T09:00"}))).await.json();
+        // recovered 11/22 → counted from 11/23 → ends 12/22, end of day
+        assert_eq!((x["status"].as_str(), clock(&x, "report")["deadline"].as_i64()), (Some("recovered"), Some(NOW + 31 * 86_400 + 14 * 3600 + 59 * 60 + 59)));
+        assert_eq!(clock(&x, "recover")["state"], "met");
+        let r = env.api(Method::POST, &act, &tok, Some(json!({"action": "closed", "root_cause": "x", "lessons": "y"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "the report first");
+        let x = env.api(Method::POST, &act, &tok, Some(json!({"action": "reported"}))).await.json();
+        assert_eq!(clock(&x, "report")["state"], "met");
+        let r = env.api(Method::POST, &act, &tok, Some(json!({"action": "closed", "root_cause": "外掛元件未更新"}))).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("lessons")));
+        let x = env.api(Method::POST, &act, &tok, Some(json!({"action": "closed", "root_cause": "外掛元件未更新", "lessons": "建立元件更新清單並納入弱點通報"}))).await.json();
+        assert_eq!((x["status"].as_str(), x["overdue"].as_bool(), x["next_deadline"].is_null()), (Some("closed"), Some(false), true));
+        let r = env.api(Method::PUT, &url, &tok, Some(body.clone())).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        let r = env.api(Method::POST, &format!("{url}/notes"), &tok, Some(json!({"text": "結案後補充：已完成教育訓練"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let kinds: Vec<String> = r.json()["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect();
+        for k in ["recorded", "escalated", "notified", "edited", "recovered", "reported", "closed", "note"] {
+            assert!(kinds.iter().any(|x| x == k), "{k}: {kinds:?}");
+        }
+        // every step is on the audit trail
+        let audit = env.api(Method::GET, &format!("/api/v1/audit?action=incident.closed"), &env.token_for("admin").await, None).await;
+        assert!(audit.text().contains("incident.closed"), "{}", audit.text());
+
+        // the pages: the list by deadline, the incident with its clocks and timeline
+        let s = env.login("officer.police", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/orgs/{pol}/incidents"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("INC-2026-001") && html.contains("id=\"incident-metrics\"") && html.contains("id=\"incident-new\""), "{html}");
+        let html = env.request(Method::GET, &format!("/incidents/{id}"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"clocks\"") && html.contains("外掛元件未更新") && html.contains("已結案") && html.contains("王小明"), "{html}");
+        let s = env.login("supervisor.khh", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/incidents/{id}"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("王○明") && !html.contains("王小明") && html.contains("id=\"masked\""), "{html}");
+    }
+
+    async fn an_incident_is_reported_through_the_form(backend: Backend) {
+        let env = TestEnv::demo(backend).await;
+        let pol = env.org("PIF-POL").await;
+        let s = env.login("officer.police", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/orgs/{pol}/incidents/new"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"incident-form\"") && html.contains("name=\"data_kinds\""), "{html}");
+        let form = format!(
+            "_csrf={}&title=%E5%8B%92%E7%B4%A2&aware_at=2026-11-21T08%3A45&reporter=%E6%9D%8E%E5%9B%9B&asset_class=non_core&confidentiality=none&integrity=minor&availability=within_mtd&data_kinds=personal&data_kinds=sensitive&level_override=",
+            s.csrf
+        );
+        let mut h = s.headers();
+        h.push(("content-type", "application/x-www-form-urlencoded"));
+        let r = env.request(Method::POST, &format!("/orgs/{pol}/incidents"), &h, Some(form.into_bytes())).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let to = r.location().unwrap().to_string();
+        assert!(to.starts_with("/incidents/"), "{to}");
+        let html = env.request(Method::GET, &to, &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("data-level=\"1\"") && html.contains("敏感資訊、個人資料") && html.contains("id=\"action-form\""), "{html}");
+    }
 }

@@ -1,14 +1,23 @@
-//! The assessment page: a form read by GET (nothing is recorded), and the
-//! level with each deadline and the time left.
+//! The incident pages: the assessment (a form read by GET, nothing
+//! recorded); the incidents of a subtree with the open ones by deadline and
+//! the figures; the form to record or edit an incident; and an incident
+//! with its clocks, the steps of the response and its timeline.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use serde::Deserialize;
-use zian_app::incidents::{AssessInput, Assessment};
+use zian_app::incidents::{
+    ActionInput, AssessInput, Assessment, ClockView, IncidentInput, IncidentList, IncidentView,
+    NoteInput, incident_filter,
+};
+use zian_domain::assets::Asset;
+use zian_domain::incidents::{DATA_KINDS, IncidentStatus, facts_codes};
+use zian_domain::{IncidentId, ListQuery, OrgId, Organisation, Permission};
 
 use crate::error::{PageError, PageResult};
-use crate::extract::PageCaller;
-use crate::layout::{PageCtx, ctx, render};
+use crate::extract::{PageCaller, PageForm, PagePath, PageQuery};
+use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
+use crate::list::Pager;
 use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -21,6 +30,20 @@ pub struct AssessQuery {
     availability: String,
     notified_at: String,
     recovered_at: String,
+}
+
+/// Time left to a deadline (or how long it is past), in hours and minutes.
+fn left(cx: &PageCtx, now: i64, t: i64) -> String {
+    let d = t - now;
+    let (h, m) = (d.abs() / 3600, d.abs() % 3600 / 60);
+    let key = if d >= 0 {
+        "incidents.left"
+    } else {
+        "incidents.past"
+    };
+    cx.t(key)
+        .replace("{h}", &h.to_string())
+        .replace("{m}", &m.to_string())
 }
 
 #[derive(Template)]
@@ -44,23 +67,9 @@ impl AssessPage {
         };
         if v == value { " selected" } else { "" }
     }
-
-    /// Time left to a deadline (or how long it is past), in hours and
-    /// minutes.
     pub fn left(&self, t: &i64) -> String {
-        let d = t - self.now;
-        let (h, m) = (d.abs() / 3600, d.abs() % 3600 / 60);
-        let key = if d >= 0 {
-            "incidents.left"
-        } else {
-            "incidents.past"
-        };
-        self.ctx
-            .t(key)
-            .replace("{h}", &h.to_string())
-            .replace("{m}", &m.to_string())
+        left(&self.ctx, self.now, *t)
     }
-
     pub fn overdue(&self, t: &i64) -> bool {
         *t < self.now
     }
@@ -97,4 +106,483 @@ pub async fn assess(
         result,
         error,
     })
+}
+
+/// Shared by the list and the incident page.
+pub trait ClockHelpers {
+    fn cx(&self) -> &PageCtx;
+    fn now(&self) -> i64;
+    fn left(&self, t: &i64) -> String {
+        left(self.cx(), self.now(), *t)
+    }
+    fn level_name(&self, l: &Option<u8>) -> String {
+        match l {
+            Some(l) => self.cx().t(&format!("incidents.level.{l}")),
+            None => self.cx().t("incidents.no_level"),
+        }
+    }
+    fn level_n(&self, l: &u8) -> String {
+        self.cx().t(&format!("incidents.level.{l}"))
+    }
+    fn clock_name(&self, c: &ClockView) -> String {
+        self.cx().t(&format!("incidents.{}_by", c.clock))
+    }
+    fn state_name(&self, c: &ClockView) -> String {
+        self.cx().t(&format!("incidents.state.{}", c.state))
+    }
+    fn status_name(&self, s: &IncidentStatus) -> String {
+        self.cx().t(&format!("incidents.status.{}", s.as_str()))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "incidents.html")]
+pub struct ListPage {
+    pub ctx: PageCtx,
+    pub l: IncidentList,
+    pub pager: Pager,
+    pub now: i64,
+    pub f_status: String,
+    pub f_level: String,
+    pub f_open: bool,
+}
+
+impl ClockHelpers for ListPage {
+    fn cx(&self) -> &PageCtx {
+        &self.ctx
+    }
+    fn now(&self) -> i64 {
+        self.now
+    }
+}
+
+impl ListPage {
+    pub fn by_level(&self) -> Vec<(u8, u64)> {
+        (1u8..=4).zip(self.l.metrics.by_level).collect()
+    }
+    pub fn level_sel(&self, l: &u8) -> &'static str {
+        if self.f_level == l.to_string() {
+            " selected"
+        } else {
+            ""
+        }
+    }
+    pub fn statuses(&self) -> [&'static str; 3] {
+        IncidentStatus::ALL.map(IncidentStatus::as_str)
+    }
+    /// Seconds as hours and minutes.
+    pub fn duration(&self, s: &Option<i64>) -> String {
+        match s {
+            Some(s) => self
+                .ctx
+                .t("incidents.duration")
+                .replace("{h}", &(s / 3600).to_string())
+                .replace("{m}", &(s % 3600 / 60).to_string()),
+            None => "—".into(),
+        }
+    }
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<OrgId>,
+    PageQuery(q): PageQuery<Vec<(String, String)>>,
+) -> PageResult {
+    let org = st.app.org_with(&pc.p, &id, Permission::RecordRead).await?;
+    let list = crate::list::query(&q, super::FILTERS)?;
+    let f = incident_filter(&q)?;
+    let fq = FlashQuery::from_pairs(&q);
+    let l = st.app.incident_list(&pc.p, &org.id, &f, &list).await?;
+    let pager = Pager::new(&l.page, &format!("/orgs/{}/incidents", org.id), &q);
+    let cx = ctx(
+        &st.app,
+        &pc,
+        "incidents.title",
+        "incidents",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    render(&ListPage {
+        ctx: cx,
+        pager,
+        now: st.app.now(),
+        f_status: f.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        f_level: f.level.map(|l| l.to_string()).unwrap_or_default(),
+        f_open: f.open,
+        l,
+    })
+}
+
+/// The values the form shows (an incident's, or blanks).
+#[derive(Default)]
+pub struct FormValues {
+    pub title: String,
+    pub description: String,
+    pub occurred_at: String,
+    pub aware_at: String,
+    pub reporter: String,
+    pub reporter_contact: String,
+    pub asset_ids: Vec<String>,
+    pub asset_class: String,
+    pub confidentiality: String,
+    pub integrity: String,
+    pub availability: String,
+    pub data_kinds: Vec<String>,
+    pub level_override: String,
+    pub override_reason: String,
+    pub measures: String,
+    pub support_needed: String,
+    pub other_notes: String,
+}
+
+/// `YYYY-MM-DDTHH:MM` in Asia/Taipei, as a `datetime-local` input shows.
+fn local(t: Option<i64>) -> String {
+    t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+        .map(|d| {
+            let d = d.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+            format!(
+                "{}-{:02}-{:02}T{:02}:{:02}",
+                d.year(),
+                u8::from(d.month()),
+                d.day(),
+                d.hour(),
+                d.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
+impl FormValues {
+    fn of(v: &IncidentView) -> FormValues {
+        let x = &v.incident;
+        let [asset_class, c, i, a] = facts_codes(&x.facts).map(String::from);
+        FormValues {
+            title: x.title.to_string(),
+            description: x.description.to_string(),
+            occurred_at: local(x.occurred_at),
+            aware_at: local(Some(x.aware_at)),
+            reporter: x.reporter.to_string(),
+            reporter_contact: x.reporter_contact.to_string(),
+            asset_ids: x.asset_ids.iter().map(|a| a.to_string()).collect(),
+            asset_class,
+            confidentiality: c,
+            integrity: i,
+            availability: a,
+            data_kinds: x.data_kinds.clone(),
+            level_override: x.level_override.map(|l| l.to_string()).unwrap_or_default(),
+            override_reason: x.override_reason.to_string(),
+            measures: x.measures.to_string(),
+            support_needed: x.support_needed.to_string(),
+            other_notes: x.other_notes.to_string(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "incident_form.html")]
+pub struct FormPage {
+    pub ctx: PageCtx,
+    pub org: Organisation,
+    /// Where the form posts.
+    pub action: String,
+    /// The incident edited (none: a new one).
+    pub editing: Option<IncidentView>,
+    pub v: FormValues,
+    pub assets: Vec<Asset>,
+}
+
+impl FormPage {
+    pub fn sel(&self, field: &str, value: &str) -> &'static str {
+        let v = match field {
+            "asset_class" => &self.v.asset_class,
+            "confidentiality" => &self.v.confidentiality,
+            "integrity" => &self.v.integrity,
+            "availability" => &self.v.availability,
+            _ => &self.v.level_override,
+        };
+        if v == value { " selected" } else { "" }
+    }
+    pub fn asset_checked(&self, id: &str) -> &'static str {
+        if self.v.asset_ids.iter().any(|a| a == id) {
+            " checked"
+        } else {
+            ""
+        }
+    }
+    pub fn kind_checked(&self, k: &str) -> &'static str {
+        if self.v.data_kinds.iter().any(|a| a == k) {
+            " checked"
+        } else {
+            ""
+        }
+    }
+    pub fn data_kinds(&self) -> [&'static str; 4] {
+        DATA_KINDS
+    }
+}
+
+/// At most this many assets are offered on the form.
+const FORM_ASSETS: i64 = 300;
+
+async fn form_page(
+    st: &AppState,
+    pc: &PageCaller,
+    org: Organisation,
+    editing: Option<IncidentView>,
+) -> PageResult {
+    let assets = st
+        .app
+        .list_assets(&pc.p, &org.id, &ListQuery::all(FORM_ASSETS))
+        .await?
+        .page
+        .items;
+    let (title, action, v) = match &editing {
+        Some(e) => (
+            "incidents.edit_title",
+            format!("/incidents/{}", e.incident.id),
+            FormValues::of(e),
+        ),
+        None => (
+            "incidents.new_title",
+            format!("/orgs/{}/incidents", org.id),
+            FormValues {
+                aware_at: local(Some(st.app.now())),
+                asset_class: "non_core".into(),
+                confidentiality: "none".into(),
+                integrity: "none".into(),
+                availability: "none".into(),
+                reporter: pc.p.user.display_name.clone(),
+                ..FormValues::default()
+            },
+        ),
+    };
+    let cx = ctx(&st.app, pc, title, "incidents", None).await?;
+    render(&FormPage {
+        ctx: cx,
+        org,
+        action,
+        editing,
+        v,
+        assets,
+    })
+}
+
+pub async fn new(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<OrgId>,
+) -> PageResult {
+    let org = st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
+    form_page(&st, &pc, org, None).await
+}
+
+pub async fn edit(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<IncidentId>,
+) -> PageResult {
+    let v = st.app.get_incident(&pc.p, &id).await?;
+    let org = st
+        .app
+        .org_with(&pc.p, &v.incident.org_id, Permission::RecordWrite)
+        .await?;
+    form_page(&st, &pc, org, Some(v)).await
+}
+
+/// The form's pairs as the application's input (checkboxes repeat their
+/// name; a blank optional field is left out).
+fn input_of(pairs: &[(String, String)]) -> IncidentInput {
+    let one = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let opt = |k: &str| Some(one(k)).filter(|v| !v.trim().is_empty());
+    let many = |k: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    IncidentInput {
+        title: one("title"),
+        description: opt("description"),
+        occurred_at: opt("occurred_at"),
+        aware_at: one("aware_at"),
+        reporter: one("reporter"),
+        reporter_contact: opt("reporter_contact"),
+        asset_ids: Some(many("asset_ids")),
+        asset_class: one("asset_class"),
+        confidentiality: one("confidentiality"),
+        integrity: one("integrity"),
+        availability: one("availability"),
+        data_kinds: Some(many("data_kinds")),
+        // a level that is not 1–4 is refused by the application
+        level_override: opt("level_override").map(|v| v.trim().parse().unwrap_or(0)),
+        override_reason: opt("override_reason"),
+        measures: opt("measures"),
+        support_needed: opt("support_needed"),
+        other_notes: opt("other_notes"),
+    }
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<OrgId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    // access first: nothing about the form's validity is told to outsiders
+    st.app.org_with(&pc.p, &id, Permission::RecordWrite).await?;
+    let v = st.app.record_incident(&pc.p, &id, input_of(&f)).await?;
+    Ok(see_other(&format!(
+        "/incidents/{}?ok=incidents.recorded",
+        v.incident.id
+    )))
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<IncidentId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let old = st.app.get_incident(&pc.p, &id).await?;
+    st.app
+        .org_with(&pc.p, &old.incident.org_id, Permission::RecordWrite)
+        .await?;
+    st.app.update_incident(&pc.p, &id, input_of(&f)).await?;
+    Ok(see_other(&format!("/incidents/{id}?ok=incidents.saved")))
+}
+
+#[derive(Template)]
+#[template(path = "incident.html")]
+pub struct IncidentPage {
+    pub ctx: PageCtx,
+    pub v: IncidentView,
+    pub now: i64,
+    pub assets: Vec<(String, String)>,
+}
+
+impl ClockHelpers for IncidentPage {
+    fn cx(&self) -> &PageCtx {
+        &self.ctx
+    }
+    fn now(&self) -> i64 {
+        self.now
+    }
+}
+
+impl IncidentPage {
+    pub fn closed(&self) -> bool {
+        self.v.incident.status == IncidentStatus::Closed
+    }
+    pub fn entry_name(&self, kind: &str, text: &str) -> String {
+        if kind == "escalated" {
+            self.ctx.t(&format!("incidents.escalated.{text}"))
+        } else {
+            self.ctx.t(&format!("incidents.entry.{kind}"))
+        }
+    }
+    pub fn fact(&self, group: &str, code: &str) -> String {
+        self.ctx.t(&format!("incidents.{group}.{code}"))
+    }
+    pub fn codes(&self) -> [String; 4] {
+        facts_codes(&self.v.incident.facts).map(String::from)
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<IncidentId>,
+    Query(fq): Query<FlashQuery>,
+) -> PageResult {
+    let v = st.app.get_incident(&pc.p, &id).await?;
+    let mut assets = Vec::new();
+    for a in &v.incident.asset_ids {
+        if let Ok(x) = st.app.get_asset(&pc.p, a).await {
+            assets.push((x.id.to_string(), x.name.to_string()));
+        }
+    }
+    let cx = ctx(
+        &st.app,
+        &pc,
+        "incidents.incident_title",
+        "incidents",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    render(&IncidentPage {
+        ctx: cx,
+        now: st.app.now(),
+        v,
+        assets,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    action: String,
+    at: String,
+    text: String,
+    root_cause: String,
+    lessons: String,
+}
+
+pub async fn action(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<IncidentId>,
+    form: PageForm<ActionForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let some = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+    let action = f.action.clone();
+    st.app
+        .incident_action(
+            &pc.p,
+            &id,
+            ActionInput {
+                action: f.action,
+                at: some(f.at),
+                text: some(f.text),
+                root_cause: some(f.root_cause),
+                lessons: some(f.lessons),
+            },
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/incidents/{id}?ok=incidents.done.{action}"
+    )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteForm {
+    at: String,
+    text: String,
+}
+
+pub async fn note(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<IncidentId>,
+    form: PageForm<NoteForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    st.app
+        .add_incident_note(
+            &pc.p,
+            &id,
+            NoteInput {
+                at: Some(f.at).filter(|s| !s.trim().is_empty()),
+                text: f.text,
+            },
+        )
+        .await?;
+    Ok(see_other(&format!("/incidents/{id}?ok=incidents.noted#timeline")))
 }

@@ -1,9 +1,20 @@
-//! Incidents (資通安全事件通報應變), first part: the assessment an officer
-//! makes in the first hour — the level from what was affected and how
-//! (art. 2), and the legal clocks from the times known so far — computed by
-//! the rule data of `zian_rules::incident` for the version in force on the
-//! day of awareness. Nothing is stored: the incident record, its timeline
-//! and escalations build on this.
+//! Incidents (資通安全事件通報應變): the assessment an officer makes in the
+//! first hour — the level from what was affected and how (art. 2), and the
+//! legal clocks from the times known so far — computed by the rule data of
+//! `zian_rules::incident` for the version in force on the day of awareness
+//! ([`App::assess_incident`], nothing stored); and the incident record
+//! (`record.rs`): facts, level with an override, the art. 3 report fields,
+//! the clocks' anchors, the timeline, closure, the supervisors' masked
+//! view, the figures, and the `incidents.clocks` job that escalates before
+//! and at each deadline.
+
+mod record;
+
+pub use record::{
+    ActionInput, ClockView, IncidentInput, IncidentList, IncidentRow, IncidentView, NoteInput,
+    incident_filter,
+};
+pub(crate) use record::{ClocksJob, KIND_CLOCKS};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
