@@ -43,10 +43,12 @@ use serde_json::{Map, Value, json};
 use zian_app::system::UuidV7;
 use zian_domain::list::HARD_LIMIT;
 use zian_domain::ports::IdGen;
+use zian_domain::incidents::IncidentFilter;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
-    AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, InventoryStore,
+    AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, IncidentStore,
+    InventoryStore,
     JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, VulnStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
@@ -196,6 +198,8 @@ struct Ids {
     import: String,
     /// A vulnerability finding of the target's asset (Tomcat 7.0.47).
     finding: String,
+    /// An incident of PIF-HLT, recorded, not yet notified.
+    incident: String,
 }
 
 impl Ids {
@@ -222,6 +226,7 @@ impl Ids {
             software: f(),
             import: f(),
             finding: f(),
+            incident: f(),
         }
     }
 }
@@ -243,6 +248,9 @@ struct Target {
 const TARGET_SYSTEM: &str = "衛生局隔離測試系統";
 /// The asset of the target's risk (a marker).
 const TARGET_RISK_ASSET: &str = "衛生局隔離測試資產";
+/// The title and the reporter of the target's incident (markers).
+const TARGET_INCIDENT: &str = "衛生局隔離測試事件";
+const TARGET_REPORTER: &str = "衛生局隔離測試通報人";
 /// The name of the target's asset in the register (a marker).
 const TARGET_ASSET: &str = "衛生局隔離測試主機";
 /// The file name of the target's inventory import (a marker).
@@ -582,7 +590,30 @@ async fn setup(env: &TestEnv) -> Target {
         .await
         .expect("import");
     all_ids.insert(import.import.id.to_string());
+    // an incident of the bureau, recorded, not yet notified
+    let incident = env
+        .app
+        .record_incident(
+            &admin,
+            &hlt,
+            zian_app::incidents::IncidentInput {
+                title: TARGET_INCIDENT.into(),
+                aware_at: "2026-11-21T08:00".into(),
+                reporter: TARGET_REPORTER.into(),
+                asset_ids: Some(vec![asset.id.to_string()]),
+                asset_class: "core".into(),
+                confidentiality: "minor".into(),
+                integrity: "none".into(),
+                availability: "none".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("incident");
+    all_ids.insert(incident.incident.id.to_string());
     markers.extend([
+        TARGET_INCIDENT.to_string(),
+        TARGET_REPORTER.to_string(),
         TARGET_SYSTEM.to_string(),
         TARGET_RISK_ASSET.to_string(),
         TARGET_ASSET.to_string(),
@@ -754,6 +785,7 @@ async fn setup(env: &TestEnv) -> Target {
             software: software.id,
             import: import.import.id.into_string(),
             finding: finding.id.into_string(),
+            incident: incident.incident.id.into_string(),
         },
         all_ids,
         markers,
@@ -844,6 +876,18 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
             .items;
         if !e.is_empty() {
             m.insert(format!("evidence {}", o.id), format!("{e:?}"));
+        }
+        for x in IncidentStore::list(&env.store, &all, &o.path, &IncidentFilter::default(), &q)
+            .await
+            .expect("incidents")
+            .items
+            .into_iter()
+            .filter(|x| x.org_id == o.id)
+        {
+            let t = IncidentStore::timeline(&env.store, &all, &x.id)
+                .await
+                .expect("timeline");
+            m.insert(format!("incident {}", x.id), format!("{x:?} {t:?}"));
         }
         let r = RiskStore::list(&env.store, &all, &o.id, &RiskFilter::default(), &q)
             .await
@@ -992,6 +1036,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 ("chapter", _) => vec!["report".into()],
                 ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
                 (_, "risks") => vec![ids.risk.clone()],
+                (_, "incidents") => vec![ids.incident.clone()],
                 (_, "overrides") => vec![ids.override_.clone()],
                 (_, "webhooks") => vec![ids.webhook.clone()],
                 (_, "webhook-deliveries") => vec![ids.delivery.clone()],
@@ -1097,7 +1142,18 @@ fn field_value(
         {
             Value::Null
         }
-        // incidents: an assessment (nothing recorded)
+        // incidents: an assessment (nothing recorded); a record of the
+        // target's, its notification, a note
+        "action" if props.contains("root_cause") => json!("notified"),
+        "at" | "occurred_at" | "root_cause" | "lessons" | "level_override" | "override_reason"
+            if props.contains("aware_at") || props.contains("root_cause") || props.contains("text") =>
+        {
+            Value::Null
+        }
+        "text" => json!("隔離測試"),
+        "title" => json!("隔離測試"),
+        "reporter" => json!("隔離測試"),
+        "asset_class" => json!("core"),
         "aware_at" => json!("2026-11-21T08:30"),
         "asset" if props.contains("aware_at") => json!("core"),
         "confidentiality" | "integrity" => json!("minor"),
@@ -1329,12 +1385,28 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("publisher", String::new()),
         ("cpe23", "cpe:2.3:a:isolation:test:1.0:*:*:*:*:*:*:*".into()),
         // vulnerabilities: an assessment; the remediation policy
-        ("action", "needs_fix".into()),
+        (
+            "action",
+            if path.starts_with("/incidents/") {
+                "notified".into()
+            } else {
+                "needs_fix".into()
+            },
+        ),
         ("critical_days", "7".into()),
         ("high_days", "7".into()),
         ("medium_days", "30".into()),
         ("low_days", "90".into()),
         ("endpoints", "5".into()),
+        // incidents: a record, its notification, a note
+        ("title", "隔離測試".into()),
+        ("aware_at", "2026-11-21T08:30".into()),
+        ("reporter", "隔離測試".into()),
+        ("asset_class", "core".into()),
+        ("confidentiality", "minor".into()),
+        ("integrity", "minor".into()),
+        ("availability", "within_mtd".into()),
+        ("text", "隔離測試".into()),
     ]);
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
