@@ -102,6 +102,15 @@ const BAD: &[Case] = &[
     ("/systems/{id}", "name", "", &[]),
     ("/orgs/{id}/vulns/policy", "high_days", "many", &[]),
     ("/orgs/{id}/vulns/endpoints", "endpoints", "很多", &[]),
+    ("/orgs/{id}/incidents", "title", "", &[("reporter", "王小明")]),
+    ("/incidents/{id}", "reporter", "", &[]),
+    (
+        "/incidents/{id}/actions",
+        "text",
+        "{long}",
+        &[("action", "notified")],
+    ),
+    ("/incidents/{id}/notes", "text", "", &[]),
     (
         "/orgs/{id}/vulns/bulk",
         "plan_action",
@@ -455,6 +464,25 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
         )
         .await
         .unwrap();
+    let incident = env
+        .app
+        .record_incident(
+            &p,
+            &pol,
+            zian_app::incidents::IncidentInput {
+                title: "官網遭置換首頁".into(),
+                aware_at: "2026-11-21T08:30".into(),
+                reporter: "王小明".into(),
+                asset_class: "core".into(),
+                confidentiality: "none".into(),
+                integrity: "serious".into(),
+                availability: "none".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let incident = incident.incident.id;
     let plan = env
         .app
         .create_plan_version(&p, &pol, zian_app::plans::PlanStart::Latest, "年度修訂")
@@ -551,6 +579,10 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/orgs/{pol}/vulns?severity=high"),
                     format!("/orgs/{pol}/vulns/policy"),
                     format!("/vulns/{}", finding.id),
+                    format!("/orgs/{pol}/incidents"),
+                    format!("/orgs/{pol}/incidents/new"),
+                    format!("/incidents/{incident}"),
+                    format!("/incidents/{incident}/edit"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
                     "/overrides".into(),
