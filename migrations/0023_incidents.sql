@@ -44,6 +44,8 @@ CREATE TABLE incidents (
     other_notes TEXT NOT NULL,
     root_cause TEXT NOT NULL,
     lessons TEXT NOT NULL,
+    -- the improvements' planned completion and how their effect is followed
+    follow_up TEXT NOT NULL,
     created_by TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL

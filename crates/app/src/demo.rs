@@ -323,6 +323,7 @@ impl App {
         self.seed_demo_overrides(&by_code).await?;
         self.seed_demo_assets(&by_code).await?;
         self.seed_demo_vulns(&by_code).await?;
+        self.seed_demo_incidents(&by_code).await?;
         Ok(out)
     }
 

@@ -33,6 +33,7 @@ pub mod config;
 pub mod dashboard;
 pub mod demo;
 mod demo_assets;
+mod demo_incidents;
 pub mod demo_scale;
 pub mod demo_vulns;
 pub mod directory;

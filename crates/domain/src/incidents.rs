@@ -123,6 +123,9 @@ pub struct Incident {
     /// Closure.
     pub root_cause: Memo<4000>,
     pub lessons: Memo<4000>,
+    /// The improvements' schedule and how their effect is followed up
+    /// (預定完成時程及成效追蹤機制).
+    pub follow_up: Memo<4000>,
     pub created_by: Option<UserId>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -454,6 +457,7 @@ mod tests {
             other_notes: Memo::stored(String::new()),
             root_cause: Memo::stored(String::new()),
             lessons: Memo::stored(String::new()),
+            follow_up: Memo::stored(String::new()),
             created_by: None,
             created_at: 1_000,
             updated_at: 1_000,

@@ -79,7 +79,7 @@ pub trait IncidentStore: Send + Sync {
     ) -> Result<bool>;
 }
 
-const COLS: &str = "x.id, x.org_id, x.number, x.title, x.description, x.occurred_at, x.aware_at, x.reporter, x.reporter_contact, x.asset_ids, x.asset_class, x.confidentiality, x.integrity, x.availability, x.data_kinds, x.rules_version, x.computed_level, x.level_override, x.override_reason, x.notified_level, x.level_changed_at, x.notified_at, x.reviewed_at, x.recovered_at, x.reported_at, x.closed_at, x.status, x.measures, x.support_needed, x.other_notes, x.root_cause, x.lessons, x.created_by, x.created_at, x.updated_at";
+const COLS: &str = "x.id, x.org_id, x.number, x.title, x.description, x.occurred_at, x.aware_at, x.reporter, x.reporter_contact, x.asset_ids, x.asset_class, x.confidentiality, x.integrity, x.availability, x.data_kinds, x.rules_version, x.computed_level, x.level_override, x.override_reason, x.notified_level, x.level_changed_at, x.notified_at, x.reviewed_at, x.recovered_at, x.reported_at, x.closed_at, x.status, x.measures, x.support_needed, x.other_notes, x.root_cause, x.lessons, x.follow_up, x.created_by, x.created_at, x.updated_at";
 
 fn level(r: &AnyRow, col: &str) -> Result<Option<u8>> {
     Ok(oi(r, col)?.and_then(|v| u8::try_from(v).ok()))
@@ -126,6 +126,7 @@ fn incident(r: &AnyRow) -> Result<Incident> {
         other_notes: Memo::stored(s(r, "other_notes")?),
         root_cause: Memo::stored(s(r, "root_cause")?),
         lessons: Memo::stored(s(r, "lessons")?),
+        follow_up: Memo::stored(s(r, "follow_up")?),
         created_by: os(r, "created_by")?.map(UserId::from),
         created_at: i(r, "created_at")?,
         updated_at: i(r, "updated_at")?,
@@ -183,6 +184,7 @@ fn cols(x: &Incident) -> Result<Cols> {
         .set("other_notes", &x.other_notes)
         .set("root_cause", &x.root_cause)
         .set("lessons", &x.lessons)
+        .set("follow_up", &x.follow_up)
         .set("updated_at", x.updated_at))
 }
 

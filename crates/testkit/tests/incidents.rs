@@ -82,7 +82,7 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let x = r.json();
         let id = x["id"].as_str().unwrap().to_string();
-        assert_eq!((x["number"].as_str(), x["level"].as_u64(), x["major"].as_bool()), (Some("INC-2026-001"), Some(3), Some(true)));
+        assert_eq!((x["number"].as_str(), x["level"].as_u64(), x["major"].as_bool()), (Some("INC-2026-003"), Some(3), Some(true)));
         let clock = |x: &serde_json::Value, c: &str| x["clocks"].as_array().unwrap().iter().find(|k| k["clock"] == c).unwrap().clone();
         assert_eq!((clock(&x, "notify")["deadline"].as_i64(), clock(&x, "notify")["state"].as_str()), (Some(NOW + 1800), Some("pending")));
         assert_eq!(clock(&x, "review")["state"], "waiting");
@@ -109,8 +109,7 @@ backend_tests! {
         assert_eq!(env.app.incidents_clocks().await.unwrap(), 0, "raised once");
         let sup = env.token_for("supervisor.khh").await;
         let inbox = env.api(Method::GET, "/api/v1/inbox", &sup, None).await.json();
-        let notice = inbox["items"].as_array().unwrap().iter().find(|n| n["event"] == "incidents.deadline").cloned().unwrap_or_default();
-        assert!(notice["title"].as_str().unwrap_or("").contains("INC-2026-001"), "{inbox}");
+        assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["event"] == "incidents.deadline" && n["title"].as_str().unwrap_or("").contains("INC-2026-003")), "{inbox}");
         let url = format!("/api/v1/incidents/{id}");
         let x = env.api(Method::GET, &url, &tok, None).await.json();
         assert!(x["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "escalated" && e["text"] == "notify.soon"), "{x}");
@@ -147,11 +146,13 @@ backend_tests! {
         assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.status);
         let khh = env.org("KHH").await;
         let l = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/incidents"), &sup, None).await.json();
-        assert_eq!((l["open"][0]["id"].as_str(), l["open"][0]["reporter"].as_str()), (Some(id.as_str()), Some("王○明")), "{l}");
-        assert_eq!((l["metrics"]["total"].as_u64(), l["metrics"]["by_level"][3].as_u64()), (Some(1), Some(1)));
-        assert_eq!(l["metrics"]["mean_respond_secs"], 40 * 60);
-        let l = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/incidents?level=2"), &sup, None).await.json();
-        assert_eq!(l["incidents"]["total"], 0);
+        let ours = l["open"].as_array().unwrap().iter().find(|x| x["id"] == id.as_str()).cloned().unwrap_or_default();
+        assert_eq!(ours["reporter"], "王○明", "{l}");
+        // with the demo's three (levels 2, 3, 1; notified after 40, 45 and 30 minutes)
+        assert_eq!((l["metrics"]["total"].as_u64(), l["metrics"]["by_level"].clone()), (Some(4), json!([1, 1, 1, 1])));
+        assert_eq!(l["metrics"]["mean_respond_secs"], (40 + 40 + 45 + 30) * 60 / 4);
+        let l = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/incidents?level=4"), &sup, None).await.json();
+        assert_eq!((l["incidents"]["total"].as_u64(), l["incidents"]["items"][0]["id"].as_str()), (Some(1), Some(id.as_str())));
         let r = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/incidents?level=9"), &sup, None).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
@@ -183,12 +184,24 @@ backend_tests! {
         let audit = env.api(Method::GET, &format!("/api/v1/audit?action=incident.closed"), &env.token_for("admin").await, None).await;
         assert!(audit.text().contains("incident.closed"), "{}", audit.text());
 
+        // the notification's content as the reporting site asks for it
+        let n = env.api(Method::GET, &format!("{url}/notification"), &tok, None).await.json();
+        assert_eq!((n["aware_at"].as_str(), n["occurred_at"].as_str()), (Some("2026-11-21T08:30:00+08:00"), Some("2026-11-21T07:50:00+08:00")), "{n}");
+        assert_eq!((n["level_assessment"]["level"].as_u64(), n["level_assessment"]["computed_level"].as_u64()), (Some(4), Some(3)));
+        assert_eq!((n["organisation"].as_str(), n["data_kinds"][0].as_str(), n["affected_assets"].as_array().map(Vec::len)), (Some("屏東縣政府警察局"), Some("personal"), Some(1)), "{n}");
+        let n = env.api(Method::GET, &format!("{url}/notification"), &sup, None).await.json();
+        assert_eq!(n["reporter"], "王○明");
+
         // the pages: the list by deadline, the incident with its clocks and timeline
         let s = env.login("officer.police", PASSWORD).await;
         let html = env.request(Method::GET, &format!("/orgs/{pol}/incidents"), &[("cookie", s.cookie.as_str())], None).await.text();
-        assert!(html.contains("INC-2026-001") && html.contains("id=\"incident-metrics\"") && html.contains("id=\"incident-new\""), "{html}");
+        assert!(html.contains("INC-2026-003") && html.contains("id=\"incident-metrics\"") && html.contains("id=\"incident-new\""), "{html}");
         let html = env.request(Method::GET, &format!("/incidents/{id}"), &[("cookie", s.cookie.as_str())], None).await.text();
         assert!(html.contains("id=\"clocks\"") && html.contains("外掛元件未更新") && html.contains("已結案") && html.contains("王小明"), "{html}");
+        let html = env.request(Method::GET, &format!("/incidents/{id}/report"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("五、事件根因分析") && html.contains("外掛元件未更新") && html.contains("id=\"doc-recovery\"") && html.contains("完成通報"), "{html}");
+        let html = env.request(Method::GET, &format!("/incidents/{id}/notification"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("四、等級之評估") && html.contains("第四級資通安全事件") && html.contains("五、因應事件所採取之措施"), "{html}");
         let s = env.login("supervisor.khh", PASSWORD).await;
         let html = env.request(Method::GET, &format!("/incidents/{id}"), &[("cookie", s.cookie.as_str())], None).await.text();
         assert!(html.contains("王○明") && !html.contains("王小明") && html.contains("id=\"masked\""), "{html}");

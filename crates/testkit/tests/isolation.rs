@@ -1145,7 +1145,7 @@ fn field_value(
         // incidents: an assessment (nothing recorded); a record of the
         // target's, its notification, a note
         "action" if props.contains("root_cause") => json!("notified"),
-        "at" | "occurred_at" | "root_cause" | "lessons" | "level_override" | "override_reason"
+        "at" | "occurred_at" | "root_cause" | "lessons" | "follow_up" | "level_override" | "override_reason"
             if props.contains("aware_at") || props.contains("root_cause") || props.contains("text") =>
         {
             Value::Null

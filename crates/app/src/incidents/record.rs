@@ -101,6 +101,10 @@ pub struct ActionInput {
     pub root_cause: Option<String>,
     #[serde(default)]
     pub lessons: Option<String>,
+    /// Closing: the improvements' schedule and how their effect is
+    /// followed up (optional).
+    #[serde(default)]
+    pub follow_up: Option<String>,
 }
 
 /// An action of the response for the timeline.
@@ -491,6 +495,7 @@ impl App {
                 other_notes: Memo::stored(String::new()),
                 root_cause: Memo::stored(String::new()),
                 lessons: Memo::stored(String::new()),
+                follow_up: Memo::stored(String::new()),
                 created_by: Some(p.user.id.clone()),
                 created_at: now,
                 updated_at: now,
@@ -683,6 +688,7 @@ impl App {
                 }
                 x.root_cause = root;
                 x.lessons = lessons;
+                x.follow_up = memo("follow_up", &input.follow_up)?;
                 x.closed_at = Some(t);
                 x.status = IncidentStatus::Closed;
             }

@@ -108,6 +108,7 @@ pub struct IncidentOut {
     pub other_notes: String,
     pub root_cause: String,
     pub lessons: String,
+    pub follow_up: String,
     pub masked: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -161,6 +162,7 @@ impl From<IncidentView> for IncidentOut {
             other_notes: x.other_notes.into(),
             root_cause: x.root_cause.into(),
             lessons: x.lessons.into(),
+            follow_up: x.follow_up.into(),
             masked: v.masked,
             created_at: x.created_at,
             updated_at: x.updated_at,
@@ -278,4 +280,102 @@ pub async fn note(
     ApiJson(b): ApiJson<NoteInput>,
 ) -> ApiResult<ApiJson<IncidentOut>> {
     Ok(ApiJson(st.app.add_incident_note(&c.p, &id, b).await?.into()))
+}
+
+/// A time as the national reporting site takes it: RFC 3339 at +08:00.
+fn taipei(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .ok()
+        .map(|d| d.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)))
+        .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// The level assessment of a notification.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LevelAssessmentOut {
+    pub level: Option<u8>,
+    pub major: bool,
+    /// The table's level, when overridden, and the reason.
+    pub computed_level: Option<u8>,
+    pub override_reason: Option<String>,
+    pub asset_class: String,
+    pub confidentiality: String,
+    pub integrity: String,
+    pub availability: String,
+    pub regulation: String,
+    pub rules_version: String,
+}
+
+/// The notification's content (art. 3: 一、發生機關 … 七、其他相關事項).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct NotificationOut {
+    pub number: String,
+    /// 一、發生機關.
+    pub organisation: String,
+    /// 二、發生或知悉時間 (RFC 3339 at +08:00).
+    pub occurred_at: Option<String>,
+    pub aware_at: String,
+    /// 三、狀況之描述, with the affected assets and the data involved.
+    pub description: String,
+    pub affected_assets: Vec<String>,
+    pub data_kinds: Vec<String>,
+    /// 四、等級之評估.
+    pub level_assessment: LevelAssessmentOut,
+    /// 五、因應事件所採取之措施.
+    pub measures: String,
+    /// 六、外部支援需求評估.
+    pub support_needed: String,
+    /// 七、其他相關事項.
+    pub other: String,
+    /// Who reports (masked for readers outside the organisation).
+    pub reporter: String,
+    pub reporter_contact: String,
+    pub notified_at: Option<String>,
+}
+
+pub async fn notification(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<IncidentId>,
+) -> ApiResult<ApiJson<NotificationOut>> {
+    let v = st.app.get_incident(&c.p, &id).await?;
+    let mut assets = Vec::new();
+    for a in &v.incident.asset_ids {
+        if let Ok(x) = st.app.get_asset(&c.p, a).await {
+            assets.push(x.name.to_string());
+        }
+    }
+    let x = v.incident;
+    let [asset_class, confidentiality, integrity, availability] =
+        zian_domain::incidents::facts_codes(&x.facts).map(String::from);
+    Ok(ApiJson(NotificationOut {
+        number: x.number,
+        organisation: v.org_name,
+        occurred_at: x.occurred_at.map(taipei),
+        aware_at: taipei(x.aware_at),
+        description: x.description.into(),
+        affected_assets: assets,
+        data_kinds: x.data_kinds,
+        level_assessment: LevelAssessmentOut {
+            level: v.level,
+            major: v.major,
+            computed_level: x.level_override.and(x.computed_level),
+            override_reason: x
+                .level_override
+                .map(|_| x.override_reason.to_string()),
+            asset_class,
+            confidentiality,
+            integrity,
+            availability,
+            regulation: v.regulation,
+            rules_version: x.rules_version,
+        },
+        measures: x.measures.into(),
+        support_needed: x.support_needed.into(),
+        other: x.other_notes.into(),
+        reporter: x.reporter.into(),
+        reporter_contact: x.reporter_contact.into(),
+        notified_at: x.notified_at.map(taipei),
+    }))
 }

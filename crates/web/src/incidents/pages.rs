@@ -533,6 +533,7 @@ pub struct ActionForm {
     text: String,
     root_cause: String,
     lessons: String,
+    follow_up: String,
 }
 
 pub async fn action(
@@ -553,6 +554,7 @@ pub async fn action(
                 text: some(f.text),
                 root_cause: some(f.root_cause),
                 lessons: some(f.lessons),
+                follow_up: some(f.follow_up),
             },
         )
         .await?;
@@ -585,4 +587,98 @@ pub async fn note(
         )
         .await?;
     Ok(see_other(&format!("/incidents/{id}?ok=incidents.noted#timeline")))
+}
+
+/// The printable documents of an incident: the notification's content
+/// (art. 3's seven items) and the investigation, handling and improvement
+/// report (the enforcement rules' seven contents).
+#[derive(Template)]
+#[template(path = "incident_doc.html")]
+pub struct DocPage {
+    pub ctx: PageCtx,
+    pub v: IncidentView,
+    /// `notification` or `report`.
+    pub kind: &'static str,
+    pub assets: Vec<(String, String)>,
+    pub today: String,
+    pub now: i64,
+}
+
+impl ClockHelpers for DocPage {
+    fn cx(&self) -> &PageCtx {
+        &self.ctx
+    }
+    fn now(&self) -> i64 {
+        self.now
+    }
+}
+
+impl DocPage {
+    pub fn fact(&self, group: &str, code: &str) -> String {
+        self.ctx.t(&format!("incidents.{group}.{code}"))
+    }
+    pub fn codes(&self) -> [String; 4] {
+        facts_codes(&self.v.incident.facts).map(String::from)
+    }
+    pub fn entry_name(&self, kind: &str) -> String {
+        self.ctx.t(&format!("incidents.entry.{kind}"))
+    }
+    /// The timeline up to recovery (`before`), or after it: the steps and
+    /// notes, without the platform's escalations.
+    pub fn history(&self, before: bool) -> Vec<&zian_domain::incidents::TimelineEntry> {
+        let cut = self.v.incident.recovered_at.unwrap_or(i64::MAX);
+        self.v
+            .timeline
+            .iter()
+            .filter(|e| e.kind.as_str() != "escalated")
+            .filter(|e| (e.at <= cut) == before)
+            .collect()
+    }
+    pub fn or_none(&self, s: &str) -> String {
+        if s.trim().is_empty() {
+            self.ctx.t("incidents.doc.none")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+async fn doc(st: &AppState, pc: &PageCaller, id: &IncidentId, kind: &'static str) -> PageResult {
+    let v = st.app.get_incident(&pc.p, id).await?;
+    let mut assets = Vec::new();
+    for a in &v.incident.asset_ids {
+        if let Ok(x) = st.app.get_asset(&pc.p, a).await {
+            assets.push((x.id.to_string(), x.name.to_string()));
+        }
+    }
+    let title = if kind == "report" {
+        "incidents.doc.report_title"
+    } else {
+        "incidents.doc.notification_title"
+    };
+    let cx = ctx(&st.app, pc, title, "incidents", None).await?;
+    render(&DocPage {
+        today: cx.date(&Some(st.app.today())),
+        ctx: cx,
+        now: st.app.now(),
+        v,
+        kind,
+        assets,
+    })
+}
+
+pub async fn notification(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<IncidentId>,
+) -> PageResult {
+    doc(&st, &pc, &id, "notification").await
+}
+
+pub async fn report(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<IncidentId>,
+) -> PageResult {
+    doc(&st, &pc, &id, "report").await
 }
