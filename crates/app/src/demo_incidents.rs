@@ -42,7 +42,12 @@ impl App {
         if self
             .stores
             .incidents
-            .list(&all, &pol.path, &IncidentFilter::default(), &ListQuery::all(1))
+            .list(
+                &all,
+                &pol.path,
+                &IncidentFilter::default(),
+                &ListQuery::all(1),
+            )
             .await?
             .total
             > 0
@@ -107,7 +112,9 @@ impl App {
                 hlt,
                 IncidentInput {
                     title: "同仁點擊釣魚郵件致帳號遭盜用".into(),
-                    description: Some("一名同仁點擊偽冒郵件並輸入帳號密碼，帳號被用以寄送垃圾郵件。".into()),
+                    description: Some(
+                        "一名同仁點擊偽冒郵件並輸入帳號密碼，帳號被用以寄送垃圾郵件。".into(),
+                    ),
                     asset_ids: web.map(|a| vec![a]),
                     asset_class: "non_core".into(),
                     confidentiality: "minor".into(),
@@ -159,7 +166,8 @@ impl App {
             let text = Some((*text).to_string()).filter(|t| !t.is_empty());
             if *action == "note" {
                 let text = text.unwrap_or_default();
-                self.add_incident_note(p, &id, NoteInput { at, text }).await?;
+                self.add_incident_note(p, &id, NoteInput { at, text })
+                    .await?;
                 continue;
             }
             let closing = *action == "closed";

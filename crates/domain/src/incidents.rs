@@ -376,9 +376,12 @@ pub struct IncidentMetrics {
     pub notified: u64,
 }
 
-/// Computes [`IncidentMetrics`] over `(level, aware, notified, recovered,
-/// closed)` of each incident.
-pub fn metrics(rows: &[(Option<u8>, i64, Option<i64>, Option<i64>, bool)]) -> IncidentMetrics {
+/// One incident as the figures count it: level, aware, notified,
+/// recovered, closed.
+pub type Figures = (Option<u8>, i64, Option<i64>, Option<i64>, bool);
+
+/// Computes [`IncidentMetrics`] over the incidents' [`Figures`].
+pub fn metrics(rows: &[Figures]) -> IncidentMetrics {
     let mut m = IncidentMetrics::default();
     let (mut respond, mut recover) = (Vec::new(), Vec::new());
     for &(level, aware, notified, recovered, closed) in rows {

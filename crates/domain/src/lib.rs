@@ -17,9 +17,9 @@ pub mod compliance;
 pub mod day;
 pub mod error;
 pub mod evidence;
-pub mod incidents;
 pub mod ids;
 pub mod inbox;
+pub mod incidents;
 pub mod inventory;
 pub mod jobs;
 pub mod list;
@@ -41,7 +41,8 @@ pub mod webhooks;
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
-    AssetId, EvidenceId, FindingId, ImportId, IncidentId, OrgId, PlanId, RiskId, SystemId, UserId};
+    AssetId, EvidenceId, FindingId, ImportId, IncidentId, OrgId, PlanId, RiskId, SystemId, UserId,
+};
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};
 pub use role::{Permission, Role};

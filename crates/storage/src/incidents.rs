@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
 use zian_domain::incidents::{
-    EntryKind, Incident, IncidentFilter, IncidentStatus, TimelineEntry, facts_codes, facts_of,
-    incident_number,
+    EntryKind, Figures, Incident, IncidentFilter, IncidentStatus, TimelineEntry, facts_codes,
+    facts_of, incident_number,
 };
 use zian_domain::text::Memo;
 use zian_domain::{AssetId, IncidentId, ListQuery, OrgScope, Page, Text, UserId};
@@ -53,7 +53,7 @@ pub trait IncidentStore: Send + Sync {
         root_path: &str,
         from: i64,
         to: i64,
-    ) -> Result<Vec<(Option<u8>, i64, Option<i64>, Option<i64>, bool)>>;
+    ) -> Result<Vec<Figures>>;
     /// Replaces the incident's changing fields and appends `entry` to its
     /// timeline, in one audited write.
     async fn update(
@@ -317,9 +317,8 @@ impl IncidentStore for SqlStore {
             ..IncidentFilter::default()
         };
         let mut q = listed(scope, root_path, &f);
-        q.prepend(&format!("SELECT {COLS} ")).push(&format!(
-            " ORDER BY x.aware_at, x.id LIMIT {ACTIVE_LIMIT}"
-        ));
+        q.prepend(&format!("SELECT {COLS} "))
+            .push(&format!(" ORDER BY x.aware_at, x.id LIMIT {ACTIVE_LIMIT}"));
         q.fetch_all(&self.pool, incident).await
     }
 
@@ -329,7 +328,7 @@ impl IncidentStore for SqlStore {
         root_path: &str,
         from: i64,
         to: i64,
-    ) -> Result<Vec<(Option<u8>, i64, Option<i64>, Option<i64>, bool)>> {
+    ) -> Result<Vec<Figures>> {
         let f = IncidentFilter {
             aware_from: Some(from),
             aware_to: Some(to),
@@ -405,7 +404,9 @@ impl IncidentStore for SqlStore {
         let mut own = Sql::new(
             "SELECT 1 AS one FROM incidents x JOIN orgs o ON o.id = x.org_id WHERE x.id = ",
         );
-        own.bind(&e.incident_id).push(" AND ").scope(scope, "o.path");
+        own.bind(&e.incident_id)
+            .push(" AND ")
+            .scope(scope, "o.path");
         if own.query().fetch_optional(&mut *tx).await?.is_none() {
             return Err(StoreError::NotFound);
         }

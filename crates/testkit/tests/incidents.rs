@@ -181,8 +181,8 @@ backend_tests! {
             assert!(kinds.iter().any(|x| x == k), "{k}: {kinds:?}");
         }
         // every step is on the audit trail
-        let audit = env.api(Method::GET, &format!("/api/v1/audit?action=incident.closed"), &env.token_for("admin").await, None).await;
-        assert!(audit.text().contains("incident.closed"), "{}", audit.text());
+        let audit = env.api(Method::GET, "/api/v1/audit?action=incident.closed", &env.token_for("admin").await, None).await;
+        assert!(audit.text().contains(&id), "{}", audit.text());
 
         // the notification's content as the reporting site asks for it
         let n = env.api(Method::GET, &format!("{url}/notification"), &tok, None).await.json();

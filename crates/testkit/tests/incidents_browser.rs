@@ -45,7 +45,8 @@ async fn an_officer_reports_an_incident_in_chromium() {
             shot("01-list");
             b.find("#incident-new")?.click()?;
             b.wait_for("#incident-form", T)?;
-            b.find("#i-title")?.send_keys("公務信箱帳號遭盜用發送詐騙郵件")?;
+            b.find("#i-title")?
+                .send_keys("公務信箱帳號遭盜用發送詐騙郵件")?;
             b.execute(
                 "document.getElementById('i-aware').value = arguments[0];",
                 &[json!("2026-11-21T08:30")],
@@ -61,7 +62,11 @@ async fn an_officer_reports_an_incident_in_chromium() {
             assert_eq!(level.attr("data-level")?.as_deref(), Some("3"));
             let notify = b.find("#clock-notify")?;
             assert_eq!(notify.attr("data-state")?.as_deref(), Some("pending"));
-            assert!(notify.text()?.contains("剩 0 小時 30 分"), "{}", notify.text()?);
+            assert!(
+                notify.text()?.contains("剩 0 小時 30 分"),
+                "{}",
+                notify.text()?
+            );
             assert!(b.find("#incident-number")?.text()?.starts_with("INC-2026-"));
             shot("03-incident");
             // notified now
@@ -86,7 +91,12 @@ async fn an_officer_reports_an_incident_in_chromium() {
             b.find("#print-notification")?.click()?;
             b.wait_for("#incident-doc", T)?;
             let doc = b.find("#doc-items")?.text()?;
-            for item in ["一、發生機關", "四、等級之評估", "第三級資通安全事件", "停用帳號並重設密碼"] {
+            for item in [
+                "一、發生機關",
+                "四、等級之評估",
+                "第三級資通安全事件",
+                "停用帳號並重設密碼",
+            ] {
                 assert!(doc.contains(item), "{item}: {doc}");
             }
             shot("05-notification");

@@ -41,15 +41,15 @@ use std::time::Instant;
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use zian_app::system::UuidV7;
+use zian_domain::incidents::IncidentFilter;
 use zian_domain::list::HARD_LIMIT;
 use zian_domain::ports::IdGen;
-use zian_domain::incidents::IncidentFilter;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, IncidentStore,
-    InventoryStore,
-    JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, VulnStore, WebhookStore,
+    InventoryStore, JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, VulnStore,
+    WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -1145,8 +1145,11 @@ fn field_value(
         // incidents: an assessment (nothing recorded); a record of the
         // target's, its notification, a note
         "action" if props.contains("root_cause") => json!("notified"),
-        "at" | "occurred_at" | "root_cause" | "lessons" | "follow_up" | "level_override" | "override_reason"
-            if props.contains("aware_at") || props.contains("root_cause") || props.contains("text") =>
+        "at" | "occurred_at" | "root_cause" | "lessons" | "follow_up" | "level_override"
+        | "override_reason"
+            if props.contains("aware_at")
+                || props.contains("root_cause")
+                || props.contains("text") =>
         {
             Value::Null
         }

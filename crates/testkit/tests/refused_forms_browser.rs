@@ -102,7 +102,12 @@ const BAD: &[Case] = &[
     ("/systems/{id}", "name", "", &[]),
     ("/orgs/{id}/vulns/policy", "high_days", "many", &[]),
     ("/orgs/{id}/vulns/endpoints", "endpoints", "很多", &[]),
-    ("/orgs/{id}/incidents", "title", "", &[("reporter", "王小明")]),
+    (
+        "/orgs/{id}/incidents",
+        "title",
+        "",
+        &[("reporter", "王小明")],
+    ),
     ("/incidents/{id}", "reporter", "", &[]),
     (
         "/incidents/{id}/actions",

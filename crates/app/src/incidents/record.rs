@@ -428,7 +428,10 @@ impl App {
         let rules = rules()?;
         let v = version_for(rules, aware)?;
         let computed = v.level(&facts);
-        let level_override = input.level_override.map(|l| parse_level("level_override", l)).transpose()?;
+        let level_override = input
+            .level_override
+            .map(|l| parse_level("level_override", l))
+            .transpose()?;
         let override_reason: Memo<1000> = memo("override_reason", &input.override_reason)?;
         if level_override.is_some() && override_reason.is_empty() {
             return Err(AppError::invalid(
@@ -520,16 +523,18 @@ impl App {
         Ok(x)
     }
 
-    async fn org_of_incident(&self, p: &Principal, id: &IncidentId) -> Result<(Incident, Organisation)> {
+    async fn org_of_incident(
+        &self,
+        p: &Principal,
+        id: &IncidentId,
+    ) -> Result<(Incident, Organisation)> {
         let x = self
             .stores
             .incidents
             .get(&p.scope(Permission::RecordRead), id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let org = self
-            .org_with(p, &x.org_id, Permission::RecordRead)
-            .await?;
+        let org = self.org_with(p, &x.org_id, Permission::RecordRead).await?;
         Ok((x, org))
     }
 
@@ -573,7 +578,9 @@ impl App {
         input: IncidentInput,
     ) -> Result<IncidentView> {
         let (old, _) = self.org_of_incident(p, id).await?;
-        let org = self.org_with(p, &old.org_id, Permission::RecordWrite).await?;
+        let org = self
+            .org_with(p, &old.org_id, Permission::RecordWrite)
+            .await?;
         if old.status == IncidentStatus::Closed {
             return Err(AppError::Conflict("incident_closed"));
         }
@@ -605,7 +612,9 @@ impl App {
         input: ActionInput,
     ) -> Result<IncidentView> {
         let (old, _) = self.org_of_incident(p, id).await?;
-        let org = self.org_with(p, &old.org_id, Permission::RecordWrite).await?;
+        let org = self
+            .org_with(p, &old.org_id, Permission::RecordWrite)
+            .await?;
         let kind = EntryKind::parse(&input.action)
             .ok()
             .filter(|k| {
@@ -736,7 +745,10 @@ impl App {
             title: title(&org.name_zh),
             title_en: Some(title(english(org))),
             link: Some(format!("/incidents/{}", x.id)),
-            dedupe_key: Some(format!("incidents.notified:{}:{:?}", x.id, x.notified_level)),
+            dedupe_key: Some(format!(
+                "incidents.notified:{}:{:?}",
+                x.id, x.notified_level
+            )),
         };
         self.raise_to_supervisors(&org.id, &r).await;
     }
@@ -781,16 +793,20 @@ impl App {
             .incidents
             .figures(&scope, &org.path, now - 365 * 86_400, now + 3600)
             .await?;
-        let orgs = self.orgs_by_id(&scope, page.items.iter().chain(&active)).await?;
+        let orgs = self
+            .orgs_by_id(&scope, page.items.iter().chain(&active))
+            .await?;
         let view = |x: Incident| {
             let o = orgs.iter().find(|o| o.id == x.org_id);
             self.incident_view(p, x, o, Vec::new())
         };
-        let mut open = active
-            .into_iter()
-            .map(view)
-            .collect::<Result<Vec<_>>>()?;
-        open.sort_by_key(|v| (v.next_deadline.unwrap_or(i64::MAX), std::cmp::Reverse(v.level)));
+        let mut open = active.into_iter().map(view).collect::<Result<Vec<_>>>()?;
+        open.sort_by_key(|v| {
+            (
+                v.next_deadline.unwrap_or(i64::MAX),
+                std::cmp::Reverse(v.level),
+            )
+        });
         let items = page
             .items
             .into_iter()

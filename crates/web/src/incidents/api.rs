@@ -279,7 +279,9 @@ pub async fn note(
     ApiPath(id): ApiPath<IncidentId>,
     ApiJson(b): ApiJson<NoteInput>,
 ) -> ApiResult<ApiJson<IncidentOut>> {
-    Ok(ApiJson(st.app.add_incident_note(&c.p, &id, b).await?.into()))
+    Ok(ApiJson(
+        st.app.add_incident_note(&c.p, &id, b).await?.into(),
+    ))
 }
 
 /// A time as the national reporting site takes it: RFC 3339 at +08:00.
@@ -287,7 +289,10 @@ fn taipei(t: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(t)
         .ok()
         .map(|d| d.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC)))
-        .and_then(|d| d.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -361,9 +366,7 @@ pub async fn notification(
             level: v.level,
             major: v.major,
             computed_level: x.level_override.and(x.computed_level),
-            override_reason: x
-                .level_override
-                .map(|_| x.override_reason.to_string()),
+            override_reason: x.level_override.map(|_| x.override_reason.to_string()),
             asset_class,
             confidentiality,
             integrity,

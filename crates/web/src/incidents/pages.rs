@@ -586,7 +586,9 @@ pub async fn note(
             },
         )
         .await?;
-    Ok(see_other(&format!("/incidents/{id}?ok=incidents.noted#timeline")))
+    Ok(see_other(&format!(
+        "/incidents/{id}?ok=incidents.noted#timeline"
+    )))
 }
 
 /// The printable documents of an incident: the notification's content
