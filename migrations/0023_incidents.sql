@@ -39,6 +39,10 @@ CREATE TABLE incidents (
     reported_at BIGINT,
     closed_at BIGINT,
     status TEXT NOT NULL,
+    -- the emergency handling principle followed (rules data) and the
+    -- steps ticked off (JSON array of step numbers, from 0)
+    playbook TEXT,
+    checklist TEXT NOT NULL,
     measures TEXT NOT NULL,
     support_needed TEXT NOT NULL,
     other_notes TEXT NOT NULL,

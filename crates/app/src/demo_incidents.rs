@@ -12,11 +12,11 @@ use time::format_description::well_known::Rfc3339;
 use zian_domain::incidents::IncidentFilter;
 use zian_domain::{ListQuery, OrgScope, Organisation, Principal};
 
-use crate::incidents::{ActionInput, IncidentInput, NoteInput};
+use crate::incidents::{ActionInput, CheckInput, IncidentInput, NoteInput};
 use crate::{App, AppError, Result};
 
-/// One step after awareness: seconds after it, the action (or `note`), the
-/// text.
+/// One step after awareness: seconds after it, the action (or `note`, or
+/// `check` with the playbook step's number as its text), the text.
 type Step = (i64, &'static str, &'static str);
 
 const H: i64 = 3600;
@@ -67,11 +67,16 @@ impl App {
                     integrity: "serious".into(),
                     availability: "within_mtd".into(),
                     measures: Some("隔離受感染電腦、重設網域帳號密碼、以備份還原檔案。".into()),
+                    playbook: Some("malware".into()),
                     ..demo_input("林意順", "分機 417")
                 },
                 now - 40 * D,
                 &[
+                    (10 * 60, "check", "0"),
+                    (15 * 60, "check", "1"),
                     (15 * 60, "note", "隔離受感染電腦並中斷網路芳鄰分享"),
+                    (2 * H, "check", "2"),
+                    (20 * H, "check", "3"),
                     (40 * 60, "notified", "已於通報應變網站完成通報"),
                     (3 * H, "reviewed", "上級機關已審核"),
                     (20 * H, "recovered", "檔案已由備份還原，電腦重灌完成"),
@@ -94,11 +99,13 @@ impl App {
                     availability: "within_mtd".into(),
                     data_kinds: Some(vec!["personal".into()]),
                     measures: Some("隔離應用伺服器、保留系統及防火牆紀錄、委請廠商檢視。".into()),
+                    playbook: Some("intrusion".into()),
                     support_needed: Some("請求技術服務中心協助鑑識。".into()),
                     ..demo_input("王小明", "wang.police@demo.zian.example, 07-2345678")
                 },
                 now - 2 * H,
                 &[
+                    (10 * 60, "check", "0"),
                     (10 * 60, "note", "隔離應用伺服器並保留系統紀錄"),
                     (45 * 60, "notified", "已於通報應變網站完成第三級通報"),
                 ],
@@ -164,6 +171,12 @@ impl App {
         for (after, action, text) in steps {
             let at = Some(rfc3339(aware + after)?);
             let text = Some((*text).to_string()).filter(|t| !t.is_empty());
+            if *action == "check" {
+                let step = text.as_deref().unwrap_or("0").parse().unwrap_or(0);
+                self.check_incident_step(p, &id, CheckInput { step, done: true })
+                    .await?;
+                continue;
+            }
             if *action == "note" {
                 let text = text.unwrap_or_default();
                 self.add_incident_note(p, &id, NoteInput { at, text })

@@ -115,6 +115,10 @@ pub struct Incident {
     pub reported_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub status: IncidentStatus,
+    /// The emergency handling principle followed (`zian_rules::playbooks`)
+    /// and its steps ticked off (numbers from 0, ascending).
+    pub playbook: Option<String>,
+    pub checklist: Vec<u32>,
     /// Art. 3: the response measures (應變處置), external support needed,
     /// other matters.
     pub measures: Memo<4000>,
@@ -252,10 +256,12 @@ pub enum EntryKind {
     Note,
     /// An escalation raised by the clocks.
     Escalated,
+    /// A step of the playbook ticked off or back.
+    Checked,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 10] = [
+    pub const ALL: [EntryKind; 11] = [
         EntryKind::Recorded,
         EntryKind::Edited,
         EntryKind::Notified,
@@ -266,6 +272,7 @@ impl EntryKind {
         EntryKind::Reopened,
         EntryKind::Note,
         EntryKind::Escalated,
+        EntryKind::Checked,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -279,6 +286,7 @@ impl EntryKind {
             EntryKind::Reopened => "reopened",
             EntryKind::Note => "note",
             EntryKind::Escalated => "escalated",
+            EntryKind::Checked => "checked",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
@@ -455,6 +463,8 @@ mod tests {
             reported_at: None,
             closed_at: None,
             status: IncidentStatus::Open,
+            playbook: None,
+            checklist: vec![],
             measures: Memo::stored(String::new()),
             support_needed: Memo::stored(String::new()),
             other_notes: Memo::stored(String::new()),

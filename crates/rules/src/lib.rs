@@ -91,6 +91,7 @@ mod grading;
 pub mod incident;
 mod model;
 mod obligations;
+pub mod playbooks;
 pub mod risk;
 
 pub use data::{

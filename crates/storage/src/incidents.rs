@@ -79,7 +79,7 @@ pub trait IncidentStore: Send + Sync {
     ) -> Result<bool>;
 }
 
-const COLS: &str = "x.id, x.org_id, x.number, x.title, x.description, x.occurred_at, x.aware_at, x.reporter, x.reporter_contact, x.asset_ids, x.asset_class, x.confidentiality, x.integrity, x.availability, x.data_kinds, x.rules_version, x.computed_level, x.level_override, x.override_reason, x.notified_level, x.level_changed_at, x.notified_at, x.reviewed_at, x.recovered_at, x.reported_at, x.closed_at, x.status, x.measures, x.support_needed, x.other_notes, x.root_cause, x.lessons, x.follow_up, x.created_by, x.created_at, x.updated_at";
+const COLS: &str = "x.id, x.org_id, x.number, x.title, x.description, x.occurred_at, x.aware_at, x.reporter, x.reporter_contact, x.asset_ids, x.asset_class, x.confidentiality, x.integrity, x.availability, x.data_kinds, x.rules_version, x.computed_level, x.level_override, x.override_reason, x.notified_level, x.level_changed_at, x.notified_at, x.reviewed_at, x.recovered_at, x.reported_at, x.closed_at, x.status, x.playbook, x.checklist, x.measures, x.support_needed, x.other_notes, x.root_cause, x.lessons, x.follow_up, x.created_by, x.created_at, x.updated_at";
 
 fn level(r: &AnyRow, col: &str) -> Result<Option<u8>> {
     Ok(oi(r, col)?.and_then(|v| u8::try_from(v).ok()))
@@ -121,6 +121,8 @@ fn incident(r: &AnyRow) -> Result<Incident> {
         reported_at: oi(r, "reported_at")?,
         closed_at: oi(r, "closed_at")?,
         status: IncidentStatus::parse(&s(r, "status")?)?,
+        playbook: os(r, "playbook")?,
+        checklist: json(r, "checklist")?,
         measures: Memo::stored(s(r, "measures")?),
         support_needed: Memo::stored(s(r, "support_needed")?),
         other_notes: Memo::stored(s(r, "other_notes")?),
@@ -152,6 +154,8 @@ fn cols(x: &Incident) -> Result<Cols> {
     let ids: Vec<&str> = x.asset_ids.iter().map(AssetId::as_str).collect();
     let ids =
         serde_json::to_string(&ids).map_err(|e| StoreError::Corrupt(format!("asset_ids: {e}")))?;
+    let checklist = serde_json::to_string(&x.checklist)
+        .map_err(|e| StoreError::Corrupt(format!("checklist: {e}")))?;
     let [asset, c, ig, av] = facts_codes(&x.facts);
     let lvl = |v: Option<u8>| v.map(i64::from);
     Ok(Cols::new()
@@ -179,6 +183,8 @@ fn cols(x: &Incident) -> Result<Cols> {
         .set("reported_at", x.reported_at)
         .set("closed_at", x.closed_at)
         .set("status", x.status.as_str())
+        .set("playbook", x.playbook.as_deref())
+        .set("checklist", checklist)
         .set("measures", &x.measures)
         .set("support_needed", &x.support_needed)
         .set("other_notes", &x.other_notes)

@@ -77,6 +77,7 @@ backend_tests! {
             "reporter": "王小明", "reporter_contact": "wang@police.gov.tw, 07-2345678",
             "asset_ids": [asset], "asset_class": "core", "confidentiality": "serious",
             "integrity": "minor", "availability": "none", "data_kinds": ["personal"],
+            "playbook": "intrusion",
         });
         let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/incidents"), &tok, Some(body.clone())).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
@@ -96,12 +97,22 @@ backend_tests! {
             (json!({"asset_ids": ["nope"]}), "asset_ids"),
             (json!({"data_kinds": ["secret"]}), "data_kinds"),
             (json!({"title": " "}), "title"),
+            (json!({"playbook": "fire"}), "playbook"),
         ] {
             let mut b = body.clone();
             for (k, v) in patch.as_object().unwrap() { b[k] = v.clone(); }
             let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/incidents"), &tok, Some(b)).await;
             assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{patch}: {}", r.text());
         }
+
+        // the playbook of seed 002 §5.3.5 as a checklist
+        assert_eq!((x["playbook"].as_str(), x["steps"].as_array().map(Vec::len), x["steps"][0]["done"].as_bool()), (Some("intrusion"), Some(5), Some(false)));
+        let check = format!("/api/v1/incidents/{id}/checklist");
+        let y = env.api(Method::POST, &check, &tok, Some(json!({"step": 0, "done": true}))).await.json();
+        assert_eq!((y["steps"][0]["done"].as_bool(), y["steps"][1]["done"].as_bool()), (Some(true), Some(false)), "{y}");
+        assert!(y["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "checked" && e["text"].as_str().unwrap_or("").contains("隔離受入侵系統")), "{y}");
+        let r = env.api(Method::POST, &check, &tok, Some(json!({"step": 5, "done": true}))).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("step")));
 
         // the clocks job at 09:00: the notification is due within 30 minutes
         let raised = env.app.incidents_clocks().await.unwrap();

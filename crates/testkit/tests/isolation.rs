@@ -605,6 +605,7 @@ async fn setup(env: &TestEnv) -> Target {
                 confidentiality: "minor".into(),
                 integrity: "none".into(),
                 availability: "none".into(),
+                playbook: Some("malware".into()),
                 ..Default::default()
             },
         )
@@ -1154,6 +1155,7 @@ fn field_value(
             Value::Null
         }
         "text" => json!("隔離測試"),
+        "playbook" => Value::Null,
         "title" => json!("隔離測試"),
         "reporter" => json!("隔離測試"),
         "asset_class" => json!("core"),
@@ -1410,6 +1412,8 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("integrity", "minor".into()),
         ("availability", "within_mtd".into()),
         ("text", "隔離測試".into()),
+        ("step", "1".into()),
+        ("done", "1".into()),
     ]);
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }

@@ -165,6 +165,8 @@ const BUTTONS: &[&str] = &[
     // suggestions: a CPE name chosen by a button (refusals in the assets tests)
     "/assets/{id}/software/{id}/cpe",
     "/orgs/{id}/assets/unmapped",
+    // a playbook's step ticked off (refusals in the incidents tests)
+    "/incidents/{id}/checklist",
     // a match of the organisation's software now
     "/orgs/{id}/vulns/match",
     "/admin/jobs/{id}/rerun",

@@ -11,8 +11,8 @@
 mod record;
 
 pub use record::{
-    ActionInput, ClockView, IncidentInput, IncidentList, IncidentRow, IncidentView, NoteInput,
-    incident_filter,
+    ActionInput, CheckInput, ClockView, IncidentInput, IncidentList, IncidentRow, IncidentView,
+    NoteInput, StepView, incident_filter, playbooks,
 };
 pub(crate) use record::{ClocksJob, KIND_CLOCKS};
 

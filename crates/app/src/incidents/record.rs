@@ -19,6 +19,7 @@ use zian_domain::{
 };
 use zian_i18n::{Msg, msg};
 use zian_rules::incident::{IncidentRules, IncidentVersion, TAIPEI};
+use zian_rules::playbooks::Playbooks;
 
 use super::{moment, optional};
 use crate::inbox::Raise;
@@ -71,6 +72,11 @@ pub struct IncidentInput {
     pub level_override: Option<u8>,
     #[serde(default)]
     pub override_reason: Option<String>,
+    /// The emergency handling principle to follow as a checklist:
+    /// `internal_sabotage`, `malware`, `intrusion`, `building_emergency`
+    /// (seed 002 §5.3.5); another one starts its checklist afresh.
+    #[serde(default)]
+    pub playbook: Option<String>,
     /// Art. 3: response measures (應變處置), external support needed, other.
     #[serde(default)]
     pub measures: Option<String>,
@@ -105,6 +111,25 @@ pub struct ActionInput {
     /// followed up (optional).
     #[serde(default)]
     pub follow_up: Option<String>,
+}
+
+/// A step of the incident's playbook ticked off (or back).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "IncidentCheckIn")]
+pub struct CheckInput {
+    /// The step's number, from 0.
+    pub step: u32,
+    pub done: bool,
+}
+
+/// A step of the playbook with whether it is done.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StepView {
+    pub step: u32,
+    pub text_zh: String,
+    pub text_en: String,
+    pub done: bool,
 }
 
 /// An action of the response for the timeline.
@@ -153,6 +178,9 @@ pub struct IncidentView {
     pub source: String,
     pub calendar_known: bool,
     pub timeline: Vec<TimelineEntry>,
+    /// The playbook's names and steps (none without one).
+    pub playbook_name: Option<(String, String)>,
+    pub steps: Vec<StepView>,
 }
 
 /// A line of the incident list.
@@ -328,7 +356,27 @@ impl App {
                 e.actor_name = mask_name(&e.actor_name);
             }
         }
+        let book = x
+            .playbook
+            .as_deref()
+            .and_then(|id| Playbooks::shipped().ok().and_then(|b| b.get(id)));
+        let steps = book
+            .map(|b| {
+                b.steps
+                    .iter()
+                    .zip(0u32..)
+                    .map(|((zh, en), n)| StepView {
+                        step: n,
+                        text_zh: zh.clone(),
+                        text_en: en.clone(),
+                        done: x.checklist.contains(&n),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(IncidentView {
+            playbook_name: book.map(|b| (b.name_zh.clone(), b.name_en.clone())),
+            steps,
             level: x.level(),
             major: x.major(),
             renotify: x.renotify_pending(),
@@ -493,6 +541,8 @@ impl App {
                 reported_at: None,
                 closed_at: None,
                 status: IncidentStatus::Open,
+                playbook: None,
+                checklist: Vec::new(),
                 measures: Memo::stored(String::new()),
                 support_needed: Memo::stored(String::new()),
                 other_notes: Memo::stored(String::new()),
@@ -515,6 +565,29 @@ impl App {
         x.data_kinds = data_kinds(input.data_kinds.as_deref().unwrap_or(&[]))?;
         x.rules_version = v.id.clone();
         x.override_reason = override_reason;
+        let playbook = match input.playbook.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(id) => Some(
+                Playbooks::shipped()
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .get(id)
+                    .map(|b| b.id.clone())
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "playbook",
+                            msg!(
+                                "reason.one_of",
+                                values =
+                                    "internal_sabotage, malware, intrusion, building_emergency"
+                            ),
+                        )
+                    })?,
+            ),
+        };
+        if playbook != x.playbook {
+            x.checklist.clear();
+        }
+        x.playbook = playbook;
         x.measures = memo("measures", &input.measures)?;
         x.support_needed = memo("support_needed", &input.support_needed)?;
         x.other_notes = memo("other_notes", &input.other_notes)?;
@@ -753,6 +826,56 @@ impl App {
         self.raise_to_supervisors(&org.id, &r).await;
     }
 
+    /// Ticks a step of the incident's playbook off (or back), on the
+    /// timeline with the step's text.
+    pub async fn check_incident_step(
+        &self,
+        p: &Principal,
+        id: &IncidentId,
+        input: CheckInput,
+    ) -> Result<IncidentView> {
+        let (old, _) = self.org_of_incident(p, id).await?;
+        let org = self
+            .org_with(p, &old.org_id, Permission::RecordWrite)
+            .await?;
+        if old.status == IncidentStatus::Closed {
+            return Err(AppError::Conflict("incident_closed"));
+        }
+        let books = Playbooks::shipped().map_err(|e| AppError::Internal(e.to_string()))?;
+        let Some(book) = old.playbook.as_deref().and_then(|b| books.get(b)) else {
+            return Err(AppError::Conflict("incident_no_playbook"));
+        };
+        let Some((zh, _)) = usize::try_from(input.step)
+            .ok()
+            .and_then(|i| book.steps.get(i))
+        else {
+            return Err(AppError::invalid(
+                "step",
+                msg!("reason.incidents.step", max = book.steps.len()),
+            ));
+        };
+        let mut x = old.clone();
+        x.checklist.retain(|n| *n != input.step);
+        if input.done {
+            x.checklist.push(input.step);
+            x.checklist.sort_unstable();
+        }
+        if x.checklist == old.checklist {
+            return self.get_incident(p, id).await;
+        }
+        let now = self.now();
+        x.updated_at = now;
+        let mark = if input.done { "✓" } else { "✗" };
+        let entry = self.entry(Some(p), &x, now, EntryKind::Checked, format!("{mark} {zh}"));
+        let mut e = p.event("incident.checked", Some(&org.id), Some(&x.id));
+        e.details = serde_json::json!({"number": x.number, "playbook": book.id, "step": input.step, "done": input.done});
+        self.stores
+            .incidents
+            .update(&p.scope(Permission::RecordWrite), &x, &entry, e)
+            .await?;
+        self.get_incident(p, &x.id).await
+    }
+
     /// Adds an action of the response to the timeline.
     pub async fn add_incident_note(
         &self,
@@ -951,4 +1074,17 @@ impl JobHandler for ClocksJob {
             .await;
         Ok(())
     }
+}
+
+/// The shipped playbooks: id, Chinese and English name (none when the data
+/// does not load, which the rules' tests prevent).
+pub fn playbooks() -> Vec<(String, String, String)> {
+    Playbooks::shipped()
+        .map(|b| {
+            b.playbooks
+                .iter()
+                .map(|p| (p.id.clone(), p.name_zh.clone(), p.name_en.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;
 use zian_app::incidents::{
-    ActionInput, AssessInput, Assessment, ClockView, IncidentInput, IncidentList, IncidentView,
-    NoteInput, incident_filter,
+    ActionInput, AssessInput, Assessment, CheckInput, ClockView, IncidentInput, IncidentList,
+    IncidentView, NoteInput, StepView, incident_filter,
 };
 use zian_domain::incidents::{IncidentMetrics, TimelineEntry};
 use zian_domain::{IncidentId, OrgId};
@@ -109,6 +109,10 @@ pub struct IncidentOut {
     pub root_cause: String,
     pub lessons: String,
     pub follow_up: String,
+    /// The emergency handling principle followed, and its steps.
+    pub playbook: Option<String>,
+    pub playbook_name: Option<String>,
+    pub steps: Vec<StepView>,
     pub masked: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -163,6 +167,9 @@ impl From<IncidentView> for IncidentOut {
             root_cause: x.root_cause.into(),
             lessons: x.lessons.into(),
             follow_up: x.follow_up.into(),
+            playbook: x.playbook,
+            playbook_name: v.playbook_name.map(|(zh, _)| zh),
+            steps: v.steps,
             masked: v.masked,
             created_at: x.created_at,
             updated_at: x.updated_at,
@@ -271,6 +278,17 @@ pub async fn action(
     ApiJson(b): ApiJson<ActionInput>,
 ) -> ApiResult<ApiJson<IncidentOut>> {
     Ok(ApiJson(st.app.incident_action(&c.p, &id, b).await?.into()))
+}
+
+pub async fn check(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(b): ApiJson<CheckInput>,
+) -> ApiResult<ApiJson<IncidentOut>> {
+    Ok(ApiJson(
+        st.app.check_incident_step(&c.p, &id, b).await?.into(),
+    ))
 }
 
 pub async fn note(

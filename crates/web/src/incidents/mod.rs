@@ -8,7 +8,9 @@ pub mod pages;
 
 use axum::http::Method as M;
 use axum::routing::{get, post};
-use zian_app::incidents::{ActionInput, AssessInput, Assessment, IncidentInput, NoteInput};
+use zian_app::incidents::{
+    ActionInput, AssessInput, Assessment, CheckInput, IncidentInput, NoteInput,
+};
 
 use crate::routes::{Kind::*, Route, r};
 
@@ -20,6 +22,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::GET, "/api/v1/incidents/{id}", Api, "incidents", "An incident with its clocks (deadline, when done, state) and timeline", get(api::get)).resp::<api::IncidentOut>(),
         r(M::PUT, "/api/v1/incidents/{id}", Api, "incidents", "Edit an incident's facts and report fields (the level is recomputed; a level change after the notification is a new report, due within the hour)", axum::routing::put(api::update)).req::<IncidentInput>().resp::<api::IncidentOut>(),
         r(M::POST, "/api/v1/incidents/{id}/actions", Api, "incidents", "Record a step of the response: notified, reviewed (by the supervising authority), recovered, reported (the investigation, handling and improvement report), closed (root cause and lessons learned), reopened", post(api::action)).req::<ActionInput>().resp::<api::IncidentOut>(),
+        r(M::POST, "/api/v1/incidents/{id}/checklist", Api, "incidents", "Tick a step of the incident's playbook (seed 002 §5.3.5's emergency handling principles) off or back", post(api::check)).req::<CheckInput>().resp::<api::IncidentOut>(),
         r(M::POST, "/api/v1/incidents/{id}/notes", Api, "incidents", "Add an action of the response to the timeline", post(api::note)).req::<NoteInput>().resp::<api::IncidentOut>(),
         r(M::GET, "/incidents/assess", Page, "page", "Incident level and deadlines", get(pages::assess)),
         r(M::GET, "/orgs/{id}/incidents", Page, "page", "Incidents", get(pages::list)),
@@ -32,6 +35,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::GET, "/incidents/{id}/edit", Page, "page", "Edit an incident (form)", get(pages::edit)),
         r(M::POST, "/incidents/{id}", Page, "page", "Save an incident", post(pages::update)),
         r(M::POST, "/incidents/{id}/actions", Page, "page", "Record a step of the response", post(pages::action)),
+        r(M::POST, "/incidents/{id}/checklist", Page, "page", "Tick a step of the playbook", post(pages::check)),
         r(M::POST, "/incidents/{id}/notes", Page, "page", "Add to the timeline", post(pages::note)),
     ]
 }

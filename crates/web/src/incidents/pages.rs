@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use zian_app::incidents::{
-    ActionInput, AssessInput, Assessment, ClockView, IncidentInput, IncidentList, IncidentView,
-    NoteInput, incident_filter,
+    ActionInput, AssessInput, Assessment, CheckInput, ClockView, IncidentInput, IncidentList,
+    IncidentView, NoteInput, incident_filter,
 };
 use zian_domain::assets::Asset;
 use zian_domain::incidents::{DATA_KINDS, IncidentStatus, facts_codes};
@@ -229,6 +229,7 @@ pub struct FormValues {
     pub integrity: String,
     pub availability: String,
     pub data_kinds: Vec<String>,
+    pub playbook: String,
     pub level_override: String,
     pub override_reason: String,
     pub measures: String,
@@ -270,6 +271,7 @@ impl FormValues {
             integrity: i,
             availability: a,
             data_kinds: x.data_kinds.clone(),
+            playbook: x.playbook.clone().unwrap_or_default(),
             level_override: x.level_override.map(|l| l.to_string()).unwrap_or_default(),
             override_reason: x.override_reason.to_string(),
             measures: x.measures.to_string(),
@@ -299,6 +301,7 @@ impl FormPage {
             "confidentiality" => &self.v.confidentiality,
             "integrity" => &self.v.integrity,
             "availability" => &self.v.availability,
+            "playbook" => &self.v.playbook,
             _ => &self.v.level_override,
         };
         if v == value { " selected" } else { "" }
@@ -319,6 +322,22 @@ impl FormPage {
     }
     pub fn data_kinds(&self) -> [&'static str; 4] {
         DATA_KINDS
+    }
+    /// The playbooks: id and name in the page's language.
+    pub fn playbooks(&self) -> Vec<(String, String)> {
+        zian_app::incidents::playbooks()
+            .into_iter()
+            .map(|(id, zh, en)| {
+                (
+                    id,
+                    if self.ctx.lang == zian_i18n::Lang::En {
+                        en
+                    } else {
+                        zh
+                    },
+                )
+            })
+            .collect()
     }
 }
 
@@ -421,6 +440,7 @@ fn input_of(pairs: &[(String, String)]) -> IncidentInput {
         integrity: one("integrity"),
         availability: one("availability"),
         data_kinds: Some(many("data_kinds")),
+        playbook: opt("playbook"),
         // a level that is not 1–4 is refused by the application
         level_override: opt("level_override").map(|v| v.trim().parse().unwrap_or(0)),
         override_reason: opt("override_reason"),
@@ -561,6 +581,40 @@ pub async fn action(
     Ok(see_other(&format!(
         "/incidents/{id}?ok=incidents.done.{action}"
     )))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CheckForm {
+    step: String,
+    done: String,
+}
+
+pub async fn check(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<IncidentId>,
+    form: PageForm<CheckForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let old = st.app.get_incident(&pc.p, &id).await?;
+    st.app
+        .org_with(&pc.p, &old.incident.org_id, Permission::RecordWrite)
+        .await?;
+    let step =
+        f.step.trim().parse().map_err(|_| {
+            zian_app::AppError::invalid("step", zian_i18n::msg!("reason.whole_number"))
+        })?;
+    st.app
+        .check_incident_step(
+            &pc.p,
+            &id,
+            CheckInput {
+                step,
+                done: f.done == "1" || f.done == "true",
+            },
+        )
+        .await?;
+    Ok(see_other(&format!("/incidents/{id}#playbook")))
 }
 
 #[derive(Deserialize, Default)]
