@@ -106,6 +106,7 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
         ("webhook_deliveries", "webhook_id") => Some("webhooks"),
         ("webhook_attempts", "delivery_id") => Some("webhook_deliveries"),
         ("asset_software" | "vuln_findings", "asset_id") => Some("assets"),
+        ("incident_events" | "incident_escalations", "incident_id") => Some("incidents"),
         _ => None,
     }
 }
@@ -134,6 +135,7 @@ const INDEXED: &[&str] = &[
     "category",
     "cpe23",
     "due_on",
+    "stage",
 ];
 
 fn short(s: &str) -> String {

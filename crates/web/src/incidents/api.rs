@@ -206,11 +206,17 @@ impl From<IncidentMetrics> for IncidentMetricsOut {
     }
 }
 
-/// The incidents of an organisation and those under it.
+/// The incidents of an organisation and those under it, paged.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct IncidentListOut {
     pub org_id: String,
-    pub incidents: PageOut<IncidentOut>,
+    pub items: Vec<IncidentOut>,
+    /// Incidents matching the filters, counted up to 10,000.
+    pub total: i64,
+    /// `false` when more than `total` incidents match.
+    pub total_exact: bool,
+    pub limit: i64,
+    pub offset: i64,
     /// Not closed, nearest deadline first.
     pub open: Vec<IncidentOut>,
     pub metrics: IncidentMetricsOut,
@@ -218,9 +224,14 @@ pub struct IncidentListOut {
 
 impl From<IncidentList> for IncidentListOut {
     fn from(l: IncidentList) -> Self {
+        let page = PageOut::of(l.page, IncidentOut::from);
         IncidentListOut {
             org_id: l.org.id.into(),
-            incidents: PageOut::of(l.page, Into::into),
+            items: page.items,
+            total: page.total,
+            total_exact: page.total_exact,
+            limit: page.limit,
+            offset: page.offset,
             open: l.open.into_iter().map(Into::into).collect(),
             metrics: l.metrics.into(),
         }
