@@ -69,7 +69,12 @@ CREATE TABLE incident_events (
     text TEXT NOT NULL,
     actor TEXT,
     actor_name TEXT NOT NULL,
-    recorded_at BIGINT NOT NULL
+    recorded_at BIGINT NOT NULL,
+    -- an evidence file of the organisation, with its SHA-256 and name as
+    -- they were when the entry was written
+    evidence_id TEXT,
+    evidence_sha256 TEXT,
+    evidence_name TEXT
 );
 CREATE INDEX incident_events_incident ON incident_events(incident_id, at);
 

@@ -179,8 +179,16 @@ impl App {
             }
             if *action == "note" {
                 let text = text.unwrap_or_default();
-                self.add_incident_note(p, &id, NoteInput { at, text })
-                    .await?;
+                self.add_incident_note(
+                    p,
+                    &id,
+                    NoteInput {
+                        at,
+                        text,
+                        evidence_id: None,
+                    },
+                )
+                .await?;
                 continue;
             }
             let closing = *action == "closed";

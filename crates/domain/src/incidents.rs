@@ -317,6 +317,17 @@ pub struct TimelineEntry {
     pub actor_name: String,
     /// When it was written down.
     pub recorded_at: i64,
+    /// An evidence file of the organisation, its SHA-256 and name when the
+    /// entry was written.
+    pub evidence: Option<EntryEvidence>,
+}
+
+/// The evidence a timeline entry points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryEvidence {
+    pub id: String,
+    pub sha256: String,
+    pub name: String,
 }
 
 /// Filters of the incident list (all optional).

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
 use zian_domain::incidents::{
-    EntryKind, Figures, Incident, IncidentFilter, IncidentStatus, TimelineEntry, facts_codes,
-    facts_of, incident_number,
+    EntryEvidence, EntryKind, Figures, Incident, IncidentFilter, IncidentStatus, TimelineEntry,
+    facts_codes, facts_of, incident_number,
 };
 use zian_domain::text::Memo;
 use zian_domain::{AssetId, IncidentId, ListQuery, OrgScope, Page, Text, UserId};
@@ -146,6 +146,18 @@ fn entry(r: &AnyRow) -> Result<TimelineEntry> {
         actor: os(r, "actor")?.map(UserId::from),
         actor_name: s(r, "actor_name")?,
         recorded_at: i(r, "recorded_at")?,
+        evidence: match (
+            os(r, "evidence_id")?,
+            os(r, "evidence_sha256")?,
+            os(r, "evidence_name")?,
+        ) {
+            (Some(id), Some(sha256), name) => Some(EntryEvidence {
+                id,
+                sha256,
+                name: name.unwrap_or_default(),
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -205,6 +217,15 @@ fn entry_insert(e: &TimelineEntry) -> Sql {
         .set("actor", e.actor.as_ref())
         .set("actor_name", e.actor_name.as_str())
         .set("recorded_at", e.recorded_at)
+        .set("evidence_id", e.evidence.as_ref().map(|x| x.id.as_str()))
+        .set(
+            "evidence_sha256",
+            e.evidence.as_ref().map(|x| x.sha256.as_str()),
+        )
+        .set(
+            "evidence_name",
+            e.evidence.as_ref().map(|x| x.name.as_str()),
+        )
         .insert("incident_events")
 }
 
@@ -390,7 +411,7 @@ impl IncidentStore for SqlStore {
 
     async fn timeline(&self, scope: &OrgScope, id: &IncidentId) -> Result<Vec<TimelineEntry>> {
         let mut q = Sql::new(
-            "SELECT e.id, e.incident_id, e.org_id, e.at, e.kind, e.text, e.actor, e.actor_name, e.recorded_at FROM incident_events e JOIN orgs o ON o.id = e.org_id WHERE e.incident_id = ",
+            "SELECT e.id, e.incident_id, e.org_id, e.at, e.kind, e.text, e.actor, e.actor_name, e.recorded_at, e.evidence_id, e.evidence_sha256, e.evidence_name FROM incident_events e JOIN orgs o ON o.id = e.org_id WHERE e.incident_id = ",
         );
         q.bind(id)
             .push(" AND ")

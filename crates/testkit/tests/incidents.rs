@@ -114,6 +114,18 @@ backend_tests! {
         let r = env.api(Method::POST, &check, &tok, Some(json!({"step": 5, "done": true}))).await;
         assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("step")));
 
+        // an action with its evidence: the entry keeps the file's SHA-256
+        let officer = env.principal("officer.police").await;
+        let file = env.app.upload_evidence(&officer, &pol, "防火牆阻擋紀錄.txt", "text/plain", "deny 203.0.113.7".as_bytes().to_vec()).await.unwrap();
+        let notes = format!("/api/v1/incidents/{id}/notes");
+        let y = env.api(Method::POST, &notes, &tok, Some(json!({"text": "防火牆封鎖攻擊來源", "evidence_id": file.id.to_string()}))).await.json();
+        let e = y["timeline"].as_array().unwrap().iter().find(|e| e["text"] == "防火牆封鎖攻擊來源").cloned().unwrap_or_default();
+        assert_eq!((e["evidence_sha256"].as_str(), e["evidence_name"].as_str()), (Some(file.sha256.as_str()), Some("防火牆阻擋紀錄.txt")), "{y}");
+        let hlt = env.org("PIF-HLT").await;
+        let other = env.app.upload_evidence(&env.principal("admin").await, &hlt, "衛生局.txt", "text/plain", b"x".to_vec()).await.unwrap();
+        let r = env.api(Method::POST, &notes, &tok, Some(json!({"text": "x", "evidence_id": other.id.to_string()}))).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("evidence_id")));
+
         // the clocks job at 09:00: the notification is due within 30 minutes
         let raised = env.app.incidents_clocks().await.unwrap();
         assert!(raised > 0, "{raised}");

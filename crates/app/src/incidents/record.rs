@@ -10,12 +10,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use zian_domain::incidents::{
-    EntryKind, Incident, IncidentFilter, IncidentMetrics, IncidentStatus, TimelineEntry,
-    data_kinds, escalation_stage, facts_of, mask_contact, mask_name, metrics, parse_level,
+    EntryEvidence, EntryKind, Incident, IncidentFilter, IncidentMetrics, IncidentStatus,
+    TimelineEntry, data_kinds, escalation_stage, facts_of, mask_contact, mask_name, metrics,
+    parse_level,
 };
 use zian_domain::{
-    AssetId, IncidentId, ListQuery, Memo, OrgId, OrgScope, Organisation, Page, Permission,
-    Principal, Text,
+    AssetId, EvidenceId, IncidentId, ListQuery, Memo, OrgId, OrgScope, Organisation, Page,
+    Permission, Principal, Text,
 };
 use zian_i18n::{Msg, msg};
 use zian_rules::incident::{IncidentRules, IncidentVersion, TAIPEI};
@@ -142,6 +143,10 @@ pub struct NoteInput {
     pub at: Option<String>,
     /// What was done (at most 4,000 characters).
     pub text: String,
+    /// An evidence file of the incident's organisation: the entry keeps its
+    /// SHA-256 and name.
+    #[serde(default)]
+    pub evidence_id: Option<String>,
 }
 
 /// One legal clock of an incident.
@@ -428,6 +433,7 @@ impl App {
             actor: p.map(|p| p.user.id.clone()),
             actor_name: p.map_or_else(String::new, |p| p.user.display_name.clone()),
             recorded_at: self.now(),
+            evidence: None,
         }
     }
 
@@ -887,9 +893,31 @@ impl App {
         let org = self.org_with(p, &x.org_id, Permission::RecordWrite).await?;
         let text: Text<4000> = Text::parse("text", &input.text)?;
         let t = self.action_time("at", &input.at, x.aware_at)?;
-        let entry = self.entry(Some(p), &x, t, EntryKind::Note, text.into_string());
+        let mut entry = self.entry(Some(p), &x, t, EntryKind::Note, text.into_string());
+        if let Some(eid) = input
+            .evidence_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let file = self
+                .stores
+                .evidence
+                .get(&p.scope(Permission::RecordRead), &EvidenceId::from(eid))
+                .await?
+                .map(|(f, _)| f)
+                .filter(|f| f.org_id == x.org_id)
+                .ok_or_else(|| {
+                    AppError::invalid("evidence_id", msg!("reason.incidents.evidence_unknown"))
+                })?;
+            entry.evidence = Some(EntryEvidence {
+                id: file.id.to_string(),
+                sha256: file.sha256,
+                name: file.filename,
+            });
+        }
         let mut e = p.event("incident.noted", Some(&org.id), Some(&x.id));
-        e.details = serde_json::json!({"number": x.number, "at": t});
+        e.details = serde_json::json!({"number": x.number, "at": t, "evidence": entry.evidence});
         self.stores
             .incidents
             .add_entry(&p.scope(Permission::RecordWrite), &entry, e)

@@ -40,6 +40,10 @@ pub struct TimelineEntryOut {
     pub actor_name: String,
     /// When it was written down.
     pub recorded_at: i64,
+    /// An evidence file with its SHA-256 and name when it was linked.
+    pub evidence_id: Option<String>,
+    pub evidence_sha256: Option<String>,
+    pub evidence_name: Option<String>,
 }
 
 impl From<TimelineEntry> for TimelineEntryOut {
@@ -50,6 +54,9 @@ impl From<TimelineEntry> for TimelineEntryOut {
             text: e.text.into(),
             actor_name: e.actor_name,
             recorded_at: e.recorded_at,
+            evidence_id: e.evidence.as_ref().map(|x| x.id.clone()),
+            evidence_sha256: e.evidence.as_ref().map(|x| x.sha256.clone()),
+            evidence_name: e.evidence.map(|x| x.name),
         }
     }
 }

@@ -486,6 +486,8 @@ pub struct IncidentPage {
     pub v: IncidentView,
     pub now: i64,
     pub assets: Vec<(String, String)>,
+    /// The organisation's latest evidence files (id, name), for a note.
+    pub evidence: Vec<(String, String)>,
 }
 
 impl ClockHelpers for IncidentPage {
@@ -529,6 +531,17 @@ pub async fn show(
             assets.push((x.id.to_string(), x.name.to_string()));
         }
     }
+    let evidence = if v.can_write {
+        st.app
+            .list_evidence(&pc.p, &v.incident.org_id, &ListQuery::all(50))
+            .await?
+            .items
+            .into_iter()
+            .map(|f| (f.id.to_string(), f.filename))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let cx = ctx(
         &st.app,
         &pc,
@@ -542,6 +555,7 @@ pub async fn show(
         now: st.app.now(),
         v,
         assets,
+        evidence,
     })
 }
 
@@ -622,6 +636,7 @@ pub async fn check(
 pub struct NoteForm {
     at: String,
     text: String,
+    evidence_id: String,
 }
 
 pub async fn note(
@@ -637,6 +652,7 @@ pub async fn note(
             NoteInput {
                 at: Some(f.at).filter(|s| !s.trim().is_empty()),
                 text: f.text,
+                evidence_id: Some(f.evidence_id).filter(|s| !s.trim().is_empty()),
             },
         )
         .await?;
