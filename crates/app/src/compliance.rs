@@ -206,6 +206,36 @@ pub struct ModuleEvidence {
     /// kept as CPE names and matched against the vulnerability feeds) when
     /// at least one host was matched.
     pub vans: Option<(Date, u64)>,
+    /// The critical (高) business processes of the impact analysis.
+    pub critical: Vec<zian_domain::ProcessId>,
+    /// Completed drills: the day, the kind, the processes drilled, the id.
+    /// A plan drill (tabletop or recovery) covering every critical process
+    /// within a period proves the yearly continuity drill; a notification
+    /// drill the incident drill.
+    pub drills: Vec<(
+        Date,
+        zian_domain::continuity::DrillKind,
+        Vec<zian_domain::ProcessId>,
+    )>,
+    /// The days social-engineering drill rounds were held: one within a
+    /// half-year proves that half-year's drill.
+    pub campaigns: Vec<Date>,
+}
+
+/// The due dates of `ob` up to `horizon` with the start of each one's
+/// period (the previous due date, or a period before the first).
+fn periods(ob: &Obligation, horizon: Date) -> Vec<(Date, Date)> {
+    let (Some(first), Some(months)) = (ob.first_due, ob.frequency.period_months()) else {
+        return Vec::new();
+    };
+    let dues = ob.due_dates(first, horizon);
+    let mut out = Vec::new();
+    let mut start = first.saturating_sub(time::Duration::days(i64::from(months) * 365 / 12));
+    for d in dues {
+        out.push((start, d));
+        start = d;
+    }
+    out
 }
 
 fn derived_completions(
@@ -267,6 +297,66 @@ fn derived_completions(
             }
             _ => Vec::new(),
         },
+        "bcp-drill" | "incident-drill" | "social-engineering-drill" => {
+            let horizon = today.saturating_add(time::Duration::days(800));
+            let link = match ob.item.as_str() {
+                "social-engineering-drill" => format!("/orgs/{}/campaigns", org.id),
+                _ => format!("/orgs/{}/continuity", org.id),
+            };
+            let mut out = Vec::new();
+            for (start, due) in periods(ob, horizon) {
+                let within = |d: &Date| *d > start && *d <= due;
+                let done = match ob.item.as_str() {
+                    "social-engineering-drill" => {
+                        let held: Vec<Date> = ev.campaigns.iter().copied().filter(within).collect();
+                        held.iter().max().map(|last| {
+                            (
+                                *last,
+                                msg!("compliance.auto_note.campaigns", n = held.len()),
+                            )
+                        })
+                    }
+                    "incident-drill" => ev
+                        .drills
+                        .iter()
+                        .filter(|(d, k, _)| {
+                            within(d) && *k == zian_domain::continuity::DrillKind::Notification
+                        })
+                        .map(|(d, _, _)| *d)
+                        .max()
+                        .map(|last| (last, msg!("compliance.auto_note.notification_drill"))),
+                    _ => {
+                        let plan: Vec<_> = ev
+                            .drills
+                            .iter()
+                            .filter(|(d, k, _)| within(d) && k.exercises_plan())
+                            .collect();
+                        let covered = ev
+                            .critical
+                            .iter()
+                            .all(|c| plan.iter().any(|(_, _, ps)| ps.contains(c)));
+                        plan.iter()
+                            .map(|(d, _, _)| *d)
+                            .max()
+                            .filter(|_| covered)
+                            .map(|last| {
+                                (
+                                    last,
+                                    msg!(
+                                        "compliance.auto_note.bcp_drill",
+                                        drills = plan.len(),
+                                        critical = ev.critical.len()
+                                    ),
+                                )
+                            })
+                    }
+                };
+                if let Some((on, note)) = done {
+                    out.push(row(due, on, note, link.clone()));
+                }
+            }
+            out
+        }
         "security-staff" => match (&ev.plan, ob.count) {
             (Some((id, approved_on, staff)), Some(n)) if *staff >= n as usize => vec![row(
                 first,
@@ -842,6 +932,31 @@ impl App {
             let hosts = r.counts["hosts"].as_u64().unwrap_or(0);
             out.entry(r.org_id.clone()).or_default().vans =
                 Some((zian_domain::day::of_unix(r.matched_at), hosts));
+        }
+        for x in self.stores.continuity.all_processes(scope, org_id).await? {
+            if x.critical() {
+                out.entry(x.org_id.clone()).or_default().critical.push(x.id);
+            }
+        }
+        for d in self
+            .stores
+            .continuity
+            .completed_drills(scope, org_id)
+            .await?
+        {
+            if let Some(on) = d.completed_on {
+                out.entry(d.org_id.clone()).or_default().drills.push((
+                    on,
+                    d.kind,
+                    d.body.process_ids,
+                ));
+            }
+        }
+        for c in self.stores.continuity.campaigns(scope, org_id).await? {
+            out.entry(c.org_id.clone())
+                .or_default()
+                .campaigns
+                .push(c.held_on);
         }
         Ok(out)
     }

@@ -324,6 +324,7 @@ impl App {
         self.seed_demo_assets(&by_code).await?;
         self.seed_demo_vulns(&by_code).await?;
         self.seed_demo_incidents(&by_code).await?;
+        self.seed_demo_continuity(&by_code).await?;
         Ok(out)
     }
 

@@ -143,7 +143,11 @@ impl App {
     }
 
     /// The first asset of the organisation whose name contains `name`.
-    async fn demo_asset(&self, org: &Organisation, name: &str) -> Result<Option<String>> {
+    pub(crate) async fn demo_asset(
+        &self,
+        org: &Organisation,
+        name: &str,
+    ) -> Result<Option<String>> {
         let page = self
             .stores
             .assets

@@ -97,6 +97,31 @@ impl App {
         self.raise_to_roles(Some(org), &roles, r).await
     }
 
+    /// As [`Self::raise_to_holders`], to everyone but the person who did
+    /// what the notice tells (they know).
+    pub async fn raise_to_others(
+        &self,
+        org: &OrgId,
+        perm: Permission,
+        actor: &UserId,
+        r: &Raise,
+    ) -> usize {
+        let roles: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|x| *x != Role::SystemAdmin && x.grants(perm))
+            .collect();
+        match self.holders_of(Some(org), &roles).await {
+            Ok(to) => {
+                let to: Vec<UserId> = to.into_iter().filter(|u| u != actor).collect();
+                self.raise(&to, r).await
+            }
+            Err(e) => {
+                tracing::warn!(event = r.event, error = %e, "notice recipients not found");
+                0
+            }
+        }
+    }
+
     /// Raises a notice to the supervisors over `org` (a Supervisor role on
     /// it or above).
     pub async fn raise_to_supervisors(&self, org: &OrgId, r: &Raise) -> usize {

@@ -96,6 +96,12 @@ impl Default for JobsConfig {
                     kind: crate::incidents::KIND_CLOCKS.into(),
                     payload: None,
                 },
+                ScheduleConfig {
+                    name: "continuity.daily".into(),
+                    cron: "20 7 * * *".into(),
+                    kind: crate::continuity::KIND_DAILY.into(),
+                    payload: None,
+                },
             ],
         }
     }
@@ -269,6 +275,10 @@ impl Handlers {
             .with(
                 crate::incidents::KIND_CLOCKS,
                 Arc::new(crate::incidents::ClocksJob),
+            )
+            .with(
+                crate::continuity::KIND_DAILY,
+                Arc::new(crate::continuity::DailyJob),
             )
             .with(
                 crate::feeds_sync::KIND_SYNC,

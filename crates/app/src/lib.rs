@@ -30,9 +30,12 @@ pub mod auth;
 pub mod authz;
 pub mod compliance;
 pub mod config;
+pub mod continuity;
+pub mod corrective;
 pub mod dashboard;
 pub mod demo;
 mod demo_assets;
+mod demo_continuity;
 mod demo_incidents;
 pub mod demo_scale;
 pub mod demo_vulns;
@@ -141,5 +144,14 @@ impl App {
     pub async fn ready(&self) -> Result<&'static str> {
         self.health.0.ping().await?;
         Ok(self.health.0.backend().as_str())
+    }
+}
+
+/// A boolean query parameter: `true`/`1` or `false`/`0`.
+pub(crate) fn parse_bool(field: &str, v: &str) -> Result<bool> {
+    match v.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(AppError::invalid(field, zian_i18n::msg!("reason.bool"))),
     }
 }

@@ -866,6 +866,14 @@ impl App {
         // comes from the findings themselves
         let kpis = self.stores.plans.kpis(&scope, &org.id).await?;
         let vans = self.vans_handling_rate(p, org).await?;
+        // the latest social-engineering drill round
+        let campaign = self
+            .stores
+            .continuity
+            .campaigns(&scope, Some(&org.id))
+            .await?
+            .into_iter()
+            .next();
         let objectives = content
             .rows("policy", "quantitative")
             .iter()
@@ -876,10 +884,30 @@ impl App {
                 let comparator = s("comparator");
                 // list is newest period first
                 let latest = kpis.iter().find(|k| !kpi.is_empty() && k.kpi == kpi);
-                let live = vans
-                    .filter(|_| kpi == "vans_handling_rate")
-                    .and_then(|(m, r)| r.percent().map(|v| (m, v)));
-                let measured = live.map(|(_, v)| v).or(latest.map(KpiMeasurement::value));
+                let live: Option<(String, String, f64)> = match kpi.as_str() {
+                    "vans_handling_rate" => vans.and_then(|(m, r)| {
+                        r.percent().map(|v| {
+                            (
+                                ymd(zian_domain::day::of_unix(m.end()) - time::Duration::days(1)),
+                                format!("VANS {m}"),
+                                v,
+                            )
+                        })
+                    }),
+                    "phishing_open_rate" | "phishing_click_rate" => campaign.as_ref().map(|c| {
+                        let v = if kpi == "phishing_open_rate" {
+                            c.open_rate()
+                        } else {
+                            c.click_rate()
+                        };
+                        (ymd(c.held_on), format!("社交工程演練 {}", c.round), v)
+                    }),
+                    _ => None,
+                };
+                let measured = live
+                    .as_ref()
+                    .map(|l| l.2)
+                    .or(latest.map(KpiMeasurement::value));
                 let met = match (measured, target, comparator.as_str()) {
                     (Some(m), Some(t), ">=") => Some(m >= t),
                     (Some(m), Some(t), "<=") => Some(m <= t),
@@ -892,14 +920,12 @@ impl App {
                     target,
                     unit: s("unit"),
                     measured,
-                    period_end: match live {
-                        Some((m, _)) => Some(ymd(
-                            zian_domain::day::of_unix(m.end()) - time::Duration::days(1)
-                        )),
+                    period_end: match &live {
+                        Some(l) => Some(l.0.clone()),
                         None => latest.map(|k| ymd(k.period_end)),
                     },
                     source: match live {
-                        Some((m, _)) => Some(format!("VANS {m}")),
+                        Some(l) => Some(l.1),
                         None => latest.map(|k| k.source.clone()),
                     },
                     met,

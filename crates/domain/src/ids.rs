@@ -112,6 +112,16 @@ id_type!(
     FindingId,
     /// A security incident (資通安全事件).
     IncidentId,
+    /// A business process of the business impact analysis (營運衝擊分析).
+    ProcessId,
+    /// An activation of a business continuity plan.
+    ActivationId,
+    /// A drill (演練) of business continuity or incident notification.
+    DrillId,
+    /// A social-engineering drill's results of one round.
+    CampaignId,
+    /// A corrective action (矯正措施).
+    ActionId,
 );
 
 #[cfg(test)]

@@ -104,6 +104,20 @@ pub const KINDS: &[NoticeKind] = &[
         event: "incidents.overdue",
         default: Channel::Email,
     },
+    // business continuity: a plan activated (at once), a yearly review due
+    // and a corrective action overdue (daily digest), to the officers
+    NoticeKind {
+        event: "continuity.activated",
+        default: Channel::Email,
+    },
+    NoticeKind {
+        event: "continuity.review_due",
+        default: Channel::Digest,
+    },
+    NoticeKind {
+        event: "corrective.overdue",
+        default: Channel::Digest,
+    },
     // to the administrators of the whole tree
     NoticeKind {
         event: "feeds.stale",

@@ -130,6 +130,9 @@ pub struct Incident {
     /// The improvements' schedule and how their effect is followed up
     /// (預定完成時程及成效追蹤機制).
     pub follow_up: Memo<4000>,
+    /// The vulnerability findings of the organisation the incident came
+    /// through (named at closure or later).
+    pub finding_ids: Vec<crate::FindingId>,
     pub created_by: Option<UserId>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -482,6 +485,7 @@ mod tests {
             root_cause: Memo::stored(String::new()),
             lessons: Memo::stored(String::new()),
             follow_up: Memo::stored(String::new()),
+            finding_ids: Vec::new(),
             created_by: None,
             created_at: 1_000,
             updated_at: 1_000,

@@ -14,6 +14,8 @@ pub mod assets;
 pub mod audit;
 pub mod authz;
 pub mod compliance;
+pub mod continuity;
+pub mod corrective;
 pub mod day;
 pub mod error;
 pub mod evidence;
@@ -41,7 +43,8 @@ pub mod webhooks;
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
-    AssetId, EvidenceId, FindingId, ImportId, IncidentId, OrgId, PlanId, RiskId, SystemId, UserId,
+    ActionId, ActivationId, AssetId, CampaignId, DrillId, EvidenceId, FindingId, ImportId,
+    IncidentId, OrgId, PlanId, ProcessId, RiskId, SystemId, UserId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

@@ -202,6 +202,8 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "webhooks",
     "inbox",
     "incidents",
+    "continuity",
+    "corrective",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

@@ -292,7 +292,12 @@ text_args!(
     zian_domain::EvidenceId,
     zian_domain::AssetId,
     zian_domain::ImportId,
-    zian_domain::IncidentId
+    zian_domain::IncidentId,
+    zian_domain::ProcessId,
+    zian_domain::ActivationId,
+    zian_domain::DrillId,
+    zian_domain::CampaignId,
+    zian_domain::ActionId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

@@ -79,7 +79,7 @@ pub trait IncidentStore: Send + Sync {
     ) -> Result<bool>;
 }
 
-const COLS: &str = "x.id, x.org_id, x.number, x.title, x.description, x.occurred_at, x.aware_at, x.reporter, x.reporter_contact, x.asset_ids, x.asset_class, x.confidentiality, x.integrity, x.availability, x.data_kinds, x.rules_version, x.computed_level, x.level_override, x.override_reason, x.notified_level, x.level_changed_at, x.notified_at, x.reviewed_at, x.recovered_at, x.reported_at, x.closed_at, x.status, x.playbook, x.checklist, x.measures, x.support_needed, x.other_notes, x.root_cause, x.lessons, x.follow_up, x.created_by, x.created_at, x.updated_at";
+const COLS: &str = "x.id, x.org_id, x.number, x.title, x.description, x.occurred_at, x.aware_at, x.reporter, x.reporter_contact, x.asset_ids, x.asset_class, x.confidentiality, x.integrity, x.availability, x.data_kinds, x.rules_version, x.computed_level, x.level_override, x.override_reason, x.notified_level, x.level_changed_at, x.notified_at, x.reviewed_at, x.recovered_at, x.reported_at, x.closed_at, x.status, x.playbook, x.checklist, x.measures, x.support_needed, x.other_notes, x.root_cause, x.lessons, x.follow_up, x.finding_ids, x.created_by, x.created_at, x.updated_at";
 
 fn level(r: &AnyRow, col: &str) -> Result<Option<u8>> {
     Ok(oi(r, col)?.and_then(|v| u8::try_from(v).ok()))
@@ -129,6 +129,7 @@ fn incident(r: &AnyRow) -> Result<Incident> {
         root_cause: Memo::stored(s(r, "root_cause")?),
         lessons: Memo::stored(s(r, "lessons")?),
         follow_up: Memo::stored(s(r, "follow_up")?),
+        finding_ids: json(r, "finding_ids")?,
         created_by: os(r, "created_by")?.map(UserId::from),
         created_at: i(r, "created_at")?,
         updated_at: i(r, "updated_at")?,
@@ -168,6 +169,8 @@ fn cols(x: &Incident) -> Result<Cols> {
         serde_json::to_string(&ids).map_err(|e| StoreError::Corrupt(format!("asset_ids: {e}")))?;
     let checklist = serde_json::to_string(&x.checklist)
         .map_err(|e| StoreError::Corrupt(format!("checklist: {e}")))?;
+    let findings = serde_json::to_string(&x.finding_ids)
+        .map_err(|e| StoreError::Corrupt(format!("finding_ids: {e}")))?;
     let [asset, c, ig, av] = facts_codes(&x.facts);
     let lvl = |v: Option<u8>| v.map(i64::from);
     Ok(Cols::new()
@@ -203,6 +206,7 @@ fn cols(x: &Incident) -> Result<Cols> {
         .set("root_cause", &x.root_cause)
         .set("lessons", &x.lessons)
         .set("follow_up", &x.follow_up)
+        .set("finding_ids", findings)
         .set("updated_at", x.updated_at))
 }
 
@@ -261,6 +265,11 @@ async fn require_assets(tx: &mut AuditedTx, x: &Incident) -> Result<()> {
     for a in &x.asset_ids {
         let mut q = Sql::new("SELECT 1 AS one FROM assets WHERE id = ");
         q.bind(a).and(" AND org_id = ", &x.org_id);
+        tx.require(&q).await?;
+    }
+    for f in &x.finding_ids {
+        let mut q = Sql::new("SELECT 1 AS one FROM vuln_findings WHERE id = ");
+        q.bind(f.as_str()).and(" AND org_id = ", &x.org_id);
         tx.require(&q).await?;
     }
     Ok(())

@@ -37,6 +37,8 @@ mod audit;
 mod auth;
 pub mod backup;
 mod compliance;
+mod continuity;
+mod corrective;
 mod db;
 mod directory;
 pub mod error;
@@ -61,6 +63,8 @@ pub use assets::AssetStore;
 pub use audit::AuditStore;
 pub use auth::{AuthStore, Ending};
 pub use compliance::ComplianceStore;
+pub use continuity::ContinuityStore;
+pub use corrective::{ActionFilter, CorrectiveStore};
 pub use db::{Backend, SqlStore};
 pub use directory::{
     DISABLED_DIRECTORY_REMOVED, DirectoryAccount, DirectoryGrant, DirectoryStore, GrantChanges,
@@ -98,6 +102,8 @@ pub struct Stores {
     pub vulns: Arc<dyn VulnStore>,
     pub risk: Arc<dyn RiskStore>,
     pub incidents: Arc<dyn IncidentStore>,
+    pub continuity: Arc<dyn ContinuityStore>,
+    pub corrective: Arc<dyn CorrectiveStore>,
     pub plans: Arc<dyn PlanStore>,
     pub evidence: Arc<dyn EvidenceStore>,
     pub jobs: Arc<dyn JobStore>,
@@ -122,6 +128,8 @@ impl SqlStore {
                 vulns: s.clone(),
                 risk: s.clone(),
                 incidents: s.clone(),
+                continuity: s.clone(),
+                corrective: s.clone(),
                 plans: s.clone(),
                 evidence: s.clone(),
                 jobs: s.clone(),

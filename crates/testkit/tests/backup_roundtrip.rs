@@ -106,7 +106,10 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
         ("webhook_deliveries", "webhook_id") => Some("webhooks"),
         ("webhook_attempts", "delivery_id") => Some("webhook_deliveries"),
         ("asset_software" | "vuln_findings", "asset_id") => Some("assets"),
-        ("incident_events" | "incident_escalations", "incident_id") => Some("incidents"),
+        ("incident_events" | "incident_escalations" | "continuity_activations", "incident_id") => {
+            Some("incidents")
+        }
+        ("continuity_activations", "process_id") => Some("bia_processes"),
         _ => None,
     }
 }
@@ -122,6 +125,9 @@ const UNIQUE: &[&str] = &[
     "idempotency_key",
     "name_key",
     "cve_id",
+    // a business process's name and a drill round's, per organisation
+    "name",
+    "round",
 ];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
 const INDEXED: &[&str] = &[
@@ -131,11 +137,13 @@ const INDEXED: &[&str] = &[
     "rule_id",
     "action",
     "target",
-    "name",
     "category",
     "cpe23",
     "due_on",
     "stage",
+    "planned_on",
+    "source",
+    "source_id",
 ];
 
 fn short(s: &str) -> String {

@@ -250,3 +250,48 @@ backend_tests! {
         assert!(html.contains("data-level=\"1\"") && html.contains("敏感資訊、個人資料") && html.contains("id=\"action-form\""), "{html}");
     }
 }
+
+backend_tests! {
+    async fn an_incident_names_the_findings_it_came_through(backend: Backend) {
+        let env = TestEnv::demo_with_feeds(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let f = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/vulns?limit=1"), &tok, None).await.json();
+        let finding = f["items"][0]["id"].as_str().unwrap_or_else(|| panic!("{f}")).to_string();
+        let asset = f["items"][0]["asset_id"].as_str().unwrap().to_string();
+        let cve = f["items"][0]["cve_id"].as_str().unwrap().to_string();
+        let x = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/incidents"), &tok, Some(json!({
+            "title": "弱點遭利用", "aware_at": "2026-11-21T08:30", "reporter": "王小明",
+            "asset_ids": [asset], "asset_class": "core", "confidentiality": "minor",
+            "integrity": "serious", "availability": "none",
+        }))).await.json();
+        let id = x["id"].as_str().unwrap().to_string();
+        assert_eq!(x["finding_ids"], json!([]));
+        // the page offers the open findings of the affected asset
+        let s = env.login("officer.police", PASSWORD).await;
+        let html = env.request(Method::GET, &format!("/incidents/{id}"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"findings-form\"") && html.contains(&format!("value=\"{finding}\"")), "{html}");
+        // another organisation's finding is refused
+        let other = env.token_for("officer.health").await;
+        let hlt = env.org("PIF-HLT").await;
+        let hf = env.api(Method::GET, &format!("/api/v1/orgs/{hlt}/vulns?limit=1&status=all&certainty=all"), &other, None).await.json();
+        let path = format!("/api/v1/incidents/{id}/findings");
+        if let Some(h) = hf["items"][0]["id"].as_str() {
+            let r = env.api(Method::POST, &path, &tok, Some(json!({"finding_ids": [h]}))).await;
+            assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("finding_ids")), "{}", r.text());
+        }
+        let r = env.api(Method::POST, &path, &tok, Some(json!({"finding_ids": ["nope"]}))).await;
+        assert_eq!(r.json()["error"]["field"], "finding_ids");
+        let r = env.api(Method::POST, &path, &tok, Some(json!({"finding_ids": [finding, finding]}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let y = r.json();
+        assert_eq!(y["finding_ids"], json!([finding]));
+        assert!(y["timeline"].as_array().unwrap().iter().any(|e| e["kind"] == "edited" && e["text"].as_str().unwrap_or("").contains(&cve)), "{y}");
+        let html = env.request(Method::GET, &format!("/incidents/{id}"), &[("cookie", s.cookie.as_str())], None).await.text();
+        assert!(html.contains("id=\"linked-findings\"") && html.contains(&cve), "{html}");
+        // a supervisor reads the link, cannot change it
+        let sup = env.token_for("supervisor.khh").await;
+        let r = env.api(Method::POST, &path, &sup, Some(json!({"finding_ids": []}))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    }
+}

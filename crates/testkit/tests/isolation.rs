@@ -200,6 +200,14 @@ struct Ids {
     finding: String,
     /// An incident of PIF-HLT, recorded, not yet notified.
     incident: String,
+    /// A critical business process of PIF-HLT with its continuity plan.
+    process: String,
+    /// An activation of that plan, active.
+    activation: String,
+    /// A drill of PIF-HLT, planned.
+    drill: String,
+    /// A corrective action of that drill, open.
+    action: String,
 }
 
 impl Ids {
@@ -227,6 +235,10 @@ impl Ids {
             import: f(),
             finding: f(),
             incident: f(),
+            process: f(),
+            activation: f(),
+            drill: f(),
+            action: f(),
         }
     }
 }
@@ -251,6 +263,9 @@ const TARGET_RISK_ASSET: &str = "衛生局隔離測試資產";
 /// The title and the reporter of the target's incident (markers).
 const TARGET_INCIDENT: &str = "衛生局隔離測試事件";
 const TARGET_REPORTER: &str = "衛生局隔離測試通報人";
+/// The target's business process and drill (markers).
+const TARGET_PROCESS: &str = "衛生局隔離測試業務流程";
+const TARGET_DRILL: &str = "衛生局隔離測試演練";
 /// The name of the target's asset in the register (a marker).
 const TARGET_ASSET: &str = "衛生局隔離測試主機";
 /// The file name of the target's inventory import (a marker).
@@ -612,6 +627,97 @@ async fn setup(env: &TestEnv) -> Target {
         .await
         .expect("incident");
     all_ids.insert(incident.incident.id.to_string());
+    // a critical process with its plan, the plan activated, a drill planned
+    // with a corrective action
+    let process = env
+        .app
+        .save_process(
+            &admin,
+            &hlt,
+            None,
+            zian_app::continuity::ProcessInput {
+                name: TARGET_PROCESS.into(),
+                grade: "high".into(),
+                mtd_hours: Some(8),
+                rto_hours: Some(4),
+                steps: Some("切換備援主機\n恢復服務".into()),
+                resources: Some("備援主機".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("process");
+    // the plan of a second process is the one activated (a plan runs once
+    // at a time; the first stays ready for the activation routes)
+    let standby = env
+        .app
+        .save_process(
+            &admin,
+            &hlt,
+            None,
+            zian_app::continuity::ProcessInput {
+                name: format!("{TARGET_PROCESS}（備援）"),
+                grade: "high".into(),
+                steps: Some("切換備援主機\n恢復服務".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("process");
+    all_ids.insert(standby.id.to_string());
+    let activation = env
+        .app
+        .activate_plan(
+            &admin,
+            &standby.id,
+            zian_app::continuity::ActivationInput {
+                decided_by: "衛生局資安長".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("activation");
+    let drill = env
+        .app
+        .save_drill(
+            &admin,
+            &hlt,
+            None,
+            zian_app::continuity::DrillInput {
+                title: TARGET_DRILL.into(),
+                drill_kind: "tabletop".into(),
+                planned_on: "2026-11-21".into(),
+                process_ids: Some(vec![process.id.to_string()]),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("drill");
+    let action = env
+        .app
+        .raise_action(
+            &admin,
+            zian_app::corrective::ActionInput {
+                source: "drill".into(),
+                source_id: drill.drill.id.to_string(),
+                title: "衛生局隔離測試矯正措施".into(),
+                owner: "資訊室".into(),
+                due_on: "2026-12-31".into(),
+            },
+        )
+        .await
+        .expect("corrective action");
+    all_ids.extend([
+        process.id.to_string(),
+        activation.activation.id.to_string(),
+        drill.drill.id.to_string(),
+        action.id.to_string(),
+    ]);
+    markers.extend([
+        TARGET_PROCESS.to_string(),
+        TARGET_DRILL.to_string(),
+        "衛生局隔離測試矯正措施".to_string(),
+    ]);
     markers.extend([
         TARGET_INCIDENT.to_string(),
         TARGET_REPORTER.to_string(),
@@ -787,6 +893,10 @@ async fn setup(env: &TestEnv) -> Target {
             import: import.import.id.into_string(),
             finding: finding.id.into_string(),
             incident: incident.incident.id.into_string(),
+            process: process.id.into_string(),
+            activation: activation.activation.id.into_string(),
+            drill: drill.drill.id.into_string(),
+            action: action.id.into_string(),
         },
         all_ids,
         markers,
@@ -1038,6 +1148,10 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 ("control_id", _) | (_, "controls") => vec![ids.control.clone()],
                 (_, "risks") => vec![ids.risk.clone()],
                 (_, "incidents") => vec![ids.incident.clone()],
+                (_, "processes") => vec![ids.process.clone()],
+                (_, "activations") => vec![ids.activation.clone()],
+                (_, "drills") => vec![ids.drill.clone()],
+                (_, "corrective-actions") => vec![ids.action.clone()],
                 (_, "overrides") => vec![ids.override_.clone()],
                 (_, "webhooks") => vec![ids.webhook.clone()],
                 (_, "webhook-deliveries") => vec![ids.delivery.clone()],
@@ -1156,6 +1270,32 @@ fn field_value(
         }
         "text" => json!("隔離測試"),
         "playbook" => Value::Null,
+        // continuity: a process (medium, no plan), an activation of the
+        // target's plan, a step, the termination, a drill and its report, a
+        // social-engineering round, a corrective action of the target's
+        // incident and its completion
+        "grade" => json!("medium"),
+        "roles" => Value::Null,
+        "impacts" | "mtd_hours" | "rto_hours" | "rpo_hours" | "system_ids" | "asset_ids"
+        | "process_ids" | "incident_id" | "decided_at" | "part" | "recovery_minutes"
+        | "open_target" | "click_target" | "done_on" => Value::Null,
+        "at" if props.contains("step") || props.contains("terminated_by") => Value::Null,
+        "decided_by" | "terminated_by" | "approved_by" => json!("隔離測試"),
+        "step" => json!(0),
+        "drill_kind" => json!("tabletop"),
+        "done" => json!(true),
+        "started_at" => json!("2026-11-21T08:00"),
+        "ended_at" => json!("2026-11-21T08:30"),
+        "result" => json!("隔離測試"),
+        "round" => json!(format!("隔離測試梯次{}", c.n)),
+        "held_on" => json!("2026-11-21"),
+        "participants" if props.contains("planned_on") => json!("隔離測試"),
+        "participants" => json!(10),
+        "opened" => json!(1),
+        "clicked" => json!(0),
+        "source" => json!("incident"),
+        "source_id" => json!(c.ids.incident),
+        "finding_ids" => json!([c.ids.finding]),
         "title" => json!("隔離測試"),
         "reporter" => json!("隔離測試"),
         "asset_class" => json!("core"),
@@ -1414,6 +1554,24 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("text", "隔離測試".into()),
         ("step", "1".into()),
         ("done", "1".into()),
+        // continuity: a process, an activation and its end, a drill and its
+        // report, a social-engineering round, a corrective action
+        ("grade", "medium".into()),
+        ("drill_kind", "tabletop".into()),
+        ("planned_on", "2026-11-21".into()),
+        ("decided_by", "隔離測試".into()),
+        ("terminated_by", "隔離測試".into()),
+        ("started_at", "2026-11-21T08:00".into()),
+        ("ended_at", "2026-11-21T08:30".into()),
+        ("result", "隔離測試".into()),
+        ("round", format!("隔離測試梯次{}", c.n)),
+        ("held_on", "2026-11-21".into()),
+        ("participants", "10".into()),
+        ("opened", "1".into()),
+        ("clicked", "0".into()),
+        ("source", "incident".into()),
+        ("source_id", c.ids.incident.clone()),
+        ("finding_ids", c.ids.finding.clone()),
     ]);
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }

@@ -135,6 +135,49 @@ const BAD: &[Case] = &[
         &[("control_id", "")],
     ),
     ("/evidence/{id}/delete", "reason", "", &[]),
+    ("/orgs/{id}/continuity/processes", "name", "", &[]),
+    (
+        "/continuity/processes/{id}",
+        "rto_hours",
+        "99",
+        &[("mtd_hours", "4")],
+    ),
+    ("/continuity/processes/{id}/activate", "decided_by", "", &[]),
+    (
+        "/continuity/activations/{id}/terminate",
+        "note",
+        "",
+        &[("terminated_by", "資安長")],
+    ),
+    ("/orgs/{id}/drills", "title", "", &[]),
+    ("/drills/{id}", "title", "", &[]),
+    (
+        "/drills/{id}/complete",
+        "result",
+        "",
+        &[
+            ("started_at", "2026-11-21T08:00"),
+            ("ended_at", "2026-11-21T08:30"),
+        ],
+    ),
+    (
+        "/orgs/{id}/campaigns",
+        "clicked",
+        "5",
+        &[
+            ("round", "115 年測試梯次"),
+            ("held_on", "2026-11-01"),
+            ("participants", "10"),
+            ("opened", "2"),
+        ],
+    ),
+    (
+        "/corrective-actions",
+        "title",
+        "",
+        &[("owner", "資訊室"), ("due_on", "2026-12-31")],
+    ),
+    ("/corrective-actions/{id}/done", "result", "", &[]),
     (
         "/systems/{id}/grading",
         "assessed_on",
@@ -167,6 +210,13 @@ const BUTTONS: &[&str] = &[
     "/orgs/{id}/assets/unmapped",
     // a playbook's step ticked off (refusals in the incidents tests)
     "/incidents/{id}/checklist",
+    // a step of a run or a drill timed, a yearly review recorded
+    // (refusals in the continuity tests)
+    "/continuity/activations/{id}/steps",
+    "/drills/{id}/steps",
+    "/continuity/processes/{id}/review",
+    // findings ticked (refusals in the incidents tests)
+    "/incidents/{id}/findings",
     // a match of the organisation's software now
     "/orgs/{id}/vulns/match",
     "/admin/jobs/{id}/rerun",
@@ -543,6 +593,22 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
         )
         .await
         .unwrap();
+    // the demo's continuity: 110 dispatch, the active run, the planned drill
+    let o = env
+        .app
+        .continuity_overview(&p, &pol, &zian_domain::ListQuery::all(10))
+        .await
+        .unwrap();
+    let process = o.processes[0].id.clone();
+    let activation = o.activations[0].id.clone();
+    let drill = o
+        .drills
+        .items
+        .iter()
+        .find(|d| !d.completed())
+        .unwrap()
+        .id
+        .clone();
     let base = env.serve().await;
     let result = tokio::task::spawn_blocking(move || -> Result<Vec<String>, BrowserError> {
         let Some(b) = Browser::launch_or_skip("every_page_form_refuses_one_bad_value")? else {
@@ -590,6 +656,16 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/orgs/{pol}/incidents/new"),
                     format!("/incidents/{incident}"),
                     format!("/incidents/{incident}/edit"),
+                    format!("/orgs/{pol}/continuity"),
+                    format!("/orgs/{pol}/continuity/processes/new"),
+                    format!("/continuity/processes/{process}"),
+                    format!("/continuity/processes/{process}/edit"),
+                    format!("/continuity/activations/{activation}"),
+                    format!("/orgs/{pol}/drills/new"),
+                    format!("/drills/{drill}"),
+                    format!("/drills/{drill}/edit"),
+                    format!("/orgs/{pol}/campaigns"),
+                    format!("/orgs/{pol}/corrective-actions"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
                     "/overrides".into(),

@@ -65,6 +65,7 @@ pub fn query(pairs: &[(String, String)], filters: &[&str]) -> Result<ListQuery, 
 
 /// A page of a list.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "PageOf{T}")]
 pub struct PageOut<T> {
     pub items: Vec<T>,
     /// Items matching the filters, counted up to 10,000.
@@ -84,6 +85,24 @@ impl<T> PageOut<T> {
             total_exact: p.total_exact,
             limit: p.limit,
             offset: p.offset,
+        }
+    }
+}
+
+/// A page of an organisation's list.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "OrgPageOf{T}")]
+pub struct OrgPageOut<T> {
+    pub org_id: String,
+    #[serde(flatten)]
+    pub page: PageOut<T>,
+}
+
+impl<T> OrgPageOut<T> {
+    pub fn of<U>(org_id: &impl ToString, p: Page<U>, f: impl FnMut(U) -> T) -> OrgPageOut<T> {
+        OrgPageOut {
+            org_id: org_id.to_string(),
+            page: PageOut::of(p, f),
         }
     }
 }

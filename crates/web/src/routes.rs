@@ -112,6 +112,8 @@ pub fn routes() -> Vec<Route> {
         crate::jobs::routes(),
         crate::inbox::routes(),
         crate::incidents::routes(),
+        crate::continuity::routes(),
+        crate::corrective::routes(),
     ]
     .into_iter()
     .flatten()

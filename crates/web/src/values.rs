@@ -58,6 +58,63 @@ pub fn flag(pairs: &[(String, String)], key: &str) -> Result<bool, AppError> {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM` in Asia/Taipei, as a `datetime-local` input shows.
+pub fn local(t: Option<i64>) -> String {
+    t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+        .map(|d| {
+            let d = d.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
+            format!(
+                "{}-{:02}-{:02}T{:02}:{:02}",
+                d.year(),
+                u8::from(d.month()),
+                d.day(),
+                d.hour(),
+                d.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// A submitted form's fields by name (checkboxes and repeated inputs
+/// repeat their name).
+pub struct Fields<'a>(pub &'a [(String, String)]);
+
+impl Fields<'_> {
+    /// The first value of `k` (empty when absent).
+    pub fn one(&self, k: &str) -> String {
+        self.0
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+    /// The value of `k` unless blank.
+    pub fn opt(&self, k: &str) -> Option<String> {
+        Some(self.one(k)).filter(|v| !v.trim().is_empty())
+    }
+    /// Every non-blank value of `k`.
+    pub fn many(&self, k: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, v)| n == k && !v.trim().is_empty())
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    /// A whole number (blank: none).
+    pub fn num(&self, k: &str) -> Result<Option<u32>, AppError> {
+        number(k, Some(&self.one(k)))
+    }
+    /// A required whole number.
+    pub fn count(&self, k: &str) -> Result<u32, AppError> {
+        self.num(k)?
+            .ok_or_else(|| AppError::invalid(k, msg!("reason.required")))
+    }
+    /// A yes/no checkbox or hidden field (`1`, `true`, `on`).
+    pub fn yes(&self, k: &str) -> bool {
+        matches!(self.one(k).trim(), "1" | "true" | "on")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

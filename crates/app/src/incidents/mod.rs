@@ -11,8 +11,8 @@
 mod record;
 
 pub use record::{
-    ActionInput, CheckInput, ClockView, IncidentInput, IncidentList, IncidentRow, IncidentView,
-    NoteInput, StepView, incident_filter, playbooks,
+    ActionInput, CheckInput, ClockView, FindingsInput, IncidentInput, IncidentList, IncidentRow,
+    IncidentView, NoteInput, StepView, incident_filter, playbooks,
 };
 pub(crate) use record::{ClocksJob, KIND_CLOCKS};
 
@@ -75,7 +75,7 @@ pub struct Assessment {
 }
 
 /// Parses a time as RFC 3339, or as `YYYY-MM-DDTHH:MM[:SS]` in Taipei.
-fn moment(field: &str, s: &str) -> Result<OffsetDateTime> {
+pub(crate) fn moment(field: &str, s: &str) -> Result<OffsetDateTime> {
     let s = s.trim();
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(t);
@@ -89,7 +89,7 @@ fn moment(field: &str, s: &str) -> Result<OffsetDateTime> {
         .map_err(|_| AppError::invalid(field, msg!("reason.incidents.time")))
 }
 
-fn optional(field: &str, s: &Option<String>) -> Result<Option<OffsetDateTime>> {
+pub(crate) fn optional(field: &str, s: &Option<String>) -> Result<Option<OffsetDateTime>> {
     match s.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => moment(field, v).map(Some),

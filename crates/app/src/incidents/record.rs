@@ -15,8 +15,8 @@ use zian_domain::incidents::{
     parse_level,
 };
 use zian_domain::{
-    AssetId, EvidenceId, IncidentId, ListQuery, Memo, OrgId, OrgScope, Organisation, Page,
-    Permission, Principal, Text,
+    AssetId, EvidenceId, FindingId, IncidentId, ListQuery, Memo, OrgId, OrgScope, Organisation,
+    Page, Permission, Principal, Text,
 };
 use zian_i18n::{Msg, msg};
 use zian_rules::incident::{IncidentRules, IncidentVersion, TAIPEI};
@@ -112,6 +112,16 @@ pub struct ActionInput {
     /// followed up (optional).
     #[serde(default)]
     pub follow_up: Option<String>,
+}
+
+/// The vulnerability findings an incident came through (the list replaces
+/// the one recorded).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "IncidentFindingsIn")]
+pub struct FindingsInput {
+    /// Findings of the incident's organisation, at most 200.
+    pub finding_ids: Vec<String>,
 }
 
 /// A step of the incident's playbook ticked off (or back).
@@ -555,6 +565,7 @@ impl App {
                 root_cause: Memo::stored(String::new()),
                 lessons: Memo::stored(String::new()),
                 follow_up: Memo::stored(String::new()),
+                finding_ids: Vec::new(),
                 created_by: Some(p.user.id.clone()),
                 created_at: now,
                 updated_at: now,
@@ -635,6 +646,98 @@ impl App {
             .insert(&p.scope(Permission::RecordWrite), &x, &first, e)
             .await?;
         self.get_incident(p, &x.id).await
+    }
+
+    /// Names the vulnerability findings the incident came through (at
+    /// closure or any time): each must be the organisation's; the timeline
+    /// records the CVEs.
+    pub async fn link_incident_findings(
+        &self,
+        p: &Principal,
+        id: &IncidentId,
+        input: FindingsInput,
+    ) -> Result<IncidentView> {
+        let (mut x, _) = self.org_of_incident(p, id).await?;
+        let org = self.org_with(p, &x.org_id, Permission::RecordWrite).await?;
+        let mut ids: Vec<String> = input
+            .finding_ids
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if ids.len() > 200 {
+            return Err(AppError::invalid(
+                "finding_ids",
+                msg!("reason.range", min = 0, max = 200),
+            ));
+        }
+        let scope = p.scope(Permission::RecordRead);
+        let mut cves = Vec::new();
+        for f in &ids {
+            let finding = self
+                .stores
+                .vulns
+                .get(&scope, &FindingId::from(f.as_str()))
+                .await?
+                .filter(|v| v.org_id == org.id)
+                .ok_or_else(|| {
+                    AppError::invalid("finding_ids", msg!("reason.incidents.finding_of_org"))
+                })?;
+            cves.push(format!("{} {}", finding.cve_id, finding.asset_name));
+        }
+        x.finding_ids = ids.into_iter().map(FindingId::from).collect();
+        x.updated_at = self.now();
+        let entry = self.entry(
+            Some(p),
+            &x,
+            x.updated_at,
+            EntryKind::Edited,
+            cves.join("、"),
+        );
+        let mut e = p.event("incident.findings_linked", Some(&org.id), Some(&x.id));
+        e.details = serde_json::json!({"number": x.number, "findings": x.finding_ids});
+        self.stores
+            .incidents
+            .update(&p.scope(Permission::RecordWrite), &x, &entry, e)
+            .await?;
+        self.get_incident(p, &x.id).await
+    }
+
+    /// The findings an incident names, and the open confirmed findings of
+    /// its affected assets that it might (at most 50 an asset).
+    pub async fn incident_findings(
+        &self,
+        p: &Principal,
+        x: &Incident,
+    ) -> Result<(
+        Vec<zian_domain::vulns::Finding>,
+        Vec<zian_domain::vulns::Finding>,
+    )> {
+        let scope = p.scope(Permission::RecordRead);
+        let mut linked = Vec::new();
+        for f in &x.finding_ids {
+            if let Some(v) = self.stores.vulns.get(&scope, f).await? {
+                linked.push(v);
+            }
+        }
+        let mut open = Vec::new();
+        for a in &x.asset_ids {
+            let q = ListQuery::all(50).with("asset", a.as_str());
+            for v in self
+                .stores
+                .vulns
+                .list(&scope, &x.org_id, &q, self.today())
+                .await?
+                .items
+            {
+                if !x.finding_ids.contains(&v.id) {
+                    open.push(v);
+                }
+            }
+        }
+        Ok((linked, open))
     }
 
     /// An incident with its clocks and timeline.

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::Serialize;
 use zian_app::incidents::{
-    ActionInput, AssessInput, Assessment, CheckInput, ClockView, IncidentInput, IncidentList,
-    IncidentView, NoteInput, StepView, incident_filter,
+    ActionInput, AssessInput, Assessment, CheckInput, ClockView, FindingsInput, IncidentInput,
+    IncidentList, IncidentView, NoteInput, StepView, incident_filter,
 };
 use zian_domain::incidents::{IncidentMetrics, TimelineEntry};
 use zian_domain::{IncidentId, OrgId};
@@ -78,6 +78,8 @@ pub struct IncidentOut {
     pub reporter: String,
     pub reporter_contact: String,
     pub asset_ids: Vec<String>,
+    /// The vulnerability findings the incident came through.
+    pub finding_ids: Vec<String>,
     pub asset_class: String,
     pub confidentiality: String,
     pub integrity: String,
@@ -144,6 +146,7 @@ impl From<IncidentView> for IncidentOut {
             reporter: x.reporter.into(),
             reporter_contact: x.reporter_contact.into(),
             asset_ids: x.asset_ids.into_iter().map(String::from).collect(),
+            finding_ids: x.finding_ids.into_iter().map(String::from).collect(),
             asset_class,
             confidentiality,
             integrity,
@@ -317,6 +320,17 @@ pub async fn note(
 ) -> ApiResult<ApiJson<IncidentOut>> {
     Ok(ApiJson(
         st.app.add_incident_note(&c.p, &id, b).await?.into(),
+    ))
+}
+
+pub async fn findings(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(b): ApiJson<FindingsInput>,
+) -> ApiResult<ApiJson<IncidentOut>> {
+    Ok(ApiJson(
+        st.app.link_incident_findings(&c.p, &id, b).await?.into(),
     ))
 }
 

@@ -9,7 +9,7 @@ pub mod pages;
 use axum::http::Method as M;
 use axum::routing::{get, post};
 use zian_app::incidents::{
-    ActionInput, AssessInput, Assessment, CheckInput, IncidentInput, NoteInput,
+    ActionInput, AssessInput, Assessment, CheckInput, FindingsInput, IncidentInput, NoteInput,
 };
 
 use crate::routes::{Kind::*, Route, r};
@@ -24,6 +24,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::POST, "/api/v1/incidents/{id}/actions", Api, "incidents", "Record a step of the response: notified, reviewed (by the supervising authority), recovered, reported (the investigation, handling and improvement report), closed (root cause and lessons learned), reopened", post(api::action)).req::<ActionInput>().resp::<api::IncidentOut>(),
         r(M::POST, "/api/v1/incidents/{id}/checklist", Api, "incidents", "Tick a step of the incident's playbook (seed 002 §5.3.5's emergency handling principles) off or back", post(api::check)).req::<CheckInput>().resp::<api::IncidentOut>(),
         r(M::POST, "/api/v1/incidents/{id}/notes", Api, "incidents", "Add an action of the response to the timeline", post(api::note)).req::<NoteInput>().resp::<api::IncidentOut>(),
+        r(M::POST, "/api/v1/incidents/{id}/findings", Api, "incidents", "Name the vulnerability findings of the organisation the incident came through (the list replaces the one recorded; the timeline records the CVEs)", post(api::findings)).req::<FindingsInput>().resp::<api::IncidentOut>(),
         r(M::GET, "/incidents/assess", Page, "page", "Incident level and deadlines", get(pages::assess)),
         r(M::GET, "/orgs/{id}/incidents", Page, "page", "Incidents", get(pages::list)),
         r(M::GET, "/orgs/{id}/incidents/new", Page, "page", "Record an incident (form)", get(pages::new)),
@@ -37,6 +38,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::POST, "/incidents/{id}/actions", Page, "page", "Record a step of the response", post(pages::action)),
         r(M::POST, "/incidents/{id}/checklist", Page, "page", "Tick a step of the playbook", post(pages::check)),
         r(M::POST, "/incidents/{id}/notes", Page, "page", "Add to the timeline", post(pages::note)),
+        r(M::POST, "/incidents/{id}/findings", Page, "page", "Name the findings the incident came through", post(pages::findings)),
     ]
 }
 

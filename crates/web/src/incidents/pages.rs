@@ -19,6 +19,7 @@ use crate::extract::{PageCaller, PageForm, PagePath, PageQuery};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
 use crate::list::Pager;
 use crate::state::AppState;
+use crate::values::local;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -235,23 +236,6 @@ pub struct FormValues {
     pub measures: String,
     pub support_needed: String,
     pub other_notes: String,
-}
-
-/// `YYYY-MM-DDTHH:MM` in Asia/Taipei, as a `datetime-local` input shows.
-fn local(t: Option<i64>) -> String {
-    t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
-        .map(|d| {
-            let d = d.to_offset(time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC));
-            format!(
-                "{}-{:02}-{:02}T{:02}:{:02}",
-                d.year(),
-                u8::from(d.month()),
-                d.day(),
-                d.hour(),
-                d.minute()
-            )
-        })
-        .unwrap_or_default()
 }
 
 impl FormValues {
@@ -488,6 +472,16 @@ pub struct IncidentPage {
     pub assets: Vec<(String, String)>,
     /// The organisation's latest evidence files (id, name), for a note.
     pub evidence: Vec<(String, String)>,
+    /// A level 3 or 4 incident prompts the activation decision: the
+    /// organisation's critical processes with a plan (id, name).
+    pub activatable: Vec<(String, String)>,
+    /// The activations this incident prompted: id, process, active.
+    pub activations: Vec<(String, String, bool)>,
+    pub part: crate::continuity::pages::ActionsPart,
+    pub now_local: String,
+    /// The findings the incident names, and those of its assets it might.
+    pub linked: Vec<zian_domain::vulns::Finding>,
+    pub candidates: Vec<zian_domain::vulns::Finding>,
 }
 
 impl ClockHelpers for IncidentPage {
@@ -542,6 +536,46 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let mut activations = Vec::new();
+    let mut active_processes = Vec::new();
+    for a in st.app.incident_activations(&pc.p, &v.incident.id).await? {
+        if a.active() {
+            active_processes.push(a.process_id.clone());
+        }
+        let name = st
+            .app
+            .process_view(&pc.p, &a.process_id)
+            .await
+            .map(|p| p.process.name)
+            .unwrap_or_default();
+        activations.push((a.id.to_string(), name, a.active()));
+    }
+    let activatable = if v.can_write && v.major && v.incident.status != IncidentStatus::Closed {
+        st.app
+            .activatable_processes(&pc.p, &v.incident.org_id)
+            .await?
+            .into_iter()
+            .filter(|x| !active_processes.contains(&x.id))
+            .map(|x| (x.id.to_string(), x.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (linked, candidates) = st.app.incident_findings(&pc.p, &v.incident).await?;
+    let part = crate::continuity::pages::ActionsPart {
+        actions: st
+            .app
+            .actions_of(
+                &pc.p,
+                zian_domain::corrective::Source::Incident,
+                v.incident.id.as_str(),
+            )
+            .await?,
+        source: "incident",
+        source_id: v.incident.id.to_string(),
+        can_write: v.can_write,
+        today: st.app.today(),
+    };
     let cx = ctx(
         &st.app,
         &pc,
@@ -553,9 +587,15 @@ pub async fn show(
     render(&IncidentPage {
         ctx: cx,
         now: st.app.now(),
+        now_local: local(Some(st.app.now())),
         v,
         assets,
         evidence,
+        activatable,
+        activations,
+        part,
+        linked,
+        candidates,
     })
 }
 
@@ -753,4 +793,24 @@ pub async fn report(
     PagePath(id): PagePath<IncidentId>,
 ) -> PageResult {
     doc(&st, &pc, &id, "report").await
+}
+
+pub async fn findings(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<IncidentId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    st.app
+        .link_incident_findings(
+            &pc.p,
+            &id,
+            zian_app::incidents::FindingsInput {
+                finding_ids: crate::values::Fields(&f).many("finding_ids"),
+            },
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/incidents/{id}?ok=incidents.findings_linked#findings"
+    )))
 }
