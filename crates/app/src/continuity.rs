@@ -508,7 +508,26 @@ pub struct Overview {
     pub last_drill: BTreeMap<ProcessId, Date>,
     pub can_write: bool,
     pub today: Date,
+    /// The drill obligations of the organisation's level (continuity drill,
+    /// notification drill, social-engineering drill) as the obligations
+    /// calendar judges them from the records.
+    pub duties: Vec<Duty>,
 }
+
+/// A drill obligation and where it stands.
+#[derive(Debug, Clone)]
+pub struct Duty {
+    pub title_zh: String,
+    pub title_en: String,
+    /// `met`, `due_soon`, `overdue`, `open`, `not_applicable`.
+    pub status: String,
+    pub due: Option<Date>,
+    /// The latest completion: its day and why (for one the records proved).
+    pub last: Option<(Date, String)>,
+}
+
+/// The items of the drill obligations.
+pub const DRILL_DUTIES: [&str; 3] = ["bcp-drill", "incident-drill", "social-engineering-drill"];
 
 impl Overview {
     /// Critical processes without a plan.
@@ -813,7 +832,28 @@ impl App {
             )
             .await?
             .items;
+        let duties = match self.org_compliance(p, &org.id).await {
+            Ok(c) => c
+                .obligations
+                .into_iter()
+                .filter(|v| DRILL_DUTIES.contains(&v.obligation.item.as_str()))
+                .map(|v| Duty {
+                    title_zh: v.obligation.title_zh.clone(),
+                    title_en: v.obligation.title_en.clone(),
+                    status: v.status.as_str().to_string(),
+                    due: v.due.or(v.next_due),
+                    last: v
+                        .completions
+                        .iter()
+                        .max_by_key(|c| c.completed_on)
+                        .map(|c| (c.completed_on, c.note.to_string())),
+                })
+                .collect(),
+            // an organisation without a level has no calendar
+            Err(_) => Vec::new(),
+        };
         Ok(Overview {
+            duties,
             can_write: self.may_write(p, &org),
             today: self.today(),
             org,

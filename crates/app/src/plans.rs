@@ -944,6 +944,112 @@ impl App {
     }
 }
 
+/// How an area is hurt, in words for the plan's core-business table: the
+/// worst level and after how long it is reached (`中斷 1 天後：高`), or
+/// none.
+fn impact_words(x: &zian_domain::continuity::Process, area: usize) -> String {
+    let worst = (0..zian_domain::continuity::HORIZONS.len())
+        .map(|k| x.body.impacts.at(k, area))
+        .max()
+        .unwrap_or(0);
+    if worst == 0 {
+        return String::new();
+    }
+    let level = ["無", "低", "中", "高"][usize::from(worst.min(3))];
+    let after = (0..zian_domain::continuity::HORIZONS.len())
+        .find(|k| x.body.impacts.at(*k, area) == worst)
+        .map_or("", |k| ["4 小時", "1 天", "3 天", "1 週"][k]);
+    format!("中斷 {after}後：{level}")
+}
+
+impl App {
+    /// Fills a draft plan's business chapter (核心業務及重要性) from the
+    /// impact analysis: the critical (高) processes as core business with
+    /// their systems, impacts and MTD, the others as non-core; rows
+    /// already listed (by name) are kept as they are; the BIA reference
+    /// names the analysis. The number of rows added.
+    pub async fn plan_business_from_bia(
+        &self,
+        p: &Principal,
+        id: &zian_domain::PlanId,
+    ) -> Result<usize> {
+        let (_, org) = self.writable_draft(p, id).await?;
+        let view = self.plan_view(p, id).await?;
+        let org_id = org.id;
+        let scope = p.scope(Permission::RecordRead);
+        let processes = self
+            .stores
+            .continuity
+            .all_processes(&scope, Some(&org_id))
+            .await?;
+        let systems = self
+            .stores
+            .systems
+            .all(&scope, Some(&org_id), false)
+            .await?;
+        let mut chapter = view.content.chapter("business").clone();
+        let rows = |key: &str| -> Vec<serde_json::Value> {
+            chapter
+                .get(key)
+                .and_then(serde_json::Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let (mut core, mut non_core) = (rows("core"), rows("non_core"));
+        let listed: std::collections::BTreeSet<String> = core
+            .iter()
+            .chain(&non_core)
+            .filter_map(|r| r.get("name").and_then(serde_json::Value::as_str))
+            .map(|n| n.trim().to_string())
+            .collect();
+        let mut added = 0;
+        for x in processes.iter().filter(|x| !listed.contains(x.name.trim())) {
+            if x.critical() {
+                let names: Vec<String> = systems
+                    .iter()
+                    .filter(|s| x.body.system_ids.contains(&s.id))
+                    .map(|s| s.name.to_string())
+                    .collect();
+                core.push(serde_json::json!({
+                    "name": x.name, "systems": names,
+                    "impact_financial": impact_words(x, 0),
+                    "impact_other": match impact_words(x, 1) {
+                        w if w.is_empty() => w,
+                        w => format!("民眾服務{w}"),
+                    },
+                    "impact_dependency": impact_words(x, 2),
+                    "impact_legal": impact_words(x, 3),
+                    "impact_reputation": impact_words(x, 4),
+                    "mtd_hours": x.mtd_hours,
+                }));
+            } else {
+                non_core.push(serde_json::json!({
+                    "name": x.name,
+                    "impact": x.body.description,
+                    "mtd_hours": x.mtd_hours,
+                }));
+            }
+            added += 1;
+        }
+        if added == 0 {
+            return Ok(0);
+        }
+        chapter.insert("core".into(), serde_json::Value::Array(core));
+        chapter.insert("non_core".into(), serde_json::Value::Array(non_core));
+        let critical = processes.iter().filter(|x| x.critical()).count();
+        chapter.insert(
+            "bia_reference".into(),
+            serde_json::Value::String(format!(
+                "營運衝擊分析表（{} 項業務流程，關鍵營運流程 {critical} 項）",
+                processes.len()
+            )),
+        );
+        self.update_plan_chapter(p, id, "business", &serde_json::Value::Object(chapter))
+            .await?;
+        Ok(added)
+    }
+}
+
 /// A number without a needless fraction (`2`, `0.5`).
 pub fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 {

@@ -70,6 +70,8 @@ backend_tests! {
         let html = env.request(Method::GET, &format!("/orgs/{pol}/continuity"), &cookie, None).await.text();
         assert!(html.contains("id=\"reviews-due\"") && html.contains("刑案資料查詢及建檔") && html.contains("id=\"nav-continuity\""), "{html}");
         assert!(html.contains("執行中") && html.contains("更新紙本派遣簿並每季檢視"), "{html}");
+        // the drills the level requires, judged from the records
+        assert!(html.contains("id=\"drill-duties\"") && html.contains("社交工程演練（每半年一次）") && html.contains("依社交工程演練紀錄自動判定"), "{html}");
         let open = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/incidents?open=true&level=3"), &tok, None).await.json();
         let inc = open["items"][0]["id"].as_str().unwrap().to_string();
         let html = env.request(Method::GET, &format!("/incidents/{inc}"), &cookie, None).await.text();
@@ -83,9 +85,27 @@ backend_tests! {
         // only one of the two critical processes was drilled: not yet
         let bcp = obligation(&c, "bcp-drill").unwrap();
         assert!(!bcp.to_string().contains("演練紀錄自動判定"), "{bcp}");
-        // the bureau's plan reads its phishing objectives from the rounds
+        // the rounds' trend
         let html = env.request(Method::GET, &format!("/orgs/{pol}/campaigns"), &cookie, None).await.text();
         assert!(html.contains("id=\"campaign-trend\"") && html.contains("4.00 %"), "{html}");
+        // the plan's core-business table filled from the impact analysis
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/plans"), &tok, Some(json!({"start": "template", "change_note": "年度修訂"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let plan = r.json()["id"].as_str().unwrap().to_string();
+        let fill = format!("/api/v1/plans/{plan}/business/from-bia");
+        let r = env.api(Method::POST, &fill, &tok, None).await.json();
+        assert_eq!(r["added"], 4, "{r}");
+        assert_eq!(env.api(Method::POST, &fill, &tok, None).await.json()["added"], 0);
+        let p = env.api(Method::GET, &format!("/api/v1/plans/{plan}"), &tok, None).await.json();
+        let b = &p["content"]["business"];
+        let core = b["core"].as_array().unwrap();
+        let dispatch = core.iter().find(|r| r["name"] == "110 報案受理及勤務派遣").unwrap_or_else(|| panic!("{b}"));
+        assert_eq!((dispatch["mtd_hours"].as_u64(), dispatch["impact_other"].as_str()), (Some(4), Some("民眾服務中斷 4 小時後：高")), "{dispatch}");
+        assert!(b["non_core"].as_array().unwrap().iter().any(|r| r["name"] == "員警差勤管理" && r["mtd_hours"] == 168), "{b}");
+        assert!(b["bia_reference"].as_str().unwrap().contains("關鍵營運流程 2 項"), "{b}");
+        // a supervisor may read the plan, not fill it
+        let sup = env.token_for("supervisor.khh").await;
+        assert!(env.api(Method::POST, &fill, &sup, None).await.status.is_client_error());
     }
 
     async fn a_plan_is_activated_by_a_major_incident_and_run_to_its_end(backend: Backend) {

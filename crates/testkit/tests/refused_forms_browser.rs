@@ -215,6 +215,8 @@ const BUTTONS: &[&str] = &[
     "/continuity/activations/{id}/steps",
     "/drills/{id}/steps",
     "/continuity/processes/{id}/review",
+    // the business chapter filled from the impact analysis
+    "/plans/{id}/business/from-bia",
     // findings ticked (refusals in the incidents tests)
     "/incidents/{id}/findings",
     // a match of the organisation's software now

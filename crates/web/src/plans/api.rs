@@ -465,6 +465,15 @@ pub async fn core_systems_from_register(
     Ok(ApiJson(CoreSystemsOut { added }))
 }
 
+pub async fn business_from_bia(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<PlanId>,
+) -> ApiResult<ApiJson<CoreSystemsOut>> {
+    let added = st.app.plan_business_from_bia(&c.p, &id).await?;
+    Ok(ApiJson(CoreSystemsOut { added }))
+}
+
 pub async fn submit(
     State(st): State<AppState>,
     c: ApiCaller,

@@ -779,6 +779,22 @@ pub struct DecisionForm {
     reason: String,
 }
 
+/// Fills the business chapter from the impact analysis, then shows the
+/// plan at that chapter.
+pub async fn business_from_bia(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<PlanId>,
+    form: PageForm<NoFields>,
+) -> PageResult {
+    let n = st.app.plan_business_from_bia(&form.pc.p, &id).await?;
+    let key = if n == 0 {
+        "plan.business_none"
+    } else {
+        "plan.business_added"
+    };
+    Ok(see_other(&format!("/plans/{id}?ok={key}#ch-business")))
+}
+
 /// Fills the core-system table from the asset register, then shows the
 /// plan at the risk chapter.
 pub async fn core_systems_from_register(
