@@ -3,7 +3,10 @@
 #
 #   chromium, chromium-driver  headless browser tests (crates/testkit/src/browser.rs)
 #   poppler-utils              pdftotext/pdftoppm for report (PDF) tests
-#   fonts-noto-cjk             Traditional Chinese glyphs in browser screenshots
+#   fonts-noto-cjk             Traditional Chinese glyphs in browser screenshots and PDF documents
+#   libreoffice-writer-nogui,
+#   libreoffice-calc-nogui     the test oracle that opens and converts the ODT/DOCX/ODS/XLSX
+#                              documents (crates/documents/tests/render.rs)
 #   postgresql                 the server package only; starting it is another script's job
 #   slapd, ldap-utils          OpenLDAP for the directory sign-in tests
 #                              (crates/testkit/src/slapd.rs starts its own
@@ -14,7 +17,7 @@
 # installed. Meant to run as root on Debian 12 (bookworm). Prints what it installed.
 set -euo pipefail
 
-PACKAGES=(chromium chromium-driver poppler-utils fonts-noto-cjk postgresql slapd ldap-utils)
+PACKAGES=(chromium chromium-driver poppler-utils fonts-noto-cjk postgresql slapd ldap-utils libreoffice-writer-nogui libreoffice-calc-nogui)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
