@@ -37,9 +37,11 @@ pub mod demo;
 mod demo_assets;
 mod demo_continuity;
 mod demo_incidents;
+mod demo_plans;
 pub mod demo_scale;
 pub mod demo_vulns;
 pub mod directory;
+pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod feeds;
@@ -92,6 +94,8 @@ pub struct App {
     pub(crate) feed_sync: Option<Arc<feeds_sync::FeedSync>>,
     /// Supervisors' reviews computed recently.
     pub(crate) review_cache: Arc<vulns::review::ReviewCache>,
+    /// The fonts PDF documents are laid out with, found on first use.
+    pub(crate) fonts: Arc<documents::Fonts>,
 }
 
 /// The database as far as readiness checks see it.
@@ -120,6 +124,7 @@ impl App {
             feeds: Arc::new(vulns::FeedStore::default()),
             feed_sync: None,
             review_cache: Arc::default(),
+            fonts: Arc::default(),
         }
     }
 

@@ -41,6 +41,17 @@ pub struct Config {
     pub webhooks: zian_app::webhooks::WebhooksConfig,
     /// The vulnerability feed store (`[feeds]`).
     pub feeds: FeedsConfig,
+    /// Official documents (`[documents]`).
+    pub documents: DocumentsConfig,
+}
+
+/// `[documents]`: where PDF documents find their fonts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DocumentsConfig {
+    /// A directory of fonts (every face in it is used, searched three
+    /// levels deep); default: Debian's `fonts-noto-cjk` collections.
+    pub font_dir: Option<PathBuf>,
 }
 
 /// `[feeds]`: where the compiled vulnerability feed store lives (what
@@ -145,6 +156,7 @@ impl Default for Config {
             directory: zian_app::directory::DirectoryConfig::default(),
             webhooks: zian_app::webhooks::WebhooksConfig::default(),
             feeds: FeedsConfig::default(),
+            documents: DocumentsConfig::default(),
         }
     }
 }

@@ -69,6 +69,9 @@ enum Cmd {
     /// Organisations.
     #[command(subcommand)]
     Org(platform::OrgCmd),
+    /// Official documents: `zian report list`; `zian report NAME --org CODE
+    /// --format pdf|odt|ods|docx|xlsx|csv --output FILE`.
+    Report(platform::ReportCmd),
     /// Users and roles.
     #[command(subcommand)]
     User(platform::UserCmd),

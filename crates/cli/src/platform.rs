@@ -213,6 +213,7 @@ async fn open(cfg: &Config) -> Result<(App, SqlStore)> {
     let mut app = app
         .with_webhooks(hooks)
         .with_feed_store(cfg.feeds_store_dir())
+        .with_font_dir(cfg.documents.font_dir.clone())
         .with_feeds_stale_after(cfg.feeds.stale_days.unwrap_or(zian_app::feeds::STALE_DAYS));
     if cfg.feeds.sync {
         let s = crate::feeds_sync::SyncSettings::resolve(&cfg.nvd, None, None, None, |n| {
@@ -462,6 +463,7 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             serve(app, &cfg, Some(banner)).await?;
         }
         Cmd::Org(c) => org_cmd(c, &cfg).await?,
+        Cmd::Report(c) => return report_cmd(c, &cfg).await,
         Cmd::User(c) => user_cmd(c, &cfg).await?,
         Cmd::Backup {
             cmd: Some(BackupCmd::Verify { file }),
@@ -883,4 +885,81 @@ async fn seed_scale(app: &App, spec: &zian_app::demo_scale::ScaleSpec) -> anyhow
         start.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `zian report`: the official documents (see `zian_app::documents`).
+#[derive(clap::Args)]
+pub struct ReportCmd {
+    /// The report's name, or `list` for the names.
+    pub name: String,
+    /// The organisation (id or code).
+    #[arg(long)]
+    pub org: Option<String>,
+    /// pdf, odt, ods, docx, xlsx or csv.
+    #[arg(long, default_value = "pdf")]
+    pub format: String,
+    /// The file to write.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Usage errors (unknown report, format or organisation; missing option)
+/// exit with status 2 and a message; a failure to write or render is 1.
+async fn report_cmd(c: ReportCmd, cfg: &Config) -> Result<ExitCode> {
+    let usage = |m: String| {
+        eprintln!("zian report: {m}");
+        Ok(ExitCode::from(2))
+    };
+    if c.name == "list" {
+        for (name, _) in zian_app::documents::REPORTS {
+            println!("{name}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !zian_app::documents::REPORTS
+        .iter()
+        .any(|(n, _)| *n == c.name)
+    {
+        let names: Vec<&str> = zian_app::documents::REPORTS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        return usage(format!(
+            "unknown report {:?}; one of: {}",
+            c.name,
+            names.join(", ")
+        ));
+    }
+    let format = match c.format.parse::<zian_documents::Format>() {
+        Ok(f) => f,
+        Err(e) => return usage(e.to_string()),
+    };
+    let Some(org) = c.org else {
+        return usage("--org CODE is required".into());
+    };
+    let Some(output) = c.output else {
+        return usage("--output FILE is required".into());
+    };
+    let (app, _store) = open(cfg).await?;
+    let p = cli_principal(&app).await?;
+    let org_id = match org_id(&app, &p, &org).await {
+        Ok(id) => id,
+        Err(e) => return usage(format!("{e:#}")),
+    };
+    let rendered = match app.render_report(&p, &org_id, &c.name, format).await {
+        Ok(r) => r,
+        Err(zian_app::AppError::Validation { reason, .. }) => {
+            return usage(zian_i18n::catalogue().render(zian_i18n::Lang::ZhTw, &reason));
+        }
+        Err(e) => return Err(anyhow::anyhow!(e)),
+    };
+    std::fs::write(&output, &rendered.bytes)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    eprintln!(
+        "zian report: {} ({} bytes) → {}",
+        c.name,
+        rendered.bytes.len(),
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

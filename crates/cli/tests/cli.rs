@@ -799,3 +799,120 @@ fn feeds_store_import_status_and_scan() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// `zian report`: the list, a document per format from the demo, and the
+/// usage errors (exit status 2) for an unknown report, format or
+/// organisation or a missing option.
+#[test]
+fn report_contract() {
+    let o = zian().args(["report", "list"]).output().expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .collect::<Vec<_>>(),
+        [
+            "maintenance-plan",
+            "asset-register",
+            "risk-assessment",
+            "business-impact",
+            "vulnerability-report"
+        ]
+    );
+    let d = tmpdir("report");
+    let data = d.join("data");
+    let o = zian()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["demo", "--no-serve"])
+        .output()
+        .expect("demo");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = |args: &[&str]| {
+        zian()
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("report")
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    for (format, magic) in [
+        ("pdf", &b"%PDF-"[..]),
+        ("odt", b"PK"),
+        ("ods", b"PK"),
+        ("docx", b"PK"),
+        ("xlsx", b"PK"),
+        ("csv", b"\xEF\xBB\xBF"),
+    ] {
+        let out = d.join(format!("risk.{format}"));
+        let o = report(&[
+            "risk-assessment",
+            "--org",
+            "PIF-POL",
+            "--format",
+            format,
+            "--output",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert!(
+            o.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            std::fs::read(&out).expect("written").starts_with(magic),
+            "{format}"
+        );
+    }
+    let csv = String::from_utf8(std::fs::read(d.join("risk.csv")).expect("csv")[3..].to_vec())
+        .expect("utf-8");
+    assert!(
+        csv.starts_with("編號,資產,威脅,弱點,") && csv.lines().count() == 6,
+        "{csv}"
+    );
+    let out = d.join("x.pdf");
+    let out = out.to_str().expect("utf-8");
+    for (args, says) in [
+        (
+            vec!["nothing", "--org", "PIF-POL", "--output", out],
+            "unknown report",
+        ),
+        (
+            vec![
+                "risk-assessment",
+                "--org",
+                "PIF-POL",
+                "--format",
+                "doc",
+                "--output",
+                out,
+            ],
+            "unknown format",
+        ),
+        (
+            vec!["risk-assessment", "--org", "NOPE", "--output", out],
+            "NOPE",
+        ),
+        (vec!["risk-assessment", "--output", out], "--org"),
+        (vec!["risk-assessment", "--org", "PIF-POL"], "--output"),
+        (
+            vec![
+                "maintenance-plan",
+                "--org",
+                "PIF-POL",
+                "--format",
+                "csv",
+                "--output",
+                out,
+            ],
+            "CSV",
+        ),
+    ] {
+        let o = report(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(!Path::new(out).exists(), "nothing written on a refusal");
+}

@@ -198,6 +198,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "reminders",
     "jobs",
     "mail",
+    "documents",
     "directory",
     "webhooks",
     "inbox",

@@ -12,6 +12,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod office;
 pub mod oidc_provider;
 pub mod slapd;
 pub mod smtp;

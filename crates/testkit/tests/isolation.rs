@@ -1152,6 +1152,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "activations") => vec![ids.activation.clone()],
                 (_, "drills") => vec![ids.drill.clone()],
                 (_, "corrective-actions") => vec![ids.action.clone()],
+                (_, "documents") => vec!["risk-assessment".into()],
                 (_, "overrides") => vec![ids.override_.clone()],
                 (_, "webhooks") => vec![ids.webhook.clone()],
                 (_, "webhook-deliveries") => vec![ids.delivery.clone()],

@@ -22,6 +22,7 @@ pub mod cookies;
 pub mod corrective;
 pub mod csv;
 pub mod dashboard;
+pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod extract;
