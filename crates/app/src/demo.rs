@@ -325,7 +325,6 @@ impl App {
         self.seed_demo_vulns(&by_code).await?;
         self.seed_demo_incidents(&by_code).await?;
         self.seed_demo_continuity(&by_code).await?;
-        self.seed_demo_plans(&by_code).await?;
         Ok(out)
     }
 

@@ -2,10 +2,10 @@
 //! services as the police bureau's officer would: the plan started from the
 //! official template (seed 003), and five risks of the bureau's core systems
 //! assessed on the default 1–3 scales, two above the acceptance threshold.
+//! `zian demo` adds them after the demo tree (`seed_demo`), which tests of an
+//! empty register and a first plan start from.
 
-use std::collections::HashMap;
-
-use zian_domain::{OrgScope, Organisation};
+use zian_domain::{ListQuery, OrgScope};
 
 use crate::plans::PlanStart;
 use crate::risk::RiskInput;
@@ -90,17 +90,20 @@ const RISKS: [RiskSeed; 5] = [
 
 impl App {
     /// Seeds the police bureau's plan and risks unless it has some.
-    pub(crate) async fn seed_demo_plans(
-        &self,
-        by_code: &HashMap<&str, Organisation>,
-    ) -> Result<()> {
-        let Some(pol) = by_code.get("PIF-POL") else {
+    pub async fn seed_demo_plans(&self) -> Result<()> {
+        let all = OrgScope::system_wide();
+        let orgs = self
+            .stores
+            .orgs
+            .list(&all, &ListQuery::all(zian_domain::list::HARD_LIMIT))
+            .await?
+            .items;
+        let Some(pol) = orgs.iter().find(|o| o.code.as_deref() == Some("PIF-POL")) else {
             return Ok(());
         };
         let Some(p) = self.demo_principal("officer.police").await? else {
             return Ok(());
         };
-        let all = OrgScope::system_wide();
         if self
             .stores
             .plans
@@ -121,7 +124,7 @@ impl App {
                 &p,
                 &pol.id,
                 &crate::risk::risk_filter(&[])?,
-                &zian_domain::ListQuery::all(10),
+                &ListQuery::all(10),
             )
             .await?;
         if !register.risks.items.is_empty() {

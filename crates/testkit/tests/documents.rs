@@ -211,6 +211,8 @@ const REPORTS: [(&str, &[&str]); 5] = [
 backend_tests! {
     async fn every_demo_report_downloads_in_every_format(backend: Backend) {
         let env = TestEnv::demo_with_feeds(backend).await;
+        // what `zian demo` adds: the police bureau's plan and risks
+        env.app.seed_demo_plans().await.expect("demo plan and risks");
         let tok = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents"), &tok, None).await;
