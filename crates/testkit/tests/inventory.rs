@@ -473,7 +473,7 @@ async fn upload_preview_and_commit_in_chromium() {
             b.find("#username")?.send_keys("officer.police")?;
             b.find("#password")?.send_keys(PASSWORD)?;
             b.find("#login-submit")?.click()?;
-            b.wait_for("#lang-switch", T)?;
+            b.wait_for("#logout", T)?;
             // from the register to the import page
             b.goto(&format!("{base}/orgs/{org}/assets"))?;
             b.find("#assets-import")?.click()?;

@@ -430,7 +430,7 @@ fn login(
     if b.current_url()?.contains("/login/mfa") {
         b.find("#code")?.send_keys(&totp())?;
         b.find("#mfa-submit")?.click()?;
-        b.wait_for("#lang-switch", T)?;
+        b.wait_for("#logout", T)?;
     }
     Ok(())
 }

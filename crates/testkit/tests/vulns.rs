@@ -400,7 +400,7 @@ async fn triage_plan_fix_and_automatic_verification_in_chromium() {
         b.find("#username")?.send_keys("officer.police")?;
         b.find("#password")?.send_keys(PASSWORD)?;
         b.find("#login-submit")?.click()?;
-        b.wait_for("#lang-switch", T)?;
+        b.wait_for("#logout", T)?;
         // the navigation leads to the findings; search one CVE
         b.goto(&format!("{base}/orgs/{pol}"))?;
         b.find("#nav-vulns")?.click()?;
@@ -472,7 +472,7 @@ async fn triage_plan_fix_and_automatic_verification_in_chromium() {
             b.find("#username")?.send_keys("officer.police")?;
             b.find("#password")?.send_keys(PASSWORD)?;
             b.find("#login-submit")?.click()?;
-            b.wait_for("#lang-switch", T)?;
+            b.wait_for("#logout", T)?;
             b.goto(&format!("{base2}/vulns/{id}"))?;
             b.wait_for_text("#finding-status", "已驗證", T)?;
             assert!(
@@ -789,7 +789,7 @@ async fn the_supervisor_reviews_the_month_in_chromium() {
             b.find("#username")?.send_keys("supervisor.khh")?;
             b.find("#password")?.send_keys(PASSWORD)?;
             b.find("#login-submit")?.click()?;
-            b.wait_for("#lang-switch", T)?;
+            b.wait_for("#logout", T)?;
             b.goto(&format!("{base}/orgs/{pif}/vulns/review?month=2026-11"))?;
             b.wait_for("#review-kpis", T)?;
             assert!(
