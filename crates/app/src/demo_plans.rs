@@ -5,10 +5,12 @@
 //! `zian demo` adds them after the demo tree (`seed_demo`), which tests of an
 //! empty register and a first plan start from.
 
-use zian_domain::{ListQuery, OrgScope};
+use zian_domain::{ListQuery, OrgId, OrgScope};
+use zian_rules::{Dimension, Impact};
 
 use crate::plans::PlanStart;
 use crate::risk::RiskInput;
+use crate::systems::{ControlInput, GradingInput, SystemInput};
 use crate::{App, Result};
 
 /// (asset, threat, weakness, asset value, likelihood, vulnerability, treatment, measures, owner, due in days)
@@ -88,6 +90,50 @@ const RISKS: [RiskSeed; 5] = [
     ),
 ];
 
+/// (unit and rank, name, group, duties, extension, deputy)
+const ROSTER: [(&str, &str, &str, &str, &str, &str); 5] = [
+    (
+        "副局長",
+        "陳建宏",
+        "資通安全長",
+        "資通安全政策及目標之核定、資源分配及防護措施之監督。",
+        "2001",
+        "吳淑芬",
+    ),
+    (
+        "資訊室主任",
+        "吳淑芬",
+        "策略規劃組",
+        "資通安全政策及目標之研議，年度工作計畫之擬定。",
+        "2101",
+        "林怡君",
+    ),
+    (
+        "資訊室股長",
+        "林怡君",
+        "資安防護組",
+        "資通安全事件通報及應變、弱點管理及資產盤點。",
+        "2112",
+        "黃俊傑",
+    ),
+    (
+        "資訊室警務員",
+        "黃俊傑",
+        "資安防護組",
+        "資通系統之安全防護措施執行及修補。",
+        "2115",
+        "林怡君",
+    ),
+    (
+        "督察室督察員",
+        "張雅婷",
+        "績效管理組",
+        "內部稽核及改善措施之追蹤。",
+        "2201",
+        "吳淑芬",
+    ),
+];
+
 impl App {
     /// Seeds the police bureau's plan and risks unless it has some.
     pub async fn seed_demo_plans(&self) -> Result<()> {
@@ -104,6 +150,7 @@ impl App {
         let Some(p) = self.demo_principal("officer.police").await? else {
             return Ok(());
         };
+        self.seed_demo_systems(&p, &pol.id).await?;
         if self
             .stores
             .plans
@@ -111,13 +158,35 @@ impl App {
             .await?
             .is_empty()
         {
-            self.create_plan_version(
-                &p,
-                &pol.id,
-                PlanStart::Template,
-                "依行政院範本訂定 115 年度版本。",
-            )
-            .await?;
+            let v = self
+                .create_plan_version(
+                    &p,
+                    &pol.id,
+                    PlanStart::Template,
+                    "依行政院範本訂定 115 年度版本。",
+                )
+                .await?;
+            // the roster of seed 001 form 1, as the bureau keeps it
+            let view = self.plan_view(&p, &v.id).await?;
+            let mut chapter = view
+                .content
+                .as_json()
+                .get("organisation")
+                .cloned()
+                .unwrap_or_else(|| serde_json::json!({}));
+            if let Some(c) = chapter.as_object_mut() {
+                c.insert("ciso_name".into(), "陳建宏".into());
+                c.insert("ciso_title".into(), "副局長".into());
+                c.insert(
+                    "roster_date".into(),
+                    zian_domain::day::ymd(self.today()).into(),
+                );
+                c.insert("members".into(), ROSTER.iter().map(|(unit, name, group, duties, ext, deputy)| {
+                    serde_json::json!({"unit_title": unit, "name": name, "group": group, "duties": duties, "extension": ext, "deputy": deputy})
+                }).collect());
+            }
+            self.update_plan_chapter(&p, &v.id, "organisation", &chapter)
+                .await?;
         }
         let register = self
             .risk_register(
@@ -167,6 +236,107 @@ impl App {
                 },
             )
             .await?;
+        }
+        Ok(())
+    }
+}
+
+/// (name, owner, description, availability grade)
+type SystemSeed = (&'static str, &'static str, &'static str, Impact);
+
+const SYSTEMS: [SystemSeed; 2] = [
+    (
+        "110 報案受理系統",
+        "勤務指揮中心",
+        "民眾 110 報案之受理、派遣及紀錄，全年無休。",
+        Impact::High,
+    ),
+    (
+        "刑案資訊系統",
+        "資訊室",
+        "刑案紀錄之登錄、查詢及統計。",
+        Impact::Medium,
+    ),
+];
+
+impl App {
+    /// The bureau's two core systems, graded (附表九) and with the baseline
+    /// controls' status recorded (附表十): most implemented with their
+    /// evidence, some partial, some planned, a few not yet reported.
+    async fn seed_demo_systems(&self, p: &zian_domain::Principal, org: &OrgId) -> Result<()> {
+        let (_, existing) = self.list_systems(p, org, &ListQuery::all(10)).await?;
+        if !existing.items.is_empty() {
+            return Ok(());
+        }
+        let q = self.questionnaire()?;
+        let today = self.today();
+        for (name, owner, description, availability) in SYSTEMS {
+            let system = self
+                .create_system(
+                    p,
+                    org,
+                    SystemInput {
+                        name: name.into(),
+                        owner: owner.into(),
+                        description: Some(description.into()),
+                    },
+                )
+                .await?;
+            // availability graded as given, the other dimensions medium
+            let answers: serde_json::Map<String, serde_json::Value> = q
+                .questions
+                .iter()
+                .filter_map(|x| {
+                    let want = if x.dimension == Dimension::A {
+                        availability
+                    } else {
+                        Impact::Medium
+                    };
+                    let o = x
+                        .options
+                        .iter()
+                        .filter(|o| o.grade <= want)
+                        .max_by_key(|o| o.grade)?;
+                    Some((x.id.clone(), o.id.clone().into()))
+                })
+                .collect();
+            self.grade_system(
+                p,
+                &system.id,
+                GradingInput {
+                    answers: answers.into(),
+                    assessor: "林怡君".into(),
+                    approver: "陳建宏".into(),
+                    assessed_on: None,
+                },
+            )
+            .await?;
+            let view = self.system_view(p, &system.id).await?;
+            for (i, row) in view.soa.iter().filter(|r| r.required).enumerate() {
+                let input = match i % 9 {
+                    8 => continue,
+                    5 => ControlInput {
+                        status: "planned".into(),
+                        planned_on: Some(zian_domain::day::ymd(today + time::Duration::days(120))),
+                        owner: "資訊室 黃俊傑".into(),
+                        ..Default::default()
+                    },
+                    3 => ControlInput {
+                        status: "partial".into(),
+                        owner: "資訊室 黃俊傑".into(),
+                        evidence: Some("已訂定程序，尚未全面實施。".into()),
+                        ..Default::default()
+                    },
+                    _ => ControlInput {
+                        status: "implemented".into(),
+                        owner: "資訊室 林怡君".into(),
+                        evidence: Some("115 年度內部稽核確認。".into()),
+                        ..Default::default()
+                    },
+                };
+                self.set_control_status(p, &system.id, &row.control.id, input)
+                    .await?;
+            }
         }
         Ok(())
     }

@@ -898,6 +898,10 @@ pub struct ReportCmd {
     /// The organisation (id or code).
     #[arg(long)]
     pub org: Option<String>,
+    /// The record a record's document is about (an incident's, a business
+    /// process's or a drill's id), which must belong to `--org`.
+    #[arg(long)]
+    pub record: Option<String>,
     /// pdf, odt, ods, docx, xlsx or csv.
     #[arg(long, default_value = "pdf")]
     pub format: String,
@@ -913,25 +917,36 @@ async fn report_cmd(c: ReportCmd, cfg: &Config) -> Result<ExitCode> {
         eprintln!("zian report: {m}");
         Ok(ExitCode::from(2))
     };
+    use zian_app::documents::{REPORTS, Subject};
     if c.name == "list" {
-        for (name, _) in zian_app::documents::REPORTS {
-            println!("{name}");
+        for r in REPORTS {
+            println!("{}", r.name);
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if !zian_app::documents::REPORTS
-        .iter()
-        .any(|(n, _)| *n == c.name)
-    {
-        let names: Vec<&str> = zian_app::documents::REPORTS
-            .iter()
-            .map(|(n, _)| *n)
-            .collect();
+    let Some(spec) = zian_app::documents::find(&c.name) else {
+        let names: Vec<&str> = REPORTS.iter().map(|r| r.name).collect();
         return usage(format!(
             "unknown report {:?}; one of: {}",
             c.name,
             names.join(", ")
         ));
+    };
+    match (spec.subject, &c.record) {
+        (Subject::Org, Some(_)) => {
+            return usage(format!(
+                "{} is an organisation's report: leave out --record",
+                spec.name
+            ));
+        }
+        (Subject::Org, None) | (_, Some(_)) => {}
+        (subject, None) => {
+            return usage(format!(
+                "{} is about one {}: give its id with --record ID",
+                spec.name,
+                subject.as_str()
+            ));
+        }
     }
     let format = match c.format.parse::<zian_documents::Format>() {
         Ok(f) => f,
@@ -949,7 +964,20 @@ async fn report_cmd(c: ReportCmd, cfg: &Config) -> Result<ExitCode> {
         Ok(id) => id,
         Err(e) => return usage(format!("{e:#}")),
     };
-    let rendered = match app.render_report(&p, &org_id, &c.name, format).await {
+    let built = match &c.record {
+        None => app.report(&p, &org_id, &c.name).await,
+        Some(id) => match app.record_report(&p, spec.subject, id, &c.name).await {
+            Ok((owner, _)) if owner.id != org_id => {
+                return usage(format!("record {id} does not belong to organisation {org}"));
+            }
+            Ok((_, doc)) => Ok(doc),
+            Err(zian_app::AppError::NotFound) => {
+                return usage(format!("no {} with id {id}", spec.subject.as_str()));
+            }
+            Err(e) => Err(e),
+        },
+    };
+    let rendered = match built.and_then(|doc| app.render(&doc, format)) {
         Ok(r) => r,
         Err(zian_app::AppError::Validation { reason, .. }) => {
             return usage(zian_i18n::catalogue().render(zian_i18n::Lang::ZhTw, &reason));

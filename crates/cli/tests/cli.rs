@@ -801,8 +801,8 @@ fn feeds_store_import_status_and_scan() {
 }
 
 /// `zian report`: the list, a document per format from the demo, and the
-/// usage errors (exit status 2) for an unknown report, format or
-/// organisation or a missing option.
+/// usage errors (exit status 2) for an unknown report, format, organisation
+/// or record or a missing option.
 #[test]
 fn report_contract() {
     let o = zian().args(["report", "list"]).output().expect("run");
@@ -813,10 +813,19 @@ fn report_contract() {
             .collect::<Vec<_>>(),
         [
             "maintenance-plan",
+            "security-roster",
             "asset-register",
+            "host-cpe-list",
             "risk-assessment",
+            "compliance-report",
+            "control-baseline",
+            "vulnerability-report",
+            "vulnerability-review",
             "business-impact",
-            "vulnerability-report"
+            "continuity-plan",
+            "drill-report",
+            "incident-notification",
+            "incident-report"
         ]
     );
     let d = tmpdir("report");
@@ -907,6 +916,35 @@ fn report_contract() {
                 out,
             ],
             "CSV",
+        ),
+        // a record's document needs the record, an organisation's none
+        (
+            vec!["drill-report", "--org", "PIF-POL", "--output", out],
+            "--record",
+        ),
+        (
+            vec![
+                "drill-report",
+                "--org",
+                "PIF-POL",
+                "--record",
+                "no-such-drill",
+                "--output",
+                out,
+            ],
+            "no drill with id no-such-drill",
+        ),
+        (
+            vec![
+                "risk-assessment",
+                "--org",
+                "PIF-POL",
+                "--record",
+                "x",
+                "--output",
+                out,
+            ],
+            "leave out --record",
         ),
     ] {
         let o = report(&args);

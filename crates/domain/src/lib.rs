@@ -17,6 +17,7 @@ pub mod compliance;
 pub mod continuity;
 pub mod corrective;
 pub mod day;
+pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod ids;

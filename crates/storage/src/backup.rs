@@ -51,6 +51,7 @@ pub const TABLES: &[&str] = &[
     "drills",
     "social_campaigns",
     "corrective_actions",
+    "document_settings",
     "plan_versions",
     "kpi_measurements",
     "evidence_files",

@@ -41,6 +41,7 @@ mod continuity;
 mod corrective;
 mod db;
 mod directory;
+mod documents;
 pub mod error;
 mod evidence;
 mod inbox;
@@ -70,6 +71,7 @@ pub use directory::{
     DISABLED_DIRECTORY_REMOVED, DirectoryAccount, DirectoryGrant, DirectoryStore, GrantChanges,
     OidcPending,
 };
+pub use documents::DocumentStore;
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
 pub use inbox::InboxStore;
@@ -104,6 +106,7 @@ pub struct Stores {
     pub incidents: Arc<dyn IncidentStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
+    pub documents: Arc<dyn DocumentStore>,
     pub plans: Arc<dyn PlanStore>,
     pub evidence: Arc<dyn EvidenceStore>,
     pub jobs: Arc<dyn JobStore>,
@@ -130,6 +133,7 @@ impl SqlStore {
                 incidents: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
+                documents: s.clone(),
                 plans: s.clone(),
                 evidence: s.clone(),
                 jobs: s.clone(),

@@ -8,7 +8,9 @@
 use std::path::PathBuf;
 
 use axum::http::{Method, StatusCode};
+use serde_json::json;
 use zian_documents::{Bar, Column, Document, Error, FontSet, Format, Table, render};
+use zian_testkit::http::{audit_actions, form};
 use zian_testkit::office::{assert_archival_pdf, first_page_png, office_text, pdf_text};
 use zian_testkit::{Backend, PASSWORD, TestEnv, backend_tests};
 
@@ -170,8 +172,9 @@ fn a_font_directory_without_cjk_is_a_clear_error() {
     assert!(err.to_string().contains("fonts-noto-cjk"), "{err}");
 }
 
-/// (report, words its PDF must show)
-const REPORTS: [(&str, &[&str]); 5] = [
+/// (report, words its PDF must show): the organisation's reports of the
+/// police bureau, in the order the list shows them.
+const REPORTS: [(&str, &[&str]); 10] = [
     (
         "maintenance-plan",
         &[
@@ -182,20 +185,37 @@ const REPORTS: [(&str, &[&str]); 5] = [
         ],
     ),
     (
+        "security-roster",
+        &[
+            "資通安全推動小組成員及分工表",
+            "職掌事項",
+            "備註（代理人）",
+            "資通安全長",
+        ],
+    ),
+    (
         "asset-register",
         &["資通系統及資訊資產清冊", "核心資通系統相關資產", "資產名稱"],
+    ),
+    (
+        "host-cpe-list",
+        &["主機軟體 CPE 清冊", "cpe:2.3:", "供應商"],
     ),
     (
         "risk-assessment",
         &["風險評估表", "可接受風險值", "降低", "接受"],
     ),
     (
-        "business-impact",
+        "compliance-report",
         &[
-            "營運衝擊分析表",
-            "持續運作計畫：110 報案受理及勤務派遣",
-            "備援勤務指揮中心",
+            "資通安全責任等級應辦事項辦理情形",
+            "資通安全責任等級",
+            "辦理情形",
         ],
+    ),
+    (
+        "control-baseline",
+        &["資通系統防護基準辦理情形", "附表十", "各系統辦理情形"],
     ),
     (
         "vulnerability-report",
@@ -206,7 +226,87 @@ const REPORTS: [(&str, &[&str]); 5] = [
             "逾修補期限",
         ],
     ),
+    (
+        "vulnerability-review",
+        &[
+            "弱點管理績效月報",
+            "計算方式",
+            "CVSS 7 分以上弱點 1 週內完成處置比率",
+            "所屬機關",
+        ],
+    ),
+    (
+        "business-impact",
+        &[
+            "營運衝擊分析表",
+            "持續運作計畫：110 報案受理及勤務派遣",
+            "備援勤務指揮中心",
+        ],
+    ),
 ];
+
+/// Checks one downloaded file: its headers, and (`inspect`) what the tools
+/// read in it: all of `words` in the PDF's text, the first of them in an
+/// office file LibreOffice converts (`office`: whether to run it on this
+/// one).
+fn check_file(
+    r: &zian_testkit::Resp,
+    dir: &std::path::Path,
+    name: &str,
+    format: Format,
+    words: &[&str],
+    inspect: bool,
+    office: bool,
+) {
+    assert_eq!(r.status, StatusCode::OK, "{name}.{format}: {}", r.text());
+    assert_eq!(
+        r.headers["content-type"],
+        format.content_type(),
+        "{name}.{format}"
+    );
+    let disposition = r.headers["content-disposition"].to_str().expect("ascii");
+    assert!(
+        disposition.starts_with(&format!("attachment; filename=\"{name}-"))
+            && disposition.ends_with(&format!(".{format}\"")),
+        "{disposition}"
+    );
+    let path = dir.join(format!("{name}.{format}"));
+    std::fs::write(&path, &r.body).expect("write");
+    match format {
+        Format::Pdf => {
+            assert!(r.body.starts_with(b"%PDF-"));
+            if inspect {
+                let text = pdf_text(&path);
+                for w in words {
+                    assert!(text.contains(w), "{name}.pdf lacks {w}: {text}");
+                }
+                assert_archival_pdf(&path);
+                first_page_png(&path);
+            }
+        }
+        Format::Csv => {
+            let text = String::from_utf8(r.body[3..].to_vec()).expect("utf-8");
+            assert!(
+                r.body.starts_with(&[0xEF, 0xBB, 0xBF]) && text.lines().count() > 1,
+                "{name}.csv: {text}"
+            );
+        }
+        _ => {
+            assert!(
+                r.body.starts_with(b"PK"),
+                "{name}.{format} is a zip package"
+            );
+            if inspect && office {
+                let text = office_text(&path);
+                assert!(
+                    text.contains(words[0]),
+                    "{name}.{format} via LibreOffice lacks {}: {text}",
+                    words[0]
+                );
+            }
+        }
+    }
+}
 
 backend_tests! {
     async fn every_demo_report_downloads_in_every_format(backend: Backend) {
@@ -223,45 +323,52 @@ backend_tests! {
         let dir = artefacts(&format!("demo-{backend:?}"));
         // the tools run once (SQLite); the other backend checks the files' kinds
         let inspect = matches!(backend, Backend::Sqlite);
-        for (name, words) in REPORTS {
+        let office = [Format::Odt, Format::Docx, Format::Ods, Format::Xlsx];
+        for (i, (name, words)) in REPORTS.into_iter().enumerate() {
             for format in Format::ALL {
                 let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents/{name}?format={format}"), &tok, None).await;
                 if format == Format::Csv && name == "maintenance-plan" {
                     assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("format")), "{}", r.text());
                     continue;
                 }
-                assert_eq!(r.status, StatusCode::OK, "{name}.{format}: {}", r.text());
-                assert_eq!(r.headers["content-type"], format.content_type(), "{name}.{format}");
-                let disposition = r.headers["content-disposition"].to_str().expect("ascii");
-                assert!(disposition.starts_with(&format!("attachment; filename=\"{name}-")) && disposition.ends_with(&format!(".{format}\"")), "{disposition}");
-                let path = dir.join(format!("{name}.{format}"));
-                std::fs::write(&path, &r.body).expect("write");
-                match format {
-                    Format::Pdf => {
-                        assert!(r.body.starts_with(b"%PDF-"));
-                        if inspect {
-                            let text = pdf_text(&path);
-                            for w in words {
-                                assert!(text.contains(w), "{name}.pdf lacks {w}: {text}");
-                            }
-                            assert_archival_pdf(&path);
-                            first_page_png(&path);
-                        }
-                    }
-                    Format::Csv => {
-                        let text = String::from_utf8(r.body[3..].to_vec()).expect("utf-8");
-                        assert!(r.body.starts_with(&[0xEF, 0xBB, 0xBF]) && text.lines().count() > 1, "{name}.csv: {text}");
-                    }
-                    _ => {
-                        assert!(r.body.starts_with(b"PK"), "{name}.{format} is a zip package");
-                        if inspect {
-                            let text = office_text(&path);
-                            assert!(text.contains(words[0]), "{name}.{format} via LibreOffice lacks {}: {text}", words[0]);
-                        }
-                    }
-                }
+                // LibreOffice opens every office format of the first
+                // report, and one of them (in turn) of each other
+                let convert = i == 0 || office[i % 4] == format;
+                check_file(&r, &dir, name, format, words, inspect, convert);
             }
         }
+        // a record's documents, under its own path
+        let first = |path: String| {
+            let env = &env;
+            let tok = &tok;
+            async move {
+                let r = env.api(Method::GET, &path, tok, None).await;
+                assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+                r.json()["items"][0]["id"].as_str().expect("an id").to_owned()
+            }
+        };
+        let incident = first(format!("/api/v1/orgs/{pol}/incidents?sort=aware")).await;
+        let process = first(format!("/api/v1/orgs/{pol}/continuity/processes?q=110")).await;
+        let drill = first(format!("/api/v1/orgs/{pol}/drills?status=completed")).await;
+        let records: [(String, &str, &[&str]); 4] = [
+            (format!("/api/v1/incidents/{incident}"), "incident-notification", &["資通安全事件通報單", "一、發生機關", "四、等級之評估", "屏東縣政府警察局"]),
+            (format!("/api/v1/incidents/{incident}"), "incident-report", &["資通安全事件調查、處理及改善報告", "五、事件根因分析", "七、前款措施之預定完成時程及成效追蹤機制"]),
+            (format!("/api/v1/continuity/processes/{process}"), "continuity-plan", &["業務持續運作計畫", "110 報案受理及勤務派遣", "復原步驟", "演練紀錄"]),
+            (format!("/api/v1/drills/{drill}"), "drill-report", &["業務持續計畫演練暨處理報告單", "演練情境", "實際復原時間", "資訊安全管理委員會"]),
+        ];
+        for (i, (base, name, words)) in records.iter().enumerate() {
+            for format in Format::ALL {
+                let r = env.api(Method::GET, &format!("{base}/documents/{name}?format={format}"), &tok, None).await;
+                if format == Format::Csv {
+                    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("format")), "{name}: {}", r.text());
+                    continue;
+                }
+                check_file(&r, &dir, name, format, words, inspect, office[i % 4] == format);
+            }
+        }
+        // a record's document asked of another kind of record is unknown
+        let r = env.api(Method::GET, &format!("/api/v1/drills/{drill}/documents/incident-report?format=pdf"), &tok, None).await;
+        assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("report")), "{}", r.text());
         // the risk table's CSV carries the demo's five risks, numbered
         let csv = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents/risk-assessment?format=csv"), &tok, None).await;
         let text = String::from_utf8(csv.body[3..].to_vec()).expect("utf-8");
@@ -277,8 +384,14 @@ backend_tests! {
         }
         // another county's officer sees none of it
         let other = env.token_for("officer.penghu").await;
-        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents/risk-assessment?format=csv"), &other, None).await;
-        assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", r.text());
+        for path in [
+            format!("/api/v1/orgs/{pol}/documents/risk-assessment?format=csv"),
+            format!("/api/v1/incidents/{incident}/documents/incident-report?format=odt"),
+            format!("/api/v1/drills/{drill}/documents/drill-report?format=odt"),
+        ] {
+            let r = env.api(Method::GET, &path, &other, None).await;
+            assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{path}: {}", r.text());
+        }
     }
 
     async fn the_documents_page_links_each_format(backend: Backend) {
@@ -288,12 +401,101 @@ backend_tests! {
         let page = env.request(Method::GET, &format!("/orgs/{pol}/documents"), &s.headers(), None).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.text());
         let html = page.text();
-        for name in ["資通安全維護計畫", "資通系統及資訊資產清冊", "風險評估表", "營運衝擊分析表", "資通安全弱點處理報告"] {
+        for name in ["資通安全維護計畫", "資通安全推動小組成員及分工表", "資通系統及資訊資產清冊", "風險評估表", "營運衝擊分析表", "資通安全弱點處理報告", "弱點管理績效月報"] {
             assert!(html.contains(name), "{name}");
         }
         assert!(html.contains(&format!("/orgs/{pol}/documents/risk-assessment?format=csv")));
         assert!(!html.contains(&format!("/orgs/{pol}/documents/maintenance-plan?format=csv")), "the plan is not a table");
         let r = env.request(Method::GET, &format!("/orgs/{pol}/documents/business-impact?format=odt"), &s.headers(), None).await;
         assert_eq!((r.status, r.headers["content-type"].to_str().ok()), (StatusCode::OK, Some(Format::Odt.content_type())));
+    }
+
+    async fn an_organisations_settings_change_what_its_documents_print(backend: Backend) {
+        let env = TestEnv::demo(backend).await;
+        let ciso = env.token_for("ciso.police").await;
+        let officer = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let url = |report: &str| format!("/api/v1/orgs/{pol}/document-settings/{report}");
+        let general = json!({"classification": "限閱", "signatures": ["承辦人", "課長", "副局長"]});
+        // the officer reads them but may not change them
+        let r = env.api(Method::PUT, &url("all"), &officer, Some(general.clone())).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        let r = env.api(Method::PUT, &url("all"), &ciso, Some(general)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let own = json!({"title": "屏東縣政府警察局資訊資產清冊", "preface": "依本局資訊資產管理程序每半年盤點。", "extra_fields": ["會辦單位", "盤點日期"]});
+        let r = env.api(Method::PUT, &url("asset-register"), &ciso, Some(own)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        // settings that cannot print are refused, naming the field, and nothing changes
+        for (report, body, field) in [
+            ("risk-assessment", json!({"signatures": ["一", "二", "三", "四", "五", "六", "七"]}), "signatures"),
+            ("risk-assessment", json!({"extra_fields": ["這是一個超過二十個字元的非常非常長的欄位名稱標籤"]}), "extra_fields"),
+            ("all", json!({"classification": "限閱\u{1F600}"}), "classification"),
+            ("risk-assessment", json!({"signatures": ["承辦人\u{E000}"]}), "signatures"),
+            ("all", json!({"title": "本機關所有文件"}), "title"),
+            ("nothing", json!({}), "report"),
+        ] {
+            let r = env.api(Method::PUT, &url(report), &ciso, Some(body.clone())).await;
+            assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{body}: {}", r.text());
+        }
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/document-settings"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let v = r.json();
+        assert_eq!((v["can_write"].as_bool(), v["general"]["classification"].as_str()), (Some(false), Some("限閱")));
+        let report = |name: &str| v["reports"].as_array().expect("reports").iter().find(|r| r["name"] == name).expect("report").clone();
+        assert_eq!(report("risk-assessment")["signatures"], json!(["承辦人", "課長", "副局長"]));
+        assert_eq!(report("asset-register")["printed_title"], "屏東縣政府警察局資訊資產清冊");
+        assert_eq!(report("asset-register")["extra_fields"], json!(["會辦單位", "盤點日期"]));
+        assert!(report("risk-assessment")["own"].is_null());
+        // what the documents print
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents/asset-register?format=pdf"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        if matches!(backend, Backend::Sqlite) {
+            let dir = artefacts("settings");
+            let path = dir.join("asset-register.pdf");
+            std::fs::write(&path, &r.body).expect("write");
+            let text = pdf_text(&path);
+            for w in ["屏東縣政府警察局資訊資產清冊", "依本局資訊資產管理程序每半年盤點。", "會辦單位", "盤點日期", "限閱", "課長", "副局長"] {
+                assert!(text.contains(w), "lacks {w}: {text}");
+            }
+            assert!(!text.contains("單位主管"), "the chain is the organisation's: {text}");
+            first_page_png(&path);
+        }
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents/risk-assessment?format=odt"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        // removed: the form's own again; twice is not found
+        let r = env.api(Method::DELETE, &url("asset-register"), &ciso, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        let r = env.api(Method::DELETE, &url("asset-register"), &ciso, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        // another county's CISO reaches none of it
+        let other = env.token_for("officer.penghu").await;
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/document-settings"), &other, None).await;
+        assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", r.text());
+        let actions = audit_actions(&env, "documents.").await;
+        assert_eq!(
+            actions.iter().filter(|a| a.as_str() == "documents.settings_saved").count(),
+            2,
+            "{actions:?}"
+        );
+        assert!(actions.iter().any(|a| a == "documents.settings_removed"), "{actions:?}");
+
+        // the page: the CISO edits one report's chain through the form
+        let s = env.login("ciso.police", PASSWORD).await;
+        let page = env.request(Method::GET, &format!("/orgs/{pol}/document-settings?report=risk-assessment"), &s.headers(), None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        assert!(page.text().contains("id=\"settings-form\""));
+        let mut h = s.headers();
+        h.push(("content-type", "application/x-www-form-urlencoded"));
+        let body = form(&[("_csrf", s.csrf.as_str()), ("report", "risk-assessment"), ("classification", ""), ("signatures", "承辦人\r\n資訊室主任\r\n局長"), ("title", ""), ("preface", ""), ("extra_fields", "")]);
+        let r = env.request(Method::POST, &format!("/orgs/{pol}/document-settings"), &h, Some(body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let back = r.location().expect("back").to_owned();
+        let page = env.request(Method::GET, &back, &s.headers(), None).await.text();
+        assert!(page.contains("承辦人 → 資訊室主任 → 局長"), "{page}");
+        assert!(page.contains("已儲存文件設定"), "the flash");
+        // the officer sees the settings without the form
+        let so = env.login("officer.police", PASSWORD).await;
+        let page = env.request(Method::GET, &format!("/orgs/{pol}/document-settings"), &so.headers(), None).await.text();
+        assert!(page.contains("承辦人 → 課長 → 副局長") && !page.contains("id=\"settings-form\""), "{page}");
     }
 }

@@ -1152,7 +1152,16 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "activations") => vec![ids.activation.clone()],
                 (_, "drills") => vec![ids.drill.clone()],
                 (_, "corrective-actions") => vec![ids.action.clone()],
-                (_, "documents") => vec!["risk-assessment".into()],
+                // a record's documents are its kind's; an organisation's
+                (_, "documents")
+                    if path.starts_with("/incidents/")
+                        || path.starts_with("/api/v1/incidents/") =>
+                {
+                    vec!["incident-report".into()]
+                }
+                (_, "documents") if path.contains("/processes/") => vec!["continuity-plan".into()],
+                (_, "documents") if path.contains("/drills/") => vec!["drill-report".into()],
+                (_, "documents") | (_, "document-settings") => vec!["risk-assessment".into()],
                 (_, "overrides") => vec![ids.override_.clone()],
                 (_, "webhooks") => vec![ids.webhook.clone()],
                 (_, "webhook-deliveries") => vec![ids.delivery.clone()],
@@ -1544,6 +1553,8 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("medium_days", "30".into()),
         ("low_days", "90".into()),
         ("endpoints", "5".into()),
+        // documents: one report's settings
+        ("report", "risk-assessment".into()),
         // incidents: a record, its notification, a note
         ("title", "隔離測試".into()),
         ("aware_at", "2026-11-21T08:30".into()),

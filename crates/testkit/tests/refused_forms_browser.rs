@@ -29,6 +29,12 @@ const BAD: &[Case] = &[
     ("/orgs/{id}", "name_zh", "", &[]),
     ("/orgs/{id}/move", "parent_id", "{self}", &[]),
     (
+        "/orgs/{id}/document-settings",
+        "signatures",
+        "一\n二\n三\n四\n五\n六\n七",
+        &[],
+    ),
+    (
         "/users",
         "username",
         "a!",
@@ -196,6 +202,7 @@ const BUTTONS: &[&str] = &[
     "/account/mfa/recovery",
     "/orgs/{id}/archive",
     "/orgs/{id}/restore",
+    "/orgs/{id}/document-settings/remove",
     "/users/{id}/roles/{id}/revoke",
     "/deputies/{id}/revoke",
     "/tokens/{id}/revoke",
@@ -674,7 +681,13 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     "/account/mfa".into(),
                 ],
             ),
-            ("ciso.police", vec![format!("/plans/{}", plan.id)]),
+            (
+                "ciso.police",
+                vec![
+                    format!("/plans/{}", plan.id),
+                    format!("/orgs/{pol}/document-settings?report=risk-assessment"),
+                ],
+            ),
             (
                 "supervisor.khh",
                 vec![

@@ -398,6 +398,13 @@ pub struct ProcessPage {
 }
 
 impl ProcessPage {
+    /// `(format, href)` of the continuity plan's files.
+    pub fn downloads(&self) -> Vec<(String, String)> {
+        crate::documents::download_links(
+            &format!("/continuity/processes/{}", self.v.process.id),
+            "continuity-plan",
+        )
+    }
     pub fn grade(&self, g: &Grade) -> String {
         grade_name(&self.ctx, *g)
     }
@@ -868,6 +875,10 @@ pub struct DrillReportPage {
 }
 
 impl DrillReportPage {
+    /// `(format, href)` of the report's files.
+    pub fn downloads(&self) -> Vec<(String, String)> {
+        crate::documents::download_links(&format!("/drills/{}", self.v.drill.id), "drill-report")
+    }
     pub fn kind_name(&self) -> String {
         self.ctx
             .t(&format!("continuity.kind.{}", self.v.drill.kind.as_str()))

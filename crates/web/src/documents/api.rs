@@ -2,11 +2,13 @@
 
 use axum::extract::State;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use zian_app::documents::{ReportSpec, SettingsView, Subject, reports_of};
+use zian_domain::documents::{DocumentSettings, SettingsInput};
 use zian_domain::{OrgId, Permission};
 
 use crate::error::ApiResult;
-use crate::extract::{ApiCaller, ApiPath, ApiQuery};
+use crate::extract::{ApiCaller, ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 /// An organisation's documents.
@@ -28,11 +30,10 @@ pub struct ReportOut {
     pub url: String,
 }
 
-/// Whether a report is a table (CSV offered).
-pub(crate) fn formats(name: &str) -> Vec<String> {
-    zian_documents::Format::ALL
+/// The formats of a report, as named in `?format=`.
+pub(crate) fn formats(spec: &ReportSpec) -> Vec<String> {
+    spec.formats()
         .into_iter()
-        .filter(|f| *f != zian_documents::Format::Csv || name != "maintenance-plan")
         .map(|f| f.as_str().to_owned())
         .collect()
 }
@@ -44,13 +45,12 @@ pub async fn list(
 ) -> ApiResult<axum::Json<DocumentsOut>> {
     let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
     Ok(axum::Json(DocumentsOut {
-        reports: zian_app::documents::REPORTS
-            .iter()
-            .map(|(name, title)| ReportOut {
-                name: (*name).into(),
-                title: (*title).into(),
-                formats: formats(name),
-                url: format!("/api/v1/orgs/{}/documents/{name}", org.id),
+        reports: reports_of(Subject::Org)
+            .map(|r| ReportOut {
+                name: r.name.into(),
+                title: r.title.into(),
+                formats: formats(r),
+                url: format!("/api/v1/orgs/{}/documents/{}", org.id, r.name),
             })
             .collect(),
         org_id: org.id.to_string(),
@@ -65,10 +65,167 @@ pub async fn download(
     ApiQuery(q): ApiQuery<Vec<(String, String)>>,
 ) -> ApiResult<axum::response::Response> {
     let org = st.app.org_with(&c.p, &id, Permission::RecordRead).await?;
-    let format = q
-        .iter()
-        .find(|(k, _)| k == "format")
-        .map_or("pdf", |(_, v)| v.as_str());
-    let r = super::produce(&st.app, &c.p, &org.id, &name, format).await?;
+    let r = super::produce(&st.app, &c.p, &org.id, &name, super::format_of(&q)).await?;
     Ok(super::attachment(r))
+}
+
+/// A record's document (an incident's, a process's, a drill's).
+pub async fn record_download(
+    st: AppState,
+    c: ApiCaller,
+    subject: Subject,
+    (id, name): (String, String),
+    q: Vec<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    let r = super::produce_record(&st.app, &c.p, subject, &id, &name, super::format_of(&q)).await?;
+    Ok(super::attachment(r))
+}
+
+/// An organisation's settings of one report, or (`report` empty) of all its
+/// documents.
+#[derive(Serialize, JsonSchema)]
+pub struct SettingOut {
+    /// The report's name; empty for every document.
+    pub report: String,
+    pub classification: String,
+    /// The boxes left to right; null keeps the form's own chain.
+    pub signatures: Option<Vec<String>>,
+    pub title: String,
+    pub preface: String,
+    pub extra_fields: Vec<String>,
+    pub updated_at: i64,
+}
+
+impl From<&DocumentSettings> for SettingOut {
+    fn from(x: &DocumentSettings) -> Self {
+        SettingOut {
+            report: x.report.clone(),
+            classification: x.classification.to_string(),
+            signatures: x.signatures.clone(),
+            title: x.title.to_string(),
+            preface: x.preface.to_string(),
+            extra_fields: x.extra_fields.clone(),
+            updated_at: x.updated_at,
+        }
+    }
+}
+
+/// What one report prints with the settings in force.
+#[derive(Serialize, JsonSchema)]
+pub struct ReportSettingsOut {
+    pub name: String,
+    /// The official title.
+    pub title: String,
+    /// Its own settings, if any.
+    pub own: Option<SettingOut>,
+    /// What it prints: the marking (none when null), the boxes, the title,
+    /// the added fields.
+    pub classification: Option<String>,
+    pub signatures: Vec<String>,
+    pub printed_title: String,
+    pub extra_fields: Vec<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct SettingsOut {
+    pub org_id: String,
+    pub org_name: String,
+    /// For every document of the organisation.
+    pub general: Option<SettingOut>,
+    pub reports: Vec<ReportSettingsOut>,
+    /// Whether the caller may change them (administrator or CISO).
+    pub can_write: bool,
+}
+
+impl From<SettingsView> for SettingsOut {
+    fn from(v: SettingsView) -> Self {
+        SettingsOut {
+            org_id: v.org.id.to_string(),
+            org_name: v.org.name_zh.clone(),
+            general: v.general.as_ref().map(SettingOut::from),
+            reports: v
+                .reports
+                .iter()
+                .map(|(spec, own, e)| ReportSettingsOut {
+                    name: spec.name.into(),
+                    title: spec.title.into(),
+                    own: own.as_ref().map(SettingOut::from),
+                    classification: e.classification.clone(),
+                    signatures: e.signatures.clone(),
+                    printed_title: e.title.clone().unwrap_or_else(|| spec.title.into()),
+                    extra_fields: e.extra_fields.clone(),
+                })
+                .collect(),
+            can_write: v.can_write,
+        }
+    }
+}
+
+/// Settings to keep; what is left out is blank.
+#[derive(Deserialize, JsonSchema, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct SettingsBody {
+    /// The marking printed in the footer (限閱, 密, …); blank for none.
+    pub classification: String,
+    /// The approval chain's boxes, left to right (at most 6 of 20 characters);
+    /// empty keeps the form's own chain.
+    pub signatures: Vec<String>,
+    /// A title instead of the official one (one report only).
+    pub title: String,
+    /// A paragraph under the title (one report only).
+    pub preface: String,
+    /// Labels of fields added to the form, filled in by hand (one report
+    /// only; at most 10 of 20 characters).
+    pub extra_fields: Vec<String>,
+}
+
+impl SettingsBody {
+    pub(crate) fn input(self) -> SettingsInput {
+        SettingsInput {
+            classification: self.classification,
+            signatures: self.signatures.join("\n"),
+            title: self.title,
+            preface: self.preface,
+            extra_fields: self.extra_fields.join("\n"),
+        }
+    }
+}
+
+/// `all` in a path names the settings of every document.
+pub(crate) fn report_of(segment: &str) -> &str {
+    if segment == "all" { "" } else { segment }
+}
+
+pub async fn settings_get(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+) -> ApiResult<axum::Json<SettingsOut>> {
+    Ok(axum::Json(
+        st.app.document_settings(&c.p, &id).await?.into(),
+    ))
+}
+
+pub async fn settings_put(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath((id, report)): ApiPath<(OrgId, String)>,
+    ApiJson(b): ApiJson<SettingsBody>,
+) -> ApiResult<ApiJson<SettingOut>> {
+    let x = st
+        .app
+        .save_document_settings(&c.p, &id, report_of(&report), &b.input())
+        .await?;
+    Ok(ApiJson(SettingOut::from(&x)))
+}
+
+pub async fn settings_delete(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath((id, report)): ApiPath<(OrgId, String)>,
+) -> ApiResult<axum::http::StatusCode> {
+    st.app
+        .remove_document_settings(&c.p, &id, report_of(&report))
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -7,13 +7,18 @@ pub mod pages;
 
 use axum::http::Method as M;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post, put};
 use zian_app::documents::Rendered;
 
+use axum::extract::State;
+use zian_app::documents::Subject;
+
+use crate::extract::{ApiCaller, ApiPath, ApiQuery, PageCaller, PagePath, PageQuery};
 use crate::routes::{Kind::*, Route, r};
+use crate::state::AppState;
 
 pub(crate) fn routes() -> Vec<Route> {
-    vec![
+    let mut routes = vec![
         r(
             M::GET,
             "/api/v1/orgs/{id}/documents",
@@ -47,7 +52,144 @@ pub(crate) fn routes() -> Vec<Route> {
             "Download one official document (format=…)",
             get(pages::download),
         ),
+    ];
+    routes.extend([
+        r(
+            M::GET,
+            "/api/v1/orgs/{id}/document-settings",
+            Api,
+            "documents",
+            "The organisation's document settings (classification marking, approval chain, title, preface, added fields) and what each document prints with them",
+            get(api::settings_get),
+        )
+        .resp::<api::SettingsOut>(),
+        r(
+            M::PUT,
+            "/api/v1/orgs/{id}/document-settings/{report}",
+            Api,
+            "documents",
+            "Set one document's settings (report `all`: every document's marking and chain); a proof is laid out first and settings that cannot print are refused (422 with the field); administrator or CISO",
+            put(api::settings_put),
+        )
+        .req::<api::SettingsBody>()
+        .resp::<api::SettingOut>(),
+        r(
+            M::DELETE,
+            "/api/v1/orgs/{id}/document-settings/{report}",
+            Api,
+            "documents",
+            "Forget one document's settings (the form's defaults again)",
+            delete(api::settings_delete),
+        ),
+        r(
+            M::GET,
+            "/orgs/{id}/document-settings",
+            Page,
+            "page",
+            "Document settings (?report= picks the one edited)",
+            get(pages::settings),
+        ),
+        r(
+            M::POST,
+            "/orgs/{id}/document-settings",
+            Page,
+            "page",
+            "Save document settings",
+            post(pages::settings_save),
+        ),
+        r(
+            M::POST,
+            "/orgs/{id}/document-settings/remove",
+            Page,
+            "page",
+            "Restore a document's defaults",
+            post(pages::settings_remove),
+        ),
+    ]);
+    // a record's documents sit under the record's own path
+    routes.extend(record_routes(
+        Subject::Incident,
+        "/incidents/{id}/documents/{name}",
+        "/api/v1/incidents/{id}/documents/{name}",
+        "An incident's document as a file (incident-notification, incident-report; format=pdf|odt|docx|…)",
+    ));
+    routes.extend(record_routes(
+        Subject::Process,
+        "/continuity/processes/{id}/documents/{name}",
+        "/api/v1/continuity/processes/{id}/documents/{name}",
+        "A business process's document as a file (continuity-plan; format=pdf|odt|docx|…)",
+    ));
+    routes.extend(record_routes(
+        Subject::Drill,
+        "/drills/{id}/documents/{name}",
+        "/api/v1/drills/{id}/documents/{name}",
+        "A drill's document as a file (drill-report; format=pdf|odt|docx|…)",
+    ));
+    routes
+}
+
+/// The API and page routes of one kind of record's documents.
+fn record_routes(
+    subject: Subject,
+    page: &'static str,
+    api: &'static str,
+    what: &'static str,
+) -> [Route; 2] {
+    [
+        r(
+            M::GET,
+            api,
+            Api,
+            "documents",
+            what,
+            get(
+                move |State(st): State<AppState>,
+                      c: ApiCaller,
+                      ApiPath(p): ApiPath<(String, String)>,
+                      ApiQuery(q): ApiQuery<Vec<(String, String)>>| {
+                    api::record_download(st, c, subject, p, q)
+                },
+            ),
+        ),
+        r(
+            M::GET,
+            page,
+            Page,
+            "page",
+            what,
+            get(
+                move |State(st): State<AppState>,
+                      pc: PageCaller,
+                      PagePath(p): PagePath<(String, String)>,
+                      PageQuery(q): PageQuery<Vec<(String, String)>>| {
+                    pages::record_download(st, pc, subject, p, q)
+                },
+            ),
+        ),
     ]
+}
+
+/// `?format=` (PDF when absent).
+pub(crate) fn format_of(q: &[(String, String)]) -> &str {
+    q.iter()
+        .find(|(k, _)| k == "format")
+        .map_or("pdf", |(_, v)| v.as_str())
+}
+
+/// The download links of a record's document `name` (`base`: the
+/// record's page path, e.g. `/incidents/{id}`): `(format, href)`.
+pub fn download_links(base: &str, name: &str) -> Vec<(String, String)> {
+    zian_app::documents::find(name)
+        .map(|r| r.formats())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| {
+            (
+                f.as_str().to_uppercase(),
+                format!("{base}/documents/{name}?format={}", f.as_str()),
+            )
+        })
+        .collect()
 }
 
 /// The file as an attachment, named in ASCII with the UTF-8 title alongside.
@@ -82,6 +224,23 @@ pub(crate) async fn produce(
 ) -> zian_app::Result<Rendered> {
     let format = zian_app::documents::parse_format(format)?;
     let doc = app.report(p, org, name).await?;
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || app.render(&doc, format))
+        .await
+        .map_err(|e| zian_app::AppError::Internal(e.to_string()))?
+}
+
+/// Builds and renders a record's document on a blocking thread.
+pub(crate) async fn produce_record(
+    app: &zian_app::App,
+    p: &zian_domain::Principal,
+    subject: Subject,
+    id: &str,
+    name: &str,
+    format: &str,
+) -> zian_app::Result<Rendered> {
+    let format = zian_app::documents::parse_format(format)?;
+    let (_, doc) = app.record_report(p, subject, id, name).await?;
     let app = app.clone();
     tokio::task::spawn_blocking(move || app.render(&doc, format))
         .await

@@ -714,6 +714,8 @@ pub struct DocPage {
     pub assets: Vec<(String, String)>,
     pub today: String,
     pub now: i64,
+    /// `(format, href)` of the document's files.
+    pub downloads: Vec<(String, String)>,
 }
 
 impl ClockHelpers for DocPage {
@@ -770,6 +772,10 @@ async fn doc(st: &AppState, pc: &PageCaller, id: &IncidentId, kind: &'static str
     };
     let cx = ctx(&st.app, pc, title, "incidents", None).await?;
     render(&DocPage {
+        downloads: crate::documents::download_links(
+            &format!("/incidents/{id}"),
+            &format!("incident-{kind}"),
+        ),
         today: cx.date(&Some(st.app.today())),
         ctx: cx,
         now: st.app.now(),

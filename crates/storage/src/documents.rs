@@ -1,0 +1,128 @@
+//! An organisation's document settings (`zian_domain::documents`).
+
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use zian_domain::audit::AuditEvent;
+use zian_domain::documents::DocumentSettings;
+use zian_domain::text::Memo;
+use zian_domain::{OrgId, OrgScope, UserId};
+
+use crate::db::{Cols, Sql, i, ojson, os, s};
+use crate::tx::AuditedTx;
+use crate::{Result, SqlStore, StoreError};
+
+#[async_trait]
+pub trait DocumentStore: Send + Sync {
+    /// The settings of an organisation in scope, the general ones (report
+    /// `""`) first.
+    async fn document_settings(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
+    ) -> Result<Vec<DocumentSettings>>;
+    /// Keeps `x` in place of the organisation's settings of the same report.
+    async fn save_document_settings(
+        &self,
+        scope: &OrgScope,
+        x: &DocumentSettings,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    /// Forgets the settings of one report (the form's defaults again);
+    /// `NotFound` when there were none.
+    async fn remove_document_settings(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
+        report: &str,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+}
+
+const COLS: &str = "x.org_id, x.report, x.classification, x.signatures, x.title, x.preface, x.extra_fields, x.updated_by, x.updated_at";
+
+fn settings(r: &AnyRow) -> Result<DocumentSettings> {
+    Ok(DocumentSettings {
+        org_id: s(r, "org_id")?.into(),
+        report: s(r, "report")?,
+        classification: Memo::stored(s(r, "classification")?),
+        signatures: ojson(r, "signatures")?,
+        title: Memo::stored(s(r, "title")?),
+        preface: Memo::stored(s(r, "preface")?),
+        extra_fields: ojson(r, "extra_fields")?.unwrap_or_default(),
+        updated_by: os(r, "updated_by")?.map(UserId::from),
+        updated_at: i(r, "updated_at")?,
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn delete(org_id: &OrgId, report: &str) -> Sql {
+    let mut q = Sql::new("DELETE FROM document_settings WHERE org_id = ");
+    q.bind(org_id).and(" AND report = ", report);
+    q
+}
+
+#[async_trait]
+impl DocumentStore for SqlStore {
+    async fn document_settings(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
+    ) -> Result<Vec<DocumentSettings>> {
+        let mut q = Sql::new(format!(
+            "SELECT {COLS} FROM document_settings x JOIN orgs o ON o.id = x.org_id WHERE x.org_id = "
+        ));
+        q.bind(org_id)
+            .push(" AND ")
+            .scope(scope, "o.path")
+            .push(" ORDER BY x.report");
+        q.fetch_all(&self.pool, settings).await
+    }
+
+    async fn save_document_settings(
+        &self,
+        scope: &OrgScope,
+        x: &DocumentSettings,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.updated_at).await?;
+        tx.exec(&delete(&x.org_id, &x.report)).await?;
+        let signatures = match &x.signatures {
+            Some(v) => Some(to_json(v)?),
+            None => None,
+        };
+        let q = Cols::new()
+            .set("org_id", &x.org_id)
+            .set("report", x.report.as_str())
+            .set("classification", x.classification.as_str())
+            .set("signatures", signatures)
+            .set("title", x.title.as_str())
+            .set("preface", x.preface.as_str())
+            .set("extra_fields", to_json(&x.extra_fields)?)
+            .set("updated_by", x.updated_by.as_ref())
+            .set("updated_at", x.updated_at)
+            .insert("document_settings");
+        tx.insert(&q, "document_settings").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_document_settings(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
+        report: &str,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, org_id, audit, now).await?;
+        if tx.exec(&delete(org_id, report)).await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
