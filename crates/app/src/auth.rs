@@ -1098,18 +1098,32 @@ impl App {
         else {
             return Ok(None);
         };
+        self.principal_of_user(c.user).await.map(Some)
+    }
+
+    /// An active user as the authoriser sees them now (a background job
+    /// acting for the person who asked for it); `None` when the account is
+    /// gone or disabled.
+    pub(crate) async fn principal_of(&self, id: &zian_domain::UserId) -> Result<Option<Principal>> {
+        match self.auth.store.system_credentials(id).await? {
+            Some(c) if c.user.active => self.principal_of_user(c.user).await.map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    async fn principal_of_user(&self, user: zian_domain::User) -> Result<Principal> {
         let assignments = effective_assignments(
             self.auth
                 .store
-                .system_assignments(&c.user.id, self.now())
+                .system_assignments(&user.id, self.now())
                 .await?,
         );
-        Ok(Some(Principal {
-            user: c.user,
+        Ok(Principal {
+            user,
             assignments,
             token: None,
             meta: Default::default(),
-        }))
+        })
     }
 
     /// Whether a username is taken (seeding the demonstration).

@@ -255,7 +255,7 @@ pub struct Handlers(HashMap<String, Arc<dyn JobHandler>>);
 impl Handlers {
     /// The platform's kinds: `mail.send`, `reminders.daily`, `inbox.digest`,
     /// `directory.sync`, `webhooks.deliver`, `vulns.match`, `vulns.daily`,
-    /// `vulns.rematch`, `demo.sleep`.
+    /// `vulns.rematch`, `documents.render`, `demo.sleep`.
     pub fn standard() -> Handlers {
         Handlers::default()
             .with(KIND_MAIL, Arc::new(crate::mail::SendMail))
@@ -287,6 +287,10 @@ impl Handlers {
             .with(
                 crate::feeds::KIND_REMATCH,
                 Arc::new(crate::vulns::RematchJob),
+            )
+            .with(
+                crate::documents::KIND_RENDER,
+                Arc::new(crate::documents::RenderJob),
             )
     }
 

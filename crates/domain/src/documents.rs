@@ -185,6 +185,26 @@ pub fn effective(
     }
 }
 
+/// Days a document produced in the background is kept for download.
+pub const FILE_KEPT_DAYS: i64 = 7;
+
+/// A document produced in the background, ready to download.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentFile {
+    /// The id of the job that produced it.
+    pub id: String,
+    pub org_id: OrgId,
+    pub report: String,
+    pub format: String,
+    pub file_name: String,
+    pub content_type: String,
+    /// SHA-256 of the file, lowercase hex.
+    pub sha256: String,
+    pub size: i64,
+    pub requested_by: Option<UserId>,
+    pub created_at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,8 +70,14 @@ pub const TABLES: &[&str] = &[
 
 /// Tables deliberately not backed up: migration bookkeeping, sessions and
 /// OpenID Connect sign-ins in progress (a restore starts with everyone
-/// logged out).
-pub const NOT_BACKED_UP: &[&str] = &["_sqlx_migrations", "sessions", "oidc_logins"];
+/// logged out), and documents produced in the background (kept a week,
+/// produced again from the records).
+pub const NOT_BACKED_UP: &[&str] = &[
+    "_sqlx_migrations",
+    "sessions",
+    "oidc_logins",
+    "document_files",
+];
 
 /// Header line of an archive.
 pub const MAGIC: &str = zian_domain::archive::MAGIC;

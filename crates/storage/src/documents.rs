@@ -1,9 +1,10 @@
 //! An organisation's document settings (`zian_domain::documents`).
 
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
-use zian_domain::documents::DocumentSettings;
+use zian_domain::documents::{DocumentFile, DocumentSettings};
 use zian_domain::text::Memo;
 use zian_domain::{OrgId, OrgScope, UserId};
 
@@ -37,6 +38,39 @@ pub trait DocumentStore: Send + Sync {
         audit: AuditEvent,
         now: i64,
     ) -> Result<()>;
+    /// Keeps a document produced in the background, forgetting those made
+    /// before `forget_before` (unix seconds).
+    async fn save_document_file(
+        &self,
+        file: &DocumentFile,
+        content: Vec<u8>,
+        forget_before: i64,
+    ) -> Result<()>;
+    /// A document produced in the background, of an organisation in scope,
+    /// with its content when `content`.
+    async fn document_file(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+        content: bool,
+    ) -> Result<Option<(DocumentFile, Vec<u8>)>>;
+}
+
+const FILE_COLS: &str = "f.id, f.org_id, f.report, f.format, f.file_name, f.content_type, f.sha256, f.size, f.requested_by, f.created_at";
+
+fn file(r: &AnyRow) -> Result<DocumentFile> {
+    Ok(DocumentFile {
+        id: s(r, "id")?,
+        org_id: s(r, "org_id")?.into(),
+        report: s(r, "report")?,
+        format: s(r, "format")?,
+        file_name: s(r, "file_name")?,
+        content_type: s(r, "content_type")?,
+        sha256: s(r, "sha256")?,
+        size: i(r, "size")?,
+        requested_by: os(r, "requested_by")?.map(UserId::from),
+        created_at: i(r, "created_at")?,
+    })
 }
 
 const COLS: &str = "x.org_id, x.report, x.classification, x.signatures, x.title, x.preface, x.extra_fields, x.updated_by, x.updated_at";
@@ -124,5 +158,55 @@ impl DocumentStore for SqlStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn save_document_file(
+        &self,
+        f: &DocumentFile,
+        content: Vec<u8>,
+        forget_before: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let mut old = Sql::new("DELETE FROM document_files WHERE created_at < ");
+        old.bind(forget_before)
+            .push(" OR id = ")
+            .bind(f.id.as_str());
+        old.query().execute(&mut *tx).await?;
+        let q = Cols::new()
+            .set("id", f.id.as_str())
+            .set("org_id", &f.org_id)
+            .set("report", f.report.as_str())
+            .set("format", f.format.as_str())
+            .set("file_name", f.file_name.as_str())
+            .set("content_type", f.content_type.as_str())
+            .set("sha256", f.sha256.as_str())
+            .set("size", f.size)
+            .set("content", content)
+            .set("requested_by", f.requested_by.as_ref())
+            .set("created_at", f.created_at)
+            .insert("document_files");
+        q.query().execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn document_file(
+        &self,
+        scope: &OrgScope,
+        id: &str,
+        content: bool,
+    ) -> Result<Option<(DocumentFile, Vec<u8>)>> {
+        let extra = if content { ", f.content" } else { "" };
+        let mut q = Sql::new(format!(
+            "SELECT {FILE_COLS}{extra} FROM document_files f JOIN orgs o ON o.id = f.org_id WHERE f.id = "
+        ));
+        q.bind(id).push(" AND ").scope(scope, "o.path");
+        if content {
+            q.fetch_optional(&self.pool, |r| Ok((file(r)?, r.try_get("content")?)))
+                .await
+        } else {
+            q.fetch_optional(&self.pool, |r| Ok((file(r)?, Vec::new())))
+                .await
+        }
     }
 }

@@ -498,4 +498,71 @@ backend_tests! {
         let page = env.request(Method::GET, &format!("/orgs/{pol}/document-settings"), &so.headers(), None).await.text();
         assert!(page.contains("承辦人 → 課長 → 副局長") && !page.contains("id=\"settings-form\""), "{page}");
     }
+
+    async fn large_documents_are_produced_in_the_background_with_progress(backend: Backend) {
+        use sha2::{Digest, Sha256};
+        use zian_app::jobs::{Handlers, JobsConfig, Worker};
+        let env = TestEnv::demo(backend).await;
+        let tok = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let mut worker = Worker::new(env.app.clone(), Handlers::standard(), JobsConfig { schedules: vec![], ..Default::default() }).expect("worker");
+        // the worker runs the queue until the document's job is over
+        let mut run_until_done = async |id: &str| {
+            for _ in 0..50 {
+                let r = env.api(Method::GET, &format!("/api/v1/document-jobs/{id}"), &tok, None).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+                if matches!(r.json()["state"].as_str(), Some("succeeded" | "dead")) {
+                    return r.json();
+                }
+                assert!(worker.tick().await.expect("tick"), "a job to run");
+            }
+            panic!("the document job never ended");
+        };
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/documents/asset-register/jobs?format=odt"), &tok, None).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text());
+        let job = r.json();
+        assert_eq!((job["state"].as_str(), job["progress"].as_u64(), job["org_name"].as_str()), (Some("queued"), Some(0), Some("屏東縣政府警察局")));
+        assert!(job["file_url"].is_null());
+        let id = job["id"].as_str().expect("id").to_owned();
+        let done = run_until_done(&id).await;
+        assert_eq!(done["state"], "succeeded", "{done}");
+        assert!(done["progress"].as_u64() >= Some(90), "{done}");
+        let url = done["file_url"].as_str().expect("a file").to_owned();
+        let file = env.api(Method::GET, &url, &tok, None).await;
+        assert_eq!((file.status, file.headers["content-type"].to_str().ok()), (StatusCode::OK, Some(Format::Odt.content_type())));
+        assert!(file.body.starts_with(b"PK"));
+        let sha: String = Sha256::digest(&file.body).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(done["sha256"].as_str(), Some(sha.as_str()));
+        assert_eq!(done["size"].as_u64(), Some(file.body.len() as u64));
+        // another county's officer reaches neither the job nor its file
+        let other = env.token_for("officer.penghu").await;
+        for path in [format!("/api/v1/document-jobs/{id}"), url.clone()] {
+            let r = env.api(Method::GET, &path, &other, None).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+        }
+        // what cannot be produced is refused before it is queued
+        for (path, field) in [
+            (format!("/api/v1/orgs/{pol}/documents/maintenance-plan/jobs?format=csv"), "format"),
+            (format!("/api/v1/orgs/{pol}/documents/drill-report/jobs?format=pdf"), "report"),
+        ] {
+            let r = env.api(Method::POST, &path, &tok, None).await;
+            assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{path}: {}", r.text());
+        }
+        // the page: the form queues it, its page follows the progress
+        let s = env.login("officer.police", PASSWORD).await;
+        let mut h = s.headers();
+        h.push(("content-type", "application/x-www-form-urlencoded"));
+        let body = form(&[("_csrf", s.csrf.as_str()), ("format", "pdf")]);
+        let r = env.request(Method::POST, &format!("/orgs/{pol}/documents/risk-assessment/jobs"), &h, Some(body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let page_url = r.location().expect("to the job").to_owned();
+        let page = env.request(Method::GET, &page_url, &s.headers(), None).await.text();
+        assert!(page.contains("http-equiv=\"refresh\"") && page.contains("排隊中"), "{page}");
+        let id = page_url.rsplit('/').next().expect("id").to_owned();
+        run_until_done(&id).await;
+        let page = env.request(Method::GET, &page_url, &s.headers(), None).await.text();
+        assert!(page.contains("id=\"job-download\"") && !page.contains("http-equiv=\"refresh\""), "{page}");
+        let pdf = env.request(Method::GET, &format!("{page_url}/file"), &s.headers(), None).await;
+        assert!(pdf.status == StatusCode::OK && pdf.body.starts_with(b"%PDF-"), "{}", pdf.status);
+    }
 }

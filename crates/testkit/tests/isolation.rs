@@ -186,6 +186,8 @@ struct Ids {
     delivery: String,
     /// A background job of PIF-HLT, dead (its only attempt failed).
     job: String,
+    /// A document of PIF-HLT produced in the background, done.
+    document_job: String,
     /// The administrator's notice about that job (notices are their
     /// owner's alone: nobody else reaches it, not even above the bureau).
     notice: String,
@@ -229,6 +231,7 @@ impl Ids {
             webhook: f(),
             delivery: f(),
             job: f(),
+            document_job: f(),
             notice: f(),
             asset: f(),
             software: f(),
@@ -804,6 +807,36 @@ async fn setup(env: &TestEnv) -> Target {
     .await
     .expect("fail");
     all_ids.insert(job.clone());
+    // a document of the bureau produced in the background, done
+    let officer = env.principal("officer.health").await;
+    let document_job = env
+        .app
+        .start_document_job(&officer, &hlt, "risk-assessment", "pdf")
+        .await
+        .expect("document job");
+    let mut worker = zian_app::jobs::Worker::new(
+        env.app.clone(),
+        zian_app::jobs::Handlers::standard(),
+        zian_app::jobs::JobsConfig {
+            schedules: vec![],
+            ..Default::default()
+        },
+    )
+    .expect("worker");
+    for _ in 0..20 {
+        if env
+            .app
+            .document_job(&officer, &document_job)
+            .await
+            .expect("document job")
+            .file
+            .is_some()
+        {
+            break;
+        }
+        worker.tick().await.expect("tick");
+    }
+    all_ids.insert(document_job.clone());
     let admin_id = env.user_id("admin").await;
     let raised = env
         .app
@@ -887,6 +920,7 @@ async fn setup(env: &TestEnv) -> Target {
             webhook: hook.webhook.id,
             delivery,
             job,
+            document_job,
             notice,
             asset: asset.id.to_string(),
             software: software.id,
@@ -1166,6 +1200,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "webhooks") => vec![ids.webhook.clone()],
                 (_, "webhook-deliveries") => vec![ids.delivery.clone()],
                 (_, "jobs") => vec![ids.job.clone()],
+                (_, "document-jobs") => vec![ids.document_job.clone()],
                 (_, "inbox") => vec![ids.notice.clone()],
                 (_, "assets") => vec![ids.asset.clone()],
                 (_, "inventory") => vec![ids.import.clone()],
@@ -1553,8 +1588,9 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("medium_days", "30".into()),
         ("low_days", "90".into()),
         ("endpoints", "5".into()),
-        // documents: one report's settings
+        // documents: one report's settings; a background document
         ("report", "risk-assessment".into()),
+        ("format", "pdf".into()),
         // incidents: a record, its notification, a note
         ("title", "隔離測試".into()),
         ("aware_at", "2026-11-21T08:30".into()),
@@ -1905,6 +1941,28 @@ backend_tests! {
     }
 }
 
+/// Gives the target's risk assessment table settings of its own, for the
+/// routes that change or remove them.
+async fn prepare_document_settings(env: &TestEnv, path: &str) {
+    if !path.contains("/document-settings") {
+        return;
+    }
+    let ciso = env.principal("ciso.health").await;
+    let hlt = env.org("PIF-HLT").await;
+    env.app
+        .save_document_settings(
+            &ciso,
+            &hlt,
+            "risk-assessment",
+            &zian_domain::documents::SettingsInput {
+                signatures: "承辦人\n衛生局局長".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("document settings");
+}
+
 /// Puts the target's exemption request in the state a route acts on:
 /// approved for revoking (pending otherwise, as set up).
 async fn prepare_override(env: &TestEnv, t: &Target, path: &str) {
@@ -1965,6 +2023,7 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         let t = setup(&env).await;
         prepare_plan(&env, &t, route.path).await;
         prepare_override(&env, &t, route.path).await;
+        prepare_document_settings(&env, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');

@@ -28,6 +28,7 @@ const BAD: &[Case] = &[
     ("/orgs", "name_zh", "", &[]),
     ("/orgs/{id}", "name_zh", "", &[]),
     ("/orgs/{id}/move", "parent_id", "{self}", &[]),
+    ("/orgs/{id}/documents/{name}/jobs", "format", "doc", &[]),
     (
         "/orgs/{id}/document-settings",
         "signatures",
@@ -250,7 +251,13 @@ fn pattern(action: &str) -> String {
             let chapter = seg.chars().all(|c| c.is_ascii_lowercase() || c == '_')
                 && action.contains("/chapters/")
                 && action.ends_with(seg);
-            if id_like || chapter { "{id}" } else { seg }
+            if id_like || chapter {
+                "{id}"
+            } else if zian_app::documents::find(seg).is_some() {
+                "{name}"
+            } else {
+                seg
+            }
         })
         .collect::<Vec<_>>()
         .join("/")
@@ -675,6 +682,7 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/drills/{drill}/edit"),
                     format!("/orgs/{pol}/campaigns"),
                     format!("/orgs/{pol}/corrective-actions"),
+                    format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
                     "/overrides".into(),

@@ -27,6 +27,7 @@ use zian_i18n::{Lang, catalogue, msg};
 use crate::{App, AppError, Result};
 
 mod assets;
+mod background;
 mod compliance;
 mod continuity;
 mod incidents;
@@ -35,6 +36,7 @@ mod risk;
 mod settings;
 mod vulns;
 
+pub use background::{DocumentJob, KIND_RENDER, RenderJob};
 pub use settings::SettingsView;
 
 use incidents::IncidentForm;

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use zian_app::documents::{ReportSpec, SettingsView, Subject, reports_of};
+use zian_app::documents::{DocumentJob, ReportSpec, SettingsView, Subject, reports_of};
 use zian_domain::documents::{DocumentSettings, SettingsInput};
 use zian_domain::{OrgId, Permission};
 
@@ -228,4 +228,80 @@ pub async fn settings_delete(
         .remove_document_settings(&c.p, &id, report_of(&report))
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// A document produced in the background.
+#[derive(Serialize, JsonSchema)]
+pub struct DocumentJobOut {
+    /// The job's id, which names the document.
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub report: String,
+    pub format: String,
+    /// queued, running, succeeded, failed (will retry) or dead.
+    pub state: String,
+    /// 0–100, with what is being done.
+    pub progress: u8,
+    pub progress_message: Option<String>,
+    pub last_error: Option<String>,
+    /// Where to download it, once done.
+    pub file_url: Option<String>,
+    /// SHA-256 of the file, once done.
+    pub sha256: Option<String>,
+    pub size: Option<i64>,
+}
+
+impl From<DocumentJob> for DocumentJobOut {
+    fn from(v: DocumentJob) -> Self {
+        DocumentJobOut {
+            file_url: v
+                .file
+                .as_ref()
+                .map(|_| format!("/api/v1/document-jobs/{}/file", v.job.id)),
+            sha256: v.file.as_ref().map(|f| f.sha256.clone()),
+            size: v.file.as_ref().map(|f| f.size),
+            id: v.job.id,
+            org_id: v.org.id.to_string(),
+            org_name: v.org.name_zh,
+            report: v.report,
+            format: v.format,
+            state: v.job.state.as_str().into(),
+            progress: v.job.progress,
+            progress_message: v.job.progress_message,
+            last_error: v.job.last_error,
+        }
+    }
+}
+
+pub async fn job_start(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath((id, name)): ApiPath<(OrgId, String)>,
+    ApiQuery(q): ApiQuery<Vec<(String, String)>>,
+) -> ApiResult<(axum::http::StatusCode, axum::Json<DocumentJobOut>)> {
+    let job = st
+        .app
+        .start_document_job(&c.p, &id, &name, super::format_of(&q))
+        .await?;
+    let v = st.app.document_job(&c.p, &job).await?;
+    Ok((axum::http::StatusCode::ACCEPTED, axum::Json(v.into())))
+}
+
+pub async fn job_get(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<axum::Json<DocumentJobOut>> {
+    Ok(axum::Json(st.app.document_job(&c.p, &id).await?.into()))
+}
+
+pub async fn job_file(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<axum::response::Response> {
+    Ok(super::attachment(
+        st.app.document_job_file(&c.p, &id).await?,
+    ))
 }

@@ -106,6 +106,59 @@ pub(crate) fn routes() -> Vec<Route> {
             post(pages::settings_remove),
         ),
     ]);
+    // large documents in the background, with their progress
+    routes.extend([
+        r(
+            M::POST,
+            "/api/v1/orgs/{id}/documents/{name}/jobs",
+            Api,
+            "documents",
+            "Produce one document in the background (format=…; default pdf): 202 with the job to follow; the file is kept seven days",
+            post(api::job_start),
+        )
+        .resp::<api::DocumentJobOut>(),
+        r(
+            M::GET,
+            "/api/v1/document-jobs/{id}",
+            Api,
+            "documents",
+            "A document produced in the background: state, progress, and once done its file's address and SHA-256",
+            get(api::job_get),
+        )
+        .resp::<api::DocumentJobOut>(),
+        r(
+            M::GET,
+            "/api/v1/document-jobs/{id}/file",
+            Api,
+            "documents",
+            "The file of a document produced in the background",
+            get(api::job_file),
+        ),
+        r(
+            M::POST,
+            "/orgs/{id}/documents/{name}/jobs",
+            Page,
+            "page",
+            "Produce a document in the background",
+            post(pages::job_start),
+        ),
+        r(
+            M::GET,
+            "/document-jobs/{id}",
+            Page,
+            "page",
+            "A document being produced in the background, then its download",
+            get(pages::job),
+        ),
+        r(
+            M::GET,
+            "/document-jobs/{id}/file",
+            Page,
+            "page",
+            "Download a document produced in the background",
+            get(pages::job_file),
+        ),
+    ]);
     // a record's documents sit under the record's own path
     routes.extend(record_routes(
         Subject::Incident,

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use serde::Deserialize;
-use zian_app::documents::{SettingsView, Subject, reports_of};
+use zian_app::documents::{DocumentJob, SettingsView, Subject, reports_of};
 use zian_domain::documents::SettingsInput;
 use zian_domain::{OrgId, Organisation, Permission};
 
@@ -207,4 +207,62 @@ pub async fn settings_remove(
         .remove_document_settings(&pc.p, &id, &f.report)
         .await?;
     Ok(see_other(&back(&id, &f.report, "settings_removed")))
+}
+
+/// The format a background document is asked in.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct JobForm {
+    format: String,
+}
+
+pub async fn job_start(
+    State(st): State<AppState>,
+    PagePath((id, name)): PagePath<(OrgId, String)>,
+    form: PageForm<JobForm>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let job = st
+        .app
+        .start_document_job(&pc.p, &id, &name, &f.format)
+        .await?;
+    Ok(see_other(&format!("/document-jobs/{job}")))
+}
+
+/// A background document: its progress (the page refreshes itself while
+/// the job runs), then its download.
+#[derive(Template)]
+#[template(path = "document_job.html")]
+pub struct JobPage {
+    pub ctx: PageCtx,
+    pub v: DocumentJob,
+}
+
+impl JobPage {
+    pub fn running(&self) -> bool {
+        matches!(self.v.job.state.as_str(), "queued" | "running" | "failed")
+    }
+    pub fn report_name(&self) -> String {
+        self.ctx.t(&format!("documents.name.{}", self.v.report))
+    }
+}
+
+pub async fn job(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+) -> PageResult {
+    let v = st.app.document_job(&pc.p, &id).await?;
+    let cx = ctx(&st.app, &pc, "documents.job_title", "documents", None).await?;
+    render(&JobPage { ctx: cx, v })
+}
+
+pub async fn job_file(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<String>,
+) -> PageResult {
+    Ok(super::attachment(
+        st.app.document_job_file(&pc.p, &id).await?,
+    ))
 }

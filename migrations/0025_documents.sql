@@ -19,3 +19,20 @@ CREATE TABLE document_settings (
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (org_id, report)
 );
+
+-- A document produced in the background (a large register, a long plan):
+-- the job that made it names it; kept seven days.
+CREATE TABLE document_files (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES orgs(id),
+    report TEXT NOT NULL,
+    format TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    content BYTEA NOT NULL,
+    requested_by TEXT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX document_files_org ON document_files(org_id, created_at);
