@@ -21,6 +21,7 @@ mod xml;
 
 pub use fonts::{FontSet, default_font_dirs};
 pub use model::{Bar, Block, Column, Document, Field, Table};
+pub use pdf::forget_layouts;
 
 use std::fmt;
 use std::str::FromStr;

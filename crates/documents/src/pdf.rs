@@ -108,7 +108,7 @@ pub(crate) fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Error> 
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&paged, &options).map_err(|errors| {
+    let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| {
         Error::Layout(
             errors
                 .iter()
@@ -116,5 +116,17 @@ pub(crate) fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Error> 
                 .collect::<Vec<_>>()
                 .join("; "),
         )
-    })
+    });
+    // Typst memoises layout in a process-wide cache: a server rendering one
+    // document after another keeps only what the last few renders used
+    typst::comemo::evict(KEPT_RENDERS);
+    pdf
+}
+
+/// Renders whose memoised layout is kept for the next (see [`render`]).
+const KEPT_RENDERS: usize = 3;
+
+/// Forgets every memoised layout (a benchmark's cold measurement).
+pub fn forget_layouts() {
+    typst::comemo::evict(0);
 }
