@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, Header, PageMargin, PageNum, PageOrientationType,
-    Paragraph, Run, RunFonts, Shading, Style, StyleType, Table as DTable, TableCell, TableRow,
+    Paragraph, Pic, Run, RunFonts, Shading, Style, StyleType, Table as DTable, TableCell, TableRow,
     WidthType,
 };
 
@@ -109,6 +109,19 @@ pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, Error> {
     if let Some(n) = &doc.number {
         header.push_str(&format!("　編號：{n}"));
     }
+    let mut header_line = Paragraph::new();
+    if let Some(logo) = &doc.logo {
+        // EMU: 36,000 to the millimetre
+        let emu = |mm: f64| (mm * 36_000.0).round() as u32;
+        let pic = Pic::new_with_dimensions(logo.png.clone(), logo.width, logo.height).size(
+            emu(logo.printed_width_mm()),
+            emu(crate::logo::PRINTED_HEIGHT_MM),
+        );
+        header_line = header_line
+            .add_run(Run::new().add_image(pic))
+            .add_run(run("　").size(16));
+    }
+    let header_line = header_line.add_run(run(&header).size(16));
     let mut footer = Paragraph::new().align(AlignmentType::Right);
     if let Some(c) = &doc.classification {
         footer = footer
@@ -130,7 +143,7 @@ pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, Error> {
         )
         .default_fonts(fonts(SERIF))
         .default_size(21)
-        .header(Header::new().add_paragraph(Paragraph::new().add_run(run(&header).size(16))))
+        .header(Header::new().add_paragraph(header_line))
         .footer(Footer::new().add_paragraph(footer));
     if doc.landscape {
         d = d.page_orient(PageOrientationType::Landscape);

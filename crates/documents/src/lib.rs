@@ -13,6 +13,7 @@
 mod csv_out;
 mod docx;
 mod fonts;
+mod logo;
 mod model;
 mod odt;
 mod pdf;
@@ -20,6 +21,7 @@ mod sheets;
 mod xml;
 
 pub use fonts::{FontSet, default_font_dirs};
+pub use logo::{Logo, LogoError, MAX_SIDE as MAX_LOGO_SIDE, MAX_UPLOAD_BYTES as MAX_LOGO_BYTES};
 pub use model::{Bar, Block, Column, Document, Field, Table};
 pub use pdf::forget_layouts;
 

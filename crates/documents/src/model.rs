@@ -27,6 +27,10 @@ pub struct Document {
     pub issued: time::Date,
     /// A4 landscape for wide registers.
     pub landscape: bool,
+    /// The organisation's logo, printed before its name in the running
+    /// header of PDF, ODT and DOCX.
+    #[serde(skip)]
+    pub logo: Option<crate::Logo>,
     /// Index into `blocks` of the table a CSV export writes; `None` when the
     /// document is not tabular.
     pub csv_table: Option<usize>,
@@ -96,6 +100,7 @@ impl Document {
             date,
             issued,
             landscape: false,
+            logo: None,
             csv_table: None,
             blocks: Vec::new(),
         }

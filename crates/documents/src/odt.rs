@@ -11,7 +11,10 @@ use zip::{CompressionMethod, ZipWriter};
 use crate::xml::esc;
 use crate::{Block, Document, Error, Format, Table};
 
-const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3""#;
+const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.3""#;
+
+/// Where the package keeps the logo.
+const LOGO_PART: &str = "Pictures/logo.png";
 
 /// The font families the styles name; the reader substitutes when absent.
 pub(crate) const SERIF: &str = "Noto Serif CJK TC";
@@ -81,13 +84,28 @@ fn styles(doc: &Document) -> String {
 </office:automatic-styles>
 <office:master-styles>
 <style:master-page style:name="Standard" style:page-layout-name="Page">
-<style:header><text:p text:style-name="Header">{org}{number}</text:p></style:header>
+<style:header><text:p text:style-name="Header">{logo}{org}{number}</text:p></style:header>
 <style:footer><text:p text:style-name="Footer">{classification}　第 <text:page-number text:select-page="current">1</text:page-number> 頁，共 <text:page-count>1</text:page-count> 頁</text:p></style:footer>
 </style:master-page>
 </office:master-styles>
 </office:document-styles>"##,
         org = esc(&doc.org),
+        logo = logo_frame(doc),
     )
+}
+
+/// The logo as a character-anchored frame before the organisation's name.
+fn logo_frame(doc: &Document) -> String {
+    doc.logo
+        .as_ref()
+        .map(|l| {
+            format!(
+                r#"<draw:frame draw:name="logo" text:anchor-type="as-char" svg:width="{:.2}mm" svg:height="{:.2}mm"><draw:image xlink:href="{LOGO_PART}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame> "#,
+                l.printed_width_mm(),
+                crate::logo::PRINTED_HEIGHT_MM,
+            )
+        })
+        .unwrap_or_default()
 }
 
 fn table_xml(out: &mut String, auto: &mut String, n: usize, t: &Table, text_width_cm: f32) {
@@ -274,20 +292,28 @@ const MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
 <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
 <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>"#;
+"#;
 
 pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, Error> {
     let err = |e: &dyn std::fmt::Display| Error::write(Format::Odt, e);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    let mut manifest = MANIFEST.to_owned();
+    if doc.logo.is_some() {
+        manifest.push_str(&format!(
+            r#"<manifest:file-entry manifest:full-path="{LOGO_PART}" manifest:media-type="image/png"/>
+"#
+        ));
+    }
+    manifest.push_str("</manifest:manifest>");
     let parts: [(&str, String, SimpleFileOptions); 5] = [
         (
             "mimetype",
             "application/vnd.oasis.opendocument.text".to_owned(),
             stored,
         ),
-        ("META-INF/manifest.xml", MANIFEST.to_owned(), deflated),
+        ("META-INF/manifest.xml", manifest, deflated),
         ("meta.xml", meta(doc), deflated),
         ("styles.xml", styles(doc), deflated),
         ("content.xml", content(doc), deflated),
@@ -295,6 +321,10 @@ pub(crate) fn render(doc: &Document) -> Result<Vec<u8>, Error> {
     for (name, text, options) in parts {
         zip.start_file(name, options).map_err(|e| err(&e))?;
         zip.write_all(text.as_bytes()).map_err(|e| err(&e))?;
+    }
+    if let Some(logo) = &doc.logo {
+        zip.start_file(LOGO_PART, stored).map_err(|e| err(&e))?;
+        zip.write_all(&logo.png).map_err(|e| err(&e))?;
     }
     Ok(zip.finish().map_err(|e| err(&e))?.into_inner())
 }

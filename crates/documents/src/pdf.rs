@@ -13,6 +13,9 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::{Document, Error, FontSet};
 
+/// Where the template finds the logo (a PNG).
+const LOGO_PATH: &str = "/logo.png";
+
 const TEMPLATE: &str = include_str!("../templates/document.typ");
 
 struct DocWorld<'a> {
@@ -21,6 +24,8 @@ struct DocWorld<'a> {
     main: Source,
     data_id: FileId,
     data: Bytes,
+    logo_id: FileId,
+    logo: Option<Bytes>,
     today: time::Date,
 }
 
@@ -44,6 +49,10 @@ impl World for DocWorld<'_> {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.data_id {
             Ok(self.data.clone())
+        } else if id == self.logo_id
+            && let Some(logo) = &self.logo
+        {
+            Ok(logo.clone())
         } else {
             Err(FileError::AccessDenied)
         }
@@ -70,6 +79,11 @@ pub(crate) fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Error> 
     let data = serde_json::json!({
         "doc": doc,
         "fonts": { "body": fonts.body, "heading": fonts.heading },
+        "logo": doc.logo.as_ref().map(|l| serde_json::json!({
+            "path": LOGO_PATH,
+            "width_mm": l.printed_width_mm(),
+            "height_mm": crate::logo::PRINTED_HEIGHT_MM,
+        })),
     });
     let data = serde_json::to_vec(&data).map_err(|e| Error::Layout(e.to_string()))?;
     let world = DocWorld {
@@ -78,6 +92,8 @@ pub(crate) fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>, Error> 
         main: Source::new(file_id("/document.typ")?, TEMPLATE.to_owned()),
         data_id: file_id("/data.json")?,
         data: Bytes::new(data),
+        logo_id: file_id(LOGO_PATH)?,
+        logo: doc.logo.as_ref().map(|l| Bytes::new(l.png.clone())),
         today: doc.issued,
     };
     let compiled = typst::compile::<PagedDocument>(&world);

@@ -185,6 +185,21 @@ pub fn effective(
     }
 }
 
+/// An organisation's logo as its documents print it (the PNG itself is in
+/// the store).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentLogo {
+    pub org_id: OrgId,
+    /// Pixels of the kept PNG.
+    pub width: i64,
+    pub height: i64,
+    /// SHA-256 of the kept PNG, lowercase hex.
+    pub sha256: String,
+    pub size: i64,
+    pub updated_by: Option<UserId>,
+    pub updated_at: i64,
+}
+
 /// Days a document produced in the background is kept for download.
 pub const FILE_KEPT_DAYS: i64 = 7;
 

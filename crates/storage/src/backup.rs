@@ -52,6 +52,7 @@ pub const TABLES: &[&str] = &[
     "social_campaigns",
     "corrective_actions",
     "document_settings",
+    "document_logos",
     "plan_versions",
     "kpi_measurements",
     "evidence_files",

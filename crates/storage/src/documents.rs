@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
-use zian_domain::documents::{DocumentFile, DocumentSettings};
+use zian_domain::documents::{DocumentFile, DocumentLogo, DocumentSettings};
 use zian_domain::text::Memo;
 use zian_domain::{OrgId, OrgScope, UserId};
 
@@ -35,6 +35,28 @@ pub trait DocumentStore: Send + Sync {
         scope: &OrgScope,
         org_id: &OrgId,
         report: &str,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()>;
+    /// The logo of an organisation in scope, with its PNG.
+    async fn document_logo(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
+    ) -> Result<Option<(DocumentLogo, Vec<u8>)>>;
+    /// Keeps `logo` (its PNG `png`) in place of the organisation's.
+    async fn save_document_logo(
+        &self,
+        scope: &OrgScope,
+        logo: &DocumentLogo,
+        png: Vec<u8>,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    /// Forgets the organisation's logo; `NotFound` when it had none.
+    async fn remove_document_logo(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
         audit: AuditEvent,
         now: i64,
     ) -> Result<()>;
@@ -154,6 +176,75 @@ impl DocumentStore for SqlStore {
     ) -> Result<()> {
         let (mut tx, _) = AuditedTx::begin_in(self, scope, org_id, audit, now).await?;
         if tx.exec(&delete(org_id, report)).await? == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn document_logo(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
+    ) -> Result<Option<(DocumentLogo, Vec<u8>)>> {
+        let mut q = Sql::new(
+            "SELECT l.org_id, l.width, l.height, l.sha256, l.size, l.content, l.updated_by, l.updated_at \
+             FROM document_logos l JOIN orgs o ON o.id = l.org_id WHERE l.org_id = ",
+        );
+        q.bind(org_id).push(" AND ").scope(scope, "o.path");
+        q.fetch_optional(&self.pool, |r| {
+            let logo = DocumentLogo {
+                org_id: s(r, "org_id")?.into(),
+                width: i(r, "width")?,
+                height: i(r, "height")?,
+                sha256: s(r, "sha256")?,
+                size: i(r, "size")?,
+                updated_by: os(r, "updated_by")?.map(UserId::from),
+                updated_at: i(r, "updated_at")?,
+            };
+            Ok((logo, r.try_get("content")?))
+        })
+        .await
+    }
+
+    async fn save_document_logo(
+        &self,
+        scope: &OrgScope,
+        logo: &DocumentLogo,
+        png: Vec<u8>,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        let (mut tx, _) =
+            AuditedTx::begin_in(self, scope, &logo.org_id, audit, logo.updated_at).await?;
+        let mut old = Sql::new("DELETE FROM document_logos WHERE org_id = ");
+        old.bind(&logo.org_id);
+        tx.exec(&old).await?;
+        let q = Cols::new()
+            .set("org_id", &logo.org_id)
+            .set("width", logo.width)
+            .set("height", logo.height)
+            .set("sha256", logo.sha256.as_str())
+            .set("size", logo.size)
+            .set("content", png)
+            .set("updated_by", logo.updated_by.as_ref())
+            .set("updated_at", logo.updated_at)
+            .insert("document_logos");
+        tx.insert(&q, "document_logos").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_document_logo(
+        &self,
+        scope: &OrgScope,
+        org_id: &OrgId,
+        audit: AuditEvent,
+        now: i64,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, org_id, audit, now).await?;
+        let mut q = Sql::new("DELETE FROM document_logos WHERE org_id = ");
+        q.bind(org_id);
+        if tx.exec(&q).await? == 0 {
             return Err(StoreError::NotFound);
         }
         tx.commit().await?;

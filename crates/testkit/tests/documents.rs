@@ -245,6 +245,38 @@ const REPORTS: [(&str, &[&str]); 10] = [
     ),
 ];
 
+/// An image of `w`×`h` pixels, encoded as `format`.
+fn logo_image(w: u32, h: u32, format: image::ImageFormat) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 200) as u8, 40, (y % 200) as u8])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), format)
+        .expect("encode");
+    out
+}
+
+/// How many images `pdfimages -list` finds on a PDF's first page.
+fn pdf_images(pdf: &std::path::Path) -> usize {
+    let out = std::process::Command::new("pdfimages")
+        .args(["-list", "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdfimages: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // two header lines, then one line an image (a soft mask counts too)
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter(|l| !l.contains(" smask "))
+        .count()
+}
+
 /// Checks one downloaded file: its headers, and (`inspect`) what the tools
 /// read in it: all of `words` in the PDF's text, the first of them in an
 /// office file LibreOffice converts (`office`: whether to run it on this
@@ -497,6 +529,113 @@ backend_tests! {
         let so = env.login("officer.police", PASSWORD).await;
         let page = env.request(Method::GET, &format!("/orgs/{pol}/document-settings"), &so.headers(), None).await.text();
         assert!(page.contains("承辦人 → 課長 → 副局長") && !page.contains("id=\"settings-form\""), "{page}");
+    }
+
+    async fn an_organisations_logo_prints_in_every_documents_header(backend: Backend) {
+        let env = TestEnv::demo(backend).await;
+        let ciso = env.token_for("ciso.police").await;
+        let officer = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let url = format!("/api/v1/orgs/{pol}/document-logo");
+        let b64 = |bytes: &[u8]| json!({ "content_base64": data_encoding::BASE64.encode(bytes) });
+        // a 600×200 JPEG: kept as a PNG 120 pixels high
+        let jpeg = logo_image(600, 200, image::ImageFormat::Jpeg);
+        let r = env.api(Method::GET, &url, &officer, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "none yet: {}", r.text());
+        let r = env.api(Method::PUT, &url, &officer, Some(b64(&jpeg))).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "the officer may not: {}", r.text());
+        // what is not a usable image is refused by field, and nothing is kept
+        let gif = b"GIF89a\x01\x00\x01\x00".to_vec();
+        let mut cut = logo_image(80, 40, image::ImageFormat::Png);
+        cut.truncate(70);
+        for (body, field) in [
+            (b64(&gif), "logo"),
+            (b64(&cut), "logo"),
+            (b64(b""), "logo"),
+            (b64(&vec![0x89; 300 * 1024]), "content_base64"),
+            (json!({"content_base64": "這不是 base64"}), "content_base64"),
+        ] {
+            let r = env.api(Method::PUT, &url, &ciso, Some(body)).await;
+            assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{}", r.text());
+        }
+        let r = env.api(Method::GET, &url, &officer, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "nothing kept: {}", r.text());
+        let r = env.api(Method::PUT, &url, &ciso, Some(b64(&jpeg))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let kept = r.json();
+        assert_eq!((kept["width"].as_i64(), kept["height"].as_i64()), (Some(360), Some(120)), "{kept}");
+        let r = env.api(Method::GET, &url, &officer, None).await;
+        assert_eq!((r.status, r.headers["content-type"].to_str().ok()), (StatusCode::OK, Some("image/png")));
+        assert!(r.body.starts_with(b"\x89PNG"));
+        {
+            use sha2::{Digest, Sha256};
+            let sha: String = Sha256::digest(&r.body).iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(kept["sha256"].as_str(), Some(sha.as_str()));
+        }
+        // the header of every paged format carries it
+        let dir = artefacts(&format!("logo-{backend:?}"));
+        let get = async |format: &str| {
+            let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents/risk-assessment?format={format}"), &officer, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{format}: {}", r.text());
+            let path = dir.join(format!("risk-assessment.{format}"));
+            std::fs::write(&path, &r.body).expect("write");
+            path
+        };
+        let pdf = get("pdf").await;
+        let odt = get("odt").await;
+        let docx = get("docx").await;
+        let names = |p: &PathBuf| {
+            let zip = zip::ZipArchive::new(std::fs::File::open(p).expect("open")).expect("zip");
+            zip.file_names().map(|n| n.expect("name").into_owned()).collect::<Vec<_>>()
+        };
+        assert!(names(&odt).iter().any(|n| n == "Pictures/logo.png"), "{:?}", names(&odt));
+        assert!(names(&docx).iter().any(|n| n.starts_with("word/media/")), "{:?}", names(&docx));
+        if matches!(backend, Backend::Sqlite) {
+            assert_eq!(pdf_images(&pdf), 1, "one logo image on the first page");
+            assert_archival_pdf(&pdf);
+            first_page_png(&pdf);
+            // LibreOffice reads the ODT's and the DOCX's header image
+            for office in [&odt, &docx] {
+                let printed = zian_testkit::office::soffice_convert(office, "pdf", "pdf");
+                assert!(pdf_images(&printed) >= 1, "{} prints the logo", office.display());
+            }
+        }
+        // another county sees none of it
+        let other = env.token_for("officer.penghu").await;
+        let r = env.api(Method::GET, &url, &other, None).await;
+        assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", r.text());
+
+        // the page: the settings page shows it; a PNG uploaded through the form replaces it
+        let s = env.login("ciso.police", PASSWORD).await;
+        let page = env.request(Method::GET, &format!("/orgs/{pol}/document-settings"), &s.headers(), None).await.text();
+        assert!(page.contains("id=\"logo-current\"") && page.contains("id=\"logo-form\""), "{page}");
+        let png = logo_image(90, 30, image::ImageFormat::Png);
+        let boundary = "zianLogoBoundary";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"局徽.png\"\r\nContent-Type: image/png\r\n\r\n", s.csrf).into_bytes();
+        body.extend_from_slice(&png);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        let h = [("cookie", s.cookie.as_str()), ("content-type", ct.as_str())];
+        let r = env.request(Method::POST, &format!("/orgs/{pol}/document-logo"), &h, Some(body)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let back = r.location().expect("back").to_owned();
+        let page = env.request(Method::GET, &back, &s.headers(), None).await.text();
+        assert!(page.contains("已更新機關標誌"), "the flash: {page}");
+        let r = env.request(Method::GET, &format!("/orgs/{pol}/document-logo"), &s.headers(), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let small = image::load_from_memory(&r.body).expect("png");
+        assert_eq!((small.width(), small.height()), (90, 30), "a small logo is kept at its size");
+        // removed through the form; then the API finds none to remove
+        let mut h = s.headers();
+        h.push(("content-type", "application/x-www-form-urlencoded"));
+        let r = env.request(Method::POST, &format!("/orgs/{pol}/document-logo/remove"), &h, Some(form(&[("_csrf", s.csrf.as_str())]))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let r = env.api(Method::DELETE, &url, &ciso, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+        let odt = get("odt").await;
+        assert!(!names(&odt).iter().any(|n| n.starts_with("Pictures/")), "no logo any more");
+        let actions = audit_actions(&env, "documents.logo").await;
+        assert_eq!(actions, ["documents.logo_removed", "documents.logo_saved", "documents.logo_saved"], "newest first");
     }
 
     async fn large_documents_are_produced_in_the_background_with_progress(backend: Backend) {

@@ -204,6 +204,7 @@ const BUTTONS: &[&str] = &[
     "/orgs/{id}/archive",
     "/orgs/{id}/restore",
     "/orgs/{id}/document-settings/remove",
+    "/orgs/{id}/document-logo/remove",
     "/users/{id}/roles/{id}/revoke",
     "/deputies/{id}/revoke",
     "/tokens/{id}/revoke",
@@ -237,6 +238,8 @@ const BUTTONS: &[&str] = &[
     // a file upload: its refusals are about the file (evidence tests)
     "/orgs/{id}/evidence",
     "/evidence/{id}/replace",
+    // the logo: refusals in the documents tests
+    "/orgs/{id}/document-logo",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",

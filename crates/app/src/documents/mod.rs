@@ -364,7 +364,7 @@ impl App {
     }
 
     /// What every document gets last from the organisation's settings: its
-    /// title, marking, preface, added fields and signature boxes.
+    /// title, marking, preface, added fields, signature boxes and logo.
     async fn finish_document(
         &self,
         p: &Principal,
@@ -374,6 +374,7 @@ impl App {
     ) -> Result<()> {
         let e = self.effective_settings(p, org, spec).await?;
         settings::apply(doc, &e);
+        doc.logo = self.kept_logo(org).await?;
         Ok(())
     }
 

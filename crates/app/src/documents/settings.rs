@@ -4,8 +4,9 @@
 //! a proof carrying every setting is laid out as PDF, so a setting that
 //! cannot print is refused at save time.
 
-use zian_documents::{Block, Document, Format};
-use zian_domain::documents::{DocumentSettings, Effective, SettingsInput, effective};
+use sha2::{Digest, Sha256};
+use zian_documents::{Block, Document, Format, Logo, LogoError};
+use zian_domain::documents::{DocumentLogo, DocumentSettings, Effective, SettingsInput, effective};
 use zian_domain::org::Organisation;
 use zian_domain::{OrgId, Permission, Principal};
 use zian_i18n::msg;
@@ -21,6 +22,8 @@ pub struct SettingsView {
     pub general: Option<DocumentSettings>,
     /// Each report: its own settings and what it prints.
     pub reports: Vec<(&'static ReportSpec, Option<DocumentSettings>, Effective)>,
+    /// The logo in every document's header.
+    pub logo: Option<DocumentLogo>,
     pub can_write: bool,
 }
 
@@ -99,7 +102,14 @@ impl App {
                 (spec, own, e)
             })
             .collect();
+        let logo = self
+            .stores
+            .documents
+            .document_logo(&p.scope(Permission::RecordRead), &org.id)
+            .await?
+            .map(|(l, _)| l);
         Ok(SettingsView {
+            logo,
             can_write: write_permission(self, p, &org).is_some(),
             org,
             general,
@@ -125,7 +135,8 @@ impl App {
         };
         let x =
             DocumentSettings::check(&org.id, report, input, Some(p.user.id.clone()), self.now())?;
-        self.prove(&org, spec, &x).await?;
+        let logo = self.kept_logo(&org).await?;
+        self.prove(&org, spec, Some(&x), logo).await?;
         let mut e = p.event("documents.settings_saved", Some(&org.id), None);
         e.details = serde_json::json!({
             "report": report,
@@ -162,6 +173,111 @@ impl App {
         Ok(())
     }
 
+    /// The organisation's logo for its documents' headers, if it has one;
+    /// `org` was read in the caller's scope (a document of it is printed).
+    pub(super) async fn kept_logo(&self, org: &Organisation) -> Result<Option<Logo>> {
+        let kept = self
+            .stores
+            .documents
+            .document_logo(&zian_domain::OrgScope::system_wide(), &org.id)
+            .await?;
+        match kept {
+            Some((_, png)) => Ok(Some(Logo::from_png(png).map_err(map_err)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The organisation's logo with its PNG (the settings page shows it).
+    pub async fn document_logo(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+    ) -> Result<(DocumentLogo, Vec<u8>)> {
+        let org = self.org_with(p, org_id, Permission::RecordRead).await?;
+        self.stores
+            .documents
+            .document_logo(&p.scope(Permission::RecordRead), &org.id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Keeps an uploaded PNG or JPEG as the organisation's logo once a
+    /// proof printed with it lays out (normalised to a PNG at most 120
+    /// pixels high; see [`Logo::from_upload`]).
+    pub async fn save_document_logo(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+        bytes: &[u8],
+    ) -> Result<DocumentLogo> {
+        let org = self.org_with(p, org_id, Permission::OrgRead).await?;
+        let perm = write_permission(self, p, &org).ok_or(AppError::Forbidden)?;
+        let logo = Logo::from_upload(bytes).map_err(|e| AppError::Validation {
+            field: "logo".into(),
+            reason: logo_reason(&e),
+        })?;
+        let general = self
+            .stores
+            .documents
+            .document_settings(&p.scope(Permission::RecordRead), &org.id)
+            .await?
+            .into_iter()
+            .find(|x| x.report.is_empty());
+        self.prove(&org, None, general.as_ref(), Some(logo.clone()))
+            .await?;
+        let kept = DocumentLogo {
+            org_id: org.id.clone(),
+            width: i64::from(logo.width),
+            height: i64::from(logo.height),
+            sha256: zian_domain::audit::hex(&Sha256::digest(&logo.png)),
+            size: i64::try_from(logo.png.len()).unwrap_or(i64::MAX),
+            updated_by: Some(p.user.id.clone()),
+            updated_at: self.now(),
+        };
+        let mut e = p.event("documents.logo_saved", Some(&org.id), None);
+        e.details = serde_json::json!({
+            "sha256": kept.sha256,
+            "size": kept.size,
+            "width": kept.width,
+            "height": kept.height,
+            "uploaded_bytes": bytes.len(),
+        });
+        self.stores
+            .documents
+            .save_document_logo(&p.scope(perm), &kept, logo.png, e)
+            .await?;
+        Ok(kept)
+    }
+
+    /// [`App::save_document_logo`] for a file sent as base64 (the JSON API).
+    pub async fn save_document_logo_base64(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+        content_base64: &str,
+    ) -> Result<DocumentLogo> {
+        // access first: nothing about the file is told to outsiders
+        self.org_with(p, org_id, Permission::OrgRead).await?;
+        let bytes = crate::evidence::decode_base64(
+            content_base64,
+            zian_documents::MAX_LOGO_BYTES,
+            "256 KB",
+        )?;
+        self.save_document_logo(p, org_id, &bytes).await
+    }
+
+    /// Forgets the organisation's logo.
+    pub async fn remove_document_logo(&self, p: &Principal, org_id: &OrgId) -> Result<()> {
+        let org = self.org_with(p, org_id, Permission::OrgRead).await?;
+        let perm = write_permission(self, p, &org).ok_or(AppError::Forbidden)?;
+        let e = p.event("documents.logo_removed", Some(&org.id), None);
+        self.stores
+            .documents
+            .remove_document_logo(&p.scope(perm), &org.id, e, self.now())
+            .await?;
+        Ok(())
+    }
+
     /// Checks every text of `x` against the fonts (naming the field that
     /// has a character they cannot draw), then lays out a proof of the form
     /// with the settings as PDF.
@@ -169,10 +285,11 @@ impl App {
         &self,
         org: &Organisation,
         spec: Option<&ReportSpec>,
-        x: &DocumentSettings,
+        x: Option<&DocumentSettings>,
+        logo: Option<Logo>,
     ) -> Result<()> {
         let fonts = self.fonts.get()?;
-        for (field, text) in x.texts() {
+        for (field, text) in x.iter().flat_map(|x| x.texts()) {
             let missing = fonts.missing([text]);
             if !missing.is_empty() {
                 return Err(AppError::Validation {
@@ -191,8 +308,13 @@ impl App {
         let mut doc = self.new_document(org, name, title);
         doc.fields([("機關名稱".to_owned(), org.name_zh.clone())]);
         doc.paragraph("本頁為文件設定之試印。");
-        let e = effective(spec.map(|_| x), (spec.is_none()).then_some(x), chain);
+        let e = effective(
+            x.filter(|_| spec.is_some()),
+            x.filter(|_| spec.is_none()),
+            chain,
+        );
         apply(&mut doc, &e);
+        doc.logo = logo;
         tokio::task::spawn_blocking(move || {
             zian_documents::render(&doc, Format::Pdf, Some(&fonts))
                 .map(|_| ())
@@ -206,5 +328,27 @@ impl App {
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
+    }
+}
+
+/// Why an uploaded logo is refused, in the reader's language.
+fn logo_reason(e: &LogoError) -> zian_i18n::Msg {
+    match e {
+        LogoError::Empty => msg!("reason.documents.logo_empty"),
+        LogoError::TooLarge(n) => msg!(
+            "reason.documents.logo_too_large",
+            size = n.div_ceil(1024),
+            max = zian_documents::MAX_LOGO_BYTES / 1024
+        ),
+        LogoError::NotAnImage => msg!("reason.documents.logo_not_image"),
+        LogoError::TooManyPixels(w, h) => msg!(
+            "reason.documents.logo_too_many_pixels",
+            width = *w,
+            height = *h,
+            max = zian_documents::MAX_LOGO_SIDE
+        ),
+        LogoError::Unreadable(detail) => {
+            msg!("reason.documents.logo_unreadable", detail = detail.as_str())
+        }
     }
 }

@@ -1,10 +1,11 @@
 //! The documents API.
 
 use axum::extract::State;
+use axum::response::Response;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zian_app::documents::{DocumentJob, ReportSpec, SettingsView, Subject, reports_of};
-use zian_domain::documents::{DocumentSettings, SettingsInput};
+use zian_domain::documents::{DocumentLogo, DocumentSettings, SettingsInput};
 use zian_domain::{OrgId, Permission};
 
 use crate::error::ApiResult;
@@ -227,6 +228,68 @@ pub async fn settings_delete(
     st.app
         .remove_document_settings(&c.p, &id, report_of(&report))
         .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The logo to keep.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogoBody {
+    /// The PNG or JPEG file, standard base64 (at most 256 KB decoded).
+    pub content_base64: String,
+}
+
+/// The logo as kept: a PNG made of the upload.
+#[derive(Serialize, JsonSchema)]
+pub struct LogoOut {
+    pub width: i64,
+    pub height: i64,
+    /// SHA-256 of the kept PNG.
+    pub sha256: String,
+    pub size: i64,
+    pub updated_at: i64,
+}
+
+impl From<&DocumentLogo> for LogoOut {
+    fn from(l: &DocumentLogo) -> Self {
+        LogoOut {
+            width: l.width,
+            height: l.height,
+            sha256: l.sha256.clone(),
+            size: l.size,
+            updated_at: l.updated_at,
+        }
+    }
+}
+
+pub async fn logo_get(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+) -> ApiResult<Response> {
+    let (logo, png) = st.app.document_logo(&c.p, &id).await?;
+    Ok(super::logo_response(&logo, png))
+}
+
+pub async fn logo_put(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiJson(b): ApiJson<LogoBody>,
+) -> ApiResult<ApiJson<LogoOut>> {
+    let logo = st
+        .app
+        .save_document_logo_base64(&c.p, &id, &b.content_base64)
+        .await?;
+    Ok(ApiJson(LogoOut::from(&logo)))
+}
+
+pub async fn logo_delete(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+) -> ApiResult<axum::http::StatusCode> {
+    st.app.remove_document_logo(&c.p, &id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

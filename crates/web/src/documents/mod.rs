@@ -9,6 +9,7 @@ use axum::http::Method as M;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use zian_app::documents::Rendered;
+use zian_domain::documents::DocumentLogo;
 
 use axum::extract::State;
 use zian_app::documents::Subject;
@@ -104,6 +105,56 @@ pub(crate) fn routes() -> Vec<Route> {
             "page",
             "Restore a document's defaults",
             post(pages::settings_remove),
+        ),
+           r(
+            M::GET,
+            "/api/v1/orgs/{id}/document-logo",
+            Api,
+            "documents",
+            "The organisation's logo as its documents print it (PNG, at most 120 pixels high); 404 when none is set",
+            get(api::logo_get),
+        ),
+        r(
+            M::PUT,
+            "/api/v1/orgs/{id}/document-logo",
+            Api,
+            "documents",
+            "Set the organisation's logo, printed before its name in every document's header (PNG or JPEG as base64, at most 256 KB); kept as a PNG once a proof prints with it; administrator or CISO",
+            put(api::logo_put),
+        )
+        .req::<api::LogoBody>()
+        .resp::<api::LogoOut>(),
+        r(
+            M::DELETE,
+            "/api/v1/orgs/{id}/document-logo",
+            Api,
+            "documents",
+            "Remove the organisation's logo",
+            delete(api::logo_delete),
+        ),
+        r(
+            M::GET,
+            "/orgs/{id}/document-logo",
+            Page,
+            "page",
+            "The organisation's logo (PNG)",
+            get(pages::logo),
+        ),
+        r(
+            M::POST,
+            "/orgs/{id}/document-logo",
+            Page,
+            "page",
+            "Upload the organisation's logo",
+            post(pages::logo_upload),
+        ),
+        r(
+            M::POST,
+            "/orgs/{id}/document-logo/remove",
+            Page,
+            "page",
+            "Remove the organisation's logo",
+            post(pages::logo_remove),
         ),
     ]);
     // large documents in the background, with their progress
@@ -268,6 +319,21 @@ pub(crate) fn attachment(r: Rendered) -> Response {
 }
 
 /// Builds and renders on a blocking thread (layout is CPU work).
+/// The logo as an image response (never sniffed, never cached past a change).
+pub(crate) fn logo_response(logo: &DocumentLogo, png: Vec<u8>) -> Response {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, "image/png".to_string()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-cache".to_string()),
+            (header::ETAG, format!("\"{}\"", logo.sha256)),
+        ],
+        png,
+    )
+        .into_response()
+}
+
 pub(crate) async fn produce(
     app: &zian_app::App,
     p: &zian_domain::Principal,

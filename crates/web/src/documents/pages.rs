@@ -7,8 +7,11 @@ use zian_app::documents::{DocumentJob, SettingsView, Subject, reports_of};
 use zian_domain::documents::SettingsInput;
 use zian_domain::{OrgId, Organisation, Permission};
 
+use zian_app::AppError;
+use zian_i18n::msg;
+
 use crate::error::PageResult;
-use crate::extract::{PageCaller, PageForm, PagePath, PageQuery};
+use crate::extract::{PageCaller, PageForm, PagePath, PageQuery, PageUpload};
 use crate::layout::{PageCtx, ctx, render, see_other};
 use crate::state::AppState;
 
@@ -207,6 +210,44 @@ pub async fn settings_remove(
         .remove_document_settings(&pc.p, &id, &f.report)
         .await?;
     Ok(see_other(&back(&id, &f.report, "settings_removed")))
+}
+
+pub async fn logo(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<OrgId>,
+) -> PageResult {
+    let (logo, png) = st.app.document_logo(&pc.p, &id).await?;
+    Ok(super::logo_response(&logo, png))
+}
+
+pub async fn logo_upload(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<OrgId>,
+    up: PageUpload,
+) -> PageResult {
+    // access first: nothing about the upload is told to outsiders
+    st.app
+        .org_with(up.principal(), &id, Permission::OrgRead)
+        .await?;
+    let (pc, file, _) = up.read_with(zian_documents::MAX_LOGO_BYTES, &[]).await?;
+    let file =
+        file.ok_or_else(|| AppError::invalid("logo", msg!("reason.evidence.choose_file")))?;
+    st.app.save_document_logo(&pc.p, &id, &file.bytes).await?;
+    Ok(see_other(&format!(
+        "/orgs/{id}/document-settings?ok=documents.logo_saved#logo-h"
+    )))
+}
+
+pub async fn logo_remove(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<OrgId>,
+    form: PageForm<RemoveForm>,
+) -> PageResult {
+    st.app.remove_document_logo(&form.pc.p, &id).await?;
+    Ok(see_other(&format!(
+        "/orgs/{id}/document-settings?ok=documents.logo_removed#logo-h"
+    )))
 }
 
 /// The format a background document is asked in.
