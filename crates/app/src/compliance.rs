@@ -220,6 +220,9 @@ pub struct ModuleEvidence {
     /// The days social-engineering drill rounds were held: one within a
     /// half-year proves that half-year's drill.
     pub campaigns: Vec<Date>,
+    /// The days the organisation's internal audits were reported: one
+    /// within a period proves that period's internal audit.
+    pub internal_audits: Vec<Date>,
 }
 
 /// The due dates of `ob` up to `horizon` with the start of each one's
@@ -297,16 +300,27 @@ fn derived_completions(
             }
             _ => Vec::new(),
         },
-        "bcp-drill" | "incident-drill" | "social-engineering-drill" => {
+        "bcp-drill" | "incident-drill" | "social-engineering-drill" | "internal-audit" => {
             let horizon = today.saturating_add(time::Duration::days(800));
             let link = match ob.item.as_str() {
                 "social-engineering-drill" => format!("/orgs/{}/campaigns", org.id),
+                "internal-audit" => format!("/orgs/{}/audits", org.id),
                 _ => format!("/orgs/{}/continuity", org.id),
             };
             let mut out = Vec::new();
             for (start, due) in periods(ob, horizon) {
                 let within = |d: &Date| *d > start && *d <= due;
                 let done = match ob.item.as_str() {
+                    "internal-audit" => {
+                        let held: Vec<Date> =
+                            ev.internal_audits.iter().copied().filter(within).collect();
+                        held.iter().max().map(|last| {
+                            (
+                                *last,
+                                msg!("compliance.auto_note.internal_audits", n = held.len()),
+                            )
+                        })
+                    }
                     "social-engineering-drill" => {
                         let held: Vec<Date> = ev.campaigns.iter().copied().filter(within).collect();
                         held.iter().max().map(|last| {
@@ -957,6 +971,14 @@ impl App {
                 .or_default()
                 .campaigns
                 .push(c.held_on);
+        }
+        for a in self.stores.audits.reported_audits(scope, org_id).await? {
+            if let (zian_domain::audits::AuditKind::Internal, Some(on)) = (a.kind, a.reported_on) {
+                out.entry(a.org_id.clone())
+                    .or_default()
+                    .internal_audits
+                    .push(on);
+            }
         }
         Ok(out)
     }

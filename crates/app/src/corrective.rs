@@ -44,6 +44,34 @@ pub struct DoneInput {
     pub done_on: Option<String>,
 }
 
+/// The auditee's analysis of an audit finding's action.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schemars(rename = "CorrectiveAnalysisIn")]
+pub struct AnalysisInput {
+    /// 發生原因分析
+    pub root_cause: String,
+    /// Where similar defects were sought, and what was found.
+    pub similar: String,
+    /// 改善措施 as planned.
+    pub plan: String,
+}
+
+/// The review of a done action's effectiveness.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schemars(rename = "CorrectiveReviewIn")]
+pub struct ReviewInput {
+    /// Whether the action worked; `false` opens it again.
+    pub effective: bool,
+    /// What was checked (改善成效考核).
+    pub note: String,
+    /// `YYYY-MM-DD`; default today.
+    pub reviewed_on: Option<String>,
+    /// Not effective: the new due date.
+    pub due_on: Option<String>,
+}
+
 /// A corrective action as the API shows it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ActionOut {
@@ -61,6 +89,15 @@ pub struct ActionOut {
     pub overdue: bool,
     pub done_on: Option<String>,
     pub result: String,
+    /// Audit findings: the finding, the analysis and the effectiveness
+    /// review; `settled` when done (and, for an audit finding, reviewed).
+    pub finding: String,
+    pub root_cause: String,
+    pub similar: String,
+    pub plan: String,
+    pub reviewed_on: Option<String>,
+    pub review_note: String,
+    pub settled: bool,
 }
 
 impl ActionOut {
@@ -78,6 +115,13 @@ impl ActionOut {
             overdue: a.overdue(today),
             done_on: a.done_on.map(ymd),
             result: a.result.clone(),
+            finding: a.finding.clone(),
+            root_cause: a.root_cause.clone(),
+            similar: a.similar.clone(),
+            plan: a.plan.clone(),
+            reviewed_on: a.reviewed_on.map(ymd),
+            review_note: a.review_note.clone(),
+            settled: a.settled(),
         }
     }
 }
@@ -120,6 +164,12 @@ impl App {
                 .get(&scope, &IncidentId::from(id))
                 .await?
                 .map(|x| x.org_id),
+            Source::Audit => self
+                .stores
+                .audits
+                .get_audit(&scope, &zian_domain::AuditId::from(id))
+                .await?
+                .map(|x| x.org_id),
         };
         org.ok_or_else(|| AppError::invalid("source_id", msg!("reason.corrective.no_source")))
     }
@@ -146,6 +196,12 @@ impl App {
             due_on,
             done_on: None,
             result: String::new(),
+            finding: String::new(),
+            root_cause: String::new(),
+            similar: String::new(),
+            plan: String::new(),
+            reviewed_on: None,
+            review_note: String::new(),
             created_by: Some(p.user.id.clone()),
             created_at: now,
             updated_at: now,
@@ -194,6 +250,87 @@ impl App {
             .save_action(&p.scope(Permission::RecordWrite), &a, false, e)
             .await?;
         Ok(a)
+    }
+
+    /// Records the auditee's analysis of an open action: root cause,
+    /// similar defects sought, the plan.
+    pub async fn analyse_action(
+        &self,
+        p: &Principal,
+        id: &ActionId,
+        input: AnalysisInput,
+    ) -> Result<CorrectiveAction> {
+        let mut a = self.get_action(p, id).await?;
+        let org = self.org_with(p, &a.org_id, Permission::RecordWrite).await?;
+        let memo = |f: &'static str, v: &str| -> Result<String> {
+            Ok(zian_domain::text::Memo::<4000>::parse(f, v)?.into_string())
+        };
+        a.analyse(
+            &memo("root_cause", &input.root_cause)?,
+            &memo("similar", &input.similar)?,
+            &memo("plan", &input.plan)?,
+        )?;
+        a.updated_at = self.now();
+        let mut e = p.event("corrective.analysed", Some(&org.id), Some(&a.id));
+        e.details =
+            serde_json::json!({"root_cause": a.root_cause, "similar": a.similar, "plan": a.plan});
+        self.stores
+            .corrective
+            .save_action(&p.scope(Permission::RecordWrite), &a, false, e)
+            .await?;
+        Ok(a)
+    }
+
+    /// Reviews a done action's effectiveness: the organisation's CISO, or
+    /// whoever runs the audit that raised it (its auditors).
+    pub async fn review_action(
+        &self,
+        p: &Principal,
+        id: &ActionId,
+        input: ReviewInput,
+    ) -> Result<CorrectiveAction> {
+        let mut a = self.get_action(p, id).await?;
+        let org = self.org_with(p, &a.org_id, Permission::RecordRead).await?;
+        let scope = self.review_scope(p, &a, &org).await?;
+        let today = self.today();
+        let on = zian_domain::day::parse_opt("reviewed_on", input.reviewed_on.as_deref())?
+            .unwrap_or(today);
+        let due = zian_domain::day::parse_opt("due_on", input.due_on.as_deref())?;
+        let note = zian_domain::text::Memo::<4000>::parse("review_note", &input.note)?;
+        a.review(on, input.effective, &note, due, today)?;
+        a.updated_at = self.now();
+        let mut e = p.event("corrective.reviewed", Some(&org.id), Some(&a.id));
+        e.details = serde_json::json!({"effective": input.effective, "note": a.review_note, "due_on": ymd(a.due_on)});
+        self.stores
+            .corrective
+            .save_action(&scope, &a, false, e)
+            .await?;
+        Ok(a)
+    }
+
+    /// Who reviews an action: the writers of the audit that raised it, or
+    /// the organisation's CISO (PlanApprove).
+    async fn review_scope(
+        &self,
+        p: &Principal,
+        a: &CorrectiveAction,
+        org: &zian_domain::Organisation,
+    ) -> Result<zian_domain::OrgScope> {
+        if a.source == Source::Audit {
+            let audit = self
+                .get_audit(p, &zian_domain::AuditId::from(a.source_id.as_str()))
+                .await?;
+            let runner = self.org_with(p, &audit.run_by, Permission::OrgRead).await?;
+            for perm in [Permission::AuditRecordWrite, Permission::RecordWrite] {
+                if self.can(p, perm, &runner) {
+                    return Ok(p.scope(perm));
+                }
+            }
+        }
+        if self.can(p, Permission::PlanApprove, org) {
+            return Ok(p.scope(Permission::PlanApprove));
+        }
+        Err(AppError::Forbidden)
     }
 
     /// An organisation's actions, paged.

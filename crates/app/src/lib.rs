@@ -26,6 +26,7 @@
 
 pub mod assets;
 pub mod audit;
+pub mod audits;
 pub mod auth;
 pub mod authz;
 pub mod compliance;
@@ -35,6 +36,7 @@ pub mod corrective;
 pub mod dashboard;
 pub mod demo;
 mod demo_assets;
+mod demo_audits;
 mod demo_continuity;
 mod demo_incidents;
 mod demo_plans;

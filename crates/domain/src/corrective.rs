@@ -1,6 +1,9 @@
 //! Corrective actions (矯正措施): what a drill's problems, an activation's
-//! review or an incident's lessons require, with an owner and a due date,
-//! tracked to done with its result.
+//! review, an incident's lessons or an audit's finding require, with an
+//! owner and a due date, tracked to done with its result. An audit
+//! finding's action also carries the auditee's analysis (root cause,
+//! similar defects sought, the plan) and is settled only by a review of its
+//! effectiveness (seed 003 L789-793).
 
 use serde::Serialize;
 use time::Date;
@@ -16,15 +19,22 @@ pub enum Source {
     Drill,
     Activation,
     Incident,
+    Audit,
 }
 
 impl Source {
-    pub const ALL: [Source; 3] = [Source::Drill, Source::Activation, Source::Incident];
+    pub const ALL: [Source; 4] = [
+        Source::Drill,
+        Source::Activation,
+        Source::Incident,
+        Source::Audit,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Drill => "drill",
             Source::Activation => "activation",
             Source::Incident => "incident",
+            Source::Audit => "audit",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
@@ -36,6 +46,7 @@ impl Source {
             Source::Drill => format!("/drills/{id}"),
             Source::Activation => format!("/continuity/activations/{id}"),
             Source::Incident => format!("/incidents/{id}"),
+            Source::Audit => format!("/audits/{id}"),
         }
     }
 }
@@ -55,6 +66,17 @@ pub struct CorrectiveAction {
     #[serde(with = "crate::day::serde_opt_ymd")]
     pub done_on: Option<Date>,
     pub result: String,
+    /// The audit finding it corrects (audit actions).
+    pub finding: String,
+    /// The auditee's analysis: the root cause, where similar defects were
+    /// sought, and the plan.
+    pub root_cause: String,
+    pub similar: String,
+    pub plan: String,
+    /// The effectiveness review that settled it (audit actions).
+    #[serde(with = "crate::day::serde_opt_ymd")]
+    pub reviewed_on: Option<Date>,
+    pub review_note: String,
     pub created_by: Option<UserId>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -71,6 +93,88 @@ impl CorrectiveAction {
     pub fn overdue(&self, today: Date) -> bool {
         self.is_open() && self.due_on < today
     }
+    /// Done, and for an audit finding's action reviewed as effective.
+    pub fn settled(&self) -> bool {
+        !self.is_open() && (self.source != Source::Audit || self.reviewed_on.is_some())
+    }
+
+    /// Records the auditee's analysis of an open action: the root cause and
+    /// the plan are required.
+    pub fn analyse(
+        &mut self,
+        root_cause: &str,
+        similar: &str,
+        plan: &str,
+    ) -> Result<(), DomainError> {
+        if !self.is_open() {
+            return Err(DomainError::Invalid {
+                field: "status",
+                reason: msg!("reason.corrective.already_done"),
+            });
+        }
+        for (field, v) in [("root_cause", root_cause), ("plan", plan)] {
+            if v.trim().is_empty() {
+                return Err(DomainError::Invalid {
+                    field,
+                    reason: msg!("reason.required"),
+                });
+            }
+        }
+        self.root_cause = root_cause.trim().to_string();
+        self.similar = similar.trim().to_string();
+        self.plan = plan.trim().to_string();
+        Ok(())
+    }
+
+    /// Reviews a done action's effectiveness on `on`: effective settles it;
+    /// not effective opens it again (due `reopen_due`) with the reason.
+    pub fn review(
+        &mut self,
+        on: Date,
+        effective: bool,
+        note: &str,
+        reopen_due: Option<Date>,
+        today: Date,
+    ) -> Result<(), DomainError> {
+        if self.is_open() {
+            return Err(DomainError::Invalid {
+                field: "status",
+                reason: msg!("reason.corrective.not_done"),
+            });
+        }
+        if on > today {
+            return Err(DomainError::Invalid {
+                field: "reviewed_on",
+                reason: msg!("reason.not_future"),
+            });
+        }
+        if note.trim().is_empty() {
+            return Err(DomainError::Invalid {
+                field: "review_note",
+                reason: msg!("reason.required"),
+            });
+        }
+        self.review_note = note.trim().to_string();
+        if effective {
+            self.reviewed_on = Some(on);
+        } else {
+            let due = reopen_due.ok_or(DomainError::Invalid {
+                field: "due_on",
+                reason: msg!("reason.required"),
+            })?;
+            if due < today {
+                return Err(DomainError::Invalid {
+                    field: "due_on",
+                    reason: msg!("reason.corrective.due_past"),
+                });
+            }
+            self.done_on = None;
+            self.reviewed_on = None;
+            self.due_on = due;
+        }
+        Ok(())
+    }
+
     /// Marks it done on `on` with its result, which must say what was done.
     pub fn finish(&mut self, on: Date, result: &str, today: Date) -> Result<(), DomainError> {
         if on > today {
@@ -108,6 +212,12 @@ mod tests {
             due_on: date!(2026 - 12 - 01),
             done_on: None,
             result: String::new(),
+            finding: String::new(),
+            root_cause: String::new(),
+            similar: String::new(),
+            plan: String::new(),
+            reviewed_on: None,
+            review_note: String::new(),
             created_by: None,
             created_at: 0,
             updated_at: 0,
@@ -122,6 +232,59 @@ mod tests {
         assert_eq!(a.status(), "done");
         assert!(!a.overdue(today));
         assert_eq!(Source::parse("incident").unwrap().link("x"), "/incidents/x");
-        assert!(Source::parse("audit").is_err());
+        assert!(Source::parse("vendor").is_err());
+        assert!(a.settled(), "a drill's action is settled when done");
+    }
+
+    #[test]
+    fn an_audit_action_is_analysed_done_and_settled_by_its_review() {
+        let mut a = CorrectiveAction {
+            id: "a".into(),
+            org_id: "o".into(),
+            source: Source::Audit,
+            source_id: "au".into(),
+            title: "離職人員權限清查".into(),
+            owner: "資訊室".into(),
+            due_on: date!(2026 - 12 - 31),
+            done_on: None,
+            result: String::new(),
+            finding: "離職人員之權限未刪除".into(),
+            root_cause: String::new(),
+            similar: String::new(),
+            plan: String::new(),
+            reviewed_on: None,
+            review_note: String::new(),
+            created_by: None,
+            created_at: 0,
+            updated_at: 0,
+        };
+        let today = date!(2026 - 12 - 20);
+        assert!(a.analyse(" ", "", "每月比對人事異動").is_err());
+        a.analyse("未建立離職通知流程", "檢查其他系統帳號", "每月比對人事異動")
+            .unwrap();
+        assert!(
+            a.review(today, true, "有效", None, today).is_err(),
+            "not done yet"
+        );
+        a.finish(date!(2026 - 12 - 18), "已刪除 3 個帳號並建立流程", today)
+            .unwrap();
+        assert!(!a.settled(), "awaits its review");
+        assert!(
+            a.review(today, false, "仍有遺漏", None, today).is_err(),
+            "a new due date"
+        );
+        a.review(
+            today,
+            false,
+            "仍有 1 個帳號遺漏",
+            Some(date!(2027 - 01 - 15)),
+            today,
+        )
+        .unwrap();
+        assert!(a.is_open() && a.due_on == date!(2027 - 01 - 15));
+        a.finish(today, "已全數清查", today).unwrap();
+        a.review(today, true, "抽查 20 個帳號無誤", None, today)
+            .unwrap();
+        assert!(a.settled());
     }
 }

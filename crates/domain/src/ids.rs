@@ -122,6 +122,8 @@ id_type!(
     CampaignId,
     /// A corrective action (矯正措施).
     ActionId,
+    /// A security audit (資通安全稽核): internal, supervisory or of a vendor.
+    AuditId,
 );
 
 #[cfg(test)]

@@ -118,6 +118,11 @@ pub const KINDS: &[NoticeKind] = &[
         event: "corrective.overdue",
         default: Channel::Digest,
     },
+    // audits: the auditees notified of an audit's schedule and items
+    NoticeKind {
+        event: "audits.notified",
+        default: Channel::Email,
+    },
     // to the administrators of the whole tree
     NoticeKind {
         event: "feeds.stale",

@@ -12,6 +12,7 @@
 pub mod archive;
 pub mod assets;
 pub mod audit;
+pub mod audits;
 pub mod authz;
 pub mod compliance;
 pub mod continuity;
@@ -44,7 +45,7 @@ pub mod webhooks;
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
-    ActionId, ActivationId, AssetId, CampaignId, DrillId, EvidenceId, FindingId, ImportId,
+    ActionId, ActivationId, AssetId, AuditId, CampaignId, DrillId, EvidenceId, FindingId, ImportId,
     IncidentId, OrgId, PlanId, ProcessId, RiskId, SystemId, UserId,
 };
 pub use list::{ListQuery, Page};

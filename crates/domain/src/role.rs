@@ -177,7 +177,8 @@ impl Role {
             Role::CommitteeMember => &[OrgRead, UserRead, RecordRead],
             Role::ItStaff => &[OrgRead, RecordRead, RecordWrite],
             Role::Auditor => &[OrgRead, UserRead, AuditRead, AuditRecordWrite, RecordRead],
-            Role::Supervisor => &[OrgRead, RecordRead, OverrideApprove],
+            // supervisors audit the organisations below them (分層稽核)
+            Role::Supervisor => &[OrgRead, RecordRead, AuditRecordWrite, OverrideApprove],
             Role::Vendor => &[],
         }
     }
@@ -223,13 +224,17 @@ mod tests {
         for r in [Role::CommitteeMember, Role::Vendor] {
             assert!(r.permissions().iter().all(|p| !p.is_write()), "{r:?}");
         }
-        // the supervisor writes only decisions on the requests below it
+        // the supervisor writes only audits of the organisations below it
+        // and decisions on their requests
         let w: Vec<_> = Role::Supervisor
             .permissions()
             .iter()
             .filter(|p| p.is_write())
             .collect();
-        assert_eq!(w, vec![&Permission::OverrideApprove]);
+        assert_eq!(
+            w,
+            vec![&Permission::AuditRecordWrite, &Permission::OverrideApprove]
+        );
         // the auditor writes only audit records
         let w: Vec<_> = Role::Auditor
             .permissions()

@@ -205,6 +205,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "incidents",
     "continuity",
     "corrective",
+    "audits",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

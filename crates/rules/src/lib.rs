@@ -84,6 +84,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod checklists;
 pub mod cli;
 mod data;
 pub mod dates;

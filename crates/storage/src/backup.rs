@@ -50,6 +50,7 @@ pub const TABLES: &[&str] = &[
     "continuity_activations",
     "drills",
     "social_campaigns",
+    "audits",
     "corrective_actions",
     "document_settings",
     "document_logos",

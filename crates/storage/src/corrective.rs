@@ -47,7 +47,7 @@ pub trait CorrectiveStore: Send + Sync {
     ) -> Result<Page<CorrectiveAction>>;
 }
 
-const COLS: &str = "x.id, x.org_id, x.source, x.source_id, x.title, x.owner, x.due_on, x.done_on, x.result, x.created_by, x.created_at, x.updated_at";
+const COLS: &str = "x.id, x.org_id, x.source, x.source_id, x.title, x.owner, x.due_on, x.done_on, x.result, x.finding, x.root_cause, x.similar_defects, x.plan, x.reviewed_on, x.review_note, x.created_by, x.created_at, x.updated_at";
 
 fn action(r: &AnyRow) -> Result<CorrectiveAction> {
     Ok(CorrectiveAction {
@@ -60,6 +60,12 @@ fn action(r: &AnyRow) -> Result<CorrectiveAction> {
         due_on: date(r, "due_on")?,
         done_on: odate(r, "done_on")?,
         result: s(r, "result")?,
+        finding: s(r, "finding")?,
+        root_cause: s(r, "root_cause")?,
+        similar: s(r, "similar_defects")?,
+        plan: s(r, "plan")?,
+        reviewed_on: odate(r, "reviewed_on")?,
+        review_note: s(r, "review_note")?,
         created_by: os(r, "created_by")?.map(UserId::from),
         created_at: i(r, "created_at")?,
         updated_at: i(r, "updated_at")?,
@@ -72,6 +78,7 @@ fn source_table(s: Source) -> &'static str {
         Source::Drill => "drills",
         Source::Activation => "continuity_activations",
         Source::Incident => "incidents",
+        Source::Audit => "audits",
     }
 }
 
@@ -99,6 +106,12 @@ impl CorrectiveStore for SqlStore {
             .set("status", x.status())
             .set("done_on", x.done_on)
             .set("result", x.result.as_str())
+            .set("finding", x.finding.as_str())
+            .set("root_cause", x.root_cause.as_str())
+            .set("similar_defects", x.similar.as_str())
+            .set("plan", x.plan.as_str())
+            .set("reviewed_on", x.reviewed_on)
+            .set("review_note", x.review_note.as_str())
             .set("updated_at", x.updated_at);
         if new {
             let q = cols

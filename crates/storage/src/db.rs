@@ -297,7 +297,8 @@ text_args!(
     zian_domain::ActivationId,
     zian_domain::DrillId,
     zian_domain::CampaignId,
-    zian_domain::ActionId
+    zian_domain::ActionId,
+    zian_domain::AuditId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

@@ -34,6 +34,7 @@
 
 mod assets;
 mod audit;
+mod audits;
 mod auth;
 pub mod backup;
 mod compliance;
@@ -62,6 +63,7 @@ use std::sync::Arc;
 
 pub use assets::AssetStore;
 pub use audit::AuditStore;
+pub use audits::{AuditFilter, SecurityAuditStore};
 pub use auth::{AuthStore, Ending};
 pub use compliance::ComplianceStore;
 pub use continuity::ContinuityStore;
@@ -104,6 +106,7 @@ pub struct Stores {
     pub vulns: Arc<dyn VulnStore>,
     pub risk: Arc<dyn RiskStore>,
     pub incidents: Arc<dyn IncidentStore>,
+    pub audits: Arc<dyn SecurityAuditStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -131,6 +134,7 @@ impl SqlStore {
                 vulns: s.clone(),
                 risk: s.clone(),
                 incidents: s.clone(),
+                audits: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

@@ -210,6 +210,8 @@ struct Ids {
     drill: String,
     /// A corrective action of that drill, open.
     action: String,
+    /// An internal audit of PIF-HLT, planned with one item, starting today.
+    audit: String,
 }
 
 impl Ids {
@@ -242,6 +244,7 @@ impl Ids {
             activation: f(),
             drill: f(),
             action: f(),
+            audit: f(),
         }
     }
 }
@@ -269,6 +272,8 @@ const TARGET_REPORTER: &str = "衛生局隔離測試通報人";
 /// The target's business process and drill (markers).
 const TARGET_PROCESS: &str = "衛生局隔離測試業務流程";
 const TARGET_DRILL: &str = "衛生局隔離測試演練";
+/// The title of the target's audit (a marker).
+const TARGET_AUDIT: &str = "衛生局隔離測試稽核";
 /// The name of the target's asset in the register (a marker).
 const TARGET_ASSET: &str = "衛生局隔離測試主機";
 /// The file name of the target's inventory import (a marker).
@@ -710,12 +715,48 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("corrective action");
+    // an internal audit of the bureau, planned with one item
+    let audit = env
+        .app
+        .plan_audit(
+            &admin,
+            &hlt,
+            zian_app::audits::AuditInput {
+                title: TARGET_AUDIT.into(),
+                starts_on: "2026-11-21".into(),
+                ends_on: "2026-11-22".into(),
+                notice_days: Some(0),
+                auditee_units: vec!["資訊室".into()],
+                team: vec![zian_app::audits::AuditorInput {
+                    name: "衛生局稽核員".into(),
+                    unit: "政風室".into(),
+                    trained_on: Some("2026-01-01".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("audit");
+    env.app
+        .set_audit_items(
+            &admin,
+            &audit.audit.id,
+            zian_app::audits::ItemsInput {
+                checklist: "custom".into(),
+                lines: "存取控制 | 衛生局隔離測試查核項目？".into(),
+            },
+        )
+        .await
+        .expect("audit items");
     all_ids.extend([
         process.id.to_string(),
         activation.activation.id.to_string(),
         drill.drill.id.to_string(),
         action.id.to_string(),
+        audit.audit.id.to_string(),
     ]);
+    markers.push(TARGET_AUDIT.to_string());
     markers.extend([
         TARGET_PROCESS.to_string(),
         TARGET_DRILL.to_string(),
@@ -938,6 +979,7 @@ async fn setup(env: &TestEnv) -> Target {
             process: process.id.into_string(),
             activation: activation.activation.id.into_string(),
             drill: drill.drill.id.into_string(),
+            audit: audit.audit.id.into_string(),
             action: action.id.into_string(),
         },
         all_ids,
@@ -1194,6 +1236,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "activations") => vec![ids.activation.clone()],
                 (_, "drills") => vec![ids.drill.clone()],
                 (_, "corrective-actions") => vec![ids.action.clone()],
+                (_, "audits") => vec![ids.audit.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
                     if path.starts_with("/incidents/")
@@ -1203,6 +1246,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 }
                 (_, "documents") if path.contains("/processes/") => vec!["continuity-plan".into()],
                 (_, "documents") if path.contains("/drills/") => vec!["drill-report".into()],
+                (_, "documents") if path.contains("/audits/") => vec!["audit-report".into()],
                 (_, "documents") | (_, "document-settings") => vec!["risk-assessment".into()],
                 (_, "overrides") => vec![ids.override_.clone()],
                 (_, "webhooks") => vec![ids.webhook.clone()],
@@ -1262,6 +1306,7 @@ fn field_value(
         "tier" => json!("unit"),
         // an override's kind (an exemption), else an organisation's
         "kind" if props.contains("rule_id") => json!("exempt"),
+        "kind" if props.contains("auditee_units") => json!("internal"),
         "kind" => json!("public"),
         "level" | "level_assigned_on" | "level_review_due" | "fiscal_tier" => Value::Null,
         "username" => json!(format!("iso.user{}", c.n)),
@@ -1287,6 +1332,21 @@ fn field_value(
         }
         "approver" => json!("衛生局局長"),
         "assessor" => json!("衛生局資訊室"),
+        // audits: the target's plan (starting today, no notice), its items,
+        // one result, the report; an action's analysis and review
+        "run_by" | "notice_days" | "reviewed_on" => Value::Null,
+        "starts_on" => json!("2026-11-21"),
+        "ends_on" => json!("2026-11-22"),
+        "auditee_units" => json!(["資訊室"]),
+        "team" => json!([{"name": "隔離稽核員", "unit": "政風室", "trained_on": "2026-01-01"}]),
+        "checklist" => json!("custom"),
+        "lines" => json!("存取控制 | 隔離測試查核項目？"),
+        "answers" if path.ends_with("/answers") => {
+            json!([{"item": 0, "answer": "conforms", "note": "隔離測試"}])
+        }
+        "conclusion" => json!("隔離測試"),
+        "root_cause" | "similar" | "plan" if path.ends_with("/analysis") => json!("隔離測試"),
+        "effective" => json!(true),
         // today on the test clock (completion and grading dates must not be
         // in the future)
         "approved_on" | "completed_on" | "due_on" | "planned_on" | "assessed_on"
@@ -1459,6 +1519,8 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
     // `kind` is an organisation's kind, except on the override form
     let kind = if path.ends_with("/compliance/override") {
         "exempt"
+    } else if path.ends_with("/audits") {
+        "internal"
     } else {
         "public"
     };
@@ -1631,7 +1693,23 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("source", "incident".into()),
         ("source_id", c.ids.incident.clone()),
         ("finding_ids", c.ids.finding.clone()),
+        // audits: a plan with its team, typed items, one result, the
+        // report; a corrective action's analysis and review
+        ("team", "隔離稽核員 | 政風室 | 2026-01-01".into()),
+        ("checklist", "custom".into()),
+        ("lines", "存取控制 | 隔離測試查核項目？".into()),
+        ("answer.0", "conforms".into()),
+        ("note.0", "隔離測試".into()),
+        ("conclusion", "隔離測試".into()),
+        ("similar", "隔離測試".into()),
+        ("plan", "隔離測試".into()),
+        ("effective", "true".into()),
+        ("review_note", "隔離測試".into()),
     ]);
+    // an incident's form reads its own root cause
+    if path.ends_with("/analysis") {
+        pairs.push(("root_cause", "隔離測試".into()));
+    }
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
@@ -1979,6 +2057,62 @@ async fn prepare_document_settings(env: &TestEnv, path: &str) {
         .expect("document settings");
 }
 
+/// Puts the target's audit (or corrective action) in the state a route
+/// acts on: notified to answer, answered to report, reported to close; the
+/// action done to review.
+async fn prepare_audit(env: &TestEnv, t: &Target, path: &str) {
+    let admin = env.principal("admin").await;
+    let id = zian_domain::AuditId::from(t.ids.audit.as_str());
+    if path.ends_with("/corrective-actions/{id}/review") {
+        env.app
+            .finish_action(
+                &admin,
+                &t.ids.action.as_str().into(),
+                zian_app::corrective::DoneInput {
+                    result: "隔離測試完成".into(),
+                    done_on: None,
+                },
+            )
+            .await
+            .expect("action done");
+        return;
+    }
+    let stage = ["/answers", "/report", "/close"]
+        .iter()
+        .position(|s| path.contains("/audits/{id}") && path.ends_with(s));
+    let Some(stage) = stage else { return };
+    env.app.notify_audit(&admin, &id).await.expect("notify");
+    if stage >= 1 {
+        env.app
+            .answer_audit(
+                &admin,
+                &id,
+                zian_app::audits::AnswersInput {
+                    answers: vec![zian_app::audits::AnswerInput {
+                        item: 0,
+                        answer: "conforms".into(),
+                        note: String::new(),
+                    }],
+                },
+            )
+            .await
+            .expect("answer");
+    }
+    if stage >= 2 {
+        env.app
+            .report_audit(
+                &admin,
+                &id,
+                zian_app::audits::ReportInput {
+                    conclusion: "隔離測試".into(),
+                    actions: vec![],
+                },
+            )
+            .await
+            .expect("report");
+    }
+}
+
 /// Puts the target's exemption request in the state a route acts on:
 /// approved for revoking (pending otherwise, as set up).
 async fn prepare_override(env: &TestEnv, t: &Target, path: &str) {
@@ -2040,6 +2174,7 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         prepare_plan(&env, &t, route.path).await;
         prepare_override(&env, &t, route.path).await;
         prepare_document_settings(&env, route.path).await;
+        prepare_audit(&env, &t, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');

@@ -186,6 +186,25 @@ const BAD: &[Case] = &[
     ),
     ("/corrective-actions/{id}/done", "result", "", &[]),
     (
+        "/orgs/{id}/audits",
+        "title",
+        "",
+        &[
+            ("starts_on", "2026-12-20"),
+            ("ends_on", "2026-12-21"),
+            ("team", "林稽核 | 政風室 | 2026-01-01"),
+        ],
+    ),
+    ("/audits/{id}/items", "checklist", "bogus", &[]),
+    ("/audits/{id}/report", "conclusion", "", &[]),
+    (
+        "/corrective-actions/{id}/analysis",
+        "root_cause",
+        "",
+        &[("plan", "訂定審查程序")],
+    ),
+    ("/corrective-actions/{id}/review", "review_note", "", &[]),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -240,6 +259,11 @@ const BUTTONS: &[&str] = &[
     "/evidence/{id}/replace",
     // the logo: refusals in the documents tests
     "/orgs/{id}/document-logo",
+    // an audit's notice and close are buttons; its results one select and
+    // note per item (refusals in the audits tests)
+    "/audits/{id}/notify",
+    "/audits/{id}/close",
+    "/audits/{id}/answers",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -628,6 +652,122 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
         .unwrap()
         .id
         .clone();
+    // the audits: the demo's (the vendor audit planned; the internal one
+    // reported, its open action done to await its review), one reported
+    // with an open action, one in its fieldwork with every item answered
+    env.app.seed_demo_audits().await.unwrap();
+    let audits = env
+        .app
+        .list_audits(
+            &p,
+            &pol,
+            &zian_storage::AuditFilter::default(),
+            &zian_domain::ListQuery::all(10),
+        )
+        .await
+        .unwrap()
+        .items;
+    let planned_audit = audits
+        .iter()
+        .find(|a| a.kind == zian_domain::audits::AuditKind::Vendor)
+        .unwrap()
+        .id
+        .clone();
+    let reviewed_audit = audits
+        .iter()
+        .find(|a| a.kind == zian_domain::audits::AuditKind::Internal)
+        .unwrap()
+        .id
+        .clone();
+    for x in env
+        .app
+        .audit_view(&p, &reviewed_audit)
+        .await
+        .unwrap()
+        .actions
+    {
+        if x.is_open() {
+            env.app
+                .finish_action(
+                    &p,
+                    &x.id,
+                    zian_app::corrective::DoneInput {
+                        result: "已完成".into(),
+                        done_on: None,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let today = zian_domain::day::ymd(env.app.today());
+    let audit_at = async |title: &str, findings: bool| {
+        let v = env
+            .app
+            .plan_audit(
+                &p,
+                &pol,
+                zian_app::audits::AuditInput {
+                    title: title.into(),
+                    starts_on: today.clone(),
+                    ends_on: today.clone(),
+                    notice_days: Some(0),
+                    team: vec![zian_app::audits::AuditorInput {
+                        name: "林稽核".into(),
+                        unit: "政風室".into(),
+                        trained_on: Some("2026-01-01".into()),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let id = v.audit.id.clone();
+        env.app
+            .set_audit_items(
+                &p,
+                &id,
+                zian_app::audits::ItemsInput {
+                    checklist: "custom".into(),
+                    lines: "存取控制 | 帳號是否定期審查？".into(),
+                },
+            )
+            .await
+            .unwrap();
+        env.app.notify_audit(&p, &id).await.unwrap();
+        let answer = if findings { "nonconforms" } else { "conforms" };
+        env.app
+            .answer_audit(
+                &p,
+                &id,
+                zian_app::audits::AnswersInput {
+                    answers: vec![zian_app::audits::AnswerInput {
+                        item: 0,
+                        answer: answer.into(),
+                        note: "帳號未定期審查".into(),
+                    }],
+                },
+            )
+            .await
+            .unwrap();
+        if findings {
+            env.app
+                .report_audit(
+                    &p,
+                    &id,
+                    zian_app::audits::ReportInput {
+                        conclusion: "一項缺失".into(),
+                        actions: vec![],
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        id
+    };
+    let open_audit = audit_at("欄位測試稽核（已提出結果）", true).await;
+    let fieldwork_audit = audit_at("欄位測試稽核（查核中）", false).await;
     let base = env.serve().await;
     let result = tokio::task::spawn_blocking(move || -> Result<Vec<String>, BrowserError> {
         let Some(b) = Browser::launch_or_skip("every_page_form_refuses_one_bad_value")? else {
@@ -685,6 +825,11 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/drills/{drill}/edit"),
                     format!("/orgs/{pol}/campaigns"),
                     format!("/orgs/{pol}/corrective-actions"),
+                    format!("/orgs/{pol}/audits"),
+                    format!("/audits/{planned_audit}"),
+                    format!("/audits/{reviewed_audit}"),
+                    format!("/audits/{open_audit}"),
+                    format!("/audits/{fieldwork_audit}"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),

@@ -16,6 +16,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod audits;
 pub mod compliance;
 pub mod continuity;
 pub mod cookies;

@@ -114,6 +114,7 @@ pub fn routes() -> Vec<Route> {
         crate::incidents::routes(),
         crate::continuity::routes(),
         crate::corrective::routes(),
+        crate::audits::routes(),
         crate::documents::routes(),
     ]
     .into_iter()

@@ -27,6 +27,7 @@ use zian_i18n::{Lang, catalogue, msg};
 use crate::{App, AppError, Result};
 
 mod assets;
+mod audits;
 mod background;
 mod compliance;
 mod continuity;
@@ -48,6 +49,7 @@ pub enum Subject {
     Incident,
     Process,
     Drill,
+    Audit,
 }
 
 impl Subject {
@@ -57,6 +59,7 @@ impl Subject {
             Subject::Incident => "incident",
             Subject::Process => "process",
             Subject::Drill => "drill",
+            Subject::Audit => "audit",
         }
     }
 }
@@ -80,6 +83,10 @@ pub struct ReportSpec {
 const CHAIN: &[&str] = &["承辦人", "單位主管", "資安長"];
 /// Seed 002's drill report is signed off by the committee.
 const DRILL_CHAIN: &[&str] = &["承辦人", "單位主管", "資訊安全管理委員會"];
+/// Seed 001's checklist is signed by the unit head and the CISO.
+const AUDIT_CHAIN: &[&str] = &["查核人員", "單位主管", "資安長"];
+/// Seed 001's tracking report: the 推動小組 and the CISO.
+const TRACKING_CHAIN: &[&str] = &["承辦人", "資通安全推動小組", "資安長"];
 
 const fn spec(
     name: &'static str,
@@ -176,6 +183,27 @@ pub const REPORTS: &[ReportSpec] = &[
         Subject::Drill,
         false,
         DRILL_CHAIN,
+    ),
+    spec(
+        "audit-report",
+        "稽核結果及改善報告",
+        Subject::Audit,
+        true,
+        CHAIN,
+    ),
+    spec(
+        "audit-checklist",
+        "稽核項目紀錄表",
+        Subject::Audit,
+        true,
+        AUDIT_CHAIN,
+    ),
+    spec(
+        "improvement-tracking",
+        "改善績效追蹤報告",
+        Subject::Audit,
+        false,
+        TRACKING_CHAIN,
     ),
     spec(
         "incident-notification",
@@ -349,6 +377,9 @@ impl App {
         let (org, mut doc) = match spec.name {
             "continuity-plan" => self.continuity_plan_document(p, &id.into()).await?,
             "drill-report" => self.drill_report_document(p, &id.into()).await?,
+            "audit-report" => self.audit_report_document(p, &id.into()).await?,
+            "audit-checklist" => self.audit_checklist_document(p, &id.into()).await?,
+            "improvement-tracking" => self.improvement_tracking_document(p, &id.into()).await?,
             "incident-notification" => {
                 self.incident_document(p, &id.into(), IncidentForm::Notification)
                     .await?

@@ -2,7 +2,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use zian_app::corrective::{ActionInput, ActionOut, DoneInput, action_filter};
+use zian_app::corrective::{
+    ActionInput, ActionOut, AnalysisInput, DoneInput, ReviewInput, action_filter,
+};
 use zian_domain::{ActionId, OrgId};
 
 use crate::error::ApiResult;
@@ -56,5 +58,25 @@ pub async fn done(
     ApiJson(b): ApiJson<DoneInput>,
 ) -> ApiResult<ApiJson<ActionOut>> {
     let a = st.app.finish_action(&c.p, &id, b).await?;
+    Ok(ApiJson(ActionOut::of(&a, st.app.today())))
+}
+
+pub async fn analysis(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<ActionId>,
+    ApiJson(b): ApiJson<AnalysisInput>,
+) -> ApiResult<ApiJson<ActionOut>> {
+    let a = st.app.analyse_action(&c.p, &id, b).await?;
+    Ok(ApiJson(ActionOut::of(&a, st.app.today())))
+}
+
+pub async fn review(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<ActionId>,
+    ApiJson(b): ApiJson<ReviewInput>,
+) -> ApiResult<ApiJson<ActionOut>> {
+    let a = st.app.review_action(&c.p, &id, b).await?;
     Ok(ApiJson(ActionOut::of(&a, st.app.today())))
 }

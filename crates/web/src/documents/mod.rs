@@ -224,6 +224,12 @@ pub(crate) fn routes() -> Vec<Route> {
         "A business process's document as a file (continuity-plan; format=pdf|odt|docx|…)",
     ));
     routes.extend(record_routes(
+        Subject::Audit,
+        "/audits/{id}/documents/{name}",
+        "/api/v1/audits/{id}/documents/{name}",
+        "An audit's document as a file (audit-report: 稽核結果及改善報告; audit-checklist: the items with their results; improvement-tracking: 改善績效追蹤報告; format=pdf|odt|docx|…)",
+    ));
+    routes.extend(record_routes(
         Subject::Drill,
         "/drills/{id}/documents/{name}",
         "/api/v1/drills/{id}/documents/{name}",
