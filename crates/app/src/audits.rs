@@ -385,7 +385,7 @@ impl App {
         if lines.len() > 200_000 {
             return Err(AppError::invalid(
                 "lines",
-                msg!("reason.too_long", n = 200_000),
+                msg!("reason.at_most_chars", max = 200_000),
             ));
         }
         let items = items_from_lines(&lines, &auditors)?;

@@ -824,6 +824,9 @@ fn report_contract() {
             "business-impact",
             "continuity-plan",
             "drill-report",
+            "audit-report",
+            "audit-checklist",
+            "improvement-tracking",
             "incident-notification",
             "incident-report"
         ]

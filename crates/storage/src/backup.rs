@@ -101,13 +101,16 @@ pub fn verify(input: &mut dyn BufRead) -> Result<Summary> {
 }
 
 /// The order rows are written in: the primary key (every table's first
-/// column), text compared byte by byte on both databases; organisations by
-/// depth first, so a parent is restored before its children.
-fn order_of(backend: Backend, table: &str, first: &Column) -> String {
-    let key = match (backend, first.kind) {
-        (Backend::Postgres, Kind::Text) => format!("{} COLLATE \"C\"", first.name),
-        _ => first.name.clone(),
+/// column, then its second for the keys of two columns such as a
+/// document's settings per organisation and report), text compared byte by
+/// byte on both databases; organisations by depth first, so a parent is
+/// restored before its children.
+fn order_of(backend: Backend, table: &str, cols: &[Column]) -> String {
+    let by = |c: &Column| match (backend, c.kind) {
+        (Backend::Postgres, Kind::Text) => format!("{} COLLATE \"C\"", c.name),
+        _ => c.name.clone(),
     };
+    let key = cols.iter().take(2).map(by).collect::<Vec<_>>().join(", ");
     if table == "orgs" {
         format!("depth, {key}")
     } else {
@@ -197,7 +200,7 @@ impl SqlStore {
             let sql = format!(
                 "SELECT {} FROM {table} ORDER BY {}",
                 names.join(", "),
-                order_of(self.backend, table, &cols[0])
+                order_of(self.backend, table, &cols)
             );
             let mut rows = sqlx::query(&sql).fetch(&mut *tx);
             let mut k = 0u64;

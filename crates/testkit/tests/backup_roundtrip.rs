@@ -99,7 +99,7 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
     match (table, column) {
         // the audit trail names organisations but has no foreign key
         ("audit_log", _) => None,
-        (_, "org_id" | "home_org_id" | "parent_id") => Some("orgs"),
+        (_, "org_id" | "home_org_id" | "parent_id") | ("audits", "run_by") => Some("orgs"),
         (_, "user_id" | "principal_user_id" | "deputy_user_id" | "vendor_user_id") => Some("users"),
         (_, "system_id") => Some("info_systems"),
         ("job_runs", "job_id") => Some("jobs"),
@@ -128,6 +128,8 @@ const UNIQUE: &[&str] = &[
     // a business process's name and a drill round's, per organisation
     "name",
     "round",
+    // a document's settings, per organisation
+    "report",
 ];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
 const INDEXED: &[&str] = &[
@@ -190,6 +192,7 @@ async fn fill(store: &SqlStore, c: &Contents) {
                     } else if matches!(
                         *table,
                         "risk_settings"
+                            | "document_logos"
                             | "vuln_policies"
                             | "vuln_match_runs"
                             | "vuln_declared_endpoints"
