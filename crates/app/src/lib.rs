@@ -41,6 +41,7 @@ mod demo_continuity;
 mod demo_incidents;
 mod demo_plans;
 pub mod demo_scale;
+mod demo_vendors;
 pub mod demo_vulns;
 pub mod directory;
 pub mod documents;
@@ -60,6 +61,7 @@ pub mod risk;
 pub mod system;
 pub mod systems;
 pub mod users;
+pub mod vendors;
 pub mod vulns;
 pub mod webhooks;
 

@@ -1,6 +1,7 @@
 //! Reminders before due dates: obligations overdue or coming due, the
 //! maintenance plan's yearly review, systems due for re-grading and risk
-//! treatments past or near their date — each with the people to remind (the
+//! treatments past or near their date, vendor staff's agreements due to be
+//! re-signed — each with the people to remind (the
 //! security officers and CISOs nearest to the organisation). The web layer
 //! lists them for the caller; `zian reminders` prints the whole tree's for a
 //! mail job.
@@ -34,7 +35,8 @@ pub struct Recipient {
 pub struct Reminder {
     pub org_id: OrgId,
     pub org_name: String,
-    /// `obligation`, `plan_review`, `system_review` or `risk_treatment`.
+    /// `obligation`, `plan_review`, `system_review`, `risk_treatment` or
+    /// `vendor_agreement`.
     pub kind: &'static str,
     pub title: Msg,
     pub due: Date,
@@ -162,6 +164,30 @@ impl App {
                 due,
                 format!("/orgs/{}/risks", r.org_id),
             );
+        }
+        // vendor staff's confidentiality agreements, re-signed yearly
+        for v in self.all_vendors(p).await? {
+            let Some(org) = orgs.get(&v.org_id) else {
+                continue;
+            };
+            for s in v.current_staff() {
+                let due = match s.agreements_due() {
+                    zian_domain::vendors::Signing::Unsigned => today,
+                    zian_domain::vendors::Signing::Due(d) => d,
+                    zian_domain::vendors::Signing::NotNeeded => continue,
+                };
+                push(
+                    org,
+                    "vendor_agreement",
+                    msg!(
+                        "reminders.subject.vendor_agreement",
+                        name = &s.name,
+                        vendor = &v.name
+                    ),
+                    due,
+                    format!("/vendors/{}", v.id),
+                );
+            }
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.org_name.cmp(&b.org_name)));
         Ok(out)

@@ -181,6 +181,26 @@ impl Principal {
         !self.assignments.is_empty() && self.assignments.iter().all(|a| a.role == Role::Vendor)
     }
 
+    /// The scope a vendor reads one record shared with it in: the subtree
+    /// of the organisation that shared it (`org_path`), for a caller who
+    /// holds the vendor role; an API token must carry `record_read` and
+    /// reach that organisation. The caller looks the share up by its own
+    /// user id and reads the shared record alone in this scope.
+    pub fn share_scope(&self, org_path: &str) -> OrgScope {
+        if !self.assignments.iter().any(|a| a.role == Role::Vendor) {
+            return OrgScope::empty();
+        }
+        match &self.token {
+            Some(t)
+                if !t.permissions.contains(&Permission::RecordRead)
+                    || !org_path.starts_with(t.org_path.as_str()) =>
+            {
+                OrgScope::empty()
+            }
+            _ => OrgScope::from_roots([org_path.to_string()]),
+        }
+    }
+
     /// An audit event attributed to this caller.
     pub fn event(&self, action: &str, org_id: Option<&str>, target: Option<&str>) -> AuditEvent {
         let mut e = AuditEvent::new(action);
@@ -370,5 +390,46 @@ mod tests {
             assert!(p.scope(perm).is_empty(), "{perm:?}");
         }
         assert!(p.is_vendor_only());
+    }
+
+    #[test]
+    fn a_share_opens_its_organisation_to_a_vendor_alone() {
+        let vendor = Principal {
+            user: user(),
+            assignments: vec![assign(Role::Vendor, "/n/a/")],
+            token: None,
+            meta: RequestMeta::default(),
+        };
+        assert_eq!(vendor.share_scope("/n/b/").roots(), ["/n/b/".to_string()]);
+        // someone else's role never reads through a share
+        let officer = Principal {
+            assignments: vec![assign(Role::SecurityOfficer, "/n/")],
+            ..vendor.clone()
+        };
+        assert!(officer.share_scope("/n/b/").is_empty());
+        // a token must read records and reach the organisation
+        let token = |perms: Vec<Permission>, path: &str| Principal {
+            token: Some(TokenGrant {
+                token_id: "t".into(),
+                org_path: path.into(),
+                permissions: perms,
+            }),
+            ..vendor.clone()
+        };
+        assert!(
+            !token(vec![Permission::RecordRead], "/n/")
+                .share_scope("/n/b/")
+                .is_empty()
+        );
+        assert!(
+            token(vec![Permission::OrgRead], "/n/")
+                .share_scope("/n/b/")
+                .is_empty()
+        );
+        assert!(
+            token(vec![Permission::RecordRead], "/n/a/")
+                .share_scope("/n/b/")
+                .is_empty()
+        );
     }
 }

@@ -124,6 +124,10 @@ id_type!(
     ActionId,
     /// A security audit (資通安全稽核): internal, supervisory or of a vendor.
     AuditId,
+    /// A vendor of the register (委外廠商).
+    VendorId,
+    /// A record shared with a vendor account.
+    ShareId,
 );
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub mod systems;
 pub mod text;
 pub mod totp;
 pub mod user;
+pub mod vendors;
 pub mod vulns;
 pub mod webhooks;
 
@@ -46,7 +47,7 @@ pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
     ActionId, ActivationId, AssetId, AuditId, CampaignId, DrillId, EvidenceId, FindingId, ImportId,
-    IncidentId, OrgId, PlanId, ProcessId, RiskId, SystemId, UserId,
+    IncidentId, OrgId, PlanId, ProcessId, RiskId, ShareId, SystemId, UserId, VendorId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

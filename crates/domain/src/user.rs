@@ -144,6 +144,18 @@ pub struct Share {
     pub created_at: i64,
 }
 
+/// A share as the organisation that gave it sees it: with the vendor
+/// account it went to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgShare {
+    #[serde(flatten)]
+    pub share: Share,
+    pub vendor_user_id: UserId,
+    pub vendor_username: String,
+    pub vendor_name: String,
+    pub created_by: Option<UserId>,
+}
+
 /// An active user holding a role at an organisation (who receives
 /// reminders; a role covers the organisation's subtree).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

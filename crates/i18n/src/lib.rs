@@ -206,6 +206,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "continuity",
     "corrective",
     "audits",
+    "vendors",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

@@ -138,9 +138,27 @@ pub trait AuthStore: Send + Sync {
     ) -> Result<bool>;
     /// Records shared with a vendor (all a vendor reaches).
     async fn system_shares_for_vendor(&self, vendor: &UserId) -> Result<Vec<Share>>;
+    /// One active share of a vendor's, with the path of the organisation
+    /// that gave it (the scope the vendor reads that one record in).
+    async fn system_share_for_vendor(
+        &self,
+        vendor: &UserId,
+        id: &str,
+    ) -> Result<Option<(Share, String)>>;
 }
 
 const SESSION_COLS: &str = "id_hash, user_id, created_at, last_seen_at, expires_at, mfa_passed, mfa_external, csrf_token, current_org_id, ip, user_agent";
+
+fn share_from_row(r: &AnyRow) -> Result<Share> {
+    Ok(Share {
+        id: s(r, "id")?,
+        org_id: s(r, "org_id")?.into(),
+        record_type: s(r, "record_type")?,
+        record_id: s(r, "record_id")?,
+        title: s(r, "title")?,
+        created_at: i(r, "created_at")?,
+    })
+}
 
 fn session_from_row(r: &AnyRow) -> Result<Session> {
     Ok(Session {
@@ -593,17 +611,20 @@ impl AuthStore for SqlStore {
         let mut q = Sql::new(
             "SELECT id, org_id, record_type, record_id, title, created_at FROM shares WHERE revoked_at IS NULL AND vendor_user_id = ",
         );
-        q.bind(vendor).push(" ORDER BY created_at DESC");
-        q.fetch_all(&self.pool, |r| {
-            Ok(Share {
-                id: s(r, "id")?,
-                org_id: s(r, "org_id")?.into(),
-                record_type: s(r, "record_type")?,
-                record_id: s(r, "record_id")?,
-                title: s(r, "title")?,
-                created_at: i(r, "created_at")?,
-            })
-        })
-        .await
+        q.bind(vendor).push(" ORDER BY created_at DESC, id");
+        q.fetch_all(&self.pool, share_from_row).await
+    }
+
+    async fn system_share_for_vendor(
+        &self,
+        vendor: &UserId,
+        id: &str,
+    ) -> Result<Option<(Share, String)>> {
+        let mut q = Sql::new(
+            "SELECT sh.id, sh.org_id, sh.record_type, sh.record_id, sh.title, sh.created_at, o.path FROM shares sh JOIN orgs o ON o.id = sh.org_id WHERE sh.revoked_at IS NULL AND sh.vendor_user_id = ",
+        );
+        q.bind(vendor).and(" AND sh.id = ", id);
+        q.fetch_optional(&self.pool, |r| Ok((share_from_row(r)?, s(r, "path")?)))
+            .await
     }
 }

@@ -52,6 +52,7 @@ pub const TABLES: &[&str] = &[
     "social_campaigns",
     "audits",
     "corrective_actions",
+    "vendors",
     "document_settings",
     "document_logos",
     "plan_versions",

@@ -298,7 +298,9 @@ text_args!(
     zian_domain::DrillId,
     zian_domain::CampaignId,
     zian_domain::ActionId,
-    zian_domain::AuditId
+    zian_domain::AuditId,
+    zian_domain::VendorId,
+    zian_domain::ShareId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

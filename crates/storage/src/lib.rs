@@ -19,6 +19,7 @@
 //! | [`JobStore`] | `jobs` | the background job queue and its attempts |
 //! | [`MailStore`] | `mail` | outgoing mail as recorded |
 //! | [`WebhookStore`] | `webhooks` | webhook subscriptions, deliveries, attempts |
+//! | [`VendorStore`] | `vendors` | vendors, the records shared with vendor accounts |
 //! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
@@ -56,6 +57,7 @@ mod plans;
 mod risk;
 mod systems;
 mod tx;
+mod vendors;
 mod vulns;
 mod webhooks;
 
@@ -86,6 +88,7 @@ pub use people::{NewAssignment, PeopleStore};
 pub use plans::PlanStore;
 pub use risk::RiskStore;
 pub use systems::{ROLLUP_LIMIT, SystemStore};
+pub use vendors::VendorStore;
 pub use vulns::VulnStore;
 pub use webhooks::WebhookStore;
 
@@ -107,6 +110,7 @@ pub struct Stores {
     pub risk: Arc<dyn RiskStore>,
     pub incidents: Arc<dyn IncidentStore>,
     pub audits: Arc<dyn SecurityAuditStore>,
+    pub vendors: Arc<dyn VendorStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -135,6 +139,7 @@ impl SqlStore {
                 risk: s.clone(),
                 incidents: s.clone(),
                 audits: s.clone(),
+                vendors: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

@@ -101,6 +101,17 @@ impl AuditedTx {
         Ok(())
     }
 
+    /// Runs an UPDATE that may hit a unique key (`Conflict(what)`); the
+    /// number of rows changed.
+    pub(crate) async fn exec_unique(&mut self, sql: &Sql, what: &'static str) -> Result<u64> {
+        Ok(sql
+            .query()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| StoreError::from_db(e, what))?
+            .rows_affected())
+    }
+
     /// The event to be appended (details can be completed once known).
     pub(crate) fn event(&mut self) -> &mut AuditEvent {
         &mut self.event

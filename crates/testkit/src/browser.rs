@@ -318,6 +318,16 @@ fn find_in_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Where browser tests put their screenshots: `$ZIAN_TEST_ARTIFACTS`,
+/// else `test-artifacts/` at the repository's root (created).
+pub fn artifacts() -> PathBuf {
+    let dir = std::env::var_os("ZIAN_TEST_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts"));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
 /// Whether `ZIAN_REQUIRE_BROWSER` asks browser tests to fail rather than skip
 /// when the browser is missing (any value but empty or `0`).
 pub fn browser_required() -> bool {

@@ -4,20 +4,13 @@
 //! response, and prints the notification's content. Screenshots go to
 //! `$ZIAN_TEST_ARTIFACTS` (default `test-artifacts/`).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::json;
-use zian_testkit::browser::Browser;
+use zian_testkit::browser::{Browser, artifacts};
 use zian_testkit::{Backend, PASSWORD, TestEnv};
 
 const T: Duration = Duration::from_secs(10);
-
-fn artifacts() -> PathBuf {
-    std::env::var_os("ZIAN_TEST_ARTIFACTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_reports_an_incident_in_chromium() {

@@ -48,8 +48,8 @@ use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, IncidentStore,
-    InventoryStore, JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore, VulnStore,
-    WebhookStore,
+    InventoryStore, JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore,
+    VendorStore, VulnStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -212,6 +212,11 @@ struct Ids {
     action: String,
     /// An internal audit of PIF-HLT, planned with one item, starting today.
     audit: String,
+    /// A vendor of PIF-HLT with one staff member.
+    vendor: String,
+    /// That vendor's record shared with the bureau's own vendor account
+    /// (`vendor.hlt`).
+    share: String,
 }
 
 impl Ids {
@@ -245,6 +250,8 @@ impl Ids {
             drill: f(),
             action: f(),
             audit: f(),
+            vendor: f(),
+            share: f(),
         }
     }
 }
@@ -274,6 +281,9 @@ const TARGET_PROCESS: &str = "衛生局隔離測試業務流程";
 const TARGET_DRILL: &str = "衛生局隔離測試演練";
 /// The title of the target's audit (a marker).
 const TARGET_AUDIT: &str = "衛生局隔離測試稽核";
+/// The target's vendor and its staff member (markers).
+const TARGET_VENDOR: &str = "衛生局隔離測試廠商";
+const TARGET_VENDOR_STAFF: &str = "衛生局隔離測試駐點人員";
 /// The name of the target's asset in the register (a marker).
 const TARGET_ASSET: &str = "衛生局隔離測試主機";
 /// The file name of the target's inventory import (a marker).
@@ -749,6 +759,58 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("audit items");
+    // a vendor of the bureau, shared with the bureau's own vendor account
+    let vendor = env
+        .app
+        .create_vendor(
+            &admin,
+            &hlt,
+            zian_app::vendors::VendorInput {
+                name: TARGET_VENDOR.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("vendor");
+    env.app
+        .save_vendor_staff(
+            &admin,
+            &vendor.vendor.id,
+            zian_app::vendors::StaffInput {
+                name: TARGET_VENDOR_STAFF.into(),
+                on_site: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("vendor staff");
+    let vendor_user = make_user(
+        env,
+        "vendor.hlt",
+        "衛生局隔離測試廠商帳號",
+        &hlt,
+        Role::Vendor,
+    )
+    .await;
+    let share = env
+        .app
+        .share_with_vendor(
+            &admin,
+            &hlt,
+            zian_app::vendors::ShareInput {
+                record_type: "vendor".into(),
+                record_id: vendor.vendor.id.to_string(),
+                vendor_user: "vendor.hlt".into(),
+            },
+        )
+        .await
+        .expect("share");
+    all_ids.extend([
+        vendor.vendor.id.to_string(),
+        share.share.id.clone(),
+        vendor_user.to_string(),
+    ]);
+    markers.extend([TARGET_VENDOR.to_string(), TARGET_VENDOR_STAFF.to_string()]);
     all_ids.extend([
         process.id.to_string(),
         activation.activation.id.to_string(),
@@ -981,6 +1043,8 @@ async fn setup(env: &TestEnv) -> Target {
             drill: drill.drill.id.into_string(),
             audit: audit.audit.id.into_string(),
             action: action.id.into_string(),
+            vendor: vendor.vendor.id.into_string(),
+            share: share.share.id,
         },
         all_ids,
         markers,
@@ -1145,6 +1209,19 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         if !maps.is_empty() {
             m.insert(format!("cpe mappings {}", o.id), format!("{maps:?}"));
         }
+        let vendors = VendorStore::vendors(&env.store, &all, &o.id, &q)
+            .await
+            .expect("vendors")
+            .items;
+        let shares = VendorStore::shares(&env.store, &all, &o.id, None)
+            .await
+            .expect("shares");
+        if !vendors.is_empty() || !shares.is_empty() {
+            m.insert(
+                format!("vendors {}", o.id),
+                format!("{vendors:?} {shares:?}"),
+            );
+        }
         for w in WebhookStore::list(&env.store, &all, &o.id, &q)
             .await
             .expect("webhooks")
@@ -1237,6 +1314,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "drills") => vec![ids.drill.clone()],
                 (_, "corrective-actions") => vec![ids.action.clone()],
                 (_, "audits") => vec![ids.audit.clone()],
+                (_, "vendors") => vec![ids.vendor.clone()],
+                (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
                     if path.starts_with("/incidents/")
@@ -1345,6 +1424,23 @@ fn field_value(
             json!([{"item": 0, "answer": "conforms", "note": "隔離測試"}])
         }
         "conclusion" => json!("隔離測試"),
+        // vendors: an entry, a contract, a staff member, a device check of
+        // the target's staff member; a share of the target's corrective
+        // action with the bureau's vendor account
+        "tax_id" => json!(""),
+        "contact_email" => json!("vendor@isolation.example"),
+        "certificate_issued_on"
+        | "nda_signed_on"
+        | "agreement_signed_on"
+        | "left_on"
+        | "data_returned_on"
+        | "checked_on"
+        | "index" => Value::Null,
+        "system_ids" if props.contains("security_requirements") => json!([]),
+        "staff" => json!(TARGET_VENDOR_STAFF),
+        "record_type" => json!("corrective_action"),
+        "record_id" => json!(c.ids.action),
+        "vendor_user" => json!("vendor.hlt"),
         "root_cause" | "similar" | "plan" if path.ends_with("/analysis") => json!("隔離測試"),
         "effective" => json!(true),
         // today on the test clock (completion and grading dates must not be
@@ -1705,6 +1801,16 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("plan", "隔離測試".into()),
         ("effective", "true".into()),
         ("review_note", "隔離測試".into()),
+        // vendors: a contract, a device check of the target's staff member,
+        // a share of the target's corrective action
+        ("no", "隔離測試".into()),
+        ("staff", TARGET_VENDOR_STAFF.into()),
+        ("device", "隔離測試".into()),
+        ("checker", "隔離測試".into()),
+        ("passed", "true".into()),
+        ("record_type", "corrective_action".into()),
+        ("record_id", c.ids.action.clone()),
+        ("vendor_user", "vendor.hlt".into()),
     ]);
     // an incident's form reads its own root cause
     if path.ends_with("/analysis") {
@@ -1992,17 +2098,22 @@ backend_tests! {
         let t = setup(&env).await;
         let admin_s = Caller::new(&env, Some("admin"), Mode::Session, [10, 1, 0, 1]).await;
         let admin_t = Caller::new(&env, Some("admin"), Mode::Bearer, [10, 1, 0, 2]).await;
+        // a record shared with a vendor is that vendor's to read
+        let vendor_s = Caller::new(&env, Some("vendor.hlt"), Mode::Session, [10, 1, 0, 3]).await;
+        let vendor_t = Caller::new(&env, Some("vendor.hlt"), Mode::Bearer, [10, 1, 0, 4]).await;
         let mut problems = Vec::new();
         let mut gets = 0;
         // every GET route with a parameter shows the target to the administrator
+        // (a share: to its vendor account)
         for route in routes()
             .iter()
             .filter(|r| r.method == Method::GET && r.kind != Kind::Public)
         {
-            let admin = if route.path.starts_with("/api/") {
-                &admin_t
-            } else {
-                &admin_s
+            let admin = match (route.path.starts_with("/api/"), route.path.contains("/shared/")) {
+                (true, false) => &admin_t,
+                (false, false) => &admin_s,
+                (true, true) => &vendor_t,
+                (false, true) => &vendor_s,
             };
             let mut uris: Vec<String> = Vec::new();
             if route.path.contains('{') {

@@ -3,17 +3,10 @@
 //! the idle timeout. Screenshots go to `$ZIAN_TEST_ARTIFACTS` (default
 //! `test-artifacts/` at the workspace root).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use zian_testkit::browser::Browser;
+use zian_testkit::browser::{Browser, artifacts};
 use zian_testkit::{Backend, PASSWORD, TestEnv};
-
-fn artifacts() -> PathBuf {
-    std::env::var_os("ZIAN_TEST_ARTIFACTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts"))
-}
 
 const T: Duration = Duration::from_secs(10);
 

@@ -205,6 +205,22 @@ const BAD: &[Case] = &[
     ),
     ("/corrective-actions/{id}/review", "review_note", "", &[]),
     (
+        "/orgs/{id}/vendors",
+        "tax_id",
+        "12345678",
+        &[("name", "欄位測試廠商")],
+    ),
+    ("/vendors/{id}", "tax_id", "12345678", &[]),
+    ("/vendors/{id}/contracts", "no", "", &[("title", "維運")]),
+    ("/vendors/{id}/staff", "name", "", &[]),
+    (
+        "/vendors/{id}/device-checks",
+        "device",
+        "",
+        &[("checker", "資訊室")],
+    ),
+    ("/vendors/{id}/shares", "vendor_user", "nobody", &[]),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -264,6 +280,8 @@ const BUTTONS: &[&str] = &[
     "/audits/{id}/notify",
     "/audits/{id}/close",
     "/audits/{id}/answers",
+    // a share revoked (the vendors tests)
+    "/shares/{id}/revoke",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -656,6 +674,16 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
     // reported, its open action done to await its review), one reported
     // with an open action, one in its fieldwork with every item answered
     env.app.seed_demo_audits().await.unwrap();
+    // the demo's vendor: staff, a device check, shares to revoke
+    env.app.seed_demo_vendors().await.unwrap();
+    let vendor = env
+        .app
+        .list_vendors(&p, &pol, &zian_domain::ListQuery::all(10))
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .clone();
     let audits = env
         .app
         .list_audits(
@@ -830,6 +858,8 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/audits/{reviewed_audit}"),
                     format!("/audits/{open_audit}"),
                     format!("/audits/{fieldwork_audit}"),
+                    format!("/orgs/{pol}/vendors"),
+                    format!("/vendors/{vendor}"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),

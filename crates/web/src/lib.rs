@@ -49,6 +49,7 @@ pub mod systems;
 pub mod tokens;
 pub mod users;
 pub mod values;
+pub mod vendors;
 pub mod vulns;
 pub mod webhooks;
 pub mod xlsx;

@@ -115,6 +115,7 @@ pub fn routes() -> Vec<Route> {
         crate::continuity::routes(),
         crate::corrective::routes(),
         crate::audits::routes(),
+        crate::vendors::routes(),
         crate::documents::routes(),
     ]
     .into_iter()
