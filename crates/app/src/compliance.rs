@@ -223,6 +223,44 @@ pub struct ModuleEvidence {
     /// The days the organisation's internal audits were reported: one
     /// within a period proves that period's internal audit.
     pub internal_audits: Vec<Date>,
+    /// The training rosters by year and the sessions held: a period's
+    /// training obligation is proved when everyone of its job categories on
+    /// that year's roster has the hours (or certificates) it asks.
+    pub training_rosters: std::collections::BTreeMap<i32, Vec<zian_domain::training::Person>>,
+    pub training_sessions: Vec<zian_domain::training::Session>,
+}
+
+/// The amount (hours or certificates) each training obligation in force
+/// asks of `org` and the period it is counted over — the one running on
+/// `today` — `(item, amount, from, to]`.
+pub fn training_amounts(
+    org: &Organisation,
+    today: Date,
+) -> Result<Vec<(&'static str, u32, Date, Date)>> {
+    let (Some(level), Some(assigned)) = (org.level, org.level_assigned_on) else {
+        return Ok(Vec::new());
+    };
+    let obligations = match rule_set()?.obligations(org.kind, level, assigned, today, &[]) {
+        Ok(v) => v,
+        Err(zian_rules::RulesError::NoRulesInForce { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(AppError::Internal(format!("obligations: {e}"))),
+    };
+    let horizon = today.saturating_add(time::Duration::days(800));
+    let mut out = Vec::new();
+    for ob in obligations {
+        let (Some(req), Some(n)) = (zian_domain::training::requirement(&ob.item), ob.count) else {
+            continue;
+        };
+        if req.certificate.is_some() {
+            out.push((req.item, n, Date::MIN, today));
+        } else if let Some((from, to)) = periods(&ob, horizon)
+            .into_iter()
+            .find(|(from, to)| *from < today && today <= *to)
+        {
+            out.push((req.item, n, from, to));
+        }
+    }
+    Ok(out)
 }
 
 /// The due dates of `ob` up to `horizon` with the start of each one's
@@ -371,6 +409,9 @@ fn derived_completions(
             }
             out
         }
+        item if zian_domain::training::requirement(item).is_some() => {
+            training_rows(org, ob, ev, today, first, row)
+        }
         "security-staff" => match (&ev.plan, ob.count) {
             (Some((id, approved_on, staff)), Some(n)) if *staff >= n as usize => vec![row(
                 first,
@@ -382,6 +423,78 @@ fn derived_completions(
         },
         _ => Vec::new(),
     }
+}
+
+/// The periods of a training obligation everyone on the year's roster
+/// met: hours of the counted courses within the period, or (certificates)
+/// valid certificates today.
+fn training_rows(
+    org: &Organisation,
+    ob: &Obligation,
+    ev: &ModuleEvidence,
+    today: Date,
+    first: Date,
+    row: impl Fn(Date, Date, Msg, String) -> Completion,
+) -> Vec<Completion> {
+    use zian_domain::training::{gaps, requirement};
+    let (Some(req), Some(n)) = (requirement(&ob.item), ob.count) else {
+        return Vec::new();
+    };
+    let link = format!("/orgs/{}/training", org.id);
+    let on_roster = |year: i32| -> Vec<zian_domain::training::Person> {
+        ev.training_rosters
+            .get(&year)
+            .map(|r| {
+                r.iter()
+                    .filter(|p| req.audiences.contains(&p.audience))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if req.certificate.is_some() {
+        let people = on_roster(today.year());
+        if people.is_empty() || !gaps(&people, &[], &[(req.item, n, Date::MIN, today)]).is_empty() {
+            return Vec::new();
+        }
+        return vec![row(
+            first,
+            today,
+            msg!("compliance.auto_note.certificates", people = people.len()),
+            link,
+        )];
+    }
+    let horizon = today.saturating_add(time::Duration::days(800));
+    let mut out = Vec::new();
+    for (start, due) in periods(ob, horizon) {
+        let people = on_roster(due.year());
+        if people.is_empty()
+            || !gaps(&people, &ev.training_sessions, &[(req.item, n, start, due)]).is_empty()
+        {
+            continue;
+        }
+        let last = ev
+            .training_sessions
+            .iter()
+            .filter(|s| {
+                s.held_on > start && s.held_on <= due && req.categories.contains(&s.category)
+            })
+            .map(|s| s.held_on)
+            .max();
+        if let Some(on) = last {
+            out.push(row(
+                due,
+                on,
+                msg!(
+                    "compliance.auto_note.training",
+                    people = people.len(),
+                    hours = n
+                ),
+                link.clone(),
+            ));
+        }
+    }
+    out
 }
 
 /// Computes an organisation's compliance from the stored records and the
@@ -979,6 +1092,32 @@ impl App {
                     .internal_audits
                     .push(on);
             }
+        }
+        // training: the rosters of the years around today, the sessions of
+        // the last three years
+        let today = self.today();
+        let since = zian_domain::day::add_years(today, -3);
+        for s in self
+            .stores
+            .training
+            .sessions(scope, org_id, since, today)
+            .await?
+        {
+            out.entry(s.org_id.clone())
+                .or_default()
+                .training_sessions
+                .push(s);
+        }
+        for plan in self
+            .stores
+            .training
+            .training_plans(scope, org_id, today.year() - 3, today.year() + 1)
+            .await?
+        {
+            out.entry(plan.org_id.clone())
+                .or_default()
+                .training_rosters
+                .insert(plan.year, plan.body.roster);
         }
         Ok(out)
     }

@@ -83,8 +83,8 @@ impl App {
         )
         .await?;
         for (name, title, nda, agreement, account) in [
-            ("陳建宏", "駐點工程師", -40, -40, "vendor.acme"),
-            ("林怡君", "資料庫管理師", -400, -380, ""),
+            ("陳冠宇", "駐點工程師", -40, -40, "vendor.acme"),
+            ("林佩珊", "資料庫管理師", -400, -380, ""),
         ] {
             self.save_vendor_staff(
                 &p,
@@ -105,7 +105,7 @@ impl App {
             &p,
             &id,
             DeviceCheckInput {
-                staff: "陳建宏".into(),
+                staff: "陳冠宇".into(),
                 device: "筆記型電腦 Lenovo ThinkPad T14".into(),
                 serial: "PF-3XK2L9".into(),
                 checked_on: Some(day(self, -40)),

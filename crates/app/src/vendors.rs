@@ -21,7 +21,7 @@ use zian_domain::vendors::{
 };
 use zian_domain::{
     ActionId, AuditId, ListQuery, OrgId, OrgScope, Page, Permission, Principal, Role, ShareId,
-    Text, VendorId,
+    VendorId,
 };
 use zian_i18n::msg;
 
@@ -235,30 +235,7 @@ pub struct SharedView {
     pub record: SharedRecord,
 }
 
-fn text<const N: usize>(field: &'static str, v: &str) -> Result<String> {
-    Ok(Text::<N>::parse(field, v)?.into_string())
-}
-
-fn memo<const N: usize>(field: &'static str, v: &str) -> Result<String> {
-    Ok(zian_domain::text::Memo::<N>::parse(field, v)?.into_string())
-}
-
-fn day_opt(field: &'static str, v: &Option<String>) -> Result<Option<time::Date>> {
-    Ok(zian_domain::day::parse_opt(
-        field,
-        v.as_deref().map(str::trim).filter(|s| !s.is_empty()),
-    )?)
-}
-
-/// Text that may be empty, at most `N` characters.
-fn opt_text<const N: usize>(field: &'static str, v: &str) -> Result<String> {
-    let v = v.trim();
-    if v.is_empty() {
-        Ok(String::new())
-    } else {
-        text::<N>(field, v)
-    }
-}
+use crate::typed::{day_opt, memo, opt_text, text};
 
 impl App {
     fn vendor_scope(&self, p: &Principal, org: &Organisation) -> Result<OrgScope> {

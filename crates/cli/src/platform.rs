@@ -444,6 +444,9 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             app.seed_demo_vendors()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            app.seed_demo_training()
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
             if let Some(spec) = scale {
                 seed_scale(&app, &spec).await?;
             }

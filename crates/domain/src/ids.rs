@@ -128,6 +128,8 @@ id_type!(
     VendorId,
     /// A record shared with a vendor account.
     ShareId,
+    /// A training plan or session (教育訓練).
+    TrainingId,
 );
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub mod scope;
 pub mod systems;
 pub mod text;
 pub mod totp;
+pub mod training;
 pub mod user;
 pub mod vendors;
 pub mod vulns;
@@ -47,7 +48,7 @@ pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
     ActionId, ActivationId, AssetId, AuditId, CampaignId, DrillId, EvidenceId, FindingId, ImportId,
-    IncidentId, OrgId, PlanId, ProcessId, RiskId, ShareId, SystemId, UserId, VendorId,
+    IncidentId, OrgId, PlanId, ProcessId, RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

@@ -207,6 +207,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "corrective",
     "audits",
     "vendors",
+    "training",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

@@ -30,6 +30,7 @@
 mod collect;
 mod decode;
 pub mod plan;
+pub mod rows;
 mod sbom;
 mod sheet;
 mod table;

@@ -63,6 +63,18 @@ pub(crate) fn parse_xlsx(
     bytes: &[u8],
     default_host: Option<&str>,
 ) -> Result<ParsedFile, FileError> {
+    let mut t = Tabular::new(default_host);
+    for_each_row(bytes, |line, row| t.feed(line, row, false))?;
+    t.finish(Format::Xlsx, Encoding::Binary)
+}
+
+/// Feeds the first sheet's rows to `f` in order, each with its 1-based row
+/// number (empty rows skipped, cells beyond [`MAX_COLUMNS`] dropped), until
+/// `f` answers `false`.
+pub(crate) fn for_each_row(
+    bytes: &[u8],
+    mut f: impl FnMut(usize, &[String]) -> Result<bool, FileError>,
+) -> Result<(), FileError> {
     let workbook = |e: calamine::XlsxError| FileError::Workbook {
         error: e.to_string(),
     };
@@ -74,7 +86,6 @@ pub(crate) fn parse_xlsx(
         .next()
         .ok_or(FileError::NoSheet)?;
     let mut cells = book.worksheet_cells_reader(&first).map_err(workbook)?;
-    let mut t = Tabular::new(default_host);
     let mut row: Vec<String> = Vec::new();
     let mut row_index: Option<u32> = None;
     let mut cells_read = 0usize;
@@ -94,10 +105,10 @@ pub(crate) fn parse_xlsx(
             if let Some(prev) = row_index {
                 // the cells of a row arrive together, in row order: the
                 // previous row is complete
-                let go_on = t.feed(prev as usize + 1, &row, false)?;
+                let go_on = f(prev as usize + 1, &row)?;
                 row.clear();
                 if !go_on {
-                    return t.finish(Format::Xlsx, Encoding::Binary);
+                    return Ok(());
                 }
             }
             row_index = Some(r);
@@ -115,7 +126,7 @@ pub(crate) fn parse_xlsx(
         row[col] = text;
     }
     if let Some(prev) = row_index {
-        t.feed(prev as usize + 1, &row, false)?;
+        f(prev as usize + 1, &row)?;
     }
-    t.finish(Format::Xlsx, Encoding::Binary)
+    Ok(())
 }

@@ -523,7 +523,7 @@ pub(crate) fn parse_csv(
 /// Line numbers from byte offsets, counted incrementally (the csv crate's
 /// own line count skips blank lines and lags behind CRLF line ends).
 #[derive(Default)]
-struct LineCounter {
+pub(crate) struct LineCounter {
     byte: usize,
     line: usize,
 }
@@ -531,7 +531,7 @@ struct LineCounter {
 impl LineCounter {
     /// The 1-based line of the record starting at `byte` (offsets only
     /// grow): a record's position may point at the line end before it.
-    fn line_at(&mut self, text: &str, byte: usize) -> usize {
+    pub(crate) fn line_at(&mut self, text: &str, byte: usize) -> usize {
         let b = text.as_bytes();
         let mut start = byte.min(b.len());
         while start < b.len() && matches!(b[start], b'\r' | b'\n') {
@@ -562,7 +562,7 @@ pub(crate) fn shown<S: AsRef<str>>(cells: &[S]) -> String {
 /// The delimiter of the first line that is not PowerShell's `#TYPE` or
 /// Excel's `sep=` line: the most frequent of comma, semicolon and tab outside
 /// quotes (comma on a tie).
-fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let mut lines = text.lines().map(|l| l.trim_start_matches('\u{feff}'));
     let mut line = lines.next().unwrap_or("");
     if let Some(sep) = line.strip_prefix("sep=")

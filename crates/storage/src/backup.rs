@@ -53,6 +53,8 @@ pub const TABLES: &[&str] = &[
     "audits",
     "corrective_actions",
     "vendors",
+    "training_plans",
+    "training_sessions",
     "document_settings",
     "document_logos",
     "plan_versions",

@@ -300,7 +300,8 @@ text_args!(
     zian_domain::ActionId,
     zian_domain::AuditId,
     zian_domain::VendorId,
-    zian_domain::ShareId
+    zian_domain::ShareId,
+    zian_domain::TrainingId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

@@ -20,6 +20,7 @@
 //! | [`MailStore`] | `mail` | outgoing mail as recorded |
 //! | [`WebhookStore`] | `webhooks` | webhook subscriptions, deliveries, attempts |
 //! | [`VendorStore`] | `vendors` | vendors, the records shared with vendor accounts |
+//! | [`TrainingStore`] | `training` | training plans with their rosters, sessions with their sign-in sheets |
 //! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
@@ -56,6 +57,7 @@ mod people;
 mod plans;
 mod risk;
 mod systems;
+mod training;
 mod tx;
 mod vendors;
 mod vulns;
@@ -88,6 +90,7 @@ pub use people::{NewAssignment, PeopleStore};
 pub use plans::PlanStore;
 pub use risk::RiskStore;
 pub use systems::{ROLLUP_LIMIT, SystemStore};
+pub use training::TrainingStore;
 pub use vendors::VendorStore;
 pub use vulns::VulnStore;
 pub use webhooks::WebhookStore;
@@ -111,6 +114,7 @@ pub struct Stores {
     pub incidents: Arc<dyn IncidentStore>,
     pub audits: Arc<dyn SecurityAuditStore>,
     pub vendors: Arc<dyn VendorStore>,
+    pub training: Arc<dyn TrainingStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -140,6 +144,7 @@ impl SqlStore {
                 incidents: s.clone(),
                 audits: s.clone(),
                 vendors: s.clone(),
+                training: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

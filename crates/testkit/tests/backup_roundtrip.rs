@@ -218,7 +218,8 @@ async fn fill(store: &SqlStore, c: &Contents) {
                             if col.name == "seq"
                                 || col.name == "version"
                                 || col.name == "number_seq"
-                                || col.name == "attempt" =>
+                                || col.name == "attempt"
+                                || (*table == "training_plans" && col.name == "year") =>
                         {
                             Some(Value::Int(n as i64))
                         }

@@ -49,7 +49,7 @@ use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, IncidentStore,
     InventoryStore, JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore,
-    VendorStore, VulnStore, WebhookStore,
+    TrainingStore, VendorStore, VulnStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -217,6 +217,8 @@ struct Ids {
     /// That vendor's record shared with the bureau's own vendor account
     /// (`vendor.hlt`).
     share: String,
+    /// A training session of PIF-HLT with one person signed in.
+    training: String,
 }
 
 impl Ids {
@@ -252,6 +254,7 @@ impl Ids {
             audit: f(),
             vendor: f(),
             share: f(),
+            training: f(),
         }
     }
 }
@@ -284,6 +287,11 @@ const TARGET_AUDIT: &str = "衛生局隔離測試稽核";
 /// The target's vendor and its staff member (markers).
 const TARGET_VENDOR: &str = "衛生局隔離測試廠商";
 const TARGET_VENDOR_STAFF: &str = "衛生局隔離測試駐點人員";
+/// The target's training session and the person signed in (markers).
+const TARGET_SESSION: &str = "衛生局隔離測試課程";
+const TARGET_TRAINEE: &str = "衛生局隔離測試學員";
+/// The sign-in sheet the import routes send (one person).
+const SIGNIN_CSV: &str = "單位,職稱,姓名,性別\n資訊室,科員,隔離測試簽到人員,女\n";
 /// The name of the target's asset in the register (a marker).
 const TARGET_ASSET: &str = "衛生局隔離測試主機";
 /// The file name of the target's inventory import (a marker).
@@ -805,6 +813,56 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("share");
+    // a training plan and a session of the bureau, one person signed in
+    env.app
+        .save_training_plan(
+            &admin,
+            &hlt,
+            zian_app::training::PlanInput {
+                year: Some(2026),
+                roster: vec![zian_app::training::PersonInput {
+                    name: TARGET_TRAINEE.into(),
+                    unit: "資訊室".into(),
+                    audience: "general".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("training plan");
+    let session = env
+        .app
+        .record_training_session(
+            &admin,
+            &hlt,
+            zian_app::training::SessionInput {
+                title: TARGET_SESSION.into(),
+                category: "general".into(),
+                hours: "3".into(),
+                held_on: "2026-11-20".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("training session");
+    let sheet = format!("單位,姓名\n資訊室,{TARGET_TRAINEE}\n");
+    env.app
+        .preview_sign_in(&admin, &session.session.id, "hlt.csv", sheet.as_bytes())
+        .await
+        .expect("preview");
+    env.app
+        .commit_sign_in(
+            &admin,
+            &session.session.id,
+            zian_app::training::CommitInput {
+                expect: Some(sha256_hex(sheet.as_bytes())),
+            },
+        )
+        .await
+        .expect("sign-in");
+    all_ids.insert(session.session.id.to_string());
+    markers.extend([TARGET_SESSION.to_string(), TARGET_TRAINEE.to_string()]);
     all_ids.extend([
         vendor.vendor.id.to_string(),
         share.share.id.clone(),
@@ -1045,6 +1103,7 @@ async fn setup(env: &TestEnv) -> Target {
             action: action.id.into_string(),
             vendor: vendor.vendor.id.into_string(),
             share: share.share.id,
+            training: session.session.id.into_string(),
         },
         all_ids,
         markers,
@@ -1216,6 +1275,24 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         let shares = VendorStore::shares(&env.store, &all, &o.id, None)
             .await
             .expect("shares");
+        let sessions = TrainingStore::sessions(
+            &env.store,
+            &all,
+            Some(&o.id),
+            time::Date::MIN,
+            time::Date::MAX,
+        )
+        .await
+        .expect("training sessions");
+        let plans = TrainingStore::training_plans(&env.store, &all, Some(&o.id), 1900, 9999)
+            .await
+            .expect("training plans");
+        if !sessions.is_empty() || !plans.is_empty() {
+            m.insert(
+                format!("training {}", o.id),
+                format!("{sessions:?} {plans:?}"),
+            );
+        }
         if !vendors.is_empty() || !shares.is_empty() {
             m.insert(
                 format!("vendors {}", o.id),
@@ -1315,6 +1392,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "corrective-actions") => vec![ids.action.clone()],
                 (_, "audits") => vec![ids.audit.clone()],
                 (_, "vendors") => vec![ids.vendor.clone()],
+                (_, "training-sessions") => vec![ids.training.clone()],
                 (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
@@ -1515,6 +1593,17 @@ fn field_value(
         "notified_at" | "recovered_at" => Value::Null,
         // assets: a host of the register; software with a CPE name
         "status" if props.contains("category") => json!("in_service"),
+        // training: a session of general awareness; a sign-in sheet and its
+        // commit (the target's previewed first)
+        "category" if props.contains("hours") => json!("general"),
+        "hours" => json!("3"),
+        "method" if props.contains("hours") => json!("physical"),
+        "instructor_gender" => json!(""),
+        "year" => Value::Null,
+        "expect" if path.ends_with("/sign-in") => json!(sha256_hex(SIGNIN_CSV.as_bytes())),
+        "content_base64" if path.ends_with("/sign-in/preview") => {
+            json!(data_encoding::BASE64.encode(SIGNIN_CSV.as_bytes()))
+        }
         "category" => json!("hardware"),
         "quantity" => json!(2),
         "ip" => json!("10.99.0.2"),
@@ -1738,7 +1827,15 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         // risk settings: a 1–4 scale
         ("scale_max", "4".into()),
         // assets: a host of the register; software's CPE name
-        ("category", "hardware".into()),
+        (
+            "category",
+            if path.ends_with("/training/sessions") {
+                "general".into()
+            } else {
+                "hardware".into()
+            },
+        ),
+        ("hours", "3".into()),
         ("quantity", "2".into()),
         ("version", "1.0".into()),
         ("publisher", String::new()),
@@ -1812,6 +1909,11 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("record_id", c.ids.action.clone()),
         ("vendor_user", "vendor.hlt".into()),
     ]);
+    // training: the commit of the sign-in sheet the upload sends (other
+    // forms' `expect` is a fingerprint or a count of their own)
+    if path.ends_with("/sign-in") {
+        pairs.push(("expect", sha256_hex(SIGNIN_CSV.as_bytes())));
+    }
     // an incident's form reads its own root cause
     if path.ends_with("/analysis") {
         pairs.push(("root_cause", "隔離測試".into()));
@@ -2168,6 +2270,29 @@ async fn prepare_document_settings(env: &TestEnv, path: &str) {
         .expect("document settings");
 }
 
+/// Previews the sign-in sheet the commit routes then commit.
+async fn prepare_training(env: &TestEnv, t: &Target, path: &str) {
+    if !path.ends_with("/sign-in") {
+        return;
+    }
+    let admin = env.principal("admin").await;
+    env.app
+        .preview_sign_in(
+            &admin,
+            &t.ids.training.as_str().into(),
+            "iso-signin.csv",
+            SIGNIN_CSV.as_bytes(),
+        )
+        .await
+        .expect("preview");
+}
+
+/// The hex SHA-256 of a file (what an import's commit expects).
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(bytes))
+}
+
 /// Puts the target's audit (or corrective action) in the state a route
 /// acts on: notified to answer, answered to report, reported to close; the
 /// action done to review.
@@ -2286,6 +2411,7 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         prepare_override(&env, &t, route.path).await;
         prepare_document_settings(&env, route.path).await;
         prepare_audit(&env, &t, route.path).await;
+        prepare_training(&env, &t, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');
@@ -2705,6 +2831,7 @@ fn is_upload(path: &str) -> bool {
         || (path.starts_with("/evidence/") && path.ends_with("/replace"))
         || path.ends_with("/inventory")
         || path.ends_with("/feeds/import")
+        || path.ends_with("/sign-in/preview")
 }
 
 /// The file an upload form sends: an inventory file to the inventory form,
@@ -2712,6 +2839,8 @@ fn is_upload(path: &str) -> bool {
 fn upload_file(path: &str) -> (&'static str, &'static str, Vec<u8>) {
     if path.ends_with("/inventory") {
         ("iso.csv", "text/csv", UPLOAD_CSV.as_bytes().to_vec())
+    } else if path.ends_with("/sign-in/preview") {
+        ("iso-signin.csv", "text/csv", SIGNIN_CSV.as_bytes().to_vec())
     } else if path.ends_with("/document-logo") {
         ("iso.png", "image/png", iso_logo(24, 12))
     } else {

@@ -221,6 +221,18 @@ const BAD: &[Case] = &[
     ),
     ("/vendors/{id}/shares", "vendor_user", "nobody", &[]),
     (
+        "/orgs/{id}/training/plan",
+        "roster",
+        "某人 | 資訊室 | 科員 | 實習生",
+        &[],
+    ),
+    (
+        "/orgs/{id}/training/sessions",
+        "hours",
+        "2.25",
+        &[("title", "欄位測試課程"), ("held_on", "2026-11-01")],
+    ),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -282,6 +294,10 @@ const BUTTONS: &[&str] = &[
     "/audits/{id}/answers",
     // a share revoked (the vendors tests)
     "/shares/{id}/revoke",
+    // a sign-in sheet: an upload, then the commit of what was previewed
+    // (refusals in the training tests)
+    "/training-sessions/{id}/sign-in/preview",
+    "/training-sessions/{id}/sign-in",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -676,6 +692,15 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
     env.app.seed_demo_audits().await.unwrap();
     // the demo's vendor: staff, a device check, shares to revoke
     env.app.seed_demo_vendors().await.unwrap();
+    env.app.seed_demo_training().await.unwrap();
+    let session = env
+        .app
+        .training_year(&p, &pol, env.app.today().year())
+        .await
+        .unwrap()
+        .sessions[0]
+        .id
+        .clone();
     let vendor = env
         .app
         .list_vendors(&p, &pol, &zian_domain::ListQuery::all(10))
@@ -860,6 +885,8 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/audits/{fieldwork_audit}"),
                     format!("/orgs/{pol}/vendors"),
                     format!("/vendors/{vendor}"),
+                    format!("/orgs/{pol}/training"),
+                    format!("/training-sessions/{session}"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),

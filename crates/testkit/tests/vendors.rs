@@ -127,7 +127,7 @@ backend_tests! {
         assert_eq!(got.status, StatusCode::OK, "{}", got.text());
         let rec = &got.json()["record"];
         assert_eq!(rec["name"], json!("艾克米資訊股份有限公司"));
-        assert!(gaps(rec).contains(&"agreements".to_string()), "林怡君 signed over a year ago: {rec}");
+        assert!(gaps(rec).contains(&"agreements".to_string()), "林佩珊 signed over a year ago: {rec}");
         // the vendor reaches nothing else: not the record itself, not the list, not another's share
         let vendor_id = rec["id"].as_str().expect("id");
         assert_eq!(env.api(Method::GET, &format!("/api/v1/vendors/{vendor_id}"), &acme, None).await.status, StatusCode::NOT_FOUND);
@@ -168,7 +168,7 @@ backend_tests! {
         assert!(home.contains(&format!("href=\"/shared/{sid}\"")), "{home}");
         let page = env.request(Method::GET, &format!("/shared/{sid}"), &s.headers(), None).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.text().contains("林怡君") && page.text().contains("id=\"shared-gaps\""), "{}", page.text());
+        assert!(page.text().contains("林佩珊") && page.text().contains("id=\"shared-gaps\""), "{}", page.text());
         let s2 = env.login("vendor.other", PASSWORD).await;
         assert_eq!(env.request(Method::GET, &format!("/shared/{sid}"), &s2.headers(), None).await.status, StatusCode::NOT_FOUND);
     }

@@ -47,6 +47,7 @@ pub mod sessions;
 pub mod state;
 pub mod systems;
 pub mod tokens;
+pub mod training;
 pub mod users;
 pub mod values;
 pub mod vendors;

@@ -116,6 +116,7 @@ pub fn routes() -> Vec<Route> {
         crate::corrective::routes(),
         crate::audits::routes(),
         crate::vendors::routes(),
+        crate::training::routes(),
         crate::documents::routes(),
     ]
     .into_iter()
