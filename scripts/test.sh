@@ -16,6 +16,9 @@ root=$(pwd)
 
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/zian/target}
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+# no incremental compilation cache: a clean clone gains nothing from it and
+# it doubles the target directory on a machine whose disk is shared
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 export ZIAN_TEST_ARTIFACTS=${ZIAN_TEST_ARTIFACTS:-$root/test-artifacts}
 mkdir -p "$CARGO_TARGET_DIR" "$ZIAN_TEST_ARTIFACTS"
 start=$(date +%s)
