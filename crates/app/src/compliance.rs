@@ -223,6 +223,9 @@ pub struct ModuleEvidence {
     /// The days the organisation's internal audits were reported: one
     /// within a period proves that period's internal audit.
     pub internal_audits: Vec<Date>,
+    /// The days the organisation's implementation reports were submitted
+    /// to its supervisor: one within a period proves that period's report.
+    pub implementation_reports: Vec<Date>,
     /// The training rosters by year and the sessions held: a period's
     /// training obligation is proved when everyone of its job categories on
     /// that year's roster has the hours (or certificates) it asks.
@@ -338,11 +341,16 @@ fn derived_completions(
             }
             _ => Vec::new(),
         },
-        "bcp-drill" | "incident-drill" | "social-engineering-drill" | "internal-audit" => {
+        "bcp-drill"
+        | "incident-drill"
+        | "social-engineering-drill"
+        | "internal-audit"
+        | "implementation-report" => {
             let horizon = today.saturating_add(time::Duration::days(800));
             let link = match ob.item.as_str() {
                 "social-engineering-drill" => format!("/orgs/{}/campaigns", org.id),
                 "internal-audit" => format!("/orgs/{}/audits", org.id),
+                "implementation-report" => format!("/orgs/{}/implementation-report", org.id),
                 _ => format!("/orgs/{}/continuity", org.id),
             };
             let mut out = Vec::new();
@@ -359,6 +367,13 @@ fn derived_completions(
                             )
                         })
                     }
+                    "implementation-report" => ev
+                        .implementation_reports
+                        .iter()
+                        .copied()
+                        .filter(within)
+                        .max()
+                        .map(|last| (last, msg!("compliance.auto_note.implementation_report"))),
                     "social-engineering-drill" => {
                         let held: Vec<Date> = ev.campaigns.iter().copied().filter(within).collect();
                         held.iter().max().map(|last| {
@@ -1027,7 +1042,7 @@ impl App {
 
     /// What other modules prove, per organisation (three queries whatever
     /// the number of organisations).
-    async fn module_evidence(
+    pub(crate) async fn module_evidence(
         &self,
         scope: &OrgScope,
         org_id: Option<&OrgId>,
@@ -1090,6 +1105,19 @@ impl App {
                 out.entry(a.org_id.clone())
                     .or_default()
                     .internal_audits
+                    .push(on);
+            }
+        }
+        for r in self
+            .stores
+            .implementation_report
+            .reports(scope, org_id, None)
+            .await?
+        {
+            if let Some(on) = r.submitted_on {
+                out.entry(r.org_id.clone())
+                    .or_default()
+                    .implementation_reports
                     .push(on);
             }
         }

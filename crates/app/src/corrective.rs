@@ -21,7 +21,8 @@ use crate::{App, AppError, Result};
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "CorrectiveActionIn")]
 pub struct ActionInput {
-    /// What raised it: `drill`, `activation`, `incident`, and its id.
+    /// What raised it: `drill`, `activation`, `incident`, `audit`,
+    /// `management_review`, and its id.
     pub source: String,
     pub source_id: String,
     /// What is to be done, at most 500 characters.
@@ -168,6 +169,12 @@ impl App {
                 .stores
                 .audits
                 .get_audit(&scope, &zian_domain::AuditId::from(id))
+                .await?
+                .map(|x| x.org_id),
+            Source::Review => self
+                .stores
+                .management_review
+                .get_review(&scope, &zian_domain::ManagementReviewId::from(id))
                 .await?
                 .map(|x| x.org_id),
         };

@@ -787,7 +787,7 @@ impl App {
     }
 
     /// The live summaries for an organisation's plan.
-    async fn live_data(
+    pub(crate) async fn live_data(
         &self,
         p: &Principal,
         org: &Organisation,

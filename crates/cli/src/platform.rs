@@ -447,6 +447,12 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             app.seed_demo_training()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            app.seed_demo_management_review()
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            app.seed_demo_implementation_report()
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
             if let Some(spec) = scale {
                 seed_scale(&app, &spec).await?;
             }

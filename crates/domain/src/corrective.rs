@@ -20,14 +20,17 @@ pub enum Source {
     Activation,
     Incident,
     Audit,
+    /// A management review's action item.
+    Review,
 }
 
 impl Source {
-    pub const ALL: [Source; 4] = [
+    pub const ALL: [Source; 5] = [
         Source::Drill,
         Source::Activation,
         Source::Incident,
         Source::Audit,
+        Source::Review,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -35,6 +38,7 @@ impl Source {
             Source::Activation => "activation",
             Source::Incident => "incident",
             Source::Audit => "audit",
+            Source::Review => "management_review",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
@@ -47,6 +51,7 @@ impl Source {
             Source::Activation => format!("/continuity/activations/{id}"),
             Source::Incident => format!("/incidents/{id}"),
             Source::Audit => format!("/audits/{id}"),
+            Source::Review => format!("/management-reviews/{id}"),
         }
     }
 }

@@ -130,6 +130,10 @@ id_type!(
     ShareId,
     /// A training plan or session (教育訓練).
     TrainingId,
+    /// A management review meeting (管理審查).
+    ManagementReviewId,
+    /// A yearly implementation report (資通安全維護計畫實施情形).
+    ImplementationReportId,
 );
 
 #[cfg(test)]

@@ -123,6 +123,16 @@ pub const KINDS: &[NoticeKind] = &[
         event: "audits.notified",
         default: Channel::Email,
     },
+    // implementation reports: a submission, to the approvers above; a
+    // return, to the organisation's officers
+    NoticeKind {
+        event: "implementation_report.submitted",
+        default: Channel::Inbox,
+    },
+    NoticeKind {
+        event: "implementation_report.returned",
+        default: Channel::Email,
+    },
     // to the administrators of the whole tree
     NoticeKind {
         event: "feeds.stale",

@@ -22,11 +22,13 @@ pub mod documents;
 pub mod error;
 pub mod evidence;
 pub mod ids;
+pub mod implementation_report;
 pub mod inbox;
 pub mod incidents;
 pub mod inventory;
 pub mod jobs;
 pub mod list;
+pub mod management_review;
 pub mod org;
 pub mod password;
 pub mod plan;
@@ -47,8 +49,9 @@ pub mod webhooks;
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
-    ActionId, ActivationId, AssetId, AuditId, CampaignId, DrillId, EvidenceId, FindingId, ImportId,
-    IncidentId, OrgId, PlanId, ProcessId, RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
+    ActionId, ActivationId, AssetId, AuditId, CampaignId, DrillId, EvidenceId, FindingId,
+    ImplementationReportId, ImportId, IncidentId, ManagementReviewId, OrgId, PlanId, ProcessId,
+    RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

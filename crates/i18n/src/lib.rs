@@ -208,6 +208,8 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "audits",
     "vendors",
     "training",
+    "management_review",
+    "implementation_report",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

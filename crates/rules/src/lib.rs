@@ -89,6 +89,7 @@ pub mod cli;
 mod data;
 pub mod dates;
 mod grading;
+pub mod implementation_report;
 pub mod incident;
 mod model;
 mod obligations;

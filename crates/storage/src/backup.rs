@@ -55,6 +55,8 @@ pub const TABLES: &[&str] = &[
     "vendors",
     "training_plans",
     "training_sessions",
+    "management_reviews",
+    "implementation_reports",
     "document_settings",
     "document_logos",
     "plan_versions",

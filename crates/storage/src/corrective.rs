@@ -79,6 +79,7 @@ fn source_table(s: Source) -> &'static str {
         Source::Activation => "continuity_activations",
         Source::Incident => "incidents",
         Source::Audit => "audits",
+        Source::Review => "management_reviews",
     }
 }
 

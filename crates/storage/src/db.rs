@@ -301,7 +301,9 @@ text_args!(
     zian_domain::AuditId,
     zian_domain::VendorId,
     zian_domain::ShareId,
-    zian_domain::TrainingId
+    zian_domain::TrainingId,
+    zian_domain::ManagementReviewId,
+    zian_domain::ImplementationReportId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

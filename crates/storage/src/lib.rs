@@ -21,6 +21,8 @@
 //! | [`WebhookStore`] | `webhooks` | webhook subscriptions, deliveries, attempts |
 //! | [`VendorStore`] | `vendors` | vendors, the records shared with vendor accounts |
 //! | [`TrainingStore`] | `training` | training plans with their rosters, sessions with their sign-in sheets |
+//! | [`ImplementationReportStore`] | `implementation_report` | yearly implementation reports of the maintenance plan |
+//! | [`ManagementReviewStore`] | `management_review` | management review meetings with their agenda facts, minutes and decisions |
 //! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
@@ -47,11 +49,13 @@ mod directory;
 mod documents;
 pub mod error;
 mod evidence;
+mod implementation_report;
 mod inbox;
 mod incidents;
 mod inventory;
 mod jobs;
 mod mail;
+mod management_review;
 mod orgs;
 mod people;
 mod plans;
@@ -80,11 +84,13 @@ pub use directory::{
 pub use documents::DocumentStore;
 pub use error::StoreError;
 pub use evidence::EvidenceStore;
+pub use implementation_report::ImplementationReportStore;
 pub use inbox::InboxStore;
 pub use incidents::IncidentStore;
 pub use inventory::{InventoryStore, PREVIEW_KEPT_SECONDS};
 pub use jobs::JobStore;
 pub use mail::MailStore;
+pub use management_review::ManagementReviewStore;
 pub use orgs::OrgStore;
 pub use people::{NewAssignment, PeopleStore};
 pub use plans::PlanStore;
@@ -115,6 +121,8 @@ pub struct Stores {
     pub audits: Arc<dyn SecurityAuditStore>,
     pub vendors: Arc<dyn VendorStore>,
     pub training: Arc<dyn TrainingStore>,
+    pub management_review: Arc<dyn ManagementReviewStore>,
+    pub implementation_report: Arc<dyn ImplementationReportStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -145,6 +153,8 @@ impl SqlStore {
                 audits: s.clone(),
                 vendors: s.clone(),
                 training: s.clone(),
+                management_review: s.clone(),
+                implementation_report: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

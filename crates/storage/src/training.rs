@@ -108,27 +108,20 @@ impl TrainingStore for SqlStore {
         let cols = Cols::new()
             .set("body", body(&plan.body)?)
             .set("updated_at", plan.updated_at);
-        match previous {
-            None => {
-                let q = cols
-                    .set("id", &plan.id)
+        tx.save_read(
+            "training_plans",
+            "training_plan",
+            cols,
+            (plan.id.as_str(), plan.org_id.as_str()),
+            previous,
+            |c| {
+                c.set("id", &plan.id)
                     .set("org_id", &plan.org_id)
                     .set("year", i64::from(plan.year))
                     .set("created_at", plan.updated_at)
-                    .insert("training_plans");
-                tx.insert(&q, "training_plan").await?;
-            }
-            Some(at) => {
-                let mut q = cols.update("training_plans");
-                q.push("id = ")
-                    .bind(&plan.id)
-                    .and(" AND org_id = ", &plan.org_id)
-                    .and(" AND updated_at = ", at);
-                if tx.exec(&q).await? != 1 {
-                    return Err(StoreError::Conflict("training_plan"));
-                }
-            }
-        }
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -183,27 +176,20 @@ impl TrainingStore for SqlStore {
             .set("held_on", x.held_on)
             .set("body", body(&x.body)?)
             .set("updated_at", x.updated_at);
-        match previous {
-            None => {
-                let q = cols
-                    .set("id", &x.id)
+        tx.save_read(
+            "training_sessions",
+            "training_session",
+            cols,
+            (x.id.as_str(), x.org_id.as_str()),
+            previous,
+            |c| {
+                c.set("id", &x.id)
                     .set("org_id", &x.org_id)
                     .set("created_by", x.created_by.as_ref())
                     .set("created_at", x.created_at)
-                    .insert("training_sessions");
-                tx.insert(&q, "training_session").await?;
-            }
-            Some(at) => {
-                let mut q = cols.update("training_sessions");
-                q.push("id = ")
-                    .bind(&x.id)
-                    .and(" AND org_id = ", &x.org_id)
-                    .and(" AND updated_at = ", at);
-                if tx.exec(&q).await? != 1 {
-                    return Err(StoreError::Conflict("training_session"));
-                }
-            }
-        }
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -101,6 +101,36 @@ impl AuditedTx {
         Ok(())
     }
 
+    /// Saves a record kept as a row of `table`: inserted when new
+    /// (`previous` none; `insert` adds the columns only an insert sets),
+    /// else the organisation's row `id` updated only if it still has the
+    /// `updated_at` it was read with (`Conflict(what)` otherwise, as for a
+    /// second insert of a unique key).
+    pub(crate) async fn save_read(
+        &mut self,
+        table: &str,
+        what: &'static str,
+        cols: Cols,
+        (id, org_id): (&str, &str),
+        previous: Option<i64>,
+        insert: impl FnOnce(Cols) -> Cols,
+    ) -> Result<()> {
+        match previous {
+            None => self.insert(&insert(cols).insert(table), what).await,
+            Some(at) => {
+                let mut q = cols.update(table);
+                q.push("id = ")
+                    .bind(id)
+                    .and(" AND org_id = ", org_id)
+                    .and(" AND updated_at = ", at);
+                if self.exec(&q).await? != 1 {
+                    return Err(StoreError::Conflict(what));
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Runs an UPDATE that may hit a unique key (`Conflict(what)`); the
     /// number of rows changed.
     pub(crate) async fn exec_unique(&mut self, sql: &Sql, what: &'static str) -> Result<u64> {

@@ -219,7 +219,10 @@ async fn fill(store: &SqlStore, c: &Contents) {
                                 || col.name == "version"
                                 || col.name == "number_seq"
                                 || col.name == "attempt"
-                                || (*table == "training_plans" && col.name == "year") =>
+                                || (matches!(
+                                    *table,
+                                    "training_plans" | "implementation_reports"
+                                ) && col.name == "year") =>
                         {
                             Some(Value::Int(n as i64))
                         }

@@ -47,9 +47,10 @@ use zian_domain::ports::IdGen;
 use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
-    AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, InboxStore, IncidentStore,
-    InventoryStore, JobStore, OrgStore, PeopleStore, PlanStore, RiskStore, SystemStore,
-    TrainingStore, VendorStore, VulnStore, WebhookStore,
+    AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, ImplementationReportStore,
+    InboxStore, IncidentStore, InventoryStore, JobStore, ManagementReviewStore, OrgStore,
+    PeopleStore, PlanStore, RiskStore, SystemStore, TrainingStore, VendorStore, VulnStore,
+    WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -219,6 +220,10 @@ struct Ids {
     share: String,
     /// A training session of PIF-HLT with one person signed in.
     training: String,
+    /// A management review of PIF-HLT, being prepared.
+    review: String,
+    /// PIF-HLT's implementation report of this year, a draft.
+    report: String,
 }
 
 impl Ids {
@@ -255,6 +260,8 @@ impl Ids {
             vendor: f(),
             share: f(),
             training: f(),
+            review: f(),
+            report: f(),
         }
     }
 }
@@ -290,6 +297,10 @@ const TARGET_VENDOR_STAFF: &str = "衛生局隔離測試駐點人員";
 /// The target's training session and the person signed in (markers).
 const TARGET_SESSION: &str = "衛生局隔離測試課程";
 const TARGET_TRAINEE: &str = "衛生局隔離測試學員";
+/// The title of the target's management review (a marker).
+const TARGET_REVIEW: &str = "衛生局隔離測試管理審查";
+/// A row of the target's implementation report (a marker).
+const TARGET_REPORT: &str = "衛生局隔離測試實施情形說明";
 /// The sign-in sheet the import routes send (one person).
 const SIGNIN_CSV: &str = "單位,職稱,姓名,性別\n資訊室,科員,隔離測試簽到人員,女\n";
 /// The name of the target's asset in the register (a marker).
@@ -863,6 +874,49 @@ async fn setup(env: &TestEnv) -> Target {
         .expect("sign-in");
     all_ids.insert(session.session.id.to_string());
     markers.extend([TARGET_SESSION.to_string(), TARGET_TRAINEE.to_string()]);
+    // a management review of the bureau, being prepared
+    let review = env
+        .app
+        .create_management_review(
+            &admin,
+            &hlt,
+            zian_app::management_review::ReviewInput {
+                title: TARGET_REVIEW.into(),
+                scheduled_on: "2026-11-20".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("management review");
+    all_ids.insert(review.id.to_string());
+    markers.push(TARGET_REVIEW.to_string());
+    // its implementation report, a draft with a marked row
+    let report = env
+        .app
+        .draft_implementation_report(
+            &admin,
+            &hlt,
+            zian_app::implementation_report::DraftInput { year: None },
+        )
+        .await
+        .expect("implementation report");
+    env.app
+        .edit_implementation_report(
+            &admin,
+            &report.id,
+            zian_app::implementation_report::EditInput {
+                lines: vec![zian_app::implementation_report::LineInput {
+                    code: "4.2".into(),
+                    explanation: TARGET_REPORT.into(),
+                    evidence: String::new(),
+                }],
+                other: None,
+            },
+        )
+        .await
+        .expect("report edit");
+    all_ids.insert(report.id.to_string());
+    markers.push(TARGET_REPORT.to_string());
     all_ids.extend([
         vendor.vendor.id.to_string(),
         share.share.id.clone(),
@@ -1104,6 +1158,8 @@ async fn setup(env: &TestEnv) -> Target {
             vendor: vendor.vendor.id.into_string(),
             share: share.share.id,
             training: session.session.id.into_string(),
+            review: review.id.into_string(),
+            report: report.id.into_string(),
         },
         all_ids,
         markers,
@@ -1287,6 +1343,24 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         let plans = TrainingStore::training_plans(&env.store, &all, Some(&o.id), 1900, 9999)
             .await
             .expect("training plans");
+        let reviews = ManagementReviewStore::reviews(&env.store, &all, Some(&o.id))
+            .await
+            .expect("management reviews");
+        let reports = ImplementationReportStore::reports(&env.store, &all, Some(&o.id), None)
+            .await
+            .expect("implementation reports");
+        if !reports.is_empty() {
+            m.insert(
+                format!("implementation reports {}", o.id),
+                format!("{reports:?}"),
+            );
+        }
+        if !reviews.is_empty() {
+            m.insert(
+                format!("management reviews {}", o.id),
+                format!("{reviews:?}"),
+            );
+        }
         if !sessions.is_empty() || !plans.is_empty() {
             m.insert(
                 format!("training {}", o.id),
@@ -1393,6 +1467,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "audits") => vec![ids.audit.clone()],
                 (_, "vendors") => vec![ids.vendor.clone()],
                 (_, "training-sessions") => vec![ids.training.clone()],
+                (_, "management-reviews") => vec![ids.review.clone()],
+                (_, "implementation-reports") => vec![ids.report.clone()],
                 (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
@@ -1404,6 +1480,9 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "documents") if path.contains("/processes/") => vec!["continuity-plan".into()],
                 (_, "documents") if path.contains("/drills/") => vec!["drill-report".into()],
                 (_, "documents") if path.contains("/audits/") => vec!["audit-report".into()],
+                (_, "documents") if path.contains("/implementation-reports/") => {
+                    vec!["implementation-report".into()]
+                }
                 (_, "documents") | (_, "document-settings") => vec!["risk-assessment".into()],
                 (_, "overrides") => vec![ids.override_.clone()],
                 (_, "webhooks") => vec![ids.webhook.clone()],
@@ -1497,6 +1576,8 @@ fn field_value(
         "auditee_units" => json!(["資訊室"]),
         "team" => json!([{"name": "隔離稽核員", "unit": "政風室", "trained_on": "2026-01-01"}]),
         "checklist" => json!("custom"),
+        // an implementation report's rows: none edited
+        "lines" if path.contains("/implementation-reports/") => json!([]),
         "lines" => json!("存取控制 | 隔離測試查核項目？"),
         "answers" if path.ends_with("/answers") => {
             json!([{"item": 0, "answer": "conforms", "note": "隔離測試"}])
@@ -1576,6 +1657,7 @@ fn field_value(
         "result" => json!("隔離測試"),
         "round" => json!(format!("隔離測試梯次{}", c.n)),
         "held_on" => json!("2026-11-21"),
+        "scheduled_on" => json!("2026-11-21"),
         "participants" if props.contains("planned_on") => json!("隔離測試"),
         "participants" => json!(10),
         "opened" => json!(1),
@@ -1880,6 +1962,10 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("result", "隔離測試".into()),
         ("round", format!("隔離測試梯次{}", c.n)),
         ("held_on", "2026-11-21".into()),
+        // management review: a meeting and its minutes' header
+        ("scheduled_on", "2026-11-21".into()),
+        ("chair", "隔離測試".into()),
+        ("attendees", "隔離測試".into()),
         ("participants", "10".into()),
         ("opened", "1".into()),
         ("clicked", "0".into()),
@@ -2287,6 +2373,61 @@ async fn prepare_training(env: &TestEnv, t: &Target, path: &str) {
         .expect("preview");
 }
 
+/// Writes every topic's discussion of the target's management review, so
+/// that making its minutes final succeeds.
+async fn prepare_management_review(env: &TestEnv, t: &Target, path: &str) {
+    if !(path.contains("management-reviews/") && path.ends_with("/held")) {
+        return;
+    }
+    let admin = env.principal("admin").await;
+    env.app
+        .write_management_review_minutes(
+            &admin,
+            &t.ids.review.as_str().into(),
+            zian_app::management_review::MinutesInput {
+                chair: Some("隔離測試".into()),
+                attendees: Some("隔離測試".into()),
+                items: zian_domain::management_review::Topic::ALL
+                    .iter()
+                    .map(|x| zian_app::management_review::ItemInput {
+                        topic: x.as_str().into(),
+                        discussion: "隔離測試".into(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("minutes");
+}
+
+/// Puts the target's implementation report in the state a route acts on:
+/// approved to submit; submitted to return.
+async fn prepare_implementation_report(env: &TestEnv, t: &Target, path: &str) {
+    if !path.contains("implementation-reports/") {
+        return;
+    }
+    let submit = path.ends_with("/submit");
+    let back = path.ends_with("/return");
+    if !(submit || back) {
+        return;
+    }
+    let admin = env.principal("admin").await;
+    let ciso = env.principal("ciso.health").await;
+    let id = t.ids.report.as_str().into();
+    env.app
+        .approve_implementation_report(&ciso, &id)
+        .await
+        .expect("approve");
+    if back {
+        env.app
+            .submit_implementation_report(&admin, &id)
+            .await
+            .expect("submit");
+    }
+}
+
 /// The hex SHA-256 of a file (what an import's commit expects).
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -2412,6 +2553,8 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         prepare_document_settings(&env, route.path).await;
         prepare_audit(&env, &t, route.path).await;
         prepare_training(&env, &t, route.path).await;
+        prepare_management_review(&env, &t, route.path).await;
+        prepare_implementation_report(&env, &t, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');

@@ -233,6 +233,15 @@ const BAD: &[Case] = &[
         &[("title", "欄位測試課程"), ("held_on", "2026-11-01")],
     ),
     (
+        "/orgs/{id}/management-reviews",
+        "title",
+        "",
+        &[("scheduled_on", "2026-12-01")],
+    ),
+    ("/management-reviews/{id}/minutes", "place", "{long}", &[]),
+    ("/orgs/{id}/implementation-report", "year", "1999", &[]),
+    ("/implementation-reports/{id}/edit", "other", "{long}", &[]),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -298,6 +307,13 @@ const BUTTONS: &[&str] = &[
     // (refusals in the training tests)
     "/training-sessions/{id}/sign-in/preview",
     "/training-sessions/{id}/sign-in",
+    // a management review's facts gathered again
+    "/management-reviews/{id}/gather",
+    // an implementation report approved, submitted, returned with a reason
+    // (refusals in the implementation_report tests)
+    "/implementation-reports/{id}/approve",
+    "/implementation-reports/{id}/submit",
+    "/implementation-reports/{id}/return",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -305,16 +321,19 @@ const BUTTONS: &[&str] = &[
 
 /// An action with its ids replaced by `{id}`.
 fn pattern(action: &str) -> String {
-    action
-        .split('/')
-        .map(|seg| {
+    let segs: Vec<&str> = action.split('/').collect();
+    segs.iter()
+        .enumerate()
+        .map(|(i, seg)| {
             let id_like = seg.len() >= 16 && seg.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
             let chapter = seg.chars().all(|c| c.is_ascii_lowercase() || c == '_')
                 && action.contains("/chapters/")
                 && action.ends_with(seg);
+            // a report's name follows the segment that lists the documents
+            let after_documents = i > 0 && matches!(segs[i - 1], "documents" | "document-settings");
             if id_like || chapter {
                 "{id}"
-            } else if zian_app::documents::find(seg).is_some() {
+            } else if after_documents && zian_app::documents::find(seg).is_some() {
                 "{name}"
             } else {
                 seg
@@ -693,6 +712,26 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
     // the demo's vendor: staff, a device check, shares to revoke
     env.app.seed_demo_vendors().await.unwrap();
     env.app.seed_demo_training().await.unwrap();
+    env.app.seed_demo_management_review().await.unwrap();
+    env.app
+        .draft_implementation_report(
+            &p,
+            &pol,
+            zian_app::implementation_report::DraftInput { year: None },
+        )
+        .await
+        .unwrap();
+    let review = env
+        .app
+        .management_reviews(&p, &pol)
+        .await
+        .unwrap()
+        .reviews
+        .iter()
+        .find(|r| !r.is_held())
+        .unwrap()
+        .id
+        .clone();
     let session = env
         .app
         .training_year(&p, &pol, env.app.today().year())
@@ -887,6 +926,9 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/vendors/{vendor}"),
                     format!("/orgs/{pol}/training"),
                     format!("/training-sessions/{session}"),
+                    format!("/orgs/{pol}/management-reviews"),
+                    format!("/management-reviews/{review}"),
+                    format!("/orgs/{pol}/implementation-report"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),

@@ -117,6 +117,8 @@ pub fn routes() -> Vec<Route> {
         crate::audits::routes(),
         crate::vendors::routes(),
         crate::training::routes(),
+        crate::management_review::routes(),
+        crate::implementation_report::routes(),
         crate::documents::routes(),
     ]
     .into_iter()

@@ -31,6 +31,7 @@ mod audits;
 mod background;
 mod compliance;
 mod continuity;
+mod implementation_report;
 mod incidents;
 mod plans;
 mod risk;
@@ -50,6 +51,7 @@ pub enum Subject {
     Process,
     Drill,
     Audit,
+    ImplementationReport,
 }
 
 impl Subject {
@@ -60,6 +62,7 @@ impl Subject {
             Subject::Process => "process",
             Subject::Drill => "drill",
             Subject::Audit => "audit",
+            Subject::ImplementationReport => "implementation_report",
         }
     }
 }
@@ -204,6 +207,13 @@ pub const REPORTS: &[ReportSpec] = &[
         Subject::Audit,
         false,
         TRACKING_CHAIN,
+    ),
+    spec(
+        "implementation-report",
+        "資通安全維護計畫實施情形",
+        Subject::ImplementationReport,
+        true,
+        CHAIN,
     ),
     spec(
         "incident-notification",
@@ -380,6 +390,7 @@ impl App {
             "audit-report" => self.audit_report_document(p, &id.into()).await?,
             "audit-checklist" => self.audit_checklist_document(p, &id.into()).await?,
             "improvement-tracking" => self.improvement_tracking_document(p, &id.into()).await?,
+            "implementation-report" => self.implementation_report_document(p, &id.into()).await?,
             "incident-notification" => {
                 self.incident_document(p, &id.into(), IncidentForm::Notification)
                     .await?

@@ -230,6 +230,12 @@ pub(crate) fn routes() -> Vec<Route> {
         "An audit's document as a file (audit-report: 稽核結果及改善報告; audit-checklist: the items with their results; improvement-tracking: 改善績效追蹤報告; format=pdf|odt|docx|…)",
     ));
     routes.extend(record_routes(
+        Subject::ImplementationReport,
+        "/implementation-reports/{id}/documents/{name}",
+        "/api/v1/implementation-reports/{id}/documents/{name}",
+        "An implementation report as a file (implementation-report: 資通安全維護計畫實施情形; format=pdf|odt|docx|ods|xlsx|csv)",
+    ));
+    routes.extend(record_routes(
         Subject::Drill,
         "/drills/{id}/documents/{name}",
         "/api/v1/drills/{id}/documents/{name}",
