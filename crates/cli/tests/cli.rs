@@ -827,6 +827,7 @@ fn report_contract() {
             "audit-report",
             "audit-checklist",
             "improvement-tracking",
+            "implementation-report",
             "incident-notification",
             "incident-report"
         ]
