@@ -188,6 +188,13 @@ pub const USERS: &[(&str, &str, Role, &str)] = &[
         "PIF-POL",
     ),
     ("it.police", "資訊人員 黃俊傑", Role::ItStaff, "PIF-POL-IT"),
+    // the IT office's head: the unit head of the people forms' chain
+    (
+        "head.police.it",
+        "資訊室主任 王大明",
+        Role::ItStaff,
+        "PIF-POL-IT",
+    ),
     ("auditor.pingtung", "稽核人員 張雅婷", Role::Auditor, "PIF"),
     (
         "officer.health",

@@ -822,12 +822,15 @@ fn report_contract() {
             "vulnerability-report",
             "vulnerability-review",
             "business-impact",
+            "area-log",
             "continuity-plan",
             "drill-report",
             "audit-report",
             "audit-checklist",
             "improvement-tracking",
             "implementation-report",
+            "resource-request",
+            "confidentiality-agreement",
             "incident-notification",
             "incident-report"
         ]

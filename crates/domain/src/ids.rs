@@ -134,6 +134,10 @@ id_type!(
     ManagementReviewId,
     /// A yearly implementation report (資通安全維護計畫實施情形).
     ImplementationReportId,
+    /// A people form (需求申請單, 保密同意書) with its approval chain.
+    PeopleFormId,
+    /// A row of the restricted-area entry log (管制區域人員進出登記表).
+    AreaEntryId,
 );
 
 #[cfg(test)]

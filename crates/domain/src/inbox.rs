@@ -133,6 +133,11 @@ pub const KINDS: &[NoticeKind] = &[
         event: "implementation_report.returned",
         default: Channel::Email,
     },
+    // people forms: a request or an agreement awaiting the CISO's signature
+    NoticeKind {
+        event: "people_forms.awaiting",
+        default: Channel::Inbox,
+    },
     // to the administrators of the whole tree
     NoticeKind {
         event: "feeds.stale",

@@ -31,6 +31,7 @@ pub mod list;
 pub mod management_review;
 pub mod org;
 pub mod password;
+pub mod people_forms;
 pub mod plan;
 pub mod ports;
 pub mod risk;
@@ -49,9 +50,9 @@ pub mod webhooks;
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
-    ActionId, ActivationId, AssetId, AuditId, CampaignId, DrillId, EvidenceId, FindingId,
-    ImplementationReportId, ImportId, IncidentId, ManagementReviewId, OrgId, PlanId, ProcessId,
-    RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
+    ActionId, ActivationId, AreaEntryId, AssetId, AuditId, CampaignId, DrillId, EvidenceId,
+    FindingId, ImplementationReportId, ImportId, IncidentId, ManagementReviewId, OrgId,
+    PeopleFormId, PlanId, ProcessId, RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

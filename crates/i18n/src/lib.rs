@@ -210,6 +210,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "training",
     "management_review",
     "implementation_report",
+    "people_forms",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

@@ -57,6 +57,8 @@ pub const TABLES: &[&str] = &[
     "training_sessions",
     "management_reviews",
     "implementation_reports",
+    "people_forms",
+    "area_entries",
     "document_settings",
     "document_logos",
     "plan_versions",

@@ -303,7 +303,9 @@ text_args!(
     zian_domain::ShareId,
     zian_domain::TrainingId,
     zian_domain::ManagementReviewId,
-    zian_domain::ImplementationReportId
+    zian_domain::ImplementationReportId,
+    zian_domain::PeopleFormId,
+    zian_domain::AreaEntryId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

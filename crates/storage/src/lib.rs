@@ -23,6 +23,7 @@
 //! | [`TrainingStore`] | `training` | training plans with their rosters, sessions with their sign-in sheets |
 //! | [`ImplementationReportStore`] | `implementation_report` | yearly implementation reports of the maintenance plan |
 //! | [`ManagementReviewStore`] | `management_review` | management review meetings with their agenda facts, minutes and decisions |
+//! | [`PeopleFormsStore`] | `people_forms` | resource requests and confidentiality agreements with their sign-offs, the restricted-area entry log |
 //! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
@@ -58,6 +59,7 @@ mod mail;
 mod management_review;
 mod orgs;
 mod people;
+mod people_forms;
 mod plans;
 mod risk;
 mod systems;
@@ -93,6 +95,7 @@ pub use mail::MailStore;
 pub use management_review::ManagementReviewStore;
 pub use orgs::OrgStore;
 pub use people::{NewAssignment, PeopleStore};
+pub use people_forms::PeopleFormsStore;
 pub use plans::PlanStore;
 pub use risk::RiskStore;
 pub use systems::{ROLLUP_LIMIT, SystemStore};
@@ -123,6 +126,7 @@ pub struct Stores {
     pub training: Arc<dyn TrainingStore>,
     pub management_review: Arc<dyn ManagementReviewStore>,
     pub implementation_report: Arc<dyn ImplementationReportStore>,
+    pub people_forms: Arc<dyn PeopleFormsStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -155,6 +159,7 @@ impl SqlStore {
                 training: s.clone(),
                 management_review: s.clone(),
                 implementation_report: s.clone(),
+                people_forms: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

@@ -130,6 +130,8 @@ const UNIQUE: &[&str] = &[
     "round",
     // a document's settings, per organisation
     "report",
+    // a people form's 編號, per organisation
+    "number",
 ];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
 const INDEXED: &[&str] = &[
@@ -222,7 +224,9 @@ async fn fill(store: &SqlStore, c: &Contents) {
                                 || (matches!(
                                     *table,
                                     "training_plans" | "implementation_reports"
-                                ) && col.name == "year") =>
+                                ) && col.name == "year")
+                                // an escalation is unique per incident, stage and deadline
+                                || (*table == "incident_escalations" && col.name == "deadline") =>
                         {
                             Some(Value::Int(n as i64))
                         }

@@ -49,8 +49,8 @@ use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, ImplementationReportStore,
     InboxStore, IncidentStore, InventoryStore, JobStore, ManagementReviewStore, OrgStore,
-    PeopleStore, PlanStore, RiskStore, SystemStore, TrainingStore, VendorStore, VulnStore,
-    WebhookStore,
+    PeopleFormsStore, PeopleStore, PlanStore, RiskStore, SystemStore, TrainingStore, VendorStore,
+    VulnStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -224,6 +224,11 @@ struct Ids {
     review: String,
     /// PIF-HLT's implementation report of this year, a draft.
     report: String,
+    /// A resource request of PIF-HLT filed by its officer, awaiting the
+    /// unit head.
+    form: String,
+    /// An entry to PIF-HLT's server room, still inside.
+    entry: String,
 }
 
 impl Ids {
@@ -262,6 +267,8 @@ impl Ids {
             training: f(),
             review: f(),
             report: f(),
+            form: f(),
+            entry: f(),
         }
     }
 }
@@ -301,6 +308,10 @@ const TARGET_TRAINEE: &str = "衛生局隔離測試學員";
 const TARGET_REVIEW: &str = "衛生局隔離測試管理審查";
 /// A row of the target's implementation report (a marker).
 const TARGET_REPORT: &str = "衛生局隔離測試實施情形說明";
+/// The item of the target's resource request and the person in its
+/// server room (markers).
+const TARGET_FORM: &str = "衛生局隔離測試申請項目";
+const TARGET_ENTRY: &str = "衛生局隔離測試進出人員";
 /// The sign-in sheet the import routes send (one person).
 const SIGNIN_CSV: &str = "單位,職稱,姓名,性別\n資訊室,科員,隔離測試簽到人員,女\n";
 /// The name of the target's asset in the register (a marker).
@@ -917,6 +928,44 @@ async fn setup(env: &TestEnv) -> Target {
         .expect("report edit");
     all_ids.insert(report.id.to_string());
     markers.push(TARGET_REPORT.to_string());
+    // a resource request filed by the bureau's officer and an entry to its
+    // server room
+    let officer = env.principal("officer.health").await;
+    let form = env
+        .app
+        .create_resource_request(
+            &officer,
+            &hlt,
+            zian_app::people_forms::RequestInput {
+                unit: "資訊室".into(),
+                request_type: "software".into(),
+                item_name: TARGET_FORM.into(),
+                quantity: 1,
+                purchase: "new".into(),
+                device: "host".into(),
+                purpose: "隔離測試".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("resource request");
+    let entry = env
+        .app
+        .record_area_entry(
+            &officer,
+            &hlt,
+            zian_app::people_forms::EntryInput {
+                area: "機房".into(),
+                person: TARGET_ENTRY.into(),
+                unit: "資訊室".into(),
+                reason: "隔離測試".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("area entry");
+    all_ids.extend([form.id.to_string(), entry.id.to_string()]);
+    markers.extend([TARGET_FORM.to_string(), TARGET_ENTRY.to_string()]);
     all_ids.extend([
         vendor.vendor.id.to_string(),
         share.share.id.clone(),
@@ -1160,6 +1209,8 @@ async fn setup(env: &TestEnv) -> Target {
             training: session.session.id.into_string(),
             review: review.id.into_string(),
             report: report.id.into_string(),
+            form: form.id.into_string(),
+            entry: entry.id.into_string(),
         },
         all_ids,
         markers,
@@ -1343,6 +1394,18 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         let plans = TrainingStore::training_plans(&env.store, &all, Some(&o.id), 1900, 9999)
             .await
             .expect("training plans");
+        let forms = PeopleFormsStore::forms(&env.store, &all, &o.path, None)
+            .await
+            .expect("people forms");
+        let entries = PeopleFormsStore::entries(&env.store, &all, &o.path, i64::MIN, i64::MAX)
+            .await
+            .expect("area entries");
+        if !forms.is_empty() || !entries.is_empty() {
+            m.insert(
+                format!("people forms {}", o.id),
+                format!("{forms:?} {entries:?}"),
+            );
+        }
         let reviews = ManagementReviewStore::reviews(&env.store, &all, Some(&o.id))
             .await
             .expect("management reviews");
@@ -1469,6 +1532,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "training-sessions") => vec![ids.training.clone()],
                 (_, "management-reviews") => vec![ids.review.clone()],
                 (_, "implementation-reports") => vec![ids.report.clone()],
+                (_, "people-forms") => vec![ids.form.clone()],
+                (_, "area-entries") => vec![ids.entry.clone()],
                 (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
@@ -1482,6 +1547,9 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "documents") if path.contains("/audits/") => vec!["audit-report".into()],
                 (_, "documents") if path.contains("/implementation-reports/") => {
                     vec!["implementation-report".into()]
+                }
+                (_, "documents") if path.contains("/people-forms/") => {
+                    vec!["resource-request".into()]
                 }
                 (_, "documents") | (_, "document-settings") => vec!["risk-assessment".into()],
                 (_, "overrides") => vec![ids.override_.clone()],
@@ -1529,6 +1597,16 @@ fn field_value(
 ) -> Value {
     let is_move = path.ends_with("/move");
     match name {
+        // people forms: the target's request's unit head signs; a request,
+        // an agreement of the target's user, an entry, its leaving now
+        "step" if path.contains("/people-forms/") => json!("unit_head"),
+        "request_type" => json!("software"),
+        "purchase" => json!("new"),
+        "device" => json!("host"),
+        "access" => json!("ordinary"),
+        "requested_on" | "needed_on" | "signed_on" | "signatory" | "entered_at" | "left_at" => {
+            Value::Null
+        }
         "parent_id" if is_move => json!(c.move_parent),
         "parent_id" | "org_id" | "home_org_id" => json!(c.ids.org),
         "principal_user_id" | "user_id" => json!(c.ids.user),
@@ -1948,7 +2026,14 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("integrity", "minor".into()),
         ("availability", "within_mtd".into()),
         ("text", "隔離測試".into()),
-        ("step", "1".into()),
+        (
+            "step",
+            if path.starts_with("/people-forms/") {
+                "unit_head".into()
+            } else {
+                "1".into()
+            },
+        ),
         ("done", "1".into()),
         // continuity: a process, an activation and its end, a drill and its
         // report, a social-engineering round, a corrective action
@@ -1988,7 +2073,24 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         // a share of the target's corrective action
         ("no", "隔離測試".into()),
         ("staff", TARGET_VENDOR_STAFF.into()),
-        ("device", "隔離測試".into()),
+        (
+            "device",
+            if path.ends_with("/resource-requests") {
+                "host".into()
+            } else {
+                "隔離測試".into()
+            },
+        ),
+        // people forms: a request, an agreement, an entry
+        ("unit", "隔離測試".into()),
+        ("request_type", "software".into()),
+        ("item_name", "隔離測試".into()),
+        ("purchase", "new".into()),
+        ("purpose", "隔離測試".into()),
+        ("signer", "隔離測試".into()),
+        ("area", "機房".into()),
+        ("person", "隔離測試".into()),
+        ("access", "ordinary".into()),
         ("checker", "隔離測試".into()),
         ("passed", "true".into()),
         ("record_type", "corrective_action".into()),

@@ -242,6 +242,25 @@ const BAD: &[Case] = &[
     ("/orgs/{id}/implementation-report", "year", "1999", &[]),
     ("/implementation-reports/{id}/edit", "other", "{long}", &[]),
     (
+        "/orgs/{id}/resource-requests",
+        "item_name",
+        "",
+        &[("unit", "資訊室"), ("purpose", "機房監控")],
+    ),
+    (
+        "/orgs/{id}/confidentiality-agreements",
+        "signer",
+        "",
+        &[("unit", "資訊室"), ("starts_on", "2026-01-02")],
+    ),
+    ("/people-forms/{id}/sign", "note", "{long}", &[]),
+    (
+        "/orgs/{id}/area-log",
+        "person",
+        "",
+        &[("area", "機房"), ("unit", "資訊室"), ("reason", "巡檢")],
+    ),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -314,6 +333,8 @@ const BUTTONS: &[&str] = &[
     "/implementation-reports/{id}/approve",
     "/implementation-reports/{id}/submit",
     "/implementation-reports/{id}/return",
+    // someone leaving the restricted area (refusals in the people_forms tests)
+    "/area-entries/{id}/leave",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -713,6 +734,27 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
     env.app.seed_demo_vendors().await.unwrap();
     env.app.seed_demo_training().await.unwrap();
     env.app.seed_demo_management_review().await.unwrap();
+    env.app.seed_demo_people_forms().await.unwrap();
+    // a request of the IT office awaiting its unit head (the officer may sign)
+    let people_form = env
+        .app
+        .create_resource_request(
+            &env.principal("it.police").await,
+            &env.org("PIF-POL-IT").await,
+            zian_app::people_forms::RequestInput {
+                unit: "資訊室".into(),
+                request_type: "hardware".into(),
+                item_name: "機房溫濕度感測器".into(),
+                quantity: 2,
+                purchase: "new".into(),
+                device: "other".into(),
+                purpose: "機房環境監控".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     env.app
         .draft_implementation_report(
             &p,
@@ -929,6 +971,9 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/orgs/{pol}/management-reviews"),
                     format!("/management-reviews/{review}"),
                     format!("/orgs/{pol}/implementation-report"),
+                    format!("/orgs/{pol}/people-forms"),
+                    format!("/people-forms/{people_form}"),
+                    format!("/orgs/{pol}/area-log"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),

@@ -40,6 +40,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod ops;
 pub mod orgs;
+pub mod people_forms;
 pub mod plans;
 pub mod refill;
 pub mod reminders;

@@ -119,6 +119,7 @@ pub fn routes() -> Vec<Route> {
         crate::training::routes(),
         crate::management_review::routes(),
         crate::implementation_report::routes(),
+        crate::people_forms::routes(),
         crate::documents::routes(),
     ]
     .into_iter()

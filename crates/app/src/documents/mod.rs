@@ -33,6 +33,7 @@ mod compliance;
 mod continuity;
 mod implementation_report;
 mod incidents;
+mod people_forms;
 mod plans;
 mod risk;
 mod settings;
@@ -52,6 +53,7 @@ pub enum Subject {
     Drill,
     Audit,
     ImplementationReport,
+    PeopleForm,
 }
 
 impl Subject {
@@ -63,6 +65,7 @@ impl Subject {
             Subject::Drill => "drill",
             Subject::Audit => "audit",
             Subject::ImplementationReport => "implementation_report",
+            Subject::PeopleForm => "people_form",
         }
     }
 }
@@ -90,6 +93,18 @@ const DRILL_CHAIN: &[&str] = &["承辦人", "單位主管", "資訊安全管理�
 const AUDIT_CHAIN: &[&str] = &["查核人員", "單位主管", "資安長"];
 /// Seed 001's tracking report: the 推動小組 and the CISO.
 const TRACKING_CHAIN: &[&str] = &["承辦人", "資通安全推動小組", "資安長"];
+/// Seed 001's request: the applicant, the unit head, the team's officer and
+/// the CISO.
+const REQUEST_CHAIN: &[&str] = &[
+    "申請人",
+    "單位主管",
+    "資通安全推動小組承辦人員",
+    "資通安全長",
+];
+/// Seed 001's agreement: the signer and the head.
+const AGREEMENT_CHAIN: &[&str] = &["立同意書人", "機關首長"];
+/// Seed 001's entry log: the officer and the unit head.
+const LOG_CHAIN: &[&str] = &["承辦人員", "單位主管"];
 
 const fn spec(
     name: &'static str,
@@ -174,6 +189,13 @@ pub const REPORTS: &[ReportSpec] = &[
         CHAIN,
     ),
     spec(
+        "area-log",
+        "管制區域人員進出登記表",
+        Subject::Org,
+        true,
+        LOG_CHAIN,
+    ),
+    spec(
         "continuity-plan",
         "業務持續運作計畫",
         Subject::Process,
@@ -214,6 +236,20 @@ pub const REPORTS: &[ReportSpec] = &[
         Subject::ImplementationReport,
         true,
         CHAIN,
+    ),
+    spec(
+        "resource-request",
+        "資通安全需求申請單",
+        Subject::PeopleForm,
+        false,
+        REQUEST_CHAIN,
+    ),
+    spec(
+        "confidentiality-agreement",
+        "資通安全保密同意書",
+        Subject::PeopleForm,
+        false,
+        AGREEMENT_CHAIN,
     ),
     spec(
         "incident-notification",
@@ -366,6 +402,7 @@ impl App {
             "vulnerability-report" => self.vulnerability_document(p, org_id).await?,
             "vulnerability-review" => self.vulnerability_review_document(p, org_id).await?,
             "business-impact" => self.business_impact_document(p, org_id).await?,
+            "area-log" => self.area_log_document(p, org_id).await?,
             other => return Err(unknown_report(other)),
         };
         self.finish_document(p, &org, spec, &mut doc).await?;
@@ -391,6 +428,9 @@ impl App {
             "audit-checklist" => self.audit_checklist_document(p, &id.into()).await?,
             "improvement-tracking" => self.improvement_tracking_document(p, &id.into()).await?,
             "implementation-report" => self.implementation_report_document(p, &id.into()).await?,
+            "resource-request" | "confidentiality-agreement" => {
+                self.people_form_document(p, &id.into(), spec.name).await?
+            }
             "incident-notification" => {
                 self.incident_document(p, &id.into(), IncidentForm::Notification)
                     .await?

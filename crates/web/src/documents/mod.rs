@@ -236,6 +236,12 @@ pub(crate) fn routes() -> Vec<Route> {
         "An implementation report as a file (implementation-report: 資通安全維護計畫實施情形; format=pdf|odt|docx|ods|xlsx|csv)",
     ));
     routes.extend(record_routes(
+        Subject::PeopleForm,
+        "/people-forms/{id}/documents/{name}",
+        "/api/v1/people-forms/{id}/documents/{name}",
+        "A people form as a file (resource-request: 資通安全需求申請單; confidentiality-agreement: 資通安全保密同意書; format=pdf|odt|docx|…)",
+    ));
+    routes.extend(record_routes(
         Subject::Drill,
         "/drills/{id}/documents/{name}",
         "/api/v1/drills/{id}/documents/{name}",
