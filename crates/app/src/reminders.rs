@@ -1,7 +1,9 @@
 //! Reminders before due dates: obligations overdue or coming due, the
 //! maintenance plan's yearly review, systems due for re-grading and risk
 //! treatments past or near their date, vendor staff's agreements due to be
-//! re-signed — each with the people to remind (the
+//! re-signed, certificates on the training roster about to expire, people
+//! forms waiting for a signature for more than a week — each with the people
+//! to remind (the
 //! security officers and CISOs nearest to the organisation). The web layer
 //! lists them for the caller; `zian reminders` prints the whole tree's for a
 //! mail job.
@@ -17,6 +19,10 @@ use crate::{App, Result};
 
 /// Roles reminded about an organisation's deadlines.
 pub const REMINDED_ROLES: [Role; 2] = [Role::SecurityOfficer, Role::Ciso];
+
+/// Days a people form may wait for its next signature before a reminder
+/// is due.
+pub const PEOPLE_FORM_DAYS: i64 = 7;
 
 /// Longest look-ahead accepted, in days.
 pub const MAX_WITHIN_DAYS: i64 = 366;
@@ -35,8 +41,8 @@ pub struct Recipient {
 pub struct Reminder {
     pub org_id: OrgId,
     pub org_name: String,
-    /// `obligation`, `plan_review`, `system_review`, `risk_treatment` or
-    /// `vendor_agreement`.
+    /// `obligation`, `plan_review`, `system_review`, `risk_treatment`,
+    /// `vendor_agreement`, `certificate` or `people_form`.
     pub kind: &'static str,
     pub title: Msg,
     pub due: Date,
@@ -188,6 +194,62 @@ impl App {
                     format!("/vendors/{}", v.id),
                 );
             }
+        }
+        // certificates on the latest training roster, expiring within the
+        // horizon (expired ones stay until renewed or removed)
+        let year = today.year();
+        let mut latest: std::collections::BTreeMap<OrgId, zian_domain::training::TrainingPlan> =
+            Default::default();
+        for plan in self
+            .stores
+            .training
+            .training_plans(&scope, None, year - 1, year)
+            .await?
+        {
+            if latest.get(&plan.org_id).is_none_or(|l| l.year < plan.year) {
+                latest.insert(plan.org_id.clone(), plan);
+            }
+        }
+        for plan in latest.values() {
+            let Some(org) = orgs.get(&plan.org_id) else {
+                continue;
+            };
+            for person in &plan.body.roster {
+                for c in &person.certificates {
+                    let Some(due) = c.expires_on else { continue };
+                    push(
+                        org,
+                        "certificate",
+                        msg!(
+                            "reminders.subject.certificate",
+                            person = &person.name,
+                            name = &c.name
+                        ),
+                        due,
+                        format!("/orgs/{}/training", plan.org_id),
+                    );
+                }
+            }
+        }
+        // people forms waiting for their next signature for over a week
+        for f in self.stores.people_forms.forms(&scope, "", None).await? {
+            let (Some(org), Some(step)) = (orgs.get(&f.org_id), f.next_step()) else {
+                continue;
+            };
+            let since = f
+                .signoffs
+                .last()
+                .map_or_else(|| zian_domain::day::of_unix(f.created_at), |s| s.on);
+            push(
+                org,
+                "people_form",
+                msg!("reminders.subject.people_form", number = &f.number).arg_msg(
+                    "step",
+                    Msg::new(format!("people_forms.step.{}", step.as_str())),
+                ),
+                since.saturating_add(time::Duration::days(PEOPLE_FORM_DAYS)),
+                format!("/people-forms/{}", f.id),
+            );
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.org_name.cmp(&b.org_name)));
         Ok(out)

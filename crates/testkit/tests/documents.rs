@@ -174,7 +174,7 @@ fn a_font_directory_without_cjk_is_a_clear_error() {
 
 /// (report, words its PDF must show): the organisation's reports of the
 /// police bureau, in the order the list shows them.
-const REPORTS: [(&str, &[&str]); 10] = [
+const REPORTS: [(&str, &[&str]); 12] = [
     (
         "maintenance-plan",
         &[
@@ -242,6 +242,19 @@ const REPORTS: [(&str, &[&str]); 10] = [
             "持續運作計畫：110 報案受理及勤務派遣",
             "備援勤務指揮中心",
         ],
+    ),
+    (
+        "training-plan",
+        &[
+            "年度資通安全教育訓練計畫",
+            "職務類別人數",
+            "林怡君",
+            "參訓人次性別統計",
+        ],
+    ),
+    (
+        "area-log",
+        &["管制區域人員進出登記表", "進出紀錄", "機房", "單位主管"],
     ),
 ];
 
@@ -345,6 +358,11 @@ backend_tests! {
         let env = TestEnv::demo_with_feeds(backend).await;
         // what `zian demo` adds: the police bureau's plan and risks
         env.app.seed_demo_plans().await.expect("demo plan and risks");
+        // and the people and programme records the other documents print
+        env.app.seed_demo_training().await.expect("demo training");
+        env.app.seed_demo_vendors().await.expect("demo vendors");
+        env.app.seed_demo_management_review().await.expect("demo management review");
+        env.app.seed_demo_people_forms().await.expect("demo people forms");
         let tok = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents"), &tok, None).await;
@@ -382,11 +400,24 @@ backend_tests! {
         let incident = first(format!("/api/v1/orgs/{pol}/incidents?sort=aware")).await;
         let process = first(format!("/api/v1/orgs/{pol}/continuity/processes?q=110")).await;
         let drill = first(format!("/api/v1/orgs/{pol}/drills?status=completed")).await;
-        let records: [(String, &str, &[&str]); 4] = [
+        let listed = async |path: String, pointer: &str| {
+            let r = env.api(Method::GET, &path, &tok, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+            r.json().pointer(pointer).and_then(|v| v.as_str()).expect("an id").to_owned()
+        };
+        let request = listed(format!("/api/v1/orgs/{pol}/people-forms"), "/requests/0/id").await;
+        let agreement = listed(format!("/api/v1/orgs/{pol}/people-forms"), "/agreements/0/id").await;
+        let review = listed(format!("/api/v1/orgs/{pol}/management-reviews"), "/reviews/0/id").await;
+        let vendor = listed(format!("/api/v1/orgs/{pol}/vendors"), "/items/0/id").await;
+        let records: [(String, &str, &[&str]); 8] = [
             (format!("/api/v1/incidents/{incident}"), "incident-notification", &["資通安全事件通報單", "一、發生機關", "四、等級之評估", "屏東縣政府警察局"]),
             (format!("/api/v1/incidents/{incident}"), "incident-report", &["資通安全事件調查、處理及改善報告", "五、事件根因分析", "七、前款措施之預定完成時程及成效追蹤機制"]),
             (format!("/api/v1/continuity/processes/{process}"), "continuity-plan", &["業務持續運作計畫", "110 報案受理及勤務派遣", "復原步驟", "演練紀錄"]),
             (format!("/api/v1/drills/{drill}"), "drill-report", &["業務持續計畫演練暨處理報告單", "演練情境", "實際復原時間", "資訊安全管理委員會"]),
+            (format!("/api/v1/people-forms/{request}"), "resource-request", &["資通安全需求申請單", "■可採購", "資通安全長"]),
+            (format!("/api/v1/people-forms/{agreement}"), "confidentiality-agreement", &["資通安全保密同意書", "善盡保管及保密之責", "身分證字號"]),
+            (format!("/api/v1/management-reviews/{review}"), "management-review-minutes", &["資通安全管理審查會議紀錄", "審查事項", "決議事項"]),
+            (format!("/api/v1/vendors/{vendor}"), "vendor-nda", &["委外廠商執行人員保密切結書", "第六條", "立切結書人"]),
         ];
         for (i, (base, name, words)) in records.iter().enumerate() {
             for format in Format::ALL {

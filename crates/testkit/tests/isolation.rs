@@ -1548,6 +1548,10 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "documents") if path.contains("/implementation-reports/") => {
                     vec!["implementation-report".into()]
                 }
+                (_, "documents") if path.contains("/vendors/") => vec!["vendor-nda".into()],
+                (_, "documents") if path.contains("/management-reviews/") => {
+                    vec!["management-review-minutes".into()]
+                }
                 (_, "documents") if path.contains("/people-forms/") => {
                     vec!["resource-request".into()]
                 }

@@ -131,8 +131,15 @@ backend_tests! {
         let r = env.api(Method::POST, &format!("/api/v1/management-reviews/{id2}/gather"), &officer, None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!(keys(&r.json(), "prior_actions"), vec!["management_review.fact.action_done"]);
+        // the minutes printed with each topic's discussion, the decisions and the action's state
+        let (_, doc) = env.app.record_report(&env.principal("officer.police").await, zian_app::documents::Subject::ManagementReview, &id, "management-review-minutes").await.expect("minutes");
+        let text = doc.texts().join("\n");
+        assert!(text.contains("資通安全管理審查會議紀錄") && text.contains("導入自動化弱點修補") && text.contains("通過資通安全維護計畫修正") && text.contains("增購端點偵測及應變機制授權") && text.contains("已完成"), "{text}");
+        let r = env.api(Method::GET, &format!("{one}/documents/management-review-minutes?format=odt"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         // outsiders see nothing of it
         let other = env.token_for("officer.penghu").await;
+        assert_eq!(env.api(Method::GET, &format!("{one}/documents/management-review-minutes?format=odt"), &other, None).await.status, StatusCode::NOT_FOUND);
         assert_eq!(env.api(Method::GET, &one, &other, None).await.status, StatusCode::NOT_FOUND);
         let r = env.api(Method::PUT, &format!("{one}/minutes"), &other, Some(json!({}))).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());

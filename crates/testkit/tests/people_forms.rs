@@ -130,6 +130,18 @@ backend_tests! {
         assert_eq!(r.json()["next_step"], json!("signer"));
         let after = unsigned(&env.api(Method::GET, &list, &officer, None).await.json());
         assert!(!after.contains(&"officer.police".to_string()) && after.contains(&"it.police".to_string()), "{after:?}");
+        // waiting for its signature: reminded a week after it was filed;
+        // a certificate on the roster expiring soon too
+        let soon = zian_domain::day::ymd(env.app.today().saturating_add(time::Duration::days(10)));
+        let r = env.api(Method::PUT, &format!("/api/v1/orgs/{pol}/training/plan"), &officer, Some(json!({"roster": [{"name": "林怡君", "unit": "資訊室", "audience": "資安專責人員", "certificates": [format!("專業:ISO 27001 LA:{soon}")]}]}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let week = zian_domain::day::ymd(env.app.today().saturating_add(time::Duration::days(7)));
+        let reminders = env.api(Method::GET, "/api/v1/reminders?within_days=30", &officer, None).await.json();
+        let of = |kind: &str| -> Vec<serde_json::Value> { reminders.as_array().expect("reminders").iter().filter(|r| r["kind"] == kind).cloned().collect() };
+        let waiting = of("people_form");
+        assert!(waiting.iter().any(|r| r["title"].as_str().is_some_and(|t| t.contains("NDA-") && t.contains("立同意書人簽署")) && r["due"] == json!(week)), "{reminders}");
+        let expiring = of("certificate");
+        assert!(expiring.iter().any(|r| r["title"].as_str().is_some_and(|t| t.contains("ISO 27001 LA")) && r["due"] == json!(soon)), "{reminders}");
         let sign = format!("/api/v1/people-forms/{id}/sign");
         // the signer cannot decline; the officer records the paper's signature
         let r = env.api(Method::POST, &sign, &officer, Some(json!({"step": "signer", "approve": false, "note": "x"}))).await;
@@ -138,6 +150,8 @@ backend_tests! {
         assert_eq!((r.status, r.json()["signoffs"][0]["name"].as_str()), (StatusCode::OK, Some("資安專責人員 林怡君")), "{}", r.text());
         let r = env.api(Method::POST, &sign, &ciso, Some(json!({"step": "head", "signatory": "局長 陳國雄"}))).await;
         assert_eq!((r.status, r.json()["status"].as_str()), (StatusCode::OK, Some("approved")), "{}", r.text());
+        let reminders = env.api(Method::GET, "/api/v1/reminders?within_days=30", &officer, None).await.text();
+        assert!(!reminders.contains("NDA-"), "signed: no longer reminded {reminders}");
         let r = env.api(Method::GET, &format!("/api/v1/people-forms/{id}/documents/confidentiality-agreement?format=odt"), &officer, None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         let text = texts(&env, "officer.police", &id, "confidentiality-agreement").await;

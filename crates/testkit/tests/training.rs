@@ -117,6 +117,12 @@ backend_tests! {
         assert!(users.to_string().contains("依教育訓練紀錄自動判定"), "{users}");
         let staff = c["obligations"].as_array().expect("obligations").iter().find(|o| o["item"] == "training-security-staff").expect("security staff").clone();
         assert!(!staff.to_string().contains("依教育訓練紀錄自動判定"), "not everyone met it: {staff}");
+        // the year's plan printed: the roster's hours, certificates and what is missing
+        let doc = env.app.report(&env.principal("officer.police").await, &pol, "training-plan").await.expect("training plan");
+        let text = doc.texts().join("\n");
+        assert!(text.contains("年度資通安全教育訓練計畫") && text.contains("ISO 27001 LA") && text.contains("林怡君") && text.contains("尚缺") && text.contains("女 3、男 3"), "{text}");
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents/training-plan?format=csv"), &officer, None).await;
+        assert!(r.status == StatusCode::OK && r.text().contains("王小明"), "{}", r.text());
         // nobody outside the bureau's line reaches it
         let other = env.token_for("officer.penghu").await;
         assert_eq!(env.api(Method::GET, &sv, &other, None).await.status, StatusCode::NOT_FOUND);

@@ -95,8 +95,15 @@ backend_tests! {
         let got = env.api(Method::GET, &v, &officer, None).await.json();
         assert_eq!(gaps(&got), ["audit"], "{got}");
         assert!(got["gaps"][0]["message"].as_str().is_some_and(|m| m.contains("查核")), "{got}");
+        // the undertaking and one agreement per staff member, printed for signing
+        let vid = v.rsplit('/').next().expect("vendor id").to_string();
+        let (_, doc) = env.app.record_report(&env.principal("officer.police").await, zian_app::documents::Subject::Vendor, &vid, "vendor-nda").await.expect("vendor nda");
+        let text = doc.texts().join("\n");
+        assert!(text.contains("委外廠商執行人員保密切結書") && text.contains("張工程師") && text.contains("測試資訊") && text.contains("第六條"), "{text}");
+        assert_eq!(env.api(Method::GET, &format!("{v}/documents/vendor-nda?format=odt"), &officer, None).await.status, StatusCode::OK);
         // nobody outside the bureau's line reaches it
         let other = env.token_for("officer.penghu").await;
+        assert_eq!(env.api(Method::GET, &format!("{v}/documents/vendor-nda?format=odt"), &other, None).await.status, StatusCode::NOT_FOUND);
         assert_eq!(env.api(Method::GET, &v, &other, None).await.status, StatusCode::NOT_FOUND);
         let r = env.api(Method::POST, &format!("{v}/staff"), &other, Some(json!({"name": "外人"}))).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());

@@ -33,10 +33,13 @@ mod compliance;
 mod continuity;
 mod implementation_report;
 mod incidents;
+mod management_review;
 mod people_forms;
 mod plans;
 mod risk;
 mod settings;
+mod training;
+mod vendors;
 mod vulns;
 
 pub use background::{DocumentJob, KIND_RENDER, RenderJob};
@@ -54,6 +57,8 @@ pub enum Subject {
     Audit,
     ImplementationReport,
     PeopleForm,
+    ManagementReview,
+    Vendor,
 }
 
 impl Subject {
@@ -66,6 +71,8 @@ impl Subject {
             Subject::Audit => "audit",
             Subject::ImplementationReport => "implementation_report",
             Subject::PeopleForm => "people_form",
+            Subject::ManagementReview => "management_review",
+            Subject::Vendor => "vendor",
         }
     }
 }
@@ -103,6 +110,9 @@ const REQUEST_CHAIN: &[&str] = &[
 ];
 /// Seed 001's agreement: the signer and the head.
 const AGREEMENT_CHAIN: &[&str] = &["立同意書人", "機關首長"];
+/// The vendor's forms are signed by the vendor; the agency's officer
+/// receives them.
+const VENDOR_CHAIN: &[&str] = &["承辦人", "單位主管"];
 /// Seed 001's entry log: the officer and the unit head.
 const LOG_CHAIN: &[&str] = &["承辦人員", "單位主管"];
 
@@ -189,6 +199,13 @@ pub const REPORTS: &[ReportSpec] = &[
         CHAIN,
     ),
     spec(
+        "training-plan",
+        "年度資通安全教育訓練計畫",
+        Subject::Org,
+        true,
+        CHAIN,
+    ),
+    spec(
         "area-log",
         "管制區域人員進出登記表",
         Subject::Org,
@@ -229,6 +246,20 @@ pub const REPORTS: &[ReportSpec] = &[
         Subject::Audit,
         false,
         TRACKING_CHAIN,
+    ),
+    spec(
+        "vendor-nda",
+        "委外廠商執行人員保密切結書及保密同意書",
+        Subject::Vendor,
+        false,
+        VENDOR_CHAIN,
+    ),
+    spec(
+        "management-review-minutes",
+        "資通安全管理審查會議紀錄",
+        Subject::ManagementReview,
+        false,
+        CHAIN,
     ),
     spec(
         "implementation-report",
@@ -403,6 +434,7 @@ impl App {
             "vulnerability-review" => self.vulnerability_review_document(p, org_id).await?,
             "business-impact" => self.business_impact_document(p, org_id).await?,
             "area-log" => self.area_log_document(p, org_id).await?,
+            "training-plan" => self.training_plan_document(p, org_id).await?,
             other => return Err(unknown_report(other)),
         };
         self.finish_document(p, &org, spec, &mut doc).await?;
@@ -428,6 +460,8 @@ impl App {
             "audit-checklist" => self.audit_checklist_document(p, &id.into()).await?,
             "improvement-tracking" => self.improvement_tracking_document(p, &id.into()).await?,
             "implementation-report" => self.implementation_report_document(p, &id.into()).await?,
+            "vendor-nda" => self.vendor_nda_document(p, &id.into()).await?,
+            "management-review-minutes" => self.management_review_document(p, &id.into()).await?,
             "resource-request" | "confidentiality-agreement" => {
                 self.people_form_document(p, &id.into(), spec.name).await?
             }

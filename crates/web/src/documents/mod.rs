@@ -236,6 +236,18 @@ pub(crate) fn routes() -> Vec<Route> {
         "An implementation report as a file (implementation-report: 資通安全維護計畫實施情形; format=pdf|odt|docx|ods|xlsx|csv)",
     ));
     routes.extend(record_routes(
+        Subject::Vendor,
+        "/vendors/{id}/documents/{name}",
+        "/api/v1/vendors/{id}/documents/{name}",
+        "A vendor's forms as a file (vendor-nda: 委外廠商執行人員保密切結書及保密同意書 for its current staff; format=pdf|odt|docx)",
+    ));
+    routes.extend(record_routes(
+        Subject::ManagementReview,
+        "/management-reviews/{id}/documents/{name}",
+        "/api/v1/management-reviews/{id}/documents/{name}",
+        "A management review's minutes as a file (management-review-minutes: 資通安全管理審查會議紀錄; format=pdf|odt|docx|…)",
+    ));
+    routes.extend(record_routes(
         Subject::PeopleForm,
         "/people-forms/{id}/documents/{name}",
         "/api/v1/people-forms/{id}/documents/{name}",

@@ -13,7 +13,8 @@ use crate::state::AppState;
 pub struct ReminderOut {
     pub org_id: String,
     pub org_name: String,
-    /// `obligation`, `plan_review`, `system_review` or `risk_treatment`.
+    /// `obligation`, `plan_review`, `system_review`, `risk_treatment`,
+    /// `vendor_agreement`, `certificate` or `people_form`.
     pub kind: String,
     pub title: String,
     pub due: String,
