@@ -15,13 +15,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zian_domain::audits::{
     Answer, Audit, AuditBody, AuditKind, AuditStatus, Auditor, DEFAULT_NOTICE_DAYS, Recusal,
-    RecusalReason, SUPERVISORY_NOTICE_DAYS, items_from_lines,
+    RecusalReason, SUPERVISORY_NOTICE_DAYS, SavedChecklist, items_from_lines,
 };
 use zian_domain::corrective::{CorrectiveAction, Source};
 use zian_domain::day::ymd;
 use zian_domain::org::Organisation;
 use zian_domain::{
-    ActionId, AuditId, ListQuery, OrgId, OrgScope, Page, Permission, Principal, Text,
+    ActionId, AuditId, ChecklistId, ListQuery, OrgId, OrgScope, Page, Permission, Principal, Text,
 };
 use zian_i18n::msg;
 use zian_storage::{ActionFilter, AuditFilter};
@@ -107,6 +107,28 @@ pub struct ItemsInput {
     pub lines: String,
 }
 
+/// A checklist to keep for the organisation's audits and those below it.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "AuditChecklistIn")]
+pub struct ChecklistInput {
+    /// e.g. 個人資料保護查核項目表, at most 100 characters.
+    pub name: String,
+    /// One item a line, `section | question` or `no | section | question`.
+    pub lines: String,
+}
+
+/// The checklists an organisation's audits may use.
+#[derive(Debug, Clone)]
+pub struct ChecklistsView {
+    pub org: Organisation,
+    /// Its own (it may remove them).
+    pub own: Vec<SavedChecklist>,
+    /// Kept by the organisations above it, with the keeper's name.
+    pub inherited: Vec<(SavedChecklist, String)>,
+    pub can_write: bool,
+}
+
 /// One item's result.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -159,6 +181,9 @@ pub struct ReportInput {
 pub struct AuditView {
     pub audit: Audit,
     pub org: Organisation,
+    /// The checklists its items may be copied from besides the shipped
+    /// ones: the organisation's and those kept above it.
+    pub checklists: Vec<SavedChecklist>,
     pub run_by: Organisation,
     /// The corrective actions its findings raised.
     pub actions: Vec<CorrectiveAction>,
@@ -354,6 +379,115 @@ impl App {
         self.audit_view(p, id).await
     }
 
+    /// The checklists kept by an organisation and by those above it: a
+    /// checklist flows down the tree (the administrators' for everyone, a
+    /// hub's for its agencies), so this one read goes past the caller's
+    /// scope — to the ancestors of an organisation the caller already
+    /// reaches, and to their checklists only.
+    async fn kept_checklists(&self, org: &Organisation) -> Result<Vec<SavedChecklist>> {
+        let ids: Vec<OrgId> = org
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(OrgId::from)
+            .collect();
+        Ok(self
+            .stores
+            .audits
+            .checklists(&OrgScope::system_wide(), &ids)
+            .await?)
+    }
+
+    /// An organisation's checklists and those kept above it.
+    pub async fn audit_checklists(&self, p: &Principal, org_id: &OrgId) -> Result<ChecklistsView> {
+        let org = self.org_with(p, org_id, Permission::RecordRead).await?;
+        let mut own = Vec::new();
+        let mut inherited = Vec::new();
+        for c in self.kept_checklists(&org).await? {
+            if c.org_id == org.id {
+                own.push(c);
+            } else {
+                let keeper = self
+                    .stores
+                    .orgs
+                    .get(&OrgScope::system_wide(), &c.org_id)
+                    .await?
+                    .map(|o| o.name_zh)
+                    .unwrap_or_default();
+                inherited.push((c, keeper));
+            }
+        }
+        Ok(ChecklistsView {
+            can_write: self.can(p, Permission::RecordWrite, &org),
+            org,
+            own,
+            inherited,
+        })
+    }
+
+    /// Keeps a checklist for the organisation's audits and those below it.
+    pub async fn create_audit_checklist(
+        &self,
+        p: &Principal,
+        org_id: &OrgId,
+        input: ChecklistInput,
+    ) -> Result<SavedChecklist> {
+        let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
+        let name = zian_domain::Text::<100>::parse("name", &input.name)?;
+        if input.lines.len() > 200_000 {
+            return Err(AppError::invalid(
+                "lines",
+                msg!("reason.at_most_chars", max = 200_000),
+            ));
+        }
+        let n = SavedChecklist::check(&input.lines)?;
+        let now = self.now();
+        let c = SavedChecklist {
+            id: ChecklistId::from(self.ids.new_id()),
+            org_id: org.id.clone(),
+            name: name.into_string(),
+            lines: input
+                .lines
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            created_by: Some(p.user.id.clone()),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut e = p.event("audits.checklist_created", Some(&org.id), Some(&c.id));
+        e.details = serde_json::json!({"name": c.name, "items": n});
+        self.stores
+            .audits
+            .save_checklist(&p.scope(Permission::RecordWrite), &c, e)
+            .await?;
+        Ok(c)
+    }
+
+    /// Removes a kept checklist (audits that copied its items keep them).
+    pub async fn delete_audit_checklist(
+        &self,
+        p: &Principal,
+        id: &ChecklistId,
+    ) -> Result<SavedChecklist> {
+        let c = self
+            .stores
+            .audits
+            .get_checklist(&p.scope(Permission::RecordRead), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let org = self.org_with(p, &c.org_id, Permission::RecordWrite).await?;
+        let mut e = p.event("audits.checklist_deleted", Some(&org.id), Some(&c.id));
+        e.details = serde_json::json!({"name": c.name});
+        self.stores
+            .audits
+            .delete_checklist(&p.scope(Permission::RecordWrite), &c, e)
+            .await?;
+        Ok(c)
+    }
+
     /// Replaces a planned audit's items with a checklist's.
     pub async fn set_audit_items(
         &self,
@@ -369,6 +503,18 @@ impl App {
         let lines = match input.checklist.trim() {
             "custom" | "" => input.lines.clone(),
             "baseline" => self.baseline_checklist(p, &a.org_id).await?,
+            other if other.starts_with("saved:") => {
+                let org = self.org_with(p, &a.org_id, Permission::RecordRead).await?;
+                let id = &other["saved:".len()..];
+                self.kept_checklists(&org)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.id.as_str() == id)
+                    .ok_or_else(|| {
+                        AppError::invalid("checklist", msg!("reason.unknown_value", value = other))
+                    })?
+                    .lines
+            }
             other => {
                 let all = zian_rules::checklists::Checklists::shipped()
                     .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -677,7 +823,9 @@ impl App {
         };
         let actions = self.audit_actions(p, &audit).await?;
         let can_write = self.audit_write(p, &run_by).is_some();
+        let checklists = self.kept_checklists(&org).await?;
         Ok(AuditView {
+            checklists,
             audit,
             org,
             run_by,

@@ -55,6 +55,24 @@ impl App {
         if existing.total > 0 {
             return Ok(());
         }
+        // the bureau's own checklist for personal data, beside the shipped ones
+        self.create_audit_checklist(
+            &p,
+            &pol,
+            crate::audits::ChecklistInput {
+                name: "個人資料保護查核項目表".into(),
+                lines: [
+                    "1.1 | 個人資料檔案 | 是否建立個人資料檔案清冊並定期更新？",
+                    "1.2 | 個人資料檔案 | 是否指定個人資料檔案之保管人員？",
+                    "2.1 | 存取控制 | 個人資料之存取是否依職務需要授權並留存紀錄？",
+                    "2.2 | 存取控制 | 離職或調職人員之存取權限是否即時移除？",
+                    "3.1 | 傳輸及儲存 | 含個人資料之檔案對外傳送時是否加密？",
+                    "4.1 | 事故處理 | 個人資料外洩時是否依規定通報並通知當事人？",
+                ]
+                .join("\n"),
+            },
+        )
+        .await?;
         // this year's internal audit, held today
         let v = self
             .plan_audit(

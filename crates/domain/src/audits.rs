@@ -530,6 +530,50 @@ fn same_unit(a: &str, b: &str) -> bool {
     !a.is_empty() && a == b
 }
 
+/// A checklist an organisation keeps for its audits and those of the
+/// organisations below it (a hub's for its agencies, the administrators'
+/// for everyone): its items one a line as [`items_from_lines`] reads them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SavedChecklist {
+    pub id: crate::ChecklistId,
+    pub org_id: OrgId,
+    pub name: String,
+    pub lines: String,
+    pub created_by: Option<crate::UserId>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl SavedChecklist {
+    /// Checks a checklist as typed: its items read (at least one) and at
+    /// most 2,000 of them.
+    pub fn check(lines: &str) -> Result<usize, DomainError> {
+        let n = items_from_lines(lines, &["-".to_owned()])
+            .map_err(|e| match e {
+                DomainError::Invalid { reason, .. } => DomainError::Invalid {
+                    field: "lines",
+                    reason,
+                },
+                other => other,
+            })?
+            .len();
+        if n == 0 {
+            return Err(invalid("lines", msg!("reason.audits.no_items")));
+        }
+        if n > 2000 {
+            return Err(invalid("lines", msg!("reason.range", min = 1, max = 2000)));
+        }
+        Ok(n)
+    }
+    /// How many items it holds.
+    pub fn len(&self) -> usize {
+        self.lines.lines().filter(|l| !l.trim().is_empty()).count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// The items of a checklist typed one a line: `section | question` or
 /// `no | section | question`, assigned to auditors in turn.
 pub fn items_from_lines(text: &str, auditors: &[String]) -> Result<Vec<AuditItem>, DomainError> {

@@ -138,6 +138,8 @@ id_type!(
     PeopleFormId,
     /// A row of the restricted-area entry log (管制區域人員進出登記表).
     AreaEntryId,
+    /// An audit checklist an organisation keeps (查核項目表).
+    ChecklistId,
 );
 
 #[cfg(test)]

@@ -50,8 +50,8 @@ pub mod webhooks;
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
-    ActionId, ActivationId, AreaEntryId, AssetId, AuditId, CampaignId, DrillId, EvidenceId,
-    FindingId, ImplementationReportId, ImportId, IncidentId, ManagementReviewId, OrgId,
+    ActionId, ActivationId, AreaEntryId, AssetId, AuditId, CampaignId, ChecklistId, DrillId,
+    EvidenceId, FindingId, ImplementationReportId, ImportId, IncidentId, ManagementReviewId, OrgId,
     PeopleFormId, PlanId, ProcessId, RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
 };
 pub use list::{ListQuery, Page};

@@ -4,9 +4,9 @@
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use zian_domain::audit::AuditEvent;
-use zian_domain::audits::{Audit, AuditKind, AuditStatus};
+use zian_domain::audits::{Audit, AuditKind, AuditStatus, SavedChecklist};
 use zian_domain::list::HARD_LIMIT;
-use zian_domain::{AuditId, ListQuery, OrgId, OrgScope, Page, UserId};
+use zian_domain::{AuditId, ChecklistId, ListQuery, OrgId, OrgScope, Page, UserId};
 
 use crate::db::{Cols, Sql, date, fetch_page, i, json, odate, order_by, os, s};
 use crate::tx::AuditedTx;
@@ -48,6 +48,44 @@ pub trait SecurityAuditStore: Send + Sync {
     /// obligation; a plan's previous results).
     async fn reported_audits(&self, scope: &OrgScope, org_id: Option<&OrgId>)
     -> Result<Vec<Audit>>;
+    /// Records a checklist of an organisation in scope.
+    async fn save_checklist(
+        &self,
+        scope: &OrgScope,
+        c: &SavedChecklist,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    /// Removes a checklist of an organisation in scope (`NotFound` when
+    /// gone).
+    async fn delete_checklist(
+        &self,
+        scope: &OrgScope,
+        c: &SavedChecklist,
+        audit: AuditEvent,
+    ) -> Result<()>;
+    async fn get_checklist(
+        &self,
+        scope: &OrgScope,
+        id: &ChecklistId,
+    ) -> Result<Option<SavedChecklist>>;
+    /// The checklists kept by the organisations named (in scope), by
+    /// name.
+    async fn checklists(&self, scope: &OrgScope, orgs: &[OrgId]) -> Result<Vec<SavedChecklist>>;
+}
+
+const CHECKLIST_COLS: &str =
+    "x.id, x.org_id, x.name, x.lines, x.created_by, x.created_at, x.updated_at";
+
+fn checklist_row(r: &AnyRow) -> Result<SavedChecklist> {
+    Ok(SavedChecklist {
+        id: s(r, "id")?.into(),
+        org_id: s(r, "org_id")?.into(),
+        name: s(r, "name")?,
+        lines: s(r, "lines")?,
+        created_by: os(r, "created_by")?.map(UserId::from),
+        created_at: i(r, "created_at")?,
+        updated_at: i(r, "updated_at")?,
+    })
 }
 
 const COLS: &str = "x.id, x.org_id, x.run_by, x.kind, x.title, x.starts_on, x.ends_on, x.notice_days, x.status, x.notified_on, x.reported_on, x.closed_on, x.body, x.created_by, x.created_at, x.updated_at";
@@ -185,5 +223,70 @@ impl SecurityAuditStore for SqlStore {
             .prepend(&format!("SELECT {COLS} "))
             .push(&format!(" ORDER BY x.reported_on, x.id LIMIT {HARD_LIMIT}"));
         q.fetch_all(&self.pool, audit_row).await
+    }
+
+    async fn save_checklist(
+        &self,
+        scope: &OrgScope,
+        x: &SavedChecklist,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.updated_at).await?;
+        let q = Cols::new()
+            .set("id", &x.id)
+            .set("org_id", &x.org_id)
+            .set("name", x.name.as_str())
+            .set("lines", x.lines.as_str())
+            .set("created_by", x.created_by.as_ref())
+            .set("created_at", x.created_at)
+            .set("updated_at", x.updated_at)
+            .insert("audit_checklists");
+        tx.insert(&q, "audit_checklist").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_checklist(
+        &self,
+        scope: &OrgScope,
+        x: &SavedChecklist,
+        audit: AuditEvent,
+    ) -> Result<()> {
+        let (mut tx, _) = AuditedTx::begin_in(self, scope, &x.org_id, audit, x.updated_at).await?;
+        let mut q = Sql::new("DELETE FROM audit_checklists WHERE id = ");
+        q.bind(x.id.as_str()).and(" AND org_id = ", &x.org_id);
+        tx.exec_one(&q).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_checklist(
+        &self,
+        scope: &OrgScope,
+        id: &ChecklistId,
+    ) -> Result<Option<SavedChecklist>> {
+        let mut q = Sql::new(format!(
+            "SELECT {CHECKLIST_COLS} FROM audit_checklists x JOIN orgs o ON o.id = x.org_id WHERE "
+        ));
+        q.scope(scope, "o.path").and(" AND x.id = ", id);
+        q.fetch_optional(&self.pool, checklist_row).await
+    }
+
+    async fn checklists(&self, scope: &OrgScope, orgs: &[OrgId]) -> Result<Vec<SavedChecklist>> {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = Sql::new(format!(
+            "SELECT {CHECKLIST_COLS} FROM audit_checklists x JOIN orgs o ON o.id = x.org_id WHERE "
+        ));
+        q.scope(scope, "o.path").push(" AND x.org_id IN (");
+        for (n, o) in orgs.iter().enumerate() {
+            if n > 0 {
+                q.push(", ");
+            }
+            q.bind(o.as_str());
+        }
+        q.push(&format!(") ORDER BY x.name, x.id LIMIT {HARD_LIMIT}"));
+        q.fetch_all(&self.pool, checklist_row).await
     }
 }

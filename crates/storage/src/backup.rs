@@ -51,6 +51,7 @@ pub const TABLES: &[&str] = &[
     "drills",
     "social_campaigns",
     "audits",
+    "audit_checklists",
     "corrective_actions",
     "vendors",
     "training_plans",

@@ -305,7 +305,8 @@ text_args!(
     zian_domain::ManagementReviewId,
     zian_domain::ImplementationReportId,
     zian_domain::PeopleFormId,
-    zian_domain::AreaEntryId
+    zian_domain::AreaEntryId,
+    zian_domain::ChecklistId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

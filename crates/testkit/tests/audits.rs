@@ -89,6 +89,51 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
     }
 
+    async fn kept_checklists_flow_down_the_tree_and_fill_an_audit(backend: Backend) {
+        let env = TestEnv::demo(backend).await;
+        let admin = env.token_for("admin").await;
+        let officer = env.token_for("officer.police").await;
+        let pol = env.org("PIF-POL").await;
+        let acs = env.org("ACS").await;
+        // the administrators' checklist, kept at the root, reaches every agency
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{acs}/audit-checklists"), &admin, Some(json!({"name": "全國共通查核項目表", "lines": "1 | 資安治理 | 是否訂定資通安全維護計畫？\n2 | 資安治理 | 是否設置資通安全長？"}))).await;
+        assert_eq!((r.status, r.json()["items"].as_u64()), (StatusCode::CREATED, Some(2)), "{}", r.text());
+        let national = r.json()["id"].as_str().expect("id").to_string();
+        let list = format!("/api/v1/orgs/{pol}/audit-checklists");
+        // the bureau's own: refused without items or with a bad line, then kept
+        for (lines, f) in [("", "lines"), ("一 | 二 | 三 | 四", "lines")] {
+            let r = env.api(Method::POST, &list, &officer, Some(json!({"name": "個資查核", "lines": lines}))).await;
+            assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some(f)), "{}", r.text());
+        }
+        let r = env.api(Method::POST, &list, &officer, Some(json!({"name": "個資查核", "lines": "個資 | 是否建立個人資料檔案清冊？\n\n個資 | 是否定期清查？\n個資 | 外洩時是否通報？"}))).await;
+        assert_eq!((r.status, r.json()["items"].as_u64()), (StatusCode::CREATED, Some(3)), "{}", r.text());
+        let own = r.json()["id"].as_str().expect("id").to_string();
+        let got = env.api(Method::GET, &list, &officer, None).await.json();
+        assert_eq!((got["own"][0]["id"].as_str(), got["inherited"][0]["id"].as_str()), (Some(own.as_str()), Some(national.as_str())), "{got}");
+        // another county sees the national one, never the bureau's
+        let pen = env.org("PEN-FIRE").await;
+        let other = env.token_for("officer.penghu").await;
+        let theirs = env.api(Method::GET, &format!("/api/v1/orgs/{pen}/audit-checklists"), &other, None).await.text();
+        assert!(theirs.contains(&national) && !theirs.contains(&own), "{theirs}");
+        assert_eq!(env.api(Method::DELETE, &format!("/api/v1/audit-checklists/{own}"), &other, None).await.status, StatusCode::NOT_FOUND);
+        // a planned audit's items copied from a kept checklist; an unknown one refused
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/audits"), &officer, Some(plan(&env))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let a = format!("/api/v1/audits/{}", r.json()["id"].as_str().expect("id"));
+        let r = env.api(Method::PUT, &format!("{a}/items"), &officer, Some(json!({"checklist": format!("saved:{national}")}))).await;
+        assert_eq!((r.status, r.json()["body"]["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{}", r.text());
+        let r = env.api(Method::PUT, &format!("{a}/items"), &officer, Some(json!({"checklist": "saved:nothing"}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("checklist")), "{}", r.text());
+        let r = env.api(Method::PUT, &format!("{a}/items"), &officer, Some(json!({"checklist": format!("saved:{own}")}))).await;
+        assert_eq!(r.json()["body"]["items"][2]["question"], json!("外洩時是否通報？"), "{}", r.text());
+        // removed: the audit keeps its items; the officer cannot remove the national one
+        assert_eq!(env.api(Method::DELETE, &format!("/api/v1/audit-checklists/{national}"), &officer, None).await.status, StatusCode::NOT_FOUND);
+        let r = env.api(Method::DELETE, &format!("/api/v1/audit-checklists/{own}"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(env.api(Method::GET, &a, &officer, None).await.json()["body"]["items"].as_array().map(Vec::len), Some(3));
+        assert_eq!(env.api(Method::GET, &list, &officer, None).await.json()["own"], json!([]));
+    }
+
     async fn an_internal_audit_runs_from_plan_to_closed_corrective_actions(backend: Backend) {
         let env = TestEnv::demo(backend).await;
         let officer = env.token_for("officer.police").await;

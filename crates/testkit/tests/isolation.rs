@@ -49,8 +49,8 @@ use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, ImplementationReportStore,
     InboxStore, IncidentStore, InventoryStore, JobStore, ManagementReviewStore, OrgStore,
-    PeopleFormsStore, PeopleStore, PlanStore, RiskStore, SystemStore, TrainingStore, VendorStore,
-    VulnStore, WebhookStore,
+    PeopleFormsStore, PeopleStore, PlanStore, RiskStore, SecurityAuditStore, SystemStore,
+    TrainingStore, VendorStore, VulnStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
 use zian_testkit::{PASSWORD, Resp, TestEnv, backend_tests};
@@ -229,6 +229,8 @@ struct Ids {
     form: String,
     /// An entry to PIF-HLT's server room, still inside.
     entry: String,
+    /// An audit checklist PIF-HLT keeps.
+    checklist: String,
 }
 
 impl Ids {
@@ -269,6 +271,7 @@ impl Ids {
             report: f(),
             form: f(),
             entry: f(),
+            checklist: f(),
         }
     }
 }
@@ -312,6 +315,8 @@ const TARGET_REPORT: &str = "衛生局隔離測試實施情形說明";
 /// server room (markers).
 const TARGET_FORM: &str = "衛生局隔離測試申請項目";
 const TARGET_ENTRY: &str = "衛生局隔離測試進出人員";
+/// The name of the target's audit checklist (a marker).
+const TARGET_CHECKLIST: &str = "衛生局隔離測試查核項目表";
 /// The sign-in sheet the import routes send (one person).
 const SIGNIN_CSV: &str = "單位,職稱,姓名,性別\n資訊室,科員,隔離測試簽到人員,女\n";
 /// The name of the target's asset in the register (a marker).
@@ -964,7 +969,24 @@ async fn setup(env: &TestEnv) -> Target {
         )
         .await
         .expect("area entry");
-    all_ids.extend([form.id.to_string(), entry.id.to_string()]);
+    let checklist = env
+        .app
+        .create_audit_checklist(
+            &officer,
+            &hlt,
+            zian_app::audits::ChecklistInput {
+                name: TARGET_CHECKLIST.into(),
+                lines: "存取控制 | 衛生局隔離測試查核問題？".into(),
+            },
+        )
+        .await
+        .expect("checklist");
+    all_ids.extend([
+        form.id.to_string(),
+        entry.id.to_string(),
+        checklist.id.to_string(),
+    ]);
+    markers.push(TARGET_CHECKLIST.to_string());
     markers.extend([TARGET_FORM.to_string(), TARGET_ENTRY.to_string()]);
     all_ids.extend([
         vendor.vendor.id.to_string(),
@@ -1211,6 +1233,7 @@ async fn setup(env: &TestEnv) -> Target {
             report: report.id.into_string(),
             form: form.id.into_string(),
             entry: entry.id.into_string(),
+            checklist: checklist.id.into_string(),
         },
         all_ids,
         markers,
@@ -1400,6 +1423,16 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
         let entries = PeopleFormsStore::entries(&env.store, &all, &o.path, i64::MIN, i64::MAX)
             .await
             .expect("area entries");
+        let checklists =
+            SecurityAuditStore::checklists(&env.store, &all, std::slice::from_ref(&o.id))
+                .await
+                .expect("checklists");
+        if !checklists.is_empty() {
+            m.insert(
+                format!("audit checklists {}", o.id),
+                format!("{checklists:?}"),
+            );
+        }
         if !forms.is_empty() || !entries.is_empty() {
             m.insert(
                 format!("people forms {}", o.id),
@@ -1534,6 +1567,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "implementation-reports") => vec![ids.report.clone()],
                 (_, "people-forms") => vec![ids.form.clone()],
                 (_, "area-entries") => vec![ids.entry.clone()],
+                (_, "audit-checklists") => vec![ids.checklist.clone()],
                 (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")

@@ -255,6 +255,12 @@ const BAD: &[Case] = &[
     ),
     ("/people-forms/{id}/sign", "note", "{long}", &[]),
     (
+        "/orgs/{id}/audit-checklists",
+        "lines",
+        "",
+        &[("name", "個人資料保護查核項目表")],
+    ),
+    (
         "/orgs/{id}/area-log",
         "person",
         "",
@@ -335,6 +341,8 @@ const BUTTONS: &[&str] = &[
     "/implementation-reports/{id}/return",
     // someone leaving the restricted area (refusals in the people_forms tests)
     "/area-entries/{id}/leave",
+    // a kept checklist removed (refusals in the audits tests)
+    "/audit-checklists/{id}/delete",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -974,6 +982,7 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/orgs/{pol}/people-forms"),
                     format!("/people-forms/{people_form}"),
                     format!("/orgs/{pol}/area-log"),
+                    format!("/orgs/{pol}/audit-checklists"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),

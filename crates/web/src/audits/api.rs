@@ -128,3 +128,73 @@ pub async fn close(
     let v = st.app.close_audit(&c.p, &id).await?;
     Ok(ApiJson(AuditOut::from(&v.audit)))
 }
+
+/// A kept checklist.
+#[derive(Serialize, JsonSchema)]
+pub struct ChecklistOut {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    /// One item a line.
+    pub lines: String,
+    pub items: usize,
+}
+
+impl ChecklistOut {
+    fn of(c: &zian_domain::audits::SavedChecklist) -> ChecklistOut {
+        ChecklistOut {
+            id: c.id.to_string(),
+            org_id: c.org_id.to_string(),
+            name: c.name.clone(),
+            lines: c.lines.clone(),
+            items: c.len(),
+        }
+    }
+}
+
+/// An organisation's checklists and those kept above it.
+#[derive(Serialize, JsonSchema)]
+pub struct ChecklistsOut {
+    pub org_id: String,
+    pub own: Vec<ChecklistOut>,
+    pub inherited: Vec<ChecklistOut>,
+}
+
+pub async fn checklists(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+) -> ApiResult<(StatusCode, ApiJson<ChecklistsOut>)> {
+    let v = st.app.audit_checklists(&c.p, &id).await?;
+    Ok((
+        StatusCode::OK,
+        ApiJson(ChecklistsOut {
+            org_id: v.org.id.to_string(),
+            own: v.own.iter().map(ChecklistOut::of).collect(),
+            inherited: v
+                .inherited
+                .iter()
+                .map(|(x, _)| ChecklistOut::of(x))
+                .collect(),
+        }),
+    ))
+}
+
+pub async fn create_checklist(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<OrgId>,
+    ApiJson(input): ApiJson<zian_app::audits::ChecklistInput>,
+) -> ApiResult<(StatusCode, ApiJson<ChecklistOut>)> {
+    let x = st.app.create_audit_checklist(&c.p, &id, input).await?;
+    Ok((StatusCode::CREATED, ApiJson(ChecklistOut::of(&x))))
+}
+
+pub async fn delete_checklist(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<zian_domain::ChecklistId>,
+) -> ApiResult<(StatusCode, ApiJson<ChecklistOut>)> {
+    let x = st.app.delete_audit_checklist(&c.p, &id).await?;
+    Ok((StatusCode::OK, ApiJson(ChecklistOut::of(&x))))
+}

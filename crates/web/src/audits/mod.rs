@@ -5,13 +5,21 @@ pub mod api;
 pub mod pages;
 
 use axum::http::Method as M;
-use axum::routing::{get, post, put};
-use zian_app::audits::{AnswersInput, AuditInput, AuditOut, ItemsInput, ReportInput};
+use axum::routing::{delete, get, post, put};
+use zian_app::audits::{
+    AnswersInput, AuditInput, AuditOut, ChecklistInput, ItemsInput, ReportInput,
+};
 
 use crate::routes::{Kind::*, Route, r};
 
 pub(crate) fn routes() -> Vec<Route> {
     vec![
+        r(M::GET, "/api/v1/orgs/{id}/audit-checklists", Api, "audits", "The audit checklists the organisation keeps and those kept by the organisations above it (usable by its audits besides the shipped ones)", get(api::checklists)).resp::<api::ChecklistsOut>(),
+        r(M::POST, "/api/v1/orgs/{id}/audit-checklists", Api, "audits", "Keep a checklist for the organisation's audits and those of the organisations below it", post(api::create_checklist)).req::<ChecklistInput>().resp::<api::ChecklistOut>(),
+        r(M::DELETE, "/api/v1/audit-checklists/{id}", Api, "audits", "Remove a kept checklist (audits that copied its items keep them)", delete(api::delete_checklist)).resp::<api::ChecklistOut>(),
+        r(M::GET, "/orgs/{id}/audit-checklists", Page, "page", "The audit checklists an organisation keeps and inherits", get(pages::checklists)),
+        r(M::POST, "/orgs/{id}/audit-checklists", Page, "page", "Keep an audit checklist", post(pages::create_checklist)),
+        r(M::POST, "/audit-checklists/{id}/delete", Page, "page", "Remove a kept audit checklist", post(pages::delete_checklist)),
         r(M::GET, "/api/v1/orgs/{id}/audits", Api, "audits", "The organisation's security audits (internal, supervisory, vendor), latest first, paged (filters: q (title), kind, status, year; sort: starts, title)", get(api::list)).resp::<api::AuditListOut>().listed(FILTERS),
         r(M::POST, "/api/v1/orgs/{id}/audits", Api, "audits", "Plan an audit of the organisation: the plan's contents and the team, checked (trained auditors, none of an audited unit; supervisory: at least 3 members, a quarter public, declarations signed, run from above); the previous audit's results filled in", post(api::create)).req::<AuditInput>().resp::<AuditOut>(),
         r(M::GET, "/api/v1/audits/{id}", Api, "audits", "An audit with its plan, team, items and answers, and the corrective actions its findings raised", get(api::get)).resp::<api::AuditDetailOut>(),

@@ -338,3 +338,66 @@ pub async fn review(
         a.source.link(&a.source_id)
     )))
 }
+
+#[derive(Template)]
+#[template(path = "audit_checklists.html")]
+pub struct ChecklistsPage {
+    pub ctx: PageCtx,
+    pub v: zian_app::audits::ChecklistsView,
+}
+
+pub async fn checklists(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<OrgId>,
+    PageQuery(q): PageQuery<Vec<(String, String)>>,
+) -> PageResult {
+    let v = st.app.audit_checklists(&pc.p, &id).await?;
+    let fq = FlashQuery::from_pairs(&q);
+    let cx = ctx(
+        &st.app,
+        &pc,
+        "audits.checklists",
+        "audits",
+        fq.flash().as_deref(),
+    )
+    .await?;
+    render(&ChecklistsPage { ctx: cx, v })
+}
+
+pub async fn create_checklist(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<OrgId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    st.app.org_with(&pc.p, &id, Permission::RecordRead).await?;
+    let f = Fields(&f);
+    let c = st
+        .app
+        .create_audit_checklist(
+            &pc.p,
+            &id,
+            zian_app::audits::ChecklistInput {
+                name: f.one("name"),
+                lines: f.one("lines"),
+            },
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/orgs/{}/audit-checklists?ok=audits.checklist_created",
+        c.org_id
+    )))
+}
+
+pub async fn delete_checklist(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<zian_domain::ChecklistId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let c = st.app.delete_audit_checklist(&form.pc.p, &id).await?;
+    Ok(see_other(&format!(
+        "/orgs/{}/audit-checklists?ok=audits.checklist_deleted",
+        c.org_id
+    )))
+}
