@@ -664,7 +664,18 @@ impl App {
     /// The obligations of an organisation today, with status.
     pub async fn org_compliance(&self, p: &Principal, org_id: &OrgId) -> Result<OrgCompliance> {
         let org = self.org_with(p, org_id, Permission::RecordRead).await?;
-        let scope = p.scope(Permission::RecordRead);
+        self.compliance_of(&p.scope(Permission::RecordRead), &org)
+            .await
+    }
+
+    /// The obligations of an organisation the caller may read (checked
+    /// before), read within `scope`.
+    pub(crate) async fn compliance_of(
+        &self,
+        scope: &OrgScope,
+        org: &Organisation,
+    ) -> Result<OrgCompliance> {
+        let scope = scope.clone();
         let completions = self
             .stores
             .compliance
@@ -677,7 +688,7 @@ impl App {
             .await?;
         let evidence = self.module_evidence(&scope, Some(&org.id)).await?;
         evaluate(
-            &org,
+            org,
             self.today(),
             &completions,
             &overrides,

@@ -97,6 +97,12 @@ impl Default for JobsConfig {
                     payload: None,
                 },
                 ScheduleConfig {
+                    name: "maturity.monthly".into(),
+                    cron: "40 7 * * *".into(),
+                    kind: crate::maturity::KIND_MONTHLY.into(),
+                    payload: None,
+                },
+                ScheduleConfig {
                     name: "continuity.daily".into(),
                     cron: "20 7 * * *".into(),
                     kind: crate::continuity::KIND_DAILY.into(),
@@ -287,6 +293,10 @@ impl Handlers {
             .with(
                 crate::feeds::KIND_REMATCH,
                 Arc::new(crate::vulns::RematchJob),
+            )
+            .with(
+                crate::maturity::KIND_MONTHLY,
+                Arc::new(crate::maturity::MonthlyJob),
             )
             .with(
                 crate::documents::KIND_RENDER,

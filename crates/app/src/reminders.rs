@@ -42,7 +42,8 @@ pub struct Reminder {
     pub org_id: OrgId,
     pub org_name: String,
     /// `obligation`, `plan_review`, `system_review`, `risk_treatment`,
-    /// `vendor_agreement`, `certificate` or `people_form`.
+    /// `vendor_agreement`, `certificate`, `people_form` or
+    /// `maturity_report`.
     pub kind: &'static str,
     pub title: Msg,
     pub due: Date,
@@ -250,6 +251,38 @@ impl App {
                 since.saturating_add(time::Duration::days(PEOPLE_FORM_DAYS)),
                 format!("/people-forms/{}", f.id),
             );
+        }
+        // the L1-L5 monthly report: last month's and this month's, due a
+        // few days into the next month, until published
+        let this = zian_domain::maturity::Month::of(self.now());
+        for x in self.stores.maturity.programmes(&scope, None).await? {
+            let Some(org) = orgs.get(&x.org_id) else {
+                continue;
+            };
+            let reports = self.stores.maturity.reports(&scope, &x.id).await?;
+            for m in [this.prev(), this] {
+                if !(1..=i32::from(x.months)).contains(&x.index(m)) {
+                    continue;
+                }
+                let report = reports.iter().find(|r| r.month == m);
+                if report
+                    .is_some_and(|r| r.status == zian_domain::maturity::ReportStatus::Published)
+                {
+                    continue;
+                }
+                let due = zian_domain::day::of_unix(m.end() - 1)
+                    .saturating_add(time::Duration::days(crate::maturity::LATE_DAYS));
+                push(
+                    org,
+                    "maturity_report",
+                    msg!("reminders.subject.maturity_report", month = m.to_string()),
+                    due,
+                    report.map_or_else(
+                        || format!("/orgs/{}/maturity", x.org_id),
+                        |r| format!("/maturity-reports/{}", r.id),
+                    ),
+                );
+            }
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.org_name.cmp(&b.org_name)));
         Ok(out)

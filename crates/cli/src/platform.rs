@@ -453,6 +453,9 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             app.seed_demo_people_forms()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            app.seed_demo_maturity()
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
             app.seed_demo_implementation_report()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;

@@ -831,6 +831,7 @@ fn report_contract() {
             "improvement-tracking",
             "vendor-nda",
             "management-review-minutes",
+            "maturity-report",
             "implementation-report",
             "resource-request",
             "confidentiality-agreement",

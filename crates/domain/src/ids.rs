@@ -140,6 +140,10 @@ id_type!(
     AreaEntryId,
     /// An audit checklist an organisation keeps (查核項目表).
     ChecklistId,
+    /// An organisation's L1–L5 maturity programme.
+    MaturityProgrammeId,
+    /// A month's progress report of a maturity programme.
+    MaturityReportId,
 );
 
 #[cfg(test)]

@@ -138,6 +138,25 @@ pub const KINDS: &[NoticeKind] = &[
         event: "people_forms.awaiting",
         default: Channel::Inbox,
     },
+    // maturity: a month's draft made (to the officers), a report submitted
+    // (to the others who may review it), returned (to who compiled it),
+    // published (to the CISO's office, by mail)
+    NoticeKind {
+        event: "maturity.draft",
+        default: Channel::Inbox,
+    },
+    NoticeKind {
+        event: "maturity.submitted",
+        default: Channel::Inbox,
+    },
+    NoticeKind {
+        event: "maturity.returned",
+        default: Channel::Email,
+    },
+    NoticeKind {
+        event: "maturity.published",
+        default: Channel::Email,
+    },
     // to the administrators of the whole tree
     NoticeKind {
         event: "feeds.stale",

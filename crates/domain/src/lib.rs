@@ -29,6 +29,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod list;
 pub mod management_review;
+pub mod maturity;
 pub mod org;
 pub mod password;
 pub mod people_forms;
@@ -51,8 +52,9 @@ pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
     ActionId, ActivationId, AreaEntryId, AssetId, AuditId, CampaignId, ChecklistId, DrillId,
-    EvidenceId, FindingId, ImplementationReportId, ImportId, IncidentId, ManagementReviewId, OrgId,
-    PeopleFormId, PlanId, ProcessId, RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
+    EvidenceId, FindingId, ImplementationReportId, ImportId, IncidentId, ManagementReviewId,
+    MaturityProgrammeId, MaturityReportId, OrgId, PeopleFormId, PlanId, ProcessId, RiskId, ShareId,
+    SystemId, TrainingId, UserId, VendorId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

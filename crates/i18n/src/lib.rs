@@ -211,6 +211,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "management_review",
     "implementation_report",
     "people_forms",
+    "maturity",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

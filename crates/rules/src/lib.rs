@@ -91,6 +91,7 @@ pub mod dates;
 mod grading;
 pub mod implementation_report;
 pub mod incident;
+pub mod maturity;
 mod model;
 mod obligations;
 pub mod playbooks;

@@ -60,6 +60,8 @@ pub const TABLES: &[&str] = &[
     "implementation_reports",
     "people_forms",
     "area_entries",
+    "maturity_programmes",
+    "maturity_reports",
     "document_settings",
     "document_logos",
     "plan_versions",

@@ -306,7 +306,9 @@ text_args!(
     zian_domain::ImplementationReportId,
     zian_domain::PeopleFormId,
     zian_domain::AreaEntryId,
-    zian_domain::ChecklistId
+    zian_domain::ChecklistId,
+    zian_domain::MaturityProgrammeId,
+    zian_domain::MaturityReportId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

@@ -24,6 +24,7 @@
 //! | [`ImplementationReportStore`] | `implementation_report` | yearly implementation reports of the maintenance plan |
 //! | [`ManagementReviewStore`] | `management_review` | management review meetings with their agenda facts, minutes and decisions |
 //! | [`PeopleFormsStore`] | `people_forms` | resource requests and confidentiality agreements with their sign-offs, the restricted-area entry log |
+//! | [`MaturityStore`] | `maturity` | L1–L5 maturity programmes and their monthly progress reports |
 //! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
@@ -57,6 +58,7 @@ mod inventory;
 mod jobs;
 mod mail;
 mod management_review;
+mod maturity;
 mod orgs;
 mod people;
 mod people_forms;
@@ -93,6 +95,7 @@ pub use inventory::{InventoryStore, PREVIEW_KEPT_SECONDS};
 pub use jobs::JobStore;
 pub use mail::MailStore;
 pub use management_review::ManagementReviewStore;
+pub use maturity::MaturityStore;
 pub use orgs::OrgStore;
 pub use people::{NewAssignment, PeopleStore};
 pub use people_forms::PeopleFormsStore;
@@ -127,6 +130,7 @@ pub struct Stores {
     pub management_review: Arc<dyn ManagementReviewStore>,
     pub implementation_report: Arc<dyn ImplementationReportStore>,
     pub people_forms: Arc<dyn PeopleFormsStore>,
+    pub maturity: Arc<dyn MaturityStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -160,6 +164,7 @@ impl SqlStore {
                 management_review: s.clone(),
                 implementation_report: s.clone(),
                 people_forms: s.clone(),
+                maturity: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

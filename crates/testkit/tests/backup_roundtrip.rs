@@ -110,6 +110,7 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
             Some("incidents")
         }
         ("continuity_activations", "process_id") => Some("bia_processes"),
+        ("maturity_reports", "programme_id") => Some("maturity_programmes"),
         _ => None,
     }
 }
@@ -132,6 +133,10 @@ const UNIQUE: &[&str] = &[
     "report",
     // a people form's 編號, per organisation
     "number",
+    // an L1-L5 programme's first month, per organisation; a report's month,
+    // per programme
+    "starts",
+    "month",
 ];
 /// Other indexed text columns (an index entry has a size limit on PostgreSQL).
 const INDEXED: &[&str] = &[

@@ -363,6 +363,7 @@ backend_tests! {
         env.app.seed_demo_vendors().await.expect("demo vendors");
         env.app.seed_demo_management_review().await.expect("demo management review");
         env.app.seed_demo_people_forms().await.expect("demo people forms");
+        env.app.seed_demo_maturity().await.expect("demo maturity");
         let tok = env.token_for("officer.police").await;
         let pol = env.org("PIF-POL").await;
         let list = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/documents"), &tok, None).await;
@@ -409,7 +410,9 @@ backend_tests! {
         let agreement = listed(format!("/api/v1/orgs/{pol}/people-forms"), "/agreements/0/id").await;
         let review = listed(format!("/api/v1/orgs/{pol}/management-reviews"), "/reviews/0/id").await;
         let vendor = listed(format!("/api/v1/orgs/{pol}/vendors"), "/items/0/id").await;
-        let records: [(String, &str, &[&str]); 8] = [
+        let monthly = listed(format!("/api/v1/orgs/{pol}/maturity"), "/reports/0/id").await;
+        let records: [(String, &str, &[&str]); 9] = [
+            (format!("/api/v1/maturity-reports/{monthly}"), "maturity-report", &["營運框架月度進度報告", "整體進度儀表板", "可靠性與容災", "各層級進度", "追蹤負責人簽名", "資安合規專員"]),
             (format!("/api/v1/incidents/{incident}"), "incident-notification", &["資通安全事件通報單", "一、發生機關", "四、等級之評估", "屏東縣政府警察局"]),
             (format!("/api/v1/incidents/{incident}"), "incident-report", &["資通安全事件調查、處理及改善報告", "五、事件根因分析", "七、前款措施之預定完成時程及成效追蹤機制"]),
             (format!("/api/v1/continuity/processes/{process}"), "continuity-plan", &["業務持續運作計畫", "110 報案受理及勤務派遣", "復原步驟", "演練紀錄"]),

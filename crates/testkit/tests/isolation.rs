@@ -48,8 +48,8 @@ use zian_domain::risk::RiskFilter;
 use zian_domain::{ListQuery, OrgId, OrgScope, Role, UserId};
 use zian_storage::{
     AssetStore, AuditStore, AuthStore, ComplianceStore, EvidenceStore, ImplementationReportStore,
-    InboxStore, IncidentStore, InventoryStore, JobStore, ManagementReviewStore, OrgStore,
-    PeopleFormsStore, PeopleStore, PlanStore, RiskStore, SecurityAuditStore, SystemStore,
+    InboxStore, IncidentStore, InventoryStore, JobStore, ManagementReviewStore, MaturityStore,
+    OrgStore, PeopleFormsStore, PeopleStore, PlanStore, RiskStore, SecurityAuditStore, SystemStore,
     TrainingStore, VendorStore, VulnStore, WebhookStore,
 };
 use zian_testkit::http::{form, pct, resolve, send};
@@ -231,6 +231,10 @@ struct Ids {
     entry: String,
     /// An audit checklist PIF-HLT keeps.
     checklist: String,
+    /// PIF-HLT's L1-L5 programme (from 2026-06) with one task.
+    programme: String,
+    /// Its November report, a draft with its achievements written.
+    monthly: String,
 }
 
 impl Ids {
@@ -272,6 +276,8 @@ impl Ids {
             form: f(),
             entry: f(),
             checklist: f(),
+            programme: f(),
+            monthly: f(),
         }
     }
 }
@@ -317,6 +323,10 @@ const TARGET_FORM: &str = "衛生局隔離測試申請項目";
 const TARGET_ENTRY: &str = "衛生局隔離測試進出人員";
 /// The name of the target's audit checklist (a marker).
 const TARGET_CHECKLIST: &str = "衛生局隔離測試查核項目表";
+/// The target's L1-L5 programme and the achievements of its month
+/// (markers).
+const TARGET_PROGRAMME: &str = "衛生局隔離測試L1L5計畫";
+const TARGET_MONTHLY: &str = "衛生局隔離測試月報成就";
 /// The sign-in sheet the import routes send (one person).
 const SIGNIN_CSV: &str = "單位,職稱,姓名,性別\n資訊室,科員,隔離測試簽到人員,女\n";
 /// The name of the target's asset in the register (a marker).
@@ -987,6 +997,57 @@ async fn setup(env: &TestEnv) -> Target {
         checklist.id.to_string(),
     ]);
     markers.push(TARGET_CHECKLIST.to_string());
+    // an L1-L5 programme with a task and November's draft
+    let programme = env
+        .app
+        .create_maturity_programme(
+            &officer,
+            &hlt,
+            zian_app::maturity::ProgrammeInput {
+                title: TARGET_PROGRAMME.into(),
+                starts: "2026-06".into(),
+            },
+        )
+        .await
+        .expect("programme");
+    env.app
+        .add_maturity_task(
+            &officer,
+            &programme.id,
+            zian_app::maturity::TaskInput {
+                layer: Some("l1".into()),
+                phase: 1,
+                title: "隔離測試任務".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("task");
+    let monthly = env
+        .app
+        .create_maturity_report(
+            &officer,
+            &programme.id,
+            zian_app::maturity::ReportInput {
+                month: "2026-11".into(),
+            },
+        )
+        .await
+        .expect("monthly report");
+    env.app
+        .edit_maturity_report(
+            &officer,
+            &monthly.id,
+            zian_app::maturity::ReportEditInput {
+                achievements: TARGET_MONTHLY.into(),
+                next_focus: "隔離測試".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("monthly edit");
+    all_ids.extend([programme.id.to_string(), monthly.id.to_string()]);
+    markers.extend([TARGET_PROGRAMME.to_string(), TARGET_MONTHLY.to_string()]);
     markers.extend([TARGET_FORM.to_string(), TARGET_ENTRY.to_string()]);
     all_ids.extend([
         vendor.vendor.id.to_string(),
@@ -1234,6 +1295,8 @@ async fn setup(env: &TestEnv) -> Target {
             form: form.id.into_string(),
             entry: entry.id.into_string(),
             checklist: checklist.id.into_string(),
+            programme: programme.id.into_string(),
+            monthly: monthly.id.into_string(),
         },
         all_ids,
         markers,
@@ -1427,6 +1490,23 @@ async fn snapshot(env: &TestEnv, exclude_users: &BTreeSet<String>) -> BTreeMap<S
             SecurityAuditStore::checklists(&env.store, &all, std::slice::from_ref(&o.id))
                 .await
                 .expect("checklists");
+        let programmes = MaturityStore::programmes(&env.store, &all, Some(&o.id))
+            .await
+            .expect("maturity programmes");
+        let mut monthly = Vec::new();
+        for x in &programmes {
+            monthly.extend(
+                MaturityStore::reports(&env.store, &all, &x.id)
+                    .await
+                    .expect("maturity reports"),
+            );
+        }
+        if !programmes.is_empty() {
+            m.insert(
+                format!("maturity {}", o.id),
+                format!("{programmes:?} {monthly:?}"),
+            );
+        }
         if !checklists.is_empty() {
             m.insert(
                 format!("audit checklists {}", o.id),
@@ -1568,6 +1648,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "people-forms") => vec![ids.form.clone()],
                 (_, "area-entries") => vec![ids.entry.clone()],
                 (_, "audit-checklists") => vec![ids.checklist.clone()],
+                (_, "maturity-programmes") => vec![ids.programme.clone()],
+                (_, "maturity-reports") => vec![ids.monthly.clone()],
                 (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
@@ -1585,6 +1667,9 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "documents") if path.contains("/vendors/") => vec!["vendor-nda".into()],
                 (_, "documents") if path.contains("/management-reviews/") => {
                     vec!["management-review-minutes".into()]
+                }
+                (_, "documents") if path.contains("/maturity-reports/") => {
+                    vec!["maturity-report".into()]
                 }
                 (_, "documents") if path.contains("/people-forms/") => {
                     vec!["resource-request".into()]
@@ -1645,6 +1730,23 @@ fn field_value(
         "requested_on" | "needed_on" | "signed_on" | "signatory" | "entered_at" | "left_at" => {
             Value::Null
         }
+        // maturity: a programme from 2027-01; the five layers of the
+        // framework; a task of L1 in phase 1; December's report; a
+        // November score; task 1 done
+        "starts" => json!("2027-01"),
+        "layers" if path.contains("/maturity-programmes/") => json!(
+            ["l1", "l2", "l3", "l4", "l5"]
+                .iter()
+                .map(|l| json!({"layer": l, "name": "隔離測試", "start": 1.0, "target": 2.0, "rubric": ["一", "二", "三", "四", "五"]}))
+                .collect::<Vec<_>>()
+        ),
+        "layers" if path.contains("/maturity-reports/") => {
+            json!([{"layer": "l1", "maturity": 2.0}])
+        }
+        "layer" => json!("l1"),
+        "phase" => json!(1),
+        "programme_month" => Value::Null,
+        "month" if path.contains("/maturity-programmes/") => json!("2026-12"),
         "parent_id" if is_move => json!(c.move_parent),
         "parent_id" | "org_id" | "home_org_id" => json!(c.ids.org),
         "principal_user_id" | "user_id" => json!(c.ids.user),
@@ -2134,7 +2236,27 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("record_type", "corrective_action".into()),
         ("record_id", c.ids.action.clone()),
         ("vendor_user", "vendor.hlt".into()),
+        // maturity: a programme, a task, a task done, December's report,
+        // the draft's summary, the review
+        ("starts", "2027-01".into()),
+        ("month", "2026-12".into()),
+        ("phase", "1".into()),
+        ("layer", "l1".into()),
+        ("number", "1".into()),
+        ("decision", "publish".into()),
+        ("achievements", "隔離測試".into()),
+        ("next_focus", "隔離測試".into()),
     ]);
+    // the framework's five layers
+    let mut layers: Vec<(String, String)> = Vec::new();
+    for l in ["l1", "l2", "l3", "l4", "l5"] {
+        layers.push((format!("name.{l}"), "隔離測試".into()));
+        layers.push((format!("start.{l}"), "1".into()));
+        layers.push((format!("target.{l}"), "2".into()));
+        for n in 1..=5 {
+            layers.push((format!("rubric.{l}.{n}"), "隔離測試".into()));
+        }
+    }
     // training: the commit of the sign-in sheet the upload sends (other
     // forms' `expect` is a fingerprint or a count of their own)
     if path.ends_with("/sign-in") {
@@ -2144,7 +2266,11 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
     if path.ends_with("/analysis") {
         pairs.push(("root_cause", "隔離測試".into()));
     }
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    pairs
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain(layers)
+        .collect()
 }
 
 /// The filters that point list routes at the target.
@@ -2568,6 +2694,18 @@ async fn prepare_implementation_report(env: &TestEnv, t: &Target, path: &str) {
     }
 }
 
+/// Submits the target's monthly report, so that its review may publish it.
+async fn prepare_maturity(env: &TestEnv, t: &Target, path: &str) {
+    if !(path.contains("maturity-reports/") && path.ends_with("/review")) {
+        return;
+    }
+    let officer = env.principal("officer.health").await;
+    env.app
+        .submit_maturity_report(&officer, &t.ids.monthly.as_str().into())
+        .await
+        .expect("submit");
+}
+
 /// The hex SHA-256 of a file (what an import's commit expects).
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -2695,6 +2833,7 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         prepare_training(&env, &t, route.path).await;
         prepare_management_review(&env, &t, route.path).await;
         prepare_implementation_report(&env, &t, route.path).await;
+        prepare_maturity(&env, &t, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');

@@ -267,6 +267,20 @@ const BAD: &[Case] = &[
         &[("area", "機房"), ("unit", "資訊室"), ("reason", "巡檢")],
     ),
     (
+        "/maturity-programmes/{id}/tasks",
+        "title",
+        "",
+        &[("layer", "l1")],
+    ),
+    (
+        "/maturity-programmes/{id}/framework",
+        "target.l1",
+        "0.5",
+        &[],
+    ),
+    ("/maturity-reports/{id}", "maturity.l1", "9", &[]),
+    ("/maturity-reports/{id}/review", "note", "{long}", &[]),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -343,6 +357,11 @@ const BUTTONS: &[&str] = &[
     "/area-entries/{id}/leave",
     // a kept checklist removed (refusals in the audits tests)
     "/audit-checklists/{id}/delete",
+    // L1-L5: a month drafted, a task ticked, a draft's figures gathered
+    // again (refusals in the maturity tests)
+    "/maturity-programmes/{id}/reports",
+    "/maturity-programmes/{id}/task-status",
+    "/maturity-reports/{id}/gather",
     // the plan chapter editor re-renders itself with every problem
     // (plans tests)
     "/plans/{id}/chapters/{id}",
@@ -771,6 +790,58 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
         )
         .await
         .unwrap();
+    // L1-L5: the bureau's programme, this month's draft and next month's
+    // submitted for the CISO's review
+    env.app.seed_demo_maturity().await.unwrap();
+    let programme = env
+        .app
+        .maturity(&p, &pol)
+        .await
+        .unwrap()
+        .programme
+        .unwrap()
+        .id;
+    let this = env.app.this_month();
+    let draft = env
+        .app
+        .create_maturity_report(
+            &p,
+            &programme,
+            zian_app::maturity::ReportInput {
+                month: this.to_string(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let submitted = env
+        .app
+        .create_maturity_report(
+            &p,
+            &programme,
+            zian_app::maturity::ReportInput {
+                month: this.next().to_string(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    env.app
+        .edit_maturity_report(
+            &p,
+            &submitted,
+            zian_app::maturity::ReportEditInput {
+                achievements: "完成".into(),
+                next_focus: "持續".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    env.app
+        .submit_maturity_report(&p, &submitted)
+        .await
+        .unwrap();
     let review = env
         .app
         .management_reviews(&p, &pol)
@@ -983,6 +1054,9 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/people-forms/{people_form}"),
                     format!("/orgs/{pol}/area-log"),
                     format!("/orgs/{pol}/audit-checklists"),
+                    format!("/orgs/{pol}/maturity"),
+                    format!("/maturity-programmes/{programme}/framework"),
+                    format!("/maturity-reports/{draft}"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
@@ -995,6 +1069,7 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                 vec![
                     format!("/plans/{}", plan.id),
                     format!("/orgs/{pol}/document-settings?report=risk-assessment"),
+                    format!("/maturity-reports/{submitted}"),
                 ],
             ),
             (

@@ -36,6 +36,7 @@ pub mod jobs;
 pub mod layout;
 pub mod list;
 pub mod management_review;
+pub mod maturity;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;

@@ -120,6 +120,7 @@ pub fn routes() -> Vec<Route> {
         crate::management_review::routes(),
         crate::implementation_report::routes(),
         crate::people_forms::routes(),
+        crate::maturity::routes(),
         crate::documents::routes(),
     ]
     .into_iter()

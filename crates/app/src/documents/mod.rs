@@ -34,6 +34,7 @@ mod continuity;
 mod implementation_report;
 mod incidents;
 mod management_review;
+mod maturity;
 mod people_forms;
 mod plans;
 mod risk;
@@ -58,6 +59,7 @@ pub enum Subject {
     ImplementationReport,
     PeopleForm,
     ManagementReview,
+    MaturityReport,
     Vendor,
 }
 
@@ -72,6 +74,7 @@ impl Subject {
             Subject::ImplementationReport => "implementation_report",
             Subject::PeopleForm => "people_form",
             Subject::ManagementReview => "management_review",
+            Subject::MaturityReport => "maturity_report",
             Subject::Vendor => "vendor",
         }
     }
@@ -113,6 +116,8 @@ const AGREEMENT_CHAIN: &[&str] = &["立同意書人", "機關首長"];
 /// The vendor's forms are signed by the vendor; the agency's officer
 /// receives them.
 const VENDOR_CHAIN: &[&str] = &["承辦人", "單位主管"];
+/// Seed 000's tracker: the compliance officer and the IT head.
+const MATURITY_CHAIN: &[&str] = &["資安合規專員", "IT部門主管"];
 /// Seed 001's entry log: the officer and the unit head.
 const LOG_CHAIN: &[&str] = &["承辦人員", "單位主管"];
 
@@ -260,6 +265,13 @@ pub const REPORTS: &[ReportSpec] = &[
         Subject::ManagementReview,
         false,
         CHAIN,
+    ),
+    spec(
+        "maturity-report",
+        "L1-L5營運框架月度進度報告",
+        Subject::MaturityReport,
+        false,
+        MATURITY_CHAIN,
     ),
     spec(
         "implementation-report",
@@ -462,6 +474,7 @@ impl App {
             "implementation-report" => self.implementation_report_document(p, &id.into()).await?,
             "vendor-nda" => self.vendor_nda_document(p, &id.into()).await?,
             "management-review-minutes" => self.management_review_document(p, &id.into()).await?,
+            "maturity-report" => self.maturity_report_document(p, &id.into()).await?,
             "resource-request" | "confidentiality-agreement" => {
                 self.people_form_document(p, &id.into(), spec.name).await?
             }

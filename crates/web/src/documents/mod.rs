@@ -248,6 +248,12 @@ pub(crate) fn routes() -> Vec<Route> {
         "A management review's minutes as a file (management-review-minutes: 資通安全管理審查會議紀錄; format=pdf|odt|docx|…)",
     ));
     routes.extend(record_routes(
+        Subject::MaturityReport,
+        "/maturity-reports/{id}/documents/{name}",
+        "/api/v1/maturity-reports/{id}/documents/{name}",
+        "A monthly progress report as a file (maturity-report: L1-L5營運框架月度進度報告 in the seed's layout; format=pdf|odt|docx)",
+    ));
+    routes.extend(record_routes(
         Subject::PeopleForm,
         "/people-forms/{id}/documents/{name}",
         "/api/v1/people-forms/{id}/documents/{name}",

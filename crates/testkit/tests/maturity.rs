@@ -1,0 +1,252 @@
+//! L1–L5 maturity on every backend: a programme started from the shipped
+//! framework, its bound key results reading the records (a recovery drill
+//! completed shows in the month's DR figures with where it came from), the
+//! monthly job drafting one report per organisation and month from the
+//! 20th, a draft completed, refused where it is wrong, signed by who
+//! compiled it and published by another person (the scores becoming the
+//! current maturity, management told), a report returned with its reason,
+//! the framework edited, tasks ticked, and a supervisor's comparison of
+//! only what it supervises.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use zian_testkit::backend_tests;
+
+fn field(r: &zian_testkit::Resp) -> Option<String> {
+    r.json()["error"]["field"].as_str().map(str::to_string)
+}
+
+fn kr<'a>(summary: &'a Value, code: &str) -> &'a Value {
+    summary["key_results"]
+        .as_array()
+        .expect("key results")
+        .iter()
+        .find(|k| k["code"] == code)
+        .expect("key result")
+}
+
+backend_tests! {
+    async fn a_month_is_drafted_with_live_figures_completed_signed_and_published(env: TestEnv) {
+        let officer = env.token_for("officer.police").await;
+        let ciso = env.token_for("ciso.police").await;
+        let pol = env.org("PIF-POL").await;
+        let base = format!("/api/v1/orgs/{pol}/maturity");
+        let r = env.api(Method::GET, &base, &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert!(r.json()["programme"].is_null());
+        // a month that is not YYYY-MM is refused by its field
+        let r = env.api(Method::POST, &base, &officer, Some(json!({"title": "L1-L5營運框架", "starts": "2026/06"}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("starts")), "{}", r.text());
+        let r = env.api(Method::POST, &base, &officer, Some(json!({"title": "L1-L5營運框架", "starts": "2026-06"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let pid = r.json()["id"].as_str().expect("id").to_string();
+        assert_eq!((r.json()["ends"].as_str(), r.json()["months"].as_u64()), (Some("2027-11"), Some(18)));
+        let r = env.api(Method::POST, &base, &officer, Some(json!({"title": "again", "starts": "2026-06"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+
+        // the overview as of this month (2026-11: month 6 of 18, phase 2)
+        let o = env.api(Method::GET, &base, &officer, None).await.json();
+        let s = &o["summary"];
+        assert_eq!((s["index"].as_i64(), s["phase"].as_u64(), s["elapsed"].as_f64()), (Some(6), Some(2), Some(33.3)), "{s}");
+        assert_eq!(s["layers"].as_array().map(Vec::len), Some(5));
+        assert_eq!((s["layers"][1]["start"].as_f64(), s["layers"][1]["target"].as_f64(), s["layers"][1]["progress"].as_f64()), (Some(1.5), Some(3.0), Some(0.0)));
+        assert_eq!(o["next_month"], json!("2026-11"));
+        let mttr = kr(s, "KR2.1");
+        assert_eq!((mttr["direction"].as_str(), mttr["metric"].as_str(), mttr["quarters"].as_array().map(Vec::len)), (Some("lower"), Some("incident_mttr_hours"), Some(6)));
+
+        // the monthly job drafts this month's report once (today is the 21st)
+        assert_eq!(env.app.maturity_monthly().await.expect("monthly"), 1);
+        assert_eq!(env.app.maturity_monthly().await.expect("monthly again"), 0, "one draft per organisation and month");
+        let o = env.api(Method::GET, &base, &officer, None).await.json();
+        assert!(o["next_month"].is_null(), "{o}");
+        let reports = o["reports"].as_array().expect("reports");
+        assert_eq!((reports.len(), reports[0]["month"].as_str(), reports[0]["status"].as_str()), (1, Some("2026-11"), Some("draft")));
+        let rid = reports[0]["id"].as_str().expect("report").to_string();
+        let one = format!("/api/v1/maturity-reports/{rid}");
+        // drafting the same month again by hand is a conflict
+        let r = env.api(Method::POST, &format!("/api/v1/maturity-programmes/{pid}/reports"), &officer, Some(json!({"month": "2026-11"}))).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        let r = env.api(Method::POST, &format!("/api/v1/maturity-programmes/{pid}/reports"), &officer, Some(json!({"month": "2028-01"}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("month")), "{}", r.text());
+
+        // the bound figures read the records, saying where they came from
+        let d = env.api(Method::GET, &one, &officer, None).await.json();
+        let before = kr(&d["summary"], "KR1.3")["value"].as_f64().expect("drills counted");
+        let mttr = kr(&d["summary"], "KR2.1");
+        assert_eq!((mttr["source_key"].as_str(), mttr["source_link"].as_str()), (Some("maturity.source.mttr"), Some(format!("/orgs/{pol}/incidents").as_str())), "{mttr}");
+        // a recovery drill completed this month, then the figures gathered again
+        let ps = env.api(Method::GET, &format!("/api/v1/orgs/{pol}/continuity/processes"), &officer, None).await.json();
+        let process = ps["items"][0]["id"].as_str().expect("process").to_string();
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/drills"), &officer, Some(json!({"title": "機房復原演練", "drill_kind": "recovery", "planned_on": "2026-11-20", "process_ids": [process], "approved_by": "推動小組"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let did = r.json()["id"].as_str().expect("drill").to_string();
+        let r = env.api(Method::POST, &format!("/api/v1/drills/{did}/complete"), &officer, Some(json!({"started_at": "2026-11-20T08:00", "ended_at": "2026-11-20T09:00", "recovery_minutes": 50, "result": "系統於時限內復原"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = env.api(Method::POST, &format!("{one}/gather"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let d = r.json();
+        let dr = kr(&d["summary"], "KR1.3");
+        assert_eq!((dr["value"].as_f64(), dr["source_key"].as_str()), (Some(before + 1.0), Some("maturity.source.drills")), "{dr}");
+        assert_eq!(dr["source_args"]["n"], json!(format!("{}", before as i64 + 1)));
+        assert_eq!((dr["source_args"]["from"].as_str(), dr["source_args"]["to"].as_str()), (Some("2025-12-01"), Some("2026-11-30")), "twelve months to the month's end: {dr}");
+        assert_eq!(dr["source_link"], json!(format!("/orgs/{pol}/continuity")));
+        let restore = kr(&d["summary"], "KR1.4");
+        assert_eq!((restore["value"].as_f64().map(|v| v >= 1.0), restore["status"].as_str()), (Some(true), Some("done")), "a restore test this month meets 1 a month: {restore}");
+
+        // refusals name the row
+        let r = env.api(Method::PUT, &one, &officer, Some(json!({"values": [{"kr": "KR1.3", "value": 5}]}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("value.KR1.3")), "a bound value is not typed: {}", r.text());
+        let r = env.api(Method::PUT, &one, &officer, Some(json!({"layers": [{"layer": "l2", "maturity": 5.5}]}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("maturity.l2")), "{}", r.text());
+        let r = env.api(Method::POST, &format!("{one}/submit"), &officer, None).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("achievements")), "{}", r.text());
+        let r = env.api(Method::PUT, &one, &officer, Some(json!({
+            "layers": [{"layer": "l1", "maturity": 2.44, "tasks_done": "完成HA部署"}, {"layer": "l2", "maturity": 1.8}],
+            "values": [{"kr": "KR2.3", "value": 12, "note": "SIEM告警規則清單"}, {"kr": "KR3.3", "value": 6}],
+            "achievements": "完成HA部署\nSIEM上線", "next_focus": "擴充告警規則"
+        }))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let d = r.json();
+        // 2.4 of the way 2.0 → 3.0: 40 %; rules 12 of ≥20: 60 %; 6 min where ≤2 is the target: 33.3 %
+        assert_eq!(d["summary"]["layers"][0]["current"].as_f64(), Some(2.4));
+        assert_eq!(d["summary"]["layers"][0]["progress"].as_f64(), Some(40.0));
+        let rules = kr(&d["summary"], "KR2.3");
+        assert_eq!((rules["value"].as_f64(), rules["achievement"].as_f64(), rules["basis"].as_str()), (Some(12.0), Some(60.0), Some("SIEM告警規則清單")), "{rules}");
+        assert_eq!(kr(&d["summary"], "KR3.3")["achievement"].as_f64(), Some(33.3));
+        assert_eq!(kr(&d["summary"], "KR2.3")["quarters"][1].as_f64(), Some(12.0), "2026-11 is the second quarter");
+
+        // signed by who compiled it, reviewed by another
+        let r = env.api(Method::POST, &format!("{one}/submit"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["report"]["status"], json!("submitted"));
+        let r = env.api(Method::PUT, &one, &officer, Some(json!({"achievements": "改"}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")), "{}", r.text());
+        let r = env.api(Method::POST, &format!("{one}/review"), &officer, Some(json!({"approve": true}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reviewer")), "{}", r.text());
+        let r = env.api(Method::POST, &format!("{one}/review"), &ciso, Some(json!({"approve": false}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("note")), "{}", r.text());
+        let r = env.api(Method::POST, &format!("{one}/review"), &ciso, Some(json!({"approve": false, "note": "MTTR 請補充說明"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!((r.json()["report"]["status"].as_str(), r.json()["report"]["returned"].as_str()), (Some("draft"), Some("MTTR 請補充說明")));
+        let r = env.api(Method::POST, &format!("{one}/submit"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = env.api(Method::POST, &format!("{one}/review"), &ciso, Some(json!({"approve": true}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let rep = &r.json()["report"];
+        assert_eq!((rep["status"].as_str(), rep["returned"].as_str(), rep["compiled_by"].as_str(), rep["reviewed_by"].as_str()), (Some("published"), Some(""), Some("資安專責人員 林怡君"), Some("警察局資通安全長 陳建宏")), "{rep}");
+        // published: final, and its scores are the programme's current maturity
+        let r = env.api(Method::POST, &format!("{one}/gather"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let p = env.api(Method::GET, &format!("/api/v1/maturity-programmes/{pid}"), &officer, None).await.json();
+        assert_eq!((p["layers"][0]["current"].as_f64(), p["layers"][1]["current"].as_f64()), (Some(2.4), Some(1.8)), "{p}");
+        // the reviewer told the officer when returning; management is told on publishing
+        let inbox = env.api(Method::GET, "/api/v1/inbox", &officer, None).await.json();
+        assert!(inbox.to_string().contains("maturity.returned"), "{inbox}");
+        assert!(inbox.to_string().contains("maturity.draft"), "the job's draft was announced: {inbox}");
+        let inbox = env.api(Method::GET, "/api/v1/inbox", &ciso, None).await.json();
+        assert!(inbox.to_string().contains("maturity.published") && inbox.to_string().contains("maturity.submitted"), "{inbox}");
+
+        // the next month: nothing before the 20th, then one draft carrying the scores
+        env.clock.set(1_796_432_400); // 2026-12-05 01:00 UTC
+        assert_eq!(env.app.maturity_monthly().await.expect("monthly"), 0);
+        env.clock.set(1_797_728_400); // 2026-12-20 01:00 UTC
+        assert_eq!(env.app.maturity_monthly().await.expect("monthly"), 1);
+        let o = env.api(Method::GET, &base, &officer, None).await.json();
+        let dec = o["reports"].as_array().expect("reports").iter().find(|r| r["month"] == "2026-12").expect("december").clone();
+        assert_eq!(dec["layer_notes"][0]["maturity"].as_f64(), Some(2.4), "carried from November");
+        assert_eq!(dec["layer_notes"][0]["tasks_done"], json!(""), "the notes start empty");
+    }
+
+    async fn the_framework_is_edited_tasks_ticked_and_supervisors_compare_their_subtree(env: TestEnv) {
+        let officer = env.token_for("officer.police").await;
+        let ciso = env.token_for("ciso.police").await;
+        let supervisor = env.token_for("supervisor.khh").await;
+        let penghu = env.token_for("officer.penghu").await;
+        let pol = env.org("PIF-POL").await;
+        let khh = env.org("KHH").await;
+        let pen = env.org("PEN-FIRE").await;
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/maturity"), &officer, Some(json!({"title": "L1-L5營運框架", "starts": "2026-09"}))).await;
+        let pid = r.json()["id"].as_str().expect("id").to_string();
+        let prog = format!("/api/v1/maturity-programmes/{pid}");
+        let p = env.api(Method::GET, &prog, &officer, None).await.json();
+        // the framework as shipped, sent back with changes
+        let mut layers = p["layers"].clone();
+        layers[2]["target"] = json!(3.0);
+        let mut krs: Vec<Value> = p["key_results"].as_array().expect("krs").iter().map(|k| json!({
+            "kr": k["kr"], "layer": k["layer"], "title": k["title"], "unit": k["unit"], "baseline": k["baseline"], "target": k["target"], "direction": k["direction"], "metric": k["metric"]
+        })).collect();
+        let n = krs.len();
+        krs.retain(|k| k["kr"] != "KR4.3");
+        let body = |layers: &Value, krs: &Vec<Value>| json!({"title": "L1-L5營運框架（修訂）", "layers": layers.as_array().expect("layers").iter().map(|l| json!({"layer": l["layer"], "name": l["name"], "start": l["start"], "target": l["target"], "rubric": l["rubric"]})).collect::<Vec<_>>(), "key_results": krs});
+        let mut bad = layers.clone();
+        bad[0]["target"] = json!(1.5);
+        let r = env.api(Method::PUT, &prog, &officer, Some(body(&bad, &krs))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("target.l1")), "{}", r.text());
+        let mut twice = krs.clone();
+        twice.push(twice[0].clone());
+        let r = env.api(Method::PUT, &prog, &officer, Some(body(&layers, &twice))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some(format!("kr.{}", n - 1).as_str())), "{}", r.text());
+        let mut metric = krs.clone();
+        metric[0]["metric"] = json!("uptime");
+        let r = env.api(Method::PUT, &prog, &officer, Some(body(&layers, &metric))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("metric.0")), "{}", r.text());
+        let r = env.api(Method::PUT, &prog, &officer, Some(body(&layers, &krs))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let p = r.json();
+        assert_eq!((p["programme"]["title"].as_str(), p["layers"][2]["target"].as_f64(), p["key_results"].as_array().map(Vec::len)), (Some("L1-L5營運框架（修訂）"), Some(3.0), Some(n - 1)));
+        // tasks: refused outside their phase, ticked, counted
+        let tasks = format!("{prog}/tasks");
+        let r = env.api(Method::POST, &tasks, &officer, Some(json!({"phase": 9, "layer": "l1", "title": "x"}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("phase")), "{}", r.text());
+        let r = env.api(Method::POST, &tasks, &officer, Some(json!({"phase": 1, "programme_month": 5, "title": "x", "milestone": true}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("programme_month")), "{}", r.text());
+        env.api(Method::POST, &tasks, &officer, Some(json!({"phase": 1, "layer": "l1", "title": "關鍵系統盤點"}))).await;
+        let r = env.api(Method::POST, &tasks, &officer, Some(json!({"phase": 1, "programme_month": 3, "title": "HA配置完成", "milestone": true}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = env.api(Method::POST, &format!("{prog}/task-status"), &officer, Some(json!({"number": 1, "done": true}))).await;
+        let s = &r.json()["summary"];
+        assert_eq!((s["tasks_done"].as_u64(), s["tasks_planned"].as_u64()), (Some(1), Some(2)), "{s}");
+        assert_eq!((s["phases"][0]["progress"].as_f64(), s["phases"][0]["tasks"][1]["month"].as_str()), (Some(50.0), Some("2026-11")), "{s}");
+        // phase 1 (Sep–Nov) is elapsed with a task open: missed
+        assert_eq!(s["phases"][0]["status"], json!("missed"));
+
+        // a month published, then compared by the supervisor
+        let r = env.api(Method::POST, &format!("{prog}/reports"), &officer, Some(json!({"month": "2026-11"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let rid = r.json()["report"]["id"].as_str().expect("report").to_string();
+        let one = format!("/api/v1/maturity-reports/{rid}");
+        env.api(Method::PUT, &one, &officer, Some(json!({"layers": [{"layer": "l1", "maturity": 2.5}], "values": [{"kr": "KR1.1", "value": 99.6}, {"kr": "KR2.2", "value": 70}], "achievements": "完成", "next_focus": "持續"}))).await;
+        env.api(Method::POST, &format!("{one}/submit"), &officer, None).await;
+        let r = env.api(Method::POST, &format!("{one}/review"), &ciso, Some(json!({"approve": true}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let c = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/maturity/compare?month=2026-11"), &supervisor, None).await;
+        assert_eq!(c.status, StatusCode::OK, "{}", c.text());
+        let rows = c.json()["rows"].as_array().expect("rows").clone();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!((rows[0]["org_id"].as_str(), rows[0]["status"].as_str()), (Some(pol.as_str()), Some("published")));
+        assert_eq!((rows[0]["layers"][0]["maturity"].as_f64(), rows[0]["layers"][0]["progress"].as_f64()), (Some(2.5), Some(50.0)));
+        // the key results met of those with a value, as the report counts them
+        // (KR1.1 met, KR2.2 not, and the figures the platform computed)
+        let d = env.api(Method::GET, &one, &officer, None).await.json();
+        let krs = d["summary"]["key_results"].as_array().expect("krs");
+        let valued = krs.iter().filter(|k| !k["value"].is_null()).count() as u64;
+        let met = krs.iter().filter(|k| k["status"] == "done").count() as u64;
+        assert_eq!((kr(&d["summary"], "KR1.1")["status"].as_str(), kr(&d["summary"], "KR2.2")["status"].as_str()), (Some("done"), Some("good")), "70% of 60→95 is on pace in month 3 of 18");
+        assert!(valued >= 2 && met >= 1);
+        assert_eq!((rows[0]["kr_met"].as_u64(), rows[0]["kr_valued"].as_u64()), (Some(met), Some(valued)), "{rows:?}");
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{khh}/maturity/compare?month=11/2026"), &supervisor, None).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("month")), "{}", r.text());
+        // the supervisor writes nothing; another county sees nothing of it
+        let r = env.api(Method::POST, &format!("{one}/gather"), &supervisor, None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        let r = env.api(Method::GET, &format!("/api/v1/orgs/{pen}/maturity/compare?month=2026-11"), &penghu, None).await;
+        assert_eq!(r.json()["rows"], json!([]), "{}", r.text());
+        for path in [format!("/api/v1/orgs/{pol}/maturity"), one.clone(), prog.clone()] {
+            let r = env.api(Method::GET, &path, &penghu, None).await;
+            assert!(r.status == StatusCode::NOT_FOUND || r.status == StatusCode::FORBIDDEN, "{path}: {}", r.status);
+        }
+        // printed in the seed's layout
+        let r = env.api(Method::GET, &format!("{one}/documents/maturity-report?format=pdf"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+}
