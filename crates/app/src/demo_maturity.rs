@@ -126,6 +126,104 @@ impl App {
                 .await?;
             }
         }
+        // the seed's risks, an issue, the hours and budget to date; the
+        // staffing risk linked to the register's
+        let register = self
+            .stores
+            .risk
+            .list(
+                &officer.scope(zian_domain::Permission::RecordRead),
+                &pol,
+                &zian_domain::risk::RiskFilter::default(),
+                &zian_domain::ListQuery::all(1),
+            )
+            .await?
+            .items
+            .first()
+            .map(|r| r.id.to_string());
+        let risk = |code: &str, d: &str, i: &str, l: &str, resp: &str, owner: &str, st: &str| {
+            crate::maturity::RiskInput {
+                code: code.into(),
+                description: d.into(),
+                impact: i.into(),
+                likelihood: l.into(),
+                response: resp.into(),
+                owner: owner.into(),
+                status: st.into(),
+                risk_id: None,
+            }
+        };
+        let mut staffing = risk(
+            "R002",
+            "人力資源不足",
+            "high",
+            "high",
+            "外部顧問支援＋招聘",
+            "IT主管",
+            "open",
+        );
+        staffing.risk_id = register;
+        let amount = |name: &str, planned: f64, actual: f64| crate::maturity::AmountInput {
+            name: name.into(),
+            planned,
+            actual,
+        };
+        let found = zian_domain::day::ymd(zian_domain::day::of_unix(x.month_at(3).start()));
+        let due = zian_domain::day::ymd(zian_domain::day::of_unix(x.month_at(9).start()));
+        self.edit_maturity_tracking(
+            &officer,
+            &x.id,
+            crate::maturity::TrackingInput {
+                risks: vec![
+                    risk(
+                        "R001",
+                        "預算不足影響Phase 1實施",
+                        "high",
+                        "medium",
+                        "分階段實施，優先關鍵項",
+                        "管理層",
+                        "open",
+                    ),
+                    staffing,
+                    risk(
+                        "R003",
+                        "HA設備採購延遲",
+                        "medium",
+                        "low",
+                        "提前規劃＋備選方案",
+                        "採購",
+                        "planned",
+                    ),
+                ],
+                issues: vec![crate::maturity::IssueInput {
+                    code: String::new(),
+                    description: "SIEM日誌來源未涵蓋端點".into(),
+                    found_on: found,
+                    impact: "medium".into(),
+                    status: "open".into(),
+                    resolution: "導入EDR並轉送日誌".into(),
+                    owner: "資訊室".into(),
+                    due_on: Some(due),
+                }],
+                hours: vec![
+                    amount("系統管理員", 480.0, 452.0),
+                    amount("資安專員", 400.0, 436.0),
+                    amount("IT支援專員", 240.0, 198.0),
+                    amount("DevOps工程師", 320.0, 264.0),
+                    amount("資安合規專員", 200.0, 212.0),
+                    amount("外部顧問", 160.0, 120.0),
+                ],
+                budget: vec![
+                    amount("L1可靠性", 1_200_000.0, 1_080_000.0),
+                    amount("L2防禦監控", 900_000.0, 960_000.0),
+                    amount("L3使用者體驗", 150_000.0, 60_000.0),
+                    amount("L4自動化", 200_000.0, 80_000.0),
+                    amount("L5文件合規", 120_000.0, 95_000.0),
+                    amount("外部顧問", 480_000.0, 360_000.0),
+                ],
+            },
+        )
+        .await?;
         for i in 1..=10 {
             let month = x.month_at(i);
             self.demo_month(&officer, Some(&ciso), &x.id, month, i)

@@ -101,6 +101,80 @@ pub struct FrameworkInput {
     pub key_results: Vec<KeyResultInput>,
 }
 
+/// A programme risk as edited.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MaturityRiskIn")]
+pub struct RiskInput {
+    /// `R001`; empty: the next number.
+    #[serde(default)]
+    pub code: String,
+    pub description: String,
+    /// `high`, `medium` or `low`.
+    pub impact: String,
+    pub likelihood: String,
+    #[serde(default)]
+    pub response: String,
+    #[serde(default)]
+    pub owner: String,
+    /// `open` (監控中), `planned` (已規劃) or `closed` (已解除).
+    pub status: String,
+    /// A risk of the organisation's register it is.
+    #[serde(default)]
+    pub risk_id: Option<String>,
+}
+
+/// A programme issue as edited.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MaturityIssueIn")]
+pub struct IssueInput {
+    /// `I001`; empty: the next number.
+    #[serde(default)]
+    pub code: String,
+    pub description: String,
+    /// `YYYY-MM-DD`
+    pub found_on: String,
+    pub impact: String,
+    /// `open` (處理中) or `closed` (已解決).
+    pub status: String,
+    #[serde(default)]
+    pub resolution: String,
+    #[serde(default)]
+    pub owner: String,
+    /// `YYYY-MM-DD`, 預計解決.
+    #[serde(default)]
+    pub due_on: Option<String>,
+}
+
+/// Planned and actual hours of a role, or budget of a category, to date.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MaturityAmountIn")]
+pub struct AmountInput {
+    pub name: String,
+    pub planned: f64,
+    pub actual: f64,
+}
+
+/// The programme's risks, issues and resources as edited (each list
+/// replaces the one kept).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MaturityTrackingIn")]
+pub struct TrackingInput {
+    #[serde(default)]
+    pub risks: Vec<RiskInput>,
+    #[serde(default)]
+    pub issues: Vec<IssueInput>,
+    /// Hours by role, cumulative.
+    #[serde(default)]
+    pub hours: Vec<AmountInput>,
+    /// Budget by category, cumulative (NT$).
+    #[serde(default)]
+    pub budget: Vec<AmountInput>,
+}
+
 /// A task or milestone to add.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -205,7 +279,7 @@ pub struct ReviewInput {
 }
 
 /// A layer's row of the dashboard.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "MaturityLayerRow")]
 pub struct LayerRow {
     /// `l1` … `l5`
@@ -227,7 +301,7 @@ pub struct LayerRow {
 
 /// A key result's row: the month's value with where it came from, the
 /// achievement, the status and the quarters' values.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "MaturityKrRow")]
 pub struct KrRow {
     pub code: String,
@@ -255,7 +329,7 @@ pub struct KrRow {
 }
 
 /// A phase's row.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "MaturityPhaseRow")]
 pub struct PhaseRow {
     pub number: u8,
@@ -277,7 +351,7 @@ pub struct PhaseRow {
 }
 
 /// A task or milestone.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "MaturityTaskOut")]
 pub struct TaskOut {
     pub number: u32,
@@ -290,8 +364,74 @@ pub struct TaskOut {
     pub done_on: Option<String>,
 }
 
+/// A programme risk's row.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "MaturityRiskRow")]
+pub struct RiskRow {
+    pub code: String,
+    pub description: String,
+    pub impact: String,
+    pub likelihood: String,
+    /// From impact × likelihood: `high`, `medium`, `low`.
+    pub level: String,
+    pub icon: String,
+    pub response: String,
+    pub owner: String,
+    pub status: String,
+    /// The register's risk: its id and number.
+    pub risk_id: Option<String>,
+}
+
+/// A programme issue's row.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "MaturityIssueRow")]
+pub struct IssueRow {
+    pub code: String,
+    pub description: String,
+    pub found_on: String,
+    pub impact: String,
+    pub status: String,
+    pub resolution: String,
+    pub owner: String,
+    pub due_on: Option<String>,
+    /// Open past its due day.
+    pub overdue: bool,
+}
+
+/// A row of the hours or budget table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "MaturityAmountRow")]
+pub struct AmountRow {
+    pub name: String,
+    pub planned: f64,
+    pub actual: f64,
+    /// actual − planned
+    pub variance: f64,
+    /// actual / planned, %.
+    pub utilisation: Option<f64>,
+}
+
+impl AmountRow {
+    fn of(a: &m::Amount) -> AmountRow {
+        AmountRow {
+            name: a.name.clone(),
+            planned: a.planned,
+            actual: a.actual,
+            variance: a.variance(),
+            utilisation: a.utilisation(),
+        }
+    }
+    /// The rows and their 總計.
+    fn table(v: &[m::Amount]) -> (Vec<AmountRow>, AmountRow) {
+        (
+            v.iter().map(AmountRow::of).collect(),
+            AmountRow::of(&m::total(v, "總計")),
+        )
+    }
+}
+
 /// The programme as of a month: the seed's dashboard, OKR and phase tables.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "MaturitySummary")]
 pub struct Summary {
     /// `YYYY-MM`
@@ -309,6 +449,12 @@ pub struct Summary {
     pub layers: Vec<LayerRow>,
     pub key_results: Vec<KrRow>,
     pub phases: Vec<PhaseRow>,
+    pub risks: Vec<RiskRow>,
+    pub issues: Vec<IssueRow>,
+    pub hours: Vec<AmountRow>,
+    pub hours_total: AmountRow,
+    pub budget: Vec<AmountRow>,
+    pub budget_total: AmountRow,
 }
 
 /// A programme as the API shows it.
@@ -492,6 +638,43 @@ fn at(row: &str) -> impl Fn(AppError) -> AppError + '_ {
     }
 }
 
+/// An amount of hours or money: not negative, finite.
+fn amount(field: &'static str, v: f64) -> Result<f64> {
+    if !v.is_finite() || !(0.0..=1e12).contains(&v) {
+        return Err(AppError::invalid(field, msg!("reason.maturity.amount")));
+    }
+    Ok(v)
+}
+
+/// Numbers the rows left without a code after the highest one (`R001`,
+/// `I002`); a code given twice is refused.
+fn number_rows<T>(
+    rows: &mut [T],
+    prefix: &str,
+    code: impl Fn(&mut T) -> &mut String,
+) -> Result<()> {
+    let mut next = rows
+        .iter_mut()
+        .filter_map(|r| code(r).strip_prefix(prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, r) in rows.iter_mut().enumerate() {
+        let c = code(r);
+        if c.is_empty() {
+            next += 1;
+            *c = format!("{prefix}{next:03}");
+        }
+        if !seen.insert(c.clone()) {
+            return Err(AppError::invalid(
+                &format!("code.{}{i}", prefix.to_lowercase()),
+                msg!("reason.maturity.twice"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn layer_of(s: &str) -> Result<Layer> {
     Ok(Layer::parse("layer", s)?)
 }
@@ -575,6 +758,8 @@ pub fn summary(p: &Programme, reports: &[MaturityReport], month: Month) -> Summa
         })
         .collect();
     let (tasks_done, tasks_planned) = p.tasks_done(None, None);
+    let (hours, hours_total) = AmountRow::table(&p.body.hours);
+    let (budget, budget_total) = AmountRow::table(&p.body.budget);
     let phases = p
         .body
         .phases
@@ -637,6 +822,44 @@ pub fn summary(p: &Programme, reports: &[MaturityReport], month: Month) -> Summa
         layers,
         key_results,
         phases,
+        risks: p
+            .body
+            .risks
+            .iter()
+            .map(|r| RiskRow {
+                code: r.code.clone(),
+                description: r.description.clone(),
+                impact: r.impact.as_str().into(),
+                likelihood: r.likelihood.as_str().into(),
+                level: r.level().as_str().into(),
+                icon: r.level().icon().into(),
+                response: r.response.clone(),
+                owner: r.owner.clone(),
+                status: r.status.as_str().into(),
+                risk_id: r.risk_id.as_ref().map(ToString::to_string),
+            })
+            .collect(),
+        issues: p
+            .body
+            .issues
+            .iter()
+            .map(|x| IssueRow {
+                code: x.code.clone(),
+                description: x.description.clone(),
+                found_on: ymd(x.found_on),
+                impact: x.impact.as_str().into(),
+                status: x.status.as_str().into(),
+                resolution: x.resolution.clone(),
+                owner: x.owner.clone(),
+                due_on: x.due_on.map(ymd),
+                // as of the month's end (today for the current month)
+                overdue: x.overdue(of_unix(month.end() - 1)),
+            })
+            .collect(),
+        hours,
+        hours_total,
+        budget,
+        budget_total,
     }
 }
 
@@ -881,6 +1104,106 @@ impl App {
         x.updated_at = self.now().max(previous + 1);
         let mut e = p.event("maturity.programme_edited", Some(&org.id), Some(&x.id));
         e.details = serde_json::json!({"key_results": x.body.key_results.len()});
+        self.stores
+            .maturity
+            .save_programme(&p.scope(Permission::RecordWrite), &x, Some(previous), e)
+            .await?;
+        Ok(x)
+    }
+
+    /// Replaces the programme's risks, issues, hours and budget.
+    pub async fn edit_maturity_tracking(
+        &self,
+        p: &Principal,
+        id: &MaturityProgrammeId,
+        input: TrackingInput,
+    ) -> Result<Programme> {
+        let (mut x, org) = self
+            .maturity_programme_row(p, id, Permission::RecordWrite)
+            .await?;
+        let scope = p.scope(Permission::RecordRead);
+        let mut risks: Vec<m::ProgrammeRisk> = Vec::new();
+        for (i, r) in input.risks.iter().enumerate() {
+            let row = format!("r{i}");
+            let risk_id = match r
+                .risk_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                None => None,
+                Some(rid) => {
+                    let rid = zian_domain::RiskId::from(rid);
+                    // a risk of this organisation's register
+                    let found = self.stores.risk.get(&scope, &rid).await?;
+                    if found.is_none_or(|k| k.org_id != org.id) {
+                        return Err(AppError::invalid(
+                            &format!("risk_id.{row}"),
+                            msg!("reason.maturity.no_risk"),
+                        ));
+                    }
+                    Some(rid)
+                }
+            };
+            let v = (|| -> Result<m::ProgrammeRisk> {
+                Ok(m::ProgrammeRisk {
+                    code: opt_text::<10>("code", &r.code)?,
+                    description: text::<300>("description", &r.description)?,
+                    impact: m::Rating::parse("impact", &r.impact)?,
+                    likelihood: m::Rating::parse("likelihood", &r.likelihood)?,
+                    response: opt_text::<300>("response", &r.response)?,
+                    owner: opt_text::<100>("owner", &r.owner)?,
+                    status: m::Tracking::parse("status", &r.status)?,
+                    risk_id,
+                })
+            })()
+            .map_err(at(&row))?;
+            risks.push(v);
+        }
+        number_rows(&mut risks, "R", |r| &mut r.code)?;
+        let mut issues: Vec<m::ProgrammeIssue> = Vec::new();
+        for (i, x) in input.issues.iter().enumerate() {
+            let row = format!("i{i}");
+            let v = (|| -> Result<m::ProgrammeIssue> {
+                let status = m::Tracking::parse("status", &x.status)?;
+                Ok(m::ProgrammeIssue {
+                    code: opt_text::<10>("code", &x.code)?,
+                    description: text::<300>("description", &x.description)?,
+                    found_on: zian_domain::day::parse("found_on", &x.found_on)?,
+                    impact: m::Rating::parse("impact", &x.impact)?,
+                    status,
+                    resolution: opt_text::<300>("resolution", &x.resolution)?,
+                    owner: opt_text::<100>("owner", &x.owner)?,
+                    due_on: crate::typed::day_opt("due_on", &x.due_on)?,
+                })
+            })()
+            .map_err(at(&row))?;
+            issues.push(v);
+        }
+        number_rows(&mut issues, "I", |r| &mut r.code)?;
+        let amounts = |v: &[AmountInput], prefix: &str| -> Result<Vec<m::Amount>> {
+            v.iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    (|| -> Result<m::Amount> {
+                        Ok(m::Amount {
+                            name: text::<50>("name", &a.name)?,
+                            planned: amount("planned", a.planned)?,
+                            actual: amount("actual", a.actual)?,
+                        })
+                    })()
+                    .map_err(at(&format!("{prefix}{i}")))
+                })
+                .collect()
+        };
+        x.body.hours = amounts(&input.hours, "h")?;
+        x.body.budget = amounts(&input.budget, "b")?;
+        x.body.risks = risks;
+        x.body.issues = issues;
+        let previous = x.updated_at;
+        x.updated_at = self.now().max(previous + 1);
+        let mut e = p.event("maturity.tracking_edited", Some(&org.id), Some(&x.id));
+        e.details = serde_json::json!({"risks": x.body.risks.len(), "issues": x.body.issues.len()});
         self.stores
             .maturity
             .save_programme(&p.scope(Permission::RecordWrite), &x, Some(previous), e)
@@ -1261,7 +1584,13 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let reports = self.stores.maturity.reports(&scope, &programme.id).await?;
-        let s = summary(&programme, &reports, report.month);
+        // a published month shows its tables as signed
+        let s = report
+            .body
+            .frozen
+            .clone()
+            .and_then(|v| serde_json::from_value::<Summary>(v).ok())
+            .unwrap_or_else(|| summary(&programme, &reports, report.month));
         let can_write = self.can(p, Permission::RecordWrite, &org);
         let can_review = can_write
             && report
@@ -1448,6 +1777,24 @@ impl App {
             &note,
         )?;
         r.updated_at = now;
+        if input.approve {
+            // the month's tables frozen as published
+            let scope = p.scope(Permission::RecordRead);
+            if let Some(x) = self
+                .stores
+                .maturity
+                .get_programme(&scope, &r.programme_id)
+                .await?
+            {
+                let mut reports = self.stores.maturity.reports(&scope, &x.id).await?;
+                for y in &mut reports {
+                    if y.id == r.id {
+                        *y = r.clone();
+                    }
+                }
+                r.body.frozen = serde_json::to_value(summary(&x, &reports, r.month)).ok();
+            }
+        }
         let action = if input.approve {
             "maturity.report_published"
         } else {

@@ -175,6 +175,188 @@ pub struct Task {
     pub done_on: Option<Date>,
 }
 
+/// 高 / 中 / 低: a programme risk's impact and likelihood, its level, an
+/// issue's impact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Low,
+    Medium,
+    High,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 3] = [Rating::High, Rating::Medium, Rating::Low];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::High => "high",
+            Rating::Medium => "medium",
+            Rating::Low => "low",
+        }
+    }
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        crate::error::parse_named(&Self::ALL, Self::as_str, field, s.trim())
+    }
+    fn weight(self) -> u8 {
+        match self {
+            Rating::High => 3,
+            Rating::Medium => 2,
+            Rating::Low => 1,
+        }
+    }
+    /// A risk's level from its impact and likelihood, as seed 000's table
+    /// reads them: 高×高 🔴, 高×中 or 中×中 🟡, 高×低 and below 🟢.
+    pub fn level(impact: Rating, likelihood: Rating) -> Rating {
+        match impact.weight() * likelihood.weight() {
+            9.. => Rating::High,
+            4.. => Rating::Medium,
+            _ => Rating::Low,
+        }
+    }
+    /// The seed's icon for a risk level.
+    pub fn icon(self) -> &'static str {
+        match self {
+            Rating::High => "🔴",
+            Rating::Medium => "🟡",
+            Rating::Low => "🟢",
+        }
+    }
+}
+
+/// Where a programme risk or issue stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tracking {
+    /// 監控中 (a risk) / 處理中 (an issue)
+    Open,
+    /// 已規劃 (a risk's response planned)
+    Planned,
+    /// 已解除 / 已解決
+    Closed,
+}
+
+impl Tracking {
+    pub const ALL: [Tracking; 3] = [Tracking::Open, Tracking::Planned, Tracking::Closed];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tracking::Open => "open",
+            Tracking::Planned => "planned",
+            Tracking::Closed => "closed",
+        }
+    }
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        crate::error::parse_named(&Self::ALL, Self::as_str, field, s.trim())
+    }
+}
+
+/// A risk to the programme (seed 000's 風險清單), linked to the security
+/// risk register when it is a security risk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeRisk {
+    /// `R001`
+    pub code: String,
+    pub description: String,
+    pub impact: Rating,
+    pub likelihood: Rating,
+    /// 應對措施
+    pub response: String,
+    pub owner: String,
+    pub status: Tracking,
+    /// The security risk of the register it is.
+    #[serde(default)]
+    pub risk_id: Option<crate::RiskId>,
+}
+
+impl ProgrammeRisk {
+    pub fn level(&self) -> Rating {
+        Rating::level(self.impact, self.likelihood)
+    }
+}
+
+/// An issue of the programme (seed 000's 問題清單).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeIssue {
+    /// `I001`
+    pub code: String,
+    pub description: String,
+    #[serde(with = "crate::day::serde_ymd")]
+    pub found_on: Date,
+    pub impact: Rating,
+    pub status: Tracking,
+    /// 解決方案
+    pub resolution: String,
+    pub owner: String,
+    /// 預計解決
+    #[serde(with = "crate::day::serde_opt_ymd", default)]
+    pub due_on: Option<Date>,
+}
+
+impl ProgrammeIssue {
+    /// Still open after its due day.
+    pub fn overdue(&self, today: Date) -> bool {
+        self.status != Tracking::Closed && self.due_on.is_some_and(|d| d < today)
+    }
+}
+
+/// Planned and actual amounts of one role's hours or one category's budget,
+/// cumulative to date (seed 000's 資源使用情況).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amount {
+    pub name: String,
+    pub planned: f64,
+    pub actual: f64,
+}
+
+impl Amount {
+    /// A table's rows, nothing planned or spent yet.
+    pub fn rows(names: &[&str]) -> Vec<Amount> {
+        names
+            .iter()
+            .map(|n| Amount {
+                name: (*n).to_string(),
+                planned: 0.0,
+                actual: 0.0,
+            })
+            .collect()
+    }
+    /// 差異: actual − planned.
+    pub fn variance(&self) -> f64 {
+        self.actual - self.planned
+    }
+    /// 使用率: actual / planned in % (none before anything is planned).
+    pub fn utilisation(&self) -> Option<f64> {
+        (self.planned > 0.0).then(|| pct(self.actual / self.planned))
+    }
+}
+
+/// The sum of amounts (the tables' 總計 row).
+pub fn total(v: &[Amount], name: &str) -> Amount {
+    Amount {
+        name: name.to_string(),
+        planned: v.iter().map(|a| a.planned).sum(),
+        actual: v.iter().map(|a| a.actual).sum(),
+    }
+}
+
+/// The roles of seed 000's hours table.
+pub const ROLES: [&str; 6] = [
+    "系統管理員",
+    "資安專員",
+    "IT支援專員",
+    "DevOps工程師",
+    "資安合規專員",
+    "外部顧問",
+];
+/// The categories of seed 000's budget table.
+pub const BUDGET: [&str; 6] = [
+    "L1可靠性",
+    "L2防禦監控",
+    "L3使用者體驗",
+    "L4自動化",
+    "L5文件合規",
+    "外部顧問",
+];
+
 /// What a programme keeps as its JSON body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ProgrammeBody {
@@ -182,6 +364,16 @@ pub struct ProgrammeBody {
     pub phases: Vec<Phase>,
     pub key_results: Vec<KeyResult>,
     pub tasks: Vec<Task>,
+    #[serde(default)]
+    pub risks: Vec<ProgrammeRisk>,
+    #[serde(default)]
+    pub issues: Vec<ProgrammeIssue>,
+    /// Hours by role, cumulative.
+    #[serde(default)]
+    pub hours: Vec<Amount>,
+    /// Budget by layer and for consultants, cumulative (NT$).
+    #[serde(default)]
+    pub budget: Vec<Amount>,
     /// The framework file's source and effective date it was made from.
     pub framework: String,
 }
@@ -287,6 +479,10 @@ impl Programme {
                     })
                     .collect(),
                 tasks: Vec::new(),
+                risks: Vec::new(),
+                issues: Vec::new(),
+                hours: Amount::rows(&ROLES),
+                budget: Amount::rows(&BUDGET),
                 framework: format!("{} ({})", f.source, crate::day::ymd(f.effective_from)),
             },
             created_by,
@@ -602,6 +798,11 @@ pub struct ReportBody {
     pub returned: String,
     /// When the bound values were last computed.
     pub gathered_at: Option<i64>,
+    /// The month's tables as published (the application's summary), so a
+    /// later change of the framework, tasks, risks or resources leaves a
+    /// published month as it was signed.
+    #[serde(default)]
+    pub frozen: Option<serde_json::Value>,
 }
 
 /// A month's progress report of a programme.
@@ -852,6 +1053,46 @@ mod tests {
         assert_eq!(achievement(&rules, 10.0), 50.0);
         assert!((toward(&rules, 12.5) - 0.5).abs() < 1e-9);
         assert_eq!(achievement(&kr(false, None, 0.0), -1.0), 0.0);
+    }
+
+    #[test]
+    fn risk_levels_follow_the_seed_and_resources_their_variance() {
+        use Rating::*;
+        // R001 高×中 🟡, R002 高×高 🔴, R003 中×低 🟢 (seed 000 L352-354)
+        assert_eq!(Rating::level(High, Medium), Medium);
+        assert_eq!(Rating::level(High, High), High);
+        assert_eq!(Rating::level(Medium, Low), Low);
+        assert_eq!(Rating::level(Medium, Medium), Medium);
+        assert_eq!(Rating::level(High, Low), Low);
+        let a = Amount {
+            name: "資安專員".into(),
+            planned: 120.0,
+            actual: 90.0,
+        };
+        assert_eq!((a.variance(), a.utilisation()), (-30.0, Some(75.0)));
+        let none = Amount {
+            name: "外部顧問".into(),
+            planned: 0.0,
+            actual: 8.0,
+        };
+        assert_eq!(none.utilisation(), None);
+        let t = total(&[a, none], "總計");
+        assert_eq!(
+            (t.planned, t.actual, t.utilisation()),
+            (120.0, 98.0, Some(81.7))
+        );
+        let issue = ProgrammeIssue {
+            code: "I001".into(),
+            description: String::new(),
+            found_on: crate::day::parse("d", "2026-02-01").unwrap(),
+            impact: High,
+            status: Tracking::Open,
+            resolution: String::new(),
+            owner: String::new(),
+            due_on: crate::day::parse_opt("d", Some("2026-03-01")).unwrap(),
+        };
+        assert!(issue.overdue(crate::day::parse("d", "2026-03-02").unwrap()));
+        assert!(!issue.overdue(crate::day::parse("d", "2026-03-01").unwrap()));
     }
 
     #[test]

@@ -157,6 +157,72 @@ backend_tests! {
         assert_eq!(dec["layer_notes"][0]["tasks_done"], json!(""), "the notes start empty");
     }
 
+    async fn risks_issues_and_resources_are_tracked_with_their_levels_and_variance(env: TestEnv) {
+        let officer = env.token_for("officer.police").await;
+        let health = env.token_for("officer.health").await;
+        let pol = env.org("PIF-POL").await;
+        let hlt = env.org("PIF-HLT").await;
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/maturity"), &officer, Some(json!({"title": "L1-L5營運框架", "starts": "2026-06"}))).await;
+        let pid = r.json()["id"].as_str().expect("id").to_string();
+        let prog = format!("/api/v1/maturity-programmes/{pid}");
+        // the seed's hours and budget tables start empty
+        let p = env.api(Method::GET, &prog, &officer, None).await.json();
+        let roles: Vec<&str> = p["summary"]["hours"].as_array().expect("hours").iter().filter_map(|h| h["name"].as_str()).collect();
+        assert_eq!(roles, ["系統管理員", "資安專員", "IT支援專員", "DevOps工程師", "資安合規專員", "外部顧問"]);
+        // a risk of the police register, one of the health bureau's
+        let own = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/risks"), &officer, Some(json!({"asset": "機房", "threat": "人力不足", "weakness": "單一維運人員", "asset_value": 2, "likelihood": 2, "vulnerability": 2, "treatment": "accept", "owner": "資訊室"}))).await;
+        assert_eq!(own.status, StatusCode::CREATED, "{}", own.text());
+        let own = own.json()["id"].as_str().expect("risk").to_string();
+        let other = env.api(Method::POST, &format!("/api/v1/orgs/{hlt}/risks"), &health, Some(json!({"asset": "主機", "threat": "x", "weakness": "y", "asset_value": 1, "likelihood": 1, "vulnerability": 1, "treatment": "accept", "owner": "資訊室"}))).await;
+        assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
+        let other = other.json()["id"].as_str().expect("risk").to_string();
+        let tracking = format!("{prog}/tracking");
+        let risk = |code: &str, impact: &str, likelihood: &str, rid: Option<&str>| json!({"code": code, "description": format!("風險{code}"), "impact": impact, "likelihood": likelihood, "status": "open", "risk_id": rid});
+        let r = env.api(Method::PUT, &tracking, &officer, Some(json!({"risks": [risk("", "high", "medium", None), risk("", "high", "high", Some(&other))]}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("risk_id.r1")), "another organisation's risk: {}", r.text());
+        let r = env.api(Method::PUT, &tracking, &officer, Some(json!({"risks": [risk("R001", "high", "medium", None), risk("R001", "low", "low", None)]}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("code.r1")), "{}", r.text());
+        let r = env.api(Method::PUT, &tracking, &officer, Some(json!({"risks": [risk("", "severe", "low", None)]}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("impact.r0")), "{}", r.text());
+        let r = env.api(Method::PUT, &tracking, &officer, Some(json!({"hours": [{"name": "資安專員", "planned": 100, "actual": -1}]}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("actual.h0")), "{}", r.text());
+        let r = env.api(Method::PUT, &tracking, &officer, Some(json!({
+            "risks": [risk("", "high", "medium", None), risk("", "high", "high", Some(&own)), risk("R007", "medium", "low", None), risk("", "low", "low", None)],
+            "issues": [{"description": "SIEM日誌來源未涵蓋端點", "found_on": "2026-08-01", "impact": "medium", "status": "open", "due_on": "2026-10-31"},
+                       {"description": "預算核定延遲", "found_on": "2026-07-01", "impact": "high", "status": "closed", "resolution": "已核定", "due_on": "2026-08-31"}],
+            "hours": [{"name": "資安專員", "planned": 120, "actual": 90}, {"name": "外部顧問", "planned": 0, "actual": 8}],
+            "budget": [{"name": "L1可靠性", "planned": 1000000, "actual": 1100000}]
+        }))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let s = &r.json()["summary"];
+        // numbered after the highest given; levels as the seed reads them
+        let codes: Vec<(&str, &str)> = s["risks"].as_array().expect("risks").iter().map(|r| (r["code"].as_str().unwrap_or(""), r["level"].as_str().unwrap_or(""))).collect();
+        assert_eq!(codes, [("R008", "medium"), ("R009", "high"), ("R007", "low"), ("R010", "low")]);
+        assert_eq!(s["risks"][1]["risk_id"], json!(own));
+        assert_eq!((s["issues"][0]["code"].as_str(), s["issues"][0]["overdue"].as_bool()), (Some("I001"), Some(true)), "open past its due day");
+        assert_eq!(s["issues"][1]["overdue"], json!(false), "resolved");
+        assert_eq!((s["hours"][0]["variance"].as_f64(), s["hours"][0]["utilisation"].as_f64()), (Some(-30.0), Some(75.0)));
+        assert!(s["hours"][1]["utilisation"].is_null(), "nothing planned");
+        assert_eq!((s["hours_total"]["planned"].as_f64(), s["hours_total"]["actual"].as_f64(), s["hours_total"]["utilisation"].as_f64()), (Some(120.0), Some(98.0), Some(81.7)));
+        assert_eq!((s["budget_total"]["variance"].as_f64(), s["budget_total"]["utilisation"].as_f64()), (Some(100000.0), Some(110.0)));
+        // a month published keeps its tables as signed
+        let ciso = env.token_for("ciso.police").await;
+        let r = env.api(Method::POST, &format!("{prog}/reports"), &officer, Some(json!({"month": "2026-11"}))).await;
+        let one = format!("/api/v1/maturity-reports/{}", r.json()["report"]["id"].as_str().expect("report"));
+        env.api(Method::PUT, &one, &officer, Some(json!({"achievements": "完成", "next_focus": "持續"}))).await;
+        env.api(Method::POST, &format!("{one}/submit"), &officer, None).await;
+        let r = env.api(Method::POST, &format!("{one}/review"), &ciso, Some(json!({"approve": true}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let r = env.api(Method::PUT, &tracking, &officer, Some(json!({"risks": [], "issues": []}))).await;
+        assert_eq!(r.json()["summary"]["risks"], json!([]));
+        let d = env.api(Method::GET, &one, &officer, None).await.json();
+        assert_eq!((d["summary"]["risks"].as_array().map(Vec::len), d["summary"]["hours_total"]["actual"].as_f64()), (Some(4), Some(98.0)), "{}", d["summary"]);
+        // another county reaches none of it
+        let penghu = env.token_for("officer.penghu").await;
+        let r = env.api(Method::PUT, &tracking, &penghu, Some(json!({}))).await;
+        assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{}", r.text());
+    }
+
     async fn the_framework_is_edited_tasks_ticked_and_supervisors_compare_their_subtree(env: TestEnv) {
         let officer = env.token_for("officer.police").await;
         let ciso = env.token_for("ciso.police").await;

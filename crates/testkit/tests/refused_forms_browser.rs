@@ -278,6 +278,12 @@ const BAD: &[Case] = &[
         "0.5",
         &[],
     ),
+    (
+        "/maturity-programmes/{id}/tracking",
+        "planned.h0",
+        "-5",
+        &[],
+    ),
     ("/maturity-reports/{id}", "maturity.l1", "9", &[]),
     ("/maturity-reports/{id}/review", "note", "{long}", &[]),
     (
@@ -1056,6 +1062,7 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/orgs/{pol}/audit-checklists"),
                     format!("/orgs/{pol}/maturity"),
                     format!("/maturity-programmes/{programme}/framework"),
+                    format!("/maturity-programmes/{programme}/tracking"),
                     format!("/maturity-reports/{draft}"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),

@@ -281,6 +281,136 @@ impl App {
             doc.list(milestones);
         }
 
+        // 風險與問題追蹤
+        let rating = |r: &str| {
+            catalogue()
+                .t(Lang::ZhTw, &format!("maturity.rating.{r}"))
+                .to_string()
+        };
+        let state = |r: &str| {
+            catalogue()
+                .t(Lang::ZhTw, &format!("maturity.tracking_status.{r}"))
+                .to_string()
+        };
+        let mut risks = Table::new(
+            "風險清單",
+            vec![
+                Column::text("ID", 1),
+                Column::text("風險描述", 5),
+                Column::text("影響", 1),
+                Column::text("機率", 1),
+                Column::text("等級", 1),
+                Column::text("應對措施", 4),
+                Column::text("負責人", 2),
+                Column::text("狀態", 2),
+            ],
+        );
+        for r in &s.risks {
+            risks.row(vec![
+                r.code.clone(),
+                r.description.clone(),
+                rating(&r.impact),
+                rating(&r.likelihood),
+                rating(&r.level),
+                r.response.clone(),
+                r.owner.clone(),
+                state(&r.status),
+            ]);
+        }
+        doc.heading(2, "風險與問題追蹤");
+        doc.table(risks, false);
+        let mut issues = Table::new(
+            "問題清單",
+            vec![
+                Column::text("ID", 1),
+                Column::text("問題描述", 5),
+                Column::text("發現日期", 2),
+                Column::text("影響", 1),
+                Column::text("狀態", 2),
+                Column::text("解決方案", 4),
+                Column::text("負責人", 2),
+                Column::text("預計解決", 2),
+            ],
+        );
+        for x in &s.issues {
+            issues.row(vec![
+                x.code.clone(),
+                x.description.clone(),
+                x.found_on.clone(),
+                rating(&x.impact),
+                if x.overdue {
+                    format!("{}（逾期）", state(&x.status))
+                } else {
+                    state(&x.status)
+                },
+                x.resolution.clone(),
+                x.owner.clone(),
+                x.due_on.clone().unwrap_or_default(),
+            ]);
+        }
+        doc.table(issues, false);
+
+        // 資源使用情況
+        doc.heading(2, "資源使用情況");
+        for (title, head, unit, rows, total) in [
+            (
+                "人力投入追蹤（累計至本月）",
+                "角色",
+                "h",
+                &s.hours,
+                &s.hours_total,
+            ),
+            (
+                "預算使用追蹤（累計至本月）",
+                "類別",
+                "$",
+                &s.budget,
+                &s.budget_total,
+            ),
+        ] {
+            let mut t = Table::new(
+                title,
+                vec![
+                    Column::text(head, 3),
+                    Column::number(
+                        if unit == "h" {
+                            "計劃工時"
+                        } else {
+                            "計劃預算"
+                        },
+                        2,
+                    ),
+                    Column::number(
+                        if unit == "h" {
+                            "實際工時"
+                        } else {
+                            "實際支出"
+                        },
+                        2,
+                    ),
+                    Column::number("差異", 2),
+                    Column::number("使用率", 2),
+                ],
+            );
+            let fmt = |v: f64| {
+                if unit == "h" {
+                    format!("{}h", num(v))
+                } else {
+                    format!("${}", num(v))
+                }
+            };
+            for a in rows.iter().chain(std::iter::once(total)) {
+                t.row(vec![
+                    a.name.clone(),
+                    fmt(a.planned),
+                    fmt(a.actual),
+                    fmt(a.variance),
+                    pct(a.utilisation),
+                ]);
+            }
+            doc.table(t, false);
+        }
+
         // 成功案例與學習
         doc.heading(2, "成功案例與學習");
         doc.fields(vec![

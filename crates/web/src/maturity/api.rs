@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zian_app::maturity::{
     CompareRow, FrameworkInput, ProgrammeInput, ProgrammeOut, ReportEditInput, ReportInput,
-    ReportOut, ReviewInput, Summary, TaskInput, TaskOut, TaskStatusInput, summary, task_out,
+    ReportOut, ReviewInput, Summary, TaskInput, TaskOut, TaskStatusInput, TrackingInput, task_out,
 };
 use zian_domain::maturity::{Month, Programme};
 use zian_domain::{MaturityProgrammeId, MaturityReportId, OrgId};
@@ -199,6 +199,16 @@ pub async fn framework(
     detail(&st, &c, &id).await
 }
 
+pub async fn tracking(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<MaturityProgrammeId>,
+    ApiJson(input): ApiJson<TrackingInput>,
+) -> ApiResult<ApiJson<ProgrammeDetailOut>> {
+    st.app.edit_maturity_tracking(&c.p, &id, input).await?;
+    detail(&st, &c, &id).await
+}
+
 pub async fn add_task(
     State(st): State<AppState>,
     c: ApiCaller,
@@ -227,7 +237,7 @@ async fn report_detail(
     let v = st.app.maturity_report(&c.p, id).await?;
     Ok(ApiJson(ReportDetailOut {
         report: ReportOut::of(&v.report),
-        summary: summary(&v.programme, &v.reports, v.report.month),
+        summary: v.summary,
     }))
 }
 

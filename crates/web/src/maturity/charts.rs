@@ -226,6 +226,52 @@ pub fn kr(
 
 pub use zian_domain::maturity::number as num;
 
+/// Planned against actual per row (hours by role, budget by category):
+/// the plan an outlined bar, the actual a solid one beneath it, both
+/// labelled — told apart without colour.
+pub fn pairs(id: &str, title: &str, rows: &[(String, f64, f64)], legend: (&str, &str)) -> String {
+    let (w, left, right, bar, gap) = (680.0_f64, 120.0_f64, 90.0_f64, 9.0_f64, 8.0_f64);
+    let h = 24.0 + rows.len() as f64 * (2.0 * bar + gap) + 8.0;
+    let max = rows
+        .iter()
+        .flat_map(|(_, p, a)| [*p, *a])
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let x = |v: f64| (w - left - right) * v.max(0.0) / max;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{}\" role=\"img\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"11\"><title>{}</title>",
+        esc(id),
+        esc(title)
+    );
+    s.push_str(&format!(
+        "<rect x=\"{left}\" y=\"4\" width=\"12\" height=\"8\" fill=\"#fff\" stroke=\"#000\"/><text x=\"{:.1}\" y=\"12\">{}</text><rect x=\"{:.1}\" y=\"4\" width=\"12\" height=\"8\" fill=\"#000\"/><text x=\"{:.1}\" y=\"12\">{}</text>",
+        left + 16.0,
+        esc(legend.0),
+        left + 90.0,
+        left + 106.0,
+        esc(legend.1)
+    ));
+    for (i, (name, planned, actual)) in rows.iter().enumerate() {
+        let y = 24.0 + i as f64 * (2.0 * bar + gap);
+        s.push_str(&format!(
+            "<g class=\"pair\" data-name=\"{}\"><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><rect class=\"planned\" x=\"{left}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{bar}\" fill=\"#fff\" stroke=\"#000\"/><rect class=\"actual\" x=\"{left}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar}\" fill=\"#000\"/><text x=\"{:.1}\" y=\"{:.1}\">{} / {}</text></g>",
+            esc(name),
+            left - 6.0,
+            y + bar + 3.0,
+            esc(name),
+            x(*planned),
+            y + bar,
+            x(*actual),
+            left + x(planned.max(*actual)) + 6.0,
+            y + bar + 3.0,
+            num(*planned),
+            num(*actual)
+        ));
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +312,30 @@ mod tests {
             "the second line is dashed"
         );
         assert!(s.contains(">L2 1.8<"), "labelled at its last value");
+    }
+
+    #[test]
+    fn pairs_draw_the_plan_outlined_and_the_actual_solid() {
+        let s = pairs(
+            "hours-chart",
+            "工時",
+            &[
+                ("資安專員".into(), 120.0, 90.0),
+                ("外部顧問".into(), 0.0, 8.0),
+            ],
+            ("計劃", "實際"),
+        );
+        assert_eq!(s.matches("class=\"pair\"").count(), 2);
+        assert!(s.contains(">120 / 90<") && s.contains(">0 / 8<"));
+        // the largest value spans the width; the plan of 0 has none
+        assert!(
+            s.contains("class=\"planned\" x=\"120\" y=\"24.0\" width=\"470.0\""),
+            "{s}"
+        );
+        assert!(
+            s.contains("class=\"planned\" x=\"120\" y=\"50.0\" width=\"0.0\""),
+            "{s}"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::http::Method as M;
 use axum::routing::{get, post, put};
 use zian_app::maturity::{
     FrameworkInput, ProgrammeInput, ProgrammeOut, ReportEditInput, ReportInput, ReviewInput,
-    TaskInput, TaskStatusInput,
+    TaskInput, TaskStatusInput, TrackingInput,
 };
 
 use crate::routes::{Kind::*, Route, r};
@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::GET, "/api/v1/orgs/{id}/maturity/compare", Api, "maturity", "A supervisor's comparison (`month`, default this month): each organisation below with a programme, its maturity and progress per layer, key results met", get(api::compare)).resp::<api::CompareOut>(),
         r(M::GET, "/api/v1/maturity-programmes/{id}", Api, "maturity", "A programme: its framework (layers with rubric, key results with their bound figures, phases, tasks) and its tables as of this month", get(api::programme)).resp::<api::ProgrammeDetailOut>(),
         r(M::PUT, "/api/v1/maturity-programmes/{id}", Api, "maturity", "Replace the framework: title, the five layers (start, target, rubric), the key results (baseline, target, direction, bound figure)", put(api::framework)).req::<FrameworkInput>().resp::<api::ProgrammeDetailOut>(),
+        r(M::PUT, "/api/v1/maturity-programmes/{id}/tracking", Api, "maturity", "Replace the programme's risks (impact × likelihood, a security risk linked to the register), issues (found, due, resolved) and the planned and actual hours by role and budget by category to date", put(api::tracking)).req::<TrackingInput>().resp::<api::ProgrammeDetailOut>(),
         r(M::POST, "/api/v1/maturity-programmes/{id}/tasks", Api, "maturity", "Add a task of a layer in a phase, or a milestone of a month", post(api::add_task)).req::<TaskInput>().resp::<api::ProgrammeDetailOut>(),
         r(M::POST, "/api/v1/maturity-programmes/{id}/task-status", Api, "maturity", "Mark a task or milestone done (today) or not", post(api::task_status)).req::<TaskStatusInput>().resp::<api::ProgrammeDetailOut>(),
         r(M::POST, "/api/v1/maturity-programmes/{id}/reports", Api, "maturity", "Draft a month's progress report now (the monthly job drafts it on the 20th): the layers' scores carried from the month before, the bound key results computed from the records", post(api::create_report)).req::<ReportInput>().resp::<api::ReportDetailOut>(),
@@ -36,6 +37,8 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::GET, "/orgs/{id}/maturity/compare", Page, "page", "L1-L5 maturity of the organisations below, side by side", get(pages::compare)),
         r(M::GET, "/maturity-programmes/{id}/framework", Page, "page", "Edit the L1-L5 framework, rubric and OKRs", get(pages::framework)),
         r(M::POST, "/maturity-programmes/{id}/framework", Page, "page", "Save the L1-L5 framework, rubric and OKRs", post(pages::save_framework)),
+        r(M::GET, "/maturity-programmes/{id}/tracking", Page, "page", "Edit an L1-L5 programme's risks, issues and resources", get(pages::tracking)),
+        r(M::POST, "/maturity-programmes/{id}/tracking", Page, "page", "Save an L1-L5 programme's risks, issues and resources", post(pages::save_tracking)),
         r(M::POST, "/maturity-programmes/{id}/tasks", Page, "page", "Add an L1-L5 task or milestone", post(pages::add_task)),
         r(M::POST, "/maturity-programmes/{id}/task-status", Page, "page", "Mark an L1-L5 task done or not", post(pages::task_status)),
         r(M::POST, "/maturity-programmes/{id}/reports", Page, "page", "Draft a month's progress report", post(pages::create_report)),

@@ -7,9 +7,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use zian_app::AppError;
 use zian_app::maturity::{
-    Comparison, FrameworkInput, KeyResultInput, KrRow, LayerInput, LayerScoreInput, MaturityView,
-    ProgrammeInput, ReportDetail, ReportEditInput, ReportInput, ReviewInput, Summary, TaskInput,
-    TaskStatusInput,
+    AmountInput, Comparison, FrameworkInput, IssueInput, KeyResultInput, KrRow, LayerInput,
+    LayerScoreInput, MaturityView, ProgrammeInput, ReportDetail, ReportEditInput, ReportInput,
+    ReviewInput, RiskInput, Summary, TaskInput, TaskStatusInput, TrackingInput,
 };
 use zian_domain::maturity::{
     Layer, MaturityReport, Metric, Month, Programme, ReportStatus, maturity_series,
@@ -90,6 +90,12 @@ impl Fmt<'_> {
             Some(m) => self.0.t(&format!("maturity.metric.{m}")),
             None => self.0.t("maturity.typed"),
         }
+    }
+    pub fn rating(&self, s: &str) -> String {
+        self.0.t(&format!("maturity.rating.{s}"))
+    }
+    pub fn tracking(&self, s: &str) -> String {
+        self.0.t(&format!("maturity.tracking_status.{s}"))
     }
     pub fn report_status(&self, s: &str) -> String {
         self.0.t(&format!("maturity.report_status.{s}"))
@@ -182,6 +188,9 @@ pub struct OverviewPage {
     pub v: MaturityView,
     pub maturity_svg: String,
     pub kr_svgs: Vec<String>,
+    /// Hours and budget, planned against actual.
+    pub hours_svg: String,
+    pub budget_svg: String,
     pub this_month: String,
 }
 
@@ -301,12 +310,33 @@ pub async fn overview(
         (Some(p), Some(s)) => charts_of(&cx, p, &v.reports, s),
         _ => (String::new(), Vec::new()),
     };
+    let legend = (cx.t("maturity.planned_bar"), cx.t("maturity.actual_bar"));
+    let pairs = |id: &str, title: &str, rows: &[zian_app::maturity::AmountRow]| {
+        charts::pairs(
+            id,
+            title,
+            &rows
+                .iter()
+                .map(|r| (r.name.clone(), r.planned, r.actual))
+                .collect::<Vec<_>>(),
+            (&legend.0, &legend.1),
+        )
+    };
+    let (hours_svg, budget_svg) = match &v.summary {
+        Some(s) => (
+            pairs("hours-chart", &cx.t("maturity.chart_hours"), &s.hours),
+            pairs("budget-chart", &cx.t("maturity.chart_budget"), &s.budget),
+        ),
+        None => (String::new(), String::new()),
+    };
     let this_month = st.app.this_month().to_string();
     render(&OverviewPage {
         ctx: cx,
         v,
         maturity_svg,
         kr_svgs,
+        hours_svg,
+        budget_svg,
         this_month,
     })
 }
@@ -493,6 +523,145 @@ pub async fn save_framework(
         .await?;
     Ok(see_other(&format!(
         "/orgs/{}/maturity?ok=maturity.edited",
+        x.org_id
+    )))
+}
+
+#[derive(Template)]
+#[template(path = "maturity_tracking.html")]
+pub struct TrackingPage {
+    pub ctx: PageCtx,
+    pub p: Programme,
+}
+
+impl TrackingPage {
+    pub fn ratings(&self) -> Vec<(&'static str, String)> {
+        ["high", "medium", "low"]
+            .into_iter()
+            .map(|r| (r, self.ctx.t(&format!("maturity.rating.{r}"))))
+            .collect()
+    }
+    pub fn states(&self) -> Vec<(&'static str, String)> {
+        ["open", "planned", "closed"]
+            .into_iter()
+            .map(|r| (r, self.ctx.t(&format!("maturity.tracking_status.{r}"))))
+            .collect()
+    }
+    pub fn n(&self, v: &f64) -> String {
+        num(*v)
+    }
+    /// Two blank rows after the `kept` ones.
+    pub fn blank(&self, kept: usize) -> Vec<usize> {
+        vec![kept, kept + 1]
+    }
+    pub fn day(&self, d: &time::Date) -> String {
+        zian_domain::day::ymd(*d)
+    }
+    pub fn oday(&self, d: &Option<time::Date>) -> String {
+        d.map(zian_domain::day::ymd).unwrap_or_default()
+    }
+    pub fn rid(&self, r: &Option<zian_domain::RiskId>) -> String {
+        r.as_ref().map(ToString::to_string).unwrap_or_default()
+    }
+}
+
+pub async fn tracking(
+    State(st): State<AppState>,
+    pc: PageCaller,
+    PagePath(id): PagePath<MaturityProgrammeId>,
+) -> PageResult {
+    let (p, _) = st.app.maturity_programme(&pc.p, &id).await?;
+    st.app
+        .org_with(&pc.p, &p.org_id, Permission::RecordWrite)
+        .await?;
+    let cx = ctx(&st.app, &pc, "maturity.tracking_edit", "maturity", None).await?;
+    render(&TrackingPage { ctx: cx, p })
+}
+
+/// The rows `<key>.<prefix><i>` the form sends, in order, until one is
+/// missing; a row whose `key` field is blank is left out (removed).
+fn rows(f: &Fields, prefix: &str, key: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while f.0.iter().any(|(k, _)| *k == format!("{key}.{prefix}{i}")) {
+        if !f.one(&format!("{key}.{prefix}{i}")).trim().is_empty() {
+            out.push(i);
+        }
+        i += 1;
+    }
+    out
+}
+
+pub async fn save_tracking(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<MaturityProgrammeId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let f = Fields(&f);
+    let g = |k: &str, row: &str| f.one(&format!("{k}.{row}"));
+    let risks = rows(&f, "r", "description")
+        .into_iter()
+        .map(|i| {
+            let row = format!("r{i}");
+            RiskInput {
+                code: g("code", &row),
+                description: g("description", &row),
+                impact: g("impact", &row),
+                likelihood: g("likelihood", &row),
+                response: g("response", &row),
+                owner: g("owner", &row),
+                status: g("status", &row),
+                risk_id: Some(g("risk_id", &row)),
+            }
+        })
+        .collect();
+    let issues = rows(&f, "i", "description")
+        .into_iter()
+        .map(|i| {
+            let row = format!("i{i}");
+            IssueInput {
+                code: g("code", &row),
+                description: g("description", &row),
+                found_on: g("found_on", &row),
+                impact: g("impact", &row),
+                status: g("status", &row),
+                resolution: g("resolution", &row),
+                owner: g("owner", &row),
+                due_on: Some(g("due_on", &row)),
+            }
+        })
+        .collect();
+    let amounts = |prefix: &str| -> Result<Vec<AmountInput>, AppError> {
+        rows(&f, prefix, "name")
+            .into_iter()
+            .map(|i| {
+                let row = format!("{prefix}{i}");
+                let planned = format!("planned.{row}");
+                let actual = format!("actual.{row}");
+                Ok(AmountInput {
+                    name: g("name", &row),
+                    planned: decimal(&planned, f.opt(&planned))?.unwrap_or(0.0),
+                    actual: decimal(&actual, f.opt(&actual))?.unwrap_or(0.0),
+                })
+            })
+            .collect()
+    };
+    let x = st
+        .app
+        .edit_maturity_tracking(
+            &pc.p,
+            &id,
+            TrackingInput {
+                risks,
+                issues,
+                hours: amounts("h")?,
+                budget: amounts("b")?,
+            },
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/orgs/{}/maturity?ok=maturity.tracking_saved#tracking",
         x.org_id
     )))
 }
