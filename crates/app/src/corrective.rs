@@ -22,7 +22,7 @@ use crate::{App, AppError, Result};
 #[schemars(rename = "CorrectiveActionIn")]
 pub struct ActionInput {
     /// What raised it: `drill`, `activation`, `incident`, `audit`,
-    /// `management_review`, and its id.
+    /// `management_review`, `maturity_report`, and its id.
     pub source: String,
     pub source_id: String,
     /// What is to be done, at most 500 characters.
@@ -175,6 +175,12 @@ impl App {
                 .stores
                 .management_review
                 .get_review(&scope, &zian_domain::ManagementReviewId::from(id))
+                .await?
+                .map(|x| x.org_id),
+            Source::Maturity => self
+                .stores
+                .maturity
+                .get_report(&scope, &zian_domain::MaturityReportId::from(id))
                 .await?
                 .map(|x| x.org_id),
         };

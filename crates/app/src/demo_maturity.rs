@@ -4,14 +4,19 @@
 //! the narrative), signed and published by the CISO's review — so the
 //! dashboard, the OKR quarters and the charts have a history — and this
 //! month left for the draft; the health bureau's started four months ago
-//! with three months submitted and awaiting a review, so the supervisor's comparison has two
-//! rows.
+//! with three months submitted and awaiting a review, so the supervisor's
+//! comparison has two rows. The police's last three months have their
+//! review meetings minuted with a resolution each and an action item: the
+//! oldest done, the next open past its deadline, the last open.
 
 use zian_domain::maturity::Month;
 
+use zian_domain::maturity::Agenda;
+
+use crate::corrective::{ActionInput, DoneInput};
 use crate::maturity::{
-    LayerScoreInput, ProgrammeInput, ReportEditInput, ReportInput, ReviewInput, TaskInput,
-    TaskStatusInput, ValueInput,
+    AgendaNoteInput, LayerScoreInput, MeetingInput, ProgrammeInput, ReportEditInput, ReportInput,
+    ResolutionInput, ReviewInput, TaskInput, TaskStatusInput, ValueInput,
 };
 use crate::{App, Result};
 
@@ -224,10 +229,17 @@ impl App {
             },
         )
         .await?;
+        let mut published = Vec::new();
         for i in 1..=10 {
             let month = x.month_at(i);
-            self.demo_month(&officer, Some(&ciso), &x.id, month, i)
+            let id = self
+                .demo_month(&officer, Some(&ciso), &x.id, month, i)
                 .await?;
+            published.push((month, id));
+        }
+        // the last three months' review meetings, their action items
+        for (n, (month, id)) in published.iter().skip(7).enumerate() {
+            self.demo_meeting(&officer, id, *month, n).await?;
         }
 
         // the health bureau: three months submitted, awaiting a review
@@ -262,7 +274,7 @@ impl App {
         programme: &zian_domain::MaturityProgrammeId,
         month: Month,
         i: i32,
-    ) -> Result<()> {
+    ) -> Result<zian_domain::MaturityReportId> {
         let r = self
             .create_maturity_report(
                 officer,
@@ -340,6 +352,93 @@ impl App {
                 ReviewInput {
                     approve: true,
                     note: String::new(),
+                },
+            )
+            .await?;
+        }
+        Ok(r.id)
+    }
+
+    /// A month's review meeting on the 28th with its resolutions; its
+    /// action items raised, the older ones done (the `n`th of the three
+    /// months: 0 oldest).
+    async fn demo_meeting(
+        &self,
+        officer: &zian_domain::Principal,
+        id: &zian_domain::MaturityReportId,
+        month: Month,
+        n: usize,
+    ) -> Result<()> {
+        let day = |m: Month, d: u8| format!("{m}-{d:02}");
+        let next = month.next();
+        let notes = [
+            "L1、L2 依計畫推進；L4 自動化落後，人力為主因。",
+            "KR2.1 MTTR 已低於 4 小時；KR2.3 告警規則距目標尚差 5 條。",
+            "R002 預算風險維持中度；HA 設備交期延遲問題已解決。",
+            "下月完成修補派送自動化 PoC，並啟動文件同步。",
+            "外部顧問工時使用率 75%，下月需增加 DevOps 支援 20 小時。",
+        ];
+        let (decision, owner, action) = [
+            (
+                "告警規則於下月底前擴充至 20 條",
+                "資訊室 SOC 組",
+                "新增 5 條橫向移動告警規則",
+            ),
+            (
+                "修補派送自動化 PoC 提前至下月中完成",
+                "資訊室系統組",
+                "完成修補派送自動化 PoC",
+            ),
+            (
+                "SIEM 納管端點日誌",
+                "資訊室 SOC 組",
+                "端點日誌送 SIEM 並驗證完整性",
+            ),
+        ][n];
+        self.record_maturity_meeting(
+            officer,
+            id,
+            MeetingInput {
+                meeting_on: day(month, 28),
+                chair: "資訊室主任".into(),
+                attendees: "資安長、資訊室主任、資安專責人員、系統管理員、外部顧問".into(),
+                minutes: Agenda::ALL
+                    .iter()
+                    .zip(notes)
+                    .map(|(a, note)| AgendaNoteInput {
+                        item: a.as_str().into(),
+                        note: note.into(),
+                    })
+                    .collect(),
+                resolutions: vec![ResolutionInput {
+                    decision: decision.into(),
+                    owner: owner.into(),
+                    due_on: day(next, 15),
+                }],
+            },
+        )
+        .await?;
+        let a = self
+            .raise_action(
+                officer,
+                ActionInput {
+                    source: "maturity_report".into(),
+                    source_id: id.to_string(),
+                    title: action.into(),
+                    owner: owner.into(),
+                    due_on: day(next, 15),
+                },
+            )
+            .await?;
+        // the oldest done; the second left open past its deadline; the
+        // last month's open
+        if n == 0 {
+            self.finish_action(
+                officer,
+                &a.id,
+                DoneInput {
+                    result: "已新增 5 條規則並完成誤報調校".into(),
+                    done_on: Some(day(next, 12)),
                 },
             )
             .await?;

@@ -278,6 +278,45 @@ pub struct ReviewInput {
     pub note: String,
 }
 
+/// What was said on an agenda item of the review meeting.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MaturityAgendaNoteIn")]
+pub struct AgendaNoteInput {
+    /// `layers`, `okr`, `risks`, `next_month` or `resources`.
+    pub item: String,
+    pub note: String,
+}
+
+/// A resolution of the review meeting.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MaturityResolutionIn")]
+pub struct ResolutionInput {
+    /// 決議
+    pub decision: String,
+    /// 負責人
+    pub owner: String,
+    /// 期限, `YYYY-MM-DD`, on or after the meeting.
+    pub due_on: String,
+}
+
+/// The month's review meeting as minuted (replaces what was recorded).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "MaturityMeetingIn")]
+pub struct MeetingInput {
+    /// `YYYY-MM-DD`, in or after the report's month, not after today.
+    pub meeting_on: String,
+    pub chair: String,
+    pub attendees: String,
+    /// One note per agenda item, all five.
+    #[serde(default)]
+    pub minutes: Vec<AgendaNoteInput>,
+    #[serde(default)]
+    pub resolutions: Vec<ResolutionInput>,
+}
+
 /// A layer's row of the dashboard.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(rename = "MaturityLayerRow")]
@@ -513,6 +552,65 @@ pub struct ReportOut {
     pub gathered_at: Option<i64>,
     /// What keeps it from being signed (field names).
     pub missing: Vec<String>,
+    /// The month's review meeting, once minuted.
+    pub meeting: Option<MeetingOut>,
+}
+
+/// The review meeting's minutes.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "MaturityMeetingOut")]
+pub struct MeetingOut {
+    pub meeting_on: String,
+    pub chair: String,
+    pub attendees: String,
+    /// The agenda's five items in order, each with its note.
+    pub minutes: Vec<AgendaNoteOut>,
+    pub resolutions: Vec<ResolutionOut>,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "MaturityAgendaNoteOut")]
+pub struct AgendaNoteOut {
+    pub item: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "MaturityResolutionOut")]
+pub struct ResolutionOut {
+    pub decision: String,
+    pub owner: String,
+    pub due_on: String,
+}
+
+impl MeetingOut {
+    pub fn of(x: &m::Meeting) -> MeetingOut {
+        MeetingOut {
+            meeting_on: ymd(x.held_on),
+            chair: x.chair.clone(),
+            attendees: x.attendees.clone(),
+            minutes: m::Agenda::ALL
+                .iter()
+                .map(|a| AgendaNoteOut {
+                    item: a.as_str().into(),
+                    note: x.note(*a).to_string(),
+                })
+                .collect(),
+            resolutions: x
+                .resolutions
+                .iter()
+                .map(|r| ResolutionOut {
+                    decision: r.text.clone(),
+                    owner: r.owner.clone(),
+                    due_on: ymd(r.due_on),
+                })
+                .collect(),
+            recorded_by: x.recorded.name.clone(),
+            recorded_at: x.recorded.at,
+        }
+    }
 }
 
 /// A layer's notes of the month.
@@ -558,6 +656,7 @@ impl ReportOut {
             returned: b.returned.clone(),
             gathered_at: b.gathered_at,
             missing: b.missing().into_iter().map(str::to_string).collect(),
+            meeting: b.meeting.as_ref().map(MeetingOut::of),
         }
     }
 }
@@ -589,6 +688,11 @@ pub struct ReportDetail {
     /// The person may review it (holds the write permission and did not
     /// compile it).
     pub can_review: bool,
+    /// The action items raised at the month's review meeting.
+    pub actions: Vec<zian_domain::corrective::CorrectiveAction>,
+    /// Earlier months' action items followed up at this meeting: those
+    /// still open, and those closed since the month began.
+    pub carried: Vec<zian_domain::corrective::CorrectiveAction>,
 }
 
 /// One organisation in a supervisor's comparison.
@@ -1598,6 +1702,7 @@ impl App {
                 .compiled
                 .as_ref()
                 .is_none_or(|c| c.by.as_ref() != Some(&p.user.id));
+        let (actions, carried) = self.meeting_actions(p, &report, &reports).await?;
         Ok(ReportDetail {
             org,
             programme,
@@ -1606,7 +1711,108 @@ impl App {
             summary: s,
             can_write,
             can_review,
+            actions,
+            carried,
         })
+    }
+
+    /// The action items of a month's meeting, and those of the programme's
+    /// earlier months still open or closed since the month began.
+    async fn meeting_actions(
+        &self,
+        p: &Principal,
+        report: &MaturityReport,
+        reports: &[MaturityReport],
+    ) -> Result<(
+        Vec<zian_domain::corrective::CorrectiveAction>,
+        Vec<zian_domain::corrective::CorrectiveAction>,
+    )> {
+        use zian_domain::corrective::Source;
+        let actions = self
+            .actions_of(p, Source::Maturity, report.id.as_str())
+            .await?;
+        let since = of_unix(report.month.start());
+        let mut carried = Vec::new();
+        for r in reports.iter().filter(|r| r.month < report.month) {
+            carried.extend(
+                self.actions_of(p, Source::Maturity, r.id.as_str())
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.done_on.is_none_or(|d| d >= since)),
+            );
+        }
+        carried.sort_by_key(|a| (a.due_on, a.created_at));
+        Ok((actions, carried))
+    }
+
+    /// Minutes the month's review meeting (the agenda of seed 000: layer
+    /// progress, OKRs, risks and issues, next month's plan, resources) with
+    /// its resolutions; a submitted or published report only. The action
+    /// items are corrective actions raised from the report.
+    pub async fn record_maturity_meeting(
+        &self,
+        p: &Principal,
+        id: &MaturityReportId,
+        input: MeetingInput,
+    ) -> Result<MaturityReport> {
+        let (mut r, org) = self
+            .maturity_report_row(p, id, Permission::RecordWrite)
+            .await?;
+        let held_on = zian_domain::day::parse("meeting_on", &input.meeting_on)?;
+        let chair = text::<100>("chair", &input.chair)?;
+        let attendees = text::<1000>("attendees", &input.attendees)?;
+        let mut minutes: Vec<m::AgendaNote> = Vec::new();
+        for n in &input.minutes {
+            let item = m::Agenda::parse("item", &n.item)?;
+            if minutes.iter().any(|x| x.item == item) {
+                return Err(AppError::invalid("item", msg!("reason.maturity.twice")));
+            }
+            minutes.push(m::AgendaNote {
+                item,
+                note: memo::<4000>("minutes", &n.note).map_err(at(item.as_str()))?,
+            });
+        }
+        minutes.sort_by_key(|x| x.item);
+        let mut resolutions = Vec::new();
+        for (i, x) in input.resolutions.iter().enumerate() {
+            let row = format!("r{i}");
+            (|| -> Result<()> {
+                let res = m::Resolution {
+                    text: text::<500>("decision", &x.decision)?,
+                    owner: text::<100>("owner", &x.owner)?,
+                    due_on: zian_domain::day::parse("due_on", &x.due_on)?,
+                };
+                res.check(held_on)?;
+                resolutions.push(res);
+                Ok(())
+            })()
+            .map_err(at(&row))?;
+        }
+        let previous = r.updated_at;
+        let now = self.now().max(previous + 1);
+        r.record_meeting(
+            m::Meeting {
+                held_on,
+                chair,
+                attendees,
+                minutes,
+                resolutions,
+                recorded: Signature {
+                    by: Some(p.user.id.clone()),
+                    name: p.user.display_name.clone(),
+                    at: now,
+                },
+            },
+            self.today(),
+        )?;
+        r.updated_at = now;
+        let mut e = p.event("maturity.meeting_recorded", Some(&org.id), Some(&r.id));
+        e.details = serde_json::json!({"month": r.month.to_string(), "meeting_on": ymd(held_on)});
+        self.stores
+            .maturity
+            .save_report(&p.scope(Permission::RecordWrite), &r, Some(previous), e)
+            .await?;
+        Ok(r)
     }
 
     /// Records what was typed into a draft.

@@ -22,15 +22,18 @@ pub enum Source {
     Audit,
     /// A management review's action item.
     Review,
+    /// An action item of an L1-L5 monthly review meeting.
+    Maturity,
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 6] = [
         Source::Drill,
         Source::Activation,
         Source::Incident,
         Source::Audit,
         Source::Review,
+        Source::Maturity,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +42,7 @@ impl Source {
             Source::Incident => "incident",
             Source::Audit => "audit",
             Source::Review => "management_review",
+            Source::Maturity => "maturity_report",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
@@ -52,6 +56,7 @@ impl Source {
             Source::Incident => format!("/incidents/{id}"),
             Source::Audit => format!("/audits/{id}"),
             Source::Review => format!("/management-reviews/{id}"),
+            Source::Maturity => format!("/maturity-reports/{id}"),
         }
     }
 }

@@ -803,6 +803,9 @@ pub struct ReportBody {
     /// published month as it was signed.
     #[serde(default)]
     pub frozen: Option<serde_json::Value>,
+    /// The month's review meeting, once held.
+    #[serde(default)]
+    pub meeting: Option<Meeting>,
 }
 
 /// A month's progress report of a programme.
@@ -931,6 +934,138 @@ impl MaturityReport {
             self.body.compiled = None;
             self.status = ReportStatus::Draft;
         }
+        Ok(())
+    }
+}
+
+/// An item of the monthly review meeting's agenda (seed 000 月度檢討會議).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Agenda {
+    /// 各層級進度報告
+    Layers,
+    /// OKR指標檢討
+    Okr,
+    /// 風險與問題討論
+    Risks,
+    /// 下月計劃確認
+    NextMonth,
+    /// 資源需求確認
+    Resources,
+}
+
+impl Agenda {
+    pub const ALL: [Agenda; 5] = [
+        Agenda::Layers,
+        Agenda::Okr,
+        Agenda::Risks,
+        Agenda::NextMonth,
+        Agenda::Resources,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Agenda::Layers => "layers",
+            Agenda::Okr => "okr",
+            Agenda::Risks => "risks",
+            Agenda::NextMonth => "next_month",
+            Agenda::Resources => "resources",
+        }
+    }
+    pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+        crate::error::parse_named(&Self::ALL, Self::as_str, field, s.trim())
+    }
+}
+
+/// What was said on an agenda item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaNote {
+    pub item: Agenda,
+    pub note: String,
+}
+
+/// A resolution of the meeting (決議事項: 決議, 負責人, 期限).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub text: String,
+    pub owner: String,
+    #[serde(with = "crate::day::serde_ymd")]
+    pub due_on: Date,
+}
+
+/// The month's review meeting: when, who chaired and attended, the notes
+/// on each agenda item and the resolutions. Its action items (行動項目)
+/// are corrective actions raised from the report, tracked to closure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    #[serde(with = "crate::day::serde_ymd")]
+    pub held_on: Date,
+    pub chair: String,
+    pub attendees: String,
+    /// In the agenda's order, one per item.
+    pub minutes: Vec<AgendaNote>,
+    pub resolutions: Vec<Resolution>,
+    /// Who recorded the minutes, and when.
+    pub recorded: Signature,
+}
+
+impl Resolution {
+    /// A resolution is due on or after the meeting that made it.
+    pub fn check(&self, held_on: Date) -> Result<(), DomainError> {
+        if self.due_on < held_on {
+            return Err(DomainError::Invalid {
+                field: "due_on",
+                reason: msg!("reason.maturity.resolution_due"),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Meeting {
+    pub fn note(&self, item: Agenda) -> &str {
+        self.minutes
+            .iter()
+            .find(|n| n.item == item)
+            .map_or("", |n| n.note.as_str())
+    }
+}
+
+impl MaturityReport {
+    /// Records the month's review meeting: it reviews a signed report (not
+    /// a draft), is held in or after the month and not after `today`, and
+    /// every agenda item has its note (each resolution is checked by
+    /// [`Resolution::check`] as it is read, so a refusal names its row).
+    /// Recorded again, the minutes are replaced (a correction stays in the
+    /// audit trail).
+    pub fn record_meeting(&mut self, m: Meeting, today: Date) -> Result<(), DomainError> {
+        if self.status == ReportStatus::Draft {
+            return Err(DomainError::Invalid {
+                field: "status",
+                reason: msg!("reason.maturity.meeting_draft"),
+            });
+        }
+        let first = crate::day::of_unix(self.month.start());
+        if m.held_on < first || m.held_on > today {
+            return Err(DomainError::Invalid {
+                field: "meeting_on",
+                reason: msg!("reason.maturity.meeting_day"),
+            });
+        }
+        for item in Agenda::ALL {
+            if m.note(item).trim().is_empty() {
+                return Err(DomainError::Invalid {
+                    field: match item {
+                        Agenda::Layers => "minutes.layers",
+                        Agenda::Okr => "minutes.okr",
+                        Agenda::Risks => "minutes.risks",
+                        Agenda::NextMonth => "minutes.next_month",
+                        Agenda::Resources => "minutes.resources",
+                    },
+                    reason: msg!("reason.maturity.minutes"),
+                });
+            }
+        }
+        self.body.meeting = Some(m);
         Ok(())
     }
 }
@@ -1205,5 +1340,84 @@ mod tests {
         assert!(parse_score("maturity", 5.01).is_err());
         assert_eq!(parse_score("maturity", 2.26).unwrap(), 2.3);
         assert!(parse_value("value", f64::NAN).is_err());
+    }
+
+    #[test]
+    fn a_meeting_reviews_a_signed_month_with_every_agenda_item_noted() {
+        let p = programme();
+        let mut r = report(
+            &p,
+            Month {
+                year: 2026,
+                month: 3,
+            },
+            Some(8.0),
+        );
+        let day = |d: u8| Date::from_calendar_date(2026, time::Month::March, d).unwrap();
+        let meeting = |held_on: Date, skip: Option<Agenda>| Meeting {
+            held_on,
+            chair: "資訊室主任".into(),
+            attendees: "資安長、資安專責人員".into(),
+            minutes: Agenda::ALL
+                .iter()
+                .filter(|a| Some(**a) != skip)
+                .map(|a| AgendaNote {
+                    item: *a,
+                    note: format!("{} 已討論", a.as_str()),
+                })
+                .collect(),
+            resolutions: vec![],
+            recorded: Signature {
+                by: None,
+                name: "officer".into(),
+                at: 0,
+            },
+        };
+        let today = day(31);
+        let refused = |r: &mut MaturityReport, m: Meeting| match r.record_meeting(m, today) {
+            Err(DomainError::Invalid { field, .. }) => field,
+            Err(_) => "other",
+            Ok(()) => "accepted",
+        };
+        assert_eq!(
+            refused(&mut r, meeting(day(28), None)),
+            "status",
+            "a draft is not reviewed"
+        );
+        r.status = ReportStatus::Submitted;
+        let feb = Date::from_calendar_date(2026, time::Month::February, 27).unwrap();
+        assert_eq!(
+            refused(&mut r, meeting(feb, None)),
+            "meeting_on",
+            "before the month"
+        );
+        let april = Date::from_calendar_date(2026, time::Month::April, 1).unwrap();
+        assert_eq!(
+            refused(&mut r, meeting(april, None)),
+            "meeting_on",
+            "after today"
+        );
+        assert_eq!(
+            refused(&mut r, meeting(day(28), Some(Agenda::Risks))),
+            "minutes.risks"
+        );
+        assert!(r.body.meeting.is_none(), "nothing kept of a refused one");
+        r.record_meeting(meeting(day(28), None), today).unwrap();
+        let m = r.body.meeting.as_ref().unwrap();
+        assert_eq!(m.note(Agenda::Okr), "okr 已討論");
+        assert_eq!(
+            Agenda::parse("item", "next_month").unwrap(),
+            Agenda::NextMonth
+        );
+        let res = |d| Resolution {
+            text: "HA 採購案提前".into(),
+            owner: "資訊室".into(),
+            due_on: d,
+        };
+        assert!(
+            res(day(27)).check(day(28)).is_err(),
+            "due before it was made"
+        );
+        assert!(res(day(28)).check(day(28)).is_ok());
     }
 }

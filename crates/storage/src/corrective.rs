@@ -80,6 +80,7 @@ fn source_table(s: Source) -> &'static str {
         Source::Incident => "incidents",
         Source::Audit => "audits",
         Source::Review => "management_reviews",
+        Source::Maturity => "maturity_reports",
     }
 }
 

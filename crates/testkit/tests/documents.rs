@@ -412,7 +412,7 @@ backend_tests! {
         let vendor = listed(format!("/api/v1/orgs/{pol}/vendors"), "/items/0/id").await;
         let monthly = listed(format!("/api/v1/orgs/{pol}/maturity"), "/reports/0/id").await;
         let records: [(String, &str, &[&str]); 9] = [
-            (format!("/api/v1/maturity-reports/{monthly}"), "maturity-report", &["營運框架月度進度報告", "整體進度儀表板", "可靠性與容災", "各層級進度", "追蹤負責人簽名", "資安合規專員"]),
+            (format!("/api/v1/maturity-reports/{monthly}"), "maturity-report", &["營運框架月度進度報告", "整體進度儀表板", "可靠性與容災", "各層級進度", "追蹤負責人簽名", "資安合規專員", "月度檢討會議記錄", "會議議程", "決議事項", "行動項目", "前次行動項目追蹤"]),
             (format!("/api/v1/incidents/{incident}"), "incident-notification", &["資通安全事件通報單", "一、發生機關", "四、等級之評估", "屏東縣政府警察局"]),
             (format!("/api/v1/incidents/{incident}"), "incident-report", &["資通安全事件調查、處理及改善報告", "五、事件根因分析", "七、前款措施之預定完成時程及成效追蹤機制"]),
             (format!("/api/v1/continuity/processes/{process}"), "continuity-plan", &["業務持續運作計畫", "110 報案受理及勤務派遣", "復原步驟", "演練紀錄"]),

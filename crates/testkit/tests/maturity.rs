@@ -10,7 +10,8 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use zian_testkit::backend_tests;
+use zian_testkit::http::form;
+use zian_testkit::{PASSWORD, backend_tests};
 
 fn field(r: &zian_testkit::Resp) -> Option<String> {
     r.json()["error"]["field"].as_str().map(str::to_string)
@@ -314,5 +315,126 @@ backend_tests! {
         // printed in the seed's layout
         let r = env.api(Method::GET, &format!("{one}/documents/maturity-report?format=pdf"), &officer, None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+
+    async fn the_review_meeting_is_minuted_and_its_action_items_followed_to_closure(env: TestEnv) {
+        let officer = env.token_for("officer.police").await;
+        let ciso = env.token_for("ciso.police").await;
+        let health = env.token_for("officer.health").await;
+        let pol = env.org("PIF-POL").await;
+        let r = env.api(Method::POST, &format!("/api/v1/orgs/{pol}/maturity"), &officer, Some(json!({"title": "L1-L5營運框架", "starts": "2026-06"}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let pid = r.json()["id"].as_str().expect("id").to_string();
+        let draft = async |month: &str| {
+            let r = env.api(Method::POST, &format!("/api/v1/maturity-programmes/{pid}/reports"), &officer, Some(json!({"month": month}))).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            r.json()["report"]["id"].as_str().expect("report").to_string()
+        };
+        let oct = draft("2026-10").await;
+        let one = format!("/api/v1/maturity-reports/{oct}");
+        let minutes = |skip: &str| -> Value {
+            ["layers", "okr", "risks", "next_month", "resources"].iter().filter(|i| **i != skip).map(|i| json!({"item": i, "note": format!("{i}：依計畫")})).collect()
+        };
+        let meeting = |on: &str, skip: &str, resolutions: Value| json!({"meeting_on": on, "chair": "資訊室主任", "attendees": "資安長、資安專責人員、系統管理員", "minutes": minutes(skip), "resolutions": resolutions});
+        let ok_res = json!([{"decision": "告警規則下月底前擴充至 20 條", "owner": "資訊室 SOC 組", "due_on": "2026-11-30"}]);
+        let url = format!("{one}/meeting");
+        // a draft is not reviewed yet
+        let r = env.api(Method::PUT, &url, &officer, Some(meeting("2026-10-28", "", ok_res.clone()))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")), "{}", r.text());
+        let r = env.api(Method::PUT, &one, &officer, Some(json!({"achievements": "完成HA部署", "next_focus": "擴充告警規則"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(env.api(Method::POST, &format!("{one}/submit"), &officer, None).await.status, StatusCode::OK);
+        assert_eq!(env.api(Method::POST, &format!("{one}/review"), &ciso, Some(json!({"approve": true}))).await.status, StatusCode::OK);
+
+        // refusals name the field or the row
+        for (body, want) in [
+            (meeting("2026-09-30", "", ok_res.clone()), "meeting_on"),
+            (meeting("2026-11-22", "", ok_res.clone()), "meeting_on"),
+            (meeting("2026-10-28", "risks", ok_res.clone()), "minutes.risks"),
+            (meeting("2026-10-28", "", json!([{"decision": "x", "owner": "y", "due_on": "2026-10-27"}])), "due_on.r0"),
+            (meeting("2026-10-28", "", json!([{"decision": "a", "owner": "b", "due_on": "2026-11-01"}, {"decision": "c", "owner": " ", "due_on": "2026-11-01"}])), "owner.r1"),
+            (json!({"meeting_on": "2026-10-28", "chair": " ", "attendees": "x", "minutes": minutes("")}), "chair"),
+        ] {
+            let r = env.api(Method::PUT, &url, &officer, Some(body)).await;
+            assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some(want)), "{}", r.text());
+        }
+        // another organisation's officer cannot minute it
+        let r = env.api(Method::PUT, &url, &health, Some(meeting("2026-10-28", "", ok_res.clone()))).await;
+        assert!(matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", r.text());
+        let r = env.api(Method::GET, &one, &officer, None).await.json();
+        assert!(r["report"]["meeting"].is_null(), "nothing kept of a refusal: {r}");
+
+        // minuted (a published report too: the meeting follows the month)
+        let r = env.api(Method::PUT, &url, &officer, Some(meeting("2026-10-28", "", ok_res.clone()))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let m = &r.json()["report"]["meeting"];
+        assert_eq!((m["meeting_on"].as_str(), m["chair"].as_str(), m["minutes"].as_array().map(Vec::len)), (Some("2026-10-28"), Some("資訊室主任"), Some(5)), "{m}");
+        assert_eq!((m["minutes"][1]["item"].as_str(), m["minutes"][1]["note"].as_str()), (Some("okr"), Some("okr：依計畫")), "in the agenda's order");
+        assert_eq!((m["resolutions"][0]["decision"].as_str(), m["resolutions"][0]["due_on"].as_str()), (Some("告警規則下月底前擴充至 20 條"), Some("2026-11-30")));
+        assert_eq!(m["recorded_by"], json!("資安專責人員 林怡君"));
+
+        // action items: corrective actions raised from the report
+        let raise = async |title: &str, due: &str| {
+            let r = env.api(Method::POST, "/api/v1/corrective-actions", &officer, Some(json!({"source": "maturity_report", "source_id": oct, "title": title, "owner": "資訊室", "due_on": due}))).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+            r.json()["id"].as_str().expect("action").to_string()
+        };
+        let rules = raise("新增 5 條橫向移動告警規則", "2026-11-15").await;
+        let poc = raise("修補派送自動化 PoC", "2026-11-30").await;
+        let early = raise("SIEM 帳號權限盤點", "2026-10-31").await;
+        let r = env.api(Method::POST, &format!("/api/v1/corrective-actions/{early}/done"), &officer, Some(json!({"result": "已完成盤點", "done_on": "2026-10-30"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let d = env.api(Method::GET, &one, &officer, None).await.json();
+        assert_eq!(d["actions"].as_array().map(Vec::len), Some(3), "{d}");
+        assert_eq!(d["carried_actions"].as_array().map(Vec::len), Some(0));
+
+        // November's report follows them up: the open ones (one past its
+        // deadline) and one closed in November; the one closed in October is not
+        let r = env.api(Method::POST, &format!("/api/v1/corrective-actions/{poc}/done"), &officer, Some(json!({"result": "PoC 完成", "done_on": "2026-11-20"}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let nov = draft("2026-11").await;
+        let d = env.api(Method::GET, &format!("/api/v1/maturity-reports/{nov}"), &officer, None).await.json();
+        let carried = d["carried_actions"].as_array().expect("carried");
+        let ids: Vec<&str> = carried.iter().filter_map(|a| a["id"].as_str()).collect();
+        assert_eq!(ids, vec![rules.as_str(), poc.as_str()], "{d}");
+        assert_eq!((carried[0]["status"].as_str(), carried[0]["overdue"].as_bool()), (Some("open"), Some(true)), "{}", carried[0]);
+        assert_eq!(carried[1]["status"].as_str(), Some("done"));
+        assert!(d["actions"].as_array().is_some_and(Vec::is_empty));
+
+        // the page shows the minutes and the follow-up, and corrects them
+        let sess = env.login("officer.police", PASSWORD).await;
+        let get = async |path: &str| {
+            let r = env.request(Method::GET, path, &sess.headers(), None).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            r.text()
+        };
+        let page = get(&format!("/maturity-reports/{oct}")).await;
+        assert!(page.contains("id=\"agenda\"") && page.contains("告警規則下月底前擴充至 20 條") && page.contains("風險與問題討論") && page.contains("id=\"meeting-form\""), "{page}");
+        let page = get(&format!("/maturity-reports/{nov}")).await;
+        assert!(page.contains("id=\"carried\"") && page.contains("新增 5 條橫向移動告警規則"), "{page}");
+        assert!(page.contains("id=\"meeting-none\"") && !page.contains("id=\"meeting-form\""), "November's is a draft: {page}");
+        let mut h = sess.headers();
+        h.push(("content-type", "application/x-www-form-urlencoded"));
+        let mut fields = vec![("_csrf", sess.csrf.as_str()), ("meeting_on", "2026-10-29"), ("chair", "資安長"), ("attendees", "資安長、資訊室主任")];
+        let notes: Vec<(String, String)> = ["layers", "okr", "risks", "next_month", "resources"].iter().map(|i| (format!("minutes.{i}"), format!("{i} 洽悉"))).collect();
+        fields.extend(notes.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        // the first row kept, a blank row skipped, a third added
+        fields.extend([("decision.r0", "告警規則下月底前擴充至 20 條"), ("owner.r0", "資訊室 SOC 組"), ("due_on.r0", "2026-11-30"), ("decision.r1", ""), ("owner.r1", ""), ("due_on.r1", ""), ("decision.r2", "文件同步至文件系統"), ("owner.r2", "資安專責人員"), ("due_on.r2", "2026-12-15")]);
+        let r = env.request(Method::POST, &format!("/maturity-reports/{oct}/meeting"), &h, Some(form(&fields))).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        let m = env.api(Method::GET, &one, &officer, None).await.json()["report"]["meeting"].clone();
+        assert_eq!((m["chair"].as_str(), m["resolutions"].as_array().map(Vec::len), m["resolutions"][1]["owner"].as_str()), (Some("資安長"), Some(2), Some("資安專責人員")), "{m}");
+
+        // printed: the meeting, its resolutions and action items
+        let r = env.api(Method::GET, &format!("{one}/documents/maturity-report?format=pdf"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let dir = std::env::temp_dir().join(format!("zian-maturity-meeting-{}-{}", std::process::id(), oct));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("report.pdf");
+        std::fs::write(&path, &r.body).expect("write");
+        let text = zian_testkit::office::pdf_text(&path);
+        for want in ["月度檢討會議記錄", "會議議程", "決議事項", "行動項目", "資訊室主任", "文件同步", "逾期未完成"] {
+            assert!(text.contains(want), "{want} in {text}");
+        }
     }
 }

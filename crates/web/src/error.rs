@@ -118,19 +118,38 @@ pub fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
+/// A refused field's name as the person reads it: its label, or for a
+/// field of a row (`value.KR2.2`, `due_on.r1`) the label with the row.
+fn field_name(field: &str, lang: Lang) -> String {
+    let i = catalogue();
+    let label = |f: &str| {
+        let key = format!("field.{f}");
+        let t = i.t(lang, &key);
+        (t != key).then(|| t.to_string())
+    };
+    if let Some(t) = label(field) {
+        return t;
+    }
+    match field.split_once('.') {
+        Some((f, row)) => match label(f) {
+            Some(t) => format!("{t}（{row}）"),
+            None => field.to_string(),
+        },
+        None => field.to_string(),
+    }
+}
+
 /// The localised, user-facing message of an error. Never includes internal
 /// details (those go to the log).
 pub fn message(e: &AppError, lang: Lang) -> String {
     let i = catalogue();
     match e {
         AppError::Validation { field, reason } => {
-            let fkey = format!("field.{field}");
-            let fname = i.t(lang, &fkey);
-            let fname = if fname == fkey { field.as_str() } else { fname };
+            let fname = field_name(field, lang);
             i.tf(
                 lang,
                 "error.validation",
-                &[("field", fname), ("reason", &i.render(lang, reason))],
+                &[("field", &fname), ("reason", &i.render(lang, reason))],
             )
         }
         AppError::PasswordPolicy(v) => {

@@ -2,11 +2,13 @@
 //! month's summary (achievements, challenges, next month's focus), each
 //! layer's indicators with its tasks and issues, the OKR tables by
 //! objective with the quarters, the phase table, the highlights and lessons,
-//! the sign-off of the compliance officer and the IT head.
+//! the month's review meeting (agenda, resolutions, action items and the
+//! earlier ones followed up), the sign-off of the compliance officer and the
+//! IT head.
 
 use zian_documents::{Bar, Column, Document, Table};
 use zian_domain::day::of_unix;
-use zian_domain::maturity::{ReportStatus, number as num};
+use zian_domain::maturity::{Agenda, ReportStatus, number as num};
 use zian_domain::org::Organisation;
 use zian_domain::roc::format_roc;
 use zian_domain::{MaturityReportId, Principal};
@@ -14,6 +16,15 @@ use zian_i18n::{Lang, catalogue};
 
 use crate::maturity::KrRow;
 use crate::{App, Result};
+
+/// The meeting's agenda as seed 000 words it, in [`Agenda::ALL`]'s order.
+const AGENDA: [&str; 5] = [
+    "各層級進度報告",
+    "OKR指標檢討",
+    "風險與問題討論",
+    "下月計劃確認",
+    "資源需求確認",
+];
 
 fn opt(v: Option<f64>) -> String {
     v.map(num).unwrap_or_else(|| "—".into())
@@ -417,6 +428,75 @@ impl App {
             ("本月亮點", r.body.highlights.clone()),
             ("經驗教訓", r.body.lessons.clone()),
         ]);
+
+        // 月度檢討會議記錄
+        doc.heading(2, "月度檢討會議記錄");
+        match &r.body.meeting {
+            Some(mt) => {
+                doc.heading(
+                    3,
+                    format!("{}年{}月檢討會議", r.month.year - 1911, r.month.month),
+                );
+                doc.fields(vec![
+                    ("日期", format_roc(mt.held_on)),
+                    ("參與者", mt.attendees.clone()),
+                    ("主持", mt.chair.clone()),
+                ]);
+                let mut agenda = Table::new(
+                    "會議議程",
+                    vec![Column::text("議程", 4), Column::text("討論內容", 8)],
+                );
+                for (i, (a, name)) in Agenda::ALL.iter().zip(AGENDA).enumerate() {
+                    agenda.row(vec![format!("{}. {name}", i + 1), mt.note(*a).to_string()]);
+                }
+                doc.table(agenda, false);
+                let mut res = Table::new(
+                    "決議事項",
+                    vec![
+                        Column::text("決議", 7),
+                        Column::text("負責人", 3),
+                        Column::text("期限", 3),
+                    ],
+                );
+                for x in &mt.resolutions {
+                    res.row(vec![x.text.clone(), x.owner.clone(), format_roc(x.due_on)]);
+                }
+                doc.table(res, false);
+            }
+            None => {
+                doc.paragraph("本月檢討會議尚未記錄。");
+            }
+        }
+        let today = self.today();
+        for (caption, list) in [("行動項目", &v.actions), ("前次行動項目追蹤", &v.carried)]
+        {
+            if list.is_empty() && caption != "行動項目" {
+                continue;
+            }
+            let mut t = Table::new(
+                caption,
+                vec![
+                    Column::text("行動", 6),
+                    Column::text("負責人", 3),
+                    Column::text("期限", 3),
+                    Column::text("狀態", 3),
+                ],
+            );
+            for a in list.iter() {
+                let state = match a.done_on {
+                    Some(d) => format!("已完成 {}", format_roc(d)),
+                    None if a.overdue(today) => "逾期未完成".into(),
+                    None => "進行中".into(),
+                };
+                t.row(vec![
+                    a.title.clone(),
+                    a.owner.clone(),
+                    format_roc(a.due_on),
+                    state,
+                ]);
+            }
+            doc.table(t, false);
+        }
 
         // 追蹤負責人簽名
         let mut sign = Table::new(

@@ -33,7 +33,7 @@ impl ListPage {
     pub fn overdue(&self, a: &CorrectiveAction) -> bool {
         a.overdue(self.today)
     }
-    pub fn sources(&self) -> [&'static str; 5] {
+    pub fn sources(&self) -> [&'static str; 6] {
         Source::ALL.map(Source::as_str)
     }
     pub fn src_sel(&self, s: &str) -> &'static str {

@@ -4,9 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use zian_app::corrective::ActionOut;
 use zian_app::maturity::{
-    CompareRow, FrameworkInput, ProgrammeInput, ProgrammeOut, ReportEditInput, ReportInput,
-    ReportOut, ReviewInput, Summary, TaskInput, TaskOut, TaskStatusInput, TrackingInput, task_out,
+    CompareRow, FrameworkInput, MeetingInput, ProgrammeInput, ProgrammeOut, ReportEditInput,
+    ReportInput, ReportOut, ReviewInput, Summary, TaskInput, TaskOut, TaskStatusInput,
+    TrackingInput, task_out,
 };
 use zian_domain::maturity::{Month, Programme};
 use zian_domain::{MaturityProgrammeId, MaturityReportId, OrgId};
@@ -71,6 +73,11 @@ pub struct ProgrammeDetailOut {
 pub struct ReportDetailOut {
     pub report: ReportOut,
     pub summary: Summary,
+    /// The action items raised at the month's review meeting.
+    pub actions: Vec<ActionOut>,
+    /// Earlier months' action items followed up: still open, or closed
+    /// since the month began.
+    pub carried_actions: Vec<ActionOut>,
 }
 
 /// A supervisor's comparison.
@@ -235,9 +242,12 @@ async fn report_detail(
     id: &MaturityReportId,
 ) -> ApiResult<ApiJson<ReportDetailOut>> {
     let v = st.app.maturity_report(&c.p, id).await?;
+    let today = st.app.today();
     Ok(ApiJson(ReportDetailOut {
         report: ReportOut::of(&v.report),
         summary: v.summary,
+        actions: v.actions.iter().map(|a| ActionOut::of(a, today)).collect(),
+        carried_actions: v.carried.iter().map(|a| ActionOut::of(a, today)).collect(),
     }))
 }
 
@@ -294,5 +304,15 @@ pub async fn review(
     ApiJson(input): ApiJson<ReviewInput>,
 ) -> ApiResult<ApiJson<ReportDetailOut>> {
     st.app.review_maturity_report(&c.p, &id, input).await?;
+    report_detail(&st, &c, &id).await
+}
+
+pub async fn meeting(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<MaturityReportId>,
+    ApiJson(input): ApiJson<MeetingInput>,
+) -> ApiResult<ApiJson<ReportDetailOut>> {
+    st.app.record_maturity_meeting(&c.p, &id, input).await?;
     report_detail(&st, &c, &id).await
 }

@@ -10,8 +10,8 @@ pub mod pages;
 use axum::http::Method as M;
 use axum::routing::{get, post, put};
 use zian_app::maturity::{
-    FrameworkInput, ProgrammeInput, ProgrammeOut, ReportEditInput, ReportInput, ReviewInput,
-    TaskInput, TaskStatusInput, TrackingInput,
+    FrameworkInput, MeetingInput, ProgrammeInput, ProgrammeOut, ReportEditInput, ReportInput,
+    ReviewInput, TaskInput, TaskStatusInput, TrackingInput,
 };
 
 use crate::routes::{Kind::*, Route, r};
@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::POST, "/api/v1/maturity-reports/{id}/gather", Api, "maturity", "Compute the bound key results of a draft again from the records", post(api::gather)).resp::<api::ReportDetailOut>(),
         r(M::POST, "/api/v1/maturity-reports/{id}/submit", Api, "maturity", "Sign the draft as who compiled it (資安合規專員) and send it for review; refused while the achievements or next month's focus are empty", post(api::submit)).resp::<api::ReportDetailOut>(),
         r(M::POST, "/api/v1/maturity-reports/{id}/review", Api, "maturity", "Review a submitted report (another person than who compiled it): publish it to management, its scores becoming the current maturity, or return it with the reason", post(api::review)).req::<ReviewInput>().resp::<api::ReportDetailOut>(),
+        r(M::PUT, "/api/v1/maturity-reports/{id}/meeting", Api, "maturity", "Minute the month's review meeting of a submitted or published report: date, chair, attendees, a note on each of the seed's five agenda items, the resolutions with owner and deadline (action items are corrective actions raised with source `maturity_report`)", put(api::meeting)).req::<MeetingInput>().resp::<api::ReportDetailOut>(),
         r(M::GET, "/orgs/{id}/maturity", Page, "page", "L1-L5 maturity: dashboard, OKRs, phases and tasks, charts, monthly reports", get(pages::overview)),
         r(M::POST, "/orgs/{id}/maturity", Page, "page", "Start an L1-L5 programme", post(pages::create)),
         r(M::GET, "/orgs/{id}/maturity/compare", Page, "page", "L1-L5 maturity of the organisations below, side by side", get(pages::compare)),
@@ -47,5 +48,6 @@ pub(crate) fn routes() -> Vec<Route> {
         r(M::POST, "/maturity-reports/{id}/gather", Page, "page", "Compute a monthly report's figures again", post(pages::gather)),
         r(M::POST, "/maturity-reports/{id}/submit", Page, "page", "Save, sign and submit a monthly progress report", post(pages::submit)),
         r(M::POST, "/maturity-reports/{id}/review", Page, "page", "Publish or return a monthly progress report", post(pages::review)),
+        r(M::POST, "/maturity-reports/{id}/meeting", Page, "page", "Minute a month's review meeting", post(pages::meeting)),
     ]
 }

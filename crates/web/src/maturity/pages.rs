@@ -7,17 +7,19 @@ use askama::Template;
 use axum::extract::{Query, State};
 use zian_app::AppError;
 use zian_app::maturity::{
-    AmountInput, Comparison, FrameworkInput, IssueInput, KeyResultInput, KrRow, LayerInput,
-    LayerScoreInput, MaturityView, ProgrammeInput, ReportDetail, ReportEditInput, ReportInput,
-    ReviewInput, RiskInput, Summary, TaskInput, TaskStatusInput, TrackingInput,
+    AgendaNoteInput, AmountInput, Comparison, FrameworkInput, IssueInput, KeyResultInput, KrRow,
+    LayerInput, LayerScoreInput, MaturityView, MeetingInput, ProgrammeInput, ReportDetail,
+    ReportEditInput, ReportInput, ResolutionInput, ReviewInput, RiskInput, Summary, TaskInput,
+    TaskStatusInput, TrackingInput,
 };
 use zian_domain::maturity::{
-    Layer, MaturityReport, Metric, Month, Programme, ReportStatus, maturity_series,
+    Agenda, Layer, MaturityReport, Metric, Month, Programme, ReportStatus, maturity_series,
 };
 use zian_domain::{MaturityProgrammeId, MaturityReportId, OrgId, Permission};
 use zian_i18n::catalogue;
 
 use super::charts::{self, Series, num};
+use crate::continuity::pages::ActionsPart;
 use crate::error::PageResult;
 use crate::extract::{PageCaller, PageForm, PagePath, PageQuery};
 use crate::layout::{FlashQuery, PageCtx, ctx, render, see_other};
@@ -747,6 +749,8 @@ pub async fn create_report(
 pub struct ReportPage {
     pub ctx: PageCtx,
     pub v: ReportDetail,
+    /// The meeting's action items.
+    pub part: ActionsPart,
 }
 
 impl ReportPage {
@@ -880,6 +884,92 @@ impl ReportPage {
     pub fn maturity_target(&self, l: &zian_app::maturity::LayerRow) -> String {
         format!("{:.1}→{:.1}", l.start, l.target)
     }
+    pub fn meeting_heading(&self) -> String {
+        let m = self.v.report.month;
+        catalogue().tf(
+            self.ctx.lang,
+            "maturity.report.meeting_heading",
+            &[("year", &m.year.to_string()), ("m", &m.month.to_string())],
+        )
+    }
+    /// The review meeting may be minuted (a signed report, by who may
+    /// write).
+    pub fn minutable(&self) -> bool {
+        self.v.can_write && self.v.report.status != ReportStatus::Draft
+    }
+    /// The agenda's items: code, name, note.
+    pub fn agenda(&self) -> Vec<(&'static str, String, String)> {
+        let mt = self.v.report.body.meeting.as_ref();
+        Agenda::ALL
+            .iter()
+            .map(|a| {
+                (
+                    a.as_str(),
+                    self.ctx.t(&format!("maturity.agenda.{}", a.as_str())),
+                    mt.map(|x| x.note(*a).to_string()).unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+    pub fn meeting_on(&self) -> String {
+        let d = self
+            .v
+            .report
+            .body
+            .meeting
+            .as_ref()
+            .map_or(self.part.today, |x| x.held_on);
+        zian_domain::day::ymd(d)
+    }
+    pub fn meeting_text(&self, which: &str) -> String {
+        self.v
+            .report
+            .body
+            .meeting
+            .as_ref()
+            .map(|x| match which {
+                "chair" => x.chair.clone(),
+                _ => x.attendees.clone(),
+            })
+            .unwrap_or_default()
+    }
+    /// The resolutions as rows of the form, with two blank ones to add.
+    pub fn resolution_rows(&self) -> Vec<(String, String, String)> {
+        let mut rows: Vec<(String, String, String)> = self
+            .v
+            .report
+            .body
+            .meeting
+            .as_ref()
+            .map(|x| {
+                x.resolutions
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.text.clone(),
+                            r.owner.clone(),
+                            zian_domain::day::ymd(r.due_on),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        rows.extend(std::iter::repeat_n(Default::default(), 2));
+        rows
+    }
+    pub fn recorded_by(&self) -> String {
+        let Some(x) = self.v.report.body.meeting.as_ref() else {
+            return String::new();
+        };
+        catalogue().tf(
+            self.ctx.lang,
+            "maturity.report.recorded_by",
+            &[
+                ("name", &x.recorded.name),
+                ("time", &self.ctx.time(&x.recorded.at)),
+            ],
+        )
+    }
     pub fn q_headers(&self) -> Vec<String> {
         (1..=self.v.programme.quarters())
             .map(|q| format!("Q{q}"))
@@ -902,7 +992,14 @@ pub async fn report(
         fq.flash().as_deref(),
     )
     .await?;
-    render(&ReportPage { ctx: cx, v })
+    let part = ActionsPart {
+        actions: v.actions.clone(),
+        source: "maturity_report",
+        source_id: v.report.id.to_string(),
+        can_write: v.can_write,
+        today: st.app.today(),
+    };
+    render(&ReportPage { ctx: cx, v, part })
 }
 
 /// The draft as the report page's form sends it.
@@ -1068,4 +1165,59 @@ pub async fn compare(
     )
     .await?;
     render(&ComparePage { ctx: cx, v })
+}
+
+/// The meeting's minutes as the report page's form sends them: the
+/// resolution rows left blank are skipped.
+fn meeting_input(f: &Fields) -> MeetingInput {
+    // the rows sent: `decision.r0` … (a blank row in the middle too)
+    let rows =
+        f.0.iter()
+            .filter_map(|(k, _)| {
+                let (_, row) = k.split_once(".r")?;
+                row.parse::<usize>().ok()
+            })
+            .max()
+            .map_or(0, |n| n + 1);
+    let mut resolutions = Vec::new();
+    for i in 0..rows.min(100) {
+        let [text, owner, due] =
+            ["decision", "owner", "due_on"].map(|n| f.one(&format!("{n}.r{i}")).trim().to_string());
+        if text.is_empty() && owner.is_empty() && due.is_empty() {
+            continue;
+        }
+        resolutions.push(ResolutionInput {
+            decision: text,
+            owner,
+            due_on: due,
+        });
+    }
+    MeetingInput {
+        meeting_on: f.one("meeting_on"),
+        chair: f.one("chair"),
+        attendees: f.one("attendees"),
+        minutes: Agenda::ALL
+            .iter()
+            .map(|a| AgendaNoteInput {
+                item: a.as_str().into(),
+                note: f.one(&format!("minutes.{}", a.as_str())),
+            })
+            .collect(),
+        resolutions,
+    }
+}
+
+pub async fn meeting(
+    State(st): State<AppState>,
+    PagePath(id): PagePath<MaturityReportId>,
+    form: PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let (pc, f) = (form.pc, form.form);
+    let f = Fields(&f);
+    st.app
+        .record_maturity_meeting(&pc.p, &id, meeting_input(&f))
+        .await?;
+    Ok(see_other(&format!(
+        "/maturity-reports/{id}?ok=maturity.meeting_recorded#meeting"
+    )))
 }
