@@ -456,6 +456,9 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             app.seed_demo_maturity()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            app.seed_demo_intel()
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
             app.seed_demo_implementation_report()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;

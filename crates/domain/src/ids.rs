@@ -144,6 +144,8 @@ id_type!(
     MaturityProgrammeId,
     /// A month's progress report of a maturity programme.
     MaturityReportId,
+    /// A piece of threat intelligence (資通安全情資).
+    IntelId,
 );
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod ids;
 pub mod implementation_report;
 pub mod inbox;
 pub mod incidents;
+pub mod intel;
 pub mod inventory;
 pub mod jobs;
 pub mod list;
@@ -52,9 +53,9 @@ pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
     ActionId, ActivationId, AreaEntryId, AssetId, AuditId, CampaignId, ChecklistId, DrillId,
-    EvidenceId, FindingId, ImplementationReportId, ImportId, IncidentId, ManagementReviewId,
-    MaturityProgrammeId, MaturityReportId, OrgId, PeopleFormId, PlanId, ProcessId, RiskId, ShareId,
-    SystemId, TrainingId, UserId, VendorId,
+    EvidenceId, FindingId, ImplementationReportId, ImportId, IncidentId, IntelId,
+    ManagementReviewId, MaturityProgrammeId, MaturityReportId, OrgId, PeopleFormId, PlanId,
+    ProcessId, RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

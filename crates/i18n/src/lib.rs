@@ -212,6 +212,7 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "implementation_report",
     "people_forms",
     "maturity",
+    "intel",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

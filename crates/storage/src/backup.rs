@@ -62,6 +62,7 @@ pub const TABLES: &[&str] = &[
     "area_entries",
     "maturity_programmes",
     "maturity_reports",
+    "intel_items",
     "document_settings",
     "document_logos",
     "plan_versions",

@@ -308,7 +308,8 @@ text_args!(
     zian_domain::AreaEntryId,
     zian_domain::ChecklistId,
     zian_domain::MaturityProgrammeId,
-    zian_domain::MaturityReportId
+    zian_domain::MaturityReportId,
+    zian_domain::IntelId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

@@ -25,6 +25,7 @@
 //! | [`ManagementReviewStore`] | `management_review` | management review meetings with their agenda facts, minutes and decisions |
 //! | [`PeopleFormsStore`] | `people_forms` | resource requests and confidentiality agreements with their sign-offs, the restricted-area entry log |
 //! | [`MaturityStore`] | `maturity` | L1–L5 maturity programmes and their monthly progress reports |
+//! | [`IntelStore`] | `intel` | Threat intelligence: pieces with their classification and handling |
 //! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
@@ -54,6 +55,7 @@ mod evidence;
 mod implementation_report;
 mod inbox;
 mod incidents;
+mod intel;
 mod inventory;
 mod jobs;
 mod mail;
@@ -91,6 +93,7 @@ pub use evidence::EvidenceStore;
 pub use implementation_report::ImplementationReportStore;
 pub use inbox::InboxStore;
 pub use incidents::IncidentStore;
+pub use intel::IntelStore;
 pub use inventory::{InventoryStore, PREVIEW_KEPT_SECONDS};
 pub use jobs::JobStore;
 pub use mail::MailStore;
@@ -131,6 +134,7 @@ pub struct Stores {
     pub implementation_report: Arc<dyn ImplementationReportStore>,
     pub people_forms: Arc<dyn PeopleFormsStore>,
     pub maturity: Arc<dyn MaturityStore>,
+    pub intel: Arc<dyn IntelStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -165,6 +169,7 @@ impl SqlStore {
                 implementation_report: s.clone(),
                 people_forms: s.clone(),
                 maturity: s.clone(),
+                intel: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

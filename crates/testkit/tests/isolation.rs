@@ -235,6 +235,8 @@ struct Ids {
     programme: String,
     /// Its November report, a draft with its achievements written.
     monthly: String,
+    /// A piece of PIF-HLT's threat intelligence, classified as a message.
+    intel: String,
 }
 
 impl Ids {
@@ -278,6 +280,7 @@ impl Ids {
             checklist: f(),
             programme: f(),
             monthly: f(),
+            intel: f(),
         }
     }
 }
@@ -327,6 +330,9 @@ const TARGET_CHECKLIST: &str = "衛生局隔離測試查核項目表";
 /// (markers).
 const TARGET_PROGRAMME: &str = "衛生局隔離測試L1L5計畫";
 const TARGET_MONTHLY: &str = "衛生局隔離測試月報成就";
+const TARGET_INTEL: &str = "衛生局隔離測試情資";
+/// A STIX 2.1 bundle of one indicator (what an import reads).
+const ISO_STIX: &str = r#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [{"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created": "2026-11-20T01:00:00Z", "modified": "2026-11-20T01:00:00Z", "pattern": "[ipv4-addr:value = '198.51.100.99']", "pattern_type": "stix", "valid_from": "2026-11-20T01:00:00Z"}]}"#;
 /// The sign-in sheet the import routes send (one person).
 const SIGNIN_CSV: &str = "單位,職稱,姓名,性別\n資訊室,科員,隔離測試簽到人員,女\n";
 /// The name of the target's asset in the register (a marker).
@@ -1048,6 +1054,36 @@ async fn setup(env: &TestEnv) -> Target {
         .expect("monthly edit");
     all_ids.extend([programme.id.to_string(), monthly.id.to_string()]);
     markers.extend([TARGET_PROGRAMME.to_string(), TARGET_MONTHLY.to_string()]);
+    // a piece of intelligence, classified as a message
+    let intel = env
+        .app
+        .create_intel(
+            &officer,
+            &hlt,
+            zian_app::intel::IntelInput {
+                title: TARGET_INTEL.into(),
+                source: "advisory".into(),
+                text: "隔離測試情資 198.51.100.77".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("intel");
+    env.app
+        .classify_intel(
+            &officer,
+            &intel.id,
+            zian_app::intel::ClassifyInput {
+                categories: vec!["message".into()],
+                reliability: "probable".into(),
+                timeliness: "current".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("intel classified");
+    all_ids.insert(intel.id.to_string());
+    markers.push(TARGET_INTEL.to_string());
     markers.extend([TARGET_FORM.to_string(), TARGET_ENTRY.to_string()]);
     all_ids.extend([
         vendor.vendor.id.to_string(),
@@ -1297,6 +1333,7 @@ async fn setup(env: &TestEnv) -> Target {
             checklist: checklist.id.into_string(),
             programme: programme.id.into_string(),
             monthly: monthly.id.into_string(),
+            intel: intel.id.into_string(),
         },
         all_ids,
         markers,
@@ -1650,6 +1687,7 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "audit-checklists") => vec![ids.checklist.clone()],
                 (_, "maturity-programmes") => vec![ids.programme.clone()],
                 (_, "maturity-reports") => vec![ids.monthly.clone()],
+                (_, "intel") => vec![ids.intel.clone()],
                 (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
@@ -1749,6 +1787,26 @@ fn field_value(
         "phase" => json!(1),
         "programme_month" => Value::Null,
         "month" if path.contains("/maturity-programmes/") => json!("2026-12"),
+        // intelligence: typed in (no more indicators); a bundle imported;
+        // classified as a message and its handling recorded
+        "source" if path.contains("/intel") => json!("manual"),
+        "received_on" | "valid_until" => Value::Null,
+        "indicators" => json!(""),
+        "content" if path.ends_with("/intel/stix") => json!(ISO_STIX),
+        "categories" => json!(["message"]),
+        "reliability" => json!("probable"),
+        "timeliness" => json!("current"),
+        "category" if props.contains("imminent") => json!("message"),
+        // the review meeting of the target's November: the five agenda
+        // items noted, no resolution
+        "meeting_on" => json!("2026-11-21"),
+        "minutes" => json!(
+            ["layers", "okr", "risks", "next_month", "resources"]
+                .iter()
+                .map(|i| json!({"item": i, "note": "隔離測試"}))
+                .collect::<Vec<_>>()
+        ),
+        "resolutions" => json!([]),
         "parent_id" if is_move => json!(c.move_parent),
         "parent_id" | "org_id" | "home_org_id" => json!(c.ids.org),
         "principal_user_id" | "user_id" => json!(c.ids.user),
@@ -2133,6 +2191,8 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
             "category",
             if path.ends_with("/training/sessions") {
                 "general".into()
+            } else if path.contains("/intel/") {
+                "message".into()
             } else {
                 "hardware".into()
             },
@@ -2196,7 +2256,14 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("participants", "10".into()),
         ("opened", "1".into()),
         ("clicked", "0".into()),
-        ("source", "incident".into()),
+        (
+            "source",
+            if path.contains("/intel") {
+                "manual".into()
+            } else {
+                "incident".into()
+            },
+        ),
         ("source_id", c.ids.incident.clone()),
         ("finding_ids", c.ids.finding.clone()),
         // audits: a plan with its team, typed items, one result, the
@@ -2248,9 +2315,18 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("decision", "publish".into()),
         ("achievements", "隔離測試".into()),
         ("next_focus", "隔離測試".into()),
+        ("meeting_on", "2026-11-21".into()),
+        // intelligence: a bundle imported, a classification
+        ("content", ISO_STIX.into()),
+        ("categories", "message".into()),
+        ("reliability", "probable".into()),
+        ("timeliness", "current".into()),
     ]);
-    // the framework's five layers
+    // the framework's five layers; the review meeting's agenda notes
     let mut layers: Vec<(String, String)> = Vec::new();
+    for item in ["layers", "okr", "risks", "next_month", "resources"] {
+        layers.push((format!("minutes.{item}"), "隔離測試".into()));
+    }
     for l in ["l1", "l2", "l3", "l4", "l5"] {
         layers.push((format!("name.{l}"), "隔離測試".into()));
         layers.push((format!("start.{l}"), "1".into()));
@@ -2696,9 +2772,11 @@ async fn prepare_implementation_report(env: &TestEnv, t: &Target, path: &str) {
     }
 }
 
-/// Submits the target's monthly report, so that its review may publish it.
+/// Submits the target's monthly report, so that its review may publish it
+/// and its meeting be minuted.
 async fn prepare_maturity(env: &TestEnv, t: &Target, path: &str) {
-    if !(path.contains("maturity-reports/") && path.ends_with("/review")) {
+    let review = path.ends_with("/review") || path.ends_with("/meeting");
+    if !(path.contains("maturity-reports/") && review) {
         return;
     }
     let officer = env.principal("officer.health").await;

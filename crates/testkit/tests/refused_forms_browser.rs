@@ -287,6 +287,29 @@ const BAD: &[Case] = &[
     ("/maturity-reports/{id}", "maturity.l1", "9", &[]),
     ("/maturity-reports/{id}/review", "note", "{long}", &[]),
     (
+        "/orgs/{id}/intel",
+        "valid_until",
+        "2000-01-01",
+        &[("title", "情資欄位測試"), ("text", "測試內容 203.0.113.8")],
+    ),
+    ("/orgs/{id}/intel/stix", "content", "not json", &[]),
+    ("/intel/{id}/classify", "note", "{long}", &[]),
+    ("/intel/{id}/handling", "action", "{long}", &[]),
+    (
+        "/maturity-reports/{id}/meeting",
+        "meeting_on",
+        "2099-01-01",
+        &[
+            ("chair", "資訊室主任"),
+            ("attendees", "資安長、資安專責人員"),
+            ("minutes.layers", "依計畫"),
+            ("minutes.okr", "依計畫"),
+            ("minutes.risks", "依計畫"),
+            ("minutes.next_month", "依計畫"),
+            ("minutes.resources", "依計畫"),
+        ],
+    ),
+    (
         "/systems/{id}/grading",
         "assessed_on",
         "2099-01-01",
@@ -848,6 +871,20 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
         .submit_maturity_report(&p, &submitted)
         .await
         .unwrap();
+    // threat intelligence: the bureau's, one classified with its handling
+    // forms
+    env.app.seed_demo_intel().await.unwrap();
+    let intel = env
+        .app
+        .intel_list(&p, &pol)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .find(|x| x.status == zian_domain::intel::item::Status::Classified)
+        .unwrap()
+        .id
+        .clone();
     let review = env
         .app
         .management_reviews(&p, &pol)
@@ -1064,6 +1101,8 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/maturity-programmes/{programme}/framework"),
                     format!("/maturity-programmes/{programme}/tracking"),
                     format!("/maturity-reports/{draft}"),
+                    format!("/orgs/{pol}/intel"),
+                    format!("/intel/{intel}"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),

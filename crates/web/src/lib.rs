@@ -31,6 +31,7 @@ pub mod feeds;
 pub mod implementation_report;
 pub mod inbox;
 pub mod incidents;
+pub mod intel;
 pub mod inventory;
 pub mod jobs;
 pub mod layout;

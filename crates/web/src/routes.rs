@@ -121,6 +121,7 @@ pub fn routes() -> Vec<Route> {
         crate::implementation_report::routes(),
         crate::people_forms::routes(),
         crate::maturity::routes(),
+        crate::intel::routes(),
         crate::documents::routes(),
     ]
     .into_iter()
