@@ -1,6 +1,6 @@
 //! Threat intelligence (資通安全情資, seed 003 拾壹): pieces recorded by hand
 //! or from a pasted advisory (their indicators of compromise read from the
-//! text), or imported from STIX 2.1 bundles (each object that cannot be
+//! text), or imported from STIX 2.1 bundles or MISP events (each object that cannot be
 //! read reported with the reason); classified by the officer into the four
 //! categories with reliability and timeliness, and handled category by
 //! category as the plan prescribes — an intrusion's immediate danger with
@@ -9,7 +9,7 @@
 //! the organisation's own records: a host of the register with the IP, open
 //! VANS findings of the CVE, other pieces with the same indicator. Active
 //! indicators are exported as blocklists (text, CSV, STIX) for firewalls and
-//! EDR consoles.
+//! EDR consoles; a piece as a STIX bundle or a MISP event.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ use zian_domain::intel::item::{
     Timeliness,
 };
 use zian_domain::intel::mask::Hit;
-use zian_domain::intel::stix;
+use zian_domain::intel::{misp, stix};
 use zian_domain::org::Organisation;
 use zian_domain::{IncidentId, IntelId, ListQuery, OrgId, Permission, Principal};
 use zian_i18n::msg;
@@ -94,12 +94,15 @@ pub struct HandlingInput {
     pub incident_id: Option<String>,
 }
 
-/// A STIX 2.1 bundle to read (preview) or import (commit).
+/// A STIX 2.1 bundle or MISP events to read (preview) or import (commit).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "IntelStixIn")]
-pub struct StixInput {
-    /// The bundle's JSON.
+#[schemars(rename = "IntelImportIn")]
+pub struct ImportInput {
+    /// `stix` (a STIX 2.1 bundle) or `misp` (a MISP event, a list of
+    /// events or a search answer).
+    pub format: String,
+    /// The JSON.
     pub content: String,
     /// Who sent it.
     #[serde(default)]
@@ -216,19 +219,19 @@ pub struct IntelList {
     pub can_write: bool,
 }
 
-/// A bundle read: what would be (or was) imported, what was skipped.
+/// An import read: what would be (or was) imported, what was skipped.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(rename = "IntelStixOut")]
-pub struct StixRead {
+#[schemars(rename = "IntelImportOut")]
+pub struct ImportRead {
     /// Each piece: its title and indicators (with its id once imported).
-    pub items: Vec<StixItemOut>,
+    pub items: Vec<ImportItemOut>,
     pub skipped: Vec<SkippedOut>,
     pub committed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(rename = "IntelStixItemOut")]
-pub struct StixItemOut {
+#[schemars(rename = "IntelImportItemOut")]
+pub struct ImportItemOut {
     pub id: Option<String>,
     pub stix_id: String,
     pub title: String,
@@ -327,7 +330,7 @@ impl App {
     ) -> Result<IntelItem> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         let source = Source::parse("source", &input.source)?;
-        if source == Source::Stix {
+        if source.imported() {
             return Err(AppError::invalid(
                 "source",
                 msg!("reason.intel.stix_import"),
@@ -387,21 +390,31 @@ impl App {
         Ok(x)
     }
 
-    /// Reads a STIX 2.1 bundle; with `commit`, records what can be read in
-    /// one transaction. Refused when it is not a bundle or nothing in it can
-    /// be read.
-    pub async fn import_intel_stix(
+    /// Reads a STIX 2.1 bundle or MISP events; with `commit`, records what
+    /// can be read in one transaction. Refused when it is neither or nothing
+    /// in it can be read.
+    pub async fn import_intel(
         &self,
         p: &Principal,
         org_id: &OrgId,
-        input: StixInput,
+        input: ImportInput,
         lang: zian_i18n::Lang,
-    ) -> Result<StixRead> {
+    ) -> Result<ImportRead> {
         let org = self.org_with(p, org_id, Permission::RecordWrite).await?;
         if input.content.len() > 5_000_000 {
             return Err(AppError::invalid("content", msg!("reason.intel.too_large")));
         }
-        let read = stix::read(&input.content).map_err(|r| AppError::invalid("content", r))?;
+        let (source, read) = match input.format.trim() {
+            "stix" => (Source::Stix, stix::read(&input.content)),
+            "misp" => (Source::Misp, misp::read(&input.content)),
+            _ => {
+                return Err(AppError::invalid(
+                    "format",
+                    msg!("reason.intel.import_format"),
+                ));
+            }
+        };
+        let read = read.map_err(|r| AppError::invalid("content", r))?;
         if read.items.is_empty() {
             return Err(AppError::invalid(
                 "content",
@@ -418,7 +431,7 @@ impl App {
                 id: IntelId::from(self.ids.new_id()),
                 org_id: org.id.clone(),
                 title: x.title.trim().to_string(),
-                source: Source::Stix,
+                source,
                 sender: sender.clone(),
                 received_on: today,
                 valid_until: x.valid_until,
@@ -443,10 +456,10 @@ impl App {
                 .await?;
         }
         let i18n = zian_i18n::catalogue();
-        Ok(StixRead {
+        Ok(ImportRead {
             items: items
                 .iter()
-                .map(|x| StixItemOut {
+                .map(|x| ImportItemOut {
                     id: input.commit.then(|| x.id.to_string()),
                     stix_id: x.body.stix_id.clone().unwrap_or_default(),
                     title: x.title.clone(),
@@ -677,6 +690,13 @@ impl App {
         let (x, org) = self.intel_row(p, id, Permission::RecordRead).await?;
         let (masked, _) = x.masked();
         Ok(stix::bundle(&x, &org.name_zh, &masked))
+    }
+
+    /// A piece as a MISP event: its masked text, its indicators.
+    pub async fn intel_misp(&self, p: &Principal, id: &IntelId) -> Result<serde_json::Value> {
+        let (x, org) = self.intel_row(p, id, Permission::RecordRead).await?;
+        let (masked, _) = x.masked();
+        Ok(misp::event(&x, &org.name_zh, &masked))
     }
 
     /// The indicators of the organisation's active pieces that a firewall

@@ -410,7 +410,8 @@ backend_tests! {
         let agreement = listed(format!("/api/v1/orgs/{pol}/people-forms"), "/agreements/0/id").await;
         let review = listed(format!("/api/v1/orgs/{pol}/management-reviews"), "/reviews/0/id").await;
         let vendor = listed(format!("/api/v1/orgs/{pol}/vendors"), "/items/0/id").await;
-        let monthly = listed(format!("/api/v1/orgs/{pol}/maturity"), "/reports/0/id").await;
+        // the latest of the ten months published (oldest first): its meeting minuted
+        let monthly = listed(format!("/api/v1/orgs/{pol}/maturity"), "/reports/9/id").await;
         let records: [(String, &str, &[&str]); 9] = [
             (format!("/api/v1/maturity-reports/{monthly}"), "maturity-report", &["營運框架月度進度報告", "整體進度儀表板", "可靠性與容災", "各層級進度", "追蹤負責人簽名", "資安合規專員", "月度檢討會議記錄", "會議議程", "決議事項", "行動項目", "前次行動項目追蹤"]),
             (format!("/api/v1/incidents/{incident}"), "incident-notification", &["資通安全事件通報單", "一、發生機關", "四、等級之評估", "屏東縣政府警察局"]),

@@ -4,7 +4,7 @@
 //! leave the agency and forcing the 機敏性 category; each category handled
 //! as the plan prescribes (an intrusion's immediate danger naming the
 //! bureau's own incident); a STIX 2.1 bundle exported and imported again,
-//! a broken one reported object by object; the blocklists; refusals by
+//! a broken one reported object by object, a MISP event out and in; the blocklists; refusals by
 //! field; and nothing of it seen or touched from another county.
 
 use axum::http::{Method, StatusCode};
@@ -114,11 +114,11 @@ backend_tests! {
         assert!(!bundle.contains("A123456789") && !bundle.contains("王小明"), "{bundle}");
         assert!(bundle.contains("[ipv4-addr:value = '203.0.113.77']") && bundle.contains("\"spec_version\": \"2.1\""), "{bundle}");
         // … and in again: a preview, then the import
-        let r = env.api(Method::POST, &format!("{base}/stix"), &officer, Some(json!({"content": bundle, "sender": "N-ISAC"}))).await;
+        let r = env.api(Method::POST, &format!("{base}/import"), &officer, Some(json!({"format": "stix", "content": bundle, "sender": "N-ISAC"}))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text());
         assert_eq!((r.json()["committed"].as_bool(), r.json()["items"][0]["id"].is_null()), (Some(false), true));
         assert_eq!(env.api(Method::GET, &base, &officer, None).await.json()["items"].as_array().map(Vec::len), Some(1), "a preview keeps nothing");
-        let r = env.api(Method::POST, &format!("{base}/stix"), &officer, Some(json!({"content": bundle, "commit": true}))).await;
+        let r = env.api(Method::POST, &format!("{base}/import"), &officer, Some(json!({"format": "stix", "content": bundle, "commit": true}))).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
         let imported = r.json()["items"][0]["id"].as_str().expect("imported").to_string();
         let d = env.api(Method::GET, &format!("/api/v1/intel/{imported}"), &officer, None).await.json();
@@ -127,10 +127,23 @@ backend_tests! {
         assert_eq!(corr(&d, "203.0.113.77")["intel"][0][0], json!(id), "the same indicator in another piece");
         // a broken bundle: each object with its reason; nothing readable refused
         let broken = json!({"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [{"type": "indicator", "id": "indicator--x", "spec_version": "2.1"}]});
-        let r = env.api(Method::POST, &format!("{base}/stix"), &officer, Some(json!({"content": broken.to_string(), "commit": true}))).await;
+        let r = env.api(Method::POST, &format!("{base}/import"), &officer, Some(json!({"format": "stix", "content": broken.to_string(), "commit": true}))).await;
         assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("content")), "{}", r.text());
-        let r = env.api(Method::POST, &format!("{base}/stix"), &officer, Some(json!({"content": "not json"}))).await;
+        let r = env.api(Method::POST, &format!("{base}/import"), &officer, Some(json!({"format": "stix", "content": "not json"}))).await;
         assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("content")), "{}", r.text());
+        let r = env.api(Method::POST, &format!("{base}/import"), &officer, Some(json!({"format": "openioc", "content": "{}"}))).await;
+        assert_eq!((r.status, field(&r).as_deref()), (StatusCode::UNPROCESSABLE_ENTITY, Some("format")), "{}", r.text());
+        // MISP out and in: the same indicators, the masked text as a text attribute
+        let r = env.api(Method::GET, &format!("{one}/misp"), &officer, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let event = r.text();
+        assert!(!event.contains("A123456789") && event.contains("\"type\": \"ip-dst\"") && event.contains("\"analysis\": \"2\""), "{event}");
+        let r = env.api(Method::POST, &format!("{base}/import"), &officer, Some(json!({"format": "misp", "content": event, "commit": true}))).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        let from_misp = r.json()["items"][0]["id"].as_str().expect("imported").to_string();
+        let d = env.api(Method::GET, &format!("/api/v1/intel/{from_misp}"), &officer, None).await.json();
+        assert_eq!((d["intel"]["source"].as_str(), d["intel"]["indicators"].as_array().map(Vec::len)), (Some("misp"), Some(5)), "{d}");
+        assert!(d["text"].as_str().is_some_and(|t| t.contains("王○明")), "{d}");
 
         // blocklists: addresses, domains, URLs, hashes of active pieces; no CVE
         let r = env.api(Method::GET, &format!("{base}/blocklist?format=txt"), &officer, None).await;

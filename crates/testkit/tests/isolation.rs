@@ -1792,7 +1792,8 @@ fn field_value(
         "source" if path.contains("/intel") => json!("manual"),
         "received_on" | "valid_until" => Value::Null,
         "indicators" => json!(""),
-        "content" if path.ends_with("/intel/stix") => json!(ISO_STIX),
+        "content" if path.ends_with("/intel/import") => json!(ISO_STIX),
+        "format" if path.ends_with("/intel/import") => json!("stix"),
         "categories" => json!(["message"]),
         "reliability" => json!("probable"),
         "timeliness" => json!("current"),
@@ -2218,7 +2219,14 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("endpoints", "5".into()),
         // documents: one report's settings; a background document
         ("report", "risk-assessment".into()),
-        ("format", "pdf".into()),
+        (
+            "format",
+            if path.ends_with("/intel/import") {
+                "stix".into()
+            } else {
+                "pdf".into()
+            },
+        ),
         // incidents: a record, its notification, a note
         ("title", "隔離測試".into()),
         ("aware_at", "2026-11-21T08:30".into()),

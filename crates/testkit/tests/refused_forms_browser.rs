@@ -292,7 +292,7 @@ const BAD: &[Case] = &[
         "2000-01-01",
         &[("title", "情資欄位測試"), ("text", "測試內容 203.0.113.8")],
     ),
-    ("/orgs/{id}/intel/stix", "content", "not json", &[]),
+    ("/orgs/{id}/intel/import", "content", "not json", &[]),
     ("/intel/{id}/classify", "note", "{long}", &[]),
     ("/intel/{id}/handling", "action", "{long}", &[]),
     (

@@ -70,17 +70,30 @@ pub enum Source {
     Advisory,
     /// A STIX 2.1 bundle imported.
     Stix,
+    /// A MISP event imported.
+    Misp,
     /// A national or municipal ISAC feed file.
     Isac,
 }
 
 impl Source {
-    pub const ALL: [Source; 4] = [Source::Manual, Source::Advisory, Source::Stix, Source::Isac];
+    pub const ALL: [Source; 5] = [
+        Source::Manual,
+        Source::Advisory,
+        Source::Stix,
+        Source::Misp,
+        Source::Isac,
+    ];
+    /// Recorded only by an import.
+    pub fn imported(self) -> bool {
+        matches!(self, Source::Stix | Source::Misp)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Manual => "manual",
             Source::Advisory => "advisory",
             Source::Stix => "stix",
+            Source::Misp => "misp",
             Source::Isac => "isac",
         }
     }

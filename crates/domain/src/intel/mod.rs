@@ -10,9 +10,11 @@
 //! of compromise (IP addresses, domains, URLs, hashes, CVE ids, e-mail),
 //! defanged or not, in a normalised form. [`item`] is a piece of
 //! intelligence as an agency keeps it (its four categories and their
-//! handling), [`stix`] its STIX 2.1 bundles out and in.
+//! handling), [`stix`] its STIX 2.1 bundles and [`misp`] its MISP events,
+//! out and in.
 
 pub mod indicators;
 pub mod item;
 pub mod mask;
+pub mod misp;
 pub mod stix;

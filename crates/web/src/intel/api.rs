@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use zian_app::intel::{
-    ClassifyInput, Correlation, HandlingInput, IntelInput, IntelOut, StixInput, StixRead,
+    ClassifyInput, Correlation, HandlingInput, ImportInput, ImportRead, IntelInput, IntelOut,
 };
 use zian_domain::intel::item::IntelItem;
 use zian_domain::{IntelId, OrgId};
@@ -124,10 +124,10 @@ pub async fn import(
     State(st): State<AppState>,
     c: ApiCaller,
     ApiPath(id): ApiPath<OrgId>,
-    ApiJson(input): ApiJson<StixInput>,
-) -> ApiResult<(StatusCode, ApiJson<StixRead>)> {
+    ApiJson(input): ApiJson<ImportInput>,
+) -> ApiResult<(StatusCode, ApiJson<ImportRead>)> {
     let commit = input.commit;
-    let r = st.app.import_intel_stix(&c.p, &id, input, c.lang).await?;
+    let r = st.app.import_intel(&c.p, &id, input, c.lang).await?;
     let code = if commit {
         StatusCode::CREATED
     } else {
@@ -187,6 +187,19 @@ pub async fn stix(
         serde_json::to_string_pretty(&b).unwrap_or_default(),
         "application/stix+json;version=2.1",
         &format!("intel-{id}.json"),
+    ))
+}
+
+pub async fn misp(
+    State(st): State<AppState>,
+    c: ApiCaller,
+    ApiPath(id): ApiPath<IntelId>,
+) -> ApiResult<Response> {
+    let e = st.app.intel_misp(&c.p, &id).await?;
+    Ok(download(
+        serde_json::to_string_pretty(&e).unwrap_or_default(),
+        "application/json",
+        &format!("intel-{id}.misp.json"),
     ))
 }
 

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use zian_app::intel::{
-    ClassifyInput, HandlingInput, IntelDetail, IntelInput, IntelList, StixInput, StixRead,
+    ClassifyInput, HandlingInput, ImportInput, ImportRead, IntelDetail, IntelInput, IntelList,
 };
 use zian_domain::intel::item::{Category, IntelItem, Reliability, Source, Timeliness};
 use zian_domain::{IntelId, OrgId, Permission};
@@ -26,7 +26,7 @@ pub struct ListPage {
     pub v: IntelList,
     pub today: time::Date,
     /// A STIX import's result, shown once.
-    pub read: Option<StixRead>,
+    pub read: Option<ImportRead>,
 }
 
 fn category_name(cx: &PageCtx, c: &str) -> String {
@@ -37,7 +37,7 @@ impl ListPage {
     pub fn sources(&self) -> Vec<&'static str> {
         Source::ALL
             .iter()
-            .filter(|s| **s != Source::Stix)
+            .filter(|s| !s.imported())
             .map(|s| s.as_str())
             .collect()
     }
@@ -216,8 +216,8 @@ pub async fn create(
     Ok(see_other(&format!("/intel/{}?ok=intel.recorded", x.id)))
 }
 
-/// A bundle pasted in, imported; the list shows what came in and what was
-/// skipped.
+/// A bundle or events pasted in, imported; the list shows what came in
+/// and what was skipped.
 pub async fn import(
     State(st): State<AppState>,
     PagePath(id): PagePath<OrgId>,
@@ -228,10 +228,11 @@ pub async fn import(
     let f = Fields(&f);
     let read = st
         .app
-        .import_intel_stix(
+        .import_intel(
             &pc.p,
             &id,
-            StixInput {
+            ImportInput {
+                format: f.one("format"),
                 content: f.one("content"),
                 sender: f.one("sender"),
                 commit: true,
