@@ -313,7 +313,7 @@ impl App {
         Ok((x, org))
     }
 
-    fn signed(&self, p: &Principal, at: i64) -> Signed {
+    pub(crate) fn signed(&self, p: &Principal, at: i64) -> Signed {
         Signed {
             by: Some(p.user.id.clone()),
             name: p.user.display_name.clone(),

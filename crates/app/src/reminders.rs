@@ -2,7 +2,8 @@
 //! maintenance plan's yearly review, systems due for re-grading and risk
 //! treatments past or near their date, vendor staff's agreements due to be
 //! re-signed, certificates on the training roster about to expire, people
-//! forms waiting for a signature for more than a week — each with the people
+//! forms waiting for a signature for more than a week, threat notices not
+//! answered to the end — each with the people
 //! to remind (the
 //! security officers and CISOs nearest to the organisation). The web layer
 //! lists them for the caller; `zian reminders` prints the whole tree's for a
@@ -42,8 +43,8 @@ pub struct Reminder {
     pub org_id: OrgId,
     pub org_name: String,
     /// `obligation`, `plan_review`, `system_review`, `risk_treatment`,
-    /// `vendor_agreement`, `certificate`, `people_form` or
-    /// `maturity_report`.
+    /// `vendor_agreement`, `certificate`, `people_form`,
+    /// `maturity_report` or `threat_notice`.
     pub kind: &'static str,
     pub title: Msg,
     pub due: Date,
@@ -283,6 +284,24 @@ impl App {
                     ),
                 );
             }
+        }
+        // threat notices not answered to the end, due on the notice's
+        // deadline
+        for (n, r) in self.stores.threat_notices.unfinished(&scope).await? {
+            let Some(org) = orgs.get(&r.org_id) else {
+                continue;
+            };
+            push(
+                org,
+                "threat_notice",
+                msg!(
+                    "reminders.subject.threat_notice",
+                    title = &n.title,
+                    issuer = &n.body.issuer
+                ),
+                n.due_on,
+                format!("/threat-notices/{}", n.id),
+            );
         }
         out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.org_name.cmp(&b.org_name)));
         Ok(out)

@@ -459,6 +459,12 @@ async fn run_async(cmd: Cmd, cfg: Config) -> Result<ExitCode> {
             app.seed_demo_intel()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            app.seed_demo_threat_notices()
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
+            app.seed_demo_coverage()
+                .await
+                .map_err(|e| anyhow::anyhow!("demo: {e}"))?;
             app.seed_demo_implementation_report()
                 .await
                 .map_err(|e| anyhow::anyhow!("demo: {e}"))?;

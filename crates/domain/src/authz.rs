@@ -119,17 +119,22 @@ impl Principal {
     /// carries (no escalation) — except for two permissions that belong to
     /// an office rather than to administration: writing audit records may be
     /// delegated by those who read the audit trail there (a CISO designating
-    /// internal auditors), and approving maintenance plans or deciding the
-    /// override requests below by those who maintain the records there (an
-    /// administrator appointing the CISO or a supervisor).
+    /// internal auditors), and approving maintenance plans, deciding the
+    /// override requests below or issuing threat notices by those who
+    /// maintain the records there (an administrator appointing the CISO or
+    /// a supervisor).
     pub fn may_grant(&self, role: Role, org_path: &str) -> bool {
         self.can(Permission::RoleGrant, org_path)
             && role.permissions().iter().all(|perm| {
                 self.can(*perm, org_path)
                     || (*perm == Permission::AuditRecordWrite
                         && self.can(Permission::AuditRead, org_path))
-                    || (matches!(*perm, Permission::PlanApprove | Permission::OverrideApprove)
-                        && self.can(Permission::RecordWrite, org_path))
+                    || (matches!(
+                        *perm,
+                        Permission::PlanApprove
+                            | Permission::OverrideApprove
+                            | Permission::ThreatNoticeIssue
+                    ) && self.can(Permission::RecordWrite, org_path))
             })
     }
 

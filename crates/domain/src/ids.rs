@@ -146,6 +146,12 @@ id_type!(
     MaturityReportId,
     /// A piece of threat intelligence (資通安全情資).
     IntelId,
+    /// A threat notice a supervising organisation issues (威脅通報).
+    ThreatNoticeId,
+    /// An addressed organisation's response to a threat notice.
+    ThreatResponseId,
+    /// A console's export of devices or SOC alerts an organisation received.
+    CoverageReportId,
 );
 
 #[cfg(test)]

@@ -157,6 +157,21 @@ pub const KINDS: &[NoticeKind] = &[
         event: "maturity.published",
         default: Channel::Email,
     },
+    // threat notices: issued and a reminder, to the officers of the
+    // organisations addressed; an organisation affected or done, to the
+    // issuer's side
+    NoticeKind {
+        event: "threat_notice.issued",
+        default: Channel::Email,
+    },
+    NoticeKind {
+        event: "threat_notice.reminder",
+        default: Channel::Email,
+    },
+    NoticeKind {
+        event: "threat_notice.reported",
+        default: Channel::Inbox,
+    },
     // to the administrators of the whole tree
     NoticeKind {
         event: "feeds.stale",

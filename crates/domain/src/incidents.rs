@@ -326,7 +326,7 @@ pub struct TimelineEntry {
 }
 
 /// The evidence a timeline entry points at.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EntryEvidence {
     pub id: String,
     pub sha256: String,

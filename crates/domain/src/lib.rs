@@ -17,6 +17,7 @@ pub mod authz;
 pub mod compliance;
 pub mod continuity;
 pub mod corrective;
+pub mod coverage;
 pub mod day;
 pub mod documents;
 pub mod error;
@@ -42,6 +43,7 @@ pub mod role;
 pub mod scope;
 pub mod systems;
 pub mod text;
+pub mod threat_notices;
 pub mod totp;
 pub mod training;
 pub mod user;
@@ -52,10 +54,11 @@ pub mod webhooks;
 pub use authz::{Denied, Principal, RequestMeta, TokenGrant};
 pub use error::DomainError;
 pub use ids::{
-    ActionId, ActivationId, AreaEntryId, AssetId, AuditId, CampaignId, ChecklistId, DrillId,
-    EvidenceId, FindingId, ImplementationReportId, ImportId, IncidentId, IntelId,
-    ManagementReviewId, MaturityProgrammeId, MaturityReportId, OrgId, PeopleFormId, PlanId,
-    ProcessId, RiskId, ShareId, SystemId, TrainingId, UserId, VendorId,
+    ActionId, ActivationId, AreaEntryId, AssetId, AuditId, CampaignId, ChecklistId,
+    CoverageReportId, DrillId, EvidenceId, FindingId, ImplementationReportId, ImportId, IncidentId,
+    IntelId, ManagementReviewId, MaturityProgrammeId, MaturityReportId, OrgId, PeopleFormId,
+    PlanId, ProcessId, RiskId, ShareId, SystemId, ThreatNoticeId, ThreatResponseId, TrainingId,
+    UserId, VendorId,
 };
 pub use list::{ListQuery, Page};
 pub use org::{OrgTier, Organisation};

@@ -35,10 +35,14 @@ pub enum Permission {
     /// frequency) of the organisations *below* the one where it is held: an
     /// organisation never decides its own.
     OverrideApprove,
+    /// Issue threat notices to the organisations below and drive them
+    /// through the response (威脅通報, seed 004's one channel for a threat):
+    /// remind the laggards, close the notice.
+    ThreatNoticeIssue,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::OrgRead,
         Permission::OrgWrite,
         Permission::UserRead,
@@ -50,6 +54,7 @@ impl Permission {
         Permission::RecordWrite,
         Permission::PlanApprove,
         Permission::OverrideApprove,
+        Permission::ThreatNoticeIssue,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -64,6 +69,7 @@ impl Permission {
             Permission::RecordWrite => "record_write",
             Permission::PlanApprove => "plan_approve",
             Permission::OverrideApprove => "override_approve",
+            Permission::ThreatNoticeIssue => "threat_notice_issue",
         }
     }
     pub fn parse(s: &str) -> Result<Self, DomainError> {
@@ -87,6 +93,7 @@ impl Permission {
                 | Permission::RecordWrite
                 | Permission::PlanApprove
                 | Permission::OverrideApprove
+                | Permission::ThreatNoticeIssue
         )
     }
 }
@@ -110,7 +117,8 @@ pub enum Role {
     /// 委外廠商 — sees only records explicitly shared with it.
     Vendor,
     /// 上級督導 — roll-up of a subtree; decides the override requests of the
-    /// organisations below it and writes nothing else.
+    /// organisations below it, issues threat notices to them, and writes
+    /// nothing else.
     Supervisor,
 }
 
@@ -172,13 +180,27 @@ impl Role {
                 RecordWrite,
                 PlanApprove,
                 OverrideApprove,
+                ThreatNoticeIssue,
             ],
-            Role::SecurityOfficer => &[OrgRead, UserRead, RecordRead, RecordWrite],
+            Role::SecurityOfficer => &[
+                OrgRead,
+                UserRead,
+                RecordRead,
+                RecordWrite,
+                ThreatNoticeIssue,
+            ],
             Role::CommitteeMember => &[OrgRead, UserRead, RecordRead],
             Role::ItStaff => &[OrgRead, RecordRead, RecordWrite],
             Role::Auditor => &[OrgRead, UserRead, AuditRead, AuditRecordWrite, RecordRead],
             // supervisors audit the organisations below them (分層稽核)
-            Role::Supervisor => &[OrgRead, RecordRead, AuditRecordWrite, OverrideApprove],
+            // and drive them through a threat (威脅通報)
+            Role::Supervisor => &[
+                OrgRead,
+                RecordRead,
+                AuditRecordWrite,
+                OverrideApprove,
+                ThreatNoticeIssue,
+            ],
             Role::Vendor => &[],
         }
     }
@@ -224,8 +246,8 @@ mod tests {
         for r in [Role::CommitteeMember, Role::Vendor] {
             assert!(r.permissions().iter().all(|p| !p.is_write()), "{r:?}");
         }
-        // the supervisor writes only audits of the organisations below it
-        // and decisions on their requests
+        // the supervisor writes only audits of the organisations below it,
+        // decisions on their requests and threat notices to them
         let w: Vec<_> = Role::Supervisor
             .permissions()
             .iter()
@@ -233,7 +255,11 @@ mod tests {
             .collect();
         assert_eq!(
             w,
-            vec![&Permission::AuditRecordWrite, &Permission::OverrideApprove]
+            vec![
+                &Permission::AuditRecordWrite,
+                &Permission::OverrideApprove,
+                &Permission::ThreatNoticeIssue
+            ]
         );
         // the auditor writes only audit records
         let w: Vec<_> = Role::Auditor

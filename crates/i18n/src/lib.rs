@@ -213,6 +213,8 @@ pub const FEATURES: &[(&str, &str, &str)] = features![
     "people_forms",
     "maturity",
     "intel",
+    "coverage",
+    "threat_notices",
 ];
 
 /// The compiled-in catalogues, flattened to dotted keys.

@@ -309,7 +309,10 @@ text_args!(
     zian_domain::ChecklistId,
     zian_domain::MaturityProgrammeId,
     zian_domain::MaturityReportId,
-    zian_domain::IntelId
+    zian_domain::IntelId,
+    zian_domain::ThreatNoticeId,
+    zian_domain::ThreatResponseId,
+    zian_domain::CoverageReportId
 );
 impl<const N: usize> From<&zian_domain::Text<N>> for Arg {
     fn from(v: &zian_domain::Text<N>) -> Self {

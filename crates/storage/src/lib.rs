@@ -26,6 +26,8 @@
 //! | [`PeopleFormsStore`] | `people_forms` | resource requests and confidentiality agreements with their sign-offs, the restricted-area entry log |
 //! | [`MaturityStore`] | `maturity` | L1–L5 maturity programmes and their monthly progress reports |
 //! | [`IntelStore`] | `intel` | Threat intelligence: pieces with their classification and handling |
+//! | [`CoverageStore`] | `coverage` | consoles' exports of devices and SOC alerts with the coverage when received |
+//! | [`ThreatNoticeStore`] | `threat_notices` | threat notices to a subtree and each addressed organisation's response |
 //! | [`InboxStore`] | `inbox` | a person's notices and notification preferences (keyed by the person, not an organisation) |
 //!
 //! Invariants:
@@ -47,6 +49,7 @@ pub mod backup;
 mod compliance;
 mod continuity;
 mod corrective;
+mod coverage;
 mod db;
 mod directory;
 mod documents;
@@ -67,6 +70,7 @@ mod people_forms;
 mod plans;
 mod risk;
 mod systems;
+mod threat_notices;
 mod training;
 mod tx;
 mod vendors;
@@ -82,6 +86,7 @@ pub use auth::{AuthStore, Ending};
 pub use compliance::ComplianceStore;
 pub use continuity::ContinuityStore;
 pub use corrective::{ActionFilter, CorrectiveStore};
+pub use coverage::CoverageStore;
 pub use db::{Backend, SqlStore};
 pub use directory::{
     DISABLED_DIRECTORY_REMOVED, DirectoryAccount, DirectoryGrant, DirectoryStore, GrantChanges,
@@ -105,6 +110,7 @@ pub use people_forms::PeopleFormsStore;
 pub use plans::PlanStore;
 pub use risk::RiskStore;
 pub use systems::{ROLLUP_LIMIT, SystemStore};
+pub use threat_notices::ThreatNoticeStore;
 pub use training::TrainingStore;
 pub use vendors::VendorStore;
 pub use vulns::VulnStore;
@@ -135,6 +141,8 @@ pub struct Stores {
     pub people_forms: Arc<dyn PeopleFormsStore>,
     pub maturity: Arc<dyn MaturityStore>,
     pub intel: Arc<dyn IntelStore>,
+    pub threat_notices: Arc<dyn ThreatNoticeStore>,
+    pub coverage: Arc<dyn CoverageStore>,
     pub continuity: Arc<dyn ContinuityStore>,
     pub corrective: Arc<dyn CorrectiveStore>,
     pub documents: Arc<dyn DocumentStore>,
@@ -170,6 +178,8 @@ impl SqlStore {
                 people_forms: s.clone(),
                 maturity: s.clone(),
                 intel: s.clone(),
+                threat_notices: s.clone(),
+                coverage: s.clone(),
                 continuity: s.clone(),
                 corrective: s.clone(),
                 documents: s.clone(),

@@ -111,6 +111,7 @@ fn references(table: &str, column: &str) -> Option<&'static str> {
         }
         ("continuity_activations", "process_id") => Some("bia_processes"),
         ("maturity_reports", "programme_id") => Some("maturity_programmes"),
+        ("threat_responses", "notice_id") => Some("threat_notices"),
         _ => None,
     }
 }

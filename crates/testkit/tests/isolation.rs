@@ -237,6 +237,12 @@ struct Ids {
     monthly: String,
     /// A piece of PIF-HLT's threat intelligence, classified as a message.
     intel: String,
+    /// PIF-HLT's IT section (a unit below the bureau).
+    unit: String,
+    /// A threat notice PIF-HLT issued to its IT section.
+    threat_notice: String,
+    /// The IT section's response to it, nothing reported.
+    threat_response: String,
 }
 
 impl Ids {
@@ -281,6 +287,9 @@ impl Ids {
             programme: f(),
             monthly: f(),
             intel: f(),
+            unit: f(),
+            threat_notice: f(),
+            threat_response: f(),
         }
     }
 }
@@ -331,6 +340,10 @@ const TARGET_CHECKLIST: &str = "衛生局隔離測試查核項目表";
 const TARGET_PROGRAMME: &str = "衛生局隔離測試L1L5計畫";
 const TARGET_MONTHLY: &str = "衛生局隔離測試月報成就";
 const TARGET_INTEL: &str = "衛生局隔離測試情資";
+const TARGET_THREAT: &str = "衛生局隔離測試威脅通報";
+const TARGET_COVERAGE: &str = "衛生局隔離測試主控台";
+/// A console's export of one device (the coverage routes).
+const ISO_COVERAGE: &str = "hostname,ip,edr,edr_last_seen\niso-host-01,10.99.0.9,yes,2026-11-20\n";
 /// A STIX 2.1 bundle of one indicator (what an import reads).
 const ISO_STIX: &str = r#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [{"type": "indicator", "spec_version": "2.1", "id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "created": "2026-11-20T01:00:00Z", "modified": "2026-11-20T01:00:00Z", "pattern": "[ipv4-addr:value = '198.51.100.99']", "pattern_type": "stix", "valid_from": "2026-11-20T01:00:00Z"}]}"#;
 /// The sign-in sheet the import routes send (one person).
@@ -1084,6 +1097,53 @@ async fn setup(env: &TestEnv) -> Target {
         .expect("intel classified");
     all_ids.insert(intel.id.to_string());
     markers.push(TARGET_INTEL.to_string());
+    // a threat notice to the bureau's IT section
+    let unit = env.org("PIF-HLT-IT").await;
+    let threat = env
+        .app
+        .issue_threat_notice(
+            &officer,
+            &hlt,
+            zian_app::threat_notices::NoticeInput {
+                title: TARGET_THREAT.into(),
+                severity: "high".into(),
+                text: "隔離測試威脅通報內容".into(),
+                due_on: "2026-11-30".into(),
+                targets: vec![unit.to_string()],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("threat notice");
+    let threat_response = env
+        .app
+        .threat_notice(&officer, &threat.id)
+        .await
+        .expect("threat notice board")
+        .rows[0]
+        .response_id
+        .clone();
+    all_ids.extend([threat.id.to_string(), threat_response.clone()]);
+    markers.push(TARGET_THREAT.to_string());
+    // a console's export of the bureau's devices
+    let export = env
+        .app
+        .import_coverage(
+            &officer,
+            &hlt,
+            zian_app::coverage::ImportInput {
+                dataset: "devices".into(),
+                format: "csv".into(),
+                source: TARGET_COVERAGE.into(),
+                content: ISO_COVERAGE.into(),
+                commit: true,
+            },
+            Default::default(),
+        )
+        .await
+        .expect("coverage export");
+    all_ids.extend(export.id);
+    markers.push(TARGET_COVERAGE.to_string());
     markers.extend([TARGET_FORM.to_string(), TARGET_ENTRY.to_string()]);
     all_ids.extend([
         vendor.vendor.id.to_string(),
@@ -1334,6 +1394,9 @@ async fn setup(env: &TestEnv) -> Target {
             programme: programme.id.into_string(),
             monthly: monthly.id.into_string(),
             intel: intel.id.into_string(),
+            unit: unit.into_string(),
+            threat_notice: threat.id.into_string(),
+            threat_response,
         },
         all_ids,
         markers,
@@ -1688,6 +1751,8 @@ fn path_for(path: &str, ids: &Ids) -> Vec<String> {
                 (_, "maturity-programmes") => vec![ids.programme.clone()],
                 (_, "maturity-reports") => vec![ids.monthly.clone()],
                 (_, "intel") => vec![ids.intel.clone()],
+                (_, "threat-notices") => vec![ids.threat_notice.clone()],
+                (_, "threat-responses") => vec![ids.threat_response.clone()],
                 (_, "shares") | (_, "shared") => vec![ids.share.clone()],
                 // a record's documents are its kind's; an organisation's
                 (_, "documents")
@@ -1790,6 +1855,11 @@ fn field_value(
         // intelligence: typed in (no more indicators); a bundle imported;
         // classified as a message and its handling recorded
         "source" if path.contains("/intel") => json!("manual"),
+        // coverage: a console's export of one device, kept
+        "source" if path.contains("/coverage") => json!("隔離測試主控台"),
+        "dataset" => json!("devices"),
+        "format" if path.ends_with("/coverage/import") => json!("csv"),
+        "content" if path.ends_with("/coverage/import") => json!(ISO_COVERAGE),
         "received_on" | "valid_until" => Value::Null,
         "indicators" => json!(""),
         "content" if path.ends_with("/intel/import") => json!(ISO_STIX),
@@ -1798,6 +1868,13 @@ fn field_value(
         "reliability" => json!("probable"),
         "timeliness" => json!("current"),
         "category" if props.contains("imminent") => json!("message"),
+        // threat notices: one to the target's IT section; its first step
+        // reported
+        "severity" if path.contains("/threat-notices") => json!("high"),
+        "targets" => json!([c.ids.unit]),
+        "cves" => json!(""),
+        "intel_id" | "affected" => Value::Null,
+        "step" if path.contains("/threat-responses/") => json!("investigate"),
         // the review meeting of the target's November: the five agenda
         // items noted, no resolution
         "meeting_on" => json!("2026-11-21"),
@@ -2223,10 +2300,13 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
             "format",
             if path.ends_with("/intel/import") {
                 "stix".into()
+            } else if path.ends_with("/coverage/import") {
+                "csv".into()
             } else {
                 "pdf".into()
             },
         ),
+        ("dataset", "devices".into()),
         // incidents: a record, its notification, a note
         ("title", "隔離測試".into()),
         ("aware_at", "2026-11-21T08:30".into()),
@@ -2240,10 +2320,15 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
             "step",
             if path.starts_with("/people-forms/") {
                 "unit_head".into()
+            } else if path.starts_with("/threat-responses/") {
+                "investigate".into()
             } else {
                 "1".into()
             },
         ),
+        // threat notices: one to the target's IT section
+        ("severity", "high".into()),
+        ("targets", c.ids.unit.clone()),
         ("done", "1".into()),
         // continuity: a process, an activation and its end, a drill and its
         // report, a social-engineering round, a corrective action
@@ -2268,6 +2353,8 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
             "source",
             if path.contains("/intel") {
                 "manual".into()
+            } else if path.contains("/coverage") {
+                "隔離測試主控台".into()
             } else {
                 "incident".into()
             },
@@ -2325,7 +2412,14 @@ fn page_fields(path: &str, csrf: Option<&str>, c: &BodyCtx) -> Vec<(String, Stri
         ("next_focus", "隔離測試".into()),
         ("meeting_on", "2026-11-21".into()),
         // intelligence: a bundle imported, a classification
-        ("content", ISO_STIX.into()),
+        (
+            "content",
+            if path.ends_with("/coverage/import") {
+                ISO_COVERAGE.into()
+            } else {
+                ISO_STIX.into()
+            },
+        ),
         ("categories", "message".into()),
         ("reliability", "probable".into()),
         ("timeliness", "current".into()),
@@ -2794,6 +2888,14 @@ async fn prepare_maturity(env: &TestEnv, t: &Target, path: &str) {
         .expect("submit");
 }
 
+/// Lets the target's threat notice lag (two days of silence) for the
+/// reminder.
+async fn prepare_threat(env: &TestEnv, path: &str) {
+    if path.ends_with("/threat-notices/{id}/remind") {
+        env.clock.advance(2 * 86_400);
+    }
+}
+
 /// The hex SHA-256 of a file (what an import's commit expects).
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -2922,6 +3024,7 @@ async fn authorised_callers_can_change_the_target_with_the_same_requests() {
         prepare_management_review(&env, &t, route.path).await;
         prepare_implementation_report(&env, &t, route.path).await;
         prepare_maturity(&env, &t, route.path).await;
+        prepare_threat(&env, route.path).await;
         let pen = env.org("PEN").await;
         let mut ok = false;
         let mut target_directed = route.path.contains('{');

@@ -296,6 +296,20 @@ const BAD: &[Case] = &[
     ("/intel/{id}/classify", "note", "{long}", &[]),
     ("/intel/{id}/handling", "action", "{long}", &[]),
     (
+        "/orgs/{id}/threat-notices",
+        "due_on",
+        "2000-01-01",
+        &[("title", "通報欄位測試"), ("text", "測試內容")],
+    ),
+    ("/threat-responses/{id}/report", "note", "{long}", &[]),
+    ("/threat-notices/{id}/close", "note", "{long}", &[]),
+    (
+        "/orgs/{id}/coverage/import",
+        "content",
+        "名稱,備註",
+        &[("source", "EDR 主控台")],
+    ),
+    (
         "/maturity-reports/{id}/meeting",
         "meeting_on",
         "2099-01-01",
@@ -367,6 +381,8 @@ const BUTTONS: &[&str] = &[
     // an audit's notice and close are buttons; its results one select and
     // note per item (refusals in the audits tests)
     "/audits/{id}/notify",
+    // the laggards reminded (the threat notices tests)
+    "/threat-notices/{id}/remind",
     "/audits/{id}/close",
     "/audits/{id}/answers",
     // a share revoked (the vendors tests)
@@ -885,6 +901,19 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
         .unwrap()
         .id
         .clone();
+    // the region's threat notice: the bureau's report form, the
+    // supervisor's issue and close forms
+    env.app.seed_demo_threat_notices().await.unwrap();
+    let khh = env.org("KHH").await;
+    let threat = env
+        .app
+        .threat_notice_list(&env.principal("supervisor.khh").await, &khh)
+        .await
+        .unwrap()
+        .issued[0]
+        .0
+        .id
+        .clone();
     let review = env
         .app
         .management_reviews(&p, &pol)
@@ -1103,6 +1132,8 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
                     format!("/maturity-reports/{draft}"),
                     format!("/orgs/{pol}/intel"),
                     format!("/intel/{intel}"),
+                    format!("/threat-notices/{threat}"),
+                    format!("/orgs/{pol}/coverage"),
                     format!("/orgs/{pol}/documents"),
                     format!("/evidence/{}/versions", evidence.id),
                     format!("/orgs/{pol}/plan"),
@@ -1121,6 +1152,8 @@ async fn every_page_form_refuses_one_bad_value_and_keeps_what_was_typed() {
             (
                 "supervisor.khh",
                 vec![
+                    format!("/orgs/{khh}/threat-notices"),
+                    format!("/threat-notices/{threat}"),
                     "/overrides".into(),
                     "/overrides?status=approved".into(),
                     "/account/mfa".into(),

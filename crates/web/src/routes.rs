@@ -122,6 +122,8 @@ pub fn routes() -> Vec<Route> {
         crate::people_forms::routes(),
         crate::maturity::routes(),
         crate::intel::routes(),
+        crate::threat_notices::routes(),
+        crate::coverage::routes(),
         crate::documents::routes(),
     ]
     .into_iter()

@@ -14,7 +14,8 @@ pub struct ReminderOut {
     pub org_id: String,
     pub org_name: String,
     /// `obligation`, `plan_review`, `system_review`, `risk_treatment`,
-    /// `vendor_agreement`, `certificate` or `people_form`.
+    /// `vendor_agreement`, `certificate`, `people_form`,
+    /// `maturity_report` or `threat_notice`.
     pub kind: String,
     pub title: String,
     pub due: String,
