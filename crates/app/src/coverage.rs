@@ -163,6 +163,21 @@ pub struct CoverageView {
     pub kpis: NationalKpis,
 }
 
+/// The alerts of exports (the latest first), each (time, device, rule)
+/// once as last exported.
+pub(crate) fn distinct_alerts(reports: &[CoverageReport]) -> Vec<SocAlert> {
+    let mut seen = HashSet::new();
+    let mut alerts: Vec<SocAlert> = Vec::new();
+    for r in reports {
+        for a in &r.body.alerts {
+            if seen.insert((a.at, a.device.clone(), a.rule.clone())) {
+                alerts.push(a.clone());
+            }
+        }
+    }
+    alerts
+}
+
 fn skipped_out(s: &[coverage::Skipped], lang: Lang) -> Vec<SkippedOut> {
     let c = zian_i18n::catalogue();
     s.iter()
@@ -388,15 +403,7 @@ impl App {
                 since - 366 * 86_400,
             )
             .await?;
-        let mut seen = HashSet::new();
-        let mut alerts: Vec<SocAlert> = Vec::new();
-        for r in &reports {
-            for a in &r.body.alerts {
-                if seen.insert((a.at, a.device.clone(), a.rule.clone())) {
-                    alerts.push(a.clone());
-                }
-            }
-        }
+        let mut alerts = distinct_alerts(&reports);
         alerts.sort_by_key(|a| std::cmp::Reverse(a.at));
         let metrics = coverage::alert_metrics(&alerts, since, now + 1);
         alerts.truncate(50);

@@ -15,6 +15,8 @@ use crate::{App, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TodoKind {
+    /// Threat notices the organisation has not answered to the end.
+    ThreatNoticesToAnswer,
     /// Obligations past their due date (the organisation's calendar).
     ObligationsOverdue,
     /// Obligations due within the warning period.
@@ -30,6 +32,7 @@ pub enum TodoKind {
 impl TodoKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            TodoKind::ThreatNoticesToAnswer => "threat_notices_to_answer",
             TodoKind::ObligationsOverdue => "obligations_overdue",
             TodoKind::ObligationsDueSoon => "obligations_due_soon",
             TodoKind::PlanAwaitingApproval => "plan_awaiting_approval",
@@ -109,6 +112,24 @@ impl App {
                     org: org.clone(),
                     count: n,
                 });
+            }
+        }
+        // threat notices to answer, for those who answer them
+        let write = p.scope(Permission::RecordWrite);
+        if !write.is_empty() {
+            let mut open: BTreeMap<OrgId, u64> = BTreeMap::new();
+            for (_, r) in self.stores.threat_notices.unfinished(&write).await? {
+                *open.entry(r.org_id).or_default() += 1;
+            }
+            for (org_id, n) in open {
+                if let Some(org) = tree.get(&org_id) {
+                    out.push(TodoItem {
+                        kind: TodoKind::ThreatNoticesToAnswer,
+                        href: format!("/orgs/{}/threat-notices", org.id),
+                        org: org.clone(),
+                        count: n,
+                    });
+                }
             }
         }
         // systems due for re-grading

@@ -84,8 +84,9 @@ pub struct KeyResultInput {
     pub direction: String,
     /// The figure it is bound to (`incident_mttr_hours`, `dr_drills_year`,
     /// `restore_tests_month`, `audit_defect_rate`, `obligations_met`,
-    /// `vans_handled_week`, `training_hours`, `phishing_click_rate`); none
-    /// or empty: typed in each month.
+    /// `vans_handled_week`, `training_hours`, `phishing_click_rate`,
+    /// `edr_coverage`, `soc_response_minutes`); none or empty: typed in
+    /// each month.
     #[serde(default)]
     pub metric: Option<String>,
 }
@@ -1666,6 +1667,56 @@ impl App {
                         .arg("from", ymd(a))
                         .arg("to", &until)
                         .link(format!("/orgs/{}/continuity", org.id)),
+                )
+            }
+            Metric::EdrCoverage => {
+                // the coverage stored with the latest devices export of the month or before
+                let latest = self
+                    .stores
+                    .coverage
+                    .reports(
+                        scope,
+                        &org.id,
+                        zian_domain::coverage::ReportKind::Devices,
+                        0,
+                    )
+                    .await?
+                    .into_iter()
+                    .find(|r| r.received_at < end && r.summary.is_some());
+                let c = latest.as_ref().and_then(|r| r.summary);
+                (
+                    c.and_then(|c| c.edr_ratio().percent()).map(one_decimal),
+                    Fact::new("maturity.source.edr")
+                        .arg("n", c.map_or(0, |c| c.edr))
+                        .arg("m", c.map_or(0, |c| c.devices))
+                        .arg(
+                            "date",
+                            latest.map_or_else(|| "—".into(), |r| ymd(of_unix(r.received_at))),
+                        )
+                        .link(format!("/orgs/{}/coverage", org.id)),
+                )
+            }
+            Metric::SocResponseMinutes => {
+                let reports = self
+                    .stores
+                    .coverage
+                    .reports(
+                        scope,
+                        &org.id,
+                        zian_domain::coverage::ReportKind::Alerts,
+                        month.start() - 366 * 86_400,
+                    )
+                    .await?;
+                let alerts = crate::coverage::distinct_alerts(&reports);
+                let m = zian_domain::coverage::alert_metrics(&alerts, month.start(), end);
+                (
+                    m.mean_time_to_respond_secs
+                        .map(|s| one_decimal(s as f64 / 60.0)),
+                    Fact::new("maturity.source.soc")
+                        .arg("month", month.to_string())
+                        .arg("n", m.total)
+                        .arg("done", m.closed)
+                        .link(format!("/orgs/{}/coverage", org.id)),
                 )
             }
         })

@@ -93,10 +93,16 @@ pub enum Metric {
     /// Of the social-engineering drills held in the twelve months ending
     /// with the report's, the share of recipients who clicked, in %.
     PhishingClickRate,
+    /// The register's devices with an EDR agent seen within seven days, by
+    /// the latest consoles' export received before the month ended, in %.
+    EdrCoverage,
+    /// The SOC's mean time to respond to the alerts raised in the report's
+    /// month, in minutes.
+    SocResponseMinutes,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 8] = [
+    pub const ALL: [Metric; 10] = [
         Metric::IncidentMttrHours,
         Metric::DrDrillsYear,
         Metric::RestoreTestsMonth,
@@ -105,6 +111,8 @@ impl Metric {
         Metric::VansHandledWeek,
         Metric::TrainingHours,
         Metric::PhishingClickRate,
+        Metric::EdrCoverage,
+        Metric::SocResponseMinutes,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,6 +124,8 @@ impl Metric {
             Metric::VansHandledWeek => "vans_handled_week",
             Metric::TrainingHours => "training_hours",
             Metric::PhishingClickRate => "phishing_click_rate",
+            Metric::EdrCoverage => "edr_coverage",
+            Metric::SocResponseMinutes => "soc_response_minutes",
         }
     }
     pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {

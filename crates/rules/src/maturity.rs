@@ -21,6 +21,8 @@ pub const METRICS: &[&str] = &[
     "vans_handled_week",
     "training_hours",
     "phishing_click_rate",
+    "edr_coverage",
+    "soc_response_minutes",
 ];
 
 /// One layer's defaults.

@@ -6,7 +6,9 @@
 //! newer export replacing its older one; the SOC's alerts imported twice
 //! and counted once with the mean time to respond; the county's view of its
 //! agencies with the B-level indicators, which lapse after 31 days without
-//! an export; refusals by field, and nothing reached from another bureau.
+//! an export; the L1–L5 key results bound to EDR coverage and the SOC's
+//! response time; refusals by field, and nothing reached from another
+//! bureau.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -113,6 +115,19 @@ backend_tests! {
         let a = &v["alerts"];
         assert_eq!((a["total"].as_u64(), a["open"].as_u64(), a["closed"].as_u64(), a["mean_time_to_respond_minutes"].as_i64()), (Some(3), Some(1), Some(2), Some(95)), "{a}");
         assert_eq!(a["by_severity"], json!([1, 1, 1, 0, 0]));
+
+        // the L1-L5 key results that read them: EDR coverage at the month's end, the SOC's response time
+        let p = env.principal("officer.police").await;
+        let org = env.app.get_org(&p, &pol).await.expect("org");
+        let scope = p.scope(zian_domain::Permission::RecordRead);
+        let month = env.app.this_month();
+        let (edr, fact) = env.app.live_metric(&scope, &org, zian_domain::maturity::Metric::EdrCoverage, month).await.expect("edr metric");
+        assert_eq!(edr, Some((1000.0 / devices as f64).round() / 10.0), "{fact:?}");
+        let (soc, _) = env.app.live_metric(&scope, &org, zian_domain::maturity::Metric::SocResponseMinutes, month).await.expect("soc metric");
+        assert_eq!(soc, Some(95.0));
+        let before = month.prev();
+        assert_eq!(env.app.live_metric(&scope, &org, zian_domain::maturity::Metric::EdrCoverage, before).await.expect("edr metric").0, None, "nothing received before November");
+        assert_eq!(env.app.live_metric(&scope, &org, zian_domain::maturity::Metric::SocResponseMinutes, before).await.expect("soc metric").0, None);
 
         // the county's view: the B-level police bureau submits, the C-level health bureau has nothing
         let auditor = env.token_for("auditor.pingtung").await;

@@ -258,6 +258,12 @@ backend_tests! {
                         plans.as_array().expect("rows").iter()
                             .filter(|r| r["org_id"] == org && r["open_status"] == "submitted").count() as i64
                     }
+                    "threat_notices_to_answer" => {
+                        assert_eq!(item["href"], format!("/orgs/{org}/threat-notices"));
+                        let l = get_json(&env, &t, &format!("/api/v1/orgs/{org}/threat-notices")).await;
+                        l["received"].as_array().expect("received").iter()
+                            .filter(|x| x["notice"]["status"] == "open" && ["pending", "in_progress"].contains(&x["response"]["outcome"].as_str().unwrap_or(""))).count() as i64
+                    }
                     other => panic!("unknown kind {other}"),
                 };
                 assert_eq!(n, listed, "{user}: {item}");

@@ -82,6 +82,11 @@ backend_tests! {
             let inbox = env.api(Method::GET, "/api/v1/inbox", t, None).await.json();
             assert!(inbox_links(&inbox).contains(&link), "{inbox}");
         }
+        // on the dashboard of those who answer, not of the supervisor
+        let todo = |d: &Value| d["todo"].as_array().expect("todo").iter().find(|i| i["kind"] == json!("threat_notices_to_answer")).cloned();
+        let d = env.api(Method::GET, "/api/v1/dashboard", &police, None).await.json();
+        assert_eq!(todo(&d).map(|i| (i["org_id"].clone(), i["count"].clone())), Some((json!(pol.to_string()), json!(1))), "{d}");
+        assert!(todo(&env.api(Method::GET, "/api/v1/dashboard", &sup, None).await.json()).is_none());
         let seen = env.api(Method::GET, &one, &police, None).await.json();
         assert_eq!((seen["is_issuer"].as_bool(), seen["rows"].as_array().map(Vec::len), seen["cve_orgs"].as_array().map(Vec::len)), (Some(false), Some(1), Some(0)), "{seen}");
         assert_eq!(seen["rows"][0]["org_id"], json!(pol.to_string()));
@@ -127,6 +132,7 @@ backend_tests! {
         assert_eq!((r.status, r.json()["outcome"].as_str(), r.json()["reports"].as_array().map(Vec::len)), (StatusCode::OK, Some("recovered"), Some(6)), "{}", r.text());
         let r = env.api(Method::POST, &report, &police, Some(json!({"step": "recover", "note": "again"}))).await;
         assert_eq!(field(&r).as_deref(), Some("step"), "done: {}", r.text());
+        assert!(todo(&env.api(Method::GET, "/api/v1/dashboard", &police, None).await.json()).is_none(), "answered to the end");
         // the issuer's side heard it
         let sup_inbox = env.api(Method::GET, "/api/v1/inbox", &sup, None).await.json();
         assert!(inbox_links(&sup_inbox).contains(&link), "{sup_inbox}");

@@ -28,8 +28,9 @@ pub struct DashboardOut {
 /// records the page at `href` lists.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct TodoOut {
-    /// `obligations_overdue`, `obligations_due_soon`, `plan_awaiting_approval`,
-    /// `risks_untreated` or `systems_regrade`.
+    /// `threat_notices_to_answer`, `obligations_overdue`,
+    /// `obligations_due_soon`, `plan_awaiting_approval`, `risks_untreated`
+    /// or `systems_regrade`.
     pub kind: String,
     pub org_id: String,
     pub org_name: String,
